@@ -1,0 +1,3 @@
+from cunwu_tui.cli import main
+
+raise SystemExit(main())
