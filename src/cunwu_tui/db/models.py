@@ -1,0 +1,80 @@
+"""SQLModel tables.
+
+Every change to these tables goes with an Alembic migration in
+``cunwu_tui/db/migrations/versions`` (tests check the two agree).
+Screens never see these objects: services convert them to plain dataclasses.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlmodel import Field, SQLModel
+
+
+class Setting(SQLModel, table=True):
+    """Key/value settings (village profile, remembered choices): kept in the
+    database so that a backup carries them."""
+
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(default="")
+
+
+class Staff(SQLModel, table=True):
+    """A member of staff (人员). Never deleted: old records refer to them."""
+
+    __tablename__ = "staff"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(index=True, max_length=32)
+    phone: str = Field(default="", max_length=32)
+    roles: str = Field(default="", description="roles joined with '、'")
+    active: bool = Field(default=True)
+    created_at: datetime
+
+
+class AuditLog(SQLModel, table=True):
+    """Append-only record of every write: who, when, what, before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    operator_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    operator_name: str = Field(default="", max_length=32)
+    entity: str = Field(max_length=32)
+    entity_id: str = Field(default="", max_length=64)
+    action: str = Field(max_length=32)
+    before: str = Field(default="", description="JSON")
+    after: str = Field(default="", description="JSON")
+
+
+class Seal(SQLModel, table=True):
+    """A seal (印章) with its keeper and the role that approves its use."""
+
+    __tablename__ = "seal"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    short_name: str = Field(default="", max_length=16, description="prefix of register numbers")
+    keeper_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    approver_role: str = Field(default="", max_length=32)
+    major_body: str = Field(default="", max_length=64, description="who decides major matters")
+    active: bool = Field(default=True)
+    note: str = Field(default="")
+
+
+class HolidaySchedule(SQLModel, table=True):
+    """A year's official holiday schedule entered by the clerk, for years the
+    chinesecalendar package does not cover. Stored in the line format of
+    ``domain.workdays.format_schedule_lines``."""
+
+    __tablename__ = "holiday_schedule"
+
+    year: int = Field(primary_key=True)
+    source: str = Field(default="")
+    content: str = Field(default="")
+    updated_at: datetime

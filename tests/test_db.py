@@ -1,0 +1,113 @@
+"""The database: pragmas, migrations from the first revision, backup."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+import pytest
+from sqlalchemy import text
+
+from cunwu_tui.db.engine import DatabaseError, current_revision, head_revision, make_engine, upgrade
+
+
+def test_pragmas_on_every_connection(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    engine.dispose()
+
+
+def test_models_match_migrations(db_url):
+    """Every model change has its migration: autogenerate finds nothing."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    from cunwu_tui.db import models  # noqa: F401
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_upgrade_from_first_migration_keeps_data_and_backs_up(tmp_path):
+    path = tmp_path / "old.db"
+    url = "sqlite:///" + str(path)
+    engine = make_engine(url)
+    upgrade(engine, "0001")
+    assert current_revision(engine) == "0001"
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO staff (name, phone, roles, active, created_at) VALUES ('老文书', '', '文书', 1, :t)"),
+            {"t": datetime(2026, 1, 5, 9, 0)},
+        )
+    engine.dispose()
+
+    from cunwu_tui.services import open_services
+
+    services = open_services(url)
+    try:
+        assert current_revision(services.core.engine) == head_revision()
+        assert [p.name for p in services.staff.list()] == ["老文书"]
+        assert [s.name for s in services.seals.list()] == ["党支部印章", "村(居)委会印章", "村集体经济组织印章"]
+        backup = services.info.backup
+        assert backup is not None and backup.exists() and backup.parent == tmp_path
+        # The copy is the old database, at the old revision, with its data.
+        con = sqlite3.connect(backup)
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert con.execute("SELECT name FROM staff").fetchall() == [("老文书",)]
+        con.close()
+    finally:
+        services.close()
+
+
+def test_new_database_is_not_backed_up(services):
+    assert services.info.backup is None
+
+
+def test_up_to_date_database_opens_without_backup(db_url):
+    from cunwu_tui.services import open_services
+
+    open_services(db_url).close()
+    again = open_services(db_url)
+    assert again.info.backup is None
+    again.close()
+
+
+def test_foreign_file_is_refused_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE accounts (id INTEGER)")
+    con.commit()
+    con.close()
+    engine = make_engine("sqlite:///" + str(path))
+    with pytest.raises(DatabaseError, match="不是村务通的数据库"):
+        upgrade(engine)
+    engine.dispose()
+    con = sqlite3.connect(path)
+    assert [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")] == ["accounts"]
+    con.close()
+
+
+def test_two_instances_write_the_same_file(db_url):
+    """The clerk by day and night duty: two open databases both save."""
+    from cunwu_tui.services import open_services
+
+    a = open_services(db_url)
+    b = open_services(db_url)
+    try:
+        a.staff.add("甲", "", ())
+        b.staff.add("乙", "", ())
+        a.staff.add("丙", "", ())
+        assert [p.name for p in b.staff.list()] == ["甲", "乙", "丙"]
+    finally:
+        a.close()
+        b.close()
