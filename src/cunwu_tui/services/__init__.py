@@ -1,0 +1,77 @@
+"""The service layer: every read and write of the app, the CLI and the ledger
+exporters goes through here. ``open_services`` opens (and migrates) the
+database and returns the facade."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from cunwu_tui.services.core import Core, Operator, SaveError, ValidationError
+
+__all__ = ["Services", "open_services", "Operator", "SaveError", "ValidationError"]
+
+log = logging.getLogger("cunwu.services")
+
+
+@dataclass
+class OpenInfo:
+    url: str
+    backup: Path | None
+
+
+class Services:
+    """The facade: one object per open database."""
+
+    def __init__(self, core: Core, info: OpenInfo):
+        from cunwu_tui.services.audit import AuditService
+        from cunwu_tui.services.holidays import HolidayService
+        from cunwu_tui.services.seals import SealService
+        from cunwu_tui.services.settings import SettingsService
+        from cunwu_tui.services.staff import StaffService
+
+        self.core = core
+        self.info = info
+        self.settings = SettingsService(core)
+        self.staff = StaffService(core)
+        self.seals = SealService(core)
+        self.holidays = HolidayService(core)
+        self.audit = AuditService(core)
+
+    # -- operator ---------------------------------------------------------
+    @property
+    def operator(self) -> Operator | None:
+        return self.core.operator
+
+    def set_operator(self, staff_id: int) -> Operator:
+        from cunwu_tui.services.settings import LAST_OPERATOR
+
+        person = self.staff.get(staff_id)
+        if person is None or not person.active:
+            raise ValidationError({"operator": "请选择在岗人员作为操作员。"})
+        self.core.operator = Operator(person.id, person.name, person.phone)
+        self.settings.set(LAST_OPERATOR, str(person.id))
+        return self.core.operator
+
+    def remembered_operator_id(self) -> int | None:
+        from cunwu_tui.services.settings import LAST_OPERATOR
+
+        raw = self.settings.get(LAST_OPERATOR)
+        return int(raw) if raw.isdigit() else None
+
+    def close(self) -> None:
+        self.core.engine.dispose()
+
+
+def open_services(url: str) -> Services:
+    """Open the database at ``url``: create or migrate it (copying an existing
+    file aside first), set up defaults and the holiday calendar."""
+    from cunwu_tui.db.engine import make_engine, upgrade
+
+    engine = make_engine(url)
+    backup = upgrade(engine)
+    services = Services(Core(engine), OpenInfo(url, backup))
+    services.seals.ensure_defaults()
+    services.holidays.calendar()
+    return services

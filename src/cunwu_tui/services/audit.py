@@ -1,0 +1,54 @@
+"""Reading the audit log (操作日志)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import select
+
+from cunwu_tui.db.models import AuditLog
+from cunwu_tui.services.core import Core
+
+ENTITY_NAMES = {
+    "setting": "设置",
+    "village_profile": "村(社区)信息",
+    "staff": "人员",
+    "seal": "印章",
+    "holiday_schedule": "节假日安排",
+}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    operator: str
+    entity: str       # Chinese name of the entity kind
+    entity_id: str
+    action: str
+    before: str
+    after: str
+
+
+class AuditService:
+    def __init__(self, core: Core):
+        self.core = core
+
+    def between(self, start: date, end: date):
+        """Entries with start <= at < end, oldest first (streamed)."""
+        lo, hi = datetime.combine(start, time.min), datetime.combine(end, time.min)
+        with self.core.read() as s:
+            q = select(AuditLog).where(AuditLog.at >= lo, AuditLog.at < hi).order_by(AuditLog.at, AuditLog.id)
+            for r in s.exec(q).yield_per(500):
+                yield AuditEntry(r.id or 0, r.at, r.operator_name, ENTITY_NAMES.get(r.entity, r.entity),
+                                 r.entity_id, r.action, r.before, r.after)
+
+    def recent(self, limit: int = 20) -> list[AuditEntry]:
+        with self.core.read() as s:
+            q = select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)  # type: ignore[union-attr]
+            return [AuditEntry(r.id or 0, r.at, r.operator_name, ENTITY_NAMES.get(r.entity, r.entity),
+                               r.entity_id, r.action, r.before, r.after) for r in s.exec(q)]
+
+    def count_on(self, day: date) -> int:
+        return sum(1 for _ in self.between(day, day + timedelta(days=1)))

@@ -1,0 +1,123 @@
+"""The unit of work: every write runs in one transaction together with its
+audit record. Services hand plain dataclasses to callers, never ORM rows."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Callable, Iterator
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from cunwu_tui.db.engine import write_intent
+from cunwu_tui.db.models import AuditLog
+
+log = logging.getLogger("cunwu.services")
+
+SYSTEM_OPERATOR = "系统"
+
+
+class ValidationError(Exception):
+    """Bad input: one Chinese message per field; nothing was saved."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = dict(errors)
+        super().__init__("；".join(self.errors.values()))
+
+
+class SaveError(Exception):
+    """A write that failed for a reason other than the input; nothing was saved."""
+
+
+@dataclass(frozen=True)
+class Operator:
+    id: int | None
+    name: str
+    phone: str = ""
+
+
+def to_json(value: Any) -> str:
+    if value is None:
+        return ""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    elif hasattr(value, "model_dump"):
+        value = value.model_dump()
+
+    def default(o: Any) -> Any:
+        if isinstance(o, (date, datetime)):
+            return o.isoformat()
+        if isinstance(o, Decimal):
+            return str(o)
+        if isinstance(o, (set, frozenset, tuple)):
+            return list(o)
+        return str(o)
+
+    return json.dumps(value, ensure_ascii=False, default=default, sort_keys=True)
+
+
+class Core:
+    """Holds the engine and the current operator."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.operator: Operator | None = None
+        # Only the demo sets a clock, to lay out a village's past month.
+        self.clock: Callable[[], datetime] | None = None
+
+    def now(self) -> datetime:
+        return self.clock() if self.clock else datetime.now()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction (BEGIN IMMEDIATE). Commits on success, rolls
+        back everything, audit record included, on any error."""
+        token = write_intent.set(True)
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                try:
+                    yield session
+                    session.commit()
+                except (ValidationError, SaveError):
+                    session.rollback()
+                    raise
+                except Exception as exc:
+                    session.rollback()
+                    log.exception("write failed")
+                    raise SaveError(f"保存失败，未作任何改动：{type(exc).__name__}") from exc
+        finally:
+            write_intent.reset(token)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    def audit(
+        self,
+        session: Session,
+        entity: str,
+        entity_id: Any,
+        action: str,
+        before: Any = None,
+        after: Any = None,
+    ) -> None:
+        op = self.operator
+        session.add(
+            AuditLog(
+                at=self.now(),
+                operator_id=op.id if op else None,
+                operator_name=op.name if op else SYSTEM_OPERATOR,
+                entity=entity,
+                entity_id="" if entity_id is None else str(entity_id),
+                action=action,
+                before=to_json(before),
+                after=to_json(after),
+            )
+        )
