@@ -10,6 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
+# Times are the office's local wall-clock time, stored naive: what the clerk
+# saw is what the ledger shows. (Newer SQLModel maps ``datetime`` to a UTC
+# type; this keeps the column a plain DateTime on every version.)
+
+from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
 
@@ -33,7 +38,7 @@ class Staff(SQLModel, table=True):
     phone: str = Field(default="", max_length=32)
     roles: str = Field(default="", description="roles joined with '、'")
     active: bool = Field(default=True)
-    created_at: datetime
+    created_at: datetime = Field(sa_type=DateTime)
 
 
 class AuditLog(SQLModel, table=True):
@@ -42,7 +47,7 @@ class AuditLog(SQLModel, table=True):
     __tablename__ = "audit_log"
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    at: datetime = Field(index=True)
+    at: datetime = Field(sa_type=DateTime, index=True)
     operator_id: Optional[int] = Field(default=None, foreign_key="staff.id")
     operator_name: str = Field(default="", max_length=32)
     entity: str = Field(max_length=32)
@@ -77,4 +82,4 @@ class HolidaySchedule(SQLModel, table=True):
     year: int = Field(primary_key=True)
     source: str = Field(default="")
     content: str = Field(default="")
-    updated_at: datetime
+    updated_at: datetime = Field(sa_type=DateTime)

@@ -26,6 +26,7 @@ class Services:
 
     def __init__(self, core: Core, info: OpenInfo):
         from cunwu_tui.services.audit import AuditService
+        from cunwu_tui.services.export import ExportService
         from cunwu_tui.services.holidays import HolidayService
         from cunwu_tui.services.seals import SealService
         from cunwu_tui.services.settings import SettingsService
@@ -38,6 +39,7 @@ class Services:
         self.seals = SealService(core)
         self.holidays = HolidayService(core)
         self.audit = AuditService(core)
+        self.exports = ExportService(core, self.settings, self.settings.profile, self)
 
     # -- operator ---------------------------------------------------------
     @property
@@ -45,13 +47,16 @@ class Services:
         return self.core.operator
 
     def set_operator(self, staff_id: int) -> Operator:
-        from cunwu_tui.services.settings import LAST_OPERATOR
+        """Who is working from now on: remembered, and on the record."""
+        from cunwu_tui.services.settings import LAST_OPERATOR, put_setting
 
         person = self.staff.get(staff_id)
         if person is None or not person.active:
             raise ValidationError({"operator": "请选择在岗人员作为操作员。"})
         self.core.operator = Operator(person.id, person.name, person.phone)
-        self.settings.set(LAST_OPERATOR, str(person.id))
+        with self.core.write() as s:
+            put_setting(s, LAST_OPERATOR, str(person.id))
+            self.core.audit(s, "operator", person.id, "开始操作", None, {"name": person.name})
         return self.core.operator
 
     def remembered_operator_id(self) -> int | None:

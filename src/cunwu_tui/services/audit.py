@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -16,6 +17,7 @@ ENTITY_NAMES = {
     "staff": "人员",
     "seal": "印章",
     "holiday_schedule": "节假日安排",
+    "operator": "",
 }
 
 
@@ -29,6 +31,20 @@ class AuditEntry:
     action: str
     before: str
     after: str
+
+    @property
+    def subject(self) -> str:
+        """What the entry is about, in words: a name, a year, a setting."""
+        for raw in (self.after, self.before):
+            try:
+                data = json.loads(raw) if raw else None
+            except ValueError:
+                data = None
+            if isinstance(data, dict):
+                for key in ("name", "village", "year"):
+                    if data.get(key):
+                        return str(data[key])
+        return self.entity_id
 
 
 class AuditService:

@@ -17,22 +17,11 @@ from sqlmodel import Session
 
 from cunwu_tui.db.engine import write_intent
 from cunwu_tui.db.models import AuditLog
+from cunwu_tui.errors import SaveError, ValidationError  # noqa: F401  (re-exported)
 
 log = logging.getLogger("cunwu.services")
 
 SYSTEM_OPERATOR = "系统"
-
-
-class ValidationError(Exception):
-    """Bad input: one Chinese message per field; nothing was saved."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = dict(errors)
-        super().__init__("；".join(self.errors.values()))
-
-
-class SaveError(Exception):
-    """A write that failed for a reason other than the input; nothing was saved."""
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,6 @@ class HolidayService:
                 row.source, row.content, row.updated_at = sch.source, content, self.core.now()
             s.add(row)
             self.core.audit(s, "holiday_schedule", sch.year, "录入" if before is None else "修改",
-                            before, {"source": sch.source, "content": content})
+                            before, {"year": sch.year, "source": sch.source, "content": content})
         self.calendar()
         return ScheduleInfo(sch.year, sch.source, content, "设置录入")

@@ -35,7 +35,7 @@ def _get(session: Session, key: str, default: str = "") -> str:
     return row.value if row is not None else default
 
 
-def _put(session: Session, key: str, value: str) -> None:
+def put_setting(session: Session, key: str, value: str) -> None:
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=value))
@@ -57,7 +57,7 @@ class SettingsService:
             before = _get(s, key, "")
             if before == value:
                 return
-            _put(s, key, value)
+            put_setting(s, key, value)
             self.core.audit(s, "setting", key, "修改", {"value": before}, {"value": value})
 
     def profile(self) -> VillageProfile:
@@ -89,6 +89,6 @@ class SettingsService:
             if before == cleaned:
                 return cleaned
             for name, key in PROFILE_KEYS.items():
-                _put(s, key, getattr(cleaned, name))
+                put_setting(s, key, getattr(cleaned, name))
             self.core.audit(s, "village_profile", "", "修改", before, cleaned)
         return cleaned

@@ -1,0 +1,190 @@
+"""Command line: ``cunwu`` opens the TUI; subcommands do the rest.
+
+Arguments are parsed before anything heavy (textual, sqlalchemy, openpyxl)
+is imported, so ``cunwu --help`` and ``cunwu --version`` are instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from cunwu_tui import __version__
+
+DESCRIPTION = "村务通：村(社区)委会办公室的离线终端应用。不带参数时打开界面。"
+EPILOG = """数据库位置：默认在用户数据目录（见 README）；用 --db 路径 或环境变量 CUNWU_DB 指定其他文件。
+示例：
+  cunwu                 打开界面
+  cunwu demo            填入示例村庄的数据（本月和上月）
+  cunwu --db 测试.db    使用指定的数据库文件
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Chinese messages for its own errors."""
+
+    def error(self, message: str):  # pragma: no cover - exercised through main()
+        translations = {
+            "unrecognized arguments": "无法识别的参数",
+            "the following arguments are required": "缺少必需的参数",
+            "invalid choice": "无效的选项",
+            "expected one argument": "需要一个参数值",
+        }
+        for en, zh in translations.items():
+            message = message.replace(en, zh)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"错误：{message}\n")
+
+
+def _add_db(p: argparse.ArgumentParser, top: bool) -> None:
+    p.add_argument(
+        "--db",
+        metavar="路径",
+        default=None if top else argparse.SUPPRESS,
+        help="数据库文件路径或 SQLAlchemy URL（默认：环境变量 CUNWU_DB，否则用户数据目录中的 cunwu.db）",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="cunwu",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
+    )
+    parser.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    parser.add_argument("--version", action="version", version=f"cunwu-tui {__version__}", help="显示版本号并退出")
+    _add_db(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help="填入示例村庄的数据（本月和上月）", add_help=False,
+                          description="为新用户填入一个虚构村庄的本月和上月数据：人员、印章等。已有数据时不重复填入。")
+    demo.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    _add_db(demo, top=False)
+
+    export = sub.add_parser("export", help="导出某月的台账（Excel）", add_help=False,
+                            description="把某月的台账导出为 Excel 文件，打印写好的文件路径。")
+    export.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    export.add_argument("--month", metavar="年-月", help="月份，如 2026-10（默认：上个月）")
+    export.add_argument("--ledger", metavar="名称", action="append",
+                        help="台账名称，可重复；默认全部。可用：staff（人员名册）、audit（操作日志）")
+    export.add_argument("--out", metavar="文件夹", help="输出文件夹（默认：当前目录下的 exports）")
+    _add_db(export, top=False)
+
+    merge = sub.add_parser("merge", help="乡镇汇总：把多个村的同一种台账合并为一个文件", add_help=False,
+                           description="把多个村(社区)导出的同一种、同一月份的台账合并到一个工作簿，"
+                                       "增加“村(社区)”列，并附各村条数汇总表。")
+    merge.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    merge.add_argument("files", metavar="文件", nargs="+", help="各村导出的台账文件（.xlsx）")
+    merge.add_argument("--out", metavar="文件", required=True, help="合并后的文件")
+    _add_db(merge, top=False)
+    return parser
+
+
+def _safe_stdout() -> None:
+    """Never crash on a console that cannot show a character (GBK on Windows)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _safe_stdout()
+    args = build_parser().parse_args(argv)
+    from cunwu_tui.logsetup import setup_logging
+    from cunwu_tui.paths import resolve_db_url
+
+    log_file = setup_logging()
+    url = resolve_db_url(args.db)
+    try:
+        if args.command is None:
+            from cunwu_tui.ui.app import run_app
+
+            return run_app(url)
+        if args.command == "demo":
+            return _cmd_demo(url)
+        if args.command == "export":
+            return _cmd_export(url, args)
+        if args.command == "merge":
+            return _cmd_merge(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # never a traceback on the console
+        import logging
+
+        logging.getLogger("cunwu.cli").exception("command failed")
+        print(f"出错了：{_describe(exc)}\n详细信息已写入日志：{log_file}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    return text if text and any("\u4e00" <= ch <= "\u9fff" for ch in text) else f"{type(exc).__name__}：{text}"
+
+
+def _open(url: str):
+    from cunwu_tui.services import open_services
+
+    services = open_services(url)
+    if services.info.backup:
+        print(f"数据库已升级，原文件已备份到：{services.info.backup}")
+    return services
+
+
+def _cmd_demo(url: str) -> int:
+    from cunwu_tui.services.demo import fill_demo
+
+    services = _open(url)
+    report = fill_demo(services)
+    for line in report:
+        print(line)
+    return 0
+
+
+def _print_errors(exc) -> None:
+    for message in getattr(exc, "errors", {"": str(exc)}).values():
+        print(f"错误：{message}", file=sys.stderr)
+
+
+def _cmd_export(url: str, args) -> int:
+    from datetime import date
+
+    from cunwu_tui.services import ValidationError
+    from cunwu_tui.services.export import default_month
+
+    services = _open(url)
+    try:
+        remembered = services.remembered_operator_id()
+        person = services.staff.get(remembered) if remembered else None
+        if person is not None:
+            from cunwu_tui.services.core import Operator
+
+            services.core.operator = Operator(person.id, person.name, person.phone)
+        try:
+            paths = services.exports.export(args.month or default_month(date.today()), args.ledger, args.out)
+        except ValidationError as exc:
+            _print_errors(exc)
+            return 2
+        for p in paths:
+            print(p.resolve())
+        return 0
+    finally:
+        services.close()
+
+
+def _cmd_merge(args) -> int:
+    from cunwu_tui.ledgers.merge import merge_ledgers
+    from cunwu_tui.ledgers.naming import LedgerError
+
+    try:
+        out = merge_ledgers(args.files, args.out)
+    except LedgerError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    print(out.resolve())
+    return 0

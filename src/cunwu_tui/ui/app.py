@@ -1,0 +1,218 @@
+"""The Textual app: function keys to every screen, the operator, the theme,
+and errors that never reach the screen as a traceback.
+
+The database opens in a worker after the first frame: SQLAlchemy, Alembic
+and the migrations stay off the start-up path.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date
+from typing import TYPE_CHECKING, Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from cunwu_tui import __version__
+from cunwu_tui.ui.palette import ChinesePalette
+
+if TYPE_CHECKING:
+    from cunwu_tui.services import Services
+
+log = logging.getLogger("cunwu.ui")
+
+WEEKDAYS = "一二三四五六日"
+
+# Screens reachable by function key: key, mode, Chinese name. A feature's
+# screen is listed here only once it has landed.
+SCREENS: tuple[tuple[str, str, str], ...] = (
+    ("f2", "dashboard", "工作台"),
+    ("f9", "settings", "设置"),
+)
+
+
+def _modes():
+    from cunwu_tui.ui.screens.dashboard import DashboardScreen
+    from cunwu_tui.ui.screens.settings import SettingsScreen
+
+    return {"dashboard": DashboardScreen, "settings": SettingsScreen}
+
+
+class CunwuApp(App[int]):
+    TITLE = "村务通"
+    CSS_PATH = "app.tcss"
+    DEFAULT_MODE = "dashboard"
+    COMMAND_PALETTE_DISPLAY = "^P"
+    BINDINGS = [
+        Binding("f1", "help", "帮助", id="help", key_display="F1"),
+        Binding("f2", "go('dashboard')", "工作台", id="dashboard", key_display="F2"),
+        Binding("f9", "go('settings')", "设置", id="settings", key_display="F9"),
+        Binding("ctrl+o", "choose_operator", "换操作员", id="operator", show=False),
+        Binding("ctrl+p", "command_palette", "命令", id="palette", show=False),
+        Binding("ctrl+q", "quit", "退出", id="quit", priority=True, key_display="^Q"),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+    ]
+
+    def __init__(self, db_url: str, today: date | None = None):
+        self.MODES = _modes()
+        super().__init__()
+        self.db_url = db_url
+        self._today = today
+        self.services: Services | None = None
+        self.open_error: str = ""
+
+    # -- start-up -----------------------------------------------------------
+    def today(self) -> date:
+        return self._today or date.today()
+
+    def on_mount(self) -> None:
+        self.theme = _pick_theme(self.console.color_system)
+        self.open_database()
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def open_database(self) -> None:
+        try:
+            from cunwu_tui.services import open_services
+
+            services = open_services(self.db_url)
+        except Exception as exc:  # shown as a message, details in the log
+            log.exception("cannot open database %s", self.db_url)
+            from cunwu_tui.logsetup import log_path
+
+            self.call_from_thread(self._database_failed, f"{exc}" if _is_chinese(exc) else
+                                  f"无法打开数据库：{self.db_url}（{type(exc).__name__}）", str(log_path()))
+            return
+        self.call_from_thread(self._database_ready, services)
+
+    def _database_ready(self, services: Services) -> None:
+        self.services = services
+        if services.info.backup:
+            self.notify(f"数据库已升级，原文件已备份到：{services.info.backup}", timeout=10)
+        self.refresh_screen()
+        self.action_choose_operator(required=True)
+
+    def _database_failed(self, message: str, log_file: str) -> None:
+        from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+        self.open_error = message
+        self.refresh_screen()
+        self.push_screen(MessageDialog("无法打开数据库", f"{message}\n\n详细信息已写入日志：{log_file}\n按 Ctrl+Q 退出。"))
+
+    # -- operator -----------------------------------------------------------
+    def action_choose_operator(self, required: bool = False) -> None:
+        if self.services is None:
+            return
+        from cunwu_tui.ui.screens.operator import OperatorScreen
+
+        def chosen(staff_id: int | None) -> None:
+            if staff_id is not None and self.services is not None:
+                op = self.services.set_operator(staff_id)
+                self.notify(f"当前操作员：{op.name}")
+            self.refresh_screen()
+
+        self.push_screen(OperatorScreen(self.services, required=required or self.services.operator is None), chosen)
+
+    # -- navigation ---------------------------------------------------------
+    def ready(self) -> bool:
+        return self.services is not None and self.services.operator is not None
+
+    def action_go(self, mode: str) -> None:
+        if not self.ready():
+            self.notify("请先选择操作员。" if self.services else "正在打开数据库，请稍候。", severity="warning")
+            return
+        from textual.screen import ModalScreen
+
+        if isinstance(self.screen, ModalScreen) and self.screen.is_modal and not self.screen.is_current:
+            return
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+        else:
+            self.refresh_screen()
+
+    def action_help(self) -> None:
+        from cunwu_tui.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_help_quit(self) -> None:
+        self.notify("退出请按 Ctrl+Q。", title="要退出吗？")
+
+    def refresh_screen(self) -> None:
+        from cunwu_tui.ui.widgets import TopBar
+
+        for screen in self.screen_stack:
+            for bar in screen.query(TopBar):
+                bar.update(self.top_bar_text())
+            refresh = getattr(screen, "refresh_data", None)
+            if refresh is not None and screen.is_mounted:
+                refresh()
+
+    def top_bar_text(self) -> str:
+        d = self.today()
+        parts = [f"村务通 {__version__}"]
+        if self.services is not None:
+            profile = self.services.settings.profile()
+            if profile.village:
+                parts.append(profile.village)
+            op = self.services.operator
+            parts.append(f"操作员：{op.name}" if op else "操作员：未选择")
+        parts.append(f"{d.year}年{d.month}月{d.day}日 星期{WEEKDAYS[d.weekday()]}")
+        return "　".join(parts)
+
+    # -- command palette ----------------------------------------------------
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not ChinesePalette.is_open(self):
+            self.push_screen(ChinesePalette(id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("帮助（F1）", "按键说明与数据文件位置", self.action_help)
+        for key, mode, name in SCREENS:
+            yield SystemCommand(f"{name}（{key.upper()}）", f"打开{name}", lambda m=mode: self.action_go(m))
+        yield SystemCommand("换操作员（Ctrl+O）", "选择当前操作的人员", self.action_choose_operator)
+        yield SystemCommand("切换配色", "在彩色与16色配色之间切换", self.action_toggle_colours)
+        yield SystemCommand("退出（Ctrl+Q）", "退出村务通", self.action_quit)
+
+    def action_toggle_colours(self) -> None:
+        self.theme = "textual-dark" if self.theme == "ansi-dark" else "ansi-dark"
+
+    # -- errors -------------------------------------------------------------
+    def _fatal_error(self) -> None:
+        """An unexpected error: log the traceback, show a Chinese message."""
+        from rich.text import Text
+
+        from cunwu_tui.logsetup import log_path
+
+        log.error("unexpected error", exc_info=self._exception)
+        self.bell()
+        self._exit_renderables.append(
+            Text(f"村务通出错，已退出。已保存的记录不受影响。\n详细信息已写入日志：{log_path()}")
+        )
+        self._close_messages_no_wait()
+
+    def on_unmount(self) -> None:
+        if self.services is not None:
+            self.services.close()
+
+
+def _is_chinese(exc: BaseException) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in str(exc))
+
+
+def _pick_theme(color_system: str | None) -> str:
+    wanted = os.environ.get("CUNWU_THEME", "").strip().lower()
+    if wanted in ("ansi", "16"):
+        return "ansi-dark"
+    if wanted in ("color", "colour", "dark"):
+        return "textual-dark"
+    return "ansi-dark" if color_system in (None, "standard", "windows") else "textual-dark"
+
+
+def run_app(db_url: str) -> int:
+    app = CunwuApp(db_url)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,67 @@
+"""F2 工作台: today, who is working, what needs attention."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from cunwu_tui.ui.screens.base import AppScreen
+
+
+def today_text(info) -> str:
+    d = info.date
+    if info.provisional:
+        kind = "工作日（预计）" if info.is_workday else "休息日（预计）"
+    elif info.holiday:
+        kind = f"{info.holiday}假期"
+    elif info.makeup_workday:
+        kind = "调休上班"
+    else:
+        kind = "工作日" if info.is_workday else "休息日"
+    return f"今天是 {d.year}年{d.month}月{d.day}日，{kind}"
+
+
+class DashboardScreen(AppScreen):
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="dashboard"):
+            yield Static("正在打开数据库，请稍候。", id="today", classes="title")
+            yield Static("", id="attention")
+            yield Static("", id="recent", classes="panel")
+
+    def on_mount(self) -> None:
+        self.query_one("#recent").border_title = "最近操作"
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        app = self.app
+        services = self.services
+        if services is None:
+            err = getattr(app, "open_error", "")
+            self.query_one("#today", Static).update(err or "正在打开数据库，请稍候。")
+            return
+        from cunwu_tui.domain import workdays
+
+        today = app.today()  # type: ignore[attr-defined]
+        cal = workdays.default_calendar()
+        info = cal.day_info(today)
+        op = services.operator
+        self.query_one("#today", Static).update(
+            today_text(info) + (f"　操作员：{op.name}" if op else "")
+        )
+        notes: list[str] = []
+        profile = services.settings.profile()
+        if not profile.complete:
+            notes.append("・尚未填写村(社区)名称和所属乡镇，台账无法署名：请按 F9 设置。")
+        if info.provisional:
+            notes.append(f"・{today.year}年节假日安排尚未录入，今天是否上班按周末推算：请按 F9 设置，在节假日页录入。")
+        if today.month >= 11 and not cal.covered(today.year + 1):
+            notes.append(f"・{today.year + 1}年节假日安排尚未录入，跨年的期限将显示为预计：国务院公布后请在 F9 设置中录入。")
+        if services.info.backup:
+            notes.append(f"・数据库已升级，原文件备份在：{services.info.backup}")
+        self.query_one("#attention", Static).update("\n".join(notes) or "・没有需要处理的提醒。")
+        lines = [
+            f"{e.at:%m-%d %H:%M}　{e.operator}　{e.action}{e.entity}" + (f"：{e.subject}" if e.subject else "")
+            for e in services.audit.recent(8)
+        ]
+        self.query_one("#recent", Static).update("\n".join(lines) or "暂无记录")

@@ -1,0 +1,46 @@
+"""F1: every key, and where the data file and the log live."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS = """\
+全局按键（任何界面都可用）
+  F1        帮助（本页）
+  F2        工作台
+  F8        台账导出
+  F9        设置（村(社区)信息、人员、印章、节假日）
+  Ctrl+O    换操作员
+  Ctrl+P    命令面板（输入命令名称搜索）
+  Ctrl+Q    退出
+
+常用操作
+  Tab / Shift+Tab   在输入框、列表、按钮之间移动
+  上下键            在列表中选择
+  回车              确认、打开选中的项目
+  Esc               关闭对话框或取消
+  Ctrl+S            保存当前表单
+  N                 在列表中新增（人员、印章）
+
+设置（F9）中：光标在分页标题上时用左右键切换分页，Tab 进入该页。"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "close", "关闭")]
+
+    def compose(self) -> ComposeResult:
+        from cunwu_tui.logsetup import log_path
+
+        app = self.app
+        where = f"数据库：{getattr(app, 'db_url', '')}\n日志：{log_path()}"
+        with VerticalScroll(classes="dialog"):
+            yield Static("帮助（按 Esc 关闭）", classes="title")
+            yield Static(KEYS, markup=False)
+            yield Static(where, classes="hint", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

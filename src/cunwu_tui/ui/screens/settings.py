@@ -1,0 +1,198 @@
+"""F9 设置: village profile, staff, seals, holiday schedules."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane, Tabs, TextArea
+
+from cunwu_tui.errors import SaveError, ValidationError
+from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.screens.forms import SealForm, StaffForm
+from cunwu_tui.ui.widgets import FieldError, Form, field_row
+
+SCHEDULE_HINT = "每行一项：节日名 开始日期 至 结束日期；调休上班 日期。例如：\n春节 2027-02-06 至 2027-02-12\n调休上班 2027-02-14"
+
+
+class SettingsScreen(AppScreen):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "保存"),
+        Binding("n", "new", "新增", show=False),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        with TabbedContent(id="tabs"):
+            with TabPane("村(社区)信息", id="tab-profile"):
+                with Form(id="profile-form"):
+                    yield from field_row("村(社区)名称", "village", Input(placeholder="必填，如：青山村"))
+                    yield from field_row("所属乡镇(街道)", "township", Input(placeholder="必填，如：柳河镇"))
+                    yield from field_row("县(区)", "county", Input())
+                    yield from field_row("联系电话", "phone", Input(placeholder="印在台账上"))
+                    yield FieldError("form")
+                    with Horizontal(classes="buttons"):
+                        yield Button("保存（Ctrl+S）", id="save-profile", compact=True)
+            with TabPane("人员", id="tab-staff"):
+                yield Static("回车 编辑　N 新增　（人员不删除，离岗的改为不在岗）", classes="hint")
+                yield DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("印章", id="tab-seals"):
+                yield Static("回车 编辑　N 新增　（印章不删除，停用的改为不启用）", classes="hint")
+                yield DataTable(id="seal-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("节假日", id="tab-holidays"):
+                with Form(id="holiday-form"):
+                    yield Static("", id="coverage", classes="hint")
+                    yield from field_row("年份", "year", Input(placeholder="如：2027", max_length=4))
+                    yield Static(SCHEDULE_HINT, classes="hint")
+                    yield TextArea(id="f-content", soft_wrap=False)
+                    yield FieldError("content")
+                    yield from field_row("或从文件导入", "path", Input(placeholder="TOML 文件路径，回车导入"))
+                    with Horizontal(classes="buttons"):
+                        yield Button("保存（Ctrl+S）", id="save-holidays", compact=True)
+                        yield Button("导入文件", id="import-holidays", compact=True)
+
+    def on_mount(self) -> None:
+        staff = self.query_one("#staff-table", DataTable)
+        staff.add_columns("姓名", "联系电话", "职务", "状态")
+        seals = self.query_one("#seal-table", DataTable)
+        seals.add_columns("印章", "编号简称", "审批职务", "保管人", "状态")
+        self.query_one("#f-content", TextArea).styles.height = 7
+        self.refresh_data()
+        self.query_one(Tabs).focus()  # left/right switch pages
+
+    # -- loading ------------------------------------------------------------
+    def refresh_data(self) -> None:
+        services = self.services
+        if services is None:
+            return
+        p = services.settings.profile()
+        for field in ("village", "township", "county", "phone"):
+            self.query_one(f"#f-{field}", Input).value = getattr(p, field)
+        self._load_staff()
+        self._load_seals()
+        self._load_coverage()
+
+    def _load_staff(self) -> None:
+        table = self.query_one("#staff-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for p in self.services.staff.list():
+            table.add_row(p.name, p.phone, p.roles_text, "在岗" if p.active else "离岗", key=str(p.id))
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def _load_seals(self) -> None:
+        table = self.query_one("#seal-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for s in self.services.seals.list():
+            table.add_row(s.name, s.short_name, s.approver_role, s.keeper_name or "未指定",
+                          "启用" if s.active else "停用", key=str(s.id))
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def _load_coverage(self) -> None:
+        from cunwu_tui.domain import workdays
+
+        mine = self.services.holidays.schedules()
+        cal = workdays.default_calendar()
+        own = "、".join(f"{s.year}（{s.origin}）" for s in mine) or "无"
+        package = [y for y in cal.covered_years() if y not in {s.year for s in mine}]
+        span = f"{min(package)}至{max(package)}年" if package else "无"
+        self.query_one("#coverage", Static).update(f"已有节假日安排：内置 {span}；另有 {own}。输入年份可查看或修改。")
+
+    @on(Input.Changed, "#f-year")
+    def _year_typed(self, event: Input.Changed) -> None:
+        if len(event.value) != 4 or not event.value.isdigit():
+            return
+        year = int(event.value)
+        for s in self.services.holidays.schedules():
+            if s.year == year:
+                self.query_one("#f-content", TextArea).text = s.content
+                return
+        from cunwu_tui.domain import workdays
+
+        package = workdays.package_schedule(year)
+        self.query_one("#f-content", TextArea).text = workdays.format_schedule_lines(package) if package else ""
+
+    # -- actions ------------------------------------------------------------
+    def _active_tab(self) -> str:
+        return self.query_one("#tabs", TabbedContent).active
+
+    def action_save(self) -> None:
+        tab = self._active_tab()
+        if tab == "tab-profile":
+            self._save_profile()
+        elif tab == "tab-holidays":
+            self._save_holidays()
+
+    def action_new(self) -> None:
+        tab = self._active_tab()
+        if tab == "tab-staff":
+            self.app.push_screen(StaffForm(self.services), self._after_form)
+        elif tab == "tab-seals":
+            self.app.push_screen(SealForm(self.services), self._after_form)
+
+    def _after_form(self, saved: bool | None) -> None:
+        if saved:
+            self.notify("已保存。")
+            self.app.refresh_screen()  # type: ignore[attr-defined]
+
+    @on(DataTable.RowSelected, "#staff-table")
+    def _edit_staff(self, event: DataTable.RowSelected) -> None:
+        person = self.services.staff.get(int(event.row_key.value or 0))
+        if person:
+            self.app.push_screen(StaffForm(self.services, person), self._after_form)
+
+    @on(DataTable.RowSelected, "#seal-table")
+    def _edit_seal(self, event: DataTable.RowSelected) -> None:
+        seal = next((s for s in self.services.seals.list() if str(s.id) == event.row_key.value), None)
+        if seal:
+            self.app.push_screen(SealForm(self.services, seal), self._after_form)
+
+    @on(Button.Pressed, "#save-profile")
+    def _save_profile(self) -> None:
+        form = self.query_one("#profile-form", Form)
+        values = {f: self.query_one(f"#f-{f}", Input).value for f in ("village", "township", "county", "phone")}
+        from cunwu_tui.services.settings import VillageProfile
+
+        try:
+            self.services.settings.save_profile(VillageProfile(**values))
+        except (ValidationError, SaveError) as exc:
+            form.show_errors(getattr(exc, "errors", {"form": str(exc)}))
+            return
+        form.clear_errors()
+        self.notify("村(社区)信息已保存。")
+        self.app.refresh_screen()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#save-holidays")
+    def _save_holidays(self) -> None:
+        form = self.query_one("#holiday-form", Form)
+        year = self.query_one("#f-year", Input).value.strip()
+        text = self.query_one("#f-content", TextArea).text
+        try:
+            saved = self.services.holidays.save_year(year, text)
+        except (ValidationError, SaveError) as exc:
+            form.show_errors(getattr(exc, "errors", {"content": str(exc)}))
+            return
+        form.clear_errors()
+        self.notify(f"{saved.year}年节假日安排已保存。")
+        self.app.refresh_screen()  # type: ignore[attr-defined]
+
+    @on(Input.Submitted, "#f-path")
+    @on(Button.Pressed, "#import-holidays")
+    def _import_holidays(self) -> None:
+        form = self.query_one("#holiday-form", Form)
+        path = self.query_one("#f-path", Input).value.strip()
+        if not path:
+            form.show_errors({"path": "请填写要导入的文件路径。"})
+            return
+        try:
+            saved = self.services.holidays.import_file(path)
+        except (ValidationError, SaveError) as exc:
+            form.show_errors(getattr(exc, "errors", {"path": str(exc)}))
+            return
+        form.clear_errors()
+        self.query_one("#f-year", Input).value = str(saved.year)
+        self.notify(f"已导入{saved.year}年节假日安排。")
+        self.app.refresh_screen()  # type: ignore[attr-defined]

@@ -1,0 +1,108 @@
+"""Small shared widgets."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class TopBar(Static):
+    """One line: app name, village, operator, date. Kept in sync by the app."""
+
+    def on_mount(self) -> None:
+        self.update(self.app.top_bar_text())  # type: ignore[attr-defined]
+
+
+class FieldError(Static):
+    """A Chinese message under a field; hidden while empty."""
+
+    def __init__(self, field: str, **kwargs):
+        super().__init__("", classes="error", id=f"err-{field}", **kwargs)
+
+    def show(self, message: str) -> None:
+        self.update(message)
+        self.set_class(bool(message), "-shown")
+
+
+def field_row(label: str, field: str, widget: Widget) -> ComposeResult:
+    """A labelled input with its error line below."""
+    widget.id = widget.id or f"f-{field}"
+    with Horizontal(classes="row"):
+        yield Label(label, classes="label")
+        yield widget
+    yield FieldError(field)
+
+
+class Form(Vertical):
+    """A container that can show a service ValidationError at its fields."""
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for err in self.query(FieldError):
+            err.show("")
+        first = None
+        for field, message in errors.items():
+            try:
+                self.query_one(f"#err-{field}", FieldError).show(message)
+            except Exception:
+                self.app.notify(message, severity="error")
+            try:
+                w = self.query_one(f"#f-{field}")
+                w.add_class("-invalid")
+                first = first or w
+            except Exception:
+                pass
+        for w in self.query(".-invalid"):
+            if (w.id or "").removeprefix("f-") not in errors:
+                w.remove_class("-invalid")
+        if first is not None and first.focusable:
+            first.focus()
+
+    def clear_errors(self) -> None:
+        self.show_errors({})
+
+
+def value_of(form: Widget, field: str) -> str:
+    return form.query_one(f"#f-{field}", Input).value
+
+
+class CheckList(OptionList):
+    """A list of choices ticked with the space bar (or Enter), drawn as
+    ``[X] 名称`` / ``[ ] 名称`` so the state shows in any terminal, 16-colour
+    and monochrome included, not by colour alone."""
+
+    BINDINGS = [Binding("space,enter", "toggle", "勾选", show=False)]
+
+    def __init__(self, choices: list[tuple[str, str, bool]] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self._labels: dict[str, str] = {}
+        self.selected: list[str] = []
+        if choices:
+            self.set_choices(choices)
+
+    @staticmethod
+    def _prompt(label: str, on: bool) -> str:
+        return f"[{'X' if on else ' '}] {label}"
+
+    def set_choices(self, choices: list[tuple[str, str, bool]]) -> None:
+        """choices: (label, value, selected)."""
+        self._labels = {value: label for label, value, _ in choices}
+        self.selected = [value for _, value, on in choices if on]
+        self.clear_options()
+        self.add_options([Option(self._prompt(label, on), id=value) for label, value, on in choices])
+        if choices:
+            self.highlighted = 0
+
+    def action_toggle(self) -> None:
+        if self.highlighted is None:
+            return
+        value = self.get_option_at_index(self.highlighted).id or ""
+        on = value not in self.selected
+        if on:
+            self.selected = [v for v in self._labels if v in self.selected or v == value]
+        else:
+            self.selected = [v for v in self.selected if v != value]
+        self.replace_option_prompt(value, self._prompt(self._labels[value], on))

@@ -1,0 +1,199 @@
+"""The app at 80x24, driven by real keys through Textual's Pilot."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from cunwu_tui.ui.app import CunwuApp
+from cunwu_tui.ui.screens.dashboard import DashboardScreen
+from cunwu_tui.ui.screens.help import HelpScreen
+from cunwu_tui.ui.screens.operator import OperatorScreen
+from cunwu_tui.ui.screens.settings import SettingsScreen
+
+SIZE = (80, 24)
+TODAY = date(2026, 11, 22)
+
+
+async def wait_for(pilot, predicate, tries: int = 400):
+    for _ in range(tries):
+        await pilot.pause(0.02)
+        if predicate():
+            return
+    raise AssertionError("condition not reached")
+
+
+async def start(pilot):
+    """Wait for the database, then accept the operator the picker offers."""
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen))
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.ready() and not isinstance(app.screen, OperatorScreen))
+
+
+async def type_text(pilot, text: str):
+    await pilot.press(*list(text))
+
+
+
+@pytest.fixture
+def demo_db(db_url):
+    from cunwu_tui.services import open_services
+    from cunwu_tui.services.demo import fill_demo
+
+    s = open_services(db_url)
+    fill_demo(s, today=TODAY)
+    s.close()
+    return db_url
+
+
+async def test_every_function_key_reaches_its_screen(demo_db):
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        assert app.services.operator.name == "赵丽"
+        assert isinstance(app.screen, DashboardScreen)
+        for key, cls in (("f9", SettingsScreen), ("f2", DashboardScreen), ("f9", SettingsScreen)):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, cls), key
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        # Keys of features that have not landed are not bound at all.
+        bound = set(app.active_bindings)
+        for absent in ("f3", "f4", "f5", "f6", "f7"):
+            assert absent not in bound
+
+
+async def test_dashboard_shows_today_operator_and_calendar_warning(demo_db):
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        text = app.screen.query_one("#today").render()
+        assert "2026年11月22日" in str(text) and "休息日" in str(text) and "赵丽" in str(text)
+        attention = str(app.screen.query_one("#attention").render())
+        assert "2027年节假日安排尚未录入" in attention
+
+
+async def test_fresh_database_registers_operator_then_settings_round_trip(db_url):
+    app = CunwuApp(db_url, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen))
+        # Escape cannot skip choosing an operator.
+        await pilot.press("escape")
+        assert isinstance(app.screen, OperatorScreen)
+        await type_text(pilot, "赵丽")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.ready())
+        assert app.services.operator.name == "赵丽"
+
+        await pilot.press("f9")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        # Village profile: a bad phone is refused at the field, typed text kept.
+        screen.query_one("#f-village", Input).focus()
+        await type_text(pilot, "青山村")
+        await pilot.press("tab")
+        await type_text(pilot, "柳河镇")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "12ab")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "电话" in str(screen.query_one("#err-phone").render())
+        assert screen.query_one("#f-village", Input).value == "青山村"
+        assert app.services.settings.profile().village == ""
+        for _ in range(4):
+            await pilot.press("backspace")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.services.settings.profile().village == "青山村"
+
+        # Staff: new member through the form.
+        screen.query_one("#tabs").active = "tab-staff"
+        await pilot.pause()
+        screen.query_one("#staff-table", DataTable).focus()
+        await pilot.press("n")
+        await pilot.pause()
+        await type_text(pilot, "陈明")
+        await pilot.press("tab")
+        await type_text(pilot, "13903510005")
+        await pilot.press("tab", "down", "down", "down", "down", "down", "down", "space")  # roles list: 会计
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [(p.name, p.roles) for p in app.services.staff.list()] == [("赵丽", ()), ("陈明", ("会计",))]
+        await pilot.press("ctrl+q")
+
+    # Restart on the same database: everything is still there.
+    app2 = CunwuApp(db_url, today=TODAY)
+    async with app2.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        assert app2.services.operator.name == "赵丽"  # remembered
+        await pilot.press("f9")
+        await pilot.pause()
+        screen = app2.screen
+        assert screen.query_one("#f-village", Input).value == "青山村"
+        table = screen.query_one("#staff-table", DataTable)
+        names = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        assert names == ["赵丽", "陈明"]
+
+
+async def test_bad_staff_form_keeps_input_and_saves_nothing(demo_db):
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f9")
+        await pilot.pause()
+        app.screen.query_one("#tabs").active = "tab-staff"
+        await pilot.pause()
+        app.screen.query_one("#staff-table", DataTable).focus()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("tab")
+        await type_text(pilot, "=HYPERLINK")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        form = app.screen
+        assert "请填写姓名" in str(form.query_one("#err-name").render())
+        assert form.query_one("#f-phone", Input).value == "=HYPERLINK"
+        assert len(app.services.staff.list()) == 9
+
+
+async def test_command_palette_is_chinese(demo_db):
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        from textual.command import CommandInput
+
+        assert app.screen.query_one(CommandInput).placeholder == "输入命令名称搜索"
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in title) for title in commands)
+        await type_text(pilot, "shezhi")
+        await pilot.press("escape")
+
+
+async def test_unopenable_database_shows_chinese_message(tmp_path):
+    import sqlite3
+
+    bad = tmp_path / "other.db"
+    con = sqlite3.connect(bad)
+    con.execute("CREATE TABLE x (id INTEGER)")
+    con.commit()
+    con.close()
+    app = CunwuApp("sqlite:///" + str(bad), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+        await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog))
+        assert "不是村务通的数据库" in app.open_error
+        await pilot.press("f9")  # nothing opens without a database
+        await pilot.pause()
+        assert app.services is None
