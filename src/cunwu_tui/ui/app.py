@@ -51,8 +51,8 @@ class CunwuApp(App[int]):
         Binding("f1", "help", "帮助", id="help", key_display="F1"),
         Binding("f2", "go('dashboard')", "工作台", id="dashboard", key_display="F2"),
         Binding("f9", "go('settings')", "设置", id="settings", key_display="F9"),
-        Binding("ctrl+o", "choose_operator", "换操作员", id="operator", show=False),
-        Binding("ctrl+p", "command_palette", "命令", id="palette", show=False),
+        Binding("ctrl+o", "choose_operator", "换操作员", id="operator", show=False, key_display="^O"),
+        Binding("ctrl+p", "command_palette", "命令", id="palette", show=False, key_display="^P"),
         Binding("ctrl+q", "quit", "退出", id="quit", priority=True, key_display="^Q"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
@@ -130,6 +130,8 @@ class CunwuApp(App[int]):
             return
         if self.current_mode != mode:
             self.switch_mode(mode)
+        elif hasattr(self.screen, "next_page"):
+            self.screen.next_page()  # pressing F9 again on 设置 turns the page
         else:
             self.refresh_screen()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -84,8 +85,8 @@ class CheckList(OptionList):
             self.set_choices(choices)
 
     @staticmethod
-    def _prompt(label: str, on: bool) -> str:
-        return f"[{'X' if on else ' '}] {label}"
+    def _prompt(label: str, on: bool) -> Text:
+        return Text(f"[{'X' if on else ' '}] {label}")  # Text: the brackets are not markup
 
     def set_choices(self, choices: list[tuple[str, str, bool]]) -> None:
         """choices: (label, value, selected)."""

@@ -24,7 +24,7 @@ from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row
 
 
 class _FormScreen(ModalScreen[bool]):
-    BINDINGS = [Binding("ctrl+s", "save", "保存"), Binding("escape", "cancel", "取消")]
+    BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
 
     def __init__(self, services: Services):
         super().__init__()

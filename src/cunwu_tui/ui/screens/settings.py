@@ -13,12 +13,12 @@ from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.forms import SealForm, StaffForm
 from cunwu_tui.ui.widgets import FieldError, Form, field_row
 
-SCHEDULE_HINT = "每行一项：节日名 开始日期 至 结束日期；调休上班 日期。例如：\n春节 2027-02-06 至 2027-02-12\n调休上班 2027-02-14"
+SCHEDULE_HINT = "按国务院通知，每行一项，格式如（2026年的实际安排）：\n国庆节 2026-10-01 至 2026-10-07\n调休上班 2026-10-10"
 
 
 class SettingsScreen(AppScreen):
     BINDINGS = [
-        Binding("ctrl+s", "save", "保存"),
+        Binding("ctrl+s", "save", "保存", key_display="^S"),
         Binding("n", "new", "新增", show=False),
     ]
 
@@ -96,10 +96,11 @@ class SettingsScreen(AppScreen):
 
         mine = self.services.holidays.schedules()
         cal = workdays.default_calendar()
-        own = "、".join(f"{s.year}（{s.origin}）" for s in mine) or "无"
+        own = "、".join(f"{s.year}年（{s.origin}）" for s in mine)
         package = [y for y in cal.covered_years() if y not in {s.year for s in mine}]
         span = f"{min(package)}至{max(package)}年" if package else "无"
-        self.query_one("#coverage", Static).update(f"已有节假日安排：内置 {span}；另有 {own}。输入年份可查看或修改。")
+        extra = f"；另有 {own}" if own else "；其他年份尚未录入"
+        self.query_one("#coverage", Static).update(f"已有节假日安排：内置 {span}{extra}。输入年份可查看或修改。")
 
     @on(Input.Changed, "#f-year")
     def _year_typed(self, event: Input.Changed) -> None:
@@ -116,6 +117,11 @@ class SettingsScreen(AppScreen):
         self.query_one("#f-content", TextArea).text = workdays.format_schedule_lines(package) if package else ""
 
     # -- actions ------------------------------------------------------------
+    def next_page(self) -> None:
+        tabs = self.query_one(Tabs)
+        tabs.action_next_tab()
+        tabs.focus()
+
     def _active_tab(self) -> str:
         return self.query_one("#tabs", TabbedContent).active
 
