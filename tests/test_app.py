@@ -197,3 +197,30 @@ async def test_unopenable_database_shows_chinese_message(tmp_path):
         await pilot.press("f9")  # nothing opens without a database
         await pilot.pause()
         assert app.services is None
+
+
+async def test_unexpected_error_is_logged_not_shown_as_traceback(demo_db, tmp_path):
+    from cunwu_tui.logsetup import log_path
+
+    app = CunwuApp(demo_db, today=TODAY)
+
+    def broken() -> None:
+        raise RuntimeError("boom in a handler")
+
+    seen: list = []
+    original = app._print_error_renderables
+
+    def capture() -> None:  # what Textual prints on the console at exit
+        seen.extend(app._exit_renderables)
+        original()
+
+    app._print_error_renderables = capture
+
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=SIZE) as pilot:
+            await start(pilot)
+            app.call_later(broken)
+            await pilot.pause(0.2)
+    shown = "".join(str(r) for r in seen)
+    assert "村务通出错" in shown and "Traceback" not in shown
+    assert "boom in a handler" in log_path().read_text(encoding="utf-8")

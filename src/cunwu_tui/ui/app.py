@@ -58,6 +58,9 @@ class CunwuApp(App[int]):
     ]
 
     def __init__(self, db_url: str, today: date | None = None):
+        from cunwu_tui.logsetup import setup_logging
+
+        setup_logging()
         self.MODES = _modes()
         super().__init__()
         self.db_url = db_url
