@@ -56,7 +56,7 @@ class Services:
         self.core.operator = Operator(person.id, person.name, person.phone)
         with self.core.write() as s:
             put_setting(s, LAST_OPERATOR, str(person.id))
-            self.core.audit(s, "operator", person.id, "开始操作", None, {"name": person.name})
+            self.core.audit(s, "operator", person.id, "开始操作")
         return self.core.operator
 
     def remembered_operator_id(self) -> int | None:

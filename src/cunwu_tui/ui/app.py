@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from textual import work
@@ -44,7 +45,7 @@ def _modes():
 
 class CunwuApp(App[int]):
     TITLE = "村务通"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))
     DEFAULT_MODE = "dashboard"
     COMMAND_PALETTE_DISPLAY = "^P"
     BINDINGS = [

@@ -26,11 +26,12 @@ class DashboardScreen(AppScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="dashboard"):
             yield Static("正在打开数据库，请稍候。", id="today", classes="title")
-            yield Static("", id="attention")
+            yield Static("", id="attention", classes="panel")
             yield Static("", id="recent", classes="panel")
 
     def on_mount(self) -> None:
         self.query_one("#recent").border_title = "最近操作"
+        self.query_one("#attention").border_title = "提醒"
         self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -52,14 +53,14 @@ class DashboardScreen(AppScreen):
         notes: list[str] = []
         profile = services.settings.profile()
         if not profile.complete:
-            notes.append("・尚未填写村(社区)名称和所属乡镇，台账无法署名：请按 F9 设置。")
+            notes.append("尚未填写村(社区)名称和所属乡镇，台账无法署名：请按 F9 设置。")
         if info.provisional:
-            notes.append(f"・{today.year}年节假日安排尚未录入，今天是否上班按周末推算：请按 F9 设置，在节假日页录入。")
+            notes.append(f"{today.year}年节假日安排尚未录入，今天是否上班按周末推算：请按 F9 设置，在节假日页录入。")
         if today.month >= 11 and not cal.covered(today.year + 1):
-            notes.append(f"・{today.year + 1}年节假日安排尚未录入，跨年的期限将显示为预计：国务院公布后请在 F9 设置中录入。")
+            notes.append(f"{today.year + 1}年节假日安排尚未录入，跨年的期限将显示为预计：国务院公布后请在 F9 设置中录入。")
         if services.info.backup:
-            notes.append(f"・数据库已升级，原文件备份在：{services.info.backup}")
-        self.query_one("#attention", Static).update("\n".join(notes) or "・没有需要处理的提醒。")
+            notes.append(f"数据库已升级，原文件备份在：{services.info.backup}")
+        self.query_one("#attention", Static).update("\n".join(notes) or "没有需要处理的提醒。")
         lines = [
             f"{e.at:%m-%d %H:%M}　{e.operator}　{e.action}{e.entity}" + (f"：{e.subject}" if e.subject else "")
             for e in services.audit.recent(8)
