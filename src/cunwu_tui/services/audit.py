@@ -31,10 +31,13 @@ class AuditEntry:
     action: str
     before: str
     after: str
+    kind: str = ""    # the raw entity key, e.g. "staff"
 
     @property
     def subject(self) -> str:
         """What the entry is about, in words: a name, a year, a setting."""
+        if self.kind == "operator":
+            return ""  # the operator column already says who
         for raw in (self.after, self.before):
             try:
                 data = json.loads(raw) if raw else None
@@ -47,6 +50,11 @@ class AuditEntry:
         return self.entity_id
 
 
+def _entry(r: AuditLog) -> AuditEntry:
+    return AuditEntry(r.id or 0, r.at, r.operator_name, ENTITY_NAMES.get(r.entity, r.entity),
+                      r.entity_id, r.action, r.before, r.after, r.entity)
+
+
 class AuditService:
     def __init__(self, core: Core):
         self.core = core
@@ -57,14 +65,16 @@ class AuditService:
         with self.core.read() as s:
             q = select(AuditLog).where(AuditLog.at >= lo, AuditLog.at < hi).order_by(AuditLog.at, AuditLog.id)
             for r in s.exec(q).yield_per(500):
-                yield AuditEntry(r.id or 0, r.at, r.operator_name, ENTITY_NAMES.get(r.entity, r.entity),
-                                 r.entity_id, r.action, r.before, r.after)
+                yield _entry(r)
 
-    def recent(self, limit: int = 20) -> list[AuditEntry]:
+    def recent(self, limit: int = 20, changes_only: bool = False) -> list[AuditEntry]:
+        """The newest entries; ``changes_only`` leaves out who-started-work records."""
         with self.core.read() as s:
-            q = select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)  # type: ignore[union-attr]
-            return [AuditEntry(r.id or 0, r.at, r.operator_name, ENTITY_NAMES.get(r.entity, r.entity),
-                               r.entity_id, r.action, r.before, r.after) for r in s.exec(q)]
+            q = select(AuditLog)
+            if changes_only:
+                q = q.where(AuditLog.entity != "operator")
+            q = q.order_by(AuditLog.id.desc()).limit(limit)  # type: ignore[union-attr]
+            return [_entry(r) for r in s.exec(q)]
 
     def count_on(self, day: date) -> int:
         return sum(1 for _ in self.between(day, day + timedelta(days=1)))

@@ -30,7 +30,7 @@ class DashboardScreen(AppScreen):
             yield Static("", id="recent", classes="panel")
 
     def on_mount(self) -> None:
-        self.query_one("#recent").border_title = "最近操作"
+        self.query_one("#recent").border_title = "最近的修改"
         self.query_one("#attention").border_title = "提醒"
         self.refresh_data()
 
@@ -63,6 +63,6 @@ class DashboardScreen(AppScreen):
         self.query_one("#attention", Static).update("\n".join(notes) or "没有需要处理的提醒。")
         lines = [
             f"{e.at:%m-%d %H:%M}　{e.operator}　{e.action}{e.entity}" + (f"：{e.subject}" if e.subject else "")
-            for e in services.audit.recent(8)
+            for e in services.audit.recent(8, changes_only=True)
         ]
         self.query_one("#recent", Static).update("\n".join(lines) or "暂无记录")
