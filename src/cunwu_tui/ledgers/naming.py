@@ -91,16 +91,20 @@ _REASONS = {
 }
 if hasattr(errno, "EDQUOT"):
     _REASONS[errno.EDQUOT] = "磁盘配额已用完"
-_WINERRORS = {32: "文件正被其他程序（如 Excel、WPS）打开", 33: "文件正被其他程序（如 Excel、WPS）打开"}
+_WINERRORS = {
+    5: "没有写入权限，或文件正被其他程序（如 Excel、WPS）打开",
+    32: "文件正被其他程序（如 Excel、WPS）打开",
+    33: "文件正被其他程序（如 Excel、WPS）打开",
+}
 
 
 def os_reason(exc: OSError, reading: bool = False) -> str:
     """A short Chinese reason for an OSError."""
     winerror = getattr(exc, "winerror", None)
-    if winerror in _WINERRORS:
-        return _WINERRORS[winerror]
     if reading and exc.errno == errno.EACCES:
         return "没有读取权限"
+    if winerror in _WINERRORS:
+        return _WINERRORS[winerror]
     if exc.errno in _REASONS:
         return _REASONS[exc.errno]
     return exc.strerror or str(exc) or exc.__class__.__name__

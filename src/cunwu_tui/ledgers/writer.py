@@ -627,10 +627,14 @@ def _write_sheet(
     # blank row, then the closing line
     add(row_idx, [])
     row_idx += 1
-    ws.row_dimensions[row_idx].height = 8 + 16 * line_count(sheet.closing, total_width)
+    closing = sheet.closing
+    if line_count(closing, total_width) > 1 and "经办人：" in closing:
+        head, _, tail = closing.partition("经办人：")  # two signature groups, not a ragged wrap
+        closing = head.rstrip("\u3000") + "\n经办人：" + tail
+    ws.row_dimensions[row_idx].height = 8 + 16 * line_count(closing, total_width)
     if n > 1:
         ws.merged_cells.add(f"A{row_idx}:{last}{row_idx}")
-    add(row_idx, [cell(ws, 1, ("closing",), sheet.closing, "s")])
+    add(row_idx, [cell(ws, 1, ("closing",), closing, "s")])
     return result
 
 
