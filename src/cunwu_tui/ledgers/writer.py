@@ -187,7 +187,9 @@ def _text(v: Any) -> tuple[Any, str]:
             v = format(v, "f")
         else:
             v = str(v)
-    if not v:
+    if not v.strip():
+        # Blank: openpyxl writes whitespace-only text without
+        # xml:space="preserve", so readers would drop it anyway.
         return None, "n"
     if len(v) > MAX_TEXT:
         v = v[:MAX_TEXT]
