@@ -78,7 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
                                        "增加“村(社区)”列，并附各村条数汇总表。")
     merge.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     merge.add_argument("files", metavar="文件", nargs="+", help="各村导出的台账文件（.xlsx）")
-    merge.add_argument("--out", metavar="文件", required=True, help="合并后的文件")
+    merge.add_argument("--out", metavar="文件", required=True,
+                       help="合并后的文件，或一个已有的文件夹（自动取名）；已有同名文件时另存为带编号的文件")
+    merge.add_argument("--township", metavar="名称", help="乡镇(街道)名称（默认：取第一个文件里的填报单位）")
+    merge.add_argument("--operator", metavar="姓名", default="", help="经办人，写在表尾")
+    merge.add_argument("--phone", metavar="电话", default="", help="联系电话，写在表尾")
     _add_db(merge, top=False)
     return parser
 
@@ -182,7 +186,8 @@ def _cmd_merge(args) -> int:
     from cunwu_tui.ledgers.naming import LedgerError
 
     try:
-        out = merge_ledgers(args.files, args.out)
+        out = merge_ledgers(args.files, args.out, args.township or None,
+                            operator=args.operator.strip(), phone=args.phone.strip())
     except LedgerError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

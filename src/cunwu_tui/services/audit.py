@@ -21,6 +21,81 @@ ENTITY_NAMES = {
 }
 
 
+# Chinese labels of the fields recorded in audit entries, in display order.
+FIELD_NAMES = {
+    "name": "名称",
+    "short_name": "简称",
+    "village": "村(社区)",
+    "township": "乡镇(街道)",
+    "county": "县(市、区)",
+    "roles": "职务",
+    "phone": "电话",
+    "major_body": "所属组织",
+    "keeper_name": "保管人",
+    "approver_role": "审批职务",
+    "active": "状态",
+    "year": "年份",
+    "source": "来源",
+    "content": "内容",
+    "value": "值",
+    "note": "备注",
+}
+_HIDDEN_FIELDS = {"id", "keeper_id"}
+# Setting keys (services.settings) as a clerk would name them.
+SETTING_NAMES = {"ui.last_operator_id": "上次的操作员", "export.dir": "台账导出文件夹"}
+
+
+def _load(raw: str) -> dict:
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        return {"value": raw}
+    return data if isinstance(data, dict) else {"value": data}
+
+
+# Where one kind of record names a field differently.
+_KIND_FIELD_NAMES = {"staff": {"name": "姓名"}}
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _show(kind: str, key: str, value) -> str:
+    if _empty(value):
+        return "（空）"
+    if key == "active":
+        if kind == "staff":
+            return "在岗" if value else "离岗"
+        return "在用" if value else "停用"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def describe_change(before: str, after: str, kind: str = "") -> tuple[str, str]:
+    """Readable 修改前 / 修改后 texts of an entry's JSON snapshots: for a
+    change the fields that differ, for a new record its filled-in fields.
+    One field per line, as 字段：值; ``kind`` is the entity key (staff, seal…)."""
+    old, new = _load(before), _load(after)
+    keys = [k for k in FIELD_NAMES if k in old or k in new]
+    keys += sorted(k for k in {*old, *new} if k not in FIELD_NAMES and k not in _HIDDEN_FIELDS)
+    if old and new:
+        keys = [k for k in keys if old.get(k) != new.get(k)]
+    else:
+        keys = [k for k in keys if not _empty((old or new).get(k))]
+    names = {**FIELD_NAMES, **_KIND_FIELD_NAMES.get(kind, {})}
+
+    def text(data: dict) -> str:
+        if not data:
+            return ""
+        return "\n".join(f"{names.get(k, k)}：{_show(kind, k, data.get(k))}" for k in keys)
+
+    return text(old), text(new)
+
+
 @dataclass(frozen=True)
 class AuditEntry:
     id: int
@@ -34,10 +109,17 @@ class AuditEntry:
     kind: str = ""    # the raw entity key, e.g. "staff"
 
     @property
+    def change(self) -> tuple[str, str]:
+        """(修改前, 修改后) in words; see describe_change."""
+        return describe_change(self.before, self.after, self.kind)
+
+    @property
     def subject(self) -> str:
         """What the entry is about, in words: a name, a year, a setting."""
         if self.kind == "operator":
             return ""  # the operator column already says who
+        if self.kind == "setting":
+            return SETTING_NAMES.get(self.entity_id, self.entity_id)
         for raw in (self.after, self.before):
             try:
                 data = json.loads(raw) if raw else None

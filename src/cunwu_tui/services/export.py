@@ -1,0 +1,105 @@
+"""Ledger export for the F8 screen and ``cunwu export``: one path for both."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable, Sequence
+
+from cunwu_tui.services.core import Core, ValidationError
+from cunwu_tui.services.settings import EXPORT_DIR, VillageProfile
+
+DEFAULT_DIR = "exports"
+
+
+@dataclass(frozen=True)
+class LedgerChoice:
+    name: str
+    title: str
+
+
+def ledger_choices() -> list[LedgerChoice]:
+    from cunwu_tui.ledgers import registers  # noqa: F401  (declares the ledgers)
+    from cunwu_tui.ledgers.engine import all_ledgers
+
+    return [LedgerChoice(l.name, l.title) for l in all_ledgers()]
+
+
+def default_month(today: date) -> str:
+    """Last month (YYYY-MM): what the township expects at the start of a month."""
+    from cunwu_tui.ledgers.engine import Period
+
+    return Period.previous(today).iso
+
+
+class ExportService:
+    def __init__(self, core: Core, settings, profile: Callable[[], VillageProfile], source):
+        self.core = core
+        self.settings = settings
+        self.profile = profile
+        self.source = source
+
+    def default_dir(self) -> Path:
+        remembered = self.settings.get(EXPORT_DIR)
+        return Path(remembered) if remembered else Path(os.getcwd()) / DEFAULT_DIR
+
+    def export(
+        self,
+        month: str,
+        names: Sequence[str] | None = None,
+        out_dir: str | Path | None = None,
+        progress: Callable[[int], None] | None = None,
+        on_ledger: Callable[[int, Path], None] | None = None,
+        remember_dir: bool = False,
+        today: date | None = None,
+    ) -> list[Path]:
+        """Write the chosen ledgers of ``month`` (YYYY-MM) into ``out_dir``.
+
+        Raises ValidationError (Chinese, per field) for a bad month, an unknown
+        ledger, an incomplete village profile or a folder that cannot be
+        written; a failed ledger leaves no file behind."""
+        from cunwu_tui.ledgers import registers  # noqa: F401
+        from cunwu_tui.ledgers.engine import LedgerContext, Period, all_ledgers, get_ledger
+        from cunwu_tui.ledgers.naming import LedgerError, export_ledgers
+
+        errors: dict[str, str] = {}
+        try:
+            period = Period.parse((month or "").strip())
+        except ValueError as exc:
+            errors["month"] = str(exc)
+        chosen = []
+        for name in names or [l.name for l in all_ledgers()]:
+            try:
+                chosen.append(get_ledger(name))
+            except (KeyError, ValueError) as exc:
+                errors["ledgers"] = exc.args[0] if exc.args else str(exc)
+        if not chosen and "ledgers" not in errors:
+            errors["ledgers"] = "请至少选择一种台账。"
+        profile = self.profile()
+        if not profile.complete:
+            errors["profile"] = "请先在 F9 设置中填写村(社区)名称和所属乡镇(街道)，台账要署名。"
+        folder = Path(out_dir).expanduser() if out_dir else self.default_dir()
+        if errors:
+            raise ValidationError(errors)
+        op = self.core.operator
+        ctx = LedgerContext(
+            village=profile.village,
+            township=profile.township,
+            operator=op.name if op else "",
+            phone=(op.phone if op and op.phone else profile.phone),
+            filled_on=today or date.today(),
+        )
+        paths: list[Path] = []
+        for ledger in chosen:
+            try:
+                paths += export_ledgers([ledger], self.source, ctx, period, folder, progress=progress)
+            except LedgerError as exc:
+                done = "" if not paths else "（此前已写好：" + "、".join(p.name for p in paths) + "）"
+                raise ValidationError({"out_dir": f"{exc}{done}"}) from None
+            if on_ledger is not None:
+                on_ledger(len(paths), paths[-1])
+        if remember_dir:
+            self.settings.set(EXPORT_DIR, str(folder.resolve()))
+        return paths
