@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Input
 
 from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.screens.dashboard import DashboardScreen
+from cunwu_tui.ui.screens.export import ExportScreen
 from cunwu_tui.ui.screens.help import HelpScreen
 from cunwu_tui.ui.screens.operator import OperatorScreen
 from cunwu_tui.ui.screens.settings import SettingsScreen
@@ -55,7 +56,8 @@ async def test_every_function_key_reaches_its_screen(demo_db):
         await start(pilot)
         assert app.services.operator.name == "赵丽"
         assert isinstance(app.screen, DashboardScreen)
-        for key, cls in (("f9", SettingsScreen), ("f2", DashboardScreen), ("f9", SettingsScreen)):
+        for key, cls in (("f9", SettingsScreen), ("f8", ExportScreen), ("f2", DashboardScreen),
+                         ("f8", ExportScreen), ("f9", SettingsScreen)):
             await pilot.press(key)
             await pilot.pause()
             assert isinstance(app.screen, cls), key
@@ -224,3 +226,63 @@ async def test_unexpected_error_is_logged_not_shown_as_traceback(demo_db, tmp_pa
     shown = "".join(str(r) for r in seen)
     assert "村务通出错" in shown and "Traceback" not in shown
     assert "boom in a handler" in log_path().read_text(encoding="utf-8")
+
+
+
+
+async def test_f8_exports_last_month_without_overwriting(demo_db, tmp_path, monkeypatch):
+    from textual.widgets import Static
+
+    from cunwu_tui.ui.widgets import CheckList, StepProgress
+
+    monkeypatch.chdir(tmp_path)
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f8")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        month = screen.query_one("#f-month", Input)
+        assert month.value == "2026-10" and month.has_focus
+        ledgers = screen.query_one("#f-ledgers", CheckList)
+        assert ledgers.selected == ["staff", "audit"]  # all by default
+        assert screen.query_one("#f-out_dir", Input).value == str(tmp_path / "exports")
+
+        # A bad month: message at the field, nothing written, input kept.
+        await pilot.press("end", "backspace", "backspace")
+        await type_text(pilot, "13")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "月份" in str(screen.query_one("#err-month").render()))
+        assert month.value == "2026-13"
+        assert not (tmp_path / "exports").exists()
+
+        # Fix it, untick 操作日志 with the keyboard, export.
+        await pilot.press("backspace", "backspace")
+        await type_text(pilot, "10")
+        await pilot.press("tab", "down", "space")
+        assert ledgers.selected == ["staff"]
+        await pilot.press("ctrl+s")
+        from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+        await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog))
+        first = tmp_path / "exports" / "青山村_人员名册_2026-10.xlsx"
+        assert first.exists()
+        assert str(first) in " ".join(str(w.render()) for w in app.screen.query(Static))
+        await pilot.press("enter")  # closes the dialog; the list stays on the screen
+        assert app.screen is screen
+        result = screen.query_one("#result", Static)
+        assert str(first) in str(result.render())
+        assert str(screen.query_one("#err-month").render()).strip() == ""
+        bar = screen.query_one("#progress", StepProgress)
+        assert bar.progress == bar.total == 1 and "[" + "#" * bar.WIDTH + "] 1/1" in str(bar.render())
+
+        # Again: a numbered sibling, never an overwrite.
+        before = first.stat().st_mtime_ns
+        await pilot.press("ctrl+s")
+        second = tmp_path / "exports" / "青山村_人员名册_2026-10 (2).xlsx"
+        await wait_for(pilot, lambda: str(second) in str(result.render()))
+        await pilot.press("enter")
+        assert first.stat().st_mtime_ns == before
+        # The folder is remembered for the next time.
+        assert app.services.exports.default_dir() == tmp_path / "exports"

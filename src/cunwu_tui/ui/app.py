@@ -32,15 +32,17 @@ WEEKDAYS = "一二三四五六日"
 # screen is listed here only once it has landed.
 SCREENS: tuple[tuple[str, str, str], ...] = (
     ("f2", "dashboard", "工作台"),
+    ("f8", "export", "台账导出"),
     ("f9", "settings", "设置"),
 )
 
 
 def _modes():
     from cunwu_tui.ui.screens.dashboard import DashboardScreen
+    from cunwu_tui.ui.screens.export import ExportScreen
     from cunwu_tui.ui.screens.settings import SettingsScreen
 
-    return {"dashboard": DashboardScreen, "settings": SettingsScreen}
+    return {"dashboard": DashboardScreen, "export": ExportScreen, "settings": SettingsScreen}
 
 
 class CunwuApp(App[int]):
@@ -51,6 +53,7 @@ class CunwuApp(App[int]):
     BINDINGS = [
         Binding("f1", "help", "帮助", id="help", key_display="F1"),
         Binding("f2", "go('dashboard')", "工作台", id="dashboard", key_display="F2"),
+        Binding("f8", "go('export')", "台账导出", id="export", key_display="F8"),
         Binding("f9", "go('settings')", "设置", id="settings", key_display="F9"),
         Binding("ctrl+o", "choose_operator", "换操作员", id="operator", show=False, key_display="^O"),
         Binding("ctrl+p", "command_palette", "命令", id="palette", show=False, key_display="^P"),

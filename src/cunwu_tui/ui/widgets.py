@@ -107,3 +107,25 @@ class CheckList(OptionList):
         else:
             self.selected = [v for v in self.selected if v != value]
         self.replace_option_prompt(value, self._prompt(self._labels[value], on))
+
+
+class StepProgress(Static):
+    """A progress bar drawn in ASCII, ``[########--------] 1/2 人员名册``,
+    so it shows in Windows' legacy console and at 16 colours (Textual's
+    ProgressBar draws with half-block glyphs those fonts lack). Hidden until
+    the first update."""
+
+    WIDTH = 30
+
+    def __init__(self, **kwargs):
+        super().__init__("", **kwargs)
+        self.display = False
+        self.progress = 0
+        self.total = 0
+
+    def update_progress(self, progress: int, total: int, label: str = "") -> None:
+        self.progress, self.total = progress, total
+        filled = self.WIDTH * progress // total if total else 0
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.update(Text(f"[{bar}] {progress}/{total} {label}".rstrip()))
+        self.display = True

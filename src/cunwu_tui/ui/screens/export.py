@@ -1,0 +1,108 @@
+"""F8 台账导出: month, ledgers, folder; a progress bar; the written files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Label, Static
+
+from cunwu_tui.errors import SaveError, ValidationError
+from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.widgets import CheckList, FieldError, Form, StepProgress, field_row
+
+
+class ExportScreen(AppScreen):
+    BINDINGS = [Binding("ctrl+s", "export", "导出", key_display="^S")]
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll():
+            with Form(id="export-form"):
+                yield from field_row("月份", "month", Input(placeholder="如：2026-10", max_length=7))
+                yield Label("台账（空格键勾选，默认全部）")
+                yield CheckList(id="f-ledgers")
+                yield FieldError("ledgers")
+                yield from field_row("输出文件夹", "out_dir", Input())
+                yield FieldError("profile")
+                with Horizontal(classes="buttons"):
+                    yield Button("导出（Ctrl+S）", id="export", compact=True)
+                yield StepProgress(id="progress")
+            yield Static("", id="result")
+
+    def on_mount(self) -> None:
+        self._loaded = False
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        services = self.services
+        if services is None or self._loaded:
+            return
+        from cunwu_tui.services.export import default_month, ledger_choices
+
+        self._loaded = True
+        self.query_one("#f-month", Input).value = default_month(self.app.today())  # type: ignore[attr-defined]
+        lst = self.query_one("#f-ledgers", CheckList)
+        choices = ledger_choices()
+        self._titles = {c.name: c.title for c in choices}
+        lst.set_choices([(f"{c.title}（{c.name}）", c.name, True) for c in choices])
+        lst.styles.height = min(lst.option_count, 5) + 2
+        self.query_one("#f-out_dir", Input).value = str(services.exports.default_dir())
+        self.query_one("#f-month", Input).focus()
+
+    @on(Button.Pressed, "#export")
+    def action_export(self) -> None:
+        form = self.query_one(Form)
+        form.clear_errors()
+        month = self.query_one("#f-month", Input).value
+        names = list(self.query_one("#f-ledgers", CheckList).selected)
+        if not names:
+            form.show_errors({"ledgers": "请至少选择一种台账。"})
+            return
+        out_dir = self.query_one("#f-out_dir", Input).value.strip()
+        self.query_one("#result", Static).update("正在导出，请稍候。")
+        titles = self._titles
+        self.query_one("#progress", StepProgress).update_progress(0, len(names), titles[names[0]])
+        self.run_export(month, names, out_dir, [titles[n] for n in names])
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def run_export(self, month: str, names: list[str], out_dir: str, titles: list[str]) -> None:
+        bar = self.query_one("#progress", StepProgress)
+
+        def on_ledger(done: int, _path: Path) -> None:
+            label = titles[done] if done < len(titles) else "完成"
+            self.app.call_from_thread(bar.update_progress, done, len(titles), label)
+
+        try:
+            paths = self.services.exports.export(
+                month, names, out_dir or None, remember_dir=True, today=self.app.today(), on_ledger=on_ledger
+            )
+        except (ValidationError, SaveError) as exc:
+            errors = getattr(exc, "errors", {"out_dir": str(exc)})
+            self.app.call_from_thread(self._failed, errors)
+            return
+        except Exception:
+            import logging
+
+            logging.getLogger("cunwu.ui").exception("export failed")
+            from cunwu_tui.logsetup import log_path
+
+            self.app.call_from_thread(self._failed, {"out_dir": f"导出失败，详细信息见日志：{log_path()}"})
+            return
+        self.app.call_from_thread(self._done, paths)
+
+    def _failed(self, errors: dict[str, str]) -> None:
+        self.query_one("#result", Static).update("导出未完成，请看上面的提示。")
+        self.query_one(Form).show_errors(errors)
+
+    def _done(self, paths: list[Path]) -> None:
+        from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+        lines = [str(p.resolve()) for p in paths]
+        result = self.query_one("#result", Static)
+        result.update("\n".join([f"已导出 {len(paths)} 个文件："] + lines))
+        result.scroll_visible()
+        # A dialog, not a toast: a toast would cover the paths at 80 columns.
+        self.app.push_screen(MessageDialog(f"已导出 {len(paths)} 个文件", "\n".join(lines)))
