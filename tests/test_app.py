@@ -256,6 +256,7 @@ async def test_f8_exports_last_month_without_overwriting(demo_db, tmp_path, monk
         await wait_for(pilot, lambda: "月份" in str(screen.query_one("#err-month").render()))
         assert month.value == "2026-13"
         assert not (tmp_path / "exports").exists()
+        assert not screen.query_one("#progress", StepProgress).display
 
         # Fix it, untick 操作日志 with the keyboard, export.
         await pilot.press("backspace", "backspace")

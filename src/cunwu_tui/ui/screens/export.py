@@ -34,6 +34,7 @@ class ExportScreen(AppScreen):
 
     def on_mount(self) -> None:
         self._loaded = False
+        self._exporting = False
         self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -54,6 +55,9 @@ class ExportScreen(AppScreen):
 
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:
+        if self._exporting:
+            self.query_one("#result", Static).update("正在导出，请等这一次导出完成。")
+            return
         form = self.query_one(Form)
         form.clear_errors()
         month = self.query_one("#f-month", Input).value
@@ -63,17 +67,20 @@ class ExportScreen(AppScreen):
             return
         out_dir = self.query_one("#f-out_dir", Input).value.strip()
         self.query_one("#result", Static).update("正在导出，请稍候。")
-        titles = self._titles
-        self.query_one("#progress", StepProgress).update_progress(0, len(names), titles[names[0]])
-        self.run_export(month, names, out_dir, [titles[n] for n in names])
-
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def run_export(self, month: str, names: list[str], out_dir: str, titles: list[str]) -> None:
+        titles = [self._titles[n] for n in names]
         bar = self.query_one("#progress", StepProgress)
+        bar.update_progress(0, len(names), titles[0])
+        self._exporting = True
+        self.run_export(month, names, out_dir, titles)
 
+    def _step(self, done: int, titles: list[str]) -> None:
+        label = titles[done] if done < len(titles) else "完成"
+        self.query_one("#progress", StepProgress).update_progress(done, len(titles), label)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def run_export(self, month: str, names: list[str], out_dir: str, titles: list[str]) -> None:
         def on_ledger(done: int, _path: Path) -> None:
-            label = titles[done] if done < len(titles) else "完成"
-            self.app.call_from_thread(bar.update_progress, done, len(titles), label)
+            self.app.call_from_thread(self._step, done, titles)
 
         try:
             paths = self.services.exports.export(
@@ -94,12 +101,15 @@ class ExportScreen(AppScreen):
         self.app.call_from_thread(self._done, paths)
 
     def _failed(self, errors: dict[str, str]) -> None:
+        self._exporting = False
+        self.query_one("#progress", StepProgress).display = False
         self.query_one("#result", Static).update("导出未完成，请看上面的提示。")
         self.query_one(Form).show_errors(errors)
 
     def _done(self, paths: list[Path]) -> None:
         from cunwu_tui.ui.screens.dialogs import MessageDialog
 
+        self._exporting = False
         lines = [str(p.resolve()) for p in paths]
         result = self.query_one("#result", Static)
         result.update("\n".join([f"已导出 {len(paths)} 个文件："] + lines))
