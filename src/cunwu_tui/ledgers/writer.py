@@ -526,10 +526,13 @@ def _write_sheet(
 
     # row 2: unit left, date right
     ws.row_dimensions[2].height = 22
-    if n == 1:
+    k = _split_point(widths, display_width(sheet.unit), display_width(sheet.filled) + 1) if n > 1 else 1
+    if n == 1 or sum(widths[:k]) < display_width(sheet.unit):
+        # too few columns to keep the two apart: one line across the sheet
+        if n > 1:
+            ws.merged_cells.add(f"A2:{last}2")
         add(2, [cell(ws, 1, ("unit",), f"{sheet.unit}\u3000\u3000{sheet.filled}", "s")])
     else:
-        k = _split_point(widths, display_width(sheet.unit), display_width(sheet.filled) + 1)
         if k > 1:
             ws.merged_cells.add(f"A2:{get_column_letter(k)}2")
         if n - k > 1:
