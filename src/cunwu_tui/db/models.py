@@ -83,3 +83,42 @@ class HolidaySchedule(SQLModel, table=True):
     source: str = Field(default="")
     content: str = Field(default="")
     updated_at: datetime = Field(sa_type=DateTime)
+
+
+class LocalMatter(SQLModel, table=True):
+    """A matter the village adds to the shipped catalog (本村事项). Never
+    deleted, only withdrawn (``active``), so that cases can still name it.
+    Multi-line fields hold one item per line."""
+
+    __tablename__ = "local_matter"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=128)
+    aliases: str = Field(default="", description="aliases joined with '、'")
+    category: str = Field(default="", max_length=32)
+    where: str = Field(default="")
+    fees: str = Field(default="")
+    time_limit: str = Field(default="", description="as the village states it, e.g. 5个工作日")
+    conditions: str = Field(default="", description="one per line")
+    documents: str = Field(default="", description="one per line")
+    notes: str = Field(default="", description="one per line")
+    active: bool = Field(default=True)
+    created_at: datetime = Field(sa_type=DateTime)
+
+
+class MatterAddition(SQLModel, table=True):
+    """A village's document or note added to a matter of the catalog
+    (shipped or local), by matter code: it survives an upgrade of the
+    shipped catalog. Withdrawn, never deleted."""
+
+    __tablename__ = "matter_addition"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    matter_code: str = Field(max_length=32, index=True)
+    kind: str = Field(max_length=16, description="document | note")
+    text: str = Field(default="")
+    form: str = Field(default="", max_length=16, description="原件 / 复印件 / 原件及复印件")
+    count: Optional[int] = Field(default=None)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(sa_type=DateTime)

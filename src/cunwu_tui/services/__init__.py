@@ -26,6 +26,7 @@ class Services:
 
     def __init__(self, core: Core, info: OpenInfo):
         from cunwu_tui.services.audit import AuditService
+        from cunwu_tui.services.catalog import CatalogService
         from cunwu_tui.services.export import ExportService
         from cunwu_tui.services.holidays import HolidayService
         from cunwu_tui.services.seals import SealService
@@ -40,6 +41,7 @@ class Services:
         self.holidays = HolidayService(core)
         self.audit = AuditService(core)
         self.exports = ExportService(core, self.settings, self.settings.profile, self)
+        self.catalog = CatalogService(core, self.settings)
 
     # -- operator ---------------------------------------------------------
     @property

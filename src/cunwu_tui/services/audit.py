@@ -18,6 +18,9 @@ ENTITY_NAMES = {
     "seal": "印章",
     "holiday_schedule": "节假日安排",
     "operator": "",
+    "local_matter": "本村事项",
+    "matter_addition": "事项补充",
+    "inform_letter": "一次性告知书",
 }
 
 
@@ -39,8 +42,22 @@ FIELD_NAMES = {
     "content": "内容",
     "value": "值",
     "note": "备注",
+    "aliases": "别名",
+    "category": "类别",
+    "where": "办理地点",
+    "fees": "收费",
+    "time_limit": "时限",
+    "conditions": "条件",
+    "documents": "材料",
+    "notes": "说明",
+    "kind": "类型",
+    "text": "内容",
+    "form": "原件/复印件",
+    "count": "份数",
+    "applicant": "申请人",
+    "file": "文件",
 }
-_HIDDEN_FIELDS = {"id", "keeper_id"}
+_HIDDEN_FIELDS = {"id", "keeper_id", "code", "matter_code"}
 # Setting keys (services.settings) as a clerk would name them.
 SETTING_NAMES = {"ui.last_operator_id": "上次的操作员", "export.dir": "台账导出文件夹"}
 

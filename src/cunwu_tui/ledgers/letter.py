@@ -1,0 +1,48 @@
+"""The 一次性告知书 as an A4 portrait workbook, through the ledger writer:
+the same title, unit row, borders, 宋体 and page set-up as every ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cunwu_tui.ledgers.engine import Column, cn_date
+from cunwu_tui.ledgers.naming import safe_filename
+
+if TYPE_CHECKING:
+    from cunwu_tui.services.catalog import InformLetter
+
+TITLE = "一次性告知书"
+COLUMNS = (Column("项目", 12, wrap=True), Column("内容", 70, wrap=True))
+
+
+def letter_filename(letter: "InformLetter") -> str:
+    """〈村名〉_一次性告知书_〈事项〉_2026-11-23.xlsx, safe on Windows."""
+    name = letter.matter_name[:40]
+    who = f"_{letter.applicant}" if letter.applicant else ""
+    return safe_filename(f"{letter.village or '本村'}_{TITLE}_{name}{who}_{letter.on.isoformat()}") + ".xlsx"
+
+
+def write_inform_letter(letter: "InformLetter", path: Path) -> Path:
+    """Write ``letter`` to ``path`` (atomically: a temp file, then rename)."""
+    from cunwu_tui.ledgers.writer import DocInfo, Sheet, write_workbook
+
+    gap = "\u3000" * 6
+    closing = f"申请人签收：{gap}　　告知人：{letter.clerk or gap}　　日期：{cn_date(letter.on)}"
+    sheet = Sheet(
+        name=TITLE,
+        title=f"{letter.village}{TITLE}",
+        unit=f"告知单位：{letter.township}{letter.village}",
+        filled=f"告知日期：{cn_date(letter.on)}",
+        columns=COLUMNS,
+        rows=letter.rows(),
+        orientation="portrait",
+        totals=False,
+        count_label=None,
+        closing=closing,
+        label=TITLE,
+        report_progress=False,
+    )
+    write_workbook(path, [sheet], doc=DocInfo(title=f"{letter.village}{TITLE}：{letter.matter_name}",
+                                              subject=letter.matter_name, category=TITLE))
+    return path
