@@ -73,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", metavar="文件夹", help="输出文件夹（默认：当前目录下的 exports）")
     _add_db(export, top=False)
 
+    lookup = sub.add_parser("lookup", help="查询事项：办理条件和所需材料（一次性告知）", add_help=False,
+                            description="按事项名称、拼音、首字母或材料名称查找事项，列出最匹配的几项和第一项的所需材料。")
+    lookup.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    lookup.add_argument("keywords", metavar="关键词", nargs="+", help="如：低保、dibao、dbsq、残疾证")
+    lookup.add_argument("--limit", metavar="N", type=int, default=8, help="最多列出几项（默认 8）")
+    _add_db(lookup, top=False)
+
     merge = sub.add_parser("merge", help="乡镇汇总：把多个村的同一种台账合并为一个文件", add_help=False,
                            description="把多个村(社区)导出的同一种、同一月份的台账合并到一个工作簿，"
                                        "增加“村(社区)”列，并附各村条数汇总表。")
@@ -115,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_export(url, args)
         if args.command == "merge":
             return _cmd_merge(args)
+        if args.command == "lookup":
+            return _cmd_lookup(url, args)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # never a traceback on the console
@@ -176,6 +185,33 @@ def _cmd_export(url: str, args) -> int:
             return 2
         for p in paths:
             print(p.resolve())
+        return 0
+    finally:
+        services.close()
+
+
+def _cmd_lookup(url: str, args) -> int:
+    services = _open(url)
+    try:
+        catalog = services.catalog
+        query = " ".join(args.keywords)
+        hits = catalog.search(query, limit=max(1, args.limit))
+        if not hits:
+            print(f"没有找到与「{query}」相关的事项。换个说法试试：事项名称、拼音首字母或所需材料。", file=sys.stderr)
+            return 1
+        print(f"与「{query}」相关的事项：")
+        for i, h in enumerate(hits, 1):
+            print(f"{i:>2}. {h.name}〔{h.category}〕" + (f"　{h.reason}" if h.reason else ""))
+        view = catalog.view(hits[0].code)
+        print()
+        print(f"{view.name} 所需材料" + (f"（来源：{view.seed_title}）" if view.variants else "") + "：")
+        if not view.documents:
+            print("  事项目录未载明。")
+        for i, d in enumerate(view.documents, 1):
+            print(f"{i:>3}. {d.line}" + ("〔本村补充〕" if d.local else ""))
+        if len(view.variants) > 1:
+            others = "、".join(t for s, t in view.variants if s != view.seed)
+            print(f"\n另有来源：{others}（在界面 F3 中按 V 查看）。")
         return 0
     finally:
         services.close()
