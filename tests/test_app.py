@@ -11,6 +11,7 @@ from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.screens.dashboard import DashboardScreen
 from cunwu_tui.ui.screens.export import ExportScreen
 from cunwu_tui.ui.screens.help import HelpScreen
+from cunwu_tui.ui.screens.lookup import LetterDialog, LookupScreen, MatterScreen
 from cunwu_tui.ui.screens.operator import OperatorScreen
 from cunwu_tui.ui.screens.settings import SettingsScreen
 
@@ -57,7 +58,7 @@ async def test_every_function_key_reaches_its_screen(demo_db):
         assert app.services.operator.name == "赵丽"
         assert isinstance(app.screen, DashboardScreen)
         for key, cls in (("f9", SettingsScreen), ("f8", ExportScreen), ("f2", DashboardScreen),
-                         ("f8", ExportScreen), ("f9", SettingsScreen)):
+                         ("f3", LookupScreen), ("f8", ExportScreen), ("f9", SettingsScreen)):
             await pilot.press(key)
             await pilot.pause()
             assert isinstance(app.screen, cls), key
@@ -69,7 +70,7 @@ async def test_every_function_key_reaches_its_screen(demo_db):
         assert isinstance(app.screen, SettingsScreen)
         # Keys of features that have not landed are not bound at all.
         bound = set(app.active_bindings)
-        for absent in ("f3", "f4", "f5", "f6", "f7"):
+        for absent in ("f4", "f5", "f6", "f7"):
             assert absent not in bound
 
 
@@ -287,3 +288,76 @@ async def test_f8_exports_last_month_without_overwriting(demo_db, tmp_path, monk
         assert first.stat().st_mtime_ns == before
         # The folder is remembered for the next time.
         assert app.services.exports.default_dir() == tmp_path / "exports"
+
+
+async def test_f3_lookup_to_printed_letter(demo_db, tmp_path, monkeypatch):
+    from textual.widgets import OptionList, Static
+
+    monkeypatch.chdir(tmp_path)
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f3")
+        screen = app.screen
+        assert isinstance(screen, LookupScreen)
+        results = screen.query_one("#results", OptionList)
+        await wait_for(pilot, lambda: results.option_count > 100)  # the whole catalog, before typing
+        await type_text(pilot, "dbsq")
+        await wait_for(pilot, lambda: results.option_count < 100)
+        first = str(results.get_option_at_index(0).prompt)
+        assert "低保" in first or "最低生活保障" in first
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, MatterScreen)
+        text = str(detail.query_one("#detail", Static).render())
+        assert "所需材料" in text
+
+        # the village adds a document: shown at once, marked
+        await pilot.press("a")
+        await pilot.pause()
+        await type_text(pilot, "村民小组长证明")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is detail
+        assert "村民小组长证明〔本村补充〕" in str(detail.query_one("#detail", Static).render())
+
+        # P: the letter on screen, saved for printing
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, LetterDialog))
+        shown = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "一次性告知书" in shown and "村民小组长证明" in shown and "赵丽" in shown
+        files = list((tmp_path / "exports").glob("青山村_一次性告知书_*.xlsx"))
+        assert len(files) == 1 and str(files[0]) in shown
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert app.screen is screen  # back at the search, query kept
+        assert screen.query_one("#q", Input).value == "dbsq"
+
+
+async def test_f3_new_local_matter_keeps_input_on_error(demo_db):
+    from textual.widgets import OptionList, Static
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f3")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.query_one("#results", OptionList).option_count > 100)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await type_text(pilot, "农村建房申请")
+        await pilot.press("tab", "tab", "tab", "tab")
+        await type_text(pilot, "尽快")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        form = app.screen
+        assert "时限请写成" in str(form.query_one("#err-time_limit").render())
+        assert form.query_one("#f-name", Input).value == "农村建房申请"
+        assert app.services.catalog.local_matters() == []
+        form.query_one("#f-time_limit", Input).value = "5个工作日"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MatterScreen)
+        assert "农村建房申请" in str(app.screen.query_one("#detail", Static).render())
+        assert [m.name for m in app.services.catalog.local_matters()] == ["农村建房申请"]

@@ -32,6 +32,7 @@ WEEKDAYS = "一二三四五六日"
 # screen is listed here only once it has landed.
 SCREENS: tuple[tuple[str, str, str], ...] = (
     ("f2", "dashboard", "工作台"),
+    ("f3", "lookup", "事项查询"),
     ("f8", "export", "台账导出"),
     ("f9", "settings", "设置"),
 )
@@ -40,9 +41,10 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
 def _modes():
     from cunwu_tui.ui.screens.dashboard import DashboardScreen
     from cunwu_tui.ui.screens.export import ExportScreen
+    from cunwu_tui.ui.screens.lookup import LookupScreen
     from cunwu_tui.ui.screens.settings import SettingsScreen
 
-    return {"dashboard": DashboardScreen, "export": ExportScreen, "settings": SettingsScreen}
+    return {"dashboard": DashboardScreen, "export": ExportScreen, "lookup": LookupScreen, "settings": SettingsScreen}
 
 
 class CunwuApp(App[int]):
@@ -53,6 +55,7 @@ class CunwuApp(App[int]):
     BINDINGS = [
         Binding("f1", "help", "帮助", id="help", key_display="F1"),
         Binding("f2", "go('dashboard')", "工作台", id="dashboard", key_display="F2"),
+        Binding("f3", "go('lookup')", "事项查询", id="lookup", key_display="F3"),
         Binding("f8", "go('export')", "台账导出", id="export", key_display="F8"),
         Binding("f9", "go('settings')", "设置", id="settings", key_display="F9"),
         Binding("ctrl+o", "choose_operator", "换操作员", id="operator", show=False, key_display="^O"),
@@ -94,6 +97,10 @@ class CunwuApp(App[int]):
                                   f"无法打开数据库：{self.db_url}（{type(exc).__name__}）", str(log_path()))
             return
         self.call_from_thread(self._database_ready, services)
+        try:  # F3 answers at once when the clerk gets there
+            services.catalog.warm()
+        except Exception:  # F3 shows the message when it is opened
+            log.exception("catalog failed to load")
 
     def _database_ready(self, services: Services) -> None:
         self.services = services

@@ -129,3 +129,16 @@ class StepProgress(Static):
         bar = "#" * filled + "-" * (self.WIDTH - filled)
         self.update(Text(f"[{bar}] {progress}/{total} {label}".rstrip()))
         self.display = True
+
+
+# Ambiguous-width punctuation (1 column for Rich, often 2 in Chinese
+# terminals) in text from the catalog, as fullwidth or ASCII on screen only.
+# One character for one, so that styled spans stay where they were.
+_SCREEN_SAFE = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』", "…": "⋯", "—": "－", "·": "・",
+                              "─": "－", "°": "度", "×": "x", "±": "＋",
+                              **{chr(0x2460 + i): chr(0xFF11 + i) for i in range(9)}, "⑩": "〸"})
+
+
+def screen_text(text: str) -> str:
+    """``text`` with ambiguous-width punctuation replaced, for display."""
+    return text.translate(_SCREEN_SAFE)
