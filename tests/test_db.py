@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import text
 
-from cunwu_tui.db.engine import DatabaseError, current_revision, head_revision, make_engine, upgrade
+from cunwu_tui.db.engine import DatabaseError, current_revisions, head_revisions, make_engine, upgrade
 
 
 def test_pragmas_on_every_connection(db_url):
@@ -43,7 +43,7 @@ def test_upgrade_from_first_migration_keeps_data_and_backs_up(tmp_path):
     url = "sqlite:///" + str(path)
     engine = make_engine(url)
     upgrade(engine, "0001")
-    assert current_revision(engine) == "0001"
+    assert current_revisions(engine) == {"0001"}
     with engine.begin() as conn:
         conn.execute(
             text("INSERT INTO staff (name, phone, roles, active, created_at) VALUES ('老文书', '', '文书', 1, :t)"),
@@ -55,7 +55,7 @@ def test_upgrade_from_first_migration_keeps_data_and_backs_up(tmp_path):
 
     services = open_services(url)
     try:
-        assert current_revision(services.core.engine) == head_revision()
+        assert current_revisions(services.core.engine) == head_revisions()
         assert [p.name for p in services.staff.list()] == ["老文书"]
         assert [s.name for s in services.seals.list()] == ["党支部印章", "村(居)委会印章", "村集体经济组织印章"]
         backup = services.info.backup

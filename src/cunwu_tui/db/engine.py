@@ -71,18 +71,20 @@ def _alembic_config(engine: Engine):
     return cfg
 
 
-def head_revision() -> str:
+def head_revisions() -> frozenset[str]:
+    """The newest revisions. Features may add migrations side by side (one
+    branch each off a common revision); all heads are applied."""
     from alembic.script import ScriptDirectory
 
     cfg = _alembic_config(None)  # type: ignore[arg-type]
-    return ScriptDirectory.from_config(cfg).get_current_head()  # type: ignore[return-value]
+    return frozenset(ScriptDirectory.from_config(cfg).get_heads())
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> frozenset[str]:
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return frozenset(MigrationContext.configure(conn).get_current_heads())
 
 
 def backup_sqlite(path: Path, suffix: str | None = None) -> Path:
@@ -105,24 +107,25 @@ def backup_sqlite(path: Path, suffix: str | None = None) -> Path:
     return target
 
 
-def upgrade(engine: Engine, revision: str = "head") -> Path | None:
-    """Bring the schema to ``revision``. An existing file that needs a
-    migration is first copied aside; returns that copy's path, if any."""
+def upgrade(engine: Engine, revision: str = "heads") -> Path | None:
+    """Bring the schema to ``revision`` (default: every head). An existing
+    file that needs a migration is first copied aside; returns that copy's
+    path, if any."""
     from alembic import command
 
     url = str(engine.url)
     path = sqlite_file(url)
-    current = current_revision(engine)
-    target = head_revision() if revision == "head" else revision
+    current = current_revisions(engine)
+    target = head_revisions() if revision in ("head", "heads") else frozenset({revision})
     if current == target:
         return None
     backup = None
-    if path is not None and path.exists() and path.stat().st_size > 0 and current is not None:
+    if path is not None and path.exists() and path.stat().st_size > 0 and current:
         backup = backup_sqlite(path)
-        log.info("database %s copied to %s before migrating %s -> %s", path, backup, current, target)
-    elif path is not None and current is None and _has_tables(engine):
+        log.info("database %s copied to %s before migrating %s -> %s", path, backup, sorted(current), sorted(target))
+    elif path is not None and not current and _has_tables(engine):
         raise DatabaseError(f"{path} 不是村务通的数据库（没有版本信息），为防止破坏数据，未作任何改动。")
-    command.upgrade(_alembic_config(engine), revision)
+    command.upgrade(_alembic_config(engine), "heads" if revision in ("head", "heads") else revision)
     return backup
 
 

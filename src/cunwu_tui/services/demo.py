@@ -4,11 +4,14 @@ already holds staff: demo data never mixes with real records."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Callable
 
 from cunwu_tui.services import Services
 from cunwu_tui.services.core import Operator, ValidationError
 from cunwu_tui.services.settings import VillageProfile
+from cunwu_tui.services.staff import StaffInfo
 
 VILLAGE = VillageProfile(village="青山村", township="柳河镇", county="清源县", phone="0351-6012345")
 
@@ -26,6 +29,19 @@ STAFF: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
 )
 
 KEEPERS = {"党支部印章": "刘芳", "村(居)委会印章": "赵丽", "村集体经济组织印章": "陈明"}
+
+
+@dataclass
+class DemoContext:
+    """What a register's demo part needs: the services (operator: the
+    clerk), the staff by name, the first day of last month, today, and the
+    clock (``at(moment)`` sets the time the next write is recorded at)."""
+
+    services: Services
+    people: dict[str, StaffInfo]
+    start: date
+    today: date
+    at: Callable[[datetime], None]
 
 
 def _month_start(d: date, back: int = 0) -> date:
@@ -74,11 +90,21 @@ def fill_demo(services: Services, today: date | None = None) -> list[str]:
         moment[0] = datetime.combine(max(_month_start(today), today - timedelta(days=1)), time(9, 12))
         zhou = people["周海"]
         services.staff.update(zhou.id, zhou.name, "13903510018", zhou.roles, active=True)
+
+        def at(when: datetime) -> None:
+            moment[0] = when
+
+        ctx = DemoContext(services, people, start, today, at)
+        # Each register lays its history of last month and this month here,
+        # one call per feature, each returning a line for the report.
+        parts: list[str] = []
+        # e.g. parts.append(fill_seal_uses(ctx))
     finally:
         core.clock = None
     services.set_operator(clerk.id)
     return [
         f"已填入示例村庄：{VILLAGE.township}{VILLAGE.village}",
         f"人员 {len(STAFF)} 名（其中 1 名已离岗），印章 {len(services.seals.list())} 枚，操作员：{clerk.name}",
+        *parts,
         "现在运行 cunwu 打开界面。",
     ]
