@@ -47,14 +47,17 @@ def test_default_month_is_last_month():
 
 
 def test_shipped_ledgers():
-    assert [(c.name, c.title) for c in ledger_choices()] == [("staff", "人员名册"), ("audit", "操作日志")]
+    choices = [(c.name, c.title) for c in ledger_choices()]
+    assert choices[:2] == [("staff", "人员名册"), ("audit", "操作日志")]
+    assert len({n for n, _ in choices}) == len(choices) and len({t for _, t in choices}) == len(choices)
 
 
 def test_demo_village_exports_last_month(demo_services, tmp_path):
     demo_services.set_operator(demo_services.staff.list()[3].id)  # 赵丽, the clerk
     out = tmp_path / "台账"  # created when missing
     paths = demo_services.exports.export("2026-10", None, out, today=TODAY)
-    assert [p.name for p in paths] == ["青山村_人员名册_2026-10.xlsx", "青山村_操作日志_2026-10.xlsx"]
+    assert [p.name for p in paths][:2] == ["青山村_人员名册_2026-10.xlsx", "青山村_操作日志_2026-10.xlsx"]
+    assert len(paths) == len(ledger_choices())  # all by default
 
     staff = sheet(paths[0])
     assert staff[0][0] == "青山村人员名册（2026年10月）"
@@ -161,7 +164,8 @@ def test_cli_export_prints_full_paths(demo_db, tmp_path, capsys):
     out = tmp_path / "exports"
     assert main(["export", "--db", str(demo_db), "--month", "2026-10", "--out", str(out)]) == 0
     printed = capsys.readouterr().out.split()
-    assert printed == [str(out / "青山村_人员名册_2026-10.xlsx"), str(out / "青山村_操作日志_2026-10.xlsx")]
+    assert printed[:2] == [str(out / "青山村_人员名册_2026-10.xlsx"), str(out / "青山村_操作日志_2026-10.xlsx")]
+    assert len(printed) == len(ledger_choices())
     assert all(Path(p).is_absolute() and Path(p).exists() for p in printed)
     # the remembered operator signs the ledger
     assert any("经办人：赵丽" in str(r[0]) for r in sheet(Path(printed[0])))
@@ -246,7 +250,7 @@ def test_cli_merge_three_villages(tmp_path, capsys):
 def test_cli_merge_refuses_mixed_kinds(demo_db, tmp_path, capsys):
     out = tmp_path / "x"
     assert main(["export", "--db", str(demo_db), "--month", "2026-10", "--out", str(out)]) == 0
-    staff, audit = (Path(p) for p in capsys.readouterr().out.split())
+    staff, audit = (Path(p) for p in capsys.readouterr().out.split()[:2])
     target = tmp_path / "merged.xlsx"
     assert main(["merge", str(staff), str(audit), "--out", str(target)]) == 2
     err = capsys.readouterr().err

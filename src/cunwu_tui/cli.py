@@ -46,6 +46,15 @@ def _add_db(p: argparse.ArgumentParser, top: bool) -> None:
     )
 
 
+def _ledger_names() -> str:
+    """The registered ledgers, e.g. staff（人员名册）、audit（操作日志） (cheap:
+    the declarations import no openpyxl and no database code)."""
+    from cunwu_tui.ledgers import registers  # noqa: F401  (declares the ledgers)
+    from cunwu_tui.ledgers.engine import all_ledgers
+
+    return "、".join(f"{l.name}（{l.title}）" for l in all_ledgers())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="cunwu",
@@ -69,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     export.add_argument("--month", metavar="年-月", help="月份，如 2026-10（默认：上个月）")
     export.add_argument("--ledger", metavar="名称", action="append",
-                        help="台账名称，可重复；默认全部。可用：staff（人员名册）、audit（操作日志）")
+                        help=f"台账名称，可重复；默认全部。可用：{_ledger_names()}")
     export.add_argument("--out", metavar="文件夹", help="输出文件夹（默认：当前目录下的 exports）")
     _add_db(export, top=False)
 

@@ -14,7 +14,9 @@ from typing import Optional
 # saw is what the ledger shows. (Newer SQLModel maps ``datetime`` to a UTC
 # type; this keeps the column a plain DateTime on every version.)
 
-from sqlalchemy import DateTime
+from decimal import Decimal
+
+from sqlalchemy import DateTime, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -122,3 +124,82 @@ class MatterAddition(SQLModel, table=True):
     count: Optional[int] = Field(default=None)
     active: bool = Field(default=True)
     created_at: datetime = Field(sa_type=DateTime)
+
+
+class Notice(SQLModel, table=True):
+    """A public notice (公示). Its period follows from start, length and unit
+    (computed on read, so an entered holiday schedule corrects it). Closed or
+    withdrawn with a result or reason on record; never deleted."""
+
+    __tablename__ = "notice"
+    __table_args__ = (UniqueConstraint("year", "seq", name="uq_notice_year_seq"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    year: int
+    seq: int
+    title: str = Field(max_length=200)
+    kind: str = Field(max_length=16)
+    round: str = Field(default="", max_length=8)
+    places: str = Field(default="", description="joined with '、'")
+    start_at: datetime = Field(sa_type=DateTime)
+    length: int
+    unit: str = Field(max_length=8)
+    summary: str = Field(default="")
+    photo_path: str = Field(default="")
+    backdate_reason: str = Field(default="", description="why the start is before the day it was entered")
+    matter_code: str = Field(default="", max_length=32)
+    case_ref: str = Field(default="", max_length=64, description="the linked case, once cases exist")
+    case_step: Optional[int] = Field(default=None)
+    previous_id: Optional[int] = Field(default=None, foreign_key="notice.id", description="the round before")
+    operator_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    operator_name: str = Field(default="", max_length=32)
+    created_at: datetime = Field(sa_type=DateTime)
+    closed_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
+    result: str = Field(default="", max_length=16)
+    result_note: str = Field(default="")
+    withdrawn_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
+    withdraw_reason: str = Field(default="")
+
+
+class NoticePerson(SQLModel, table=True):
+    """A person listed on a notice (name, group, ID number, amount)."""
+
+    __tablename__ = "notice_person"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    notice_id: int = Field(foreign_key="notice.id", index=True)
+    seq: int
+    name: str = Field(max_length=32)
+    group_name: str = Field(default="", max_length=32)
+    id_number: str = Field(default="", max_length=18)
+    amount: Optional[Decimal] = Field(default=None, sa_type=Numeric(14, 2))
+    note: str = Field(default="")
+
+
+class NoticeObjection(SQLModel, table=True):
+    """An objection (异议) received during a notice. Append-only: its
+    handling is a separate record (ObjectionOutcome)."""
+
+    __tablename__ = "notice_objection"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    notice_id: int = Field(foreign_key="notice.id", index=True)
+    received_at: datetime = Field(sa_type=DateTime)
+    from_name: str = Field(default="", max_length=32, description="'' for anonymous")
+    content: str
+    received_by: str = Field(max_length=32)
+    recorded_at: datetime = Field(sa_type=DateTime)
+
+
+class ObjectionOutcome(SQLModel, table=True):
+    """How an objection was handled: 核实 result and the answer to the objector."""
+
+    __tablename__ = "objection_outcome"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    objection_id: int = Field(foreign_key="notice_objection.id", unique=True)
+    handling: str
+    result: str = Field(max_length=8, description="成立 / 不成立")
+    answered_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
+    operator_name: str = Field(default="", max_length=32)
+    recorded_at: datetime = Field(sa_type=DateTime)

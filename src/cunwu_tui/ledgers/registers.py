@@ -54,3 +54,33 @@ AUDIT = register(
         rows=_audit_rows,
     )
 )
+
+
+def _notice_rows(source: Any, period: Period) -> Iterable[Sequence]:
+    for i, n in enumerate(source.notices.between(period.first_day, period.next_month_first_day), start=1):
+        end = n.end.isoformat() + ("（预计）" if n.provisional else "")
+        yield (i, n.number, n.title, n.kind + (f"（{n.round}）" if n.round else ""), "、".join(n.places),
+               n.start_at, end, n.length_text, n.status, n.objections, n.result_text, n.operator_name)
+
+
+NOTICES = register(
+    Ledger(
+        name="notices",
+        title="公示台账",
+        columns=(
+            Column("序号", 6, "integer"),
+            Column("编号", 18),
+            Column("标题", 30, wrap=True),
+            Column("类别", 12, wrap=True),
+            Column("公示地点", 14, wrap=True),
+            Column("开始", 17, "datetime"),
+            Column("结束", 12),
+            Column("期限", 8),
+            Column("状态", 8),
+            Column("异议数", 8, "integer", total=True),
+            Column("结果", 20, wrap=True),
+            Column("经办人", 10),
+        ),
+        rows=_notice_rows,
+    )
+)

@@ -29,6 +29,7 @@ class Services:
         from cunwu_tui.services.catalog import CatalogService
         from cunwu_tui.services.export import ExportService
         from cunwu_tui.services.holidays import HolidayService
+        from cunwu_tui.services.notices import NoticeService
         from cunwu_tui.services.seals import SealService
         from cunwu_tui.services.settings import SettingsService
         from cunwu_tui.services.staff import StaffService
@@ -42,6 +43,7 @@ class Services:
         self.audit = AuditService(core)
         self.exports = ExportService(core, self.settings, self.settings.profile, self)
         self.catalog = CatalogService(core, self.settings)
+        self.notices = NoticeService(core, self.settings, self.catalog)
 
     # -- operator ---------------------------------------------------------
     @property

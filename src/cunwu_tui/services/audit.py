@@ -21,6 +21,8 @@ ENTITY_NAMES = {
     "local_matter": "本村事项",
     "matter_addition": "事项补充",
     "inform_letter": "一次性告知书",
+    "notice": "公示",
+    "notice_objection": "公示异议",
 }
 
 
@@ -56,6 +58,17 @@ FIELD_NAMES = {
     "count": "份数",
     "applicant": "申请人",
     "file": "文件",
+    "round": "轮次",
+    "places": "公示地点",
+    "start": "开始",
+    "length": "期限",
+    "end": "结束",
+    "persons": "名单人数",
+    "status": "状态",
+    "result": "结果",
+    "from": "异议人",
+    "handling": "核实处理",
+    "answered": "答复时间",
 }
 _HIDDEN_FIELDS = {"id", "keeper_id", "code", "matter_code"}
 # Setting keys (services.settings) as a clerk would name them.

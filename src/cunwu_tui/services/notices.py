@@ -1,0 +1,529 @@
+"""Public notices (公示): posted with a truthful start, an end computed from
+the working-day calendar, objections on record, and a result — never ended
+early or quietly. Numbered 公示〔2026〕第001号 per year."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from cunwu_tui.db.models import Notice, NoticeObjection, NoticePerson, ObjectionOutcome
+from cunwu_tui.domain import notices as rules
+from cunwu_tui.services.core import Core, ValidationError
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    seq: int
+    name: str
+    group: str
+    id_number: str
+    amount: Decimal | None
+    note: str
+
+
+@dataclass(frozen=True)
+class ObjectionInfo:
+    id: int
+    notice_id: int
+    received_at: datetime
+    from_name: str
+    content: str
+    received_by: str
+    handling: str = ""
+    result: str = ""            # 成立 / 不成立 / "" (not yet handled)
+    answered_at: datetime | None = None
+
+    @property
+    def who(self) -> str:
+        return self.from_name or "匿名"
+
+
+@dataclass(frozen=True)
+class NoticeInfo:
+    id: int
+    number: str
+    title: str
+    kind: str
+    round: str
+    places: tuple[str, ...]
+    start_at: datetime
+    length: int
+    unit: str
+    end: date
+    provisional: bool
+    provisional_reason: str
+    status: str
+    days_left: int
+    workdays_left: int
+    summary: str
+    photo_path: str
+    backdate_reason: str
+    matter_code: str
+    case_ref: str
+    case_step: int | None
+    previous_id: int | None
+    operator_name: str
+    created_at: datetime
+    closed_at: datetime | None
+    result: str
+    result_note: str
+    withdrawn_at: datetime | None
+    withdraw_reason: str
+    objections: int
+    open_objections: int
+    persons: int
+
+    @property
+    def period_text(self) -> str:
+        end = f"{self.end:%Y-%m-%d}" + ("（预计）" if self.provisional else "")
+        return f"{self.start_at:%Y-%m-%d %H:%M} 至 {end}"
+
+    @property
+    def length_text(self) -> str:
+        return f"{self.length}{'个' if self.unit == '工作日' else ''}{self.unit}"
+
+    @property
+    def result_text(self) -> str:
+        if self.withdrawn_at:
+            return f"撤回：{self.withdraw_reason}"
+        return self.result
+
+
+def number(year: int, seq: int) -> str:
+    return f"公示〔{year}〕第{seq:03d}号"
+
+
+_DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y%m%d")
+
+
+def parse_moment(text: str | datetime | date, what: str = "时间") -> datetime:
+    """``2026-11-23 09:00`` or ``2026-11-23`` (then 08:00, the start of the
+    working day); ValueError with a Chinese message."""
+    if isinstance(text, datetime):
+        return text.replace(second=0, microsecond=0)
+    if isinstance(text, date):
+        return datetime.combine(text, time(8, 0))
+    import unicodedata
+
+    s = " ".join(unicodedata.normalize("NFKC", text or "").split())
+    if not s:
+        raise ValueError(f"请填写{what}，如 2026-11-23 09:00。")
+    for fmt in _DATETIME_FORMATS:
+        try:
+            d = datetime.strptime(s, fmt)
+        except ValueError:
+            continue
+        return d if "%H" in fmt else datetime.combine(d.date(), time(8, 0))
+    raise ValueError(f"{what}格式不对：{s}。请写成 年-月-日 时:分，如 2026-11-23 09:00。")
+
+
+def parse_persons(text: str, today: date | None = None) -> list[tuple[str, str, str, Decimal | None, str]]:
+    """One person per line: 姓名 [组别] [身份证号] [金额] [备注], separated by
+    tabs, spaces or commas (columns pasted from Excel work). A token is an ID
+    number when it starts with 6 digits and has 14 to 18 characters, an
+    amount when it is a plain number (元 allowed; shorter than an ID number
+    is), the group when it ends in
+    组/队/社/片/区/楼/单元, else part of the note.
+
+    ValueError with a Chinese message naming the line."""
+    from cunwu_tui.domain.idcard import validate_id_number
+
+    out = []
+    for n, raw in enumerate((text or "").splitlines(), 1):
+        parts = [p for p in re.split(r"[\t,，;；\s]+", raw.strip()) if p]
+        if not parts:
+            continue
+        name, rest = parts[0], parts[1:]
+        if len(name) > 32 or any(ch.isdigit() for ch in name):
+            raise ValueError(f"名单第{n}行：第一项应为姓名，而不是 {name}。")
+        group = id_number = ""
+        amount: Decimal | None = None
+        notes: list[str] = []
+        for p in rest:
+            if re.fullmatch(r"\d{6}[0-9A-Za-z]{8,12}", p):  # meant as an ID number: must be valid
+                try:
+                    id_number = validate_id_number(p, today=today)
+                except ValueError as exc:
+                    raise ValueError(f"名单第{n}行（{name}）：{exc}") from None
+            elif re.fullmatch(r"\d+(\.\d{1,2})?元?", p) and amount is None:
+                amount = Decimal(p.rstrip("元")).quantize(Decimal("0.01"))
+            elif not group and re.search(r"(组|队|社|片|区|楼|单元)$", p) and len(p) <= 16:
+                group = p
+            else:
+                notes.append(p)
+        out.append((name, group, id_number, amount, " ".join(notes)))
+    return out
+
+
+def _person(r: NoticePerson) -> PersonLine:
+    return PersonLine(r.seq, r.name, r.group_name, r.id_number, r.amount, r.note)
+
+
+class NoticeService:
+    def __init__(self, core: Core, settings=None, catalog=None):
+        self.core = core
+        self.settings = settings
+        self.catalog = catalog
+
+    # -- views -----------------------------------------------------------
+    def _info(self, s, row: Notice, now: datetime) -> NoticeInfo:
+        assert row.id is not None
+        p = rules.period(row.start_at, row.length, row.unit)
+        st = rules.status(p, now, closed=row.closed_at is not None, withdrawn=row.withdrawn_at is not None)
+        cd = rules.countdown(p, now.date()) if st in (rules.RUNNING, rules.PENDING) else rules.Countdown(0, 0, False)
+        objections = s.exec(select(NoticeObjection.id).where(NoticeObjection.notice_id == row.id)).all()
+        handled = s.exec(
+            select(func.count()).select_from(ObjectionOutcome).join(NoticeObjection)
+            .where(NoticeObjection.notice_id == row.id)
+        ).one()
+        persons = s.exec(select(func.count()).select_from(NoticePerson).where(NoticePerson.notice_id == row.id)).one()
+        return NoticeInfo(
+            id=row.id, number=number(row.year, row.seq), title=row.title, kind=row.kind, round=row.round,
+            places=tuple(x for x in row.places.split("、") if x), start_at=row.start_at, length=row.length,
+            unit=row.unit, end=p.end, provisional=p.provisional, provisional_reason=p.reason, status=st,
+            days_left=cd.days, workdays_left=cd.workdays, summary=row.summary, photo_path=row.photo_path,
+            backdate_reason=row.backdate_reason, matter_code=row.matter_code, case_ref=row.case_ref,
+            case_step=row.case_step, previous_id=row.previous_id, operator_name=row.operator_name,
+            created_at=row.created_at, closed_at=row.closed_at, result=row.result, result_note=row.result_note,
+            withdrawn_at=row.withdrawn_at, withdraw_reason=row.withdraw_reason, objections=len(objections),
+            open_objections=len(objections) - int(handled), persons=int(persons),
+        )
+
+    def get(self, notice_id: int, now: datetime | None = None) -> NoticeInfo:
+        with self.core.read() as s:
+            row = s.get(Notice, notice_id)
+            if row is None:
+                raise ValidationError({"notice": "该公示不存在。"})
+            return self._info(s, row, now or self.core.now())
+
+    def list(self, status: str | None = None, now: datetime | None = None) -> list[NoticeInfo]:
+        """Notices, the ones that need attention first: running (ending
+        soonest first), expired without a result, pending, then closed and
+        withdrawn (newest first)."""
+        now = now or self.core.now()
+        with self.core.read() as s:
+            infos = [self._info(s, r, now) for r in s.exec(select(Notice).order_by(Notice.id))]
+        if status:
+            infos = [i for i in infos if i.status == status]
+        order = {rules.EXPIRED: 0, rules.RUNNING: 1, rules.PENDING: 2, rules.CLOSED: 3, rules.WITHDRAWN: 4}
+
+        def key(i: NoticeInfo):
+            active = i.status in (rules.EXPIRED, rules.RUNNING, rules.PENDING)
+            return (order[i.status], i.end.toordinal() if active else -i.start_at.timestamp(), i.id)
+
+        return sorted(infos, key=key)
+
+    def between(self, start: date, end: date) -> list[NoticeInfo]:
+        """Notices that start in [start, end), in number order (for the ledger)."""
+        lo, hi = datetime.combine(start, time.min), datetime.combine(end, time.min)
+        now = self.core.now()
+        with self.core.read() as s:
+            q = select(Notice).where(Notice.start_at >= lo, Notice.start_at < hi).order_by(Notice.year, Notice.seq)
+            return [self._info(s, r, now) for r in s.exec(q)]
+
+    def persons(self, notice_id: int) -> list[PersonLine]:
+        with self.core.read() as s:
+            q = select(NoticePerson).where(NoticePerson.notice_id == notice_id).order_by(NoticePerson.seq)
+            return [_person(r) for r in s.exec(q)]
+
+    def objections(self, notice_id: int) -> list[ObjectionInfo]:
+        with self.core.read() as s:
+            q = (select(NoticeObjection, ObjectionOutcome)
+                 .join(ObjectionOutcome, isouter=True)
+                 .where(NoticeObjection.notice_id == notice_id)
+                 .order_by(NoticeObjection.received_at, NoticeObjection.id))
+            out = []
+            for o, r in s.exec(q):
+                out.append(ObjectionInfo(o.id, o.notice_id, o.received_at, o.from_name, o.content, o.received_by,
+                                         r.handling if r else "", r.result if r else "",
+                                         r.answered_at if r else None))
+            return out
+
+    def ending_soon(self, today: date, within: int = 2) -> list[NoticeInfo]:
+        now = datetime.combine(today, self.core.now().time()) if today == self.core.now().date() else \
+            datetime.combine(today, time(12, 0))
+        return [i for i in self.list(rules.RUNNING, now) if (i.end - today).days <= within]
+
+    def without_result(self, today: date) -> list[NoticeInfo]:
+        now = datetime.combine(today, time(23, 59))
+        return [i for i in self.list(rules.EXPIRED, now)]
+
+    def default_length(self, matter_code: str = "") -> tuple[int, str]:
+        """The length the matter's rule gives (first notice with a length in
+        the catalog), else 7 日."""
+        if matter_code and self.catalog is not None:
+            try:
+                m = self.catalog.matter(matter_code)
+            except KeyError:
+                m = None
+            if m is not None:
+                for n in m.all_notices():
+                    if n.length and n.unit in rules.UNITS:
+                        return n.length, n.unit
+        return rules.DEFAULT_LENGTH
+
+    # -- writes ----------------------------------------------------------
+    def add(self, title: str, kind: str, places: Iterable[str] | str, start: str | datetime | date,
+            length: int | str, unit: str, round: str = "", summary: str = "", persons: str = "",
+            photo_path: str = "", backdate_reason: str = "", matter_code: str = "", case_ref: str = "",
+            case_step: int | None = None, previous_id: int | None = None) -> NoticeInfo:
+        """Post a notice. Every rule refuses with a message at its field and
+        saves nothing."""
+        errors: dict[str, str] = {}
+        now = self.core.now()
+        title = " ".join((title or "").split())
+        if not title:
+            errors["title"] = "请填写公示标题。"
+        elif len(title) > 200:
+            errors["title"] = "标题过长（最多200字）。"
+        if kind not in rules.KINDS:
+            errors["kind"] = "请选择公示类别。"
+        if isinstance(places, str):
+            places = re.split(r"[、，,;；\s]+", places)
+        place_list = tuple(dict.fromkeys(p.strip() for p in places if p and p.strip()))
+        if not place_list:
+            errors["places"] = "请至少选择一个公示地点。"
+        start_at = None
+        try:
+            start_at = parse_moment(start, "开始时间")
+        except ValueError as exc:
+            errors["start"] = str(exc)
+        backdate_reason = " ".join((backdate_reason or "").split())
+        if start_at is not None:
+            if start_at.date() < now.date() and not backdate_reason:
+                errors["backdate_reason"] = "开始日期早于今天：请填写补录原因（如：已张贴，今日补登记）。"
+            if start_at > now + timedelta(days=366):
+                errors["start"] = "开始时间太远了，请核对年份。"
+        n = None
+        raw_len = str(length).strip() if length is not None else ""
+        if not raw_len.isdigit():
+            errors["length"] = "请填写公示期限（整数），如 7。"
+        else:
+            n = int(raw_len)
+        if unit not in rules.UNITS:
+            errors["unit"] = "期限单位只能是 日 或 工作日。"
+        if n is not None and "unit" not in errors:
+            try:
+                rules.period(start_at or now, n, unit)
+            except ValueError as exc:
+                errors["length"] = str(exc)
+        if round not in rules.ROUNDS:
+            errors["round"] = "轮次只能是 第一次、第二次 或 长期。"
+        photo_path = (photo_path or "").strip().strip('"')
+        if photo_path and not Path(photo_path).expanduser().is_file():
+            errors["photo_path"] = f"找不到照片文件：{photo_path}"
+        people: list = []
+        try:
+            people = parse_persons(persons, today=now.date())
+        except ValueError as exc:
+            errors["persons"] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+        assert start_at is not None and n is not None
+        op = self.core.operator
+        with self.core.write() as s:
+            if previous_id is not None and s.get(Notice, previous_id) is None:
+                raise ValidationError({"title": "上一轮公示不存在。"})
+            year = start_at.year
+            seq = (s.exec(select(func.max(Notice.seq)).where(Notice.year == year)).one() or 0) + 1
+            row = Notice(
+                year=year, seq=seq, title=title, kind=kind, round=round, places="、".join(place_list),
+                start_at=start_at, length=n, unit=unit, summary=(summary or "").strip(), photo_path=photo_path,
+                backdate_reason=backdate_reason if start_at.date() < now.date() else "",
+                matter_code=matter_code, case_ref=case_ref, case_step=case_step, previous_id=previous_id,
+                operator_id=op.id if op else None, operator_name=op.name if op else "", created_at=now,
+            )
+            s.add(row)
+            s.flush()
+            for i, (name, group, idn, amount, note) in enumerate(people, 1):
+                s.add(NoticePerson(notice_id=row.id, seq=i, name=name, group_name=group, id_number=idn,
+                                   amount=amount, note=note))
+            s.flush()
+            info = self._info(s, row, now)
+            self.core.audit(s, "notice", info.number, "发布", None, self._audit(info))
+        return info
+
+    @staticmethod
+    def _audit(i: NoticeInfo) -> dict:
+        return {"name": f"{i.number} {i.title}", "kind": i.kind, "round": i.round, "places": list(i.places),
+                "start": i.start_at, "length": i.length_text, "end": i.end, "persons": i.persons,
+                "status": i.status, "result": i.result_text}
+
+    def _open_row(self, s, notice_id: int, field: str = "notice") -> Notice:
+        row = s.get(Notice, notice_id)
+        if row is None:
+            raise ValidationError({field: "该公示不存在。"})
+        if row.withdrawn_at is not None:
+            raise ValidationError({field: "该公示已撤回。"})
+        if row.closed_at is not None:
+            raise ValidationError({field: f"该公示已结束（{row.result}）。"})
+        return row
+
+    def close(self, notice_id: int, result: str, note: str = "") -> NoticeInfo:
+        """End a notice on or after its end day, with its result."""
+        now = self.core.now()
+        with self.core.write() as s:
+            row = self._open_row(s, notice_id, "result")
+            before = self._info(s, row, now)
+            if not rules.can_close(rules.period(row.start_at, row.length, row.unit), now.date()):
+                raise ValidationError({"result": f"公示期到 {before.end:%Y-%m-%d} 才满，期满前不能结束。"})
+            if before.open_objections:
+                raise ValidationError({"result": f"还有 {before.open_objections} 条异议未处理，请先登记处理结果。"})
+            if result not in rules.RESULTS:
+                raise ValidationError({"result": "请选择结果：无异议 或 有异议已处理。"})
+            if result == rules.NO_OBJECTION and before.objections:
+                raise ValidationError({"result": f"公示期间收到 {before.objections} 条异议，结果应为 有异议已处理。"})
+            if result == rules.HANDLED and not before.objections:
+                raise ValidationError({"result": "没有登记异议，结果应为 无异议。"})
+            row.closed_at, row.result, row.result_note = now, result, " ".join((note or "").split())
+            s.add(row)
+            s.flush()
+            after = self._info(s, row, now)
+            self.core.audit(s, "notice", after.number, "结束", self._audit(before), self._audit(after))
+        return after
+
+    def withdraw(self, notice_id: int, reason: str) -> NoticeInfo:
+        reason = " ".join((reason or "").split())
+        if not reason:
+            raise ValidationError({"reason": "撤回公示必须写明原因。"})
+        now = self.core.now()
+        with self.core.write() as s:
+            row = self._open_row(s, notice_id, "reason")
+            before = self._info(s, row, now)
+            row.withdrawn_at, row.withdraw_reason = now, reason
+            s.add(row)
+            s.flush()
+            after = self._info(s, row, now)
+            self.core.audit(s, "notice", after.number, "撤回", self._audit(before), self._audit(after))
+        return after
+
+    def add_objection(self, notice_id: int, received_at: str | datetime, from_name: str, content: str,
+                      received_by: str = "") -> ObjectionInfo:
+        now = self.core.now()
+        errors: dict[str, str] = {}
+        at = None
+        try:
+            at = parse_moment(received_at, "收到时间") if received_at else now
+        except ValueError as exc:
+            errors["received_at"] = str(exc)
+        content = (content or "").strip()
+        if not content:
+            errors["content"] = "请填写异议内容。"
+        from_name = " ".join((from_name or "").split())
+        if len(from_name) > 32:
+            errors["from_name"] = "姓名过长。"
+        op = self.core.operator
+        received_by = " ".join((received_by or "").split()) or (op.name if op else "")
+        if not received_by:
+            errors["received_by"] = "请填写接收人。"
+        if errors:
+            raise ValidationError(errors)
+        assert at is not None
+        with self.core.write() as s:
+            row = self._open_row(s, notice_id, "content")
+            if at > now:
+                raise ValidationError({"received_at": "收到时间不能晚于现在。"})
+            if at < row.start_at:
+                raise ValidationError({"received_at": f"公示 {row.start_at:%Y-%m-%d %H:%M} 才开始，收到时间不能更早。"})
+            o = NoticeObjection(notice_id=notice_id, received_at=at, from_name=from_name, content=content,
+                                received_by=received_by, recorded_at=now)
+            s.add(o)
+            s.flush()
+            info = ObjectionInfo(o.id or 0, notice_id, at, from_name, content, received_by)
+            self.core.audit(s, "notice_objection", o.id, "登记", None,
+                            {"name": number(row.year, row.seq), "from": info.who, "content": content})
+        return info
+
+    def handle_objection(self, objection_id: int, handling: str, result: str,
+                         answered_at: str | datetime | None = None) -> tuple[ObjectionInfo, NoticeInfo]:
+        """Record how an objection was checked and answered. An upheld
+        objection (成立) ends the notice as 有异议; the caller offers a
+        second-round notice (``second_round_defaults``)."""
+        now = self.core.now()
+        errors: dict[str, str] = {}
+        handling = (handling or "").strip()
+        if not handling:
+            errors["handling"] = "请填写核实处理情况。"
+        if result not in rules.OBJECTION_RESULTS:
+            errors["result"] = "请选择核实结果：成立 或 不成立。"
+        answered = None
+        if answered_at:
+            try:
+                answered = parse_moment(answered_at, "答复时间")
+            except ValueError as exc:
+                errors["answered_at"] = str(exc)
+            else:
+                if answered > now:
+                    errors["answered_at"] = "答复时间不能晚于现在。"
+        if errors:
+            raise ValidationError(errors)
+        op = self.core.operator
+        with self.core.write() as s:
+            o = s.get(NoticeObjection, objection_id)
+            if o is None:
+                raise ValidationError({"handling": "该异议不存在。"})
+            if s.exec(select(ObjectionOutcome).where(ObjectionOutcome.objection_id == objection_id)).first():
+                raise ValidationError({"handling": "该异议已登记处理结果。"})
+            if answered is not None and answered < o.received_at:
+                raise ValidationError({"answered_at": "答复时间不能早于收到异议的时间。"})
+            notice = self._open_row(s, o.notice_id, "handling")
+            before = self._info(s, notice, now)
+            s.add(ObjectionOutcome(objection_id=objection_id, handling=handling, result=result, answered_at=answered,
+                                   operator_name=op.name if op else "", recorded_at=now))
+            if result == "成立":
+                notice.closed_at, notice.result = now, rules.UPHELD
+                notice.result_note = f"异议成立：{handling}"
+                s.add(notice)
+            s.flush()
+            after = self._info(s, notice, now)
+            self.core.audit(s, "notice_objection", objection_id, "处理", None,
+                            {"name": after.number, "result": result, "handling": handling, "answered": answered})
+            if result == "成立":
+                self.core.audit(s, "notice", after.number, "异议成立", self._audit(before), self._audit(after))
+            info = ObjectionInfo(o.id or 0, o.notice_id, o.received_at, o.from_name, o.content, o.received_by,
+                                 handling, result, answered)
+        return info, after
+
+    def second_round_defaults(self, notice_id: int) -> dict:
+        """The form's defaults for the next round after an upheld objection."""
+        i = self.get(notice_id)
+        people = "\n".join(
+            "\t".join(x for x in (p.name, p.group, p.id_number, "" if p.amount is None else f"{p.amount}", p.note) if x)
+            for p in self.persons(notice_id)
+        )
+        return {"title": i.title, "kind": i.kind, "places": i.places, "length": i.length, "unit": i.unit,
+                "round": "第二次", "summary": i.summary, "persons": people, "matter_code": i.matter_code,
+                "case_ref": i.case_ref, "case_step": i.case_step, "previous_id": i.id}
+
+    # -- the list for the notice board --------------------------------------
+    def write_public_list(self, notice_id: int, folder: str | Path | None = None) -> Path:
+        """The notice as an A4 sheet for the notice board: ID numbers masked,
+        no phone numbers. Raises ValidationError({"out_dir": ...})."""
+        from cunwu_tui.ledgers.naming import LedgerError, ensure_writable_folder, unique_path
+        from cunwu_tui.ledgers.public_list import public_list_filename, write_public_list
+
+        info = self.get(notice_id)
+        people = self.persons(notice_id)
+        profile = self.settings.profile() if self.settings is not None else None
+        if folder is None:
+            from cunwu_tui.services.export import DEFAULT_DIR
+            from cunwu_tui.services.settings import EXPORT_DIR
+
+            remembered = self.settings.get(EXPORT_DIR) if self.settings is not None else ""
+            folder = Path(remembered) if remembered else Path.cwd() / DEFAULT_DIR
+        try:
+            target = ensure_writable_folder(Path(folder).expanduser())
+            path = unique_path(target / public_list_filename(profile.village if profile else "", info))
+            write_public_list(info, people, profile, path)
+        except LedgerError as exc:
+            raise ValidationError({"out_dir": str(exc)}) from None
+        return path
+
