@@ -12,6 +12,7 @@ from cunwu_tui.ui.screens.dashboard import DashboardScreen
 from cunwu_tui.ui.screens.export import ExportScreen
 from cunwu_tui.ui.screens.help import HelpScreen
 from cunwu_tui.ui.screens.lookup import LetterDialog, LookupScreen, MatterScreen
+from cunwu_tui.ui.screens.notices import NoticeDetailScreen, NoticesScreen
 from cunwu_tui.ui.screens.operator import OperatorScreen
 from cunwu_tui.ui.screens.settings import SettingsScreen
 
@@ -58,7 +59,8 @@ async def test_every_function_key_reaches_its_screen(demo_db):
         assert app.services.operator.name == "赵丽"
         assert isinstance(app.screen, DashboardScreen)
         for key, cls in (("f9", SettingsScreen), ("f8", ExportScreen), ("f2", DashboardScreen),
-                         ("f3", LookupScreen), ("f8", ExportScreen), ("f9", SettingsScreen)):
+                         ("f3", LookupScreen), ("f7", NoticesScreen), ("f8", ExportScreen),
+                         ("f9", SettingsScreen)):
             await pilot.press(key)
             await pilot.pause()
             assert isinstance(app.screen, cls), key
@@ -70,7 +72,7 @@ async def test_every_function_key_reaches_its_screen(demo_db):
         assert isinstance(app.screen, SettingsScreen)
         # Keys of features that have not landed are not bound at all.
         bound = set(app.active_bindings)
-        for absent in ("f4", "f5", "f6", "f7"):
+        for absent in ("f4", "f5", "f6"):
             assert absent not in bound
 
 
@@ -365,3 +367,65 @@ async def test_f3_new_local_matter_keeps_input_on_error(demo_db):
         assert isinstance(app.screen, MatterScreen)
         assert "农村建房申请" in str(app.screen.query_one("#detail", Static).render())
         assert [m.name for m in app.services.catalog.local_matters()] == ["农村建房申请"]
+
+
+async def test_f7_new_notice_and_an_objection(demo_db):
+    from textual.widgets import DataTable, Select, Static
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f7")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, NoticesScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        await type_text(pilot, "2026年11月低保对象公示")
+        await pilot.press("tab", "enter")  # the kind list opens
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "down", "enter")  # 低保
+        await pilot.pause()
+        assert form.query_one("#f-kind", Select).value == "低保"
+        assert form.query_one("#f-length", Input).value == "7"  # the matter's rule
+        # Saving without a list is fine; a bad ID number in the list is not.
+        form.query_one("#f-persons").text = "张三 三组 110105194912310021 620"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "校验" in str(form.query_one("#err-persons").render())
+        assert not any(i.title == "2026年11月低保对象公示" for i in app.services.notices.list())
+        assert form.query_one("#f-title", Input).value == "2026年11月低保对象公示"
+        form.query_one("#f-persons").text = "张三 三组 11010519491231002X 620"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, NoticeDetailScreen)
+        text = str(detail.query_one("#notice-detail", Static).render())
+        assert "公示中" in text and "110105********002X" in text and "11010519491231002X" not in text
+
+        # Closing today is refused: the period has not ended.
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "期满前不能结束" in str(app.screen.query_one("#err-result").render())
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # An anonymous objection.
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("tab")  # 异议人 left empty: anonymous
+        await type_text(pilot, "张三家有车")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is detail
+        text = str(detail.query_one("#notice-detail", Static).render())
+        assert "匿名" in text and "张三家有车" in text and "尚未处理" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        table = screen.query_one("#notice-table", DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        mine = [r for r in rows if str(r[1]).startswith("2026年11月低保对象")]
+        assert len(mine) == 1 and str(mine[0][5]) == "1" and str(mine[0][2]) == "公示中"

@@ -24,10 +24,13 @@ def sheet(path) -> list[list]:
 
 
 @pytest.fixture
-def clock(demo_services):
-    """The demo village with the clerk working, at a settable time."""
-    s = demo_services
-    s.set_operator(next(p.id for p in s.staff.list() if p.name == "赵丽"))
+def clock(services):
+    """A village with its clerk working (no notices yet), at a settable time."""
+    from cunwu_tui.services.demo import VILLAGE
+
+    s = services
+    s.settings.save_profile(VILLAGE)
+    s.set_operator(s.staff.add("赵丽", "13903510004", ["文书"]).id)
     moment = [NOW]
     s.core.clock = lambda: moment[0]
 

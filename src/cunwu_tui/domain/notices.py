@@ -36,8 +36,15 @@ RESULTS: tuple[str, ...] = (NO_OBJECTION, HANDLED)
 
 OBJECTION_RESULTS: tuple[str, ...] = ("成立", "不成立")
 
-# Notice lengths by kind where the catalog gives none (village practice is
-# set by the clerk in the form; these are only the form's default).
+# The catalog matter whose rule gives a kind's default length (the form's
+# default; the clerk may change it).
+KIND_MATTERS: dict[str, str] = {
+    "村务": "YG-CUNWU", "党务": "YG-DANGWU", "财务": "YG-CAIWU", "低保": "MS-DIBAO",
+    "低收入家庭": "MS-DISHOURU", "临时救助": "MS-LINSHI-JIUZHU", "救灾": "MS-JIUZAI",
+    "宅基地": "MS-ZHAIJIDI", "惠农补贴": "RC-GENGDI-BUTIE", "党员发展": "DJ-FAZHAN-DANGYUAN",
+    "后备干部": "RC-HOUBEI-XUANPEI", "决策": "YG-JUECE-GONGKAI",
+}
+# Where the matter's rule gives no length.
 DEFAULT_LENGTH = (7, "日")
 
 

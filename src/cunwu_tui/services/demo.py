@@ -99,6 +99,9 @@ def fill_demo(services: Services, today: date | None = None) -> list[str]:
         # one call per feature, each returning a line for the report.
         parts: list[str] = []
         # e.g. parts.append(fill_seal_uses(ctx))
+        from cunwu_tui.services.demo_notices import fill_demo_notices
+
+        parts.append(fill_demo_notices(ctx))
     finally:
         core.clock = None
     services.set_operator(clerk.id)

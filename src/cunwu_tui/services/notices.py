@@ -353,8 +353,9 @@ class NoticeService:
 
     @staticmethod
     def _audit(i: NoticeInfo) -> dict:
-        return {"name": f"{i.number} {i.title}", "kind": i.kind, "round": i.round, "places": list(i.places),
-                "start": i.start_at, "length": i.length_text, "end": i.end, "persons": i.persons,
+        return {"name": f"{i.number} {i.title}", "category": i.kind, "round": i.round, "places": list(i.places),
+                "start": f"{i.start_at:%Y-%m-%d %H:%M}", "length": i.length_text,
+                "end": f"{i.end:%Y-%m-%d}" + ("（预计）" if i.provisional else ""), "persons": i.persons,
                 "status": i.status, "result": i.result_text}
 
     def _open_row(self, s, notice_id: int, field: str = "notice") -> Notice:
@@ -485,7 +486,8 @@ class NoticeService:
             s.flush()
             after = self._info(s, notice, now)
             self.core.audit(s, "notice_objection", objection_id, "处理", None,
-                            {"name": after.number, "result": result, "handling": handling, "answered": answered})
+                            {"name": after.number, "result": result, "handling": handling,
+                             "answered": f"{answered:%Y-%m-%d %H:%M}" if answered else ""})
             if result == "成立":
                 self.core.audit(s, "notice", after.number, "异议成立", self._audit(before), self._audit(after))
             info = ObjectionInfo(o.id or 0, o.notice_id, o.received_at, o.from_name, o.content, o.received_by,

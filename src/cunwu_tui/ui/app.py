@@ -33,6 +33,7 @@ WEEKDAYS = "一二三四五六日"
 SCREENS: tuple[tuple[str, str, str], ...] = (
     ("f2", "dashboard", "工作台"),
     ("f3", "lookup", "事项查询"),
+    ("f7", "notices", "公示"),
     ("f8", "export", "台账导出"),
     ("f9", "settings", "设置"),
 )
@@ -42,9 +43,10 @@ def _modes():
     from cunwu_tui.ui.screens.dashboard import DashboardScreen
     from cunwu_tui.ui.screens.export import ExportScreen
     from cunwu_tui.ui.screens.lookup import LookupScreen
+    from cunwu_tui.ui.screens.notices import NoticesScreen
     from cunwu_tui.ui.screens.settings import SettingsScreen
 
-    return {"dashboard": DashboardScreen, "export": ExportScreen, "lookup": LookupScreen, "settings": SettingsScreen}
+    return {"dashboard": DashboardScreen, "export": ExportScreen, "lookup": LookupScreen, "notices": NoticesScreen, "settings": SettingsScreen}
 
 
 class CunwuApp(App[int]):
@@ -55,8 +57,9 @@ class CunwuApp(App[int]):
     BINDINGS = [
         Binding("f1", "help", "帮助", id="help", key_display="F1"),
         Binding("f2", "go('dashboard')", "工作台", id="dashboard", key_display="F2"),
-        Binding("f3", "go('lookup')", "事项查询", id="lookup", key_display="F3"),
-        Binding("f8", "go('export')", "台账导出", id="export", key_display="F8"),
+        Binding("f3", "go('lookup')", "查询", id="lookup", key_display="F3"),
+        Binding("f7", "go('notices')", "公示", id="notices", key_display="F7"),
+        Binding("f8", "go('export')", "导出", id="export", key_display="F8"),
         Binding("f9", "go('settings')", "设置", id="settings", key_display="F9"),
         Binding("ctrl+o", "choose_operator", "换操作员", id="operator", show=False, key_display="^O"),
         Binding("ctrl+p", "command_palette", "命令", id="palette", show=False, key_display="^P"),

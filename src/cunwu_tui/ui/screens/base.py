@@ -18,7 +18,9 @@ class AppScreen(Screen):
     def compose(self) -> ComposeResult:
         yield TopBar()
         yield from self.compose_body()
-        yield Footer()
+        # Compact, without the palette entry: ten function keys must fit in
+        # 80 columns (Ctrl+P is listed in F1 help).
+        yield Footer(compact=True, show_command_palette=False)
 
     def compose_body(self) -> ComposeResult:  # pragma: no cover - overridden
         yield from ()

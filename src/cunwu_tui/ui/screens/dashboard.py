@@ -6,7 +6,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from rich.text import Text
+
 from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.widgets import screen_text
 
 
 def today_text(info) -> str:
@@ -22,16 +25,30 @@ def today_text(info) -> str:
     return f"今天是 {d.year}年{d.month}月{d.day}日，{kind}"
 
 
+def notice_lines(services, today) -> Text:
+    """Notices ending today or within 2 days; notices over without a result."""
+    lines = []
+    for i in services.notices.ending_soon(today):
+        when = "今天期满" if i.end == today else f"{i.end:%m-%d}期满"
+        extra = f"，异议{i.objections}条" if i.objections else ""
+        lines.append(f"{when}　{i.title}{extra}")
+    for i in services.notices.without_result(today):
+        lines.append(f"{i.end:%m-%d}已期满，未登记结果　{i.title}")
+    return Text(screen_text("\n".join(lines) or "近两天没有期满的公示。"))
+
+
 class DashboardScreen(AppScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="dashboard"):
             yield Static("正在打开数据库，请稍候。", id="today", classes="title")
             yield Static("", id="attention", classes="panel")
+            yield Static("", id="notices", classes="panel")
             yield Static("", id="recent", classes="panel")
 
     def on_mount(self) -> None:
         self.query_one("#recent").border_title = "最近的修改"
         self.query_one("#attention").border_title = "提醒"
+        self.query_one("#notices").border_title = "公示（F7）"
         self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -61,6 +78,7 @@ class DashboardScreen(AppScreen):
         if services.info.backup:
             notes.append(f"数据库已升级，原文件备份在：{services.info.backup}")
         self.query_one("#attention", Static).update("\n".join(notes) or "没有需要处理的提醒。")
+        self.query_one("#notices", Static).update(notice_lines(services, today))
         lines = [
             f"{e.at:%m-%d %H:%M}　{e.operator}　{e.action}{e.entity}" + (f"：{e.subject}" if e.subject else "")
             for e in services.audit.recent(8, changes_only=True)

@@ -1,0 +1,443 @@
+"""F7 公示: the notices by status with their countdown, a new notice, the
+detail with its list and objection log, and the list for the notice board."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
+
+from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row, screen_text
+
+if TYPE_CHECKING:
+    from cunwu_tui.services import Services
+    from cunwu_tui.services.notices import NoticeInfo
+
+# Mirrors cunwu_tui.domain.notices (kept here so the screen imports nothing heavy).
+FILTERS = ("全部", "公示中", "已期满", "待发布", "已结束", "已撤回")
+
+
+def remaining(i: NoticeInfo) -> str:
+    if i.status == "公示中":
+        if i.days_left == 1:
+            return "今天期满"
+        return f"{i.days_left}日/{i.workdays_left}工作日"
+    if i.status == "已期满":
+        return "待登记结果"
+    if i.status == "待发布":
+        return f"{i.start_at:%m-%d %H:%M}开始"
+    return i.result_text[:10]
+
+
+class NoticesScreen(AppScreen):
+    BINDINGS = [
+        Binding("n", "new", "新建", show=False),
+        Binding("s", "next_filter", "筛选", show=False),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="notice-filter", classes="hint")
+        yield DataTable(id="notice-table", cursor_type="row", zebra_stripes=False)
+        yield Static("N 新建公示　回车 查看、登记异议、结束　S 按状态筛选", classes="hint")
+
+    def on_mount(self) -> None:
+        self.filter = "全部"
+        table = self.query_one("#notice-table", DataTable)
+        table.add_columns("编号", "标题", "状态", "结束", "剩余", "异议")
+        table.focus()
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        if self.services is None:
+            return
+        status = None if self.filter == "全部" else self.filter
+        infos = self.services.notices.list(status)
+        table = self.query_one("#notice-table", DataTable)
+        table.clear()
+        for i in infos:
+            title = screen_text(i.title)
+            if len(title) > 16:
+                title = title[:15] + "⋯"
+            style = "bold" if i.status in ("已期满",) or (i.status == "公示中" and i.days_left <= 1) else ""
+            table.add_row(
+                i.number[i.number.index("第"):] if "第" in i.number else i.number,
+                Text(title), Text(i.status, style=style),
+                f"{i.end:%m-%d}" + ("预计" if i.provisional else ""),
+                Text(remaining(i), style=style), str(i.objections) if i.objections else "",
+                key=str(i.id),
+            )
+        self.query_one("#notice-filter", Static).update(
+            f"筛选：{self.filter}（S 切换）　共 {len(infos)} 条" + ("" if infos else "。按 N 新建公示。"))
+
+    def action_next_filter(self) -> None:
+        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self.refresh_data()
+
+    @on(DataTable.RowSelected, "#notice-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(NoticeDetailScreen(int(event.row_key.value)))
+
+    def action_new(self) -> None:
+        def saved(notice_id: int | None) -> None:
+            self.refresh_data()
+            if notice_id:
+                self.app.push_screen(NoticeDetailScreen(notice_id))
+
+        self.app.push_screen(NoticeForm(self.services), saved)
+
+
+def render_notice(i: NoticeInfo, persons, objections) -> Text:
+    from cunwu_tui.domain.idcard import mask_id_number
+
+    t = Text()
+    t.append(f"{i.number}　{screen_text(i.title)}\n", style="bold")
+    t.append(f"状态：{i.status}")
+    if i.status == "公示中":
+        t.append(f"（还剩 {remaining(i)}）")
+    elif i.status == "已期满":
+        t.append("（请按 C 登记结果）", style="bold")
+    if i.result_text:
+        t.append(f"　结果：{screen_text(i.result_text)}")
+    t.append("\n")
+    t.append(f"类别：{i.kind}" + (f"　轮次：{i.round}" if i.round else "") + f"　地点：{'、'.join(i.places)}\n")
+    t.append(f"公示期：{i.period_text}（{i.length_text}）\n")
+    if i.provisional:
+        t.append(f"预计：{i.provisional_reason}\n", style="dim")
+    if i.backdate_reason:
+        t.append(f"补录原因：{screen_text(i.backdate_reason)}\n")
+    if i.summary:
+        t.append(f"内容：{screen_text(i.summary)}\n")
+    if i.photo_path:
+        t.append(f"张贴照片：{i.photo_path}\n")
+    if i.result_note:
+        t.append(f"结果说明：{screen_text(i.result_note)}\n")
+    t.append(f"经办人：{i.operator_name}　登记于 {i.created_at:%Y-%m-%d %H:%M}\n")
+    if persons:
+        t.append(f"\n【名单】{len(persons)}人（身份证号已隐去中间部分）\n", style="bold")
+        for p in persons:
+            parts = [p.name, p.group, mask_id_number(p.id_number) if p.id_number else "",
+                     f"{p.amount}元" if p.amount is not None else "", p.note]
+            t.append(f"{p.seq}. " + "　".join(x for x in parts if x) + "\n")
+    t.append(f"\n【异议登记】{len(objections)}条\n", style="bold")
+    if not objections:
+        t.append("暂无异议。\n", style="dim")
+    for n, o in enumerate(objections, 1):
+        t.append(f"{n}. {o.received_at:%m-%d %H:%M}　{o.who}　接收：{o.received_by}\n")
+        t.append(f"   内容：{screen_text(o.content)}\n")
+        if o.result:
+            answered = f"　答复：{o.answered_at:%m-%d %H:%M}" if o.answered_at else "　未答复"
+            t.append(f"   核实：{o.result}　{screen_text(o.handling)}{answered}\n")
+        else:
+            t.append("   尚未处理（按 H 登记处理结果）\n", style="bold")
+    return t
+
+
+class NoticeDetailScreen(AppScreen):
+    BINDINGS = [
+        Binding("escape", "back", "返回", show=False),
+        Binding("o", "objection", "登记异议", show=False),
+        Binding("h", "handle", "处理异议", show=False),
+        Binding("c", "close_notice", "结束", show=False),
+        Binding("w", "withdraw", "撤回", show=False),
+        Binding("l", "board_list", "公示名单", show=False),
+    ]
+
+    def __init__(self, notice_id: int):
+        super().__init__()
+        self.notice_id = notice_id
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="detail-scroll", can_focus=True):
+            yield Static(id="notice-detail")
+        yield Static("O 登记异议　H 处理异议　C 结束公示　W 撤回　L 公示名单　Esc 返回", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-scroll").focus()
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        if self.services is None:
+            return
+        n = self.services.notices
+        self.info = n.get(self.notice_id)
+        self.query_one("#notice-detail", Static).update(
+            render_notice(self.info, n.persons(self.notice_id), n.objections(self.notice_id)))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def _refresh(self, result=None) -> None:
+        self.refresh_data()
+
+    def action_objection(self) -> None:
+        self.app.push_screen(ObjectionForm(self.services, self.info), self._refresh)
+
+    def action_handle(self) -> None:
+        open_ = [o for o in self.services.notices.objections(self.notice_id) if not o.result]
+        if not open_:
+            self.notify("没有待处理的异议。")
+            return
+
+        def done(upheld: bool | None) -> None:
+            self.refresh_data()
+            if upheld:
+                from cunwu_tui.ui.screens.dialogs import ConfirmDialog
+
+                def answer(yes: bool | None) -> None:
+                    if yes:
+                        defaults = self.services.notices.second_round_defaults(self.notice_id)
+                        self.app.push_screen(NoticeForm(self.services, defaults), self._after_second)
+
+                self.app.push_screen(ConfirmDialog(
+                    "异议成立，本次公示已按「有异议」结束",
+                    "请重新调查核实。核实后要发起第二次公示吗？（名单等内容已带入，可修改）"), answer)
+
+        self.app.push_screen(HandleForm(self.services, open_[0]), done)
+
+    def _after_second(self, notice_id: int | None) -> None:
+        if notice_id:
+            self.app.pop_screen()
+            self.app.push_screen(NoticeDetailScreen(notice_id))
+
+    def action_close_notice(self) -> None:
+        self.app.push_screen(CloseForm(self.services, self.info), self._refresh)
+
+    def action_withdraw(self) -> None:
+        self.app.push_screen(WithdrawForm(self.services, self.info), self._refresh)
+
+    def action_board_list(self) -> None:
+        from cunwu_tui.errors import ValidationError
+        from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+        try:
+            path = self.services.notices.write_public_list(self.notice_id)
+        except ValidationError as exc:
+            self.app.push_screen(MessageDialog("未能保存公示名单", next(iter(exc.errors.values()))))
+            return
+        self.app.push_screen(MessageDialog(
+            "公示名单已保存", f"身份证号只显示前6位和后4位，不含电话。打开后按 A4 打印张贴：\n{path.resolve()}"))
+
+
+class _Modal(ModalScreen):
+    """A small form: Ctrl+S saves through ``save()``, Esc cancels."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
+
+    def __init__(self, services: Services):
+        super().__init__()
+        self.services = services
+
+    def buttons(self) -> ComposeResult:
+        with Horizontal(classes="buttons"):
+            yield Button("保存（Ctrl+S）", id="save", compact=True)
+            yield Button("取消（Esc）", id="cancel", compact=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        from cunwu_tui.errors import SaveError, ValidationError
+
+        form = self.query_one(Form)
+        try:
+            result = self.save()
+        except ValidationError as exc:
+            form.show_errors(exc.errors)
+            return
+        except SaveError as exc:
+            form.show_errors({"form": str(exc)})
+            return
+        self.dismiss(result)
+
+    def save(self):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def value(self, field: str) -> str:
+        return self.query_one(f"#f-{field}", Input).value
+
+    def choice(self, field: str) -> str:
+        v = self.query_one(f"#f-{field}", Select).value
+        return v if isinstance(v, str) else ""
+
+
+def _select(options, value: str = "", prompt: str = "请选择") -> Select:
+    return Select([(o or "（不填）", o) for o in options], value=value if value in options else Select.NULL,
+                  prompt=prompt, compact=True, allow_blank=True)
+
+
+class NoticeForm(_Modal):
+    """新建公示. ``defaults`` (e.g. a second round) prefill the form."""
+
+    def __init__(self, services: Services, defaults: dict | None = None):
+        super().__init__(services)
+        self.defaults = defaults or {}
+        self._length_touched = bool(defaults)
+
+    def compose(self) -> ComposeResult:
+        from cunwu_tui.domain import notices as rules
+
+        d = self.defaults
+        now = self.services.core.now()
+        with Form(classes="dialog", id="notice-form"):
+            yield Static("第二次公示" if d.get("previous_id") else "新建公示", classes="title")
+            with VerticalScroll(id="notice-fields"):
+                yield from field_row("标题", "title", Input(d.get("title", ""), placeholder="如：2026年11月低保对象公示"))
+                yield from field_row("类别", "kind", _select(rules.KINDS, d.get("kind", "")))
+                yield Label("公示地点（空格键勾选，可多选）")
+                places = d.get("places", ("公开栏",))
+                yield CheckList([(p, p, p in places) for p in rules.PLACES], id="f-places", classes="places")
+                yield FieldError("places")
+                yield from field_row("开始时间", "start", Input(f"{now:%Y-%m-%d %H:%M}", placeholder="年-月-日 时:分"))
+                yield from field_row("补录原因", "backdate_reason",
+                                     Input(placeholder="开始日期早于今天时必填"))
+                yield from field_row("期限", "length", Input(str(d.get("length", 7)), max_length=3))
+                yield from field_row("单位", "unit", _select(rules.UNITS, d.get("unit", "日"), "日"))
+                yield from field_row("轮次", "round", _select(rules.ROUNDS, d.get("round", "")))
+                yield from field_row("内容摘要", "summary", Input(d.get("summary", "")))
+                yield Label("名单（每行一人：姓名 组别 身份证号 金额 备注，可从 Excel 粘贴；无名单可不填）")
+                yield TextArea(d.get("persons", ""), id="f-persons", classes="lines")
+                yield FieldError("persons")
+                yield from field_row("张贴照片", "photo_path", Input(placeholder="照片文件路径，可不填"))
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-title", Input).focus()
+
+    @on(Select.Changed, "#f-kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        """The length defaults to the matter's rule for this kind."""
+        if self._length_touched or not isinstance(event.value, str):
+            return
+        from cunwu_tui.domain import notices as rules
+
+        n, unit = self.services.notices.default_length(rules.KIND_MATTERS.get(event.value, ""))
+        self.query_one("#f-length", Input).value = str(n)
+        self.query_one("#f-unit", Select).value = unit
+
+    @on(Input.Changed, "#f-length")
+    def _length_typed(self, event: Input.Changed) -> None:
+        if self.query_one("#f-length", Input).has_focus:
+            self._length_touched = True
+
+    def save(self) -> int:
+        from cunwu_tui.domain import notices as rules
+
+        d = self.defaults
+        kind = self.choice("kind")
+        places = list(self.query_one("#f-places", CheckList).selected)
+        info = self.services.notices.add(
+            title=self.value("title"), kind=kind, places=places, start=self.value("start"),
+            length=self.value("length"), unit=self.choice("unit") or "日", round=self.choice("round"),
+            summary=self.value("summary"), persons=self.query_one("#f-persons", TextArea).text,
+            photo_path=self.value("photo_path"), backdate_reason=self.value("backdate_reason"),
+            matter_code=d.get("matter_code") or rules.KIND_MATTERS.get(kind, ""), case_ref=d.get("case_ref", ""),
+            case_step=d.get("case_step"), previous_id=d.get("previous_id"),
+        )
+        return info.id
+
+
+class ObjectionForm(_Modal):
+    def __init__(self, services: Services, info: NoticeInfo):
+        super().__init__(services)
+        self.info = info
+
+    def compose(self) -> ComposeResult:
+        now = self.services.core.now()
+        op = self.services.operator
+        with Form(classes="dialog"):
+            yield Static(f"登记异议：{screen_text(self.info.title)}", classes="title")
+            yield from field_row("收到时间", "received_at", Input(f"{now:%Y-%m-%d %H:%M}"))
+            yield from field_row("异议人", "from_name", Input(placeholder="可不填（匿名）"))
+            yield from field_row("内容", "content", Input(placeholder="必填"))
+            yield from field_row("接收人", "received_by", Input(op.name if op else ""))
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-from_name", Input).focus()
+
+    def save(self):
+        return self.services.notices.add_objection(self.info.id, self.value("received_at"), self.value("from_name"),
+                                                   self.value("content"), self.value("received_by"))
+
+
+class HandleForm(_Modal):
+    """The handling of one objection; dismisses True when it was upheld."""
+
+    def __init__(self, services: Services, objection):
+        super().__init__(services)
+        self.objection = objection
+
+    def compose(self) -> ComposeResult:
+        o = self.objection
+        with Form(classes="dialog"):
+            yield Static(f"处理异议（{o.received_at:%m-%d %H:%M} {o.who}）：{screen_text(o.content)}", classes="title")
+            yield from field_row("核实处理", "handling", Input(placeholder="必填：如何核实、结论"))
+            yield from field_row("核实结果", "result", _select(("成立", "不成立")))
+            yield from field_row("答复时间", "answered_at", Input(placeholder="答复异议人的时间；匿名可不填"))
+            yield Static("异议成立时，本次公示按「有异议」结束，需重新调查核实后另行公示。", classes="hint")
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-handling", Input).focus()
+
+    def save(self) -> bool:
+        info, _ = self.services.notices.handle_objection(
+            self.objection.id, self.value("handling"), self.choice("result"), self.value("answered_at") or None)
+        return info.result == "成立"
+
+
+class CloseForm(_Modal):
+    def __init__(self, services: Services, info: NoticeInfo):
+        super().__init__(services)
+        self.info = info
+
+    def compose(self) -> ComposeResult:
+        i = self.info
+        suggested = "有异议已处理" if i.objections else "无异议"
+        with Form(classes="dialog"):
+            yield Static(f"结束公示：{screen_text(i.title)}（期满日 {i.end:%Y-%m-%d}）", classes="title")
+            yield from field_row("结果", "result", _select(("无异议", "有异议已处理"), suggested))
+            yield from field_row("说明", "note", Input(placeholder="可不填"))
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-note", Input).focus()
+
+    def save(self):
+        return self.services.notices.close(self.info.id, self.choice("result"), self.value("note"))
+
+
+class WithdrawForm(_Modal):
+    def __init__(self, services: Services, info: NoticeInfo):
+        super().__init__(services)
+        self.info = info
+
+    def compose(self) -> ComposeResult:
+        with Form(classes="dialog"):
+            yield Static(f"撤回公示：{screen_text(self.info.title)}", classes="title")
+            yield from field_row("撤回原因", "reason", Input(placeholder="必填，记入公示台账"))
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-reason", Input).focus()
+
+    def save(self):
+        return self.services.notices.withdraw(self.info.id, self.value("reason"))
