@@ -203,3 +203,20 @@ class ObjectionOutcome(SQLModel, table=True):
     answered_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
     operator_name: str = Field(default="", max_length=32)
     recorded_at: datetime = Field(sa_type=DateTime)
+
+
+class Resident(SQLModel, table=True):
+    """A resident (村(居)民) who applies for something: reused across cases.
+    Corrections are audited; never deleted (cases refer to them)."""
+
+    __tablename__ = "resident"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=32, index=True)
+    id_type: str = Field(default="居民身份证", max_length=32)
+    id_number: str = Field(default="", max_length=64, index=True)
+    phone: str = Field(default="", max_length=32)
+    group_name: str = Field(default="", max_length=32, description="村民小组")
+    address: str = Field(default="")
+    note: str = Field(default="")
+    created_at: datetime = Field(sa_type=DateTime)

@@ -30,6 +30,7 @@ class Services:
         from cunwu_tui.services.export import ExportService
         from cunwu_tui.services.holidays import HolidayService
         from cunwu_tui.services.notices import NoticeService
+        from cunwu_tui.services.residents import ResidentService
         from cunwu_tui.services.seals import SealService
         from cunwu_tui.services.settings import SettingsService
         from cunwu_tui.services.staff import StaffService
@@ -44,6 +45,7 @@ class Services:
         self.exports = ExportService(core, self.settings, self.settings.profile, self)
         self.catalog = CatalogService(core, self.settings)
         self.notices = NoticeService(core, self.settings, self.catalog)
+        self.residents = ResidentService(core)
 
     # -- operator ---------------------------------------------------------
     @property

@@ -23,6 +23,7 @@ ENTITY_NAMES = {
     "inform_letter": "一次性告知书",
     "notice": "公示",
     "notice_objection": "公示异议",
+    "resident": "居民",
 }
 
 
@@ -69,6 +70,10 @@ FIELD_NAMES = {
     "from": "异议人",
     "handling": "核实处理",
     "answered": "答复时间",
+    "id_type": "证件类型",
+    "id_number": "证件号码",
+    "group": "村民小组",
+    "address": "住址",
 }
 _HIDDEN_FIELDS = {"id", "keeper_id", "code", "matter_code"}
 # Setting keys (services.settings) as a clerk would name them.
@@ -94,6 +99,17 @@ def _empty(value) -> bool:
 def _show(kind: str, key: str, value) -> str:
     if _empty(value):
         return "（空）"
+    # The operation log is a ledger that leaves the office: residents' ID
+    # and phone numbers appear masked there (the database keeps them whole).
+    if key == "id_number":
+        from cunwu_tui.domain.idcard import mask_id_number
+
+        text = str(value)
+        return mask_id_number(text) if len(text) == 18 else text[:2] + "*" * max(0, len(text) - 4) + text[-2:]
+    if key == "phone" and kind == "resident":
+        from cunwu_tui.domain.phone import mask_phone
+
+        return mask_phone(str(value))
     if key == "active":
         if kind == "staff":
             return "在岗" if value else "离岗"

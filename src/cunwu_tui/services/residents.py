@@ -1,0 +1,173 @@
+"""Residents (村(居)民): the applicants of cases, entered once and reused.
+
+An identity is a 居民身份证 number (validated: GB 11643 check digit, a real
+birth date) or another document's type and number. Lists show ID and phone
+numbers masked; the full numbers are for the case file only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_
+from sqlmodel import select
+
+from cunwu_tui.db.models import Resident
+from cunwu_tui.services.core import Core, ValidationError
+
+ID_CARD = "居民身份证"
+ID_TYPES: tuple[str, ...] = (
+    ID_CARD, "户口簿", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证", "护照", "其他证件",
+)
+
+
+@dataclass(frozen=True)
+class ResidentInfo:
+    id: int
+    name: str
+    id_type: str
+    id_number: str
+    phone: str
+    group: str
+    address: str
+    note: str
+
+    @property
+    def masked_id(self) -> str:
+        """For lists: no more than the first 6 and last 4 characters."""
+        if not self.id_number:
+            return ""
+        if self.id_type == ID_CARD:
+            from cunwu_tui.domain.idcard import mask_id_number
+
+            return mask_id_number(self.id_number)
+        n = self.id_number
+        return n[:2] + "*" * max(0, len(n) - 4) + n[-2:] if len(n) > 4 else "*" * len(n)
+
+    @property
+    def masked_phone(self) -> str:
+        if not self.phone:
+            return ""
+        from cunwu_tui.domain.phone import mask_phone
+
+        return mask_phone(self.phone)
+
+    @property
+    def label(self) -> str:
+        """王桂英（一组，140431********2027）: how a list names a resident."""
+        parts = [p for p in (self.group, self.masked_id) if p]
+        return f"{self.name}（{'，'.join(parts)}）" if parts else self.name
+
+
+def _info(r: Resident) -> ResidentInfo:
+    assert r.id is not None
+    return ResidentInfo(r.id, r.name, r.id_type, r.id_number, r.phone, r.group_name, r.address, r.note)
+
+
+def _one_line(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+class ResidentService:
+    def __init__(self, core: Core):
+        self.core = core
+
+    def _clean(self, name, id_type, id_number, phone, group, address, note) -> dict:
+        errors: dict[str, str] = {}
+        name = _one_line(name)
+        if not name:
+            errors["name"] = "请填写姓名。"
+        elif len(name) > 32:
+            errors["name"] = "姓名过长（最多32字）。"
+        id_type = _one_line(id_type) or ID_CARD
+        if id_type not in ID_TYPES:
+            errors["id_type"] = "请选择证件类型。"
+        number = _one_line(id_number)
+        if id_type == ID_CARD:
+            if not number:
+                errors["id_number"] = "请填写身份证号；没有身份证的，请选择其他证件类型。"
+            else:
+                from cunwu_tui.domain.idcard import validate_id_number
+
+                try:
+                    number = validate_id_number(number, today=self.core.now().date())
+                except ValueError as exc:
+                    errors["id_number"] = str(exc)
+        elif not number:
+            errors["id_number"] = f"请填写{id_type}号码。"
+        elif len(number) > 64:
+            errors["id_number"] = "证件号码过长。"
+        phone = _one_line(phone)
+        if phone:
+            from cunwu_tui.domain.phone import validate_phone
+
+            try:
+                phone = validate_phone(phone)
+            except ValueError as exc:
+                errors["phone"] = str(exc)
+        group = _one_line(group)
+        if len(group) > 32:
+            errors["group"] = "村民小组名称过长。"
+        if errors:
+            raise ValidationError(errors)
+        return dict(name=name, id_type=id_type, id_number=number, phone=phone, group_name=group,
+                    address=_one_line(address), note=(note or "").strip())
+
+    def _clash(self, s, id_type: str, number: str, own_id: int | None = None) -> None:
+        q = select(Resident).where(Resident.id_type == id_type, Resident.id_number == number)
+        if own_id is not None:
+            q = q.where(Resident.id != own_id)
+        other = s.exec(q).first()
+        if other is not None:
+            raise ValidationError({"id_number": f"该证件号已登记为「{other.name}」，请直接选用，不要重复登记。"})
+
+    def add(self, name: str, id_type: str = ID_CARD, id_number: str = "", phone: str = "", group: str = "",
+            address: str = "", note: str = "") -> ResidentInfo:
+        fields = self._clean(name, id_type, id_number, phone, group, address, note)
+        with self.core.write() as s:
+            self._clash(s, fields["id_type"], fields["id_number"])
+            row = Resident(created_at=self.core.now(), **fields)
+            s.add(row)
+            s.flush()
+            info = _info(row)
+            self.core.audit(s, "resident", row.id, "新增", None, info)
+        return info
+
+    def update(self, resident_id: int, name: str, id_type: str = ID_CARD, id_number: str = "", phone: str = "",
+               group: str = "", address: str = "", note: str = "") -> ResidentInfo:
+        """Correct a resident's details (on the record, before and after)."""
+        fields = self._clean(name, id_type, id_number, phone, group, address, note)
+        with self.core.write() as s:
+            row = s.get(Resident, resident_id)
+            if row is None:
+                raise ValidationError({"name": "该居民不存在。"})
+            self._clash(s, fields["id_type"], fields["id_number"], resident_id)
+            before = _info(row)
+            for k, v in fields.items():
+                setattr(row, k, v)
+            s.add(row)
+            s.flush()
+            after = _info(row)
+            if after != before:
+                self.core.audit(s, "resident", resident_id, "修改", before, after)
+        return after
+
+    def get(self, resident_id: int) -> ResidentInfo | None:
+        with self.core.read() as s:
+            row = s.get(Resident, resident_id)
+            return _info(row) if row else None
+
+    def search(self, query: str, limit: int = 50) -> list[ResidentInfo]:
+        """By name (part of it), ID number (whole, or its last 4 or more
+        characters) or phone (whole, or its last 4 or more digits)."""
+        import unicodedata
+
+        q = "".join(unicodedata.normalize("NFKC", query or "").split()).upper()
+        with self.core.read() as s:
+            stmt = select(Resident).order_by(Resident.name, Resident.id).limit(limit)
+            if q:
+                conds = [Resident.name.contains(q)]  # type: ignore[attr-defined]
+                if len(q) >= 4 and any(ch.isdigit() for ch in q):
+                    conds += [Resident.id_number.endswith(q), Resident.id_number == q,  # type: ignore[attr-defined]
+                              Resident.phone.endswith(q)]  # type: ignore[attr-defined]
+                stmt = stmt.where(or_(*conds))
+            return [_info(r) for r in s.exec(stmt)]
