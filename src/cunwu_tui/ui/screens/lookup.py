@@ -124,8 +124,12 @@ class LookupScreen(AppScreen):
 
     def on_key(self, event) -> None:
         q = self.query_one("#q", Input)
+        results = self.query_one("#results", OptionList)
         if event.key == "down" and q.has_focus and self._codes:
-            self.query_one("#results", OptionList).focus()
+            results.focus()
+            event.stop()
+        elif event.key == "up" and results.has_focus and not results.highlighted:
+            q.focus()  # from the first result back to the search box
             event.stop()
 
     def action_focus_search(self) -> None:
