@@ -1,0 +1,557 @@
+"""The seal register (用印登记): every use of a seal on record with its
+approval, numbered per seal per year, append-only and tamper-evident.
+
+- An entry is checked against every rule before anything is written: the
+  approver holds the role that approves this seal and is not the applicant,
+  a major matter (重大事项) names the meeting that decided it, the time is
+  not in the future.
+- Its number (村委〔2026〕第015号) is allocated inside the write
+  transaction (BEGIN IMMEDIATE), so two instances never give the same one,
+  and a voided number is never given again.
+- Nothing written is ever changed: a void (作废) is its own record; the
+  voided entry stays, marked. Each record is a link of a hash chain over its
+  content and the previous link (``domain.seal_numbers``), anchored in the
+  operation log written in the same transaction; ``verify`` names the first
+  record that does not match.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, or_, select
+
+from cunwu_tui.db.models import AuditLog, Seal, SealUse, SealVoid, Staff
+from cunwu_tui.domain import seal_numbers as rules
+from cunwu_tui.domain.roles import split_roles
+from cunwu_tui.services.core import Core, ValidationError
+
+AUDIT_ENTITY = "seal_use"
+REGISTERED, VOIDED = "新增", "作废"
+OUTSIDER = "（村外）"
+
+# Content columns covered by each record's hash (everything but the hashes).
+USE_FIELDS: tuple[str, ...] = (
+    "id", "chain_seq", "seal_id", "seal_name", "year", "seq", "number", "used_at", "title", "purpose",
+    "copies", "destination", "applicant_id", "applicant_name", "applicant_outsider", "approver_id",
+    "approver_name", "major", "meeting_type", "meeting_date", "meeting_ref", "keeper_id", "keeper_name",
+    "note", "refers_to_id", "operator_id", "operator_name", "recorded_at",
+)
+VOID_FIELDS: tuple[str, ...] = (
+    "id", "chain_seq", "use_id", "number", "reason", "operator_id", "operator_name", "recorded_at",
+)
+
+
+@dataclass(frozen=True)
+class SealUseInfo:
+    id: int
+    number: str
+    seal_id: int
+    seal_name: str
+    used_at: datetime
+    title: str
+    purpose: str
+    copies: int
+    destination: str
+    applicant_id: int | None
+    applicant_name: str
+    applicant_outsider: bool
+    approver_id: int
+    approver_name: str
+    major: bool
+    meeting_type: str
+    meeting_date: date | None
+    meeting_ref: str
+    keeper_id: int
+    keeper_name: str
+    note: str
+    refers_to_id: int | None
+    refers_to_number: str
+    corrected_by_number: str
+    operator_name: str
+    recorded_at: datetime
+    voided: bool
+    void_reason: str
+    voided_at: datetime | None
+    voided_by: str
+
+    @property
+    def applicant_text(self) -> str:
+        return self.applicant_name + (OUTSIDER if self.applicant_outsider else "")
+
+    @property
+    def meeting_text(self) -> str:
+        """两委联席会议，2026-10-12，纪要〔2026〕4号; '' for general business."""
+        if not self.major:
+            return ""
+        when = f"{self.meeting_date:%Y-%m-%d}" if self.meeting_date else ""
+        return "，".join(x for x in (self.meeting_type, when, self.meeting_ref) if x)
+
+    @property
+    def status(self) -> str:
+        return "作废" if self.voided else "有效"
+
+    @property
+    def remark(self) -> str:
+        """备注/作废说明 of the ledger: the note, what it corrects, the void."""
+        parts = []
+        if self.voided:
+            parts.append(f"【作废】{self.void_reason}（{self.voided_at:%Y-%m-%d} {self.voided_by}，原登记{self.copies}份）"
+                         if self.voided_at else f"【作废】{self.void_reason}")
+            if self.corrected_by_number:
+                parts.append(f"已重新登记为 {self.corrected_by_number}")
+        if self.refers_to_number:
+            parts.append(f"更正 {self.refers_to_number}")
+        if self.note:
+            parts.append(self.note)
+        return "；".join(parts)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The result of ``verify``: whole, or the first record that does not match."""
+
+    ok: bool
+    entries: int
+    voids: int
+    number: str = ""
+    problem: str = ""
+
+    @property
+    def message(self) -> str:
+        if self.ok:
+            return f"用印登记完整：{self.entries} 条登记、{self.voids} 条作废记录，校验一致。"
+        return f"用印登记校验不一致：{self.number}：{self.problem}"
+
+
+@dataclass(frozen=True)
+class SealYearRow:
+    seal: str
+    months: tuple[int, ...]   # valid uses in months 1..12
+    total: int
+    copies: int
+    voided: int
+
+
+@dataclass(frozen=True)
+class YearCounts:
+    year: int
+    rows: tuple[SealYearRow, ...]
+
+
+# -- snapshots ------------------------------------------------------------
+
+
+def _fields(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    return {n: getattr(row, n) for n in names}
+
+
+def _snapshot(u: SealUse, refers_to: str = "") -> dict[str, Any]:
+    """An entry in words, as the operation log keeps it (and as verify
+    compares it later to name what was changed)."""
+    return {
+        "number": u.number, "seal": u.seal_name, "used_at": f"{u.used_at:%Y-%m-%d %H:%M}", "document": u.title,
+        "purpose": u.purpose, "copies": u.copies, "destination": u.destination,
+        "handler": u.applicant_name + (OUTSIDER if u.applicant_outsider else ""), "approver": u.approver_name,
+        "major": bool(u.major), "meeting_type": u.meeting_type,
+        "meeting_date": f"{u.meeting_date:%Y-%m-%d}" if u.meeting_date else "", "meeting_ref": u.meeting_ref,
+        "keeper": u.keeper_name, "note": u.note, "refers_to": refers_to,
+    }
+
+
+def _void_snapshot(v: SealVoid) -> dict[str, Any]:
+    return {"number": v.number, "void_reason": v.reason}
+
+
+def _words(key: str) -> str:
+    from cunwu_tui.services.audit import FIELD_NAMES
+
+    return FIELD_NAMES.get(key, key)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    text = "（空）" if value in (None, "") else str(value)
+    return text if len(text) <= 20 else text[:19] + "⋯"
+
+
+class SealRegisterService:
+    def __init__(self, core: Core):
+        self.core = core
+
+    # -- reading ------------------------------------------------------------
+    def _infos(self, s, rows: list[tuple[SealUse, SealVoid | None]]) -> list[SealUseInfo]:
+        ids = [u.id for u, _ in rows]
+        refer_ids = {u.refers_to_id for u, _ in rows if u.refers_to_id}
+        numbers: dict[int, str] = {}
+        if refer_ids:
+            for i, n in s.exec(select(SealUse.id, SealUse.number).where(col(SealUse.id).in_(refer_ids))):
+                numbers[i] = n
+        corrected: dict[int, str] = {}
+        if ids:
+            q = select(SealUse.refers_to_id, SealUse.number).where(col(SealUse.refers_to_id).in_(ids))
+            for ref, n in s.exec(q.order_by(SealUse.chain_seq)):
+                corrected.setdefault(ref, n)
+        return [self._info(u, v, numbers.get(u.refers_to_id or 0, ""), corrected.get(u.id or 0, ""))
+                for u, v in rows]
+
+    @staticmethod
+    def _info(u: SealUse, v: SealVoid | None, refers: str = "", corrected: str = "") -> SealUseInfo:
+        assert u.id is not None
+        return SealUseInfo(
+            id=u.id, number=u.number, seal_id=u.seal_id, seal_name=u.seal_name, used_at=u.used_at, title=u.title,
+            purpose=u.purpose, copies=u.copies, destination=u.destination, applicant_id=u.applicant_id,
+            applicant_name=u.applicant_name, applicant_outsider=u.applicant_outsider, approver_id=u.approver_id,
+            approver_name=u.approver_name, major=u.major, meeting_type=u.meeting_type, meeting_date=u.meeting_date,
+            meeting_ref=u.meeting_ref, keeper_id=u.keeper_id, keeper_name=u.keeper_name, note=u.note,
+            refers_to_id=u.refers_to_id, refers_to_number=refers, corrected_by_number=corrected,
+            operator_name=u.operator_name, recorded_at=u.recorded_at, voided=v is not None,
+            void_reason=v.reason if v else "", voided_at=v.recorded_at if v else None,
+            voided_by=v.operator_name if v else "",
+        )
+
+    def _query(self):
+        return select(SealUse, SealVoid).join(SealVoid, col(SealVoid.use_id) == col(SealUse.id), isouter=True)
+
+    def get(self, use_id: int) -> SealUseInfo:
+        with self.core.read() as s:
+            rows = list(s.exec(self._query().where(SealUse.id == use_id)))
+            if not rows:
+                raise ValidationError({"entry": "该用印登记不存在。"})
+            return self._infos(s, rows)[0]
+
+    def list(self, seal_id: int | None = None, month: str | date | None = None, major: bool | None = None,
+             voided: bool | None = None, search: str = "", limit: int | None = None) -> list[SealUseInfo]:
+        """Entries, newest use first. ``month``: 2026-10 (or any day in it;
+        ValidationError when it is not a month); ``search`` matches the
+        document title or the applicant's name."""
+        q = self._query()
+        if seal_id is not None:
+            q = q.where(SealUse.seal_id == seal_id)
+        if month:
+            first = _month_of(month)
+            nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+            q = q.where(SealUse.used_at >= datetime.combine(first, time.min),
+                        SealUse.used_at < datetime.combine(nxt, time.min))
+        if major is not None:
+            q = q.where(SealUse.major == major)
+        if voided is True:
+            q = q.where(col(SealVoid.id).is_not(None))
+        elif voided is False:
+            q = q.where(col(SealVoid.id).is_(None))
+        text = " ".join((search or "").split())
+        if text:
+            q = q.where(or_(col(SealUse.title).contains(text, autoescape=True),
+                            col(SealUse.applicant_name).contains(text, autoescape=True)))
+        q = q.order_by(col(SealUse.used_at).desc(), col(SealUse.chain_seq).desc())
+        if limit:
+            q = q.limit(limit)
+        with self.core.read() as s:
+            return self._infos(s, list(s.exec(q)))
+
+    def between(self, start: date, end: date) -> list[SealUseInfo]:
+        """Entries used in [start, end), in order of use (the ledger)."""
+        q = self._query().where(SealUse.used_at >= datetime.combine(start, time.min),
+                                SealUse.used_at < datetime.combine(end, time.min))
+        q = q.order_by(SealUse.used_at, SealUse.chain_seq)
+        with self.core.read() as s:
+            return self._infos(s, list(s.exec(q)))
+
+    def on_day(self, day: date) -> list[SealUseInfo]:
+        return self.between(day, day + timedelta(days=1))
+
+    def counts(self, year: int) -> YearCounts:
+        """Uses per seal per month of ``year`` (voided entries apart)."""
+        lo, hi = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+        with self.core.read() as s:
+            seals = list(s.exec(select(Seal).order_by(Seal.id)))
+            q = self._query().where(SealUse.used_at >= lo, SealUse.used_at < hi)
+            rows = list(s.exec(q))
+        out = []
+        for seal in seals:
+            mine = [(u, v) for u, v in rows if u.seal_id == seal.id]
+            if not seal.active and not mine:
+                continue
+            months = [0] * 12
+            copies = voided = 0
+            for u, v in mine:
+                if v is not None:
+                    voided += 1
+                    continue
+                months[u.used_at.month - 1] += 1
+                copies += u.copies
+            out.append(SealYearRow(seal.name, tuple(months), sum(months), copies, voided))
+        return YearCounts(year, tuple(out))
+
+    def approvers(self, seal_id: int) -> list[tuple[int, str]]:
+        """Active staff holding the role that approves this seal: (id, name)."""
+        with self.core.read() as s:
+            seal = s.get(Seal, seal_id)
+            if seal is None:
+                return []
+            people = s.exec(select(Staff).where(Staff.active == True).order_by(Staff.id))  # noqa: E712
+            return [(p.id, p.name) for p in people if seal.approver_role in split_roles(p.roles)]
+
+    # -- writing ------------------------------------------------------------
+    def add(self, seal_id: int | None, title: str, purpose: str, copies: int | str, destination: str,
+            applicant_id: int | None = None, applicant_name: str = "", approver_id: int | None = None,
+            keeper_id: int | None = None, used_at: str | datetime | None = None, major: bool = False,
+            meeting_type: str = "", meeting_date: str | date | None = None, meeting_ref: str = "",
+            note: str = "", refers_to_id: int | None = None) -> SealUseInfo:
+        """Register a use of a seal. Every rule refuses with a Chinese
+        message at its field and nothing is saved."""
+        now = self.core.now().replace(microsecond=0)
+        errors: dict[str, str] = {}
+        title = " ".join((title or "").split())
+        if not title:
+            errors["title"] = "请填写文件名称。"
+        elif len(title) > 200:
+            errors["title"] = "文件名称过长（最多200字）。"
+        purpose = " ".join((purpose or "").split())
+        if not purpose:
+            errors["purpose"] = "请填写用印事由。"
+        elif len(purpose) > 500:
+            errors["purpose"] = "用印事由过长（最多500字）。"
+        n_copies = None
+        raw = str(copies if copies is not None else "").strip()
+        if not raw.isdigit() or not 1 <= int(raw) <= 999:
+            errors["copies"] = "份数应为1至999的整数。"
+        else:
+            n_copies = int(raw)
+        destination = " ".join((destination or "").split())
+        if not destination:
+            errors["destination"] = "请填写送往单位或用途（如：柳河镇人民政府、本村存档）。"
+        elif len(destination) > 200:
+            errors["destination"] = "送往单位过长（最多200字）。"
+        note = (note or "").strip()
+        if len(note) > 500:
+            errors["note"] = "备注过长（最多500字）。"
+        when = None
+        if used_at is None or (isinstance(used_at, str) and not used_at.strip()):
+            when = now.replace(second=0)
+        else:
+            try:
+                when = rules.parse_moment(used_at)
+            except ValueError as exc:
+                errors["used_at"] = str(exc)
+        if when is not None:
+            if when > now:
+                errors["used_at"] = f"用印时间不能晚于现在（{now:%Y-%m-%d %H:%M}）。"
+            elif when.year < 2000:
+                errors["used_at"] = "用印时间不对，请核对年份。"
+        meeting_day = None
+        meeting_type = (meeting_type or "").strip()
+        meeting_ref = " ".join((meeting_ref or "").split())
+        if major:
+            if meeting_type not in rules.MEETING_TYPES:
+                errors["meeting_type"] = "重大事项须经会议研究决定：请选择会议类型。"
+            if meeting_date is None or (isinstance(meeting_date, str) and not meeting_date.strip()):
+                errors["meeting_date"] = "重大事项须填写会议日期。"
+            else:
+                try:
+                    meeting_day = rules.parse_day(meeting_date, "会议日期")
+                except ValueError as exc:
+                    errors["meeting_date"] = str(exc)
+                else:
+                    if when is not None and meeting_day > when.date():
+                        errors["meeting_date"] = "会议日期不能晚于用印日期：重大事项须先经会议决定，再用印。"
+            if not meeting_ref:
+                errors["meeting_ref"] = "重大事项须填写会议决议文号或会议记录编号。"
+            elif len(meeting_ref) > 64:
+                errors["meeting_ref"] = "决议/记录编号过长（最多64字）。"
+        else:
+            meeting_type, meeting_ref = "", ""
+        applicant_name = " ".join((applicant_name or "").split())
+        if len(applicant_name) > 32:
+            errors["applicant"] = "经办人姓名过长（最多32字）。"
+        op = self.core.operator
+
+        with self.core.write() as s:
+            seal = s.get(Seal, seal_id) if seal_id is not None else None
+            if seal is None:
+                errors["seal"] = "请选择印章。"
+            elif not seal.active:
+                errors["seal"] = f"{seal.name}已停用，不能登记用印。"
+            # Applicant: a member of staff, or an outsider by name. A typed
+            # name that is an active member's is that member.
+            applicant = None
+            if applicant_id is not None:
+                applicant = s.get(Staff, applicant_id)
+                if applicant is None or not applicant.active:
+                    errors["applicant"] = "经办人须为在岗人员；村外人员请直接填写姓名。"
+                    applicant = None
+            elif applicant_name and "applicant" not in errors:
+                applicant = s.exec(select(Staff).where(Staff.name == applicant_name,
+                                                       Staff.active == True)).first()  # noqa: E712
+            elif "applicant" not in errors:
+                errors["applicant"] = "请选择经办人，或填写村外经办人的姓名。"
+            approver = s.get(Staff, approver_id) if approver_id is not None else None
+            if approver_id is None:
+                errors["approver"] = "请选择审批人。"
+            elif approver is None or not approver.active:
+                errors["approver"] = "审批人须为在岗人员。"
+            elif seal is not None and seal.approver_role not in split_roles(approver.roles):
+                errors["approver"] = (f"{seal.name}由{seal.approver_role}审批，"
+                                      f"{approver.name}不是{seal.approver_role}。")
+            elif applicant is not None and applicant.id == approver.id:
+                errors["approver"] = "审批人不能是经办人本人：请由其他有审批权的人审批。"
+            if keeper_id is None and seal is not None:
+                keeper_id = seal.keeper_id
+            keeper = s.get(Staff, keeper_id) if keeper_id is not None else None
+            if keeper_id is None:
+                where = f"{seal.name}尚未指定保管人（可在 F9 设置中指定）" if seal is not None else ""
+                errors["keeper"] = "请选择监印人。" + (f"{where}。" if where else "")
+            elif keeper is None or not keeper.active:
+                errors["keeper"] = "监印人须为在岗人员。"
+            refers = None
+            if refers_to_id is not None:
+                refers = s.get(SealUse, refers_to_id)
+                if refers is None:
+                    errors["refers_to"] = "要更正的登记不存在。"
+                elif s.exec(select(SealVoid).where(SealVoid.use_id == refers_to_id)).first() is None:
+                    errors["refers_to"] = f"只能更正已作废的登记：请先将 {refers.number} 作废。"
+                else:
+                    again = s.exec(select(SealUse).where(SealUse.refers_to_id == refers_to_id)).first()
+                    if again is not None:
+                        errors["refers_to"] = f"{refers.number} 已由 {again.number} 更正。"
+            if errors:
+                raise ValidationError(errors)
+            assert seal is not None and when is not None and approver is not None and keeper is not None
+            assert n_copies is not None
+
+            # Allocation: inside this write transaction (BEGIN IMMEDIATE).
+            year = when.year
+            used = s.exec(select(SealUse.seq).where(SealUse.seal_id == seal.id, SealUse.year == year)).all()
+            seq = rules.next_seq(list(used))
+            position, prev_hash = self._chain_head(s)
+            row = SealUse(
+                id=(s.exec(select(func.max(SealUse.id))).one() or 0) + 1,
+                chain_seq=position + 1, seal_id=seal.id, seal_name=seal.name, year=year, seq=seq,
+                number=rules.format_number(seal.short_name or seal.name, year, seq), used_at=when,
+                title=title, purpose=purpose, copies=n_copies, destination=destination,
+                applicant_id=applicant.id if applicant else None,
+                applicant_name=applicant.name if applicant else applicant_name,
+                applicant_outsider=applicant is None, approver_id=approver.id, approver_name=approver.name,
+                major=bool(major), meeting_type=meeting_type, meeting_date=meeting_day if major else None,
+                meeting_ref=meeting_ref, keeper_id=keeper.id, keeper_name=keeper.name, note=note,
+                refers_to_id=refers_to_id, operator_id=op.id if op else None, operator_name=op.name if op else "",
+                recorded_at=now, prev_hash=prev_hash, hash="",
+            )
+            row.hash = rules.link_hash(rules.USE, _fields(row, USE_FIELDS), prev_hash)
+            s.add(row)
+            s.flush()
+            snap = _snapshot(row, refers.number if refers else "")
+            self.core.audit(s, AUDIT_ENTITY, row.number, REGISTERED, None,
+                            {**snap, "chain": row.chain_seq, "hash": row.hash})
+            info = self._info(row, None, refers.number if refers else "")
+        return info
+
+    def void(self, use_id: int, reason: str) -> SealUseInfo:
+        """作废: recorded as its own record; the entry stays as written."""
+        reason = " ".join((reason or "").split())
+        if not reason:
+            raise ValidationError({"reason": "作废必须写明原因。"})
+        if len(reason) > 200:
+            raise ValidationError({"reason": "作废原因过长（最多200字）。"})
+        now = self.core.now().replace(microsecond=0)
+        op = self.core.operator
+        with self.core.write() as s:
+            use = s.get(SealUse, use_id)
+            if use is None:
+                raise ValidationError({"reason": "该用印登记不存在。"})
+            done = s.exec(select(SealVoid).where(SealVoid.use_id == use_id)).first()
+            if done is not None:
+                raise ValidationError({"reason": f"{use.number} 已于 {done.recorded_at:%Y-%m-%d %H:%M} 作废。"})
+            position, prev_hash = self._chain_head(s)
+            v = SealVoid(
+                id=(s.exec(select(func.max(SealVoid.id))).one() or 0) + 1, chain_seq=position + 1,
+                use_id=use_id, number=use.number, reason=reason, operator_id=op.id if op else None,
+                operator_name=op.name if op else "", recorded_at=now, prev_hash=prev_hash, hash="",
+            )
+            v.hash = rules.link_hash(rules.VOID, _fields(v, VOID_FIELDS), prev_hash)
+            s.add(v)
+            s.flush()
+            self.core.audit(s, AUDIT_ENTITY, use.number, VOIDED, None,
+                            {**_void_snapshot(v), "chain": v.chain_seq, "hash": v.hash})
+            info = self._infos(s, [(use, v)])[0]
+        return info
+
+    @staticmethod
+    def _chain_head(s) -> tuple[int, str]:
+        """(position, hash) of the last link, (0, GENESIS) when empty."""
+        last_use = s.exec(select(SealUse.chain_seq, SealUse.hash).order_by(col(SealUse.chain_seq).desc())).first()
+        last_void = s.exec(select(SealVoid.chain_seq, SealVoid.hash).order_by(col(SealVoid.chain_seq).desc())).first()
+        heads = [h for h in (last_use, last_void) if h is not None]
+        if not heads:
+            return 0, rules.GENESIS
+        position, hash_ = max(heads, key=lambda h: h[0])
+        return int(position), str(hash_)
+
+    # -- verification -------------------------------------------------------
+    def verify(self) -> ChainCheck:
+        """Recompute the chain; the first record that does not match, named
+        by its number, with what is wrong (and, where the operation log
+        tells, which fields were changed)."""
+        with self.core.read() as s:
+            uses = list(s.exec(select(SealUse).order_by(SealUse.chain_seq)))
+            voids = list(s.exec(select(SealVoid).order_by(SealVoid.chain_seq)))
+            logged = list(s.exec(select(AuditLog).where(AuditLog.entity == AUDIT_ENTITY).order_by(AuditLog.id)))
+        numbers = {u.id: u.number for u in uses}
+        links: list[rules.Link] = []
+        snapshots: list[dict] = []
+        for u in uses:
+            links.append(rules.Link(rules.USE, u.chain_seq, u.number, _fields(u, USE_FIELDS), u.prev_hash, u.hash))
+            snapshots.append(_snapshot(u, numbers.get(u.refers_to_id or 0, "")))
+        for v in voids:
+            links.append(rules.Link(rules.VOID, v.chain_seq, f"{v.number} 的作废记录", _fields(v, VOID_FIELDS),
+                                    v.prev_hash, v.hash))
+            snapshots.append(_void_snapshot(v))
+        anchors, then = [], {}
+        for a in logged:
+            try:
+                data = json.loads(a.after) if a.after else {}
+            except ValueError:
+                continue
+            if not isinstance(data, dict) or not isinstance(data.get("chain"), int):
+                continue
+            label = a.entity_id if a.action == REGISTERED else f"{a.entity_id} 的作废记录"
+            anchors.append(rules.Anchor(data["chain"], label, str(data.get("hash", ""))))
+            then.setdefault(data["chain"], data)
+        check = ChainCheck(True, len(uses), len(voids))
+        fault = rules.verify_chain(links, anchors)
+        if fault is not None:
+            problem = fault.message
+            if fault.index is not None and fault.code in (rules.CONTENT, rules.ANCHOR) and fault.position in then:
+                diff = rules.changed_fields(then[fault.position], snapshots[fault.index],
+                                            ignore=("chain", "hash"))
+                if diff:
+                    problem += "改动的内容：" + "；".join(
+                        f"{_words(d.field)}（登记时 {_short(d.then)}，现在 {_short(d.now)}）" for d in diff) + "。"
+            return ChainCheck(False, len(uses), len(voids), fault.label, problem)
+        # The chain holds; the numbers of each seal's year must too.
+        by_year: dict[tuple[int, int], list[SealUse]] = {}
+        for u in uses:
+            by_year.setdefault((u.seal_id, u.year), []).append(u)
+        for (_, _), group in sorted(by_year.items()):
+            gaps = rules.missing_seqs([u.seq for u in group])
+            if gaps:
+                after = min((u for u in group if u.seq > gaps[0]), key=lambda u: u.seq)
+                return ChainCheck(False, len(uses), len(voids), after.number,
+                                  f"编号不连续：在它之前缺少第{gaps[0]:03d}号。")
+        for v in voids:
+            if numbers.get(v.use_id) != v.number:
+                return ChainCheck(False, len(uses), len(voids), f"{v.number} 的作废记录",
+                                  "作废记录指向的登记与编号不一致：登记的编号被改动过。")
+        return check
+
+
+def _month_of(month: str | date) -> date:
+    try:
+        return rules.parse_month(month)
+    except ValueError as exc:
+        raise ValidationError({"month": str(exc)}) from None
