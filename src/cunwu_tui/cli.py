@@ -17,6 +17,7 @@ EPILOG = """数据库位置：默认在用户数据目录（见 README）；用 
 示例：
   cunwu                 打开界面
   cunwu demo            填入示例村庄的数据（本月和上月）
+  cunwu verify          校验用印登记是否完整、未被改动
   cunwu --db 测试.db    使用指定的数据库文件
 """
 
@@ -74,11 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(demo, top=False)
 
     export = sub.add_parser("export", help="导出某月的台账（Excel）", add_help=False,
-                            description="把某月的台账导出为 Excel 文件，打印写好的文件路径。")
+                            description="把某月的台账导出为 Excel 文件，打印写好的文件路径。",
+                            # one ledger a line: a name is never wrapped in two
+                            epilog="可用的台账（--ledger 名称）：\n  " + _ledger_names().replace("、", "\n  "),
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
     export.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     export.add_argument("--month", metavar="年-月", help="月份，如 2026-10（默认：上个月）")
     export.add_argument("--ledger", metavar="名称", action="append",
-                        help=f"台账名称，可重复；默认全部。可用：{_ledger_names()}")
+                        help="台账名称，可重复；默认全部（见下方列表）")
     export.add_argument("--out", metavar="文件夹", help="输出文件夹（默认：当前目录下的 exports）")
     _add_db(export, top=False)
 
@@ -88,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument("keywords", metavar="关键词", nargs="+", help="如：低保、dibao、dbsq、残疾证")
     lookup.add_argument("--limit", metavar="N", type=int, default=8, help="最多列出几项（默认 8）")
     _add_db(lookup, top=False)
+
+    verify = sub.add_parser("verify", help="校验用印登记是否完整、未被改动", add_help=False,
+                            description="重新计算用印登记的校验链：完整时打印「完整」；否则指出第一条对不上的记录"
+                                        "（编号和问题），并以状态 1 退出。")
+    verify.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    _add_db(verify, top=False)
 
     merge = sub.add_parser("merge", help="乡镇汇总：把多个村的同一种台账合并为一个文件", add_help=False,
                            description="把多个村(社区)导出的同一种、同一月份的台账合并到一个工作簿，"
@@ -133,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_merge(args)
         if args.command == "lookup":
             return _cmd_lookup(url, args)
+        if args.command == "verify":
+            return _cmd_verify(url)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # never a traceback on the console
@@ -224,6 +236,16 @@ def _cmd_lookup(url: str, args) -> int:
         return 0
     finally:
         services.close()
+
+
+def _cmd_verify(url: str) -> int:
+    services = _open(url)
+    try:
+        check = services.seal_register.verify()
+    finally:
+        services.close()
+    print(check.message, file=sys.stdout if check.ok else sys.stderr)
+    return 0 if check.ok else 1
 
 
 def _cmd_merge(args) -> int:

@@ -7,7 +7,7 @@ Screens never see these objects: services convert them to plain dataclasses.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Optional
 
 # Times are the office's local wall-clock time, stored naive: what the clerk
@@ -220,3 +220,62 @@ class Resident(SQLModel, table=True):
     address: str = Field(default="")
     note: str = Field(default="")
     created_at: datetime = Field(sa_type=DateTime)
+
+
+class SealUse(SQLModel, table=True):
+    """An entry of the seal register (用印登记). Append-only: a row is never
+    updated or deleted (triggers refuse it); a mistake is voided by a
+    SealVoid row. Names (seal, people) are kept as they were at the time.
+    Each row is a link of the register's hash chain (domain.seal_numbers)."""
+
+    __tablename__ = "seal_use"
+    __table_args__ = (UniqueConstraint("seal_id", "year", "seq", name="uq_seal_use_number"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    chain_seq: int = Field(unique=True, description="place in the register's hash chain")
+    seal_id: int = Field(foreign_key="seal.id")
+    seal_name: str = Field(max_length=64)
+    year: int
+    seq: int
+    number: str = Field(max_length=48, description="e.g. 村委〔2026〕第015号")
+    used_at: datetime = Field(sa_type=DateTime, index=True)
+    title: str = Field(max_length=200, description="文件名称")
+    purpose: str = Field(default="", description="用印事由")
+    copies: int
+    destination: str = Field(default="", max_length=200, description="送往单位/用途")
+    applicant_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    applicant_name: str = Field(max_length=32)
+    applicant_outsider: bool = Field(default=False)
+    approver_id: int = Field(foreign_key="staff.id")
+    approver_name: str = Field(max_length=32)
+    major: bool = Field(default=False, description="重大事项")
+    meeting_type: str = Field(default="", max_length=16)
+    meeting_date: Optional[date] = Field(default=None)
+    meeting_ref: str = Field(default="", max_length=64, description="决议 or record number")
+    keeper_id: int = Field(foreign_key="staff.id")
+    keeper_name: str = Field(max_length=32)
+    note: str = Field(default="")
+    refers_to_id: Optional[int] = Field(default=None, foreign_key="seal_use.id", description="the voided entry it corrects")
+    operator_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    operator_name: str = Field(default="", max_length=32)
+    recorded_at: datetime = Field(sa_type=DateTime)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)
+
+
+class SealVoid(SQLModel, table=True):
+    """The void (作废) of a seal register entry: its own append-only row and
+    chain link; the voided entry stays as it was."""
+
+    __tablename__ = "seal_void"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    chain_seq: int = Field(unique=True)
+    use_id: int = Field(foreign_key="seal_use.id", unique=True)
+    number: str = Field(max_length=48, description="the voided entry's number")
+    reason: str
+    operator_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    operator_name: str = Field(default="", max_length=32)
+    recorded_at: datetime = Field(sa_type=DateTime)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)

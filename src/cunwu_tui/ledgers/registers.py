@@ -84,3 +84,36 @@ NOTICES = register(
         rows=_notice_rows,
     )
 )
+
+
+def _seal_rows(source: Any, period: Period) -> Iterable[Sequence]:
+    for i, u in enumerate(source.seal_register.between(period.first_day, period.next_month_first_day), start=1):
+        # A voided entry stays, marked; its copies are left out of the 合计.
+        yield (i, u.number + ("（作废）" if u.voided else ""), u.used_at, u.seal_name, u.title, u.purpose,
+               None if u.voided else u.copies, u.destination, u.applicant_text, u.approver_name, u.major,
+               u.meeting_text, u.keeper_name, u.remark)
+
+
+SEALS = register(
+    Ledger(
+        name="seals",
+        title="用印登记台账",
+        columns=(
+            Column("序号", 6, "integer"),
+            Column("编号", 22, wrap=True),
+            Column("日期", 17, "datetime"),
+            Column("印章", 12, wrap=True),
+            Column("文件名称", 24, wrap=True),
+            Column("用印事由", 20, wrap=True),
+            Column("份数", 6, "integer", total=True),
+            Column("送往单位", 14, wrap=True),
+            Column("经办人", 13, wrap=True),
+            Column("审批人", 8),
+            Column("是否重大事项", 8, "bool"),
+            Column("会议决议", 20, wrap=True),
+            Column("监印人", 8),
+            Column("备注/作废说明", 24, wrap=True),
+        ),
+        rows=_seal_rows,
+    )
+)

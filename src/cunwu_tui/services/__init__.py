@@ -32,6 +32,7 @@ class Services:
         from cunwu_tui.services.notices import NoticeService
         from cunwu_tui.services.residents import ResidentService
         from cunwu_tui.services.seals import SealService
+        from cunwu_tui.services.seal_register import SealRegisterService
         from cunwu_tui.services.settings import SettingsService
         from cunwu_tui.services.staff import StaffService
 
@@ -40,6 +41,7 @@ class Services:
         self.settings = SettingsService(core)
         self.staff = StaffService(core)
         self.seals = SealService(core)
+        self.seal_register = SealRegisterService(core)
         self.holidays = HolidayService(core)
         self.audit = AuditService(core)
         self.exports = ExportService(core, self.settings, self.settings.profile, self)

@@ -24,6 +24,7 @@ ENTITY_NAMES = {
     "notice": "公示",
     "notice_objection": "公示异议",
     "resident": "居民",
+    "seal_use": "用印登记",
 }
 
 
@@ -74,8 +75,24 @@ FIELD_NAMES = {
     "id_number": "证件号码",
     "group": "村民小组",
     "address": "住址",
+    "number": "编号",
+    "seal": "印章",
+    "used_at": "用印时间",
+    "document": "文件名称",
+    "purpose": "用印事由",
+    "copies": "份数",
+    "destination": "送往单位",
+    "handler": "经办人",
+    "approver": "审批人",
+    "major": "重大事项",
+    "meeting_type": "会议类型",
+    "meeting_date": "会议日期",
+    "meeting_ref": "决议/记录编号",
+    "keeper": "监印人",
+    "refers_to": "更正的登记",
+    "void_reason": "作废原因",
 }
-_HIDDEN_FIELDS = {"id", "keeper_id", "code", "matter_code"}
+_HIDDEN_FIELDS = {"id", "keeper_id", "code", "matter_code", "chain", "hash"}
 # Setting keys (services.settings) as a clerk would name them.
 SETTING_NAMES = {"ui.last_operator_id": "上次的操作员", "export.dir": "台账导出文件夹"}
 

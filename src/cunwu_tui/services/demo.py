@@ -102,6 +102,9 @@ def fill_demo(services: Services, today: date | None = None) -> list[str]:
         from cunwu_tui.services.demo_notices import fill_demo_notices
 
         parts.append(fill_demo_notices(ctx))
+        from cunwu_tui.services.demo_seals import fill_seal_uses
+
+        parts.append(fill_seal_uses(ctx))
     finally:
         core.clock = None
     services.set_operator(clerk.id)

@@ -33,6 +33,7 @@ WEEKDAYS = "一二三四五六日"
 SCREENS: tuple[tuple[str, str, str], ...] = (
     ("f2", "dashboard", "工作台"),
     ("f3", "lookup", "事项查询"),
+    ("f5", "seals", "用印登记"),
     ("f7", "notices", "公示"),
     ("f8", "export", "台账导出"),
     ("f9", "settings", "设置"),
@@ -44,9 +45,11 @@ def _modes():
     from cunwu_tui.ui.screens.export import ExportScreen
     from cunwu_tui.ui.screens.lookup import LookupScreen
     from cunwu_tui.ui.screens.notices import NoticesScreen
+    from cunwu_tui.ui.screens.seal_register import SealRegisterScreen
     from cunwu_tui.ui.screens.settings import SettingsScreen
 
-    return {"dashboard": DashboardScreen, "export": ExportScreen, "lookup": LookupScreen, "notices": NoticesScreen, "settings": SettingsScreen}
+    return {"dashboard": DashboardScreen, "export": ExportScreen, "lookup": LookupScreen, "notices": NoticesScreen, "settings": SettingsScreen,
+            "seals": SealRegisterScreen}
 
 
 class CunwuApp(App[int]):
@@ -58,6 +61,7 @@ class CunwuApp(App[int]):
         Binding("f1", "help", "帮助", id="help", key_display="F1"),
         Binding("f2", "go('dashboard')", "工作台", id="dashboard", key_display="F2"),
         Binding("f3", "go('lookup')", "查询", id="lookup", key_display="F3"),
+        Binding("f5", "go('seals')", "用印", id="seals", key_display="F5"),
         Binding("f7", "go('notices')", "公示", id="notices", key_display="F7"),
         Binding("f8", "go('export')", "导出", id="export", key_display="F8"),
         Binding("f9", "go('settings')", "设置", id="settings", key_display="F9"),
@@ -77,6 +81,7 @@ class CunwuApp(App[int]):
         self._today = today
         self.services: Services | None = None
         self.open_error: str = ""
+        self.seal_check = None  # the seal register's chain, checked after the database opens
 
     # -- start-up -----------------------------------------------------------
     def today(self) -> date:
@@ -100,6 +105,12 @@ class CunwuApp(App[int]):
                                   f"无法打开数据库：{self.db_url}（{type(exc).__name__}）", str(log_path()))
             return
         self.call_from_thread(self._database_ready, services)
+        try:  # the seal register's hash chain: the 工作台 warns when broken
+            check = services.seal_register.verify()
+        except Exception:
+            log.exception("seal register check failed")
+        else:
+            self.call_from_thread(self.seal_checked, check)
         try:  # F3 answers at once when the clerk gets there
             services.catalog.warm()
         except Exception:  # F3 shows the message when it is opened
@@ -111,6 +122,10 @@ class CunwuApp(App[int]):
             self.notify(f"数据库已升级，原文件已备份到：{services.info.backup}", timeout=10)
         self.refresh_screen()
         self.action_choose_operator(required=True)
+
+    def seal_checked(self, check) -> None:
+        self.seal_check = check
+        self.refresh_screen()
 
     def _database_failed(self, message: str, log_file: str) -> None:
         from cunwu_tui.ui.screens.dialogs import MessageDialog

@@ -43,12 +43,14 @@ class DashboardScreen(AppScreen):
             yield Static("正在打开数据库，请稍候。", id="today", classes="title")
             yield Static("", id="attention", classes="panel")
             yield Static("", id="notices", classes="panel")
+            yield Static("", id="seals", classes="panel")
             yield Static("", id="recent", classes="panel")
 
     def on_mount(self) -> None:
         self.query_one("#recent").border_title = "最近的修改"
         self.query_one("#attention").border_title = "提醒"
         self.query_one("#notices").border_title = "公示（F7）"
+        self.query_one("#seals").border_title = "今天的用印（F5）"
         self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -77,8 +79,14 @@ class DashboardScreen(AppScreen):
             notes.append(f"{today.year + 1}年节假日安排尚未录入，跨年的期限将显示为预计：国务院公布后请在 F9 设置中录入。")
         if services.info.backup:
             notes.append(f"数据库已升级，原文件备份在：{services.info.backup}")
+        seal_check = getattr(app, "seal_check", None)
+        if seal_check is not None and not seal_check.ok:
+            notes.append("用印登记校验不一致，登记可能被改动过：详见下方用印栏。")
         self.query_one("#attention", Static).update("\n".join(notes) or "没有需要处理的提醒。")
         self.query_one("#notices", Static).update(notice_lines(services, today))
+        from cunwu_tui.ui.screens.seal_register import seal_lines
+
+        self.query_one("#seals", Static).update(seal_lines(services, today, seal_check))
         lines = [
             f"{e.at:%m-%d %H:%M}　{e.operator}　{e.action}{e.entity}" + (f"：{e.subject}" if e.subject else "")
             for e in services.audit.recent(8, changes_only=True)
