@@ -226,3 +226,23 @@ async def test_dashboard_today_and_a_broken_chain(demo_db):
         await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog))
         shown = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "经济组织〔2026〕第002号" in shown
+
+
+async def test_settings_seal_page_verifies_the_register(demo_db):
+    from cunwu_tui.ui.screens.dialogs import MessageDialog
+    from cunwu_tui.ui.screens.settings import SettingsScreen
+    from textual.widgets import DataTable, Static
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        app.screen.query_one("#tabs").active = "tab-seals"
+        await pilot.pause()
+        app.screen.query_one("#seal-table", DataTable).focus()
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog))
+        shown = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "用印登记完整" in shown

@@ -103,7 +103,39 @@ def render_entry(u: SealUseInfo) -> Text:
     return t
 
 
-class SealRegisterScreen(AppScreen):
+class SealVerifyMixin:
+    """V: check the seal register's hash chain in a worker and say the
+    result (F5 and the 印章 page of F9 both offer it)."""
+
+    def action_verify(self) -> None:
+        self.run_verify()
+
+    @work(thread=True, group="seal-verify", exclusive=True, exit_on_error=False)
+    def run_verify(self) -> None:
+        try:
+            check = self.services.seal_register.verify()
+        except Exception:
+            import logging
+
+            from cunwu_tui.logsetup import log_path
+
+            logging.getLogger("cunwu.ui").exception("seal register check failed")
+            self.app.call_from_thread(self._verified, None, f"校验未能完成，详细信息见日志：{log_path()}")
+            return
+        self.app.call_from_thread(self._verified, check, check.message)
+
+    def _verified(self, check: ChainCheck | None, message: str) -> None:
+        from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+        if check is not None:
+            seal_checked = getattr(self.app, "seal_checked", None)
+            if seal_checked is not None:
+                seal_checked(check)
+        title = "用印登记完整" if check is not None and check.ok else "用印登记校验不一致"
+        self.app.push_screen(MessageDialog(title, message))
+
+
+class SealRegisterScreen(SealVerifyMixin, AppScreen):
     DEFAULT_CSS = """
     #seal-filter { height: 1; padding: 0 1; }
     #seal-search { margin: 0; }
@@ -265,35 +297,6 @@ class SealRegisterScreen(AppScreen):
 
         self._exporting = False
         self.app.push_screen(MessageDialog(title, message))
-
-    # -- the chain ----------------------------------------------------------
-    def action_verify(self) -> None:
-        self.run_verify()
-
-    @work(thread=True, group="seal-verify", exclusive=True, exit_on_error=False)
-    def run_verify(self) -> None:
-        try:
-            check = self.services.seal_register.verify()
-        except Exception:
-            import logging
-
-            from cunwu_tui.logsetup import log_path
-
-            logging.getLogger("cunwu.ui").exception("seal register check failed")
-            self.app.call_from_thread(self._verified, None, f"校验未能完成，详细信息见日志：{log_path()}")
-            return
-        self.app.call_from_thread(self._verified, check, check.message)
-
-    def _verified(self, check: ChainCheck | None, message: str) -> None:
-        from cunwu_tui.ui.screens.dialogs import MessageDialog
-
-        if check is not None:
-            seal_checked = getattr(self.app, "seal_checked", None)
-            if seal_checked is not None:
-                seal_checked(check)
-        title = "用印登记完整" if check is not None and check.ok else "用印登记校验不一致"
-        self.app.push_screen(MessageDialog(title, message))
-
 
 class SealUseDetailScreen(AppScreen):
     BINDINGS = [

@@ -10,16 +10,18 @@ from textual.widgets import Button, DataTable, Input, Static, TabbedContent, Tab
 
 from cunwu_tui.errors import SaveError, ValidationError
 from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.screens.seal_register import SealVerifyMixin
 from cunwu_tui.ui.screens.forms import SealForm, StaffForm
 from cunwu_tui.ui.widgets import FieldError, Form, field_row
 
 SCHEDULE_HINT = "按国务院通知，每行一项，格式如（2026年的实际安排）：\n国庆节 2026-10-01 至 2026-10-07\n调休上班 2026-10-10"
 
 
-class SettingsScreen(AppScreen):
+class SettingsScreen(SealVerifyMixin, AppScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "保存", key_display="^S"),
         Binding("n", "new", "新增", show=False),
+        Binding("v", "verify_seals", "校验用印登记", show=False),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -37,7 +39,7 @@ class SettingsScreen(AppScreen):
                 yield Static("回车 编辑　N 新增　（人员不删除，离岗的改为不在岗）", classes="hint")
                 yield DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
             with TabPane("印章", id="tab-seals"):
-                yield Static("回车 编辑　N 新增　（印章不删除，停用的改为不启用）", classes="hint")
+                yield Static("回车 编辑　N 新增　V 校验用印登记　（印章不删除，停用的改为不启用）", classes="hint")
                 yield DataTable(id="seal-table", cursor_type="row", zebra_stripes=True)
             with TabPane("节假日", id="tab-holidays"):
                 with Form(id="holiday-form"):
@@ -131,6 +133,10 @@ class SettingsScreen(AppScreen):
             self._save_profile()
         elif tab == "tab-holidays":
             self._save_holidays()
+
+    def action_verify_seals(self) -> None:
+        if self._active_tab() == "tab-seals":
+            self.action_verify()
 
     def action_new(self) -> None:
         tab = self._active_tab()
