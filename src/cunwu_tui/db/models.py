@@ -279,3 +279,61 @@ class SealVoid(SQLModel, table=True):
     recorded_at: datetime = Field(sa_type=DateTime)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
+
+
+class CaseRecord(SQLModel, table=True):
+    """A case taken in (受理登记). What was taken in never changes (a trigger
+    refuses UPDATE of those columns and any DELETE); everything that happens
+    afterwards is a CaseEvent. ``status`` and ``next_due`` are a summary
+    of the events, kept for the lists."""
+
+    __tablename__ = "case_record"
+    __table_args__ = (UniqueConstraint("year", "seq", name="uq_case_number"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    year: int
+    seq: int
+    number: str = Field(max_length=32, unique=True, description="〔2026〕第0001号")
+    matter_code: str = Field(max_length=64, index=True)
+    matter_name: str = Field(max_length=200)
+    seed: str = Field(default="", max_length=64, description="the source whose steps the case follows")
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    applicant_name: str = Field(max_length=32)
+    channel: str = Field(max_length=16, description="来访/来电/来信/网上/上级交办")
+    first_officer_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    first_officer_name: str = Field(max_length=32, description="首问人")
+    kind: str = Field(max_length=16, description="即办件/承诺件/上报件")
+    petition: bool = Field(default=False, description="handled as 信访 under 信访工作条例")
+    documents: str = Field(default="", description="JSON: [[name, received], ...]")
+    note: str = Field(default="")
+    received_at: datetime = Field(sa_type=DateTime, index=True)
+    limit_value: Optional[int] = Field(default=None)
+    limit_unit: str = Field(default="", max_length=8)
+    due_date: Optional[date] = Field(default=None, description="承诺办结日期")
+    due_provisional: bool = Field(default=False)
+    operator_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    operator_name: str = Field(default="", max_length=32)
+    recorded_at: datetime = Field(sa_type=DateTime)
+    status: str = Field(default="在办", max_length=16, index=True)
+    next_due: Optional[date] = Field(default=None, index=True)
+    closed_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
+
+
+class CaseEvent(SQLModel, table=True):
+    """One thing done on a case: a step, a branch taken, a return, an outcome,
+    a refusal's follow-up, a petition's decision. Append-only (triggers
+    refuse UPDATE and DELETE); the case's state is replayed from these."""
+
+    __tablename__ = "case_event"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_record.id", index=True)
+    kind: str = Field(max_length=24)
+    step: Optional[int] = Field(default=None)
+    label: str = Field(default="", max_length=64)
+    on_date: Optional[date] = Field(default=None, description="the date the event names (told on, chase on ...)")
+    text: str = Field(default="")
+    data: str = Field(default="", description="JSON: the event's other fields")
+    operator_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    operator_name: str = Field(default="", max_length=32)
+    recorded_at: datetime = Field(sa_type=DateTime, index=True)

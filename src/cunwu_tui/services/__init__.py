@@ -26,6 +26,7 @@ class Services:
 
     def __init__(self, core: Core, info: OpenInfo):
         from cunwu_tui.services.audit import AuditService
+        from cunwu_tui.services.cases import CaseService
         from cunwu_tui.services.catalog import CatalogService
         from cunwu_tui.services.export import ExportService
         from cunwu_tui.services.holidays import HolidayService
@@ -48,6 +49,7 @@ class Services:
         self.catalog = CatalogService(core, self.settings)
         self.notices = NoticeService(core, self.settings, self.catalog)
         self.residents = ResidentService(core)
+        self.cases = CaseService(core, self.settings, self.catalog, self.residents, self.notices, self.staff)
 
     # -- operator ---------------------------------------------------------
     @property

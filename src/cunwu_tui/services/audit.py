@@ -25,6 +25,7 @@ ENTITY_NAMES = {
     "notice_objection": "公示异议",
     "resident": "居民",
     "seal_use": "用印登记",
+    "case": "办件",
 }
 
 
@@ -91,6 +92,16 @@ FIELD_NAMES = {
     "keeper": "监印人",
     "refers_to": "更正的登记",
     "void_reason": "作废原因",
+    "matter": "事项",
+    "channel": "受理渠道",
+    "first_officer": "首问人",
+    "due": "办结期限",
+    "missing": "尚缺材料",
+    "step": "步骤",
+    "reason": "理由",
+    "basis": "依据",
+    "to": "上报/转办至",
+    "chase": "催办日期",
 }
 _HIDDEN_FIELDS = {"id", "keeper_id", "code", "matter_code", "chain", "hash"}
 # Setting keys (services.settings) as a clerk would name them.

@@ -221,6 +221,16 @@ class NoticeService:
 
         return sorted(infos, key=key)
 
+    def for_case(self, case_ref: str, session=None, now: datetime | None = None) -> list[NoticeInfo]:
+        """The notices linked to a case, oldest first (in ``session`` when
+        the caller is inside a write)."""
+        now = now or self.core.now()
+        q = select(Notice).where(Notice.case_ref == case_ref).order_by(Notice.id)
+        if session is not None:
+            return [self._info(session, r, now) for r in session.exec(q)]
+        with self.core.read() as s:
+            return [self._info(s, r, now) for r in s.exec(q)]
+
     def between(self, start: date, end: date) -> list[NoticeInfo]:
         """Notices that start in [start, end), in number order (for the ledger)."""
         lo, hi = datetime.combine(start, time.min), datetime.combine(end, time.min)

@@ -1,0 +1,916 @@
+"""Cases (受理登记): intake, the matter's steps, outcomes, refusals
+(否定报备) and petitions (信访). Every write is one transaction with its
+append-only CaseEvent and its audit record. Screens, the CLI and the
+ledgers get plain dataclasses.
+
+The state of a case (where it stands in its steps, its status, every
+deadline) is replayed from its events by ``domain.case_flow`` and
+``domain.cases``; ``case_record.status`` and ``next_due`` only summarise
+them for the lists."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Sequence
+
+from sqlalchemy import func, or_, update
+from sqlmodel import select
+
+from cunwu_tui.db.models import CaseEvent, CaseRecord, Resident
+from cunwu_tui.domain import case_flow as cf
+from cunwu_tui.domain import cases as rules
+from cunwu_tui.domain import deadlines as dl
+from cunwu_tui.services.core import Core, ValidationError
+
+
+@dataclass(frozen=True)
+class DocState:
+    name: str
+    received: bool
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A case in a list: the applicant's ID is masked, the phone left out."""
+
+    id: int
+    number: str
+    matter_code: str
+    matter_name: str
+    applicant: str
+    applicant_masked_id: str
+    channel: str
+    kind: str
+    petition: bool
+    first_officer: str
+    received_at: datetime
+    status: str
+    next_due: date | None
+    next_due_what: str
+    provisional: bool
+    overdue: bool
+    soon: bool
+    missing_documents: int
+    closed_at: datetime | None
+
+    @property
+    def due_text(self) -> str:
+        if self.next_due is None:
+            return ""
+        return f"{self.next_due:%m-%d}" + ("预计" if self.provisional else "")
+
+
+@dataclass(frozen=True)
+class StepItem:
+    order: int
+    text: str
+    branch: str
+    actor: str
+    needs_notice: bool
+    state: str                 # 已办 / 当前 / 待办 / 未走
+    done_at: datetime | None = None
+    done_by: str = ""
+    note: str = ""
+    limit_text: str = ""
+    due: date | None = None
+    notice_text: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: datetime
+    operator: str
+    what: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    row: CaseRow
+    resident_id: int
+    applicant_phone_masked: str
+    seed: str
+    seed_title: str
+    note: str
+    limit_text: str
+    documents: tuple[DocState, ...]
+    steps: tuple[StepItem, ...]
+    current_step: int | None
+    choices: tuple[tuple[str, int | None, str], ...]   # (label, first step, text)
+    finished_steps: bool
+    deadlines: tuple[rules.Tracked, ...]
+    timeline: tuple[TimelineItem, ...]
+    refusal: dict[str, Any] | None
+    escalation: dict[str, Any] | None
+    result: str
+    accepted_on: date | None
+    extension_days: int
+    notice_block: str           # why the current step cannot be completed yet ("" if it can)
+    linked_notice_id: int | None
+
+    @property
+    def status(self) -> str:
+        return self.row.status
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(d.name for d in self.documents if not d.received)
+
+
+@dataclass(frozen=True)
+class Counts:
+    due_today: int
+    overdue: int
+    soon: int
+    oldest_overdue: CaseRow | None
+    refusals_open: int
+
+
+@dataclass(frozen=True)
+class RefusalRow:
+    number: str
+    applicant: str
+    matter_name: str
+    refused_at: datetime
+    kind: str
+    reason: str
+    basis: str
+    beyond_authority: bool
+    leader: str
+    leader_opinion: str
+    leader_due: date | None
+    told_on: date | None
+    told_due: date
+    materials: str
+    operator: str
+
+
+def _one_line(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def _date(value: str | date | None, field: str, what: str, required: bool = True) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _one_line(value or "")
+    if not text:
+        if required:
+            raise ValidationError({field: f"请填写{what}（如 2026-12-02）。"})
+        return None
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError({field: f"{what}格式不对：「{text}」，请写成 2026-12-02。"})
+
+
+def _docs_of(raw: str) -> tuple[DocState, ...]:
+    try:
+        items = json.loads(raw) if raw else []
+    except ValueError:
+        return ()
+    return tuple(DocState(str(n), bool(r)) for n, r in items)
+
+
+class CaseService:
+    def __init__(self, core: Core, settings=None, catalog=None, residents=None, notices=None, staff=None):
+        self.core = core
+        self.settings = settings
+        self.catalog = catalog
+        self.residents = residents
+        self.notices = notices
+        self.staff = staff
+
+    # -- the matter's flow ----------------------------------------------------
+    def _steps(self, code: str, seed: str) -> tuple[cf.FlowStep, ...]:
+        try:
+            matter = self.catalog.matter(code)
+        except KeyError:
+            return ()
+        out = []
+        for s in matter.steps:
+            own = matter.seed_of(s)
+            if own not in ("", seed):
+                continue
+            limit = s.time_limit
+            if limit is None:
+                limit = next((t for t in matter.time_limits if t.step == s.order and matter.seed_of(t) in ("", seed)), None)
+            value, unit = (limit.value, limit.unit) if limit is not None and limit.unit in ("日", "工作日") else (None, "")
+            out.append(cf.FlowStep(s.order, s.text, s.branch, s.next_on_branch, s.notice is not None, value, unit, s.actor))
+        return tuple(out)
+
+    def intake_defaults(self, code: str, seed: str | None = None) -> dict[str, Any]:
+        """What the intake form offers for a matter: its sources, its
+        documents (the checklist), the time limit the catalog states (if one
+        applies to the whole matter) and whether it is a 信访 matter."""
+        view = self.catalog.view(code, seed)
+        matter = self.catalog.matter(code)
+        limit = next((t for t in matter.time_limits if t.step is None and matter.seed_of(t) in ("", view.seed)
+                      and t.unit in ("日", "工作日")), None)
+        return {
+            "code": view.code, "name": view.name, "seed": view.seed, "variants": view.variants,
+            "documents": tuple(d.line for d in view.documents),
+            "limit": (limit.value, limit.unit, limit.text) if limit else None,
+            "petition": "信访" in view.name or "来信来访" in view.name or any("信访" in a for a in view.aliases),
+            "steps": len(view.steps),
+        }
+
+    # -- intake -----------------------------------------------------------------
+    def add(self, matter_code: str, resident_id: int | None, channel: str, first_officer_id: int | None, kind: str,
+            received: Sequence[bool] = (), note: str = "", limit_value: int | str | None = None, limit_unit: str = "日",
+            petition: bool = False, seed: str | None = None, received_at: datetime | None = None) -> CaseRow:
+        errors: dict[str, str] = {}
+        view = None
+        try:
+            view = self.catalog.view(matter_code, seed)
+        except (KeyError, ValueError):
+            errors["matter"] = "请选择要办理的事项（可输入名称或拼音首字母查找）。"
+        if resident_id is None:
+            errors["resident"] = "请选择申请人，或登记新的居民。"
+        if channel not in rules.CHANNELS:
+            errors["channel"] = "请选择受理渠道：" + "/".join(rules.CHANNELS) + "。"
+        if kind not in rules.KINDS:
+            errors["kind"] = "请选择办件类型：" + "/".join(rules.KINDS) + "。"
+        officer = self.staff.get(first_officer_id) if (self.staff and first_officer_id is not None) else None
+        if officer is None or not officer.active:
+            errors["first_officer"] = "请选择首问人（在岗人员）。"
+        value: int | None = None
+        unit = limit_unit or "日"
+        if isinstance(limit_value, str):
+            text = limit_value.strip()
+            if text:
+                if not text.isdigit():
+                    errors["limit"] = "办理时限请填天数（整数）。"
+                else:
+                    value = int(text)
+        else:
+            value = limit_value
+        if value is not None and not (1 <= value <= 366):
+            errors["limit"] = "办理时限应在1到366之间。"
+        if unit not in ("日", "工作日"):
+            errors["limit"] = "时限单位应为 日 或 工作日。"
+        if kind in rules.KINDS[1:] and not petition and value is None and "limit" not in errors:
+            errors["limit"] = "限时办结：请填写承诺办结时限（本事项目录未载明的，按本村承诺填写）。"
+        docs: tuple[str, ...] = tuple(d.line for d in view.documents) if view else ()
+        if view is not None and len(received) not in (0, len(docs)):
+            errors["documents"] = "材料清单与事项不符，请重新选择事项。"
+        note = (note or "").strip()
+        if errors:
+            raise ValidationError(errors)
+        assert view is not None and officer is not None and resident_id is not None
+        now = self.core.now()
+        when = received_at or now
+        flags = list(received) if received else [False] * len(docs)
+        due = rules.promised_due(when.date(), kind, None if petition else value, unit)
+        with self.core.write() as s:
+            resident = s.get(Resident, resident_id)
+            if resident is None:
+                raise ValidationError({"resident": "该居民不存在，请重新选择。"})
+            year = when.year
+            seq = (s.exec(select(func.max(CaseRecord.seq)).where(CaseRecord.year == year)).one() or 0) + 1
+            op = self.core.operator
+            row = CaseRecord(
+                year=year, seq=seq, number=dl.case_number(year, seq), matter_code=view.code, matter_name=view.name,
+                seed=view.seed, resident_id=resident_id, applicant_name=resident.name, channel=channel,
+                first_officer_id=officer.id, first_officer_name=officer.name, kind=kind, petition=bool(petition),
+                documents=json.dumps([[n, bool(f)] for n, f in zip(docs, flags)], ensure_ascii=False), note=note,
+                received_at=when, limit_value=None if petition or kind == rules.KINDS[0] else value,
+                limit_unit=unit if value is not None and not petition and kind != rules.KINDS[0] else "",
+                due_date=due.date if due else None, due_provisional=bool(due and due.provisional),
+                operator_id=op.id if op else None, operator_name=op.name if op else "", recorded_at=now,
+            )
+            s.add(row)
+            s.flush()
+            self._event(s, row, rules.INTAKE, text=note)
+            self._resummarize(s, row)
+            self.core.audit(s, "case", row.number, "受理登记", None, {
+                "matter": view.name, "applicant": resident.name, "channel": channel, "first_officer": officer.name,
+                "kind": kind + ("（信访）" if petition else ""), "due": row.due_date.isoformat() if row.due_date else "",
+                "missing": "、".join(n for n, f in zip(docs, flags) if not f)})
+            case_id = row.id
+        assert case_id is not None
+        return self.row(case_id)
+
+    def letter(self, case_id: int, today: date | None = None):
+        """The 一次性告知书 of a case: exactly the documents still missing."""
+        with self.core.read() as s:
+            row = self._get(s, case_id)
+            docs = _docs_of(row.documents)
+            applicant = row.applicant_name
+        view = self.catalog.view(row.matter_code, row.seed)
+        if len(view.documents) == len(docs):
+            received = [d.received for d in docs]
+        else:  # the catalog changed since the intake: match by line
+            got = {d.name for d in docs if d.received}
+            received = [d.line in got for d in view.documents]
+        return self.catalog.letter(row.matter_code, row.seed, applicant, received, today or self.core.now().date())
+
+    # -- reading ----------------------------------------------------------------
+    def _get(self, s, case_id: int) -> CaseRecord:
+        row = s.get(CaseRecord, case_id)
+        if row is None:
+            raise ValidationError({"case": "该办件不存在。"})
+        return row
+
+    def _events(self, s, case_id: int) -> list[CaseEvent]:
+        return list(s.exec(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)))
+
+    @staticmethod
+    def _domain_event(e: CaseEvent) -> rules.Event:
+        data = json.loads(e.data) if e.data else {}
+        return rules.Event(e.kind, e.recorded_at.date(), e.step, e.label, e.on_date, e.text, data)
+
+    def _flow(self, row: CaseRecord) -> cf.Flow:
+        return cf.Flow(self._steps(row.matter_code, row.seed))
+
+    @staticmethod
+    def _flow_events(events: list[CaseEvent]) -> list[cf.FlowEvent]:
+        kinds = {rules.STEP_DONE: cf.DONE, rules.STEP_BRANCH: cf.BRANCH, rules.STEP_BACK: cf.BACK}
+        return [cf.FlowEvent(kinds[e.kind], e.step, e.label, e.recorded_at.date()) for e in events if e.kind in kinds]
+
+    def _state(self, row: CaseRecord, events: list[CaseEvent]):
+        flow = self._flow(row)
+        try:
+            fstate = flow.replay(self._flow_events(events))
+        except cf.FlowError:  # the catalog's steps changed under an old case: show it as it stands
+            fstate = flow.initial()
+        intake = rules.Intake(row.received_at.date(), row.kind, row.petition, row.due_date, row.due_provisional)
+        summary = rules.summarize(intake, [self._domain_event(e) for e in events])
+        extra: list[rules.Tracked] = []
+        if summary.status in (rules.OPEN, rules.ESCALATED) and fstate.current is not None:
+            step = flow.step(fstate.current)
+            if step.limit_value is not None and fstate.current_since is not None:
+                from cunwu_tui.domain import workdays
+
+                d = workdays.due_date(fstate.current_since, step.limit_value, step.limit_unit)
+                extra.append(rules.Tracked(f"第{step.order}步时限", d.date, d.provisional))
+        if extra:
+            summary = rules.Summary(summary.status, summary.refusal_kind, summary.deadlines + tuple(extra),
+                                    summary.accepted_on, summary.extension_days)
+        return flow, fstate, summary
+
+    def _resummarize(self, s, row: CaseRecord) -> rules.Summary:
+        _, _, summary = self._state(row, self._events(s, row.id))
+        closed = None
+        if summary.status in (rules.CONCLUDED, rules.REFUSED):
+            closed = row.closed_at or self.core.now()
+        s.exec(update(CaseRecord).where(CaseRecord.id == row.id).values(  # type: ignore[call-overload]
+            status=summary.status_text(), next_due=summary.next_due, closed_at=closed))
+        return summary
+
+    def _row(self, row: CaseRecord, resident: Resident | None, summary: rules.Summary, today: date) -> CaseRow:
+        from cunwu_tui.services.residents import _info as resident_info
+
+        masked = resident_info(resident).masked_id if resident is not None else ""
+        open_d = sorted(summary.open_deadlines, key=lambda d: d.date)
+        nd = open_d[0] if open_d else None
+        return CaseRow(
+            id=row.id or 0, number=row.number, matter_code=row.matter_code, matter_name=row.matter_name,
+            applicant=row.applicant_name, applicant_masked_id=masked, channel=row.channel, kind=row.kind,
+            petition=row.petition, first_officer=row.first_officer_name, received_at=row.received_at,
+            status=summary.status_text(), next_due=nd.date if nd else None, next_due_what=nd.what if nd else "",
+            provisional=bool(nd and nd.provisional), overdue=summary.overdue(today), soon=summary.due_within(today),
+            missing_documents=sum(1 for d in _docs_of(row.documents) if not d.received), closed_at=row.closed_at,
+        )
+
+    def row(self, case_id: int, today: date | None = None) -> CaseRow:
+        today = today or self.core.now().date()
+        with self.core.read() as s:
+            row = self._get(s, case_id)
+            _, _, summary = self._state(row, self._events(s, case_id))
+            return self._row(row, s.get(Resident, row.resident_id), summary, today)
+
+    def list(self, filter: str = rules.F_OPEN, query: str = "", today: date | None = None,
+             limit: int = 500) -> list[CaseRow]:
+        """Cases by filter (在办 / 即将到期 / 逾期 / 办结 / 不予受理 / 全部),
+        searched by number, applicant's name, ID number (whole or its last
+        4+ characters) or matter; sorted by deadline, overdue first."""
+        import unicodedata
+
+        today = today or self.core.now().date()
+        q = "".join(unicodedata.normalize("NFKC", query or "").split()).upper()
+        with self.core.read() as s:
+            stmt = select(CaseRecord, Resident).join(Resident, CaseRecord.resident_id == Resident.id)
+            if filter == rules.F_CONCLUDED:
+                stmt = stmt.where(CaseRecord.status == rules.CONCLUDED)
+            elif filter == rules.F_REFUSED:
+                stmt = stmt.where(CaseRecord.status.in_(rules.REFUSAL_KINDS))  # type: ignore[attr-defined]
+            elif filter == rules.F_OPEN:
+                stmt = stmt.where(CaseRecord.status.in_((rules.OPEN, rules.ESCALATED)))  # type: ignore[attr-defined]
+            elif filter in (rules.F_SOON, rules.F_OVERDUE):
+                stmt = stmt.where(CaseRecord.next_due.is_not(None))  # type: ignore[union-attr]
+            if q:
+                conds = [CaseRecord.number.contains(q), CaseRecord.applicant_name.contains(q),  # type: ignore[attr-defined]
+                         CaseRecord.matter_name.contains(q), CaseRecord.matter_code.contains(q)]  # type: ignore[attr-defined]
+                digits = q.lstrip("〔[(（").replace("第", "").replace("号", "")
+                if digits.isdigit() and len(digits) <= 4:
+                    conds.append(CaseRecord.seq == int(digits))
+                if len(q) >= 4 and any(ch.isdigit() for ch in q):
+                    conds += [Resident.id_number.endswith(q), Resident.id_number == q]  # type: ignore[attr-defined]
+                stmt = stmt.where(or_(*conds))
+            stmt = stmt.order_by(CaseRecord.id.desc()).limit(limit)  # type: ignore[union-attr]
+            rows = []
+            for row, resident in s.exec(stmt):
+                _, _, summary = self._state(row, self._events(s, row.id))
+                r = self._row(row, resident, summary, today)
+                if filter == rules.F_OVERDUE and not r.overdue:
+                    continue
+                if filter == rules.F_SOON and not (r.soon and not r.overdue):
+                    continue
+                rows.append(r)
+        far = date.max
+        return sorted(rows, key=lambda r: (not r.overdue, r.next_due or far, r.received_at))
+
+    def detail(self, case_id: int, today: date | None = None) -> CaseDetail:
+        from cunwu_tui.services.catalog import seed_title
+
+        today = today or self.core.now().date()
+        with self.core.read() as s:
+            row = self._get(s, case_id)
+            events = self._events(s, case_id)
+            resident = s.get(Resident, row.resident_id)
+            flow, fstate, summary = self._state(row, events)
+            base = self._row(row, resident, summary, today)
+        from cunwu_tui.services.residents import _info as resident_info
+
+        phone = resident_info(resident).masked_phone if resident is not None else ""
+        done_info: dict[int, CaseEvent] = {}
+        for e in events:
+            if e.kind == rules.STEP_DONE and e.step is not None:
+                done_info[e.step] = e
+        notices = self._notices(row.number)
+        items = []
+        for st in flow.steps:
+            if st.order == fstate.current:
+                state = "当前"
+            elif st.order in done_info:
+                state = "已办"
+            elif st.order in fstate.reached or not st.branch:
+                state = "待办"
+            else:
+                state = "未走" if any(st.order < x for x in fstate.reached) and st.branch else "待办"
+            e = done_info.get(st.order)
+            notice = next((n for n in notices if n.case_step == st.order), None)
+            items.append(StepItem(
+                st.order, st.text, st.branch, st.actor, st.needs_notice, state,
+                e.recorded_at if e else None, e.operator_name if e else "", e.text if e else "",
+                f"{st.limit_value}{'个' if st.limit_unit == '工作日' else ''}{st.limit_unit}" if st.limit_value is not None else "",
+                None, f"{notice.number} {notice.status}" + (f"（{notice.result}）" if notice.result else "") if notice else "",
+            ))
+        block, linked = "", None
+        if fstate.current is not None and flow.step(fstate.current).needs_notice:
+            block, linked = self._notice_block(row.number, fstate.current, notices)
+        refusal = escalation = None
+        result = ""
+        timeline = []
+        for e in events:
+            data = json.loads(e.data) if e.data else {}
+            if e.kind == rules.REFUSE:
+                refusal = {"kind": e.label, "reason": e.text, **data, "at": e.recorded_at}
+            elif refusal is not None and e.kind == rules.LEADER_OPINION:
+                refusal = {**refusal, "leader_opinion": e.text, "agree": data.get("agree", True)}
+                if not data.get("agree", True):
+                    refusal = None
+            elif refusal is not None and e.kind == rules.REFUSAL_NOTICE:
+                refusal = {**refusal, "told_on": e.on_date, "told_how": e.text}
+            elif refusal is not None and e.kind == rules.MATERIALS:
+                refusal = {**refusal, "materials": e.text, "signed_by": data.get("signed_by", ""), "returned_on": e.on_date}
+            elif e.kind == rules.ESCALATE:
+                escalation = {"mode": e.label, "to": e.text, "chase_on": e.on_date, **data}
+            elif e.kind == rules.FEEDBACK and escalation is not None:
+                escalation = {**escalation, "feedback": e.text}
+            elif e.kind == rules.CONCLUDE:
+                result = e.text
+            timeline.append(TimelineItem(e.recorded_at, e.operator_name, rules.EVENT_NAMES.get(e.kind, e.kind),
+                                         self._event_text(flow, e, data)))
+        limit_text = ""
+        if row.kind == rules.KINDS[0]:
+            limit_text = "即办件，当日办结"
+        elif row.limit_value is not None:
+            limit_text = f"{row.limit_value}{'个' if row.limit_unit == '工作日' else ''}{row.limit_unit}"
+        elif row.petition:
+            limit_text = "按信访工作条例"
+        return CaseDetail(
+            row=base, resident_id=row.resident_id, applicant_phone_masked=phone, seed=row.seed,
+            seed_title=seed_title(row.seed), note=row.note, limit_text=limit_text, documents=_docs_of(row.documents),
+            steps=tuple(items), current_step=fstate.current,
+            choices=tuple((c.label, c.first_step, c.text) for c in fstate.choices), finished_steps=fstate.finished,
+            deadlines=summary.deadlines, timeline=tuple(timeline), refusal=refusal, escalation=escalation,
+            result=result, accepted_on=summary.accepted_on, extension_days=summary.extension_days,
+            notice_block=block, linked_notice_id=linked,
+        )
+
+    @staticmethod
+    def _event_text(flow: cf.Flow, e: CaseEvent, data: dict) -> str:
+        def step_text(n: int | None) -> str:
+            try:
+                return f"第{n}步 {flow.step(n).text}" if n is not None else ""
+            except KeyError:
+                return f"第{n}步"
+
+        extra = f"：{e.text}" if e.text else ""
+        if e.kind == rules.INTAKE:
+            return e.text
+        if e.kind == rules.STEP_DONE:
+            return step_text(e.step) + extra
+        if e.kind == rules.STEP_BRANCH:
+            return (e.label or cf.CONTINUE_TEXT) + extra
+        if e.kind == rules.STEP_BACK:
+            return f"退回到{step_text(e.step)}" + extra
+        if e.kind == rules.NOTICE_LINK:
+            return f"{step_text(e.step)}：{e.text}"
+        if e.kind == rules.ESCALATE:
+            chase = f"，催办日期 {e.on_date:%Y-%m-%d}" if e.on_date else ""
+            return f"{e.label}至 {e.text}{chase}"
+        if e.kind == rules.REFUSE:
+            beyond = "，超出经办人权限，报领导审核" if data.get("beyond_authority") else ""
+            return f"{e.label}。理由：{e.text}；依据：{data.get('basis', '')}{beyond}"
+        if e.kind == rules.LEADER_OPINION:
+            return f"{data.get('leader', '')}{'同意' if data.get('agree', True) else '不同意'}不予受理" + extra
+        if e.kind == rules.REFUSAL_NOTICE:
+            return f"{e.on_date:%Y-%m-%d} 书面告知申请人" + extra if e.on_date else extra
+        if e.kind == rules.MATERIALS:
+            return f"{e.text}，签收人：{data.get('signed_by', '')}"
+        if e.kind == rules.ACCEPT:
+            told = data.get("told_on", "")
+            return f"{e.on_date:%Y-%m-%d} 决定受理" + (f"，{told} 告知信访人" if told else "")
+        if e.kind == rules.EXTEND:
+            return f"延长{data.get('days', '')}日。理由：{e.text}"
+        if e.kind in (rules.REVIEW_REQUEST, rules.REVIEW_ANSWER):
+            return f"{e.label}：{e.on_date:%Y-%m-%d}" + extra if e.on_date else e.label + extra
+        return e.text
+
+    def _notices(self, number: str, session=None):
+        if self.notices is None:
+            return []
+        return self.notices.for_case(number, session)
+
+    @staticmethod
+    def _notice_block(number: str, step: int, notices) -> tuple[str, int | None]:
+        from cunwu_tui.domain import notices as nr
+
+        mine = [n for n in notices if n.case_step == step and n.status != nr.WITHDRAWN]
+        if not mine:
+            return "本步须公示：按 G 发布公示，公示期满无异议（或异议已处理）后才能完成。", None
+        n = max(mine, key=lambda n: n.id)
+        if n.status == nr.CLOSED and n.result in nr.RESULTS:
+            return "", n.id
+        if n.status == nr.CLOSED and n.result == nr.UPHELD:
+            return f"公示{n.number}有异议成立：请按 R 退回重新调查核实，再重新公示。", n.id
+        if n.status == nr.EXPIRED:
+            return f"公示{n.number}已期满，请在 F7 公示中登记结果后再完成本步。", n.id
+        return f"公示{n.number}{n.status}，{n.end:%m-%d}期满，期满并登记结果后才能完成本步。", n.id
+
+    # -- writing ----------------------------------------------------------------
+    def _event(self, s, row: CaseRecord, kind: str, step: int | None = None, label: str = "",
+               on_date: date | None = None, text: str = "", data: dict | None = None) -> CaseEvent:
+        op = self.core.operator
+        e = CaseEvent(case_id=row.id, kind=kind, step=step, label=label, on_date=on_date, text=text,
+                      data=json.dumps(data, ensure_ascii=False, default=str) if data else "",
+                      operator_id=op.id if op else None, operator_name=op.name if op else "", recorded_at=self.core.now())
+        s.add(e)
+        s.flush()
+        return e
+
+    def _open(self, s, case_id: int, allowed=(rules.OPEN, rules.ESCALATED), field: str = "case") -> CaseRecord:
+        row = self._get(s, case_id)
+        _, _, summary = self._state(row, self._events(s, case_id))
+        if summary.status not in allowed:
+            raise ValidationError({field: f"该办件已{summary.status_text()}，不能再办理此项。"})
+        return row
+
+    def _write(self, case_id: int, action: str, fn, allowed=(rules.OPEN, rules.ESCALATED), field: str = "case",
+               audit: dict | None = None) -> CaseRow:
+        with self.core.write() as s:
+            row = self._open(s, case_id, allowed, field)
+            fn(s, row)
+            summary = self._resummarize(s, row)
+            self.core.audit(s, "case", row.number, action, None, {**(audit or {}), "status": summary.status_text()})
+        return self.row(case_id)
+
+    def complete_step(self, case_id: int, step: int, note: str = "") -> CaseRow:
+        note = (note or "").strip()
+
+        def fn(s, row):
+            flow, fstate, _ = self._state(row, self._events(s, row.id))
+            if fstate.choices:
+                raise ValidationError({"step": "请先选择办理情况（分支）。"})
+            if fstate.current != step:
+                raise ValidationError({"step": f"请按顺序办理：当前应办第{fstate.current}步。" if fstate.current
+                                       else "步骤已全部完成。"})
+            if flow.step(step).needs_notice:
+                block, _ = self._notice_block(row.number, step, self._notices(row.number, s))
+                if block:
+                    raise ValidationError({"step": block})
+            self._event(s, row, rules.STEP_DONE, step=step, text=note)
+
+        return self._write(case_id, "完成步骤", fn, field="step", audit={"step": step, "note": note})
+
+    def choose(self, case_id: int, label: str, first_step: int | None = None, note: str = "") -> CaseRow:
+        note = (note or "").strip()
+
+        def fn(s, row):
+            flow, fstate, _ = self._state(row, self._events(s, row.id))
+            try:
+                flow.apply(fstate, cf.FlowEvent(cf.BRANCH, first_step, label))
+            except cf.FlowError as exc:
+                raise ValidationError({"step": str(exc)}) from None
+            self._event(s, row, rules.STEP_BRANCH, step=first_step, label=label, text=note)
+
+        return self._write(case_id, "选择办理情况", fn, field="step", audit={"step": label or cf.CONTINUE_TEXT})
+
+    def go_back(self, case_id: int, step: int, reason: str) -> CaseRow:
+        reason = _one_line(reason)
+        if not reason:
+            raise ValidationError({"reason": "请写明退回的原因（如：公示有异议，重新调查核实）。"})
+
+        def fn(s, row):
+            flow, fstate, _ = self._state(row, self._events(s, row.id))
+            try:
+                flow.apply(fstate, cf.FlowEvent(cf.BACK, step))
+            except cf.FlowError as exc:
+                raise ValidationError({"back_step": str(exc)}) from None
+            self._event(s, row, rules.STEP_BACK, step=step, text=reason)
+
+        return self._write(case_id, "退回步骤", fn, field="back_step", audit={"step": step, "reason": reason})
+
+    def publish_notice(self, case_id: int, title: str, places: str = "公开栏", start: str | datetime | None = None,
+                       length: int | str | None = None, unit: str = "日", kind: str = "") -> Any:
+        """Post the notice the current step requires, linked to the case."""
+        from cunwu_tui.domain import notices as nr
+
+        with self.core.read() as s:
+            row = self._open(s, case_id, field="notice")
+            flow, fstate, _ = self._state(row, self._events(s, case_id))
+        step = fstate.current
+        if step is None or not flow.step(step).needs_notice:
+            raise ValidationError({"notice": "当前步骤不需要公示。"})
+        if length in (None, ""):
+            length, unit = self.notices.default_length(row.matter_code)
+        info = self.notices.add(title, kind or nr.KINDS[-1], places, start or self.core.now(), length, unit,
+                                matter_code=row.matter_code, case_ref=row.number, case_step=step)
+        with self.core.write() as s:
+            row = self._get(s, case_id)
+            self._event(s, row, rules.NOTICE_LINK, step=step, text=f"{info.number} {info.title}，{info.period_text}",
+                        data={"notice_id": info.id})
+            self.core.audit(s, "case", row.number, "发布公示", None, {"step": step, "number": info.number})
+        return info
+
+    def escalate(self, case_id: int, mode: str, to_whom: str, chase_on: str | date | None, note: str = "") -> CaseRow:
+        to_whom = _one_line(to_whom)
+        errors = {}
+        if mode not in rules.ESCALATE_MODES:
+            errors["mode"] = "请选择 上报 或 转办。"
+        if not to_whom:
+            errors["to"] = "请填写上报或转办的单位（人）。"
+        try:
+            chase = _date(chase_on, "chase", "催办日期")
+        except ValidationError as exc:
+            errors.update(exc.errors)
+            chase = None
+        today = self.core.now().date()
+        if chase is not None and chase < today:
+            errors["chase"] = "催办日期不能早于今天。"
+        if errors:
+            raise ValidationError(errors)
+
+        def fn(s, row):
+            self._event(s, row, rules.ESCALATE, label=mode, text=to_whom, on_date=chase, data={"note": note.strip()})
+
+        return self._write(case_id, mode, fn, allowed=(rules.OPEN,), audit={"to": to_whom, "chase": chase})
+
+    def feedback(self, case_id: int, text: str) -> CaseRow:
+        text = (text or "").strip()
+        if not text:
+            raise ValidationError({"feedback": "请填写反馈的内容。"})
+
+        def fn(s, row):
+            self._event(s, row, rules.FEEDBACK, text=text)
+
+        return self._write(case_id, "收到反馈", fn, allowed=(rules.ESCALATED,), field="feedback", audit={"text": text})
+
+    def conclude(self, case_id: int, result: str) -> CaseRow:
+        result = (result or "").strip()
+        if not result:
+            raise ValidationError({"result": "请填写办理结果。"})
+
+        def fn(s, row):
+            blocks = [n for n in self._notices(row.number, s) if n.status in ("待发布", "公示中", "已期满")]
+            if blocks:
+                raise ValidationError({"result": f"公示{blocks[0].number}尚未结束，不能办结。"})
+            self._event(s, row, rules.CONCLUDE, text=result)
+
+        return self._write(case_id, "办结", fn, field="result", audit={"result": result})
+
+    def refuse(self, case_id: int, kind: str, reason: str, basis: str, beyond_authority: bool = False,
+               leader_id: int | None = None) -> CaseRow:
+        reason, basis = (reason or "").strip(), (basis or "").strip()
+        errors = {}
+        if kind not in rules.REFUSAL_KINDS:
+            errors["refusal_kind"] = "请选择 不予受理 或 不予确认。"
+        if not reason:
+            errors["reason"] = "否定报备：必须写明不予受理（确认）的理由。"
+        if not basis:
+            errors["basis"] = "否定报备：必须写明依据（法律法规、政策条款）。"
+        leader = None
+        if beyond_authority:
+            leader = self.staff.get(leader_id) if (self.staff and leader_id is not None) else None
+            if leader is None or not leader.active:
+                errors["leader"] = "超出经办人权限的，请选择报审的领导。"
+        if errors:
+            raise ValidationError(errors)
+
+        def fn(s, row):
+            self._event(s, row, rules.REFUSE, label=kind, text=reason,
+                        data={"basis": basis, "beyond_authority": bool(beyond_authority),
+                              "leader": leader.name if leader else "", "leader_id": leader.id if leader else None})
+
+        return self._write(case_id, kind, fn, allowed=(rules.OPEN, rules.ESCALATED), field="reason",
+                           audit={"reason": reason, "basis": basis})
+
+    def _refusal(self, s, row) -> dict:
+        refusal = None
+        for e in self._events(s, row.id):
+            data = json.loads(e.data) if e.data else {}
+            if e.kind == rules.REFUSE:
+                refusal = {**data, "opinion": False, "told": False}
+            elif refusal is not None and e.kind == rules.LEADER_OPINION:
+                refusal["opinion"] = True
+            elif refusal is not None and e.kind == rules.REFUSAL_NOTICE:
+                refusal["told"] = True
+            elif refusal is not None and e.kind == rules.MATERIALS:
+                refusal["returned"] = True
+        return refusal or {}
+
+    def leader_opinion(self, case_id: int, agree: bool, text: str = "") -> CaseRow:
+        text = (text or "").strip()
+
+        def fn(s, row):
+            refusal = self._refusal(s, row)
+            if not refusal.get("beyond_authority"):
+                raise ValidationError({"opinion": "该否定报备未报领导审核。"})
+            if refusal.get("opinion"):
+                raise ValidationError({"opinion": "领导意见已登记。"})
+            if not agree and not text:
+                raise ValidationError({"opinion": "领导不同意不予受理的，请写明意见。"})
+            self._event(s, row, rules.LEADER_OPINION, text=text, data={"agree": bool(agree), "leader": refusal.get("leader", "")})
+
+        return self._write(case_id, "领导意见", fn, allowed=rules.REFUSAL_KINDS, field="opinion",
+                           audit={"result": "同意" if agree else "不同意", "text": text})
+
+    def refusal_told(self, case_id: int, told_on: str | date, how: str = "书面告知") -> CaseRow:
+        told = _date(told_on, "told_on", "书面告知日期")
+
+        def fn(s, row):
+            refusal = self._refusal(s, row)
+            if refusal.get("told"):
+                raise ValidationError({"told_on": "书面告知已登记。"})
+            if told is not None and (told > self.core.now().date() or told < row.received_at.date()):
+                raise ValidationError({"told_on": "告知日期应在受理之后、今天之前。"})
+            self._event(s, row, rules.REFUSAL_NOTICE, on_date=told, text=_one_line(how))
+
+        return self._write(case_id, "书面告知", fn, allowed=rules.REFUSAL_KINDS, field="told_on", audit={"end": told})
+
+    def return_materials(self, case_id: int, materials: str, signed_by: str, on: str | date | None = None) -> CaseRow:
+        materials, signed_by = _one_line(materials), _one_line(signed_by)
+        errors = {}
+        if not materials:
+            errors["materials"] = "请填写退还的材料。"
+        if not signed_by:
+            errors["signed_by"] = "退还材料须由申请人（或代领人）签收：请填写签收人。"
+        try:
+            when = _date(on, "returned_on", "退还日期", required=False) or self.core.now().date()
+        except ValidationError as exc:
+            errors.update(exc.errors)
+            when = None
+        if errors:
+            raise ValidationError(errors)
+
+        def fn(s, row):
+            self._event(s, row, rules.MATERIALS, on_date=when, text=materials, data={"signed_by": signed_by})
+
+        return self._write(case_id, "退还材料", fn, allowed=rules.REFUSAL_KINDS, field="materials",
+                           audit={"documents": materials, "applicant": signed_by})
+
+    # -- 信访 -------------------------------------------------------------------
+    def _petition(self, s, case_id: int, allowed=(rules.OPEN, rules.ESCALATED), field="petition") -> CaseRecord:
+        row = self._open(s, case_id, allowed, field)
+        if not row.petition:
+            raise ValidationError({field: "该办件不是信访件。"})
+        return row
+
+    def accept_petition(self, case_id: int, accepted_on: str | date, told_on: str | date | None = None) -> CaseRow:
+        accepted = _date(accepted_on, "accepted_on", "受理日期")
+        told = _date(told_on, "told_on", "告知信访人日期", required=False)
+
+        def fn(s, row):
+            self._petition(s, case_id, field="accepted_on")
+            _, _, summary = self._state(row, self._events(s, row.id))
+            if summary.accepted_on is not None:
+                raise ValidationError({"accepted_on": "已登记受理。"})
+            if accepted is not None and (accepted < row.received_at.date() or accepted > self.core.now().date()):
+                raise ValidationError({"accepted_on": "受理日期应在收到信访事项之后、今天之前。"})
+            self._event(s, row, rules.ACCEPT, on_date=accepted, data={"told_on": told.isoformat() if told else ""})
+
+        return self._write(case_id, "决定受理", fn, field="accepted_on", audit={"start": accepted})
+
+    def extend_petition(self, case_id: int, days: int | str, reason: str) -> CaseRow:
+        reason = (reason or "").strip()
+        try:
+            n = int(str(days).strip())
+        except ValueError:
+            raise ValidationError({"days": "延长天数请填整数。"}) from None
+
+        def fn(s, row):
+            self._petition(s, case_id, field="days")
+            _, _, summary = self._state(row, self._events(s, row.id))
+            if summary.accepted_on is None:
+                raise ValidationError({"days": "请先登记受理，再延长办理期限。"})
+            if summary.extension_days:
+                raise ValidationError({"days": f"已延长{summary.extension_days}日，不能再次延长。"})
+            try:
+                dl.petition_conclusion(summary.accepted_on, n, reason)
+            except ValueError as exc:
+                raise ValidationError({"days": str(exc)}) from None
+            if n <= 0:
+                raise ValidationError({"days": "延长天数应为1到30日。"})
+            self._event(s, row, rules.EXTEND, text=reason, data={"days": n})
+
+        return self._write(case_id, "延期", fn, field="days", audit={"length": n, "reason": reason})
+
+    def review(self, case_id: int, level: str, requested_on: str | date, answered_on: str | date | None = None,
+               text: str = "") -> CaseRow:
+        """A 复查 / 复核: its request (``answered_on`` empty) or its answer."""
+        if level not in rules.REVIEW_LEVELS:
+            raise ValidationError({"level": "请选择 复查 或 复核。"})
+        requested = _date(requested_on, "requested_on", f"申请{level}日期")
+        answered = _date(answered_on, "answered_on", f"{level}意见日期", required=False)
+
+        def fn(s, row):
+            self._petition(s, case_id, allowed=(rules.CONCLUDED,), field="requested_on")
+            self._event(s, row, rules.REVIEW_REQUEST if answered is None else rules.REVIEW_ANSWER, label=level,
+                        on_date=answered or requested, text=(text or "").strip())
+
+        return self._write(case_id, f"{level}", fn, allowed=(rules.CONCLUDED,), field="requested_on",
+                           audit={"kind": level, "start": requested, "end": answered})
+
+    # -- dashboard and ledgers -----------------------------------------------------
+    def counts(self, today: date | None = None) -> Counts:
+        today = today or self.core.now().date()
+        rows = self.list(rules.F_ALL, today=today, limit=100000)
+        live = [r for r in rows if r.next_due is not None]
+        overdue = [r for r in live if r.overdue]
+        oldest = min(overdue, key=lambda r: (r.next_due, r.received_at)) if overdue else None
+        return Counts(
+            due_today=sum(1 for r in live if r.next_due == today),
+            overdue=len(overdue),
+            soon=sum(1 for r in live if r.soon and not r.overdue and r.next_due != today),
+            oldest_overdue=oldest,
+            refusals_open=sum(1 for r in live if r.status in rules.REFUSAL_KINDS),
+        )
+
+    def received_between(self, start: date, end: date) -> list[CaseDetail]:
+        """Cases received in [start, end), in number order (受理登记台账)."""
+        with self.core.read() as s:
+            ids = list(s.exec(select(CaseRecord.id).where(
+                CaseRecord.received_at >= datetime.combine(start, datetime.min.time()),
+                CaseRecord.received_at < datetime.combine(end, datetime.min.time())).order_by(CaseRecord.year, CaseRecord.seq)))
+        return [self.detail(i, end) for i in ids]
+
+    def refusals_between(self, start: date, end: date) -> list[RefusalRow]:
+        """Refusals recorded in [start, end) (否定报备台账)."""
+        lo, hi = datetime.combine(start, datetime.min.time()), datetime.combine(end, datetime.min.time())
+        out = []
+        with self.core.read() as s:
+            refs = list(s.exec(select(CaseEvent).where(CaseEvent.kind == rules.REFUSE, CaseEvent.recorded_at >= lo,
+                                                       CaseEvent.recorded_at < hi).order_by(CaseEvent.recorded_at)))
+            for ref in refs:
+                row = s.get(CaseRecord, ref.case_id)
+                data = json.loads(ref.data) if ref.data else {}
+                later = [e for e in self._events(s, ref.case_id) if e.id > ref.id]
+                opinion = next((e for e in later if e.kind == rules.LEADER_OPINION), None)
+                told = next((e for e in later if e.kind == rules.REFUSAL_NOTICE), None)
+                mats = [e for e in later if e.kind == rules.MATERIALS]
+                deadlines = dl.refusal_deadlines(ref.recorded_at.date(), bool(data.get("beyond_authority")))
+                leader_due = deadlines[0].date if data.get("beyond_authority") else None
+                opinion_text = ""
+                if opinion is not None:
+                    od = json.loads(opinion.data) if opinion.data else {}
+                    opinion_text = ("同意" if od.get("agree", True) else "不同意") + (f"：{opinion.text}" if opinion.text else "") \
+                        + f"（{opinion.recorded_at:%m-%d}）"
+                out.append(RefusalRow(
+                    number=row.number, applicant=row.applicant_name, matter_name=row.matter_name,
+                    refused_at=ref.recorded_at, kind=ref.label, reason=ref.text, basis=data.get("basis", ""),
+                    beyond_authority=bool(data.get("beyond_authority")), leader=data.get("leader", ""),
+                    leader_opinion=opinion_text, leader_due=leader_due, told_on=told.on_date if told else None,
+                    told_due=deadlines[-1].date,
+                    materials="；".join(f"{e.text}（{json.loads(e.data).get('signed_by', '') if e.data else ''}签收，{e.on_date:%m-%d}）"
+                                       for e in mats),
+                    operator=ref.operator_name,
+                ))
+        return out

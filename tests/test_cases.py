@@ -1,0 +1,297 @@
+"""Cases: intake with numbers and deadlines, the step checklist with
+branches, notices and going back, outcomes, 否定报备 and 信访, the lists,
+the 工作台 counts, append-only records."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+
+import pytest
+
+from cunwu_tui.domain import cases as rules
+from cunwu_tui.services import ValidationError
+
+ID = "11010519491231002X"
+
+
+class Clock:
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@pytest.fixture
+def s(services):
+    clerk = services.staff.add("赵丽", "13903510004", ["文书", "值班员"])
+    services.staff.add("李秀英", "13903510002", ["主任", "带班领导"])
+    services.set_operator(clerk.id)
+    services.core.clock = Clock(datetime(2026, 9, 28, 9, 0))
+    services.settings.save_profile(
+        __import__("cunwu_tui.services.settings", fromlist=["VillageProfile"]).VillageProfile(
+            village="青山村", township="柳河镇", county="清源县", phone="0351-6012345"))
+    return services
+
+
+def staff_id(s, name):
+    return next(p.id for p in s.staff.list() if p.name == name)
+
+
+def resident(s):
+    return s.residents.add("王桂英", "居民身份证", ID, "13903510001", "一组").id
+
+
+def take_in(s, code="MS-DIBAO", kind="承诺件", limit=20, unit="工作日", received=None, petition=False, seed=None):
+    d = s.cases.intake_defaults(code, seed)
+    flags = received if received is not None else [False] * len(d["documents"])
+    return s.cases.add(code, resident(s) if not s.residents.search("王桂英") else s.residents.search("王桂英")[0].id,
+                       "来访", staff_id(s, "赵丽"), kind, flags, "", limit, unit, petition, seed)
+
+
+def test_intake_numbers_and_deadline(s):
+    first = take_in(s)
+    second = take_in(s)
+    assert (first.number, second.number) == ("〔2026〕第0001号", "〔2026〕第0002号")
+    # 20 工作日 from 09-28 across the National Day break
+    assert first.next_due == date(2026, 10, 30) and first.next_due_what == "承诺办结" and not first.provisional
+    assert first.applicant_masked_id == "110105********002X"
+    assert first.status == "在办"
+    s.core.clock = Clock(datetime(2027, 1, 4, 9, 0))
+    third = take_in(s, limit=5)
+    assert third.number == "〔2027〕第0001号"  # sequential per year
+    assert third.provisional  # 2027 has no holiday data yet: 预计
+    assert third.due_text.endswith("预计")
+
+
+def test_immediate_case_due_the_same_working_day(s):
+    s.core.clock = Clock(datetime(2026, 10, 3, 10, 0))  # a holiday
+    row = take_in(s, kind="即办件", limit=None)
+    assert row.next_due == date(2026, 10, 8)
+
+
+@pytest.mark.parametrize(("kwargs", "field", "words"), [
+    ({"channel": "传真"}, "channel", "受理渠道"),
+    ({"kind": "急件"}, "kind", "办件类型"),
+    ({"limit_value": None}, "limit", "承诺办结时限"),
+    ({"limit_value": "三天"}, "limit", "整数"),
+    ({"resident_id": None}, "resident", "申请人"),
+    ({"matter_code": "NO-SUCH"}, "matter", "事项"),
+])
+def test_bad_intake_saves_nothing(s, kwargs, field, words):
+    args = dict(matter_code="MS-DIBAO", resident_id=resident(s), channel="来访", first_officer_id=staff_id(s, "赵丽"),
+                kind="承诺件", limit_value=10, limit_unit="日")
+    args.update(kwargs)
+    with pytest.raises(ValidationError) as exc:
+        s.cases.add(**args)
+    assert words in exc.value.errors[field]
+    assert s.cases.list(rules.F_ALL) == []
+
+
+def test_missing_documents_make_the_letter(s):
+    d = s.cases.intake_defaults("MS-DIBAO")
+    assert len(d["documents"]) >= 2
+    flags = [True] + [False] * (len(d["documents"]) - 1)
+    row = take_in(s, received=flags)
+    assert row.missing_documents == len(flags) - 1
+    letter = s.cases.letter(row.id)
+    assert [x.line for x in letter.missing] == list(d["documents"][1:])
+    assert letter.applicant == "王桂英"
+    path = s.catalog.write_letter(letter, s.core.now().date().isoformat() and None)
+    from python_calamine import CalamineWorkbook
+
+    text = str(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python())
+    assert "尚缺材料" in text and d["documents"][0].split("（")[0] not in text.split("已收材料")[0].split("尚缺材料")[1]
+
+
+def test_steps_in_order_with_branches(s):
+    row = take_in(s, seed="000_df0ea5699719fa07.txt")
+    d = s.cases.detail(row.id)
+    assert d.current_step == 1 and d.steps[0].state == "当前"
+    with pytest.raises(ValidationError, match="按顺序"):
+        s.cases.complete_step(row.id, 2)
+    for n in (1, 2, 3):
+        s.cases.complete_step(row.id, n, "已核对")
+    d = s.cases.detail(row.id)
+    assert d.current_step is None and [c[0] for c in d.choices] == ["未通过", ""]
+    with pytest.raises(ValidationError, match="选择办理情况"):
+        s.cases.complete_step(row.id, 4)
+    s.cases.choose(row.id, "", None, "审核通过")
+    d = s.cases.detail(row.id)
+    assert d.current_step == 6
+    assert [t.what for t in d.timeline][:5] == ["受理登记", "完成步骤", "完成步骤", "完成步骤", "办理情况"]
+    assert d.steps[0].state == "已办" and d.steps[0].done_by == "赵丽" and d.steps[0].note == "已核对"
+
+
+def test_notice_step_waits_for_the_notice_and_an_objection_sends_back(s):
+    row = take_in(s, seed="000_df0ea5699719fa07.txt")
+    for n in (1, 2, 3):
+        s.cases.complete_step(row.id, n)
+    s.cases.choose(row.id, "")
+    for n in (6, 7, 8):
+        s.cases.complete_step(row.id, n)
+    d = s.cases.detail(row.id)
+    assert d.current_step == 9 and d.steps[8].needs_notice and "发布公示" in d.notice_block
+    with pytest.raises(ValidationError, match="公示"):
+        s.cases.complete_step(row.id, 9)
+    info = s.cases.publish_notice(row.id, "低保第一次公示：王桂英", "公开栏", datetime(2026, 10, 9, 9, 0), 7, "日")
+    assert info.case_ref == row.number and info.case_step == 9
+    with pytest.raises(ValidationError, match="期满"):
+        s.cases.complete_step(row.id, 9)
+    # an upheld objection: the notice ends 有异议, the step cannot complete; the case goes back
+    s.core.clock = Clock(datetime(2026, 10, 12, 10, 0))
+    obj = s.notices.add_objection(info.id, "2026-10-12 10:00", "李四", "家中有车辆")
+    s.notices.handle_objection(obj.id, "入户核实，情况属实", "成立")
+    n = s.notices.get(info.id)
+    assert n.result == "有异议"
+    d = s.cases.detail(row.id)
+    assert "退回" in d.notice_block
+    with pytest.raises(ValidationError):
+        s.cases.complete_step(row.id, 9)
+    with pytest.raises(ValidationError, match="原因"):
+        s.cases.go_back(row.id, 7, "")
+    s.cases.go_back(row.id, 7, "公示有异议，重新入户调查")
+    d = s.cases.detail(row.id)
+    assert d.current_step == 7
+    s.cases.complete_step(row.id, 7, "重新调查")
+    s.cases.complete_step(row.id, 8)
+    second = s.cases.publish_notice(row.id, "低保第一次公示（重新公示）：王桂英", "公开栏", datetime(2026, 10, 12, 11, 0), 7, "日")
+    s.core.clock = Clock(datetime(2026, 10, 20, 9, 0))
+    s.notices.close(second.id, "无异议")
+    s.cases.complete_step(row.id, 9, "公示无异议")
+    assert s.cases.detail(row.id).current_step is None  # the 有异议 decision
+
+
+def test_conclude_and_lists(s):
+    a = take_in(s)
+    b = take_in(s, kind="即办件", limit=None)
+    s.cases.conclude(b.id, "当场办结")
+    with pytest.raises(ValidationError, match="办理结果"):
+        s.cases.conclude(a.id, " ")
+    assert [r.number for r in s.cases.list(rules.F_OPEN)] == [a.number]
+    assert [r.number for r in s.cases.list(rules.F_CONCLUDED)] == [b.number]
+    with pytest.raises(ValidationError, match="已办结"):
+        s.cases.complete_step(b.id, 1)
+    assert [r.number for r in s.cases.list(rules.F_ALL, "0002")] == [b.number]
+    assert [r.number for r in s.cases.list(rules.F_ALL, "王桂")] == [b.number, a.number] or \
+        {r.number for r in s.cases.list(rules.F_ALL, "王桂")} == {a.number, b.number}
+    assert len(s.cases.list(rules.F_ALL, "002X")) == 2
+    assert len(s.cases.list(rules.F_ALL, "低保")) == 2 or len(s.cases.list(rules.F_ALL, "最低生活")) == 2
+
+
+def test_overdue_and_soon_and_counts(s):
+    a = take_in(s, limit=3, unit="日")          # due 10-08 (10-01 falls in the holiday)
+    b = take_in(s, limit=30, unit="日")         # due 10-28
+    today = date(2026, 10, 9)
+    assert [r.number for r in s.cases.list(rules.F_OVERDUE, today=today)] == [a.number]
+    assert s.cases.list(rules.F_SOON, today=today) == []
+    assert [r.number for r in s.cases.list(rules.F_SOON, today=date(2026, 10, 26))] == [b.number]
+    c = s.cases.counts(today)
+    assert (c.overdue, c.due_today, c.soon) == (1, 0, 0) and c.oldest_overdue.number == a.number
+    assert s.cases.counts(date(2026, 10, 28)).due_today == 1
+
+
+def test_escalate_and_feedback(s):
+    row = take_in(s, kind="上报件", limit=15)
+    with pytest.raises(ValidationError) as exc:
+        s.cases.escalate(row.id, "上报", "", "2026-09-01")
+    assert set(exc.value.errors) == {"to", "chase"}
+    s.cases.escalate(row.id, "上报", "柳河镇民政办", "2026-10-09")
+    r = s.cases.row(row.id, date(2026, 10, 9))
+    assert r.status == "待反馈" and r.next_due == date(2026, 10, 9) and r.next_due_what == "催办反馈"
+    assert s.cases.counts(date(2026, 10, 9)).due_today == 1
+    s.cases.feedback(row.id, "镇民政办已审核，待县民政局审批")
+    r = s.cases.row(row.id, date(2026, 10, 9))
+    assert r.status == "在办" and r.next_due_what == "承诺办结"
+
+
+def test_refusal_with_its_deadlines(s):
+    row = take_in(s)
+    with pytest.raises(ValidationError) as exc:
+        s.cases.refuse(row.id, "不予受理", "", "", beyond_authority=True)
+    assert set(exc.value.errors) == {"reason", "basis", "leader"}
+    assert s.cases.row(row.id).status == "在办"
+    s.cases.refuse(row.id, "不予受理", "家庭人均收入高于当地低保标准", "《最低生活保障审核确认办法》第十条",
+                   True, staff_id(s, "李秀英"))
+    r = s.cases.row(row.id, date(2026, 10, 9))
+    assert r.status == "不予受理"
+    d = s.cases.detail(row.id, date(2026, 10, 9))
+    due = {t.what: t.date for t in d.deadlines if t.open}
+    assert due == {"领导审核意见": date(2026, 10, 8), "书面告知申请人": date(2026, 10, 16)}
+    assert r.overdue  # the leader's opinion is late on 10-09
+    assert [x.number for x in s.cases.list(rules.F_REFUSED)] == [row.number]
+    s.core.clock = Clock(datetime(2026, 9, 30, 9, 0))
+    s.cases.leader_opinion(row.id, True, "同意")
+    s.cases.refusal_told(row.id, "2026-09-30", "书面告知书当面送达")
+    with pytest.raises(ValidationError, match="签收"):
+        s.cases.return_materials(row.id, "户口簿复印件", "")
+    s.cases.return_materials(row.id, "户口簿复印件、收入证明", "王桂英")
+    r = s.cases.row(row.id, date(2026, 10, 20))
+    assert not r.overdue and r.next_due is None
+    [ledger] = s.cases.refusals_between(date(2026, 9, 1), date(2026, 10, 1))
+    assert ledger.basis.startswith("《最低生活保障") and ledger.told_on == date(2026, 9, 30)
+    assert "王桂英签收" in ledger.materials and ledger.leader == "李秀英"
+
+
+def test_leader_disagreeing_reopens(s):
+    row = take_in(s)
+    s.cases.refuse(row.id, "不予受理", "材料不全", "本村规定", True, staff_id(s, "李秀英"))
+    with pytest.raises(ValidationError, match="写明意见"):
+        s.cases.leader_opinion(row.id, False, "")
+    s.cases.leader_opinion(row.id, False, "材料可以补齐，应予受理")
+    r = s.cases.row(row.id)
+    assert r.status == "在办" and r.next_due_what == "承诺办结"
+
+
+def test_petition_deadlines(s):
+    s.core.clock = Clock(datetime(2026, 8, 3, 9, 0))
+    row = take_in(s, code="PA-XINFANG", kind="承诺件", limit=None, petition=True)
+    assert row.next_due == date(2026, 8, 18) and row.next_due_what == "决定是否受理并告知信访人"
+    with pytest.raises(ValidationError, match="先登记受理"):
+        s.cases.extend_petition(row.id, 30, "情况复杂")
+    s.core.clock = Clock(datetime(2026, 8, 5, 9, 0))
+    s.cases.accept_petition(row.id, "2026-08-03", "2026-08-05")
+    r = s.cases.row(row.id)
+    # 60 日 from 08-03 end 10-02 (holiday) -> 10-08
+    assert r.next_due == date(2026, 10, 8) and r.next_due_what == "办结"
+    with pytest.raises(ValidationError, match="不得超过30日"):
+        s.cases.extend_petition(row.id, 31, "情况复杂")
+    with pytest.raises(ValidationError, match="延期理由"):
+        s.cases.extend_petition(row.id, 30, " ")
+    s.cases.extend_petition(row.id, 30, "涉及多个部门，需联合调查")
+    r = s.cases.row(row.id)
+    assert r.next_due == date(2026, 11, 9) and r.next_due_what == "办结（已延期）"
+    with pytest.raises(ValidationError, match="不能再次延长"):
+        s.cases.extend_petition(row.id, 10, "再延")
+    s.core.clock = Clock(datetime(2026, 10, 20, 9, 0))
+    s.cases.conclude(row.id, "已书面答复信访人")
+    d = s.cases.detail(row.id)
+    window = [t for t in d.deadlines if not t.office]
+    assert window and window[0].what == "可申请复查" and window[0].date == date(2026, 11, 19)
+    assert s.cases.row(row.id, date(2026, 12, 1)).overdue is False  # the petitioner's window is never overdue
+    s.cases.review(row.id, "复查", "2026-11-02")
+    r = s.cases.row(row.id, date(2026, 12, 3))
+    assert r.next_due == date(2026, 12, 2) and r.next_due_what == "提出复查意见" and r.overdue
+    s.cases.review(row.id, "复查", "2026-11-02", "2026-11-30", "维持原处理意见")
+    d = s.cases.detail(row.id)
+    assert [t.what for t in d.deadlines if not t.office] == ["可申请复查", "可申请复核"]
+
+
+def test_event_records_cannot_be_changed(s, db_url):
+    row = take_in(s)
+    s.cases.complete_step(row.id, 1)
+    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+    for sql in ("UPDATE case_event SET text = 'x'", "DELETE FROM case_event",
+                "UPDATE case_record SET applicant_name = '张三'", "DELETE FROM case_record"):
+        with pytest.raises(sqlite3.DatabaseError, match="只能追加"):
+            con.execute(sql)
+    con.close()
+
+
+def test_audit_names_the_case_without_the_id_number(s):
+    take_in(s)
+    entries = s.audit.recent(5)
+    case = [e for e in entries if e.kind == "case"]
+    assert case and case[0].subject == "〔2026〕第0001号"
+    assert ID not in (case[0].before + case[0].after)
