@@ -641,7 +641,9 @@ class CaseService:
 
     def publish_notice(self, case_id: int, title: str, places: str = "公开栏", start: str | datetime | None = None,
                        length: int | str | None = None, unit: str = "日", kind: str = "") -> Any:
-        """Post the notice the current step requires, linked to the case."""
+        """Post the notice the current step requires, linked to the case
+        (the screens use the F7 form with the case filled in, then
+        ``link_notice``)."""
         from cunwu_tui.domain import notices as nr
 
         with self.core.read() as s:
@@ -654,12 +656,21 @@ class CaseService:
             length, unit = self.notices.default_length(row.matter_code)
         info = self.notices.add(title, kind or nr.KINDS[-1], places, start or self.core.now(), length, unit,
                                 matter_code=row.matter_code, case_ref=row.number, case_step=step)
-        with self.core.write() as s:
-            row = self._get(s, case_id)
-            self._event(s, row, rules.NOTICE_LINK, step=step, text=f"{info.number} {info.title}，{info.period_text}",
-                        data={"notice_id": info.id})
-            self.core.audit(s, "case", row.number, "发布公示", None, {"step": step, "number": info.number})
+        self.link_notice(case_id, info.id)
         return info
+
+    def link_notice(self, case_id: int, notice_id: int) -> CaseRow:
+        """Put a notice posted for the current step on the case's record."""
+        info = self.notices.get(notice_id)
+
+        def fn(s, row):
+            flow, fstate, _ = self._state(row, self._events(s, row.id))
+            if info.case_ref != row.number or fstate.current is None or info.case_step != fstate.current:
+                raise ValidationError({"notice": "该公示不是本件当前步骤的公示。"})
+            self._event(s, row, rules.NOTICE_LINK, step=info.case_step,
+                        text=f"{info.number} {info.title}，{info.period_text}", data={"notice_id": info.id})
+
+        return self._write(case_id, "发布公示", fn, field="notice", audit={"step": info.case_step, "number": info.number})
 
     def escalate(self, case_id: int, mode: str, to_whom: str, chase_on: str | date | None, note: str = "") -> CaseRow:
         to_whom = _one_line(to_whom)

@@ -33,6 +33,7 @@ WEEKDAYS = "一二三四五六日"
 SCREENS: tuple[tuple[str, str, str], ...] = (
     ("f2", "dashboard", "工作台"),
     ("f3", "lookup", "事项查询"),
+    ("f4", "cases", "受理登记"),
     ("f5", "seals", "用印登记"),
     ("f7", "notices", "公示"),
     ("f8", "export", "台账导出"),
@@ -41,6 +42,7 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
 
 
 def _modes():
+    from cunwu_tui.ui.screens.cases import CasesScreen
     from cunwu_tui.ui.screens.dashboard import DashboardScreen
     from cunwu_tui.ui.screens.export import ExportScreen
     from cunwu_tui.ui.screens.lookup import LookupScreen
@@ -49,7 +51,7 @@ def _modes():
     from cunwu_tui.ui.screens.settings import SettingsScreen
 
     return {"dashboard": DashboardScreen, "export": ExportScreen, "lookup": LookupScreen, "notices": NoticesScreen, "settings": SettingsScreen,
-            "seals": SealRegisterScreen}
+            "seals": SealRegisterScreen, "cases": CasesScreen}
 
 
 class CunwuApp(App[int]):
@@ -61,6 +63,7 @@ class CunwuApp(App[int]):
         Binding("f1", "help", "帮助", id="help", key_display="F1"),
         Binding("f2", "go('dashboard')", "工作台", id="dashboard", key_display="F2"),
         Binding("f3", "go('lookup')", "查询", id="lookup", key_display="F3"),
+        Binding("f4", "go('cases')", "受理", id="cases", key_display="F4"),
         Binding("f5", "go('seals')", "用印", id="seals", key_display="F5"),
         Binding("f7", "go('notices')", "公示", id="notices", key_display="F7"),
         Binding("f8", "go('export')", "导出", id="export", key_display="F8"),

@@ -343,7 +343,10 @@ class LetterDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="letter"):
-            yield Static(screen_text(self._text), markup=False)
+            # "1. 很长的中文" would wrap after "1.": keep the number with its text
+            import re
+
+            yield Static(re.sub(r"(\d+)\. (?=[^\x00-\x7f])", r"\1.", screen_text(self._text)), markup=False)
             if self._path:
                 yield Static(f"已保存为 Excel，打开后按 A4 打印：\n{self._path}", markup=False, classes="title")
             else:

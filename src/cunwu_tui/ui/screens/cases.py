@@ -1,0 +1,775 @@
+"""F4 受理登记: the case list (在办 / 即将到期 / 逾期 / 办结 / 不予受理),
+the intake form, and a case's detail: its steps as a checklist, the
+decisions at branches, outcomes, 否定报备 and 信访 follow-ups, the timeline.
+
+Screens call ``services.cases`` and show plain data; every form keeps what
+was typed when the service refuses it and shows why at the field."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.screens.notices import _Modal, _select
+from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row, screen_text
+
+if TYPE_CHECKING:
+    from cunwu_tui.services import Services
+    from cunwu_tui.services.cases import CaseDetail, CaseRow
+
+# Mirrors cunwu_tui.domain.cases (kept here so the screen imports nothing heavy).
+FILTERS = ("在办", "即将到期", "逾期", "办结", "不予受理", "全部")
+CHANNELS = ("来访", "来电", "来信", "网上", "上级交办")
+KINDS = ("即办件", "承诺件", "上报件")
+ID_TYPES = ("居民身份证", "户口簿", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证", "护照", "其他证件")
+
+
+def _cut(text: str, width: int) -> str:
+    from rich.cells import cell_len
+
+    text = screen_text(text)
+    if cell_len(text) <= width:
+        return text
+    while text and cell_len(text) > width - 1:
+        text = text[:-1]
+    return text + "⋯"
+
+
+def remaining(r: CaseRow, today) -> Text:
+    """What a list shows in 剩余: 逾期N天 (bold, in words, not by colour alone)."""
+    if r.next_due is None:
+        return Text(r.status if r.status != "在办" else "")
+    days = (r.next_due - today).days
+    if r.overdue:
+        return Text(f"逾期{(today - r.next_due).days}天", style="bold red")
+    if days == 0:
+        return Text("今天到期", style="bold")
+    return Text(f"{days}天", style="bold" if r.soon else "")
+
+
+class CasesScreen(AppScreen):
+    BINDINGS = [
+        Binding("n", "new", "新建受理", show=False),
+        Binding("s", "next_filter", "筛选", show=False),
+        Binding("slash", "search", "查找", show=False),
+        Binding("escape", "table", "列表", show=False),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Input(placeholder="查找：编号、姓名、身份证号后4位、事项（按 / 进入，Esc 回到列表）", id="case-q")
+        yield Static("", id="case-filter", classes="hint")
+        yield DataTable(id="case-table", cursor_type="row", zebra_stripes=False)
+        yield Static("N 新建受理　回车 办理　S 筛选　/ 查找", classes="hint")
+
+    def on_mount(self) -> None:
+        self.filter = FILTERS[0]
+        table = self.query_one("#case-table", DataTable)
+        table.add_columns("编号", "申请人", "事项", "状态", "期限", "剩余")
+        table.focus()
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        if self.services is None:
+            return
+        today = self.app.today()  # type: ignore[attr-defined]
+        query = self.query_one("#case-q", Input).value
+        rows = self.services.cases.list(self.filter, query, today)
+        table = self.query_one("#case-table", DataTable)
+        table.clear()
+        for r in rows:
+            style = "bold" if r.overdue else ""
+            table.add_row(
+                Text(r.number[r.number.index("第"):] if "第" in r.number else r.number, style=style),
+                Text(_cut(r.applicant, 8)), Text(_cut(r.matter_name, 22)), Text(r.status, style=style),
+                r.due_text, remaining(r, today), key=str(r.id))
+        text = f"筛选：{self.filter}（S 切换）　共 {len(rows)} 件"
+        if not rows:
+            text += "。按 N 新建受理。" if self.filter == "在办" and not query else ""
+        self.query_one("#case-filter", Static).update(text)
+
+    @on(Input.Changed, "#case-q")
+    def _typed(self) -> None:
+        self.refresh_data()
+
+    @on(Input.Submitted, "#case-q")
+    def _to_table(self) -> None:
+        self.query_one("#case-table", DataTable).focus()
+
+    def action_search(self) -> None:
+        self.query_one("#case-q", Input).focus()
+
+    def action_table(self) -> None:
+        self.query_one("#case-table", DataTable).focus()
+
+    def action_next_filter(self) -> None:
+        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self.refresh_data()
+
+    @on(DataTable.RowSelected, "#case-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(CaseDetailScreen(int(event.row_key.value)))
+
+    def action_new(self, code: str = "") -> None:
+        def saved(case_id: int | None) -> None:
+            self.refresh_data()
+            if case_id:
+                self.app.push_screen(CaseDetailScreen(case_id, offer_letter=True))
+
+        self.app.push_screen(IntakeForm(self.services, code), saved)
+
+
+# ---------------------------------------------------------------------------
+# Intake
+
+
+class DocChecks(CheckList):
+    """The documents checklist: ``[X]1.名称`` with no space, so a long name
+    wraps under itself instead of leaving the box alone on a line."""
+
+    @staticmethod
+    def _prompt(label: str, on: bool) -> Text:
+        return Text(f"[{'X' if on else ' '}]{label}")
+
+
+class IntakeForm(_Modal):
+    """新建受理: matter (search as in F3), applicant (search or new), channel,
+    首问人, kind, time limit, documents received, note."""
+
+    BINDINGS = [Binding("ctrl+r", "new_resident", "新居民", key_display="^R")]
+
+    def __init__(self, services: Services, code: str = ""):
+        super().__init__(services)
+        self.code = code
+        self.seed: str | None = None
+        self.defaults: dict[str, Any] | None = None
+        self.resident_id: int | None = None
+        self._matter_codes: list[str] = []
+        self._resident_ids: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        op = self.services.operator
+        staff = self.services.staff.list(active_only=True)
+        with Form(classes="dialog", id="intake-form"):
+            yield Static("新建受理登记　Ctrl+S 保存　Esc 取消", classes="title")
+            with VerticalScroll(id="intake-fields"):
+                yield from field_row("事项", "matter", Input(placeholder="名称或拼音首字母，如 dbsq；↓ 选择"))
+                yield OptionList(id="matter-results", classes="picks")
+                yield Static("", id="matter-chosen", classes="hint")
+                yield from field_row("来源", "seed", Select([], prompt="（本事项只有一个来源）", compact=True, allow_blank=True))
+                yield from field_row("申请人", "resident", Input(placeholder="姓名或身份证号后4位；↓ 选择；Ctrl+R 登记新居民"))
+                yield OptionList(id="resident-results", classes="picks")
+                yield Static("", id="resident-chosen", classes="hint")
+                yield from field_row("受理渠道", "channel", _select(CHANNELS, "来访"))
+                yield from field_row("首问人", "first_officer", Select(
+                    [(p.name, p.id) for p in staff], value=op.id if op and op.id in {p.id for p in staff} else Select.NULL,
+                    prompt="请选择", compact=True))
+                yield from field_row("办件类型", "kind", _select(KINDS, "承诺件"))
+                yield from field_row("承诺时限", "limit", Input(placeholder="天数；即办件不填", max_length=3))
+                yield from field_row("时限单位", "unit", _select(("日", "工作日"), "工作日"))
+                yield CheckList([("按信访件办理（信访工作条例：15日内决定是否受理，60日内办结）", "petition", False)],
+                                id="f-petition", classes="one")
+                yield Label("已收材料（空格键勾选；未勾选的列入一次性告知书）", id="docs-label")
+                yield DocChecks([], id="f-documents", classes="docs")
+                yield FieldError("documents")
+                yield from field_row("备注", "note", Input(placeholder="可不填"))
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-matter", Input).focus()
+        if self.code:
+            self.choose_matter(self.code)
+        self.query_one("#matter-results").display = False
+        self.query_one("#resident-results").display = False
+
+    # -- matter ---------------------------------------------------------------
+    @on(Input.Changed, "#f-matter")
+    def _matter_typed(self, event: Input.Changed) -> None:
+        results = self.query_one("#matter-results", OptionList)
+        results.clear_options()
+        q = event.value.strip()
+        if not q or not self.services.catalog.ready:
+            results.display = False
+            return
+        hits = self.services.catalog.search(q, 20)
+        self._matter_codes = [h.code for h in hits]
+        results.add_options([Option(_cut(h.name, 56), id=h.code) for h in hits])
+        results.display = bool(hits)
+        if hits:
+            results.highlighted = 0
+
+    @on(Input.Submitted, "#f-matter")
+    def _matter_enter(self) -> None:
+        if self._matter_codes:
+            results = self.query_one("#matter-results", OptionList)
+            self.choose_matter(self._matter_codes[results.highlighted or 0])
+
+    @on(OptionList.OptionSelected, "#matter-results")
+    def _matter_picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.choose_matter(event.option.id)
+
+    def choose_matter(self, code: str, seed: str | None = None) -> None:
+        self.code = code
+        self.defaults = d = self.services.cases.intake_defaults(code, seed)
+        self.seed = d["seed"]
+        self.query_one("#matter-results").display = False
+        self.query_one("#matter-chosen", Static).update(f"已选：{screen_text(d['name'])}（{len(d['documents'])}项材料，{d['steps']}个步骤）")
+        sel = self.query_one("#f-seed", Select)
+        if len(d["variants"]) > 1:
+            sel.set_options([(_cut(title, 40), s) for s, title in d["variants"]])
+            sel.value = d["seed"]
+        else:
+            sel.set_options([])
+        docs = self.query_one("#f-documents", CheckList)
+        docs.set_choices([(f"{i + 1}.{screen_text(line)}", str(i), False) for i, line in enumerate(d["documents"])])
+        if d["limit"] and not self.query_one("#f-limit", Input).value:
+            self.query_one("#f-limit", Input).value = str(d["limit"][0])
+            self.query_one("#f-unit", Select).value = d["limit"][1]
+        if d["petition"]:
+            pet = self.query_one("#f-petition", CheckList)
+            if "petition" not in pet.selected:
+                pet.highlighted = 0
+                pet.action_toggle()
+        self.query_one("#docs-label", Label).update(
+            "已收材料（空格键勾选；未勾选的列入一次性告知书）" if d["documents"] else "本事项目录未列所需材料。")
+        self.query_one("#f-resident", Input).focus()
+
+    @on(Select.Changed, "#f-seed")
+    def _seed_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and event.value != self.seed and self.code:
+            self.choose_matter(self.code, event.value)
+
+    # -- applicant --------------------------------------------------------------
+    @on(Input.Changed, "#f-resident")
+    def _resident_typed(self, event: Input.Changed) -> None:
+        results = self.query_one("#resident-results", OptionList)
+        results.clear_options()
+        q = event.value.strip()
+        if not q:
+            results.display = False
+            return
+        found = self.services.residents.search(q, 20)
+        self._resident_ids = [r.id for r in found]
+        results.add_options([Option(_cut(r.label, 56), id=str(r.id)) for r in found])
+        results.add_option(Option("＋ 登记新居民（Ctrl+R）", id="new"))
+        results.display = True
+        results.highlighted = 0
+
+    @on(Input.Submitted, "#f-resident")
+    def _resident_enter(self) -> None:
+        results = self.query_one("#resident-results", OptionList)
+        if results.display and results.option_count:
+            opt = results.get_option_at_index(results.highlighted or 0)
+            self._pick_resident(opt.id or "")
+
+    @on(OptionList.OptionSelected, "#resident-results")
+    def _resident_picked(self, event: OptionList.OptionSelected) -> None:
+        self._pick_resident(event.option.id or "")
+
+    def _pick_resident(self, value: str) -> None:
+        if value == "new":
+            self.action_new_resident()
+            return
+        r = self.services.residents.get(int(value))
+        if r is None:
+            return
+        self.resident_id = r.id
+        self.query_one("#resident-results").display = False
+        self.query_one("#resident-chosen", Static).update(f"已选：{screen_text(r.label)}")
+        self.query_one("#f-channel", Select).focus()
+
+    def action_new_resident(self) -> None:
+        def saved(resident_id: int | None) -> None:
+            if resident_id:
+                self._pick_resident(str(resident_id))
+
+        self.app.push_screen(ResidentForm(self.services, self.query_one("#f-resident", Input).value), saved)
+
+    def on_key(self, event) -> None:
+        """↓ from a search box into its results, ↑ from the first result back."""
+        for box, results in (("#f-matter", "#matter-results"), ("#f-resident", "#resident-results")):
+            inp, lst = self.query_one(box, Input), self.query_one(results, OptionList)
+            if event.key == "down" and inp.has_focus and lst.display and lst.option_count:
+                lst.focus()
+                event.stop()
+            elif event.key == "up" and lst.has_focus and not lst.highlighted:
+                inp.focus()
+                event.stop()
+
+    # -- save -------------------------------------------------------------------
+    def save(self) -> int:
+        from cunwu_tui.errors import ValidationError
+
+        if not self.code:
+            raise ValidationError({"matter": "请先选择要办理的事项：输入名称或拼音首字母，按回车选定。"})
+        docs = self.query_one("#f-documents", CheckList)
+        n = len(self.defaults["documents"]) if self.defaults else 0
+        received = [str(i) in docs.selected for i in range(n)]
+        officer = self.query_one("#f-first_officer", Select).value
+        row = self.services.cases.add(
+            self.code, self.resident_id, self.choice("channel"), officer if isinstance(officer, int) else None,
+            self.choice("kind"), received, self.value("note"), self.value("limit"), self.choice("unit") or "日",
+            "petition" in self.query_one("#f-petition", CheckList).selected, self.seed)
+        return row.id
+
+
+class ResidentForm(_Modal):
+    """登记新居民: validated ID number or another document."""
+
+    def __init__(self, services: Services, typed: str = ""):
+        super().__init__(services)
+        self.typed = typed.strip()
+
+    def compose(self) -> ComposeResult:
+        digits = self.typed if any(ch.isdigit() for ch in self.typed) else ""
+        with Form(classes="dialog", id="resident-form"):
+            yield Static("登记新居民", classes="title")
+            yield from field_row("姓名", "name", Input("" if digits else self.typed, placeholder="必填"))
+            yield from field_row("证件类型", "id_type", _select(ID_TYPES, "居民身份证"))
+            yield from field_row("证件号码", "id_number", Input(digits, placeholder="18位身份证号，末位可为X"))
+            yield from field_row("联系电话", "phone", Input(placeholder="手机或座机，可不填"))
+            yield from field_row("村民小组", "group", Input(placeholder="如：一组"))
+            yield from field_row("住址", "address", Input(placeholder="可不填"))
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-name", Input).focus()
+
+    def save(self) -> int:
+        return self.services.residents.add(self.value("name"), self.choice("id_type") or "居民身份证",
+                                           self.value("id_number"), self.value("phone"), self.value("group"),
+                                           self.value("address")).id
+
+
+# ---------------------------------------------------------------------------
+# Small forms of the detail: declared once, built by one class
+
+
+class SimpleForm(_Modal):
+    """A title, a few fields and a save function. ``fields``: (field, label,
+    kind, default, options/placeholder) with kind input / select / check."""
+
+    def __init__(self, services: Services, title: str, fields: list[tuple], save: Callable[[dict], Any],
+                 hint: str = ""):
+        super().__init__(services)
+        self._title, self._fields, self._save, self._hint = title, fields, save, hint
+
+    def compose(self) -> ComposeResult:
+        with Form(classes="dialog"):
+            yield Static(screen_text(self._title), classes="title")
+            if self._hint:
+                yield Static(screen_text(self._hint), classes="hint")
+            for field, label, kind, default, extra in self._fields:
+                if kind == "select":
+                    options = extra
+                    if options and isinstance(options[0], tuple):
+                        yield from field_row(label, field, Select(options, value=default if default is not None else Select.NULL,
+                                                                   prompt="请选择", compact=True, allow_blank=True))
+                    else:
+                        yield from field_row(label, field, _select(options, default or ""))
+                elif kind == "check":
+                    yield CheckList([(label, "yes", bool(default))], id=f"f-{field}", classes="one")
+                    yield FieldError(field)
+                else:
+                    yield from field_row(label, field, Input(default or "", placeholder=extra or ""))
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        for w in self.query("Input, Select, CheckList"):
+            if w.focusable:
+                w.focus()
+                break
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        """Enter goes to the next field; on the last field it saves."""
+        inputs = list(self.query("Input, Select, CheckList"))
+        if event.input is inputs[-1]:
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def save(self):
+        values: dict[str, Any] = {}
+        for field, _label, kind, _default, _extra in self._fields:
+            if kind == "select":
+                v = self.query_one(f"#f-{field}", Select).value
+                values[field] = None if v is Select.BLANK or v == Select.NULL else v
+            elif kind == "check":
+                values[field] = "yes" in self.query_one(f"#f-{field}", CheckList).selected
+            else:
+                values[field] = self.value(field)
+        return self._save(values) or True
+
+
+# ---------------------------------------------------------------------------
+# Detail
+
+
+MARKS = {"已办": "[X]", "当前": "[>]", "待办": "[ ]", "未走": "[-]"}
+
+
+def render_case(d: CaseDetail, today) -> Text:
+    r = d.row
+    t = Text()
+    t.append(f"{r.number}　{screen_text(r.matter_name)}\n", style="bold")
+    t.append(f"申请人：{r.applicant}（{r.applicant_masked_id}）" + (f"　电话：{d.applicant_phone_masked}" if d.applicant_phone_masked else "") + "\n")
+    t.append(f"{r.kind}{'（信访件）' if r.petition else ''}　渠道：{r.channel}　首问人：{r.first_officer}　受理：{r.received_at:%Y-%m-%d %H:%M}\n")
+    status = Text(f"状态：{r.status}", style="bold")
+    if r.overdue:
+        status.append("（已逾期）", style="bold red")
+    t.append_text(status)
+    if d.limit_text:
+        t.append(f"　时限：{d.limit_text}")
+    t.append("\n")
+    if r.status in ("在办", "待反馈"):
+        if d.choices:
+            t.append("下一步：请按 B 选择办理情况（" + "／".join(screen_text(c[2]) for c in d.choices) + "）\n", style="bold")
+        elif d.current_step is not None:
+            cur = next((x for x in d.steps if x.order == d.current_step), None)
+            if cur is not None:
+                t.append(f"下一步：第{cur.order}步 {screen_text(cur.text)}（按 D 登记办理）\n", style="bold")
+        elif d.finished_steps and d.steps:
+            t.append("步骤已全部完成，请按 J 登记办结。\n", style="bold")
+        if d.notice_block:
+            t.append(screen_text(d.notice_block) + "\n", style="bold")
+    if d.result:
+        t.append(f"办理结果：{screen_text(d.result)}\n")
+    if d.deadlines:
+        t.append("\n【期限】\n", style="bold")
+        for x in d.deadlines:
+            line = x.text(today)
+            style = "bold red" if x.open and x.date < today else ("bold" if x.open else "dim")
+            t.append(("　" if x.office else "　（信访人）") + screen_text(line) + "\n", style=style)
+    if d.escalation:
+        e = d.escalation
+        t.append(f"\n{e.get('mode', '')}至：{screen_text(e.get('to', ''))}" + (f"　催办日期：{e['chase_on']:%Y-%m-%d}" if e.get("chase_on") else "") + "\n")
+        if e.get("feedback"):
+            t.append(f"反馈：{screen_text(e['feedback'])}\n")
+    if d.refusal:
+        f = d.refusal
+        t.append(f"\n【否定报备】{f.get('kind', '')}\n", style="bold")
+        t.append(f"理由：{screen_text(f.get('reason', ''))}\n依据：{screen_text(f.get('basis', ''))}\n")
+        if f.get("beyond_authority"):
+            op = f.get("leader_opinion")
+            t.append(f"报领导审核：{f.get('leader', '')}" + (f"，意见：{screen_text(op)}" if op else "，尚未登记意见（L）") + "\n")
+        t.append(f"书面告知：{f['told_on']:%Y-%m-%d}\n" if f.get("told_on") else "书面告知：尚未登记（W）\n")
+        if f.get("materials"):
+            t.append(f"退还材料：{screen_text(f['materials'])}，签收人：{f.get('signed_by', '')}\n")
+    t.append(f"\n【办理步骤】{d.seed_title}\n", style="bold")
+    if not d.steps:
+        t.append("本事项目录未列办理步骤。\n", style="dim")
+    for s in d.steps:
+        style = "bold" if s.state == "当前" else ("dim" if s.state == "未走" else "")
+        branch = f"〔{s.branch}〕" if s.branch else ""
+        extra = []
+        if s.needs_notice:
+            extra.append("须公示")
+        if s.limit_text:
+            extra.append(f"时限{s.limit_text}")
+        line = f"{MARKS.get(s.state, '[ ]')} {s.order}.{branch}{screen_text(s.text)}" + (f"（{'，'.join(extra)}）" if extra else "")
+        t.append(line + "\n", style=style)
+        if s.done_at:
+            t.append(f"      {s.done_at:%m-%d %H:%M} {s.done_by}" + (f"：{screen_text(s.note)}" if s.note else "") + "\n", style="dim")
+        if s.notice_text:
+            t.append(f"      公示 {s.notice_text}\n", style="dim")
+    missing = d.missing
+    t.append("\n【材料】", style="bold")
+    if not d.documents:
+        t.append("本事项目录未列所需材料。\n")
+    else:
+        t.append(f"已收 {len(d.documents) - len(missing)} 项，尚缺 {len(missing)} 项" + ("（P 打印一次性告知书）" if missing else "") + "\n")
+        for doc in d.documents:
+            t.append(f"{'[X]' if doc.received else '[ ]'} {screen_text(doc.name)}\n")
+    if d.note:
+        t.append(f"\n备注：{screen_text(d.note)}\n")
+    t.append("\n【办理记录】\n", style="bold")
+    for item in d.timeline:
+        t.append(f"{item.at:%m-%d %H:%M} {item.operator} {item.what}" + (f"：{screen_text(item.text)}" if item.text else "") + "\n")
+    return t
+
+
+class CaseDetailScreen(AppScreen):
+    BINDINGS = [
+        Binding("escape", "back", "返回", show=False),
+        Binding("d", "step", "办理本步", show=False),
+        Binding("b", "branch", "办理情况", show=False),
+        Binding("r", "go_back", "退回", show=False),
+        Binding("g", "notice", "发布公示", show=False),
+        Binding("p", "letter", "告知书", show=False),
+        Binding("t", "escalate", "上报转办", show=False),
+        Binding("f", "feedback", "反馈", show=False),
+        Binding("j", "conclude", "办结", show=False),
+        Binding("x", "refuse", "不予受理", show=False),
+        Binding("l", "leader", "领导意见", show=False),
+        Binding("w", "told", "书面告知", show=False),
+        Binding("m", "materials", "退还材料", show=False),
+        Binding("a", "accept", "受理", show=False),
+        Binding("e", "extend", "延期", show=False),
+        Binding("v", "review", "复查复核", show=False),
+    ]
+
+    def __init__(self, case_id: int, offer_letter: bool = False):
+        super().__init__()
+        self.case_id = case_id
+        self.offer_letter = offer_letter
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="detail-scroll", can_focus=True):
+            yield Static(id="case-detail")
+        yield Static("", id="case-keys", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-scroll").focus()
+        self.refresh_data()
+        if self.offer_letter and self.detail.missing:
+            from cunwu_tui.ui.screens.dialogs import ConfirmDialog
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self.action_letter()
+
+            self.app.push_screen(ConfirmDialog(
+                f"已受理：{self.detail.row.number}",
+                f"尚缺 {len(self.detail.missing)} 项材料。现在出具一次性告知书（列明全部尚缺材料）吗？"), answer)
+
+    def refresh_data(self) -> None:
+        if self.services is None:
+            return
+        today = self.app.today()  # type: ignore[attr-defined]
+        self.detail = d = self.services.cases.detail(self.case_id, today)
+        self.query_one("#case-detail", Static).update(render_case(d, today))
+        self.query_one("#case-keys", Static).update("　".join(self.keys()))
+
+    def keys(self) -> list[str]:
+        d = self.detail
+        status = d.row.status
+        keys: list[str] = []
+        if status in ("在办", "待反馈"):
+            if d.choices:
+                keys.append("B 选择办理情况")
+            elif d.current_step is not None:
+                keys.append("D 办理本步")
+                if d.steps and any(s.order == d.current_step and s.needs_notice for s in d.steps) and not d.linked_notice_id:
+                    keys.append("G 发布公示")
+            keys.append("R 退回")
+            if d.row.petition and d.accepted_on is None:
+                keys.append("A 受理")
+            if d.row.petition and d.accepted_on is not None and not d.extension_days:
+                keys.append("E 延期")
+            keys += ["F 反馈"] if status == "待反馈" else ["T 上报转办"]
+            keys += ["J 办结", "X 不予受理"]
+        elif status in ("不予受理", "不予确认"):
+            f = d.refusal or {}
+            if f.get("beyond_authority") and not f.get("leader_opinion"):
+                keys.append("L 领导意见")
+            if not f.get("told_on"):
+                keys.append("W 书面告知")
+            keys.append("M 退还材料")
+        elif status == "办结" and d.row.petition:
+            keys.append("V 复查复核")
+        if d.missing:
+            keys.append("P 告知书")
+        return keys + ["Esc 返回"]
+
+    def _allowed(self, key: str) -> bool:
+        if any(k.startswith(key + " ") for k in self.keys()):
+            return True
+        self.notify("该办件当前不能办理此项。", severity="warning")
+        return False
+
+    def _form(self, title: str, fields: list[tuple], save: Callable[[dict], Any], hint: str = "") -> None:
+        self.app.push_screen(SimpleForm(self.services, title, fields, save, hint), lambda _r: self.refresh_data())
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    # -- steps ----------------------------------------------------------------
+    def action_step(self) -> None:
+        if not self._allowed("D"):
+            return
+        d = self.detail
+        step = next(s for s in d.steps if s.order == d.current_step)
+        cases = self.services.cases
+        self._form(f"办理第{step.order}步：{step.text}", [("note", "办理情况", "input", "", "可不填，如：已入户调查")],
+                   lambda v: cases.complete_step(self.case_id, step.order, v["note"]),
+                   d.notice_block or (f"本步时限：{step.limit_text}" if step.limit_text else ""))
+
+    def action_branch(self) -> None:
+        if not self._allowed("B"):
+            return
+        d = self.detail
+        options = [(c[2], f"{c[0]}|{c[1] if c[1] is not None else ''}") for c in d.choices]
+        cases = self.services.cases
+
+        def save(v):
+            from cunwu_tui.errors import ValidationError
+
+            if not v["choice"]:
+                raise ValidationError({"choice": "请选择办理情况。"})
+            label, _, first = v["choice"].partition("|")
+            return cases.choose(self.case_id, label, int(first) if first else None, v["note"])
+
+        self._form("选择办理情况", [("choice", "办理情况", "select", None, options),
+                                    ("note", "说明", "input", "", "可不填")], save,
+                   "按实际情况选择本件走哪一条流程。")
+
+    def action_go_back(self) -> None:
+        if not self._allowed("R"):
+            return
+        d = self.detail
+        options = [(_cut(f"第{s.order}步 {s.text}", 50), s.order) for s in d.steps if s.state in ("已办", "当前")]
+        cases = self.services.cases
+
+        def save(v):
+            from cunwu_tui.errors import ValidationError
+
+            if v["back_step"] is None:
+                raise ValidationError({"back_step": "请选择退回到哪一步。"})
+            return cases.go_back(self.case_id, v["back_step"], v["reason"])
+
+        self._form("退回重办", [("back_step", "退回到", "select", None, options),
+                                ("reason", "原因", "input", "", "必填，如：公示有异议，重新调查核实")], save)
+
+    def action_notice(self) -> None:
+        if not self._allowed("G"):
+            return
+        from cunwu_tui.ui.screens.notices import NoticeForm
+
+        d = self.detail
+        step = next(s for s in d.steps if s.order == d.current_step)
+        n, unit = self.services.notices.default_length(d.row.matter_code)
+        defaults = {"title": f"{d.row.matter_name}公示", "matter_code": d.row.matter_code, "case_ref": d.row.number,
+                    "case_step": step.order, "length": n, "unit": unit}
+
+        def saved(notice_id: int | None) -> None:
+            if notice_id:
+                self.services.cases.link_notice(self.case_id, notice_id)
+            self.refresh_data()
+
+        self.app.push_screen(NoticeForm(self.services, defaults), saved)
+
+    def action_letter(self) -> None:
+        from cunwu_tui.errors import ValidationError
+        from cunwu_tui.ui.screens.lookup import LetterDialog
+
+        letter = self.services.cases.letter(self.case_id, self.app.today())  # type: ignore[attr-defined]
+        try:
+            path = self.services.catalog.write_letter(letter)
+        except ValidationError as exc:
+            self.app.push_screen(LetterDialog(letter.text, "", next(iter(exc.errors.values()))))
+            return
+        self.app.push_screen(LetterDialog(letter.text, str(path.resolve())))
+
+    # -- outcomes ---------------------------------------------------------------
+    def action_escalate(self) -> None:
+        if not self._allowed("T"):
+            return
+        cases = self.services.cases
+        self._form("上报 / 转办", [("mode", "方式", "select", "上报", ("上报", "转办")),
+                                  ("to", "上报/转办至", "input", "", "如：柳河镇民政办"),
+                                  ("chase", "催办日期", "input", "", "到这天仍无反馈就催办，如 2026-12-10"),
+                                  ("note", "说明", "input", "", "可不填")],
+                   lambda v: cases.escalate(self.case_id, v["mode"] or "", v["to"], v["chase"], v["note"]))
+
+    def action_feedback(self) -> None:
+        if not self._allowed("F"):
+            return
+        cases = self.services.cases
+        self._form("登记反馈", [("feedback", "反馈内容", "input", "", "必填")],
+                   lambda v: cases.feedback(self.case_id, v["feedback"]))
+
+    def action_conclude(self) -> None:
+        if not self._allowed("J"):
+            return
+        d = self.detail
+        left = sum(1 for s in d.steps if s.state in ("当前", "待办"))
+        cases = self.services.cases
+        self._form("办结", [("result", "办理结果", "input", "", "必填，如：已审核通过，上报镇民政办")],
+                   lambda v: cases.conclude(self.case_id, v["result"]),
+                   f"还有 {left} 个步骤未登记，办结后不能再办理。" if left and not d.finished_steps else "")
+
+    def action_refuse(self) -> None:
+        if not self._allowed("X"):
+            return
+        leaders = [(p.name, p.id) for p in self.services.staff.list(active_only=True)
+                   if {"书记", "主任", "副书记", "副主任", "带班领导", "值班领导"} & set(p.roles)]
+        cases = self.services.cases
+        self._form("否定报备：不予受理 / 不予确认", [
+            ("refusal_kind", "类型", "select", "不予受理", ("不予受理", "不予确认")),
+            ("reason", "理由", "input", "", "必填"),
+            ("basis", "依据", "input", "", "必填：法律法规或政策条款"),
+            ("beyond", "超出经办人权限，报领导审核（领导3日内提出意见）", "check", False, None),
+            ("leader", "报审领导", "select", None, leaders)],
+            lambda v: cases.refuse(self.case_id, v["refusal_kind"] or "", v["reason"], v["basis"], v["beyond"], v["leader"]),
+            "否定报备制：写明理由和依据，10个工作日内书面告知申请人；申请人要求退还材料的，签收后退还。")
+
+    def action_leader(self) -> None:
+        if not self._allowed("L"):
+            return
+        cases = self.services.cases
+        self._form("登记领导意见", [("agree", "意见", "select", "同意", ("同意", "不同意")),
+                                    ("opinion", "说明", "input", "", "不同意时必填")],
+                   lambda v: cases.leader_opinion(self.case_id, v["agree"] != "不同意", v["opinion"]),
+                   "领导不同意不予受理的，本件恢复在办。")
+
+    def action_told(self) -> None:
+        if not self._allowed("W"):
+            return
+        cases = self.services.cases
+        today = self.app.today()  # type: ignore[attr-defined]
+        self._form("登记书面告知", [("told_on", "告知日期", "input", f"{today:%Y-%m-%d}", ""),
+                                    ("how", "告知方式", "input", "书面告知书当面送达", "")],
+                   lambda v: cases.refusal_told(self.case_id, v["told_on"], v["how"]))
+
+    def action_materials(self) -> None:
+        if not self._allowed("M"):
+            return
+        cases = self.services.cases
+        today = self.app.today()  # type: ignore[attr-defined]
+        self._form("退还材料（签收）", [("materials", "退还的材料", "input", "", "必填"),
+                                        ("signed_by", "签收人", "input", self.detail.row.applicant, "申请人或代领人"),
+                                        ("returned_on", "退还日期", "input", f"{today:%Y-%m-%d}", "")],
+                   lambda v: cases.return_materials(self.case_id, v["materials"], v["signed_by"], v["returned_on"]))
+
+    # -- 信访 -------------------------------------------------------------------
+    def action_accept(self) -> None:
+        if not self._allowed("A"):
+            return
+        cases = self.services.cases
+        today = self.app.today()  # type: ignore[attr-defined]
+        self._form("信访：决定受理", [("accepted_on", "受理日期", "input", f"{today:%Y-%m-%d}", ""),
+                                      ("told_on", "告知信访人日期", "input", f"{today:%Y-%m-%d}", "书面告知的日期")],
+                   lambda v: cases.accept_petition(self.case_id, v["accepted_on"], v["told_on"]),
+                   "受理之日起60日内办结。不予受理的，按 X 登记否定报备。")
+
+    def action_extend(self) -> None:
+        if not self._allowed("E"):
+            return
+        cases = self.services.cases
+        self._form("信访：延长办理期限", [("days", "延长天数", "input", "30", "不超过30日"),
+                                          ("reason", "延期理由", "input", "", "必填，并告知信访人")],
+                   lambda v: cases.extend_petition(self.case_id, v["days"], v["reason"]))
+
+    def action_review(self) -> None:
+        if not self._allowed("V"):
+            return
+        cases = self.services.cases
+        today = self.app.today()  # type: ignore[attr-defined]
+        self._form("信访：复查 / 复核", [("level", "类别", "select", "复查", ("复查", "复核")),
+                                         ("requested_on", "申请日期", "input", f"{today:%Y-%m-%d}", ""),
+                                         ("answered_on", "意见日期", "input", "", "登记申请时不填；收到意见后填写"),
+                                         ("text", "意见", "input", "", "可不填")],
+                   lambda v: cases.review(self.case_id, v["level"] or "", v["requested_on"], v["answered_on"], v["text"]),
+                   "信访人收到书面答复30日内可申请复查，复查意见30日内作出；复核同。")
