@@ -295,3 +295,39 @@ def test_audit_names_the_case_without_the_id_number(s):
     case = [e for e in entries if e.kind == "case"]
     assert case and case[0].subject == "〔2026〕第0001号"
     assert ID not in (case[0].before + case[0].after)
+
+
+def test_ledgers_read_back(s, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    a = take_in(s, received=[True] + [False] * (len(s.cases.intake_defaults("MS-DIBAO")["documents"]) - 1))
+    b = take_in(s, kind="即办件", limit=None)
+    s.cases.conclude(b.id, "当场办结")
+    c = take_in(s)
+    s.cases.refuse(c.id, "不予受理", "收入超过标准", "《最低生活保障审核确认办法》", True, staff_id(s, "李秀英"))
+    late = take_in(s, limit=1, unit="日")  # due 09-29, still open at the end of the month
+    s.core.clock = Clock(datetime(2026, 9, 29, 9, 0))
+    s.cases.refusal_told(c.id, "2026-09-29")
+    s.cases.return_materials(c.id, "收入证明", "王桂英")
+    s.core.clock = Clock(datetime(2026, 10, 20, 9, 0))
+    paths = s.exports.export("2026-09", ["cases", "refusals"], tmp_path, today=date(2026, 10, 20))
+    names = [p.name for p in paths]
+    assert names == ["青山村_受理登记台账_2026-09.xlsx", "青山村_否定报备台账_2026-09.xlsx"]
+
+    def rows(path):
+        data = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+        return [r for r in data[3:] if isinstance(r[0], (int, float)) and r[0] >= 1]
+
+    cases = rows(paths[0])
+    assert [r[1] for r in cases] == [a.number, b.number, c.number, late.number]
+    assert cases[3][14] == "是"
+    assert cases[0][3] == "王桂英" and cases[0][4] == "110105********002X"
+    assert ID not in str(cases) and "13903510001" not in str(cases)
+    assert cases[1][11] == "办结" and cases[1][13] == "当场办结"
+    assert cases[0][11] == "在办" and str(cases[0][13]).startswith("办理中：第1步")
+    assert cases[0][14] == "否"  # 20 工作日 from 09-28 end 10-30: not late at the end of September
+    assert cases[2][11] == "不予受理" and "收入超过标准" in cases[2][13]
+    [refusal] = rows(paths[1])
+    assert refusal[1] == c.number and refusal[6] == "收入超过标准" and refusal[7] == "《最低生活保障审核确认办法》"
+    assert refusal[8].startswith("李秀英（10-08前）：未登记")
+    assert refusal[9] == "2026-09-29" and "收入证明（王桂英签收" in refusal[10]

@@ -118,7 +118,7 @@ def test_folder_is_remembered(demo_services, tmp_path, monkeypatch):
         ("2026-13", None, "month", "月份"),
         ("十月", None, "month", "月份"),
         ("", None, "month", "请填写月份"),
-        ("2026-10", ["cases"], "ledgers", "cases"),
+        ("2026-10", ["no-such"], "ledgers", "no-such"),
     ],
 )
 def test_bad_requests_write_nothing(demo_services, tmp_path, month, names, field, words):

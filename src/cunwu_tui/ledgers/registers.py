@@ -117,3 +117,87 @@ SEALS = register(
         rows=_seal_rows,
     )
 )
+
+
+def _case_rows(source: Any, period: Period) -> Iterable[Sequence]:
+    """受理登记台账: the cases received in the month, as they stand on the
+    day of export. Identity numbers are masked (6+4); phones are left out:
+    the full details stay in the case file."""
+    for i, d in enumerate(source.cases.received_between(period.first_day, period.next_month_first_day), start=1):
+        r = d.row
+        missing = "、".join(d.missing)
+        promised = next((t for t in d.deadlines if t.what in ("承诺办结", "办结", "办结（已延期）")), None)
+        due = f"{promised.date:%Y-%m-%d}" + ("（预计）" if promised.provisional else "") if promised else ""
+        if r.status == "办结":
+            outcome = d.result
+        elif d.refusal:
+            outcome = f"{d.refusal.get('kind', '')}：{d.refusal.get('reason', '')}"
+        elif d.escalation and r.status == "待反馈":
+            outcome = f"{d.escalation.get('mode', '')}至{d.escalation.get('to', '')}，待反馈"
+        else:
+            cur = next((s for s in d.steps if s.order == d.current_step), None)
+            outcome = f"办理中：第{cur.order}步 {cur.text}" if cur else "办理中"
+        late = any(t.office and ((t.met_on or period.next_month_first_day) > t.date) for t in d.deadlines
+                   if t.met_on is not None or t.date < period.next_month_first_day)
+        yield (i, r.number, r.received_at, r.applicant, r.applicant_masked_id, r.matter_name,
+               r.channel, r.kind + ("（信访）" if r.petition else ""), r.first_officer, missing or "齐全", due,
+               r.status, r.closed_at, outcome, late)
+
+
+CASES = register(
+    Ledger(
+        name="cases",
+        title="受理登记台账",
+        columns=(
+            Column("序号", 6, "integer"),
+            Column("编号", 18),
+            Column("受理时间", 17, "datetime"),
+            Column("申请人", 10),
+            Column("证件号码", 20),
+            Column("事项", 24, wrap=True),
+            Column("渠道", 8),
+            Column("类型", 10, wrap=True),
+            Column("首问人", 8),
+            Column("尚缺材料", 20, wrap=True),
+            Column("承诺办结", 12),
+            Column("状态", 8),
+            Column("办结时间", 17, "datetime"),
+            Column("办理结果/进度", 26, wrap=True),
+            Column("是否逾期", 8, "bool"),
+        ),
+        rows=_case_rows,
+    )
+)
+
+
+def _refusal_rows(source: Any, period: Period) -> Iterable[Sequence]:
+    for i, r in enumerate(source.cases.refusals_between(period.first_day, period.next_month_first_day), start=1):
+        leader = ""
+        if r.beyond_authority:
+            leader = f"{r.leader}（{r.leader_due:%m-%d}前）" + (f"：{r.leader_opinion}" if r.leader_opinion else "：未登记")
+        told = f"{r.told_on:%Y-%m-%d}" if r.told_on else f"未告知（{r.told_due:%m-%d}前）"
+        yield (i, r.number, r.refused_at, r.applicant, r.matter_name, r.kind, r.reason, r.basis, leader or "经办人权限内",
+               told, r.materials, r.operator)
+
+
+REFUSALS = register(
+    Ledger(
+        name="refusals",
+        title="否定报备台账",
+        columns=(
+            Column("序号", 6, "integer"),
+            Column("编号", 18),
+            Column("日期", 17, "datetime"),
+            Column("申请人", 10),
+            Column("事项", 22, wrap=True),
+            Column("类型", 10),
+            Column("理由", 26, wrap=True),
+            Column("依据", 24, wrap=True),
+            Column("领导审核意见", 22, wrap=True),
+            Column("书面告知", 14, wrap=True),
+            Column("退还材料及签收", 22, wrap=True),
+            Column("经办人", 8),
+        ),
+        rows=_refusal_rows,
+    )
+)

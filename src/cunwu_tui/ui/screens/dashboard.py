@@ -37,11 +37,30 @@ def notice_lines(services, today) -> Text:
     return Text(screen_text("\n".join(lines) or "近两天没有期满的公示。"))
 
 
+def case_lines(services, today) -> Text:
+    """今日到期 / 逾期 / 即将到期 counts (refusals and petitions included) and
+    the oldest overdue case."""
+    c = services.cases.counts(today)
+    t = Text()
+    t.append(f"今日到期 {c.due_today} 件　", style="bold" if c.due_today else "")
+    t.append(f"逾期 {c.overdue} 件", style="bold red" if c.overdue else "")
+    t.append(f"　即将到期 {c.soon} 件（3个工作日内）")
+    if c.refusals_open:
+        t.append(f"\n否定报备待办结 {c.refusals_open} 件")
+    o = c.oldest_overdue
+    if o is not None:
+        late = (today - o.next_due).days
+        t.append(screen_text(f"\n最早逾期：{o.number} {o.applicant} {o.matter_name[:14]}，{o.next_due_what}逾期{late}天"),
+                 style="bold")
+    return t
+
+
 class DashboardScreen(AppScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="dashboard"):
             yield Static("正在打开数据库，请稍候。", id="today", classes="title")
             yield Static("", id="attention", classes="panel")
+            yield Static("", id="cases", classes="panel")
             yield Static("", id="notices", classes="panel")
             yield Static("", id="seals", classes="panel")
             yield Static("", id="recent", classes="panel")
@@ -49,6 +68,7 @@ class DashboardScreen(AppScreen):
     def on_mount(self) -> None:
         self.query_one("#recent").border_title = "最近的修改"
         self.query_one("#attention").border_title = "提醒"
+        self.query_one("#cases").border_title = "办件（F4）"
         self.query_one("#notices").border_title = "公示（F7）"
         self.query_one("#seals").border_title = "今天的用印（F5）"
         self.refresh_data()
@@ -83,6 +103,7 @@ class DashboardScreen(AppScreen):
         if seal_check is not None and not seal_check.ok:
             notes.append("用印登记校验不一致，登记可能被改动过：详见下方用印栏。")
         self.query_one("#attention", Static).update("\n".join(notes) or "没有需要处理的提醒。")
+        self.query_one("#cases", Static).update(case_lines(services, today))
         self.query_one("#notices", Static).update(notice_lines(services, today))
         from cunwu_tui.ui.screens.seal_register import seal_lines
 

@@ -1,0 +1,199 @@
+"""F4 受理登记 at 80x24, driven by real keys: an intake refused then saved
+with the 一次性告知书 of what is missing, the steps to 办结; a refusal
+(否定报备) with its deadlines and follow-ups; the 工作台 panel."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Static
+
+from cunwu_tui.ui.app import CunwuApp
+from cunwu_tui.ui.screens.cases import CaseDetailScreen, CasesScreen, IntakeForm, ResidentForm, SimpleForm
+from cunwu_tui.ui.screens.dialogs import ConfirmDialog
+from cunwu_tui.ui.screens.lookup import LetterDialog
+
+from test_app import SIZE, TODAY, demo_db, start, type_text, wait_for  # noqa: F401  (demo_db: a fixture)
+
+ID = "11010519491231002X"
+
+
+def detail_text(screen) -> str:
+    return str(screen.query_one("#case-detail", Static).render())
+
+
+def error_of(screen, field: str) -> str:
+    return str(screen.query_one(f"#err-{field}", Static).render())
+
+
+async def new_intake(pilot, query: str):
+    app = pilot.app
+    await pilot.press("f4")
+    await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+    await wait_for(pilot, lambda: app.services.catalog.ready)
+    await pilot.press("n")
+    await wait_for(pilot, lambda: isinstance(app.screen, IntakeForm))
+    await type_text(pilot, query)
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    return app.screen
+
+
+async def pick_applicant(pilot, name: str):
+    await type_text(pilot, name)
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_intake_refused_then_saved_letter_steps_and_conclusion(demo_db):
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        cases = app.services.cases
+        before = len(cases.list("全部"))
+        form = await new_intake(pilot, "住院报销")
+        assert form.code == "MS-ZHUYUAN-BAOXIAO"
+        assert "已选" in str(form.query_one("#matter-chosen", Static).render())
+        # the applicant is new: Ctrl+R registers them; a wrong check digit is refused at the field
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResidentForm))
+        rform = app.screen
+        await type_text(pilot, "王桂英")
+        rform.query_one("#f-id_number", Input).value = "110105194912310021"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ResidentForm) and "校验" in error_of(rform, "id_number")
+        assert app.services.residents.search("王桂英") == []
+        rform.query_one("#f-id_number", Input).value = ID.lower()
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is form)
+        assert form.resident_id is not None
+        assert "110105********002X" in str(form.query_one("#resident-chosen", Static).render())
+        # no time limit for a 承诺件: refused, says why, keeps what was typed, saves nothing
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and "承诺办结时限" in error_of(form, "limit")
+        assert len(cases.list("全部")) == before
+        assert form.code == "MS-ZHUYUAN-BAOXIAO" and form.resident_id is not None
+        form.query_one("#f-limit", Input).focus()
+        await type_text(pilot, "5")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        # the document was not ticked: the letter lists it
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, LetterDialog))
+        assert "尚缺材料" in app.screen._text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
+        detail = app.screen
+        row = cases.row(detail.case_id)
+        assert row.number.startswith(f"〔{row.received_at.year}〕第") and row.next_due_what == "承诺办结"
+        assert "下一步：第1步" in detail_text(detail)
+        steps = len(detail.detail.steps)
+        for n in range(steps):
+            await pilot.press("d")
+            await wait_for(pilot, lambda: isinstance(app.screen, SimpleForm))
+            await type_text(pilot, f"已办{n + 1}")
+            await pilot.press("enter")  # Enter on the only field saves
+            await wait_for(pilot, lambda: app.screen is detail)
+        assert detail.detail.finished_steps and "J 登记办结" in detail_text(detail)
+        await pilot.press("j")
+        await wait_for(pilot, lambda: isinstance(app.screen, SimpleForm))
+        await pilot.press("ctrl+s")  # no result: refused
+        await pilot.pause()
+        assert isinstance(app.screen, SimpleForm) and "办理结果" in error_of(app.screen, "result")
+        await type_text(pilot, "已报销")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is detail)
+        assert cases.row(detail.case_id).status == "办结"
+        assert "办理结果：已报销" in detail_text(detail)
+        text = detail_text(detail)
+        assert text.count("完成步骤") == steps and "受理登记" in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        await pilot.press("s", "s", "s")  # 在办 -> 即将到期 -> 逾期 -> 办结
+        await pilot.pause()
+        table = app.screen.query_one("#case-table", DataTable)
+        assert any(row.number.split("〕")[1] in str(c) for i in range(table.row_count) for c in table.get_row_at(i))
+
+
+async def test_refusal_with_its_deadlines_and_follow_ups(demo_db):
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        services = app.services
+        resident = services.residents.add("李四", "居民身份证", ID)
+        form = await new_intake(pilot, "hkqy")  # 户口迁移 by its initials
+        assert form.code == "MS-HUKOU-QIANYI"
+        form.query_one("#f-resident", Input).focus()
+        await pick_applicant(pilot, "李四")
+        assert form.resident_id == resident.id
+        form.query_one("#f-limit", Input).value = "10"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
+        detail = app.screen
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, SimpleForm))
+        refuse = app.screen
+        await pilot.press("ctrl+s")  # reason and basis are required
+        await pilot.pause()
+        assert "理由" in error_of(refuse, "reason") and "依据" in error_of(refuse, "basis")
+        assert services.cases.row(detail.case_id).status == "在办"
+        refuse.query_one("#f-reason", Input).value = "迁入地不符合落户条件"
+        refuse.query_one("#f-basis", Input).value = "《户口登记条例》第十条"
+        refuse.query_one("#f-beyond").focus()
+        await pilot.press("space")  # beyond the clerk's authority: a leader must be chosen
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "领导" in error_of(refuse, "leader")
+        refuse.query_one("#f-leader").value = next(p.id for p in services.staff.list() if p.name == "李秀英")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is detail)
+        text = detail_text(detail)
+        assert "【否定报备】不予受理" in text and "领导审核意见" in text and "书面告知申请人" in text
+        assert "L 领导意见" in str(detail.query_one("#case-keys", Static).render())
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, SimpleForm))
+        await pilot.press("ctrl+s")  # 同意 by default
+        await wait_for(pilot, lambda: app.screen is detail)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, SimpleForm))
+        app.screen.query_one("#f-told_on", Input).value = f"{services.core.now():%Y-%m-%d}"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is detail)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, SimpleForm))
+        app.screen.query_one("#f-signed_by", Input).value = ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "签收" in error_of(app.screen, "signed_by")
+        app.screen.query_one("#f-materials", Input).value = "户口簿复印件"
+        app.screen.query_one("#f-signed_by", Input).value = "李四"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is detail)
+        text = detail_text(detail)
+        assert "退还材料：户口簿复印件，签收人：李四" in text
+        assert not services.cases.row(detail.case_id).overdue
+        [ledger] = [r for r in services.cases.refusals_between(services.core.now().date().replace(day=1),
+                                                               date_after(services.core.now().date()))
+                    if r.applicant == "李四"]
+        assert ledger.leader == "李秀英" and ledger.told_on is not None
+
+
+def date_after(d):
+    from datetime import timedelta
+
+    return d + timedelta(days=1)
+
+
+async def test_dashboard_counts_due_and_overdue_cases(demo_db):
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        text = str(app.screen.query_one("#cases", Static).render())
+        c = app.services.cases.counts(TODAY)
+        assert f"逾期 {c.overdue} 件" in text and f"今日到期 {c.due_today} 件" in text
+        if c.oldest_overdue:
+            assert c.oldest_overdue.number in text
