@@ -58,12 +58,12 @@ async def test_intake_refused_then_saved_letter_steps_and_conclusion(demo_db):
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: isinstance(app.screen, ResidentForm))
         rform = app.screen
-        await type_text(pilot, "王桂英")
+        await type_text(pilot, "吴小燕")
         rform.query_one("#f-id_number", Input).value = "110105194912310021"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ResidentForm) and "校验" in error_of(rform, "id_number")
-        assert app.services.residents.search("王桂英") == []
+        assert app.services.residents.search("吴小燕") == []
         rform.query_one("#f-id_number", Input).value = ID.lower()
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is form)

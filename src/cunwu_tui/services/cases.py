@@ -147,6 +147,9 @@ class RefusalRow:
     operator: str
 
 
+_WITH_DEADLINE = "_with_deadline"   # internal filter: every case with a deadline running
+
+
 def _one_line(text: str) -> str:
     return " ".join((text or "").split())
 
@@ -402,7 +405,7 @@ class CaseService:
                 stmt = stmt.where(CaseRecord.status.in_(rules.REFUSAL_KINDS))  # type: ignore[attr-defined]
             elif filter == rules.F_OPEN:
                 stmt = stmt.where(CaseRecord.status.in_((rules.OPEN, rules.ESCALATED)))  # type: ignore[attr-defined]
-            elif filter in (rules.F_SOON, rules.F_OVERDUE):
+            elif filter in (rules.F_SOON, rules.F_OVERDUE, _WITH_DEADLINE):
                 stmt = stmt.where(CaseRecord.next_due.is_not(None))  # type: ignore[union-attr]
             if q:
                 conds = [CaseRecord.number.contains(q), CaseRecord.applicant_name.contains(q),  # type: ignore[attr-defined]
@@ -873,8 +876,7 @@ class CaseService:
     # -- dashboard and ledgers -----------------------------------------------------
     def counts(self, today: date | None = None) -> Counts:
         today = today or self.core.now().date()
-        rows = self.list(rules.F_ALL, today=today, limit=100000)
-        live = [r for r in rows if r.next_due is not None]
+        live = [r for r in self.list(_WITH_DEADLINE, today=today, limit=1_000_000) if r.next_due is not None]
         overdue = [r for r in live if r.overdue]
         oldest = min(overdue, key=lambda r: (r.next_due, r.received_at)) if overdue else None
         return Counts(
