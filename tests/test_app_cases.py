@@ -197,3 +197,24 @@ async def test_dashboard_counts_due_and_overdue_cases(demo_db):
         assert f"逾期 {c.overdue} 件" in text and f"今日到期 {c.due_today} 件" in text
         if c.oldest_overdue:
             assert c.oldest_overdue.number in text
+
+
+async def test_intake_started_from_the_matter_lookup(demo_db):
+    from cunwu_tui.ui.screens.lookup import LookupScreen, MatterScreen
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen) and app.services.catalog.ready)
+        await type_text(pilot, "zybx")
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MatterScreen))
+        assert app.screen.code == "MS-ZHUYUAN-BAOXIAO"
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeForm))
+        assert app.screen.code == "MS-ZHUYUAN-BAOXIAO"
+        assert "住院报销" in str(app.screen.query_one("#matter-chosen", Static).render())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))

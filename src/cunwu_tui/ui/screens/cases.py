@@ -117,13 +117,16 @@ class CasesScreen(AppScreen):
     def _open(self, event: DataTable.RowSelected) -> None:
         self.app.push_screen(CaseDetailScreen(int(event.row_key.value)))
 
-    def action_new(self, code: str = "") -> None:
+    def action_new(self) -> None:
+        self.open_intake()
+
+    def open_intake(self, code: str = "", seed: str | None = None) -> None:
         def saved(case_id: int | None) -> None:
             self.refresh_data()
             if case_id:
                 self.app.push_screen(CaseDetailScreen(case_id, offer_letter=True))
 
-        self.app.push_screen(IntakeForm(self.services, code), saved)
+        self.app.push_screen(IntakeForm(self.services, code, seed), saved)
 
 
 # ---------------------------------------------------------------------------
@@ -145,10 +148,10 @@ class IntakeForm(_Modal):
 
     BINDINGS = [Binding("ctrl+r", "new_resident", "新居民", key_display="^R")]
 
-    def __init__(self, services: Services, code: str = ""):
+    def __init__(self, services: Services, code: str = "", seed: str | None = None):
         super().__init__(services)
         self.code = code
-        self.seed: str | None = None
+        self.seed: str | None = seed
         self.defaults: dict[str, Any] | None = None
         self.resident_id: int | None = None
         self._matter_codes: list[str] = []
@@ -186,7 +189,7 @@ class IntakeForm(_Modal):
     def on_mount(self) -> None:
         self.query_one("#f-matter", Input).focus()
         if self.code:
-            self.choose_matter(self.code)
+            self.choose_matter(self.code, self.seed)
         self.query_one("#matter-results").display = False
         self.query_one("#resident-results").display = False
 

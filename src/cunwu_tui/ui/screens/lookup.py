@@ -248,6 +248,7 @@ class MatterScreen(AppScreen):
         Binding("b", "add_note", "加说明", show=False),
         Binding("d", "withdraw", "撤销补充", show=False),
         Binding("e", "edit_local", "编辑", show=False),
+        Binding("n", "intake", "受理", show=False),
     ]
 
     def __init__(self, code: str):
@@ -270,7 +271,7 @@ class MatterScreen(AppScreen):
         self.view = self.services.catalog.view(self.code, self.seed)
         self.seed = self.view.seed
         self.query_one("#detail", Static).update(render_view(self.view))
-        keys = ["P 一次性告知书", "A 添加材料", "B 添加说明", "D 撤销补充"]
+        keys = ["N 受理", "P 告知书", "A 加材料", "B 加说明", "D 撤销补充"]
         if len(self.view.variants) > 1:
             keys.append("V 换来源")
         if self.view.local:
@@ -279,6 +280,18 @@ class MatterScreen(AppScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_intake(self) -> None:
+        """Take in a case of this matter: F4 with the intake form filled in."""
+        app, code, seed = self.app, self.code, self.seed
+
+        def open_form() -> None:
+            lists = [s for s in app.screen_stack if hasattr(s, "open_intake")]
+            if lists:
+                lists[-1].open_intake(code, seed)
+
+        app.action_go("cases")  # type: ignore[attr-defined]
+        app.call_after_refresh(open_form)
 
     def action_variant(self) -> None:
         seeds = [s for s, _ in self.view.variants]
