@@ -417,9 +417,16 @@ class CaseService:
                     conds += [Resident.id_number.endswith(q), Resident.id_number == q]  # type: ignore[attr-defined]
                 stmt = stmt.where(or_(*conds))
             stmt = stmt.order_by(CaseRecord.id.desc()).limit(limit)  # type: ignore[union-attr]
+            found = list(s.exec(stmt))
+            events: dict[int, list[CaseEvent]] = {}
+            ids = [row.id for row, _ in found]
+            for chunk in range(0, len(ids), 500):  # one query per 500 cases, not one per case
+                part = ids[chunk:chunk + 500]
+                for e in s.exec(select(CaseEvent).where(CaseEvent.case_id.in_(part)).order_by(CaseEvent.id)):  # type: ignore[attr-defined]
+                    events.setdefault(e.case_id, []).append(e)
             rows = []
-            for row, resident in s.exec(stmt):
-                _, _, summary = self._state(row, self._events(s, row.id))
+            for row, resident in found:
+                _, _, summary = self._state(row, events.get(row.id, []))
                 r = self._row(row, resident, summary, today)
                 if filter == rules.F_OVERDUE and not r.overdue:
                     continue
