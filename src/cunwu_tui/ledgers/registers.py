@@ -127,7 +127,7 @@ def _case_rows(source: Any, period: Period) -> Iterable[Sequence]:
         r = d.row
         missing = "、".join(d.missing)
         promised = next((t for t in d.deadlines if t.what in ("承诺办结", "办结", "办结（已延期）")), None)
-        due = f"{promised.date:%Y-%m-%d}" + ("（预计）" if promised.provisional else "") if promised else ""
+        due = f"{promised.date:%Y-%m-%d}" + ("\n（预计）" if promised.provisional else "") if promised else ""
         if r.status == "办结":
             outcome = d.result
         elif d.refusal:
@@ -156,10 +156,10 @@ CASES = register(
             Column("证件号码", 20),
             Column("事项", 24, wrap=True),
             Column("渠道", 8),
-            Column("类型", 10, wrap=True),
+            Column("类型", 13, wrap=True),
             Column("首问人", 8),
             Column("尚缺材料", 20, wrap=True),
-            Column("承诺办结", 12),
+            Column("承诺办结", 12, wrap=True),
             Column("状态", 8),
             Column("办结时间", 17, "datetime"),
             Column("办理结果/进度", 26, wrap=True),
@@ -194,7 +194,7 @@ REFUSALS = register(
             Column("理由", 26, wrap=True),
             Column("依据", 24, wrap=True),
             Column("领导审核意见", 22, wrap=True),
-            Column("书面告知", 14, wrap=True),
+            Column("书面告知", 16, wrap=True),
             Column("退还材料及签收", 22, wrap=True),
             Column("经办人", 8),
         ),
