@@ -331,3 +331,72 @@ def test_ledgers_read_back(s, tmp_path):
     assert refusal[1] == c.number and refusal[6] == "收入超过标准" and refusal[7] == "《最低生活保障审核确认办法》"
     assert refusal[8].startswith("李秀英（10-08前）：未登记")
     assert refusal[9] == "2026-09-29" and "收入证明（王桂英签收" in refusal[10]
+
+
+def test_step_time_limit_is_tracked(s):
+    # seed 004's 低保: 镇民政办 checks within 10 天 of receiving the report (step 3)
+    row = take_in(s, seed="004_6236ee6db6d88bf7.txt", limit=60, unit="日")
+    s.cases.complete_step(row.id, 1)
+    s.core.clock = Clock(datetime(2026, 9, 29, 10, 0))
+    s.cases.complete_step(row.id, 2)
+    d = s.cases.detail(row.id)
+    assert d.current_step == 3
+    step_due = [t for t in d.deadlines if t.what == "第3步时限"]
+    # 10 日 from 09-29 end 10-09 (a working day after the National Day break)
+    assert step_due and step_due[0].date == date(2026, 10, 9)
+    assert s.cases.row(row.id).next_due == date(2026, 10, 9)
+
+
+def test_refusal_at_the_year_end_is_provisional(s):
+    from cunwu_tui.domain import workdays
+
+    s.core.clock = Clock(datetime(2026, 12, 24, 9, 0))
+    row = take_in(s, limit=10)
+    s.cases.refuse(row.id, "不予受理", "不符合条件", "有关规定")
+    d = s.cases.detail(row.id, date(2026, 12, 24))
+    [told] = [t for t in d.deadlines if t.open]
+    assert told.what == "书面告知申请人"
+    # unless the clerk has entered 2027's schedule, the deadline is 预计
+    assert told.provisional == (not workdays.default_calendar().covered(2027))
+    assert told.text().endswith("（预计）") == told.provisional
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_kinds = st.sampled_from([rules.ESCALATE, rules.FEEDBACK, rules.CONCLUDE, rules.REFUSE, rules.LEADER_OPINION,
+                          rules.REFUSAL_NOTICE, rules.ACCEPT, rules.EXTEND, rules.REVIEW_REQUEST, rules.REVIEW_ANSWER])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.booleans(), st.lists(st.tuples(_kinds, st.integers(0, 40), st.booleans()), max_size=8))
+def test_summary_invariants(petition, raw):
+    """Whatever happened to a case, its summary is consistent: the next due
+    day is the earliest open office deadline, the petitioner's windows are
+    never overdue, a concluded or refused case has no 承诺办结 running."""
+    from datetime import timedelta
+
+    received = date(2026, 3, 2)
+    intake = rules.Intake(received, "承诺件", petition, None if petition else date(2026, 3, 16))
+    events, day = [], received
+    for kind, gap, flag in raw:
+        day = day + timedelta(days=gap)
+        data = {}
+        if kind == rules.REFUSE:
+            data = {"beyond_authority": flag}
+        elif kind == rules.LEADER_OPINION:
+            data = {"agree": flag}
+        elif kind == rules.EXTEND:
+            data = {"days": 30}
+        events.append(rules.Event(kind, day, label=rules.REVIEW_LEVELS[int(flag)] if kind in (
+            rules.REVIEW_REQUEST, rules.REVIEW_ANSWER) else "", date=day + timedelta(days=1) if kind == rules.ESCALATE else None,
+            text="理由" if kind == rules.EXTEND else "", data=data))
+    summary = rules.summarize(intake, events)
+    assert summary.status in rules.STATUSES
+    opened = summary.open_deadlines
+    assert summary.next_due == (min(t.date for t in opened) if opened else None)
+    assert all(t.office for t in opened)
+    far = date(2030, 1, 1)
+    assert summary.overdue(far) == bool(opened)
+    if summary.status in (rules.CONCLUDED, rules.REFUSED):
+        assert not any(t.what == "承诺办结" and t.open for t in summary.deadlines)
