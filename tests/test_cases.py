@@ -136,7 +136,7 @@ def test_notice_step_waits_for_the_notice_and_an_objection_sends_back(s):
     with pytest.raises(ValidationError, match="公示"):
         s.cases.complete_step(row.id, 9)
     info = s.cases.publish_notice(row.id, "低保第一次公示：王桂英", "公开栏", datetime(2026, 10, 9, 9, 0), 7, "日")
-    assert info.case_ref == row.number and info.case_step == 9
+    assert info.case_ref == row.number and info.case_step == 9 and info.kind == "低保"
     with pytest.raises(ValidationError, match="期满"):
         s.cases.complete_step(row.id, 9)
     # an upheld objection: the notice ends 有异议, the step cannot complete; the case goes back

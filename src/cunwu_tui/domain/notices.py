@@ -44,6 +44,13 @@ KIND_MATTERS: dict[str, str] = {
     "宅基地": "MS-ZHAIJIDI", "惠农补贴": "RC-GENGDI-BUTIE", "党员发展": "DJ-FAZHAN-DANGYUAN",
     "后备干部": "RC-HOUBEI-XUANPEI", "决策": "YG-JUECE-GONGKAI",
 }
+
+
+def kind_of_matter(code: str) -> str:
+    """The notice kind a matter's notices are posted as (其他 when none)."""
+    return next((k for k, m in KIND_MATTERS.items() if m == code), KINDS[-1])
+
+
 # Where the matter's rule gives no length.
 DEFAULT_LENGTH = (7, "日")
 

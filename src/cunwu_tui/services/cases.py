@@ -664,7 +664,7 @@ class CaseService:
             raise ValidationError({"notice": "当前步骤不需要公示。"})
         if length in (None, ""):
             length, unit = self.notices.default_length(row.matter_code)
-        info = self.notices.add(title, kind or nr.KINDS[-1], places, start or self.core.now(), length, unit,
+        info = self.notices.add(title, kind or nr.kind_of_matter(row.matter_code), places, start or self.core.now(), length, unit,
                                 matter_code=row.matter_code, case_ref=row.number, case_step=step)
         self.link_notice(case_id, info.id)
         return info

@@ -653,7 +653,10 @@ class CaseDetailScreen(AppScreen):
         d = self.detail
         step = next(s for s in d.steps if s.order == d.current_step)
         n, unit = self.services.notices.default_length(d.row.matter_code)
-        defaults = {"title": f"{d.row.matter_name}公示", "matter_code": d.row.matter_code, "case_ref": d.row.number,
+        from cunwu_tui.domain.notices import kind_of_matter
+
+        defaults = {"title": f"{d.row.matter_name}公示", "kind": kind_of_matter(d.row.matter_code),
+                    "matter_code": d.row.matter_code, "case_ref": d.row.number,
                     "case_step": step.order, "length": n, "unit": unit}
 
         def saved(notice_id: int | None) -> None:

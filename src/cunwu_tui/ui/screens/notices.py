@@ -118,6 +118,9 @@ def render_notice(i: NoticeInfo, persons, objections) -> Text:
         t.append(f"张贴照片：{i.photo_path}\n")
     if i.result_note:
         t.append(f"结果说明：{screen_text(i.result_note)}\n")
+    if i.case_ref:
+        step = f" 第{i.case_step}步" if i.case_step else ""
+        t.append(f"关联办件：{i.case_ref}{step}（登记结果后该步才能完成）\n")
     t.append(f"经办人：{i.operator_name}　登记于 {i.created_at:%Y-%m-%d %H:%M}\n")
     if persons:
         t.append(f"\n【名单】{len(persons)}人（身份证号已隐去中间部分）\n", style="bold")
