@@ -27,6 +27,7 @@ class Services:
     def __init__(self, core: Core, info: OpenInfo):
         from cunwu_tui.services.audit import AuditService
         from cunwu_tui.services.catalog import CatalogService
+        from cunwu_tui.services.duty import DutyService
         from cunwu_tui.services.export import ExportService
         from cunwu_tui.services.holidays import HolidayService
         from cunwu_tui.services.notices import NoticeService
@@ -48,6 +49,7 @@ class Services:
         self.catalog = CatalogService(core, self.settings)
         self.notices = NoticeService(core, self.settings, self.catalog)
         self.residents = ResidentService(core)
+        self.duty = DutyService(core)
 
     # -- operator ---------------------------------------------------------
     @property

@@ -25,6 +25,13 @@ ENTITY_NAMES = {
     "notice_objection": "公示异议",
     "resident": "居民",
     "seal_use": "用印登记",
+    "duty_month": "值班表",
+    "duty_day": "值班安排",
+    "duty_log": "值班记录",
+    "duty_substitution": "替班",
+    "duty_handover": "交接班",
+    "duty_item": "遗留事项",
+    "holiday_rota": "中长假值班表",
 }
 
 
@@ -91,6 +98,24 @@ FIELD_NAMES = {
     "keeper": "监印人",
     "refers_to": "更正的登记",
     "void_reason": "作废原因",
+    "month": "月份",
+    "people": "值班人员",
+    "leave": "请假及不能值班",
+    "empty": "无人值班的日子",
+    "operator": "操作员",
+    "day": "日期",
+    "值班人员": "值班人员",
+    "带班领导": "带班领导",
+    "值班领导": "值班领导",
+    "reason": "原因",
+    "by": "替班人",
+    "away": "原值班人员",
+    "action": "处理情况",
+    "leader": "报告带班领导",
+    "items": "遗留事项",
+    "confirmed": "接班人确认",
+    "filed_to": "报备机关",
+    "at": "时间",
 }
 _HIDDEN_FIELDS = {"id", "keeper_id", "code", "matter_code", "chain", "hash"}
 # Setting keys (services.settings) as a clerk would name them.
