@@ -199,7 +199,9 @@ def test_holiday_rota_from_the_calendar_filed_and_notified(duty):
     duty.clock[0] = datetime(2026, 9, 20, 10, 0)
     r = d.create_holiday_rota(national)
     assert d.month(2026, 10).exists  # the month's rota was drawn up for it
+    # The only 值班领导 (also a 值班员) leads every holiday day and so is not on duty then.
     assert len(r.days) == 7 and all(x.staff_name and x.leader_name and x.chief_name == "张伟" for x in r.days)
+    assert all(len({x.staff_name, x.leader_name, x.chief_name}) == 3 for x in r.days)
     assert all(x.kind == "节假日" and x.holiday == "国庆节" for x in r.days)
     assert r.status_text == "未报备，未通知"
     with pytest.raises(ValidationError):

@@ -105,6 +105,9 @@ def fill_demo(services: Services, today: date | None = None) -> list[str]:
         from cunwu_tui.services.demo_seals import fill_seal_uses
 
         parts.append(fill_seal_uses(ctx))
+        from cunwu_tui.services.demo_duty import fill_demo_duty
+
+        parts.append(fill_demo_duty(ctx))
     finally:
         core.clock = None
     services.set_operator(clerk.id)

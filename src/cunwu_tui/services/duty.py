@@ -245,6 +245,16 @@ def _clean(text: str, limit: int = 500) -> str:
     return " ".join((text or "").split())[:limit]
 
 
+def _also_off(off: dict[int, set[date]], *plans: dict) -> dict[int, set[date]]:
+    """``off`` plus the days each person already has a post in ``plans``."""
+    out = {p: set(days) for p, days in off.items()}
+    for plan in plans:
+        for d, p in plan.items():
+            if p is not None:
+                out.setdefault(p, set()).add(d)
+    return out
+
+
 def _calendar():
     from cunwu_tui.domain.workdays import default_calendar
 
@@ -331,10 +341,14 @@ class DutyService:
                 off.setdefault(everyone[lv.name], set()).update(lv.days())
             prev = s.exec(select(DutyDay).where(DutyDay.day == days[0] - _ONE_DAY)).first()
             names = {r.id: r.name for r in (*staff, *leaders, *chiefs)}
-            on = fair.generate(days, [r.id for r in staff], kinds, off, prev.staff_id if prev else None)
-            lead = fair.generate(days, [r.id for r in leaders], kinds, off, prev.leader_id if prev else None)
+            # Nobody holds two posts on one day: the 值班领导 of the holidays
+            # first, then who is on duty, then the 带班领导.
             holidays = [d for d in days if kinds[d] == fair.HOLIDAY]
             chief = fair.generate(holidays, [r.id for r in chiefs], kinds, off) if chiefs else {}
+            on = fair.generate(days, [r.id for r in staff], kinds, _also_off(off, chief),
+                               prev.staff_id if prev else None)
+            lead = fair.generate(days, [r.id for r in leaders], kinds, _also_off(off, chief, on),
+                                 prev.leader_id if prev else None)
             existing = {r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= days[0], DutyDay.day <= days[-1]))}
             for d in days:
                 row = existing.get(d) or DutyDay(day=d, kind=kinds[d])
@@ -770,7 +784,8 @@ class DutyService:
             chiefs = self._people(s, CHIEF_ROLE)
             rows = {r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= period.start, DutyDay.day <= period.end))}
             kinds = {d: rows[d].kind if d in rows else fair.HOLIDAY for d in days}
-            plan = fair.generate(days, [c.id for c in chiefs], kinds) if chiefs else {}
+            busy = {d: r.staff_id for d, r in rows.items()}
+            plan = fair.generate(days, [c.id for c in chiefs], kinds, _also_off({}, busy)) if chiefs else {}
             names = {c.id: c.name for c in chiefs}
             published = {(m.year, m.month) for m in s.exec(select(DutyMonth).where(DutyMonth.status == PUBLISHED))}
             for d in days:

@@ -42,6 +42,7 @@ class DashboardScreen(AppScreen):
         with VerticalScroll(id="dashboard"):
             yield Static("正在打开数据库，请稍候。", id="today", classes="title")
             yield Static("", id="attention", classes="panel")
+            yield Static("", id="duty", classes="panel")
             yield Static("", id="notices", classes="panel")
             yield Static("", id="seals", classes="panel")
             yield Static("", id="recent", classes="panel")
@@ -49,6 +50,7 @@ class DashboardScreen(AppScreen):
     def on_mount(self) -> None:
         self.query_one("#recent").border_title = "最近的修改"
         self.query_one("#attention").border_title = "提醒"
+        self.query_one("#duty").border_title = "值班（F6）"
         self.query_one("#notices").border_title = "公示（F7）"
         self.query_one("#seals").border_title = "今天的用印（F5）"
         self.refresh_data()
@@ -83,6 +85,9 @@ class DashboardScreen(AppScreen):
         if seal_check is not None and not seal_check.ok:
             notes.append("用印登记校验不一致，登记可能被改动过：详见下方用印栏。")
         self.query_one("#attention", Static).update("\n".join(notes) or "没有需要处理的提醒。")
+        from cunwu_tui.ui.screens.duty import duty_panel
+
+        self.query_one("#duty", Static).update(duty_panel(services, services.core.now()))
         self.query_one("#notices", Static).update(notice_lines(services, today))
         from cunwu_tui.ui.screens.seal_register import seal_lines
 
