@@ -83,6 +83,13 @@ def fill_demo_duty(ctx: DemoContext) -> str:
         if rota_day is None or not rota_day.staff_id:
             day += timedelta(days=1)
             continue
+        # Items handed over are dealt with the next morning, except the
+        # last few days' (still open, shown on F6 and the 工作台).
+        if open_items and day < today - timedelta(days=4):
+            for item_id in open_items:
+                at(day, 9, 50)
+                s.close_item(item_id, "已办结")
+            open_items = []
         if n % 2 == 0:
             kind, content, action = CALLS[n % len(CALLS)]
             at(day, 10 if kind != "巡查" else 21, 15)
@@ -108,7 +115,7 @@ def fill_demo_duty(ctx: DemoContext) -> str:
         nxt = day + timedelta(days=1)
         following = next((d for d in s.days(nxt, nxt)), None)
         if nxt < today and following is not None and following.staff_id and following.staff_id != rota_day.staff_id:
-            items = ITEMS[(n // 4) % len(ITEMS)] if n % 4 == 0 else ""
+            items = ITEMS[(n // 3) % len(ITEMS)] if n % 3 == 0 else ""
             at(nxt, 8, 35)
             h = s.hand_over(day, rota_day.staff_id, following.staff_id, items,
                             "夜间平稳" if n % 2 else "", confirmed=n % 7 != 3)
@@ -119,8 +126,4 @@ def fill_demo_duty(ctx: DemoContext) -> str:
             open_items += [i.id for i in h.items]
         day = nxt
         n += 1
-    # Most items were dealt with; the last two stay open.
-    for item_id in open_items[:-2]:
-        at(today - timedelta(days=1), 16)
-        s.close_item(item_id, "已办结")
     return f"值班：{len(months)}个月的值班表（上月和本月已发布，1次调整在案{filed}），值班记录 {logs} 条，替班 {subs} 次，交接班 {handovers} 次"

@@ -561,7 +561,7 @@ class DutyService:
             s.flush()
             info = self._log_info(row, None)
             self.core.audit(s, "duty_log", row.id, "新增", None, {
-                "name": f"{moment:%m-%d %H:%M} {kind}", "kind": kind, "content": content, "action": action,
+                "name": f"{kind}：{content[:16]}", "at": moment, "kind": kind, "content": content, "action": action,
                 "handler": staff_name, "leader": info.leader_text})
         return info
 
@@ -658,7 +658,7 @@ class DutyService:
                                   operator_name=op.name if op else "", recorded_at=now))
             s.flush()
             info = self._handover_infos(s, [row])[0]
-            self.core.audit(s, "duty_handover", row.id, "交接", None, {
+            self.core.audit(s, "duty_handover", row.id, "新增", None, {
                 "name": f"{day:%m-%d} {out.name}交{inc.name}", "items": lines, "note": row.note,  # type: ignore[union-attr]
                 "confirmed": confirmed})
         return info
@@ -676,7 +676,7 @@ class DutyService:
                 raise ValidationError({"form": f"{c.by_name} 已于 {c.confirmed_at:%m-%d %H:%M} 确认接班。"})
             s.add(DutyConfirm(handover_id=handover_id, confirmed_at=now, by_id=row.incoming_id, by_name=row.incoming_name,
                               operator_name=op.name if op else "", recorded_at=now))
-            self.core.audit(s, "duty_handover", handover_id, "确认接班", None,
+            self.core.audit(s, "duty_handover", handover_id, "确认", None,
                             {"name": f"{row.shift_day:%m-%d} {row.incoming_name}确认接班"})
             s.flush()
             info = self._handover_infos(s, [row])[0]
