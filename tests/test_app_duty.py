@@ -37,6 +37,7 @@ async def test_f6_log_an_emergency_and_hand_over(demo_db):
         assert isinstance(screen, DutyScreen)
         now_text = text_of(screen, "#duty-now")
         assert on.person_name in now_text and on.leader_name in now_text and on.leader_phone in now_text
+        assert "11-21的班" in now_text and "没有交接班记录" in now_text  # the demo left it out
         before = len(duty.shift_logs(on.day))
 
         await pilot.press("l")
@@ -96,6 +97,25 @@ async def test_f6_log_an_emergency_and_hand_over(demo_db):
         assert isinstance(app.screen, DashboardScreen)
         panel = text_of(app.screen, "#duty")
         assert on.person_name in panel and on.leader_phone in panel and "三组落石待清理" in panel
+        assert "11-21的班" in panel and "F6 后按 H" in panel
+
+
+async def test_f6_who_was_on_duty_at_a_time(demo_db):
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        app.services.core.clock = lambda: NOW
+        duty = app.services.duty
+        sub = next(x for x in duty.substitutions(datetime(2026, 10, 1), NOW) if not x.voided)
+        await pilot.press("f6", "w")
+        await pilot.pause()
+        field = app.screen.query_one("#f-at", Input)
+        field.value = ""
+        await type_text(pilot, f"{sub.start_at:%Y-%m-%d} {sub.start_at.hour:02d}:{sub.start_at.minute + 5:02d}")
+        await pilot.press("enter")
+        await pilot.pause()
+        answer = text_of(app.screen, "#who-answer")
+        assert f"值班：{sub.by_name}" in answer and f"替{sub.away_name}" in answer
 
 
 async def test_f6_month_rota_and_holiday_rota_screens(demo_db):

@@ -251,3 +251,32 @@ def test_ledgers_read_back(duty, tmp_path):
     assert "国庆节" in flat and "张伟" in flat and "值班领导" in flat and "柳河镇党政办" in flat
     rows = [r for r in holiday if isinstance(r[0], (int, float)) and r[0] >= 1]
     assert len(rows) == 7
+
+
+def test_cli_duty_answers_who_at_t(demo_services, capsys):
+    from cunwu_tui.cli import main
+
+    url = str(demo_services.core.engine.url)
+    s = demo_services.duty
+    sub = next(x for x in s.substitutions(datetime(2026, 10, 1), datetime(2026, 11, 22)) if not x.voided)
+    moment = sub.start_at.replace(minute=sub.start_at.minute + 10)
+    demo_services.close()
+    assert main(["duty", "--db", url, "--at", f"{moment:%Y-%m-%d %H:%M}"]) == 0
+    out = capsys.readouterr().out
+    assert f"值班：{sub.by_name}" in out and f"替{sub.away_name}" in out and "带班领导：" in out
+    assert main(["duty", "--db", url, "--at", "明天"]) == 2
+    assert "格式不对" in capsys.readouterr().err
+
+
+def test_demo_fills_a_month_of_duty(demo_services):
+    s = demo_services.duty
+    assert s.month(2026, 10).status == "已发布" and s.month(2026, 11).status == "已发布"
+    assert s.month(2026, 12).status == "草稿"
+    assert len(s.month(2026, 10).changes) == 1
+    logs = s.logs(datetime(2026, 10, 1), datetime(2026, 11, 22))
+    assert len(logs) > 15 and any(e.kind == "突发事件" and e.leader_told for e in logs)
+    assert len(s.handovers(datetime(2026, 10, 1), datetime(2026, 11, 23))) > 25
+    assert s.open_items()
+    # Yesterday's shift was not handed over: the reminder.
+    assert [d.day for d in s.missing_handovers(datetime(2026, 11, 22, 10, 0))] == [date(2026, 11, 21)]
+    assert [r.name for r in s.holiday_rotas()] == ["国庆节"] and s.holiday_rotas()[0].filed_at

@@ -136,6 +136,22 @@ class NowInfo:
     chief_phone: str
 
 
+def on_duty_text(n: NowInfo) -> str:
+    """``2026-11-22 12:10（11-22的班）值班：陈明 139...（替赵丽，就餐，
+    12:00至12:40）；带班领导：王建国 139...``"""
+    def who(name: str, phone: str) -> str:
+        return f"{name} {phone}".strip() if name else "（未排班）"
+
+    text = f"{n.at:%Y-%m-%d %H:%M}（{n.day:%m-%d}的班）值班：{who(n.person_name, n.person_phone)}"
+    if n.substitution is not None:
+        sub = n.substitution
+        text += f"（替{n.scheduled_name or '值班人员'}，{sub.reason}，{sub.start_at:%m-%d %H:%M}至{sub.end_at:%m-%d %H:%M}）"
+    text += f"；带班领导：{who(n.leader_name, n.leader_phone)}"
+    if n.chief_name:
+        text += f"；值班领导：{who(n.chief_name, n.chief_phone)}"
+    return text
+
+
 @dataclass(frozen=True)
 class LogInfo:
     id: int

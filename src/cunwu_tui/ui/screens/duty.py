@@ -260,6 +260,43 @@ class ReasonForm(_Modal):
         return self._act(self.value("reason"))
 
 
+class WhoForm(_Modal):
+    """Who was on duty at a moment: the rota and the substitutions."""
+
+    BINDINGS = [Binding("escape", "cancel", "关闭"), Binding("enter,ctrl+s", "save", "查询", show=False)]
+
+    def compose(self) -> ComposeResult:
+        now = self.services.core.now()
+        with Form(classes="dialog"):
+            yield Static("查某个时间谁在值班（按值班表和替班记录）", classes="title")
+            yield from field_row("时间", "at", Input(f"{now:%Y-%m-%d %H:%M}", placeholder="年-月-日 时:分"))
+            yield Static("", id="who-answer")
+            yield FieldError("form")
+            with Horizontal(classes="buttons"):
+                yield Button("查询（回车）", id="save", compact=True)
+                yield Button("关闭（Esc）", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#f-at", Input).focus()
+
+    @on(Input.Submitted, "#f-at")
+    def _submitted(self, _event) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        from cunwu_tui.domain.seal_numbers import parse_moment
+        from cunwu_tui.services.duty import on_duty_text
+
+        form = self.query_one(Form)
+        try:
+            at = parse_moment(self.value("at"), "时间")
+        except ValueError as exc:
+            form.show_errors({"at": str(exc)})
+            return
+        form.clear_errors()
+        self.query_one("#who-answer", Static).update(Text(screen_text(on_duty_text(self.services.duty.on_duty(at)))))
+
+
 class ItemsScreen(ModalScreen):
     """The open items: Enter closes the chosen one with a note."""
 
@@ -309,6 +346,7 @@ class DutyScreen(AppScreen):
         Binding("c", "confirm", "确认接班", show=False),
         Binding("x", "items", "遗留事项", show=False),
         Binding("v", "void", "作废", show=False),
+        Binding("w", "who", "某时值班", show=False),
         Binding("r", "rota", "值班表", show=False),
         Binding("j", "holidays", "中长假", show=False),
     ]
@@ -317,7 +355,7 @@ class DutyScreen(AppScreen):
         yield Static("", id="duty-now", classes="panel")
         yield Static("", id="duty-items", classes="panel")
         yield DataTable(id="duty-log", cursor_type="row")
-        yield Static("L 记录　T 替班　H 交接班　C 确认接班　X 遗留事项　V 作废\nR 月值班表　J 中长假值班表", classes="hint")
+        yield Static("L 记录　T 替班　H 交接班　C 确认接班　X 遗留事项　V 作废\nW 查某个时间谁值班　R 月值班表　J 中长假值班表", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#duty-now").border_title = "值班"
@@ -404,6 +442,9 @@ class DutyScreen(AppScreen):
         self.app.push_screen(ReasonForm(self.services, f"作废这条{word}（原记录保留，标为作废）", "作废原因",
                                         lambda text: self.services.duty.void(target, int(raw), text), "必填"),
                              self._after)
+
+    def action_who(self) -> None:
+        self.app.push_screen(WhoForm(self.services))
 
     def action_rota(self) -> None:
         self.app.push_screen(RotaScreen())
