@@ -164,3 +164,13 @@ async def test_f6_month_rota_and_holiday_rota_screens(demo_db):
         assert isinstance(holiday, HolidayScreen)
         assert "国庆节" in str(holiday.query_one("#holiday-table", DataTable).get_row_at(0))
         assert "值班领导" in text_of(holiday, "#holiday-detail")
+        # Filed already (the demo did): said at the form's field, nothing changes.
+        await pilot.press("f")
+        await pilot.pause()
+        await type_text(pilot, "柳河镇党政办")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "已于" in str(app.screen.query_one("#err-reason").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is holiday

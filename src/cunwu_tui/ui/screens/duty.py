@@ -257,7 +257,12 @@ class ReasonForm(_Modal):
         self.query_one("#f-reason", Input).focus()
 
     def save(self):
-        return self._act(self.value("reason"))
+        from cunwu_tui.errors import ValidationError
+
+        try:
+            return self._act(self.value("reason"))
+        except ValidationError as exc:  # shown at the one field, whatever the service called it
+            raise ValidationError({"reason": "".join(exc.errors.values())}) from None
 
 
 class WhoForm(_Modal):
@@ -422,8 +427,14 @@ class DutyScreen(AppScreen):
         items = "；".join(i.text for i in h.items if i.open) or "无"
 
         def answer(yes: bool | None) -> None:
+            from cunwu_tui.errors import SaveError, ValidationError
+
             if yes:
-                self.services.duty.confirm(h.id)
+                try:
+                    self.services.duty.confirm(h.id)
+                except (ValidationError, SaveError) as exc:
+                    message = "".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+                    self.app.push_screen(MessageDialog("未能确认接班", message))
             self.refresh_data()
 
         self.app.push_screen(ConfirmDialog(
