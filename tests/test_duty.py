@@ -6,7 +6,7 @@ the three ledgers read back."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -280,3 +280,40 @@ def test_demo_fills_a_month_of_duty(demo_services):
     # Yesterday's shift was not handed over: the reminder.
     assert [d.day for d in s.missing_handovers(datetime(2026, 11, 22, 10, 0))] == [date(2026, 11, 21)]
     assert [r.name for r in s.holiday_rotas()] == ["国庆节"] and s.holiday_rotas()[0].filed_at
+
+
+def test_separate_night_duty(duty):
+    d = duty.duty
+    rota = d.generate(2026, 12, night=True)
+    assert rota.night and all(x.night_name for x in rota.days)
+    days = {x.day: x for x in rota.days}
+    for x in rota.days:
+        assert x.night_name != x.staff_name
+        nxt = days.get(x.day + timedelta(days=1))
+        if nxt:
+            assert x.night_name != nxt.staff_name  # no night and then the next day
+    nights = {}
+    for x in rota.days:
+        nights[x.night_name] = nights.get(x.night_name, 0) + 1
+    assert max(nights.values()) - min(nights.values()) <= 1
+    day = days[date(2026, 12, 9)]
+    assert d.on_duty(datetime(2026, 12, 9, 15, 0)).person_name == day.staff_name
+    night = d.on_duty(datetime(2026, 12, 9, 23, 0))
+    assert night.person_name == day.night_name and night.night_shift and night.scheduled_name == day.night_name
+    assert d.on_duty(datetime(2026, 12, 10, 7, 0)).person_name == day.night_name
+    # The morning handover is the night person's.
+    _, out, inc = d.handover_defaults(datetime(2026, 12, 10, 8, 40))
+    assert out == day.night_id and inc == days[date(2026, 12, 10)].staff_id
+    # Adjusting a night; the same person day and night is refused.
+    with pytest.raises(ValidationError) as e:
+        d.set_day(day.day, day.staff_id, day.leader_id, night_id=day.staff_id)
+    assert "同一人" in e.value.errors["night"]
+    other = next(p for p in duty.people.values() if "值班员" in p.roles and p.id not in (day.staff_id, day.night_id))
+    d.publish(2026, 12)
+    d.set_day(day.day, day.staff_id, day.leader_id, night_id=other.id, reason="夜间对调")
+    assert [(c.role, c.new_name) for c in d.month(2026, 12).changes] == [("夜间值班", other.name)]
+    # Without night duty the day's person keeps the night.
+    d.generate(2027, 1)
+    assert not d.month(2027, 1).night
+    first = d.month(2027, 1).days[3]
+    assert d.on_duty(datetime.combine(first.day, datetime.min.time()).replace(hour=23)).person_name == first.staff_name

@@ -299,6 +299,7 @@ class DutyMonth(SQLModel, table=True):
     month: int
     status: str = Field(default="草稿", max_length=8, description="草稿 / 已发布")
     leave_lines: str = Field(default="", description="leave and unavailable days, one per line")
+    night: bool = Field(default=False, description="separate night duty (夜间值班) is kept")
     generated_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
     published_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
     published_by: str = Field(default="", max_length=32)
@@ -306,6 +307,7 @@ class DutyMonth(SQLModel, table=True):
 
 class DutyDay(SQLModel, table=True):
     """One duty day (08:30 to 08:30 the next day): who is on duty, the
+    night person where night duty is kept separately (17:30 to 08:30), the
     带班领导, and on holidays the 值班领导. Names kept as they were."""
 
     __tablename__ = "duty_day"
@@ -315,6 +317,8 @@ class DutyDay(SQLModel, table=True):
     kind: str = Field(max_length=8, description="工作日 / 休息日 / 节假日")
     staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
     staff_name: str = Field(default="", max_length=32)
+    night_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    night_name: str = Field(default="", max_length=32)
     leader_id: Optional[int] = Field(default=None, foreign_key="staff.id")
     leader_name: str = Field(default="", max_length=32)
     chief_id: Optional[int] = Field(default=None, foreign_key="staff.id")
@@ -328,7 +332,7 @@ class DutyChange(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     day: date = Field(index=True)
-    role: str = Field(max_length=8, description="值班人员 / 带班领导 / 值班领导")
+    role: str = Field(max_length=8, description="值班人员 / 夜间值班 / 带班领导 / 值班领导")
     old_name: str = Field(default="", max_length=32)
     new_name: str = Field(default="", max_length=32)
     reason: str

@@ -4,6 +4,8 @@ kinds and the substitution reasons.
 A duty day (班次) runs from SHIFT_START on its date to SHIFT_START on the
 next day: the person on the rota for 12-01 keeps the office and the phone
 from 12-01 08:30 until the handover on 12-02 08:30, the night included.
+Where the village keeps separate night duty (夜间值班), the night person of
+the duty day takes over from NIGHT_START to the next morning's SHIFT_START.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Iterable, Mapping
 
 SHIFT_START = time(8, 30)
+NIGHT_START = time(17, 30)
 
 LOG_KINDS: tuple[str, ...] = ("来电", "来访", "来信", "突发事件", "巡查", "其他")
 EMERGENCY = "突发事件"
@@ -49,13 +52,20 @@ class OnDuty:
     substitution: int | None     # the substitution in force, if any
 
 
+def is_night(moment: datetime, start: time = SHIFT_START, night: time = NIGHT_START) -> bool:
+    return moment.time() >= night or moment.time() < start
+
+
 def on_duty_at(moment: datetime, rota: Mapping[date, int | None], covers: Iterable[Cover],
-               start: time = SHIFT_START) -> OnDuty:
+               start: time = SHIFT_START, nights: Mapping[date, int | None] | None = None) -> OnDuty:
     """Who was (is) on duty at ``moment``: the rota's person for the duty
-    day, unless a substitution covers the moment; of several, the one
-    recorded last (highest id) wins. Voided substitutions are not passed in."""
+    day (at night the night person, where ``nights`` names one), unless a
+    substitution covers the moment; of several, the one recorded last
+    (highest id) wins. Voided substitutions are not passed in."""
     day = shift_day(moment, start)
     scheduled = rota.get(day)
+    if nights and nights.get(day) is not None and is_night(moment, start):
+        scheduled = nights[day]
     active = [c for c in covers if c.start <= moment < c.end]
     if active:
         c = max(active, key=lambda c: c.id)

@@ -131,7 +131,7 @@ def _duty_rota_rows(source: Any, period: Period) -> Iterable[Sequence]:
                                              f"{c.new_name or '（空）'}（{c.reason}，{c.operator_name}）")
     for d in rota.days:
         yield (d.day, f"星期{_WEEKDAYS[d.day.weekday()]}", d.kind_text, d.staff_name, d.staff_phone,
-               d.leader_name, d.leader_phone, "；".join(changes.get(d.day, [])))
+               d.night_name, d.night_phone, d.leader_name, d.leader_phone, "；".join(changes.get(d.day, [])))
 
 
 DUTY_ROTA = register(
@@ -144,6 +144,8 @@ DUTY_ROTA = register(
             Column("类别", 10),
             Column("值班人员", 10),
             Column("值班人员电话", 15, "phone"),
+            Column("夜间值班", 10),
+            Column("夜间值班电话", 15, "phone"),
             Column("带班领导", 10),
             Column("带班领导电话", 15, "phone"),
             Column("调整记录", 40, wrap=True),
@@ -188,7 +190,8 @@ def _duty_holiday_rows(source: Any, period: Period) -> Iterable[Sequence]:
         for j, d in enumerate(r.days):
             n += 1
             yield (n, d.day, f"星期{_WEEKDAYS[d.day.weekday()]}", r.name, d.staff_name, d.staff_phone,
-                   d.leader_name, d.leader_phone, d.chief_name, d.chief_phone, filing if j == 0 else "")
+                   d.night_name, d.night_phone, d.leader_name, d.leader_phone, d.chief_name, d.chief_phone,
+                   filing if j == 0 else "")
 
 
 DUTY_HOLIDAY = register(
@@ -202,6 +205,8 @@ DUTY_HOLIDAY = register(
             Column("假期", 8),
             Column("值班人员", 10),
             Column("值班人员电话", 15, "phone"),
+            Column("夜间值班", 10),
+            Column("夜间值班电话", 15, "phone"),
             Column("带班领导", 10),
             Column("带班领导电话", 15, "phone"),
             Column("值班领导", 10),

@@ -1,5 +1,6 @@
 """The demo village's duty: last month's and this month's rotas published
-(with one change on record), next month's as a draft, a long-holiday rota
+(with one change on record), next month's as a draft with separate night
+duty, a long-holiday rota
 filed and notified, a duty log with calls, visits, patrols and one
 emergency told to the 带班领导, meal substitutions, and a handover every
 morning except yesterday's (so the 工作台 shows the reminder), with open
@@ -44,7 +45,7 @@ def fill_demo_duty(ctx: DemoContext) -> str:
     for i, (y, m) in enumerate(months):
         at(date(y, m, 1) - timedelta(days=5), 10)
         leave = "陈明 %04d-%02d-10 至 %04d-%02d-12 请假" % (y, m, y, m) if i == 1 else ""
-        s.generate(y, m, leave)
+        s.generate(y, m, leave, night=i == 2)  # next month tries separate night duty
         if i < 2:
             at(date(y, m, 1) - timedelta(days=4), 9)
             s.publish(y, m)

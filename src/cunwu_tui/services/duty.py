@@ -30,7 +30,8 @@ from cunwu_tui.services.core import Core, ValidationError
 
 DRAFT, PUBLISHED = "草稿", "已发布"
 DUTY_ROLE, LEADER_ROLE, CHIEF_ROLE = "值班员", "带班领导", "值班领导"
-ROLE_WORDS = {"staff": "值班人员", "leader": "带班领导", "chief": "值班领导"}
+ROLE_WORDS = {"staff": "值班人员", "night": "夜间值班", "leader": "带班领导", "chief": "值班领导"}
+_KEEP = object()  # set_day: leave the night person as it is
 HOLIDAY_MIN_DAYS = 3  # 中长假: a break of three days or more
 _ONE_DAY = timedelta(days=1)
 
@@ -50,6 +51,9 @@ class DutyDayInfo:
     chief_id: int | None
     chief_name: str
     chief_phone: str
+    night_id: int | None = None
+    night_name: str = ""
+    night_phone: str = ""
 
     @property
     def kind_text(self) -> str:
@@ -84,19 +88,22 @@ class MonthRota:
     published_by: str
     days: tuple[DutyDayInfo, ...]
     changes: tuple[ChangeInfo, ...]
+    night: bool = False
 
     @property
     def label(self) -> str:
         return f"{self.year}年{self.month}月"
 
-    def counts(self) -> list[tuple[str, int, int, int, int]]:
-        """(name, total, 工作日, 休息日, 节假日) per person on duty."""
+    def counts(self) -> list[tuple[str, int, int, int, int, int]]:
+        """(name, total, 工作日, 休息日, 节假日, 夜间) per person on duty."""
         table: dict[str, list[int]] = {}
         for d in self.days:
             if d.staff_name:
-                row = table.setdefault(d.staff_name, [0, 0, 0, 0])
+                row = table.setdefault(d.staff_name, [0, 0, 0, 0, 0])
                 row[0] += 1
                 row[1 + fair.KINDS.index(d.kind)] += 1
+            if d.night_name:
+                table.setdefault(d.night_name, [0, 0, 0, 0, 0])[4] += 1
         return [(name, *row) for name, row in table.items()]  # type: ignore[misc]
 
 
@@ -134,6 +141,7 @@ class NowInfo:
     leader_phone: str
     chief_name: str
     chief_phone: str
+    night_shift: bool = False
 
 
 def on_duty_text(n: NowInfo) -> str:
@@ -142,7 +150,8 @@ def on_duty_text(n: NowInfo) -> str:
     def who(name: str, phone: str) -> str:
         return f"{name} {phone}".strip() if name else "（未排班）"
 
-    text = f"{n.at:%Y-%m-%d %H:%M}（{n.day:%m-%d}的班）值班：{who(n.person_name, n.person_phone)}"
+    text = (f"{n.at:%Y-%m-%d %H:%M}（{n.day:%m-%d}的班{'，夜间' if n.night_shift else ''}）"
+            f"值班：{who(n.person_name, n.person_phone)}")
     if n.substitution is not None:
         sub = n.substitution
         text += f"（替{n.scheduled_name or '值班人员'}，{sub.reason}，{sub.start_at:%m-%d %H:%M}至{sub.end_at:%m-%d %H:%M}）"
@@ -313,7 +322,8 @@ class DutyService:
         holiday = info.holiday if r.kind == fair.HOLIDAY and info.holiday else ""
         return DutyDayInfo(r.day, r.kind, holiday, r.staff_id, r.staff_name, phones.get(r.staff_id, ""),
                            r.leader_id, r.leader_name, phones.get(r.leader_id, ""),
-                           r.chief_id, r.chief_name, phones.get(r.chief_id, ""))
+                           r.chief_id, r.chief_name, phones.get(r.chief_id, ""),
+                           r.night_id, r.night_name, phones.get(r.night_id, "") if r.night_id else "")
 
     def days(self, start: date, end: date) -> list[DutyDayInfo]:
         """Rota days with start <= day <= end."""
@@ -333,10 +343,13 @@ class DutyService:
                                             c.recorded_at) for c in changes)
         rows = tuple(self.days(days[0], days[-1])) if m else ()
         return MonthRota(year, month, m is not None, m.status if m else "", m.leave_lines if m else "",
-                         m.published_at if m else None, m.published_by if m else "", rows, change_infos)
+                         m.published_at if m else None, m.published_by if m else "", rows, change_infos,
+                         bool(m.night) if m else False)
 
-    def generate(self, year: int, month: int, leave_text: str = "") -> MonthRota:
-        """A fair draft rota for the month (replacing an earlier draft)."""
+    def generate(self, year: int, month: int, leave_text: str = "", night: bool = False) -> MonthRota:
+        """A fair draft rota for the month (replacing an earlier draft).
+        ``night``: the village keeps separate night duty; the nights are
+        shared out fairly on their own, never to that day's day person."""
         days = month_days(year, month)
         kinds = fair.classify(days, _calendar())
         op = self.core.operator
@@ -363,13 +376,20 @@ class DutyService:
             chief = fair.generate(holidays, [r.id for r in chiefs], kinds, off) if chiefs else {}
             on = fair.generate(days, [r.id for r in staff], kinds, _also_off(off, chief),
                                prev.staff_id if prev else None)
-            lead = fair.generate(days, [r.id for r in leaders], kinds, _also_off(off, chief, on),
+            # A night is not given to that day's day person, nor to the
+            # next day's (they would work the night and then the day).
+            next_day = {d - _ONE_DAY: p for d, p in on.items()}
+            nights = (fair.generate(days, [r.id for r in staff], kinds, _also_off(off, chief, on, next_day),
+                                    prev.night_id if prev else None) if night else {})
+            lead = fair.generate(days, [r.id for r in leaders], kinds, _also_off(off, chief, on, nights),
                                  prev.leader_id if prev else None)
             existing = {r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= days[0], DutyDay.day <= days[-1]))}
             for d in days:
                 row = existing.get(d) or DutyDay(day=d, kind=kinds[d])
                 row.kind = kinds[d]
                 row.staff_id, row.leader_id, row.chief_id = on.get(d), lead.get(d), chief.get(d)
+                row.night_id = nights.get(d)
+                row.night_name = names.get(row.night_id, "") if row.night_id else ""
                 row.staff_name = names.get(row.staff_id, "") if row.staff_id else ""
                 row.leader_name = names.get(row.leader_id, "") if row.leader_id else ""
                 row.chief_name = names.get(row.chief_id, "") if row.chief_id else ""
@@ -377,12 +397,13 @@ class DutyService:
             if m is None:
                 m = DutyMonth(year=year, month=month)
             m.status, m.leave_lines, m.generated_at = DRAFT, leave_text.strip(), self.core.now()
+            m.night = bool(night)
             s.add(m)
             s.flush()
             empty = [d for d in days if on.get(d) is None]
             self.core.audit(s, "duty_month", f"{year}-{month:02d}", "生成", None, {
                 "month": f"{year}年{month}月", "people": [names[i] for i in dict.fromkeys(v for v in on.values() if v)],
-                "leave": leave_text.strip(), "empty": [f"{d:%m-%d}" for d in empty],
+                "leave": leave_text.strip(), "empty": [f"{d:%m-%d}" for d in empty], "night": bool(night),
                 "operator": op.name if op else ""})
         return self.month(year, month)
 
@@ -392,7 +413,7 @@ class DutyService:
             raise ValidationError({"month": f"{year}年{month}月还没有值班表：请先按 G 生成。"})
         if rota.status == PUBLISHED:
             raise ValidationError({"month": f"{year}年{month}月的值班表已于 {rota.published_at:%m-%d %H:%M} 发布。"})
-        empty = [f"{d.day:%m-%d}" for d in rota.days if not d.staff_name]
+        empty = [f"{d.day:%m-%d}" for d in rota.days if not d.staff_name or (rota.night and not d.night_name)]
         if empty:
             raise ValidationError({"month": f"还有没人值班的日子：{'、'.join(empty)}。请先调整后再发布。"})
         op = self.core.operator
@@ -405,7 +426,7 @@ class DutyService:
         return self.month(year, month)
 
     def set_day(self, day: date, staff_id: int | None, leader_id: int | None, chief_id: int | None = None,
-                reason: str = "") -> DutyDayInfo:
+                reason: str = "", night_id=_KEEP) -> DutyDayInfo:
         """Change one day by hand. A published month needs a reason, and the
         change is recorded in the rota's change register."""
         reason = _clean(reason, 200)
@@ -419,6 +440,10 @@ class DutyService:
             leader = self._person(s, leader_id, "leader", LEADER_ROLE, required=False)
             chief = self._person(s, chief_id, "chief", CHIEF_ROLE, required=False)
             new = {"staff": person, "leader": leader, "chief": chief}
+            if night_id is not _KEEP:
+                new["night"] = self._person(s, night_id, "night", DUTY_ROLE, required=False)  # type: ignore[arg-type]
+                if new["night"] is not None and new["night"].id == person.id:  # type: ignore[union-attr]
+                    raise ValidationError({"night": "夜间值班和白天值班不能是同一人。"})
             changed = [(k, getattr(row, f"{k}_name"), p.name if p else "") for k, p in new.items()
                        if getattr(row, f"{k}_id") != (p.id if p else None)]
             if not changed:
@@ -470,12 +495,15 @@ class DutyService:
             row = s.exec(select(DutyDay).where(DutyDay.day == day)).first()
         subs = self.substitutions(at - timedelta(days=8), at + timedelta(minutes=1), include_voided=False)
         who = rules.on_duty_at(at, {day: row.staff_id} if row else {},
-                               [rules.Cover(x.id, x.start_at, x.end_at, x.by_id, x.by_name) for x in subs])
+                               [rules.Cover(x.id, x.start_at, x.end_at, x.by_id, x.by_name) for x in subs],
+                               nights={day: row.night_id} if row else None)
+        night = bool(row and row.night_id and rules.is_night(at))
         sub = next((x for x in subs if x.id == who.substitution), None)
         return NowInfo(at, day, who.person, names.get(who.person, "") if who.person else "",
-                       phones.get(who.person, "") if who.person else "", row.staff_name if row else "", sub,
+                       phones.get(who.person, "") if who.person else "",
+                       (row.night_name if night else row.staff_name) if row else "", sub,
                        row.leader_name if row else "", phones.get(row.leader_id, "") if row else "",
-                       row.chief_name if row else "", phones.get(row.chief_id, "") if row else "")
+                       row.chief_name if row else "", phones.get(row.chief_id, "") if row else "", night)
 
     def add_substitution(self, start: str | datetime, end: str | datetime, by_id: int | None, reason: str,
                          note: str = "") -> SubInfo:

@@ -42,7 +42,7 @@ def now_lines(services, now: datetime) -> Text:
     """Who is on duty and the 带班领导 with phone; a substitution in force."""
     n = services.duty.on_duty(now)
     t = Text()
-    t.append("现在值班：", style="bold")
+    t.append("现在值班（夜间）：" if n.night_shift else "现在值班：", style="bold")
     t.append(person(n.person_name, n.person_phone))
     if n.substitution is not None:
         t.append(f"（替{n.scheduled_name}，至{n.substitution.end_at:%H:%M}，{n.substitution.reason}）")
@@ -50,6 +50,10 @@ def now_lines(services, now: datetime) -> Text:
     t.append(person(n.leader_name, n.leader_phone))
     if n.chief_name:
         t.append(f"\n值班领导：{person(n.chief_name, n.chief_phone)}")
+    if not n.night_shift:
+        tonight = services.duty.days(n.day, n.day)
+        if tonight and tonight[0].night_name:
+            t.append(f"\n今晚夜间值班（17:30起）：{person(tonight[0].night_name, tonight[0].night_phone)}")
     return t
 
 
@@ -524,7 +528,7 @@ class RotaScreen(_ExportMixin, AppScreen):
         today = self.app.today()  # type: ignore[attr-defined]
         self.year, self.month = today.year, today.month
         table = self.query_one("#rota-table", DataTable)
-        table.add_columns("日期", "星期", "类别", "值班人员", "带班领导", "值班领导")
+        table.add_columns("日期", "星期", "类别", "值班人员", "夜间", "带班领导", "值班领导")
         table.focus()
         self.refresh_data()
 
@@ -539,7 +543,7 @@ class RotaScreen(_ExportMixin, AppScreen):
         for d in rota.days:
             style = "bold" if d.day == today else ""
             table.add_row(Text(f"{d.day:%m-%d}", style=style), WEEKDAYS[d.day.weekday()], d.kind_text,
-                          d.staff_name or "（空）", d.leader_name, d.chief_name, key=d.day.isoformat())
+                          d.staff_name or "（空）", d.night_name, d.leader_name, d.chief_name, key=d.day.isoformat())
         if not rota.exists:
             head = f"{rota.label}值班表：还没有生成，按 G 按值班员公平生成。"
         elif rota.status == "已发布":
@@ -547,6 +551,10 @@ class RotaScreen(_ExportMixin, AppScreen):
             head += f"，发布后调整 {len(rota.changes)} 次" if rota.changes else "，调整须写原因"
         else:
             head = f"{rota.label}值班表：草稿，可调整，按 P 发布。"
+        from cunwu_tui.domain.workdays import default_calendar
+
+        if not default_calendar().covered(self.year):
+            head += f"\n{self.year}年节假日安排尚未录入，节假日暂按周末排：录入后（F9）重新生成草稿。"
         self.query_one("#rota-head", Static).update(head)
 
     def action_back(self) -> None:
@@ -558,8 +566,14 @@ class RotaScreen(_ExportMixin, AppScreen):
         self.refresh_data()
 
     def action_generate(self) -> None:
-        self.app.push_screen(GenerateForm(self.services, self.year, self.month, self.rota.leave_lines),
+        night = self.rota.night if self.rota.exists else self._previous_night()
+        self.app.push_screen(GenerateForm(self.services, self.year, self.month, self.rota.leave_lines, night),
                              lambda _r: self.refresh_data())
+
+    def _previous_night(self) -> bool:
+        """A new month keeps the night duty choice of the month before."""
+        y, m = (self.year - 1, 12) if self.month == 1 else (self.year, self.month - 1)
+        return self.services.duty.month(y, m).night
 
     def action_publish(self) -> None:
         from cunwu_tui.errors import ValidationError
@@ -580,7 +594,8 @@ class RotaScreen(_ExportMixin, AppScreen):
     def action_summary(self) -> None:
         from cunwu_tui.ui.screens.dialogs import MessageDialog
 
-        lines = [f"{n}：共{t}天（工作日{w}，休息日{e}，节假日{h}）" for n, t, w, e, h in self.rota.counts()]
+        lines = [f"{n}：共{t}天（工作日{w}，休息日{e}，节假日{h}）" + (f"，夜间{x}次" if self.rota.night else "")
+                 for n, t, w, e, h, x in self.rota.counts()]
         changes = [screen_text(c.text) for c in self.rota.changes[-6:]]
         text = "\n".join(lines) or "还没有值班表。"
         if changes:
@@ -594,13 +609,14 @@ class RotaScreen(_ExportMixin, AppScreen):
     def _edit(self, event: DataTable.RowSelected) -> None:
         day = date.fromisoformat(str(event.row_key.value))
         info = next(d for d in self.rota.days if d.day == day)
-        self.app.push_screen(DayForm(self.services, info, self.rota.status == "已发布"), lambda _r: self.refresh_data())
+        self.app.push_screen(DayForm(self.services, info, self.rota.status == "已发布", self.rota.night),
+                             lambda _r: self.refresh_data())
 
 
 class GenerateForm(_Modal):
-    def __init__(self, services: Services, year: int, month: int, leave: str):
+    def __init__(self, services: Services, year: int, month: int, leave: str, night: bool = False):
         super().__init__(services)
-        self.year, self.month, self.leave = year, month, leave
+        self.year, self.month, self.leave, self.night = year, month, leave, night
 
     def compose(self) -> ComposeResult:
         names = "、".join(n for _, n in self.services.duty.candidates("值班员")) or "（没有）"
@@ -610,6 +626,9 @@ class GenerateForm(_Modal):
             yield Label("请假和不能值班的日子（每行一条：姓名 开始日期 至 结束日期 原因）")
             yield TextArea(self.leave, id="f-leave", classes="lines")
             yield FieldError("leave")
+            yield from field_row("夜间值班", "night", _select([("白天值班的人连夜间（8:30至次日8:30）", "no"),
+                                                            ("夜间另排一人（17:30至次日8:30）", "yes")],
+                                                           "yes" if self.night else "no"))
             yield FieldError("month")
             yield FieldError("form")
             yield from self.buttons()
@@ -618,19 +637,22 @@ class GenerateForm(_Modal):
         self.query_one("#f-leave", TextArea).focus()
 
     def save(self):
-        return self.services.duty.generate(self.year, self.month, self.query_one("#f-leave", TextArea).text)
+        return self.services.duty.generate(self.year, self.month, self.query_one("#f-leave", TextArea).text,
+                                           self.choice("night") == "yes")
 
 
 class DayForm(_Modal):
-    def __init__(self, services: Services, info, published: bool):
+    def __init__(self, services: Services, info, published: bool, night: bool = False):
         super().__init__(services)
-        self.info, self.published = info, published
+        self.info, self.published, self.night = info, published, night
 
     def compose(self) -> ComposeResult:
         d = self.info
         with Form(classes="dialog"):
             yield Static(f"调整 {d.day:%Y-%m-%d}（星期{WEEKDAYS[d.day.weekday()]}，{d.kind_text}）", classes="title")
             yield from field_row("值班人员", "staff", _people_select(self.services, "值班员", d.staff_id))
+            if self.night:
+                yield from field_row("夜间值班", "night", _people_select(self.services, "值班员", d.night_id))
             yield from field_row("带班领导", "leader", _people_select(self.services, "带班领导", d.leader_id))
             yield from field_row("值班领导", "chief", _people_select(self.services, "值班领导", d.chief_id))
             yield from field_row("调整原因", "reason", Input(placeholder="已发布的值班表必填" if self.published else "可不填"))
@@ -641,6 +663,9 @@ class DayForm(_Modal):
         self.query_one("#f-staff", Select).focus()
 
     def save(self):
+        if self.night:
+            return self.services.duty.set_day(self.info.day, self.choice("staff"), self.choice("leader"),
+                                              self.choice("chief"), self.value("reason"), night_id=self.choice("night"))
         return self.services.duty.set_day(self.info.day, self.choice("staff"), self.choice("leader"),
                                           self.choice("chief"), self.value("reason"))
 
@@ -710,7 +735,8 @@ class HolidayScreen(_ExportMixin, AppScreen):
         t = Text()
         t.append(f"{r.name}值班表　{r.status_text}\n", style="bold")
         for d in r.days:
-            t.append(f"{d.day:%m-%d} {WEEKDAYS[d.day.weekday()]}　值班 {person(d.staff_name, d.staff_phone)}"
+            night = f"　夜间 {d.night_name}" if d.night_name else ""
+            t.append(f"{d.day:%m-%d} {WEEKDAYS[d.day.weekday()]}　值班 {person(d.staff_name, d.staff_phone)}{night}"
                      f"　带班 {d.leader_name}　值班领导 {d.chief_name or '（空）'}\n")
         if r.notified_note:
             t.append(f"通知：{screen_text(r.notified_note)}（{r.notified_by}）\n")
