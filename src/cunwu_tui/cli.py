@@ -18,6 +18,7 @@ EPILOG = """数据库位置：默认在用户数据目录（见 README）；用 
   cunwu                 打开界面
   cunwu demo            填入示例村庄的数据（本月和上月）
   cunwu verify          校验用印登记是否完整、未被改动
+  cunwu duty            现在谁在值班、带班领导及电话（--at 查某个时间）
   cunwu --db 测试.db    使用指定的数据库文件
 """
 
@@ -99,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     _add_db(verify, top=False)
 
+    duty = sub.add_parser("duty", help="现在（或某个时间）谁在值班、带班领导及电话", add_help=False,
+                          description="按值班表和替班记录，回答某个时间是谁在值班，以及当天的带班领导和电话。")
+    duty.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    duty.add_argument("--at", metavar="时间", default="", help="如 \"2026-11-22 12:10\"（默认：现在）")
+    _add_db(duty, top=False)
+
     merge = sub.add_parser("merge", help="乡镇汇总：把多个村的同一种台账合并为一个文件", add_help=False,
                            description="把多个村(社区)导出的同一种、同一月份的台账合并到一个工作簿，"
                                        "增加“村(社区)”列，并附各村条数汇总表。")
@@ -145,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_lookup(url, args)
         if args.command == "verify":
             return _cmd_verify(url)
+        if args.command == "duty":
+            return _cmd_duty(url, args)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # never a traceback on the console
@@ -246,6 +255,27 @@ def _cmd_verify(url: str) -> int:
         services.close()
     print(check.message, file=sys.stdout if check.ok else sys.stderr)
     return 0 if check.ok else 1
+
+
+def _cmd_duty(url: str, args) -> int:
+    from datetime import datetime
+
+    from cunwu_tui.domain.seal_numbers import parse_moment
+    from cunwu_tui.services.duty import on_duty_text
+
+    at = None
+    if args.at:
+        try:
+            at = parse_moment(args.at, "时间")
+        except ValueError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+    services = _open(url)
+    try:
+        print(on_duty_text(services.duty.on_duty(at or datetime.now().replace(second=0, microsecond=0))))
+    finally:
+        services.close()
+    return 0
 
 
 def _cmd_merge(args) -> int:

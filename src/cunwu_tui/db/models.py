@@ -337,3 +337,193 @@ class CaseEvent(SQLModel, table=True):
     operator_id: Optional[int] = Field(default=None, foreign_key="staff.id")
     operator_name: str = Field(default="", max_length=32)
     recorded_at: datetime = Field(sa_type=DateTime, index=True)
+
+
+# -- 值班 (duty) -------------------------------------------------------------
+# The month's rota (duty_month, duty_day) is edited until it is published;
+# after that every change is also an append-only duty_change row. The duty
+# log, substitutions, handovers, their items, closures, confirmations and
+# voids are append-only registers: triggers refuse UPDATE and DELETE.
+
+
+class DutyMonth(SQLModel, table=True):
+    """A month's rota: 草稿 until published, then changes are recorded."""
+
+    __tablename__ = "duty_month"
+    __table_args__ = (UniqueConstraint("year", "month", name="uq_duty_month"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    year: int
+    month: int
+    status: str = Field(default="草稿", max_length=8, description="草稿 / 已发布")
+    leave_lines: str = Field(default="", description="leave and unavailable days, one per line")
+    night: bool = Field(default=False, description="separate night duty (夜间值班) is kept")
+    generated_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
+    published_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
+    published_by: str = Field(default="", max_length=32)
+
+
+class DutyDay(SQLModel, table=True):
+    """One duty day (08:30 to 08:30 the next day): who is on duty, the
+    night person where night duty is kept separately (17:30 to 08:30), the
+    带班领导, and on holidays the 值班领导. Names kept as they were."""
+
+    __tablename__ = "duty_day"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    day: date = Field(unique=True)
+    kind: str = Field(max_length=8, description="工作日 / 休息日 / 节假日")
+    staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    staff_name: str = Field(default="", max_length=32)
+    night_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    night_name: str = Field(default="", max_length=32)
+    leader_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    leader_name: str = Field(default="", max_length=32)
+    chief_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    chief_name: str = Field(default="", max_length=32)
+
+
+class DutyChange(SQLModel, table=True):
+    """A change to a published rota: what, from whom to whom, why, who, when."""
+
+    __tablename__ = "duty_change"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    day: date = Field(index=True)
+    role: str = Field(max_length=8, description="值班人员 / 夜间值班 / 带班领导 / 值班领导")
+    old_name: str = Field(default="", max_length=32)
+    new_name: str = Field(default="", max_length=32)
+    reason: str
+    operator_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    operator_name: str = Field(default="", max_length=32)
+    recorded_at: datetime = Field(sa_type=DateTime)
+
+
+class DutyLog(SQLModel, table=True):
+    """An entry of the duty log (值班记录)."""
+
+    __tablename__ = "duty_log"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    shift_day: date = Field(index=True)
+    at: datetime = Field(sa_type=DateTime, index=True)
+    kind: str = Field(max_length=8)
+    content: str = Field(description="情况")
+    action: str = Field(default="", description="处理情况")
+    staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    staff_name: str = Field(max_length=32, description="who was on duty and wrote it")
+    leader_told: bool = Field(default=False)
+    told_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
+    leader_name: str = Field(default="", max_length=32)
+    refers_to_id: Optional[int] = Field(default=None, foreign_key="duty_log.id", description="the voided entry it corrects")
+    operator_name: str = Field(default="", max_length=32)
+    recorded_at: datetime = Field(sa_type=DateTime)
+
+
+class DutySubstitution(SQLModel, table=True):
+    """A substitution (替班): ``by`` covers for ``away`` from start to end."""
+
+    __tablename__ = "duty_substitution"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    start_at: datetime = Field(sa_type=DateTime, index=True)
+    end_at: datetime = Field(sa_type=DateTime)
+    away_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    away_name: str = Field(default="", max_length=32)
+    by_id: int = Field(foreign_key="staff.id")
+    by_name: str = Field(max_length=32)
+    reason: str = Field(max_length=8)
+    note: str = Field(default="")
+    operator_name: str = Field(default="", max_length=32)
+    recorded_at: datetime = Field(sa_type=DateTime)
+
+
+class DutyHandover(SQLModel, table=True):
+    """A handover (交接班) at the end of a duty day."""
+
+    __tablename__ = "duty_handover"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    shift_day: date = Field(index=True, description="the duty day handed over")
+    handed_at: datetime = Field(sa_type=DateTime)
+    outgoing_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    outgoing_name: str = Field(max_length=32)
+    incoming_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    incoming_name: str = Field(max_length=32)
+    note: str = Field(default="")
+    operator_name: str = Field(default="", max_length=32)
+    recorded_at: datetime = Field(sa_type=DateTime)
+
+
+class DutyItem(SQLModel, table=True):
+    """An open item carried over at a handover (遗留事项), open until closed."""
+
+    __tablename__ = "duty_item"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    handover_id: int = Field(foreign_key="duty_handover.id", index=True)
+    text: str
+    recorded_at: datetime = Field(sa_type=DateTime)
+
+
+class DutyItemClose(SQLModel, table=True):
+    """The closing of an open item: when, by whom, how."""
+
+    __tablename__ = "duty_item_close"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="duty_item.id", unique=True)
+    closed_at: datetime = Field(sa_type=DateTime)
+    note: str = Field(default="")
+    operator_name: str = Field(default="", max_length=32)
+    recorded_at: datetime = Field(sa_type=DateTime)
+
+
+class DutyConfirm(SQLModel, table=True):
+    """The incoming person's confirmation of a handover (接班确认)."""
+
+    __tablename__ = "duty_confirm"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    handover_id: int = Field(foreign_key="duty_handover.id", unique=True)
+    confirmed_at: datetime = Field(sa_type=DateTime)
+    by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    by_name: str = Field(max_length=32)
+    operator_name: str = Field(default="", max_length=32)
+    recorded_at: datetime = Field(sa_type=DateTime)
+
+
+class DutyVoid(SQLModel, table=True):
+    """The void (作废) of a duty log entry or a substitution; the voided
+    record stays as it was."""
+
+    __tablename__ = "duty_void"
+    __table_args__ = (UniqueConstraint("kind", "target_id", name="uq_duty_void_target"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16, description="log / substitution")
+    target_id: int
+    reason: str
+    operator_name: str = Field(default="", max_length=32)
+    recorded_at: datetime = Field(sa_type=DateTime)
+
+
+class HolidayRota(SQLModel, table=True):
+    """A long holiday's rota (中长假值班表): the period, and when it was filed
+    with the township (报上级机关备案) and everyone notified. Its days are the
+    duty_day rows of the period."""
+
+    __tablename__ = "holiday_rota"
+    __table_args__ = (UniqueConstraint("start", name="uq_holiday_rota_start"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=16)
+    start: date
+    end: date
+    filed_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
+    filed_to: str = Field(default="", max_length=64)
+    filed_by: str = Field(default="", max_length=32)
+    notified_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
+    notified_note: str = Field(default="")
+    notified_by: str = Field(default="", max_length=32)
+    created_at: datetime = Field(sa_type=DateTime)

@@ -119,6 +119,106 @@ SEALS = register(
 )
 
 
+# -- 值班 ----------------------------------------------------------------------
+_WEEKDAYS = "一二三四五六日"
+
+
+def _duty_rota_rows(source: Any, period: Period) -> Iterable[Sequence]:
+    rota = source.duty.month(period.year, period.month)
+    changes: dict = {}
+    for c in rota.changes:
+        changes.setdefault(c.day, []).append(f"{c.recorded_at:%m-%d} {c.role}{c.old_name or '（空）'}改为"
+                                             f"{c.new_name or '（空）'}（{c.reason}，{c.operator_name}）")
+    for d in rota.days:
+        yield (d.day, f"星期{_WEEKDAYS[d.day.weekday()]}", d.kind_text, d.staff_name, d.staff_phone,
+               d.night_name, d.night_phone, d.leader_name, d.leader_phone, "；".join(changes.get(d.day, [])))
+
+
+DUTY_ROTA = register(
+    Ledger(
+        name="duty_rota",
+        title="值班表",
+        columns=(
+            Column("日期", 12, "date"),
+            Column("星期", 8),
+            Column("类别", 10),
+            Column("值班人员", 10),
+            Column("值班人员电话", 15, "phone"),
+            Column("夜间值班", 10),
+            Column("夜间值班电话", 15, "phone"),
+            Column("带班领导", 10),
+            Column("带班领导电话", 15, "phone"),
+            Column("调整记录", 40, wrap=True),
+        ),
+        rows=_duty_rota_rows,
+        totals=False,
+    )
+)
+
+
+def _duty_log_rows(source: Any, period: Period) -> Iterable[Sequence]:
+    for i, row in enumerate(source.duty.register_rows(period.first_day, period.next_month_first_day), start=1):
+        yield (i, *row)
+
+
+DUTY_LOG = register(
+    Ledger(
+        name="duty_log",
+        title="值班记录及交接班台账",
+        columns=(
+            Column("序号", 6, "integer"),
+            Column("时间", 17, "datetime"),
+            Column("值班人员", 10),
+            Column("类别", 8),
+            Column("情况", 36, wrap=True),
+            Column("处理情况", 30, wrap=True),
+            Column("报告带班领导", 18, wrap=True),
+            Column("备注", 24, wrap=True),
+        ),
+        rows=_duty_log_rows,
+        totals=False,
+    )
+)
+
+
+def _duty_holiday_rows(source: Any, period: Period) -> Iterable[Sequence]:
+    n = 0
+    for r in source.duty.holiday_rotas_between(period.first_day, period.next_month_first_day):
+        filing = "；".join(x for x in (
+            f"{r.filed_at:%Y-%m-%d}报{r.filed_to}备案" if r.filed_at else "",
+            f"{r.notified_at:%Y-%m-%d}已通知带班领导、值班领导、值班人员" if r.notified_at else "") if x)
+        for j, d in enumerate(r.days):
+            n += 1
+            yield (n, d.day, f"星期{_WEEKDAYS[d.day.weekday()]}", r.name, d.staff_name, d.staff_phone,
+                   d.night_name, d.night_phone, d.leader_name, d.leader_phone, d.chief_name, d.chief_phone,
+                   filing if j == 0 else "")
+
+
+DUTY_HOLIDAY = register(
+    Ledger(
+        name="duty_holiday",
+        title="中长假值班表",
+        columns=(
+            Column("序号", 6, "integer"),
+            Column("日期", 12, "date"),
+            Column("星期", 8),
+            Column("假期", 8),
+            Column("值班人员", 10),
+            Column("值班人员电话", 15, "phone"),
+            Column("夜间值班", 10),
+            Column("夜间值班电话", 15, "phone"),
+            Column("带班领导", 10),
+            Column("带班领导电话", 15, "phone"),
+            Column("值班领导", 10),
+            Column("值班领导电话", 15, "phone"),
+            Column("备案及通知", 24, wrap=True),
+        ),
+        rows=_duty_holiday_rows,
+        totals=False,
+    )
+)
+
+
 def _case_rows(source: Any, period: Period) -> Iterable[Sequence]:
     """受理登记台账: the cases received in the month, as they stand on the
     day of export. Identity numbers are masked (6+4); phones are left out:

@@ -28,6 +28,7 @@ class Services:
         from cunwu_tui.services.audit import AuditService
         from cunwu_tui.services.cases import CaseService
         from cunwu_tui.services.catalog import CatalogService
+        from cunwu_tui.services.duty import DutyService
         from cunwu_tui.services.export import ExportService
         from cunwu_tui.services.holidays import HolidayService
         from cunwu_tui.services.notices import NoticeService
@@ -50,6 +51,7 @@ class Services:
         self.notices = NoticeService(core, self.settings, self.catalog)
         self.residents = ResidentService(core)
         self.cases = CaseService(core, self.settings, self.catalog, self.residents, self.notices, self.staff)
+        self.duty = DutyService(core)
 
     # -- operator ---------------------------------------------------------
     @property

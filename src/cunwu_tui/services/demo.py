@@ -108,6 +108,9 @@ def fill_demo(services: Services, today: date | None = None) -> list[str]:
         from cunwu_tui.services.demo_cases import fill_demo_cases
 
         parts.append(fill_demo_cases(ctx))
+        from cunwu_tui.services.demo_duty import fill_demo_duty
+
+        parts.append(fill_demo_duty(ctx))
     finally:
         core.clock = None
     services.set_operator(clerk.id)

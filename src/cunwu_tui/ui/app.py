@@ -35,6 +35,7 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
     ("f3", "lookup", "事项查询"),
     ("f4", "cases", "受理登记"),
     ("f5", "seals", "用印登记"),
+    ("f6", "duty", "值班"),
     ("f7", "notices", "公示"),
     ("f8", "export", "台账导出"),
     ("f9", "settings", "设置"),
@@ -44,6 +45,7 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
 def _modes():
     from cunwu_tui.ui.screens.cases import CasesScreen
     from cunwu_tui.ui.screens.dashboard import DashboardScreen
+    from cunwu_tui.ui.screens.duty import DutyScreen
     from cunwu_tui.ui.screens.export import ExportScreen
     from cunwu_tui.ui.screens.lookup import LookupScreen
     from cunwu_tui.ui.screens.notices import NoticesScreen
@@ -51,7 +53,7 @@ def _modes():
     from cunwu_tui.ui.screens.settings import SettingsScreen
 
     return {"dashboard": DashboardScreen, "export": ExportScreen, "lookup": LookupScreen, "notices": NoticesScreen, "settings": SettingsScreen,
-            "seals": SealRegisterScreen, "cases": CasesScreen}
+            "seals": SealRegisterScreen, "cases": CasesScreen, "duty": DutyScreen}
 
 
 class CunwuApp(App[int]):
@@ -65,6 +67,7 @@ class CunwuApp(App[int]):
         Binding("f3", "go('lookup')", "查询", id="lookup", key_display="F3"),
         Binding("f4", "go('cases')", "受理", id="cases", key_display="F4"),
         Binding("f5", "go('seals')", "用印", id="seals", key_display="F5"),
+        Binding("f6", "go('duty')", "值班", id="duty", key_display="F6"),
         Binding("f7", "go('notices')", "公示", id="notices", key_display="F7"),
         Binding("f8", "go('export')", "导出", id="export", key_display="F8"),
         Binding("f9", "go('settings')", "设置", id="settings", key_display="F9"),

@@ -61,6 +61,7 @@ class DashboardScreen(AppScreen):
             yield Static("正在打开数据库，请稍候。", id="today", classes="title")
             yield Static("", id="attention", classes="panel")
             yield Static("", id="cases", classes="panel")
+            yield Static("", id="duty", classes="panel")
             yield Static("", id="notices", classes="panel")
             yield Static("", id="seals", classes="panel")
             yield Static("", id="recent", classes="panel")
@@ -69,6 +70,7 @@ class DashboardScreen(AppScreen):
         self.query_one("#recent").border_title = "最近的修改"
         self.query_one("#attention").border_title = "提醒"
         self.query_one("#cases").border_title = "办件（F4）"
+        self.query_one("#duty").border_title = "值班（F6）"
         self.query_one("#notices").border_title = "公示（F7）"
         self.query_one("#seals").border_title = "今天的用印（F5）"
         self.refresh_data()
@@ -104,6 +106,9 @@ class DashboardScreen(AppScreen):
             notes.append("用印登记校验不一致，登记可能被改动过：详见下方用印栏。")
         self.query_one("#attention", Static).update("\n".join(notes) or "没有需要处理的提醒。")
         self.query_one("#cases", Static).update(case_lines(services, today))
+        from cunwu_tui.ui.screens.duty import duty_panel
+
+        self.query_one("#duty", Static).update(duty_panel(services, services.core.now()))
         self.query_one("#notices", Static).update(notice_lines(services, today))
         from cunwu_tui.ui.screens.seal_register import seal_lines
 

@@ -16,7 +16,8 @@ from cunwu_tui.ui.widgets import CheckList, FieldError, Form, StepProgress, fiel
 
 
 class ExportScreen(AppScreen):
-    BINDINGS = [Binding("ctrl+s", "export", "导出", key_display="^S")]
+    # Not in the footer: the button says Ctrl+S, and ten function keys fill 80 columns.
+    BINDINGS = [Binding("ctrl+s", "export", "导出", key_display="^S", show=False)]
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll():

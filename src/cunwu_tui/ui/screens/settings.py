@@ -19,7 +19,7 @@ SCHEDULE_HINT = "按国务院通知，每行一项，格式如（2026年的实�
 
 class SettingsScreen(SealVerifyMixin, AppScreen):
     BINDINGS = [
-        Binding("ctrl+s", "save", "保存", key_display="^S"),
+        Binding("ctrl+s", "save", "保存", key_display="^S", show=False),  # the buttons say Ctrl+S; the footer is full
         Binding("n", "new", "新增", show=False),
         Binding("v", "verify_seals", "校验用印登记", show=False),
     ]

@@ -1,0 +1,147 @@
+"""Duty (值班) rules, pure: shifts, who is on duty at a moment, the log's
+kinds and the substitution reasons.
+
+A duty day (班次) runs from SHIFT_START on its date to SHIFT_START on the
+next day: the person on the rota for 12-01 keeps the office and the phone
+from 12-01 08:30 until the handover on 12-02 08:30, the night included.
+Where the village keeps separate night duty (夜间值班), the night person of
+the duty day takes over from NIGHT_START to the next morning's SHIFT_START.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Iterable, Mapping
+
+SHIFT_START = time(8, 30)
+NIGHT_START = time(17, 30)
+
+LOG_KINDS: tuple[str, ...] = ("来电", "来访", "来信", "突发事件", "巡查", "其他")
+EMERGENCY = "突发事件"
+SUB_REASONS: tuple[str, ...] = ("外出办事", "就餐", "请假", "其他")
+
+
+def shift_day(moment: datetime, start: time = SHIFT_START) -> date:
+    """The duty day ``moment`` belongs to (before 08:30: the day before's)."""
+    return moment.date() if moment.time() >= start else moment.date() - timedelta(days=1)
+
+
+def shift_bounds(day: date, start: time = SHIFT_START) -> tuple[datetime, datetime]:
+    begin = datetime.combine(day, start)
+    return begin, begin + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Cover:
+    """A substitution (替班): ``by`` covers from ``start`` to ``end``."""
+
+    id: int
+    start: datetime
+    end: datetime
+    by: int
+    by_name: str = ""
+
+
+@dataclass(frozen=True)
+class OnDuty:
+    day: date
+    scheduled: int | None        # who the rota names for the duty day
+    person: int | None           # who is actually on duty at the moment
+    substitution: int | None     # the substitution in force, if any
+
+
+def is_night(moment: datetime, start: time = SHIFT_START, night: time = NIGHT_START) -> bool:
+    return moment.time() >= night or moment.time() < start
+
+
+def on_duty_at(moment: datetime, rota: Mapping[date, int | None], covers: Iterable[Cover],
+               start: time = SHIFT_START, nights: Mapping[date, int | None] | None = None) -> OnDuty:
+    """Who was (is) on duty at ``moment``: the rota's person for the duty
+    day (at night the night person, where ``nights`` names one), unless a
+    substitution covers the moment; of several, the one recorded last
+    (highest id) wins. Voided substitutions are not passed in."""
+    day = shift_day(moment, start)
+    scheduled = rota.get(day)
+    if nights and nights.get(day) is not None and is_night(moment, start):
+        scheduled = nights[day]
+    active = [c for c in covers if c.start <= moment < c.end]
+    if active:
+        c = max(active, key=lambda c: c.id)
+        return OnDuty(day, scheduled, c.by, c.id)
+    return OnDuty(day, scheduled, scheduled, None)
+
+
+def _clean(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def parse_when(text: str | datetime, now: datetime, what: str = "时间") -> datetime:
+    """``2026-12-01 21:40``, or ``21:40`` for today (the day before if that
+    time is still to come: a night entry written after midnight). Not later
+    than ``now``. ValueError with a Chinese message."""
+    from cunwu_tui.domain.seal_numbers import parse_moment
+
+    if isinstance(text, datetime):
+        moment = text.replace(second=0, microsecond=0)
+    else:
+        s = _clean(text)
+        if not s:
+            raise ValueError(f"请填写{what}，如 {now:%H:%M} 或 {now:%Y-%m-%d %H:%M}。")
+        if len(s) <= 5 and ":" in s:
+            try:
+                hh, mm = (int(x) for x in s.split(":"))
+                moment = datetime.combine(now.date(), time(hh, mm))
+            except ValueError:
+                raise ValueError(f"{what}格式不对：{s}。请写成 时:分，如 21:40。") from None
+            if moment > now:
+                moment -= timedelta(days=1)
+        else:
+            moment = parse_moment(s, what)
+    if moment > now + timedelta(minutes=1):
+        raise ValueError(f"{what}不能晚于现在（{now:%Y-%m-%d %H:%M}）。")
+    return moment
+
+
+def parse_span(start: str | datetime, end: str | datetime, now: datetime) -> tuple[datetime, datetime]:
+    """A substitution's from-to: ``09:30``-``11:00`` on the day of ``now``
+    (times may be in the future: a substitute is arranged before leaving)."""
+    from cunwu_tui.domain.seal_numbers import parse_moment
+
+    def one(text, what):
+        if isinstance(text, datetime):
+            return text.replace(second=0, microsecond=0)
+        s = _clean(text)
+        if not s:
+            raise ValueError(f"请填写{what}，如 {now:%H:%M}。")
+        if len(s) <= 5 and ":" in s:
+            try:
+                hh, mm = (int(x) for x in s.split(":"))
+                return datetime.combine(now.date(), time(hh, mm))
+            except ValueError:
+                raise ValueError(f"{what}格式不对：{s}。请写成 时:分，如 11:30。") from None
+        return parse_moment(s, what)
+
+    a = one(start, "开始时间")
+    b = one(end, "结束时间")
+    if isinstance(end, str) and len(_clean(end)) <= 5 and b <= a:
+        b += timedelta(days=1)  # 22:00 to 02:00: past midnight
+    if b <= a:
+        raise ValueError("结束时间应晚于开始时间。")
+    if b - a > timedelta(days=7):
+        raise ValueError("替班最长7天；更长的请调整值班表。")
+    return a, b
+
+
+def leader_note(told: bool, told_at: datetime | None, leader: str) -> str:
+    """报告带班领导 column: 是，12-01 21:50 王建国 / 否."""
+    if not told:
+        return "否"
+    return "是" + (f"，{told_at:%m-%d %H:%M}" if told_at else "") + (f" {leader}" if leader else "")
+
+
+def missing_handovers(ended_days: Iterable[date], handed_over: Iterable[date]) -> list[date]:
+    """Duty days that have ended without a handover, oldest first."""
+    done = set(handed_over)
+    return sorted(d for d in set(ended_days) if d not in done)

@@ -1,0 +1,792 @@
+"""F6 值班: who is on duty now and the 带班领导 with phone, the open items
+carried over, this shift's log; log an entry, a substitution, a handover in
+a few keys. R opens the month's rota (generate, publish, adjust), J the
+long-holiday rotas (draw up, file, notify, export)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
+
+from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.widgets import FieldError, Form, field_row, screen_text
+
+if TYPE_CHECKING:
+    from cunwu_tui.services import Services
+
+# Mirrors cunwu_tui.domain.duty (kept here so the screen imports nothing heavy).
+LOG_KINDS = ("来电", "来访", "来信", "突发事件", "巡查", "其他")
+SUB_REASONS = ("外出办事", "就餐", "请假", "其他")
+WEEKDAYS = "一二三四五六日"
+
+
+def fit(text: str, cells: int) -> str:
+    from cunwu_tui.ui.screens.seal_register import fit as _fit
+
+    return _fit(text, cells)
+
+
+def person(name: str, phone: str) -> str:
+    return f"{name} {phone}".strip() if name else "（未排班）"
+
+
+def now_lines(services, now: datetime) -> Text:
+    """Who is on duty and the 带班领导 with phone; a substitution in force."""
+    n = services.duty.on_duty(now)
+    t = Text()
+    t.append("现在值班（夜间）：" if n.night_shift else "现在值班：", style="bold")
+    t.append(person(n.person_name, n.person_phone))
+    if n.substitution is not None:
+        t.append(f"（替{n.scheduled_name}，至{n.substitution.end_at:%H:%M}，{n.substitution.reason}）")
+    t.append("　带班领导：", style="bold")
+    t.append(person(n.leader_name, n.leader_phone))
+    if n.chief_name:
+        t.append(f"\n值班领导：{person(n.chief_name, n.chief_phone)}")
+    if not n.night_shift:
+        tonight = services.duty.days(n.day, n.day)
+        if tonight and tonight[0].night_name:
+            t.append(f"\n今晚夜间值班（17:30起）：{person(tonight[0].night_name, tonight[0].night_phone)}")
+    return t
+
+
+def reminder_lines(services, now: datetime) -> list[str]:
+    """Shifts ended without a handover; handovers waiting for confirmation."""
+    lines = []
+    missing = services.duty.missing_handovers(now)
+    if missing:
+        last = missing[-1]
+        more = f"（近7天共{len(missing)}个班）" if len(missing) > 1 else ""
+        lines.append(f"{last.day:%m-%d}的班（{last.staff_name}）已结束，没有交接班记录{more}：请按 H 补记交接。")
+    for h in services.duty.unconfirmed()[:1]:
+        lines.append(f"{h.shift_day:%m-%d}的班{h.outgoing_name}已交班，待{h.incoming_name}确认接班（按 C）。")
+    return lines
+
+
+def item_lines(services, limit: int = 4) -> str:
+    items = services.duty.open_items()
+    if not items:
+        return "没有遗留事项。"
+    lines = [f"{i.from_day:%m-%d}　{fit(i.text, 60)}" for i in items[:limit]]
+    if len(items) > limit:
+        lines.append(f"另有 {len(items) - limit} 条，按 F6 后按 X 查看、办结。")
+    return "\n".join(lines)
+
+
+def duty_panel(services, now: datetime) -> Text:
+    """The 工作台 panel."""
+    t = now_lines(services, now)
+    for line in reminder_lines(services, now):
+        t.append("\n" + screen_text(line).replace("按 H", "按 F6 后按 H").replace("（按 C）", "（F6 后按 C）"),
+                 style="bold")
+    items = services.duty.open_items()
+    if items:
+        t.append(f"\n遗留事项 {len(items)} 条：" + fit("；".join(i.text for i in items), 60))
+    return t
+
+
+class _Modal(ModalScreen):
+    """A small form: Ctrl+S saves through ``save()``, Esc cancels."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
+
+    def __init__(self, services: Services):
+        super().__init__()
+        self.services = services
+
+    def buttons(self) -> ComposeResult:
+        with Horizontal(classes="buttons"):
+            yield Button("保存（Ctrl+S）", id="save", compact=True)
+            yield Button("取消（Esc）", id="cancel", compact=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        from cunwu_tui.errors import SaveError, ValidationError
+
+        form = self.query_one(Form)
+        try:
+            result = self.save()
+        except ValidationError as exc:
+            form.show_errors(exc.errors)
+            return
+        except SaveError as exc:
+            form.show_errors({"form": str(exc)})
+            return
+        self.dismiss(result if result is not None else True)
+
+    def save(self):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def value(self, field: str) -> str:
+        return self.query_one(f"#f-{field}", Input).value
+
+    def choice(self, field: str):
+        v = self.query_one(f"#f-{field}", Select).value
+        return None if v is Select.BLANK or v == Select.NULL else v
+
+
+def _select(options, value=None, prompt: str = "请选择") -> Select:
+    """options: (label, value) pairs."""
+    values = [v for _, v in options]
+    return Select(options, value=value if value in values else Select.NULL, prompt=prompt, compact=True)
+
+
+def _people_select(services, role: str | None, value=None) -> Select:
+    if role:
+        options = [(name, pid) for pid, name in services.duty.candidates(role)]
+    else:
+        options = [(p.name, p.id) for p in services.staff.list(active_only=True)]
+    return _select(options, value)
+
+
+# -- the forms -----------------------------------------------------------------
+class LogForm(_Modal):
+    """值班记录: one entry; an emergency needs the leader told."""
+
+    def compose(self) -> ComposeResult:
+        now = self.services.core.now()
+        n = self.services.duty.on_duty(now)
+        with Form(classes="dialog", id="log-form"):
+            yield Static(f"值班记录　值班：{n.person_name or '（未排班）'}　带班领导：{person(n.leader_name, n.leader_phone)}",
+                         classes="title")
+            with VerticalScroll(classes="duty-fields"):
+                yield from field_row("类别", "kind", _select([(k, k) for k in LOG_KINDS], "来电"))
+                yield from field_row("时间", "at", Input(f"{now:%H:%M}", placeholder="时:分，或 年-月-日 时:分"))
+                yield from field_row("情况", "content", Input(placeholder="必填：什么人、什么事"))
+                yield from field_row("处理情况", "action", Input(placeholder="怎么处理的，可不填"))
+                yield from field_row("报告带班领导", "leader_told",
+                                     _select([("未报告", "no"), ("已报告", "yes")], "no"))
+                yield from field_row("报告时间", "told_at", Input(placeholder="已报告时必填，如 21:45"))
+            yield Static("突发事件必须立即报告带班领导，并记下报告时间。", classes="hint")
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-kind", Select).focus()
+
+    def save(self):
+        told = self.choice("leader_told") == "yes"
+        return self.services.duty.add_log(self.choice("kind") or "", self.value("content"), self.value("action"),
+                                          self.value("at"), told, self.value("told_at"))
+
+
+class SubstitutionForm(_Modal):
+    def compose(self) -> ComposeResult:
+        now = self.services.core.now()
+        n = self.services.duty.on_duty(now)
+        with Form(classes="dialog", id="sub-form"):
+            yield Static(f"替班（外出办事、就餐找人替班）　现在值班：{n.person_name or '（未排班）'}", classes="title")
+            with VerticalScroll(classes="duty-fields"):
+                yield from field_row("开始", "start", Input(f"{now:%H:%M}", placeholder="时:分，或 年-月-日 时:分"))
+                yield from field_row("结束", "end", Input(placeholder="如 12:30"))
+                yield from field_row("替班人", "by", _people_select(self.services, None))
+                yield from field_row("原因", "reason", _select([(r, r) for r in SUB_REASONS]))
+                yield from field_row("说明", "note", Input(placeholder="原因选其他时必填"))
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-end", Input).focus()
+
+    def save(self):
+        return self.services.duty.add_substitution(self.value("start"), self.value("end"), self.choice("by"),
+                                                   self.choice("reason") or "", self.value("note"))
+
+
+class HandoverForm(_Modal):
+    """交接班: the ending day, who hands over to whom, the items left open."""
+
+    def compose(self) -> ComposeResult:
+        now = self.services.core.now()
+        day, out, inc = self.services.duty.handover_defaults(now)
+        self.day = day
+        still = self.services.duty.open_items()
+        with Form(classes="dialog", id="handover-form"):
+            yield Static(f"交接班：{day:%Y-%m-%d}（星期{WEEKDAYS[day.weekday()]}）的班", classes="title")
+            with VerticalScroll(classes="duty-fields"):
+                yield from field_row("交班人", "outgoing", _people_select(self.services, None, out))
+                yield from field_row("接班人", "incoming", _people_select(self.services, None, inc))
+                yield from field_row("交接时间", "at", Input(f"{now:%H:%M}"))
+                yield Label("新的遗留事项（每行一条；未办结的旧事项会继续显示）")
+                yield TextArea("", id="f-items", classes="items")
+                yield FieldError("items")
+                yield from field_row("备注", "note", Input(placeholder="可不填，如：夜间平稳"))
+                yield from field_row("接班确认", "confirmed",
+                                     _select([("接班人当场确认", "yes"), ("稍后由接班人确认", "no")], "yes"))
+            if still:
+                yield Static(f"仍未办结的遗留事项 {len(still)} 条，交接后继续显示。", classes="hint")
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-items", TextArea).focus()
+
+    def save(self):
+        return self.services.duty.hand_over(
+            self.day, self.choice("outgoing"), self.choice("incoming"), self.query_one("#f-items", TextArea).text,
+            self.value("note"), self.value("at"), self.choice("confirmed") == "yes")
+
+
+class ReasonForm(_Modal):
+    """One line of text (a void reason, a closing note); ``act(text)`` saves."""
+
+    def __init__(self, services: Services, title: str, label: str, act, placeholder: str = ""):
+        super().__init__(services)
+        self._title, self._label, self._act, self._placeholder = title, label, act, placeholder
+
+    def compose(self) -> ComposeResult:
+        with Form(classes="dialog"):
+            yield Static(self._title, classes="title")
+            yield from field_row(self._label, "reason", Input(placeholder=self._placeholder))
+            yield FieldError("note")
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-reason", Input).focus()
+
+    def save(self):
+        from cunwu_tui.errors import ValidationError
+
+        try:
+            return self._act(self.value("reason"))
+        except ValidationError as exc:  # shown at the one field, whatever the service called it
+            raise ValidationError({"reason": "".join(exc.errors.values())}) from None
+
+
+class WhoForm(_Modal):
+    """Who was on duty at a moment: the rota and the substitutions."""
+
+    BINDINGS = [Binding("escape", "cancel", "关闭"), Binding("enter,ctrl+s", "save", "查询", show=False)]
+
+    def compose(self) -> ComposeResult:
+        now = self.services.core.now()
+        with Form(classes="dialog"):
+            yield Static("查某个时间谁在值班（按值班表和替班记录）", classes="title")
+            yield from field_row("时间", "at", Input(f"{now:%Y-%m-%d %H:%M}", placeholder="年-月-日 时:分"))
+            yield Static("", id="who-answer")
+            yield FieldError("form")
+            with Horizontal(classes="buttons"):
+                yield Button("查询（回车）", id="save", compact=True)
+                yield Button("关闭（Esc）", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#f-at", Input).focus()
+
+    @on(Input.Submitted, "#f-at")
+    def _submitted(self, _event) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        from cunwu_tui.domain.seal_numbers import parse_moment
+        from cunwu_tui.services.duty import on_duty_text
+
+        form = self.query_one(Form)
+        try:
+            at = parse_moment(self.value("at"), "时间")
+        except ValueError as exc:
+            form.show_errors({"at": str(exc)})
+            return
+        form.clear_errors()
+        self.query_one("#who-answer", Static).update(Text(screen_text(on_duty_text(self.services.duty.on_duty(at)))))
+
+
+class ItemsScreen(ModalScreen):
+    """The open items: Enter closes the chosen one with a note."""
+
+    BINDINGS = [Binding("escape", "close", "关闭")]
+
+    def __init__(self, services: Services):
+        super().__init__()
+        self.services = services
+
+    def compose(self) -> ComposeResult:
+        with Form(classes="dialog"):
+            yield Static("遗留事项（回车 办结选中的一条，Esc 关闭）", classes="title")
+            yield DataTable(id="items-table", cursor_type="row")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#items-table", DataTable)
+        table.add_columns("交班日", "事项")
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        table = self.query_one("#items-table", DataTable)
+        table.clear()
+        for i in self.services.duty.open_items():
+            table.add_row(f"{i.from_day:%m-%d}", Text(fit(i.text, 60)), key=str(i.id))
+
+    @on(DataTable.RowSelected, "#items-table")
+    def _close_item(self, event: DataTable.RowSelected) -> None:
+        item_id = int(event.row_key.value)
+
+        def done(result) -> None:
+            self.reload()
+
+        self.app.push_screen(ReasonForm(self.services, "办结遗留事项", "办理结果",
+                                        lambda text: self.services.duty.close_item(item_id, text), "如：已清理"), done)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+# -- the main screen ------------------------------------------------------------
+class DutyScreen(AppScreen):
+    BINDINGS = [
+        Binding("l", "log", "记录", show=False),
+        Binding("t", "substitute", "替班", show=False),
+        Binding("h", "handover", "交接班", show=False),
+        Binding("c", "confirm", "确认接班", show=False),
+        Binding("x", "items", "遗留事项", show=False),
+        Binding("v", "void", "作废", show=False),
+        Binding("w", "who", "某时值班", show=False),
+        Binding("r", "rota", "值班表", show=False),
+        Binding("j", "holidays", "中长假", show=False),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="duty-now", classes="panel")
+        yield Static("", id="duty-items", classes="panel")
+        yield DataTable(id="duty-log", cursor_type="row")
+        yield Static("L 记录　T 替班　H 交接班　C 确认接班　X 遗留事项　V 作废\nW 查某个时间谁值班　R 月值班表　J 中长假值班表", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#duty-now").border_title = "值班"
+        self.query_one("#duty-items").border_title = "遗留事项"
+        table = self.query_one("#duty-log", DataTable)
+        table.add_columns("时间", "类别", "情况", "报告领导", "值班")
+        table.focus()
+        self.refresh_data()
+
+    def now(self) -> datetime:
+        return self.services.core.now()
+
+    def refresh_data(self) -> None:
+        if self.services is None:
+            return
+        now = self.now()
+        t = now_lines(self.services, now)
+        for line in reminder_lines(self.services, now):
+            t.append("\n" + line, style="bold")
+        self.query_one("#duty-now", Static).update(t)
+        self.query_one("#duty-items", Static).update(Text(screen_text(item_lines(self.services, 3))))
+        from cunwu_tui.domain.duty import shift_bounds, shift_day
+
+        day = shift_day(now)
+        entries = self.services.duty.shift_logs(day)
+        subs = self.services.duty.substitutions(*shift_bounds(day))
+        table = self.query_one("#duty-log", DataTable)
+        table.clear()
+        rows = [(e.at, "log", e) for e in entries] + [(x.start_at, "sub", x) for x in subs]
+        for _, kind, e in sorted(rows, key=lambda r: r[0]):
+            if kind == "log":
+                mark = "（作废）" if e.voided else ""
+                table.add_row(f"{e.at:%H:%M}", e.kind, Text(fit(e.content + mark, 34)),
+                              "是" if e.leader_told else "", e.staff_name, key=f"log-{e.id}")
+            else:
+                mark = "（作废）" if e.voided else ""
+                table.add_row(f"{e.start_at:%H:%M}", "替班", Text(fit(e.text + mark, 34)), "", e.by_name,
+                              key=f"sub-{e.id}")
+        table.border_title = f"{day:%m-%d}的班：值班记录 {len(entries)} 条" + ("" if rows else "，按 L 记录")
+
+    def _after(self, result=None) -> None:
+        self.refresh_data()
+
+    def action_log(self) -> None:
+        self.app.push_screen(LogForm(self.services), self._after)
+
+    def action_substitute(self) -> None:
+        self.app.push_screen(SubstitutionForm(self.services), self._after)
+
+    def action_handover(self) -> None:
+        self.app.push_screen(HandoverForm(self.services), self._after)
+
+    def action_items(self) -> None:
+        self.app.push_screen(ItemsScreen(self.services), self._after)
+
+    def action_confirm(self) -> None:
+        from cunwu_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
+
+        waiting = self.services.duty.unconfirmed()
+        if not waiting:
+            self.app.push_screen(MessageDialog("确认接班", "没有待确认的交接班。"))
+            return
+        h = waiting[0]
+        items = "；".join(i.text for i in h.items if i.open) or "无"
+
+        def answer(yes: bool | None) -> None:
+            from cunwu_tui.errors import SaveError, ValidationError
+
+            if yes:
+                try:
+                    self.services.duty.confirm(h.id)
+                except (ValidationError, SaveError) as exc:
+                    message = "".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+                    self.app.push_screen(MessageDialog("未能确认接班", message))
+            self.refresh_data()
+
+        self.app.push_screen(ConfirmDialog(
+            f"{h.incoming_name}确认接班？",
+            f"{h.shift_day:%m-%d}的班，{h.outgoing_name}于{h.handed_at:%m-%d %H:%M}交班。\n遗留事项：{screen_text(items)}"),
+            answer)
+
+    def action_void(self) -> None:
+        table = self.query_one("#duty-log", DataTable)
+        if table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        kind, _, raw = key.partition("-")
+        target = "log" if kind == "log" else "substitution"
+        word = "值班记录" if kind == "log" else "替班"
+        self.app.push_screen(ReasonForm(self.services, f"作废这条{word}（原记录保留，标为作废）", "作废原因",
+                                        lambda text: self.services.duty.void(target, int(raw), text), "必填"),
+                             self._after)
+
+    def action_who(self) -> None:
+        self.app.push_screen(WhoForm(self.services))
+
+    def action_rota(self) -> None:
+        self.app.push_screen(RotaScreen())
+
+    def action_holidays(self) -> None:
+        self.app.push_screen(HolidayScreen())
+
+
+class _ExportMixin:
+    _exporting = False
+
+    def export(self, month: str, ledger: str, title: str) -> None:
+        if self._exporting:
+            return
+        self._exporting = True
+        self.notify(f"正在导出 {month} {title}。")  # type: ignore[attr-defined]
+        self._run_export(month, ledger, title)
+
+    @work(thread=True, group="duty-export", exit_on_error=False)
+    def _run_export(self, month: str, ledger: str, title: str) -> None:
+        from cunwu_tui.errors import SaveError, ValidationError
+
+        app = self.app  # type: ignore[attr-defined]
+        try:
+            paths = self.services.exports.export(month, [ledger], today=app.today())  # type: ignore[attr-defined]
+        except (ValidationError, SaveError) as exc:
+            text = "\n".join(getattr(exc, "errors", {"": str(exc)}).values())
+            app.call_from_thread(self._exported, f"未能导出{title}", text)
+            return
+        except Exception:
+            import logging
+
+            from cunwu_tui.logsetup import log_path
+
+            logging.getLogger("cunwu.ui").exception("duty ledger export failed")
+            app.call_from_thread(self._exported, f"未能导出{title}", f"详细信息见日志：{log_path()}")
+            return
+        lines = "\n".join(str(p.resolve()) for p in paths)
+        app.call_from_thread(self._exported, f"{month} {title}已导出", f"{lines}\n\n打开后按 A4 打印，签字后报乡镇(街道)。")
+
+    def _exported(self, title: str, message: str) -> None:
+        from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+        self._exporting = False
+        self.app.push_screen(MessageDialog(title, message))  # type: ignore[attr-defined]
+
+
+# -- the month's rota -----------------------------------------------------------------
+class RotaScreen(_ExportMixin, AppScreen):
+    BINDINGS = [
+        Binding("escape", "back", "返回", show=False),
+        Binding("g", "generate", "生成", show=False),
+        Binding("p", "publish", "发布", show=False),
+        Binding("left_square_bracket,comma", "month(-1)", "上月", show=False),
+        Binding("right_square_bracket,full_stop", "month(1)", "下月", show=False),
+        Binding("s", "summary", "统计", show=False),
+        Binding("e", "export_month", "导出", show=False),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="rota-head", classes="hint")
+        yield DataTable(id="rota-table", cursor_type="row")
+        yield Static("G 生成　P 发布　回车 调整这一天　, . 换月　S 统计　E 导出　Esc 返回", classes="hint")
+
+    def on_mount(self) -> None:
+        today = self.app.today()  # type: ignore[attr-defined]
+        self.year, self.month = today.year, today.month
+        table = self.query_one("#rota-table", DataTable)
+        table.add_columns("日期", "星期", "类别", "值班人员", "夜间", "带班领导", "值班领导")
+        table.focus()
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        if self.services is None or not hasattr(self, "year"):
+            return
+        rota = self.services.duty.month(self.year, self.month)
+        self.rota = rota
+        table = self.query_one("#rota-table", DataTable)
+        table.clear()
+        today = self.app.today()  # type: ignore[attr-defined]
+        for d in rota.days:
+            style = "bold" if d.day == today else ""
+            table.add_row(Text(f"{d.day:%m-%d}", style=style), WEEKDAYS[d.day.weekday()], d.kind_text,
+                          d.staff_name or "（空）", d.night_name, d.leader_name, d.chief_name, key=d.day.isoformat())
+        if not rota.exists:
+            head = f"{rota.label}值班表：还没有生成，按 G 按值班员公平生成。"
+        elif rota.status == "已发布":
+            head = f"{rota.label}值班表：已于 {rota.published_at:%m-%d %H:%M} 发布（{rota.published_by}）"
+            head += f"，发布后调整 {len(rota.changes)} 次" if rota.changes else "，调整须写原因"
+        else:
+            head = f"{rota.label}值班表：草稿，可调整，按 P 发布。"
+        from cunwu_tui.domain.workdays import default_calendar
+
+        if not default_calendar().covered(self.year):
+            head += f"\n{self.year}年节假日安排尚未录入，节假日暂按周末排：录入后（F9）重新生成草稿。"
+        self.query_one("#rota-head", Static).update(head)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_month(self, step: int) -> None:
+        m = self.month + step
+        self.year, self.month = self.year + (m - 1) // 12, (m - 1) % 12 + 1
+        self.refresh_data()
+
+    def action_generate(self) -> None:
+        night = self.rota.night if self.rota.exists else self._previous_night()
+        self.app.push_screen(GenerateForm(self.services, self.year, self.month, self.rota.leave_lines, night),
+                             lambda _r: self.refresh_data())
+
+    def _previous_night(self) -> bool:
+        """A new month keeps the night duty choice of the month before."""
+        y, m = (self.year - 1, 12) if self.month == 1 else (self.year, self.month - 1)
+        return self.services.duty.month(y, m).night
+
+    def action_publish(self) -> None:
+        from cunwu_tui.errors import ValidationError
+        from cunwu_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.services.duty.publish(self.year, self.month)
+            except ValidationError as exc:
+                self.app.push_screen(MessageDialog("未能发布", next(iter(exc.errors.values()))))
+            self.refresh_data()
+
+        self.app.push_screen(ConfirmDialog(f"发布{self.rota.label}值班表？",
+                                           "发布后不能重新生成；调整某一天须写明原因，记录在案。"), answer)
+
+    def action_summary(self) -> None:
+        from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+        lines = [f"{n}：共{t}天（工作日{w}，休息日{e}，节假日{h}）" + (f"，夜间{x}次" if self.rota.night else "")
+                 for n, t, w, e, h, x in self.rota.counts()]
+        changes = [screen_text(c.text) for c in self.rota.changes[-6:]]
+        text = "\n".join(lines) or "还没有值班表。"
+        if changes:
+            text += "\n\n发布后的调整：\n" + "\n".join(changes)
+        self.app.push_screen(MessageDialog(f"{self.rota.label}值班天数", text))
+
+    def action_export_month(self) -> None:
+        self.export(f"{self.year:04d}-{self.month:02d}", "duty_rota", "值班表")
+
+    @on(DataTable.RowSelected, "#rota-table")
+    def _edit(self, event: DataTable.RowSelected) -> None:
+        day = date.fromisoformat(str(event.row_key.value))
+        info = next(d for d in self.rota.days if d.day == day)
+        self.app.push_screen(DayForm(self.services, info, self.rota.status == "已发布", self.rota.night),
+                             lambda _r: self.refresh_data())
+
+
+class GenerateForm(_Modal):
+    def __init__(self, services: Services, year: int, month: int, leave: str, night: bool = False):
+        super().__init__(services)
+        self.year, self.month, self.leave, self.night = year, month, leave, night
+
+    def compose(self) -> ComposeResult:
+        names = "、".join(n for _, n in self.services.duty.candidates("值班员")) or "（没有）"
+        with Form(classes="dialog"):
+            yield Static(f"生成{self.year}年{self.month}月值班表（草稿）", classes="title")
+            yield Static(f"值班员：{names}。带班领导、值班领导按职务轮流。", classes="hint")
+            yield Label("请假和不能值班的日子（每行一条：姓名 开始日期 至 结束日期 原因）")
+            yield TextArea(self.leave, id="f-leave", classes="lines")
+            yield FieldError("leave")
+            yield from field_row("夜间值班", "night", _select([("白天值班的人连夜间（8:30至次日8:30）", "no"),
+                                                            ("夜间另排一人（17:30至次日8:30）", "yes")],
+                                                           "yes" if self.night else "no"))
+            yield FieldError("month")
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-leave", TextArea).focus()
+
+    def save(self):
+        return self.services.duty.generate(self.year, self.month, self.query_one("#f-leave", TextArea).text,
+                                           self.choice("night") == "yes")
+
+
+class DayForm(_Modal):
+    def __init__(self, services: Services, info, published: bool, night: bool = False):
+        super().__init__(services)
+        self.info, self.published, self.night = info, published, night
+
+    def compose(self) -> ComposeResult:
+        d = self.info
+        with Form(classes="dialog"):
+            yield Static(f"调整 {d.day:%Y-%m-%d}（星期{WEEKDAYS[d.day.weekday()]}，{d.kind_text}）", classes="title")
+            yield from field_row("值班人员", "staff", _people_select(self.services, "值班员", d.staff_id))
+            if self.night:
+                yield from field_row("夜间值班", "night", _people_select(self.services, "值班员", d.night_id))
+            yield from field_row("带班领导", "leader", _people_select(self.services, "带班领导", d.leader_id))
+            yield from field_row("值班领导", "chief", _people_select(self.services, "值班领导", d.chief_id))
+            yield from field_row("调整原因", "reason", Input(placeholder="已发布的值班表必填" if self.published else "可不填"))
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-staff", Select).focus()
+
+    def save(self):
+        if self.night:
+            return self.services.duty.set_day(self.info.day, self.choice("staff"), self.choice("leader"),
+                                              self.choice("chief"), self.value("reason"), night_id=self.choice("night"))
+        return self.services.duty.set_day(self.info.day, self.choice("staff"), self.choice("leader"),
+                                          self.choice("chief"), self.value("reason"))
+
+
+# -- long holidays ----------------------------------------------------------------------
+class HolidayScreen(_ExportMixin, AppScreen):
+    BINDINGS = [
+        Binding("escape", "back", "返回", show=False),
+        Binding("f", "file", "报备", show=False),
+        Binding("i", "notify_all", "已通知", show=False),
+        Binding("e", "export_rota", "导出", show=False),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield DataTable(id="holiday-table", cursor_type="row")
+        with VerticalScroll(id="holiday-scroll"):
+            yield Static("", id="holiday-detail")
+        yield Static("回车 编制值班表　F 报上级机关备案　I 已通知到人　E 导出　Esc 返回", classes="hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#holiday-table", DataTable)
+        table.add_columns("假期", "日期", "状态")
+        table.focus()
+        self.refresh_data()
+
+    def _entries(self):
+        today = self.app.today()  # type: ignore[attr-defined]
+        rotas = {r.start: r for r in self.services.duty.holiday_rotas()}
+        periods = {p.start: p for p in self.services.duty.upcoming_holidays(today)}
+        out = []
+        for start in sorted(set(rotas) | set(periods)):
+            out.append((periods.get(start), rotas.get(start)))
+        return out
+
+    def refresh_data(self) -> None:
+        if self.services is None:
+            return
+        table = self.query_one("#holiday-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.entries = self._entries()
+        for i, (p, r) in enumerate(self.entries):
+            name, start, end = (r.name, r.start, r.end) if r else (p.name, p.start, p.end)
+            status = r.status_text if r else "未编制（回车编制）"
+            table.add_row(name, f"{start:%Y-%m-%d}至{end:%m-%d}", status, key=str(i))
+        if self.entries:
+            table.move_cursor(row=min(row, len(self.entries) - 1))
+        self.show_detail()
+
+    @on(DataTable.RowHighlighted, "#holiday-table")
+    def _moved(self, _event) -> None:
+        self.show_detail()
+
+    def selected(self):
+        table = self.query_one("#holiday-table", DataTable)
+        if not getattr(self, "entries", None) or table.row_count == 0:
+            return None, None
+        return self.entries[min(table.cursor_row, len(self.entries) - 1)]
+
+    def show_detail(self) -> None:
+        p, r = self.selected()
+        detail = self.query_one("#holiday-detail", Static)
+        if r is None:
+            detail.update("日历中没有即将到来的中长假。" if p is None else
+                          f"{p.text}：还没有值班表。按回车编制（没有月值班表的月份会先生成）。")
+            return
+        t = Text()
+        t.append(f"{r.name}值班表　{r.status_text}\n", style="bold")
+        for d in r.days:
+            night = f"　夜间 {d.night_name}" if d.night_name else ""
+            t.append(f"{d.day:%m-%d} {WEEKDAYS[d.day.weekday()]}　值班 {person(d.staff_name, d.staff_phone)}{night}"
+                     f"　带班 {d.leader_name}　值班领导 {d.chief_name or '（空）'}\n")
+        if r.notified_note:
+            t.append(f"通知：{screen_text(r.notified_note)}（{r.notified_by}）\n")
+        t.append("电话号码见导出的值班表（E）。调整某一天：F6 后按 R，在月值班表中调整。", style="dim")
+        detail.update(t)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(DataTable.RowSelected, "#holiday-table")
+    def _create(self, _event) -> None:
+        from cunwu_tui.errors import ValidationError
+        from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+        p, r = self.selected()
+        if r is not None or p is None:
+            return
+        try:
+            self.services.duty.create_holiday_rota(p)
+        except ValidationError as exc:
+            self.app.push_screen(MessageDialog("未能编制", next(iter(exc.errors.values()))))
+        self.refresh_data()
+
+    def _need_rota(self):
+        from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+        _p, r = self.selected()
+        if r is None:
+            self.app.push_screen(MessageDialog("还没有值班表", "请先按回车编制这个假期的值班表。"))
+        return r
+
+    def action_file(self) -> None:
+        r = self._need_rota()
+        if r is None:
+            return
+        profile = self.services.settings.profile()
+        self.app.push_screen(ReasonForm(self.services, f"{r.name}值班表报上级机关备案", "报送机关",
+                                        lambda text: self.services.duty.file_holiday_rota(r.id, text),
+                                        f"如：{profile.township or '乡镇'}党政办"), lambda _x: self.refresh_data())
+
+    def action_notify_all(self) -> None:
+        r = self._need_rota()
+        if r is None:
+            return
+        self.app.push_screen(ReasonForm(self.services, f"{r.name}值班表已通知带班领导、值班领导、值班人员", "通知方式",
+                                        lambda text: self.services.duty.notify_holiday_rota(r.id, text),
+                                        "如：电话和微信群通知，可不填"), lambda _x: self.refresh_data())
+
+    def action_export_rota(self) -> None:
+        r = self._need_rota()
+        if r is None:
+            return
+        self.export(f"{r.start:%Y-%m}", "duty_holiday", "中长假值班表")
