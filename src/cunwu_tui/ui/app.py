@@ -73,7 +73,9 @@ class CunwuApp(App[int]):
         Binding("f9", "go('settings')", "设置", id="settings", key_display="F9"),
         Binding("ctrl+o", "choose_operator", "换操作员", id="operator", show=False, key_display="^O"),
         Binding("ctrl+p", "command_palette", "命令", id="palette", show=False, key_display="^P"),
-        Binding("ctrl+q", "quit", "退出", id="quit", priority=True, key_display="^Q"),
+        # Not in the footer: nine function keys fill 80 columns. F1 help and the
+        # Ctrl+C hint name it.
+        Binding("ctrl+q", "quit", "退出", id="quit", priority=True, show=False, key_display="^Q"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 

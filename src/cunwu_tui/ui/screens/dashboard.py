@@ -50,8 +50,12 @@ def case_lines(services, today) -> Text:
     o = c.oldest_overdue
     if o is not None:
         late = (today - o.next_due).days
-        t.append(screen_text(f"\n最早逾期：{o.number} {o.applicant} {o.matter_name[:14]}，{o.next_due_what}逾期{late}天"),
-                 style="bold")
+        from rich.cells import cell_len
+
+        line = screen_text(f"最早逾期：{o.number} {o.applicant}，{o.next_due_what}逾期{late}天　{o.matter_name}")
+        while cell_len(line) > 74:
+            line = line[:-2] + "⋯"
+        t.append("\n" + line, style="bold")
     return t
 
 
