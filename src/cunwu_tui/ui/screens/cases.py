@@ -18,7 +18,8 @@ from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from cunwu_tui.ui.screens.base import AppScreen
-from cunwu_tui.ui.screens.notices import _Modal, _select
+from cunwu_tui.ui.screens.modal import ModalForm as _Modal
+from cunwu_tui.ui.screens.notices import _select
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row, screen_text
 
 if TYPE_CHECKING:

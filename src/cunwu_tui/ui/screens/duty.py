@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
 
 from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import FieldError, Form, field_row, screen_text
 
 if TYPE_CHECKING:
@@ -92,52 +93,7 @@ def duty_panel(services, now: datetime) -> Text:
     return t
 
 
-class _Modal(ModalScreen):
-    """A small form: Ctrl+S saves through ``save()``, Esc cancels."""
-
-    BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
-
-    def __init__(self, services: Services):
-        super().__init__()
-        self.services = services
-
-    def buttons(self) -> ComposeResult:
-        with Horizontal(classes="buttons"):
-            yield Button("保存（Ctrl+S）", id="save", compact=True)
-            yield Button("取消（Esc）", id="cancel", compact=True)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_save(self) -> None:
-        from cunwu_tui.errors import SaveError, ValidationError
-
-        form = self.query_one(Form)
-        try:
-            result = self.save()
-        except ValidationError as exc:
-            form.show_errors(exc.errors)
-            return
-        except SaveError as exc:
-            form.show_errors({"form": str(exc)})
-            return
-        self.dismiss(result if result is not None else True)
-
-    def save(self):  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def value(self, field: str) -> str:
-        return self.query_one(f"#f-{field}", Input).value
-
-    def choice(self, field: str):
-        v = self.query_one(f"#f-{field}", Select).value
-        return None if v is Select.BLANK or v == Select.NULL else v
+_Modal = ModalForm
 
 
 def _select(options, value=None, prompt: str = "请选择") -> Select:
@@ -180,8 +136,8 @@ class LogForm(_Modal):
         self.query_one("#f-kind", Select).focus()
 
     def save(self):
-        told = self.choice("leader_told") == "yes"
-        return self.services.duty.add_log(self.choice("kind") or "", self.value("content"), self.value("action"),
+        told = self.picked("leader_told") == "yes"
+        return self.services.duty.add_log(self.picked("kind") or "", self.value("content"), self.value("action"),
                                           self.value("at"), told, self.value("told_at"))
 
 
@@ -204,8 +160,8 @@ class SubstitutionForm(_Modal):
         self.query_one("#f-end", Input).focus()
 
     def save(self):
-        return self.services.duty.add_substitution(self.value("start"), self.value("end"), self.choice("by"),
-                                                   self.choice("reason") or "", self.value("note"))
+        return self.services.duty.add_substitution(self.value("start"), self.value("end"), self.picked("by"),
+                                                   self.picked("reason") or "", self.value("note"))
 
 
 class HandoverForm(_Modal):
@@ -238,8 +194,8 @@ class HandoverForm(_Modal):
 
     def save(self):
         return self.services.duty.hand_over(
-            self.day, self.choice("outgoing"), self.choice("incoming"), self.query_one("#f-items", TextArea).text,
-            self.value("note"), self.value("at"), self.choice("confirmed") == "yes")
+            self.day, self.picked("outgoing"), self.picked("incoming"), self.query_one("#f-items", TextArea).text,
+            self.value("note"), self.value("at"), self.picked("confirmed") == "yes")
 
 
 class ReasonForm(_Modal):
@@ -638,7 +594,7 @@ class GenerateForm(_Modal):
 
     def save(self):
         return self.services.duty.generate(self.year, self.month, self.query_one("#f-leave", TextArea).text,
-                                           self.choice("night") == "yes")
+                                           self.picked("night") == "yes")
 
 
 class DayForm(_Modal):
@@ -664,10 +620,10 @@ class DayForm(_Modal):
 
     def save(self):
         if self.night:
-            return self.services.duty.set_day(self.info.day, self.choice("staff"), self.choice("leader"),
-                                              self.choice("chief"), self.value("reason"), night_id=self.choice("night"))
-        return self.services.duty.set_day(self.info.day, self.choice("staff"), self.choice("leader"),
-                                          self.choice("chief"), self.value("reason"))
+            return self.services.duty.set_day(self.info.day, self.picked("staff"), self.picked("leader"),
+                                              self.picked("chief"), self.value("reason"), night_id=self.picked("night"))
+        return self.services.duty.set_day(self.info.day, self.picked("staff"), self.picked("leader"),
+                                          self.picked("chief"), self.value("reason"))
 
 
 # -- long holidays ----------------------------------------------------------------------

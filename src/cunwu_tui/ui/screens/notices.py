@@ -9,11 +9,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Input, Label, Select, Static, TextArea
 
 from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row, screen_text
 
 if TYPE_CHECKING:
@@ -228,52 +228,8 @@ class NoticeDetailScreen(AppScreen):
             "公示名单已保存", f"身份证号只显示前6位和后4位，不含电话。打开后按 A4 打印张贴：\n{path.resolve()}"))
 
 
-class _Modal(ModalScreen):
-    """A small form: Ctrl+S saves through ``save()``, Esc cancels."""
-
-    BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
-
-    def __init__(self, services: Services):
-        super().__init__()
-        self.services = services
-
-    def buttons(self) -> ComposeResult:
-        with Horizontal(classes="buttons"):
-            yield Button("保存（Ctrl+S）", id="save", compact=True)
-            yield Button("取消（Esc）", id="cancel", compact=True)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_save(self) -> None:
-        from cunwu_tui.errors import SaveError, ValidationError
-
-        form = self.query_one(Form)
-        try:
-            result = self.save()
-        except ValidationError as exc:
-            form.show_errors(exc.errors)
-            return
-        except SaveError as exc:
-            form.show_errors({"form": str(exc)})
-            return
-        self.dismiss(result)
-
-    def save(self):  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def value(self, field: str) -> str:
-        return self.query_one(f"#f-{field}", Input).value
-
-    def choice(self, field: str) -> str:
-        v = self.query_one(f"#f-{field}", Select).value
-        return v if isinstance(v, str) else ""
+# The shared modal form (kept under its old name for the F7 forms).
+_Modal = ModalForm
 
 
 def _select(options, value: str = "", prompt: str = "请选择") -> Select:
