@@ -400,3 +400,17 @@ def test_summary_invariants(petition, raw):
     assert summary.overdue(far) == bool(opened)
     if summary.status in (rules.CONCLUDED, rules.REFUSED):
         assert not any(t.what == "承诺办结" and t.open for t in summary.deadlines)
+
+
+def test_a_case_taken_in_by_mistake_is_voided_not_deleted(s):
+    row = take_in(s, limit=3, unit="日")
+    with pytest.raises(ValidationError, match="作废原因"):
+        s.cases.void(row.id, " ")
+    s.cases.void(row.id, "申请人选错，已重新受理")
+    r = s.cases.row(row.id, date(2026, 12, 1))
+    assert r.status == "已作废" and r.next_due is None and not r.overdue
+    assert s.cases.list(rules.F_OPEN) == [] and [x.number for x in s.cases.list(rules.F_ALL)] == [row.number]
+    assert s.cases.detail(row.id).void_reason == "申请人选错，已重新受理"
+    with pytest.raises(ValidationError, match="已作废"):
+        s.cases.complete_step(row.id, 1)
+    assert take_in(s).number == "〔2026〕第0002号"  # the number is not reused

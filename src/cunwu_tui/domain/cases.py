@@ -33,7 +33,8 @@ OPEN = "在办"
 ESCALATED = "待反馈"
 CONCLUDED = "办结"
 REFUSED = "不予受理"
-STATUSES: tuple[str, ...] = (OPEN, ESCALATED, CONCLUDED, REFUSED)
+VOIDED = "已作废"        # taken in by mistake: the number stays used, the record stays
+STATUSES: tuple[str, ...] = (OPEN, ESCALATED, CONCLUDED, REFUSED, VOIDED)
 
 # List filters
 F_OPEN = "在办"
@@ -63,13 +64,14 @@ EXTEND = "extend"
 REVIEW_REQUEST = "review"
 REVIEW_ANSWER = "review_answer"
 NOTE = "note"
+VOID = "void"
 
 EVENT_NAMES: dict[str, str] = {
     INTAKE: "受理登记", STEP_DONE: "完成步骤", STEP_BRANCH: "办理情况", STEP_BACK: "退回步骤",
     NOTICE_LINK: "发布公示", ESCALATE: "上报/转办", FEEDBACK: "收到反馈", CONCLUDE: "办结",
     REFUSE: "否定报备", LEADER_OPINION: "领导意见", REFUSAL_NOTICE: "书面告知", MATERIALS: "退还材料",
     ACCEPT: "决定受理", EXTEND: "延期", REVIEW_REQUEST: "申请复查复核", REVIEW_ANSWER: "复查复核意见",
-    NOTE: "备注",
+    NOTE: "备注", VOID: "作废",
 }
 
 
@@ -247,6 +249,7 @@ def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar=
                        for t in reviews]
             if not second:
                 reviews.append(_track(dl.review_request_window(when, True, cal), office=False))
+    voided = any(e.kind == VOID for e in events)
     deadlines: list[Tracked] = []
     if acceptance is not None:
         deadlines.append(acceptance)
@@ -259,6 +262,8 @@ def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar=
         deadlines.append(chase)
     deadlines += refusal
     deadlines += reviews
+    if voided:  # nothing runs on a case taken in by mistake
+        return Summary(VOIDED, "", tuple(d for d in deadlines if d.met_on is not None), accepted_on, extension)
     return Summary(status, refusal_kind, tuple(deadlines), accepted_on, extension)
 
 

@@ -228,7 +228,9 @@ def _case_rows(source: Any, period: Period) -> Iterable[Sequence]:
         missing = "、".join(d.missing)
         promised = next((t for t in d.deadlines if t.what in ("承诺办结", "办结", "办结（已延期）")), None)
         due = f"{promised.date:%Y-%m-%d}" + ("\n（预计）" if promised.provisional else "") if promised else ""
-        if r.status == "办结":
+        if d.void_reason:
+            outcome = f"作废：{d.void_reason}"
+        elif r.status == "办结":
             outcome = d.result
         elif d.refusal:
             outcome = f"{d.refusal.get('kind', '')}：{d.refusal.get('reason', '')}"

@@ -109,6 +109,7 @@ class CaseDetail:
     extension_days: int
     notice_block: str           # why the current step cannot be completed yet ("" if it can)
     linked_notice_id: int | None
+    void_reason: str = ""
 
     @property
     def status(self) -> str:
@@ -360,7 +361,7 @@ class CaseService:
     def _resummarize(self, s, row: CaseRecord) -> rules.Summary:
         _, _, summary = self._state(row, self._events(s, row.id))
         closed = None
-        if summary.status in (rules.CONCLUDED, rules.REFUSED):
+        if summary.status in (rules.CONCLUDED, rules.REFUSED, rules.VOIDED):
             closed = row.closed_at or self.core.now()
         s.exec(update(CaseRecord).where(CaseRecord.id == row.id).values(  # type: ignore[call-overload]
             status=summary.status_text(), next_due=summary.next_due, closed_at=closed))
@@ -476,7 +477,7 @@ class CaseService:
         if fstate.current is not None and flow.step(fstate.current).needs_notice:
             block, linked = self._notice_block(row.number, fstate.current, notices)
         refusal = escalation = None
-        result = ""
+        result = void_reason = ""
         timeline = []
         for e in events:
             data = json.loads(e.data) if e.data else {}
@@ -496,6 +497,8 @@ class CaseService:
                 escalation = {**escalation, "feedback": e.text}
             elif e.kind == rules.CONCLUDE:
                 result = e.text
+            elif e.kind == rules.VOID:
+                void_reason = e.text
             timeline.append(TimelineItem(e.recorded_at, e.operator_name, rules.EVENT_NAMES.get(e.kind, e.kind),
                                          self._event_text(flow, e, data)))
         limit_text = ""
@@ -512,7 +515,7 @@ class CaseService:
             choices=tuple((c.label, c.first_step, c.text) for c in fstate.choices), finished_steps=fstate.finished,
             deadlines=summary.deadlines, timeline=tuple(timeline), refusal=refusal, escalation=escalation,
             result=result, accepted_on=summary.accepted_on, extension_days=summary.extension_days,
-            notice_block=block, linked_notice_id=linked,
+            notice_block=block, linked_notice_id=linked, void_reason=void_reason,
         )
 
     @staticmethod
@@ -524,7 +527,7 @@ class CaseService:
                 return f"第{n}步"
 
         extra = f"：{e.text}" if e.text else ""
-        if e.kind == rules.INTAKE:
+        if e.kind in (rules.INTAKE, rules.VOID):
             return e.text
         if e.kind == rules.STEP_DONE:
             return step_text(e.step) + extra
@@ -817,6 +820,19 @@ class CaseService:
 
         return self._write(case_id, "退还材料", fn, allowed=rules.REFUSAL_KINDS, field="materials",
                            audit={"documents": materials, "applicant": signed_by})
+
+    def void(self, case_id: int, reason: str) -> CaseRow:
+        """A case taken in by mistake (wrong applicant, entered twice): voided
+        with its reason. The record and its number stay; nothing runs on it."""
+        reason = _one_line(reason)
+        if not reason:
+            raise ValidationError({"void_reason": "请写明作废原因（如：重复登记，见〔2026〕第0012号）。"})
+
+        def fn(s, row):
+            self._event(s, row, rules.VOID, text=reason)
+
+        return self._write(case_id, "作废", fn, allowed=(rules.OPEN, rules.ESCALATED, rules.CONCLUDED, rules.REFUSED),
+                           field="void_reason", audit={"void_reason": reason})
 
     # -- 信访 -------------------------------------------------------------------
     def _petition(self, s, case_id: int, allowed=(rules.OPEN, rules.ESCALATED), field="petition") -> CaseRecord:

@@ -450,6 +450,8 @@ def render_case(d: CaseDetail, today) -> Text:
             t.append(screen_text(d.notice_block) + "\n", style="bold")
     if d.result:
         t.append(f"办理结果：{screen_text(d.result)}\n")
+    if d.void_reason:
+        t.append(f"作废原因：{screen_text(d.void_reason)}（编号保留，不再使用）\n", style="bold")
     if d.deadlines:
         t.append("\n【期限】\n", style="bold")
         for x in d.deadlines:
@@ -522,6 +524,7 @@ class CaseDetailScreen(AppScreen):
         Binding("a", "accept", "受理", show=False),
         Binding("e", "extend", "延期", show=False),
         Binding("v", "review", "复查复核", show=False),
+        Binding("z", "void", "作废", show=False),
     ]
 
     def __init__(self, case_id: int, offer_letter: bool = False):
@@ -583,8 +586,10 @@ class CaseDetailScreen(AppScreen):
             keys.append("M 退还材料")
         elif status == "办结" and d.row.petition:
             keys.append("V 复查复核")
-        if d.missing:
+        if d.missing and status != "已作废":
             keys.append("P 告知书")
+        if status != "已作废":
+            keys.append("Z 作废")
         return keys + ["Esc 返回"]
 
     def _allowed(self, key: str) -> bool:
@@ -749,6 +754,14 @@ class CaseDetailScreen(AppScreen):
                                         ("signed_by", "签收人", "input", self.detail.row.applicant, "申请人或代领人"),
                                         ("returned_on", "退还日期", "input", f"{today:%Y-%m-%d}", "")],
                    lambda v: cases.return_materials(self.case_id, v["materials"], v["signed_by"], v["returned_on"]))
+
+    def action_void(self) -> None:
+        if not self._allowed("Z"):
+            return
+        cases = self.services.cases
+        self._form("作废本件", [("void_reason", "作废原因", "input", "", "必填，如：重复登记，见第0012号")],
+                   lambda v: cases.void(self.case_id, v["void_reason"]),
+                   "登记有误的（如申请人选错、重复登记）才作废；作废后记录和编号保留，编号不再使用。正确的请重新受理。")
 
     # -- 信访 -------------------------------------------------------------------
     def action_accept(self) -> None:
