@@ -218,3 +218,26 @@ async def test_intake_started_from_the_matter_lookup(demo_db):
         assert "住院报销" in str(app.screen.query_one("#matter-chosen", Static).render())
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+
+
+async def test_void_a_case_taken_in_by_mistake(demo_db):
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        cases = app.services.cases
+        target = next(r for r in cases.list("在办") if r.status == "在办")
+        app.push_screen(CaseDetailScreen(target.id))
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
+        detail = app.screen
+        assert "Z 作废" in str(detail.query_one("#case-keys", Static).render())
+        await pilot.press("z")
+        await wait_for(pilot, lambda: isinstance(app.screen, SimpleForm))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "作废原因" in error_of(app.screen, "void_reason") and cases.row(target.id).status == "在办"
+        await type_text(pilot, "重复登记")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is detail)
+        assert cases.row(target.id).status == "已作废"
+        assert "作废原因：重复登记" in detail_text(detail)
+        assert "Z 作废" not in str(detail.query_one("#case-keys", Static).render())
