@@ -157,6 +157,7 @@ class IntakeForm(_Modal):
         self.resident_id: int | None = None
         self._matter_codes: list[str] = []
         self._resident_ids: list[int] = []
+        self._chosen_text = ""
 
     def compose(self) -> ComposeResult:
         op = self.services.operator
@@ -202,8 +203,12 @@ class IntakeForm(_Modal):
         q = event.value.strip()
         if not q or not self.services.catalog.ready:
             results.display = False
+            if q:
+                self.query_one("#matter-chosen", Static).update("事项目录正在载入，请稍候再输入。")
             return
         hits = self.services.catalog.search(q, 20)
+        self.query_one("#matter-chosen", Static).update(
+            self._chosen_text if hits else "没有找到。换个说法试试：事项名称、拼音首字母或所需材料。")
         self._matter_codes = [h.code for h in hits]
         results.add_options([Option(_cut(h.name, 56), id=h.code) for h in hits])
         results.display = bool(hits)
@@ -226,7 +231,8 @@ class IntakeForm(_Modal):
         self.defaults = d = self.services.cases.intake_defaults(code, seed)
         self.seed = d["seed"]
         self.query_one("#matter-results").display = False
-        self.query_one("#matter-chosen", Static).update(f"已选：{screen_text(d['name'])}（{len(d['documents'])}项材料，{d['steps']}个步骤）")
+        self._chosen_text = f"已选：{screen_text(d['name'])}（{len(d['documents'])}项材料，{d['steps']}个步骤）"
+        self.query_one("#matter-chosen", Static).update(self._chosen_text)
         sel = self.query_one("#f-seed", Select)
         if len(d["variants"]) > 1:
             sel.set_options([(_cut(title, 40), s) for s, title in d["variants"]])
