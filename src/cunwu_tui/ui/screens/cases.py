@@ -165,11 +165,11 @@ class IntakeForm(_Modal):
         with Form(classes="dialog", id="intake-form"):
             yield Static("新建受理登记　Ctrl+S 保存　Esc 取消", classes="title")
             with VerticalScroll(id="intake-fields"):
-                yield from field_row("事项", "matter", Input(placeholder="名称或拼音首字母，如 dbsq；↓ 选择"))
+                yield from field_row("事项", "matter", Input(placeholder="名称或拼音首字母，如 dbsq；下键选择"))
                 yield OptionList(id="matter-results", classes="picks")
                 yield Static("", id="matter-chosen", classes="hint")
                 yield from field_row("来源", "seed", Select([], prompt="（本事项只有一个来源）", compact=True, allow_blank=True))
-                yield from field_row("申请人", "resident", Input(placeholder="姓名或身份证号后4位；↓ 选择；Ctrl+R 登记新居民"))
+                yield from field_row("申请人", "resident", Input(placeholder="姓名或身份证号后4位；下键选择；Ctrl+R 登记新居民"))
                 yield OptionList(id="resident-results", classes="picks")
                 yield Static("", id="resident-chosen", classes="hint")
                 yield from field_row("受理渠道", "channel", _select(CHANNELS, "来访"))
@@ -305,7 +305,7 @@ class IntakeForm(_Modal):
         self.app.push_screen(ResidentForm(self.services, self.query_one("#f-resident", Input).value), saved)
 
     def on_key(self, event) -> None:
-        """↓ from a search box into its results, ↑ from the first result back."""
+        """Down from a search box into its results, up from the first result back."""
         for box, results in (("#f-matter", "#matter-results"), ("#f-resident", "#resident-results")):
             inp, lst = self.query_one(box, Input), self.query_one(results, OptionList)
             if event.key == "down" and inp.has_focus and lst.display and lst.option_count:

@@ -85,13 +85,13 @@ class LookupScreen(AppScreen):
             matters = [m for c in cat.categories() for m in cat.in_category(c)]
             self._codes = [m.code for m in matters]
             results.add_options([Option(self._line(m.name, f"〔{m.category}〕"), id=m.code) for m in matters])
-            self._status(f"共 {len(matters)} 个事项。输入关键词；↓ 进入结果，回车查看；Ctrl+N 新增本村事项。")
+            self._status(f"共 {len(matters)} 个事项。输入关键词；下键进入结果，回车查看；Ctrl+N 新增本村事项。")
         else:
             hits = catalog.search(query)
             self._codes = [h.code for h in hits]
             results.add_options([Option(self._line(h.name, h.reason or f"〔{h.category}〕"), id=h.code)
                                  for h in hits])
-            self._status(f"找到 {len(hits)} 个事项。↓ 进入结果，回车查看。" if hits else
+            self._status(f"找到 {len(hits)} 个事项。下键进入结果，回车查看。" if hits else
                          "没有找到。换个说法试试：事项名称、拼音首字母或所需材料。")
         if self._codes:
             results.highlighted = 0
