@@ -273,6 +273,8 @@ def test_petition_deadlines(s):
     s.cases.review(row.id, "复查", "2026-11-02")
     r = s.cases.row(row.id, date(2026, 12, 3))
     assert r.next_due == date(2026, 12, 2) and r.next_due_what == "提出复查意见" and r.overdue
+    with pytest.raises(ValidationError, match="不能早于申请日期"):
+        s.cases.review(row.id, "复查", "2026-11-02", "2026-11-01", "维持原处理意见")
     s.cases.review(row.id, "复查", "2026-11-02", "2026-11-30", "维持原处理意见")
     d = s.cases.detail(row.id)
     assert [t.what for t in d.deadlines if not t.office] == ["可申请复查", "可申请复核"]
@@ -414,3 +416,12 @@ def test_a_case_taken_in_by_mistake_is_voided_not_deleted(s):
     with pytest.raises(ValidationError, match="已作废"):
         s.cases.complete_step(row.id, 1)
     assert take_in(s).number == "〔2026〕第0002号"  # the number is not reused
+
+
+def test_a_refusal_goes_only_to_a_leader(s):
+    row = take_in(s)
+    assert [n for n, _ in s.cases.refusal_leaders()] == ["李秀英"]
+    with pytest.raises(ValidationError) as exc:
+        s.cases.refuse(row.id, "不予受理", "材料不全", "有关规定", True, staff_id(s, "赵丽"))  # the clerk herself
+    assert "领导" in exc.value.errors["leader"]
+    assert s.cases.row(row.id).status == "在办"

@@ -148,6 +148,9 @@ class RefusalRow:
     operator: str
 
 
+# Who may give the leader's opinion on a refusal beyond the clerk's authority.
+LEADER_ROLES = frozenset({"书记", "副书记", "主任", "副主任", "带班领导", "值班领导"})
+
 _WITH_DEADLINE = "_with_deadline"   # internal filter: every case with a deadline running
 
 
@@ -731,6 +734,11 @@ class CaseService:
 
         return self._write(case_id, "办结", fn, field="result", audit={"result": result})
 
+    def refusal_leaders(self) -> list[tuple[str, int]]:
+        """Who a refusal beyond the clerk's authority can go to: active staff
+        holding a leading post. (name, id) pairs."""
+        return [(p.name, p.id) for p in self.staff.list(active_only=True) if LEADER_ROLES & set(p.roles)]
+
     def refuse(self, case_id: int, kind: str, reason: str, basis: str, beyond_authority: bool = False,
                leader_id: int | None = None) -> CaseRow:
         reason, basis = (reason or "").strip(), (basis or "").strip()
@@ -744,8 +752,8 @@ class CaseService:
         leader = None
         if beyond_authority:
             leader = self.staff.get(leader_id) if (self.staff and leader_id is not None) else None
-            if leader is None or not leader.active:
-                errors["leader"] = "超出经办人权限的，请选择报审的领导。"
+            if leader is None or not leader.active or not (LEADER_ROLES & set(leader.roles)):
+                errors["leader"] = "超出经办人权限的，请选择报审的领导（书记、主任或带班、值班领导）。"
         if errors:
             raise ValidationError(errors)
 
@@ -852,6 +860,8 @@ class CaseService:
                 raise ValidationError({"accepted_on": "已登记受理。"})
             if accepted is not None and (accepted < row.received_at.date() or accepted > self.core.now().date()):
                 raise ValidationError({"accepted_on": "受理日期应在收到信访事项之后、今天之前。"})
+            if told is not None and (told < row.received_at.date() or told > self.core.now().date()):
+                raise ValidationError({"told_on": "告知日期应在收到信访事项之后、今天之前。"})
             self._event(s, row, rules.ACCEPT, on_date=accepted, data={"told_on": told.isoformat() if told else ""})
 
         return self._write(case_id, "决定受理", fn, field="accepted_on", audit={"start": accepted})
@@ -887,6 +897,8 @@ class CaseService:
             raise ValidationError({"level": "请选择 复查 或 复核。"})
         requested = _date(requested_on, "requested_on", f"申请{level}日期")
         answered = _date(answered_on, "answered_on", f"{level}意见日期", required=False)
+        if answered is not None and requested is not None and answered < requested:
+            raise ValidationError({"answered_on": f"{level}意见日期不能早于申请日期。"})
 
         def fn(s, row):
             self._petition(s, case_id, allowed=(rules.CONCLUDED,), field="requested_on")

@@ -721,9 +721,8 @@ class CaseDetailScreen(AppScreen):
     def action_refuse(self) -> None:
         if not self._allowed("X"):
             return
-        leaders = [(p.name, p.id) for p in self.services.staff.list(active_only=True)
-                   if {"书记", "主任", "副书记", "副主任", "带班领导", "值班领导"} & set(p.roles)]
         cases = self.services.cases
+        leaders = cases.refusal_leaders()
         self._form("否定报备：不予受理 / 不予确认", [
             ("refusal_kind", "类型", "select", "不予受理", ("不予受理", "不予确认")),
             ("reason", "理由", "input", "", "必填"),

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import FieldError, Form, field_row, screen_text
 
 if TYPE_CHECKING:
@@ -375,53 +376,11 @@ class SealUseDetailScreen(AppScreen):
         self.app.push_screen(SealUseForm(self.services, defaults), saved)
 
 
-class _Modal(ModalScreen):
-    """A form: Ctrl+S saves through ``save()``, Esc cancels; a refused save
-    shows its messages at the fields and keeps what was typed."""
+class _Modal(ModalForm):
+    """The shared modal form; the seal forms' Selects hold ids as well as text."""
 
-    BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
-
-    def __init__(self, services: Services):
-        super().__init__()
-        self.services = services
-
-    def buttons(self) -> ComposeResult:
-        with Horizontal(classes="buttons"):
-            yield Button("保存（Ctrl+S）", id="save", compact=True)
-            yield Button("取消（Esc）", id="cancel", compact=True)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_save(self) -> None:
-        from cunwu_tui.errors import SaveError, ValidationError
-
-        form = self.query_one(Form)
-        try:
-            result = self.save()
-        except ValidationError as exc:
-            form.show_errors(exc.errors)
-            return
-        except SaveError as exc:
-            form.show_errors({"form": str(exc)})
-            return
-        self.dismiss(result)
-
-    def save(self):  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def value(self, field: str) -> str:
-        return self.query_one(f"#f-{field}", Input).value
-
-    def choice(self, field: str) -> Any:
-        v = self.query_one(f"#f-{field}", Select).value
-        return None if v is Select.NULL else v
+    def choice(self, field: str) -> Any:  # type: ignore[override]
+        return self.picked(field)
 
 
 class SealUseForm(_Modal):
