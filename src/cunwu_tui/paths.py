@@ -66,3 +66,60 @@ def data_dir() -> Path:
         if candidate.is_dir():
             return candidate
     return here / "data"
+
+
+# -- files only the office can read ---------------------------------------
+# The database, its -wal/-shm, backups, the log and exported ledgers hold
+# residents' ID numbers and phones. On POSIX they are created owner-only
+# (files 0600, folders 0700); Windows has no such mode bits: there the files
+# live in the user's profile (AppData), which other users cannot read.
+
+POSIX = os.name == "posix"
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+def restrict_umask() -> None:
+    """Owner-only for every file and folder this process creates from now on
+    (POSIX; a no-op on Windows)."""
+    if POSIX:
+        os.umask(0o077)
+
+
+def make_private(path: Path) -> None:
+    """chmod ``path`` owner-only (0600, a folder 0700) where the OS allows;
+    never fails (a file on a FAT stick, or not ours, keeps its mode)."""
+    if not POSIX:
+        return
+    try:
+        mode = PRIVATE_DIR if path.is_dir() else PRIVATE_FILE
+        os.chmod(path, mode)
+    except OSError:
+        pass
+
+
+def private_mkdir(path: Path) -> Path:
+    """Create ``path`` (and missing parents) owner-only; an existing folder
+    is left as it is (it may be a USB stick or a shared folder)."""
+    path = Path(path)
+    missing = []
+    p = path
+    while not p.exists() and p != p.parent:
+        missing.append(p)
+        p = p.parent
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    for m in missing:
+        make_private(m)
+    return path
+
+
+def backup_dir_for(db_path: Path) -> Path:
+    """The managed backup folder of a database: beside it, named after it
+    (``cunwu.db`` -> ``cunwu_备份``). Automatic backups and the copies made
+    before a migration or a restore go there."""
+    return db_path.with_name(f"{db_path.stem}_备份")
+
+
+def lock_file_for(db_path: Path) -> Path:
+    """The instance lock beside the database (see db/lock.py)."""
+    return db_path.with_name(db_path.name + ".lock")

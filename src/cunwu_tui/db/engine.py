@@ -5,7 +5,10 @@ applied at open, with a copy of the old file set aside first."""
 from __future__ import annotations
 
 import contextvars
+import errno
 import logging
+import os
+import secrets
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
-from cunwu_tui.paths import sqlite_file
+from cunwu_tui.paths import PRIVATE_FILE, backup_dir_for, make_private, private_mkdir, sqlite_file
 
 log = logging.getLogger("cunwu.db")
 
@@ -35,10 +38,16 @@ def make_engine(url: str) -> Engine:
     path = sqlite_file(url)
     if path is not None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_mkdir(path.parent)
+            if not path.exists():  # created owner-only; SQLite gives -wal/-shm the same mode
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0), PRIVATE_FILE))
         except OSError as exc:
             raise DatabaseError(f"无法创建数据文件夹：{path.parent}（{exc.strerror or exc}）") from exc
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+        secure_database_files(path)
+    # hide_parameters: an error message (and so the log) never carries the
+    # values of a statement: residents' ID numbers and phones.
+    engine = create_engine(url, hide_parameters=True,
+                           connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
@@ -80,6 +89,15 @@ def head_revisions() -> frozenset[str]:
     return frozenset(ScriptDirectory.from_config(cfg).get_heads())
 
 
+def known_revisions() -> frozenset[str]:
+    """Every revision this version of the app knows (a backup at any of them
+    can be upgraded)."""
+    from alembic.script import ScriptDirectory
+
+    cfg = _alembic_config(None)  # type: ignore[arg-type]
+    return frozenset(r.revision for r in ScriptDirectory.from_config(cfg).walk_revisions())
+
+
 def current_revisions(engine: Engine) -> frozenset[str]:
     from alembic.runtime.migration import MigrationContext
 
@@ -87,24 +105,106 @@ def current_revisions(engine: Engine) -> frozenset[str]:
         return frozenset(MigrationContext.configure(conn).get_current_heads())
 
 
-def backup_sqlite(path: Path, suffix: str | None = None) -> Path:
-    """A consistent copy of an SQLite file (WAL included) next to it."""
+def snapshot(src: Path, target: Path, *, read_only: bool = False) -> None:
+    """Write a consistent, checked copy of the SQLite database ``src`` to
+    ``target``, atomically: SQLite's online backup API (other connections may
+    keep writing: in WAL mode the copy is the state of one moment) into a
+    hidden temporary file beside ``target``, switched to a self-contained
+    rollback journal, ``PRAGMA integrity_check``, fsync, then renamed into
+    place. On any error nothing is left at ``target`` or in its folder; the
+    error is raised as it came (OSError or sqlite3.Error), or
+    SnapshotCheckFailed when the copy does not pass the check.
+    ``read_only``: ``src`` is a closed file, perhaps on read-only media (a
+    backup being restored): it is read without any lock or write."""
+    folder = target.parent
+    tmp = None
+    for _ in range(100):
+        candidate = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), PRIVATE_FILE)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        tmp = candidate
+        break
+    if tmp is None:
+        raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
+    try:
+        mode = "?mode=ro&immutable=1" if read_only else "?mode=rw"
+        source = sqlite3.connect(Path(src).resolve().as_uri() + mode, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            dest = sqlite3.connect(str(tmp))
+            try:
+                source.backup(dest)  # one step: a single consistent read
+                dest.execute("PRAGMA journal_mode=DELETE")
+                result = [r[0] for r in dest.execute("PRAGMA integrity_check").fetchall()]
+            finally:
+                dest.close()
+        finally:
+            source.close()
+        if result != ["ok"]:
+            raise SnapshotCheckFailed("; ".join(map(str, result[:5])))
+        make_private(tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+        tmp = None
+        _fsync_dir(folder)
+    finally:
+        if tmp is not None:
+            for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+                try:
+                    os.remove(leftover)
+                except OSError:
+                    pass
+
+
+class SnapshotCheckFailed(Exception):
+    """The copy did not pass ``PRAGMA integrity_check``."""
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX; Windows cannot open a folder)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def backup_sqlite(path: Path, suffix: str | None = None, kind: str = "升级前") -> Path:
+    """A consistent copy of an SQLite file (WAL included) in its managed
+    backup folder (``cunwu_备份`` beside ``cunwu.db``), e.g.
+    ``cunwu_升级前_20261122-093000.db``."""
     stamp = suffix or datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.{stamp}.bak{path.suffix}")
+    try:
+        folder = private_mkdir(backup_dir_for(path))
+    except OSError as exc:
+        raise DatabaseError(f"无法创建备份文件夹：{backup_dir_for(path)}（{exc.strerror or exc}）") from exc
+    target = folder / f"{path.stem}_{kind}_{stamp}{path.suffix}"
     n = 2
     while target.exists():
-        target = path.with_name(f"{path.stem}.{stamp}-{n}.bak{path.suffix}")
+        target = folder / f"{path.stem}_{kind}_{stamp}-{n}{path.suffix}"
         n += 1
-    src = sqlite3.connect(str(path))
-    try:
-        dst = sqlite3.connect(str(target))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    snapshot(path, target)
     return target
+
+
+def secure_database_files(path: Path | None) -> None:
+    """Owner-only for the database and its -wal/-shm (POSIX): also tightens
+    the files of an older installation created 0644."""
+    if path is None:
+        return
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if p.exists():
+            make_private(p)
 
 
 def upgrade(engine: Engine, revision: str = "heads") -> Path | None:

@@ -38,8 +38,11 @@ class Services:
         from cunwu_tui.services.settings import SettingsService
         from cunwu_tui.services.staff import StaffService
 
+        from cunwu_tui.services.backup import BackupService
+
         self.core = core
         self.info = info
+        self._lock = None  # the shared instance lock, see open_services
         self.settings = SettingsService(core)
         self.staff = StaffService(core)
         self.seals = SealService(core)
@@ -52,6 +55,7 @@ class Services:
         self.residents = ResidentService(core)
         self.cases = CaseService(core, self.settings, self.catalog, self.residents, self.notices, self.staff)
         self.duty = DutyService(core)
+        self.backups = BackupService(core, self.settings, info.url)
 
     # -- operator ---------------------------------------------------------
     @property
@@ -79,16 +83,39 @@ class Services:
 
     def close(self) -> None:
         self.core.engine.dispose()
+        lock, self._lock = getattr(self, "_lock", None), None
+        if lock is not None:
+            lock.release()
 
 
-def open_services(url: str) -> Services:
+def open_services(url: str, *, lock: bool = True) -> Services:
     """Open the database at ``url``: create or migrate it (copying an existing
-    file aside first), set up defaults and the holiday calendar."""
-    from cunwu_tui.db.engine import make_engine, upgrade
+    file aside first), set up defaults and the holiday calendar.
+
+    While open, the database's shared instance lock is held (db/lock.py), so
+    that a restore knows a window has it open; ``lock=False`` only for the
+    restore itself, which holds the exclusive lock."""
+    from cunwu_tui.db.engine import DatabaseError, make_engine, secure_database_files, upgrade
+    from cunwu_tui.db.lock import DatabaseInUse, hold_shared
+    from cunwu_tui.paths import sqlite_file
 
     engine = make_engine(url)
-    backup = upgrade(engine)
-    services = Services(Core(engine), OpenInfo(url, backup))
-    services.seals.ensure_defaults()
-    services.holidays.calendar()
+    held = None
+    try:
+        if lock:
+            held = hold_shared(sqlite_file(url))
+        backup = upgrade(engine)
+        secure_database_files(sqlite_file(url))
+        services = Services(Core(engine), OpenInfo(url, backup))
+        services._lock = held
+        services.seals.ensure_defaults()
+        services.holidays.calendar()
+    except DatabaseInUse as exc:
+        engine.dispose()
+        raise DatabaseError(str(exc)) from exc
+    except BaseException:
+        engine.dispose()
+        if held is not None:
+            held.release()
+        raise
     return services

@@ -26,6 +26,7 @@ ENTITY_NAMES = {
     "resident": "居民",
     "seal_use": "用印登记",
     "case": "办件",
+    "backup": "数据库备份",
     "duty_month": "值班表",
     "duty_day": "值班安排",
     "duty_log": "值班记录",
