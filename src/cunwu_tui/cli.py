@@ -19,6 +19,8 @@ EPILOG = """数据库位置：默认在用户数据目录（见 README）；用 
   cunwu demo            填入示例村庄的数据（本月和上月）
   cunwu verify          校验用印登记是否完整、未被改动
   cunwu duty            现在谁在值班、带班领导及电话（--at 查某个时间）
+  cunwu backup --to E:\\村务通备份    备份到U盘
+  cunwu restore 备份文件.db          从备份恢复
   cunwu --db 测试.db    使用指定的数据库文件
 """
 
@@ -117,6 +119,29 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("--operator", metavar="姓名", default="", help="经办人，写在表尾")
     merge.add_argument("--phone", metavar="电话", default="", help="联系电话，写在表尾")
     _add_db(merge, top=False)
+
+    backup = sub.add_parser("backup", help="备份数据库（如备份到U盘）", add_help=False,
+                            description="在软件使用中也能安全地备份：生成经过自检的数据库副本"
+                                        "（〈村名〉_备份_〈时间〉.db）和说明文件（.json，含校验值和各台账条数）。",
+                            epilog="不加 --to 时备份到 F9 设置中记住的备份位置（未设置时为数据库旁的备份文件夹）。\n"
+                                   "退出状态：0 成功；1 数据库自检未通过；2 备份位置不存在、只读或空间不足。",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    backup.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    backup.add_argument("--to", metavar="文件夹", help="备份到这个文件夹，如 E:\\村务通备份")
+    _add_db(backup, top=False)
+
+    restore = sub.add_parser("restore", help="从备份文件恢复数据库", add_help=False,
+                             description="检查备份文件（是否完整、未损坏、是村务通的数据库、与说明文件的校验值一致），"
+                                         "显示其中的内容并询问；确认后先把现在的数据库移到备份文件夹，再换成备份，"
+                                         "旧版本的备份自动升级。其他村务通窗口开着时拒绝恢复。",
+                             epilog="换了新电脑或硬盘坏了：装好村务通后，一条命令即可：\n"
+                                    "  cunwu restore E:\\村务通备份\\青山村_备份_20261202-180512.db\n"
+                                    "退出状态：0 已恢复；1 文件被拒绝或数据库正在使用，未作任何改动；2 未确认。",
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    restore.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    restore.add_argument("file", metavar="备份文件", help="要恢复的备份文件（.db）")
+    restore.add_argument("--yes", action="store_true", help="不询问，直接恢复（用于脚本）")
+    _add_db(restore, top=False)
     return parser
 
 
@@ -133,7 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _safe_stdout()
     args = build_parser().parse_args(argv)
     from cunwu_tui.logsetup import setup_logging
-    from cunwu_tui.paths import resolve_db_url
+    from cunwu_tui.paths import resolve_db_url, restrict_umask
+
+    restrict_umask()  # files with personal data: owner-only (POSIX)
 
     log_file = setup_logging()
     url = resolve_db_url(args.db)
@@ -154,6 +181,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_verify(url)
         if args.command == "duty":
             return _cmd_duty(url, args)
+        if args.command == "backup":
+            return _cmd_backup(url, args)
+        if args.command == "restore":
+            return _cmd_restore(url, args)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # never a traceback on the console
@@ -289,4 +320,67 @@ def _cmd_merge(args) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     print(out.resolve())
+    return 0
+
+
+def _cmd_backup(url: str, args) -> int:
+    from cunwu_tui.services import ValidationError
+    from cunwu_tui.services.backup import BackupError
+
+    services = _open(url)
+    try:
+        try:
+            result = services.backups.backup_now(args.to)
+        except ValidationError as exc:
+            _print_errors(exc)
+            return 2
+        except BackupError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 1
+    finally:
+        services.close()
+    print(f"已备份到：{result.path.resolve()}")
+    print(f"说明文件：{result.manifest.resolve()}")
+    print(f"校验值（sha256）：{result.sha256}")
+    return 0
+
+
+def _cmd_restore(url: str, args) -> int:
+    from cunwu_tui.paths import backup_dir_for, sqlite_file
+    from cunwu_tui.services.backup import BackupError, inspect_backup, restore_backup
+
+    db = sqlite_file(url)
+    if db is None:
+        print("错误：只能恢复到数据库文件。", file=sys.stderr)
+        return 1
+    try:
+        info = inspect_backup(args.file)
+    except BackupError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    print("备份文件检查通过，其中有：")
+    print(info.summary())
+    if db.exists() and db.stat().st_size > 0:
+        print(f"恢复后将替换数据库 {db}（现在的数据库先移到 {backup_dir_for(db)}）。")
+    else:
+        print(f"将恢复为数据库 {db}。")
+    if not args.yes:
+        if not (sys.stdin and sys.stdin.isatty()):
+            print("错误：恢复会替换现在的数据库，需要确认：请在终端窗口中运行，或加 --yes。未作任何改动。", file=sys.stderr)
+            return 2
+        try:
+            answer = input("确认恢复吗？输入 y 回车确认，直接回车取消：")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes", "是"):
+            print("已取消，未作任何改动。")
+            return 2
+    try:
+        result = restore_backup(url, info.path, info.sha256)
+    except BackupError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    print(f"已恢复：{db}")
+    if result.set_aside:
+        print(f"原来的数据库已移到：{result.set_aside}")
     return 0

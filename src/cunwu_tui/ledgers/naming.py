@@ -117,7 +117,9 @@ def ensure_writable_folder(out_dir: str | Path) -> Path:
     if folder.exists() and not folder.is_dir():
         raise LedgerError(f"{folder} 是一个文件，不是文件夹，请换一个输出文件夹。")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        from cunwu_tui.paths import private_mkdir
+
+        private_mkdir(folder)  # a new folder is owner-only (POSIX)
     except OSError as exc:
         raise LedgerError(f"无法创建文件夹 {folder}：{os_reason(exc)}。请换一个输出文件夹。") from exc
     try:

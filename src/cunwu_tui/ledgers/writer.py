@@ -647,7 +647,7 @@ def _create_temp(folder: Path, name: str) -> Path:
     for _ in range(100):
         tmp = folder / f".{name}.{secrets.token_hex(4)}.tmp"
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)  # owner-only: ledgers hold phones
         except FileExistsError:
             continue
         except OSError as exc:
