@@ -123,6 +123,11 @@ class CunwuApp(App[int]):
             services.catalog.warm()
         except Exception:  # F3 shows the message when it is opened
             log.exception("catalog failed to load")
+        try:  # the day's automatic backup: off the first frame, in this worker
+            services.backups.auto_backup(self.today())
+        except Exception:  # recorded by the service; never stops the app
+            log.exception("automatic backup failed")
+        self.call_from_thread(self.refresh_screen)  # the 工作台 shows the last backup
 
     def _database_ready(self, services: Services) -> None:
         self.services = services
@@ -141,6 +146,71 @@ class CunwuApp(App[int]):
         self.open_error = message
         self.refresh_screen()
         self.push_screen(MessageDialog("无法打开数据库", f"{message}\n\n详细信息已写入日志：{log_file}\n按 Ctrl+Q 退出。"))
+
+    # -- restore (F9 备份 -> 恢复) ---------------------------------------------
+    def restore_database(self, info) -> None:
+        """Close this window's database (so that its instance lock is
+        released), restore ``info`` (checked, see services/backup.py) in a
+        worker, then open the result. Another window still open: refused,
+        and this window's database is opened again unchanged."""
+        if self.services is None:
+            return
+        if any(w.group == "db" and w.is_running for w in self.workers):
+            self.notify("正在自动备份，请稍候再恢复。", severity="warning")
+            return
+        from cunwu_tui.ui.screens.dialogs import BusyDialog
+
+        services, self.services = self.services, None
+        self.seal_check = None
+        services.close()
+        self.push_screen(BusyDialog("正在恢复", "正在检查并恢复备份，请稍候，不要关闭窗口。"))
+        self._restore_worker(info)
+
+    @work(thread=True, exclusive=True, group="restore", exit_on_error=False)
+    def _restore_worker(self, info) -> None:
+        from cunwu_tui.services import open_services
+        from cunwu_tui.services.backup import BackupError, restore_backup
+
+        result, error = None, ""
+        try:
+            result = restore_backup(self.db_url, info.path, info.sha256)
+        except BackupError as exc:
+            error = str(exc)
+        except Exception as exc:
+            log.exception("restore failed")
+            error = f"恢复失败（{type(exc).__name__}），未作任何改动。"
+        try:
+            services = open_services(self.db_url)
+        except Exception as exc:
+            log.exception("cannot open database %s after restore", self.db_url)
+            from cunwu_tui.logsetup import log_path
+
+            self.call_from_thread(self.pop_screen)
+            self.call_from_thread(self._database_failed, f"{exc}" if _is_chinese(exc) else
+                                  f"无法打开数据库：{self.db_url}（{type(exc).__name__}）", str(log_path()))
+            return
+        self.call_from_thread(self._restored, services, result, error)
+        try:
+            check = services.seal_register.verify()
+        except Exception:
+            log.exception("seal register check failed")
+        else:
+            self.call_from_thread(self.seal_checked, check)
+
+    def _restored(self, services, result, error: str) -> None:
+        from cunwu_tui.ui.screens.dialogs import BusyDialog, MessageDialog
+
+        if isinstance(self.screen, BusyDialog):
+            self.pop_screen()
+        self.services = services
+        if error:
+            self.refresh_screen()
+            self.push_screen(MessageDialog("没有恢复", error))
+            return
+        aside = f"\n原来的数据库已移到：{result.set_aside}" if result.set_aside else ""
+        self.refresh_screen()
+        self.push_screen(MessageDialog("已恢复", f"已从 {result.info.path.name} 恢复。{aside}\n请重新选择操作员。"),
+                         lambda _: self.action_choose_operator(required=True))
 
     # -- operator -----------------------------------------------------------
     def action_choose_operator(self, required: bool = False) -> None:

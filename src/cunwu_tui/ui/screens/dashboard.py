@@ -59,6 +59,14 @@ def case_lines(services, today) -> Text:
     return t
 
 
+def backup_lines(status) -> Text:
+    """The last good backup; the warning (a failure, too long ago) in bold."""
+    t = Text(screen_text(status.line))
+    if status.warning:
+        t.append("\n" + screen_text(status.warning), style="bold red")
+    return t
+
+
 class DashboardScreen(AppScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="dashboard"):
@@ -68,6 +76,7 @@ class DashboardScreen(AppScreen):
             yield Static("", id="duty", classes="panel")
             yield Static("", id="notices", classes="panel")
             yield Static("", id="seals", classes="panel")
+            yield Static("", id="backup", classes="panel")
             yield Static("", id="recent", classes="panel")
 
     def on_mount(self) -> None:
@@ -77,6 +86,7 @@ class DashboardScreen(AppScreen):
         self.query_one("#duty").border_title = "值班（F6）"
         self.query_one("#notices").border_title = "公示（F7）"
         self.query_one("#seals").border_title = "今天的用印（F5）"
+        self.query_one("#backup").border_title = "备份（F9）"
         self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -108,6 +118,9 @@ class DashboardScreen(AppScreen):
         seal_check = getattr(app, "seal_check", None)
         if seal_check is not None and not seal_check.ok:
             notes.append("用印登记校验不一致，登记可能被改动过：详见下方用印栏。")
+        backup = services.backups.status(services.core.now())
+        if backup.warning:
+            notes.append(backup.warning)
         self.query_one("#attention", Static).update("\n".join(notes) or "没有需要处理的提醒。")
         self.query_one("#cases", Static).update(case_lines(services, today))
         from cunwu_tui.ui.screens.duty import duty_panel
@@ -117,6 +130,7 @@ class DashboardScreen(AppScreen):
         from cunwu_tui.ui.screens.seal_register import seal_lines
 
         self.query_one("#seals", Static).update(seal_lines(services, today, seal_check))
+        self.query_one("#backup", Static).update(backup_lines(backup))
         lines = [
             f"{e.at:%m-%d %H:%M}　{e.operator}　{e.action}{e.entity}" + (f"：{e.subject}" if e.subject else "")
             for e in services.audit.recent(8, changes_only=True)

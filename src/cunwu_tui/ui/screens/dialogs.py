@@ -50,3 +50,17 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+
+class BusyDialog(ModalScreen[None]):
+    """Work under way that must not be interrupted (a restore): no keys, no
+    buttons; the app dismisses it when the work is done."""
+
+    def __init__(self, title: str, message: str):
+        super().__init__()
+        self._title, self._message = title, message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self._title, classes="title")
+            yield Static(self._message, markup=False)

@@ -1,4 +1,4 @@
-"""F9 设置: village profile, staff, seals, holiday schedules."""
+"""F9 设置: village profile, staff, seals, holiday schedules, backups."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane, Tabs, TextArea
 
 from cunwu_tui.errors import SaveError, ValidationError
+from cunwu_tui.ui.screens.backup import BackupPageMixin, compose_backup_page
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.seal_register import SealVerifyMixin
 from cunwu_tui.ui.screens.forms import SealForm, StaffForm
@@ -17,11 +18,12 @@ from cunwu_tui.ui.widgets import FieldError, Form, field_row
 SCHEDULE_HINT = "按国务院通知，每行一项，格式如（2026年的实际安排）：\n国庆节 2026-10-01 至 2026-10-07\n调休上班 2026-10-10"
 
 
-class SettingsScreen(SealVerifyMixin, AppScreen):
+class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "保存", key_display="^S", show=False),  # the buttons say Ctrl+S; the footer is full
         Binding("n", "new", "新增", show=False),
         Binding("v", "verify_seals", "校验用印登记", show=False),
+        Binding("ctrl+b", "backup_now", "立即备份", key_display="^B", show=False),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -52,6 +54,8 @@ class SettingsScreen(SealVerifyMixin, AppScreen):
                     with Horizontal(classes="buttons"):
                         yield Button("保存（Ctrl+S）", id="save-holidays", compact=True)
                         yield Button("导入文件", id="import-holidays", compact=True)
+            with TabPane("备份", id="tab-backup"):
+                yield from compose_backup_page()
 
     def on_mount(self) -> None:
         staff = self.query_one("#staff-table", DataTable)
@@ -73,6 +77,7 @@ class SettingsScreen(SealVerifyMixin, AppScreen):
         self._load_staff()
         self._load_seals()
         self._load_coverage()
+        self._load_backup()
 
     def _load_staff(self) -> None:
         table = self.query_one("#staff-table", DataTable)
@@ -133,6 +138,8 @@ class SettingsScreen(SealVerifyMixin, AppScreen):
             self._save_profile()
         elif tab == "tab-holidays":
             self._save_holidays()
+        elif tab == "tab-backup":
+            self._save_backup_settings()
 
     def action_verify_seals(self) -> None:
         if self._active_tab() == "tab-seals":
