@@ -198,6 +198,13 @@ def _text(v: Any) -> tuple[Any, str]:
     return v, "s"  # always a string, never a formula
 
 
+def _masked_text(v: Any) -> tuple[Any, str]:
+    from cunwu_tui.domain.privacy import mask_personal
+
+    value, kind = _text(v)
+    return (mask_personal(value), kind) if kind == "s" else (value, kind)
+
+
 def _masked_id(v: Any) -> tuple[Any, str]:
     from cunwu_tui.domain.idcard import mask_id_number
 
@@ -352,6 +359,10 @@ class Sheet:
     closing: str = ""
     label: str = ""
     mask_ids: bool = False
+    # ID and phone numbers typed into free text (a caller's phone in a duty
+    # entry) are masked in text columns (domain/privacy.py); ``phone`` columns
+    # (staff's work phones) are not text columns and stay whole.
+    mask_free_text: bool = False
     lenient: bool = False
     report_progress: bool = True
 
@@ -555,6 +566,8 @@ def _write_sheet(
         conv = _CONVERTERS[c.type]
         if c.type == ID_NUMBER and sheet.mask_ids:
             conv = _masked_id
+        elif c.type == TEXT and sheet.mask_free_text:
+            conv = _masked_text
         if sheet.lenient:
             conv = _lenient(conv)
         if sheet.totals and c.total:
@@ -811,6 +824,7 @@ def write_ledger(
         closing=closing_line(ctx.operator, ctx.phone),
         label=f"《{ledger.title}》",
         mask_ids=ledger.public,
+        mask_free_text=True,
     )
 
     def custom(results: list[SheetResult]) -> dict[str, Any]:
