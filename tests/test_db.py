@@ -59,7 +59,11 @@ def test_upgrade_from_first_migration_keeps_data_and_backs_up(tmp_path):
         assert [p.name for p in services.staff.list()] == ["老文书"]
         assert [s.name for s in services.seals.list()] == ["党支部印章", "村(居)委会印章", "村集体经济组织印章"]
         backup = services.info.backup
-        assert backup is not None and backup.exists() and backup.parent == tmp_path
+        # into the managed backup folder, not beside the database
+        from cunwu_tui.paths import backup_dir_for
+
+        assert backup is not None and backup.exists() and backup.parent == backup_dir_for(path)
+        assert backup.name.startswith("old_升级前_")
         # The copy is the old database, at the old revision, with its data.
         con = sqlite3.connect(backup)
         assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)

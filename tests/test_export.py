@@ -81,7 +81,8 @@ def test_demo_village_exports_last_month(demo_services, tmp_path):
     changed = [r for r in entries if r[4] == "吴桂兰" and r[5] == "修改"]
     assert [(r[6], r[7]) for r in changed] == [("状态：在岗", "状态：离岗")]
     added = [r for r in entries if r[4] == "王建国" and r[5] == "新增"]
-    assert added[0][7] == "姓名：王建国\n职务：书记、带班领导\n电话：13903510001\n状态：在岗"
+    # free text in a ledger: phones masked (the roster above keeps the work phones whole)
+    assert added[0][7] == "姓名：王建国\n职务：书记、带班领导\n电话：139****0001\n状态：在岗"
     assert all(r[1] < datetime(2026, 11, 1) for r in entries)  # November's change is not in October's log
 
 

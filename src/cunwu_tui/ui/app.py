@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -90,6 +91,7 @@ class CunwuApp(App[int]):
         self.services: Services | None = None
         self.open_error: str = ""
         self.seal_check = None  # the seal register's chain, checked after the database opens
+        self._startup_done = threading.Event()  # set when open_database's worker is through
 
     # -- start-up -----------------------------------------------------------
     def today(self) -> date:
@@ -101,6 +103,12 @@ class CunwuApp(App[int]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def open_database(self) -> None:
+        try:
+            self._open_database()
+        finally:
+            self._startup_done.set()
+
+    def _open_database(self) -> None:
         try:
             from cunwu_tui.services import open_services
 
@@ -155,9 +163,6 @@ class CunwuApp(App[int]):
         and this window's database is opened again unchanged."""
         if self.services is None:
             return
-        if any(w.group == "db" and w.is_running for w in self.workers):
-            self.notify("正在自动备份，请稍候再恢复。", severity="warning")
-            return
         from cunwu_tui.ui.screens.dialogs import BusyDialog
 
         services, self.services = self.services, None
@@ -172,6 +177,9 @@ class CunwuApp(App[int]):
         from cunwu_tui.services.backup import BackupError, restore_backup
 
         result, error = None, ""
+        # the start-up work (seal check, catalog, the automatic backup) reads
+        # the file being replaced: let it finish first
+        self._startup_done.wait(timeout=600)
         try:
             result = restore_backup(self.db_url, info.path, info.sha256)
         except BackupError as exc:
