@@ -52,8 +52,9 @@ async def test_automatic_backup_at_start_and_the_dashboard(demo_db):
         await wait_for(pilot, lambda: any("_自动备份_20261122-" in p.name for p in managed.glob("*.db")))
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
-        await wait_for(pilot, lambda: "上次备份" in str(screen.query_one("#backup", Static).render()))
-        assert "自动备份" in str(screen.query_one("#backup", Static).render())
+        await wait_for(pilot, lambda: "上次自动备份" in str(screen.query_one("#backup", Static).render()))
+        # nothing on a stick yet: the reminder says so
+        assert "还没有把数据备份到U盘" in str(screen.query_one("#attention", Static).render())
 
 
 async def test_ctrl_b_backs_up_to_the_stick_and_restore_asks(demo_db, tmp_path):

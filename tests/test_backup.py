@@ -187,8 +187,26 @@ def test_automatic_backup_once_a_day_and_generations(services):
     assert first is not None and first.path.parent == backup_dir_for(sqlite_file(services.info.url))
     assert "_自动备份_" in first.path.name
     assert services.backups.auto_backup(TODAY) is None  # once a day
-    status = services.backups.status(datetime(2026, 11, 22, 18, 0))
-    assert status.warning == "" or "天没有备份" in status.warning  # the real clock wrote today's stamp
+    second = services.backups.auto_backup(TODAY + timedelta(days=1))
+    assert second is not None and "_自动备份_20261123-" in second.path.name
+    # automatic copies sit on the same disk: the 工作台 still asks for the stick
+    status = services.backups.status(datetime(2026, 11, 23, 18, 0))
+    assert "还没有把数据备份到U盘" in status.warning and "上次自动备份" in "\n".join(status.lines)
+
+
+def test_dashboard_warnings(services, tmp_path):
+    b = services.backups
+    with pytest.raises(ValidationError):
+        b.backup_now(str(tmp_path / "没插" / "u"))
+    assert "备份失败" in b.status().warning and "不存在" in b.status().warning
+    made = b.backup_now(str(tmp_path))
+    status = b.status(made.at)
+    assert status.warning == "" and str(made.path) in "\n".join(status.lines)
+    b.save_settings("", 7, 12, 3)
+    assert "已经3天没有备份到U盘了" in b.status(made.at + timedelta(days=3)).warning
+    assert b.status(made.at + timedelta(days=2)).warning == ""
+    b.auto_backup(made.at.date() + timedelta(days=5))  # does not count as a backup to the stick
+    assert "已经5天" in b.status(made.at + timedelta(days=5)).warning
 
 
 def test_prune_keeps_7_daily_and_12_monthly_oldest_removed_first(tmp_path):

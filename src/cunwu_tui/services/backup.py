@@ -98,12 +98,26 @@ class BackupStatus:
     last_error_at: datetime | None
     last_error: str
     warning: str   # "" when all is well: what the 工作台 says otherwise
+    last_manual_at: datetime | None = None   # the last 立即备份 / `cunwu backup` (to a stick)
+    last_manual_path: str = ""
+    last_auto_at: datetime | None = None
+    last_auto_path: str = ""
 
     @property
     def line(self) -> str:
         if self.last_ok_at is None:
             return "还没有备份。"
         return f"上次备份：{self.last_ok_at:%Y-%m-%d %H:%M}　{self.last_ok_path}"
+
+    @property
+    def lines(self) -> list[str]:
+        """For the 工作台: the last backup to a stick and the last automatic one."""
+        out = []
+        if self.last_manual_at is not None:
+            out.append(f"上次备份到U盘等：{self.last_manual_at:%Y-%m-%d %H:%M}　{self.last_manual_path}")
+        if self.last_auto_at is not None:
+            out.append(f"上次自动备份：{self.last_auto_at:%Y-%m-%d %H:%M}　{self.last_auto_path}")
+        return out or ["还没有备份。"]
 
 
 @dataclass(frozen=True)
@@ -689,9 +703,12 @@ class BackupService:
 
     def _record_success(self, result: BackupResult) -> None:
         data = self._read_status()
-        data["last_ok"] = {"at": result.at.isoformat(timespec="seconds"), "path": str(result.path),
-                           "kind": result.kind, "sha256": result.sha256}
-        data.pop("last_error", None)
+        entry = {"at": result.at.isoformat(timespec="seconds"), "path": str(result.path),
+                 "kind": result.kind, "sha256": result.sha256}
+        data["last_ok"] = entry
+        data["last_manual" if result.kind == MANUAL else "last_auto"] = entry
+        if (data.get("last_error") or {}).get("kind") == result.kind:
+            data.pop("last_error", None)
         self._write_status(data)
 
     def _record_failure(self, kind: str, message: str) -> None:
@@ -705,19 +722,24 @@ class BackupService:
         now = now or datetime.now()
         data = self._read_status() if self.db_path else {}
         ok = data.get("last_ok") or {}
+        manual = data.get("last_manual") or {}
         err = data.get("last_error") or {}
         ok_at, err_at = _moment(ok.get("at")), _moment(err.get("at"))
+        manual_at = _moment(manual.get("at"))
         warn_days = self._int(WARN_DAYS)
         warning = ""
-        if err_at is not None and (ok_at is None or err_at > ok_at):
+        if err_at is not None:  # cleared by the next success of the same kind
             what = "自动备份" if err.get("kind") == AUTO else "备份"
             warning = f"{err_at:%m-%d %H:%M} {what}失败：{err.get('message', '')}"
-        elif ok_at is None:
-            warning = "还没有备份过数据：请按 F9 设置，在备份页按 Ctrl+B 备份到U盘。"
-        elif (now.date() - ok_at.date()).days >= warn_days:
-            warning = (f"已经{(now.date() - ok_at.date()).days}天没有备份了（上次 {ok_at:%Y-%m-%d}）：请按 F9 设置，"
-                       f"在备份页按 Ctrl+B 备份到U盘。")
-        return BackupStatus(ok_at, str(ok.get("path", "")), err_at, str(err.get("message", "")), warning)
+        elif manual_at is None:
+            # the automatic copies sit on the same disk: they do not count
+            warning = "还没有把数据备份到U盘：请按 F9 设置，在备份页按 Ctrl+B。"
+        elif (now.date() - manual_at.date()).days >= warn_days:
+            warning = (f"已经{(now.date() - manual_at.date()).days}天没有备份到U盘了（上次 {manual_at:%Y-%m-%d}）："
+                       f"请按 F9 设置，在备份页按 Ctrl+B。")
+        auto = data.get("last_auto") or {}
+        return BackupStatus(ok_at, str(ok.get("path", "")), err_at, str(err.get("message", "")), warning,
+                            manual_at, str(manual.get("path", "")), _moment(auto.get("at")), str(auto.get("path", "")))
 
 
 def _message(exc: BaseException) -> str:

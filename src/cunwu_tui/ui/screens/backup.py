@@ -70,7 +70,7 @@ class BackupPageMixin(Screen):
             return
         status = services.backups.status()
         current = services.backups.current_settings()
-        first = extra or status.warning or status.line
+        first = extra or status.warning or status.lines[0]
         lines = [first, f"每天第一次打开时自动备份到：{current.managed_dir}"]
         self.query_one("#backup-status", Static).update("\n".join(lines))
 

@@ -61,7 +61,7 @@ def case_lines(services, today) -> Text:
 
 def backup_lines(status) -> Text:
     """The last good backup; the warning (a failure, too long ago) in bold."""
-    t = Text(screen_text(status.line))
+    t = Text(screen_text("\n".join(status.lines)))
     if status.warning:
         t.append("\n" + screen_text(status.warning), style="bold red")
     return t
