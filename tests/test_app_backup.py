@@ -138,3 +138,21 @@ async def test_bad_file_is_refused_at_the_field(demo_db, tmp_path):
         err = app.screen.query_one("#err-restore_file", Static)
         await wait_for(pilot, lambda: "不是村务通" in str(err.render()))
         assert isinstance(app.screen, SettingsScreen)
+
+
+async def test_backup_from_the_command_palette(demo_db):
+    managed = backup_dir_for(sqlite_file(demo_db))
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "立即备份")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog) and "已备份" in dialog_text(app))
+        assert any(p.name.startswith("青山村_备份_") for p in managed.glob("*.db"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        assert app.screen.query_one("#tabs", TabbedContent).active == "tab-backup"

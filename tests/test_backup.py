@@ -454,6 +454,10 @@ def test_cli_backup_and_restore(demo_db, tmp_path, capsys, monkeypatch):
     assert main(["backup", "--db", db, "--to", str(tmp_path / "没有" / "这里")]) == 2
     assert "不存在" in capsys.readouterr().err
 
+    missing = tmp_path / "打错了.db"
+    assert main(["backup", "--db", str(missing), "--to", str(tmp_path / "u")]) == 1
+    assert "找不到数据库文件" in capsys.readouterr().err and not missing.exists()
+
     # no terminal and no --yes: refused, nothing changed
     monkeypatch.setattr("sys.stdin.isatty", lambda: False, raising=False)
     assert main(["restore", "--db", db, str(made)]) == 2

@@ -325,8 +325,13 @@ def _cmd_merge(args) -> int:
 
 def _cmd_backup(url: str, args) -> int:
     from cunwu_tui.services import ValidationError
+    from cunwu_tui.paths import sqlite_file
     from cunwu_tui.services.backup import BackupError
 
+    db = sqlite_file(url)
+    if db is None or not db.exists():  # never create an empty database just to back it up
+        print(f"错误：找不到数据库文件：{db or url}（用 --db 指定要备份的数据库）。", file=sys.stderr)
+        return 1
     services = _open(url)
     try:
         try:

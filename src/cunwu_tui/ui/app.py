@@ -294,8 +294,17 @@ class CunwuApp(App[int]):
         for key, mode, name in SCREENS:
             yield SystemCommand(f"{name}（{key.upper()}）", f"打开{name}", lambda m=mode: self.action_go(m))
         yield SystemCommand("换操作员（Ctrl+O）", "选择当前操作的人员", self.action_choose_operator)
+        yield SystemCommand("立即备份（F9 中 Ctrl+B）", "备份到设置中记住的位置（如U盘）", self.action_backup_now)
         yield SystemCommand("切换配色", "在彩色与16色配色之间切换", self.action_toggle_colours)
         yield SystemCommand("退出（Ctrl+Q）", "退出村务通", self.action_quit)
+
+    def action_backup_now(self) -> None:
+        """From the palette: open F9 设置 on its 备份 page and back up."""
+        if not self.ready():
+            return
+        if self.current_mode != "settings":
+            self.switch_mode("settings")
+        self.call_after_refresh(lambda: getattr(self.screen, "action_backup_now", lambda: None)())
 
     def action_toggle_colours(self) -> None:
         self.theme = "textual-dark" if self.theme == "ansi-dark" else "ansi-dark"
