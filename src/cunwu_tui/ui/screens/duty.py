@@ -16,6 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
 
+from cunwu_tui.ui.screens.guard import Guarded
+
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import FieldError, Form, field_row, screen_text
@@ -262,7 +264,7 @@ class WhoForm(_Modal):
         self.query_one("#who-answer", Static).update(Text(screen_text(on_duty_text(self.services.duty.on_duty(at)))))
 
 
-class ItemsScreen(ModalScreen):
+class ItemsScreen(Guarded, ModalScreen):
     """The open items: Enter closes the chosen one with a note."""
 
     BINDINGS = [Binding("escape", "close", "关闭")]

@@ -12,13 +12,15 @@ from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select
 
+from cunwu_tui.ui.screens.guard import Guarded
+
 from cunwu_tui.ui.widgets import Form
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
 
 
-class ModalForm(ModalScreen):
+class ModalForm(Guarded, ModalScreen):
     """Dismisses with what ``save()`` returned (True when it returned
     nothing), or None when cancelled."""
 
@@ -53,6 +55,12 @@ class ModalForm(ModalScreen):
             return
         except SaveError as exc:
             form.show_errors({"form": str(exc)})
+            return
+        except Exception as exc:  # noqa: BLE001 - the form stays, the log has it
+            import logging
+
+            logging.getLogger("cunwu.ui").error("unexpected error saving a form", exc_info=exc)
+            form.show_errors({"form": "保存失败，未作任何改动（程序出错，详细信息已写入日志）；已填写的内容仍在，可以修改后重试。"})
             return
         self.dismiss(result if result is not None else True)
 

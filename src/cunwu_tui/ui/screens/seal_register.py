@@ -15,6 +15,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Select, Static
 
+from cunwu_tui.ui.screens.guard import Guarded
+
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import FieldError, Form, field_row, screen_text
@@ -585,7 +587,7 @@ class MonthDialog(_Modal):
             raise ValidationError({"month": str(exc)}) from None
 
 
-class CountsDialog(ModalScreen[None]):
+class CountsDialog(Guarded, ModalScreen[None]):
     """Uses per seal per month of a year (voided entries apart); left and
     right change the year."""
 
