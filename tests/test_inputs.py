@@ -120,7 +120,7 @@ class Env:
         self.seal = next(x.id for x in s.seals.list() if x.name == "村(居)委会印章")
         self.resident = s.residents.search("王桂英")[0].id
         self.case = s.cases.add("MS-DIBAO", self.resident, "来访", people["赵丽"], "承诺件", limit_value=20).id
-        self.notice = next(n.id for n in s.notices.list() if n.status in ("公示中", "已期满"))
+        self.notice = s.notices.add("测试公示", "其他", "公开栏", datetime.now(), 7, "日").id
         self.use = s.seal_register.list()[0].id
 
 
@@ -182,6 +182,17 @@ def _calls():
         ("duty.sub_start", lambda e, v: e.s.duty.add_substitution(v, "10:00", e.people["张伟"], "就餐")),
         ("duty.handover_items", lambda e, v: e.s.duty.hand_over(date(2026, 11, 1), e.people["赵丽"],
                                                                  e.people["张伟"], v)),
+        ("case.refuse_basis", lambda e, v: e.s.cases.refuse(e.case, "不予受理", "不符合条件", v)),
+        ("case.conclude", lambda e, v: e.s.cases.conclude(e.case, v)),
+        ("case.step_note", lambda e, v: e.s.cases.complete_step(e.case, 1, v)),
+        ("notice.withdraw", lambda e, v: e.s.notices.withdraw(e.notice, v)),
+        ("profile.village", lambda e, v: e.s.settings.save_profile(
+            __import__("dataclasses").replace(e.s.settings.profile(), village=v))),
+        ("profile.county", lambda e, v: e.s.settings.save_profile(
+            __import__("dataclasses").replace(e.s.settings.profile(), county=v))),
+        ("local.name", lambda e, v: e.s.catalog.add_local(v, documents="户口簿")),
+        ("local.where", lambda e, v: e.s.catalog.add_local("本村测试事项", where=v)),
+        ("local.time_limit", lambda e, v: e.s.catalog.add_local("本村测试事项二", time_limit=v)),
         ("catalog.document", lambda e, v: e.s.catalog.add_document("MS-DIBAO", v, "原件")),
         ("catalog.count", lambda e, v: e.s.catalog.add_document("MS-DIBAO", "户口簿", "原件", v)),
         ("catalog.note", lambda e, v: e.s.catalog.add_note("MS-DIBAO", v)),

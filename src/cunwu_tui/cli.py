@@ -149,8 +149,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `cunwu lookup 低保 | head`: the reader has gone
         _quiet_stdout()
         return 0
-    except Exception as exc:  # never a traceback on the console
-        import logging
+    except Exception as exc:
+        from cunwu_tui.db.engine import DatabaseError
+        from cunwu_tui.errors import SaveError, ValidationError
+
+        if isinstance(exc, ValidationError):  # bad input the service named
+            _print_errors(exc)
+            return 2
+        if isinstance(exc, (DatabaseError, SaveError)):  # a Chinese sentence already
+            import logging
+
+            logging.getLogger("cunwu.cli").warning("command refused: %s", type(exc).__name__)
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+        import logging  # anything else: never a traceback on the console
 
         logging.getLogger("cunwu.cli").exception("command failed")
         print(f"出错了：{_describe(exc)}\n详细信息已写入日志：{log_file}", file=sys.stderr)
@@ -273,7 +285,7 @@ def _cmd_duty(url: str, args) -> int:
         try:
             at = parse_moment(args.at, "时间")
         except ValueError as exc:
-            print(str(exc), file=sys.stderr)
+            print(f"错误：{exc}", file=sys.stderr)
             return 2
     services = _open(url)
     try:

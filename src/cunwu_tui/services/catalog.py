@@ -604,10 +604,19 @@ class CatalogService:
             except ValueError as exc:
                 errors["time_limit"] = str(exc)
         docs = _lines(documents)
+        from cunwu_tui.domain import inputs
+
+        f = inputs.Fields()
+        where = f.text("where", where, "办理地点", inputs.TITLE)
+        fees = f.text("fees", fees, "收费", inputs.TITLE)
+        for field, label, raw in (("conditions", "办理条件", conditions), ("documents", "所需材料", documents),
+                                  ("notes", "备注", notes), ("aliases", "别名", aliases)):
+            f.text(field, raw, label, inputs.TEXT, multiline=True)
+        errors.update({k: v for k, v in f.errors.items() if k not in errors})
         if errors:
             raise ValidationError(errors)
         return dict(name=name, aliases="、".join(_split_aliases(aliases)), category=category,
-                    where=clean_text(where), fees=clean_text(fees),
+                    where=where, fees=fees,
                     time_limit=time_limit, conditions="\n".join(_lines(conditions)),
                     documents="\n".join(docs), notes="\n".join(_lines(notes)))
 

@@ -25,10 +25,22 @@ class ModalForm(Guarded, ModalScreen):
     nothing), or None when cancelled."""
 
     BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
+    # The declared maximum length of a text field (domain/inputs), shown in
+    # its placeholder; the service enforces the same number with a message.
+    LIMITS: dict[str, int] = {}
 
     def __init__(self, services: Services):
         super().__init__()
         self.services = services
+
+    def on_mount(self) -> None:
+        from cunwu_tui.domain.inputs import limit_hint
+
+        for field, limit in self.LIMITS.items():
+            for widget in self.query(f"#f-{field}"):
+                if hasattr(widget, "placeholder"):
+                    hint = limit_hint(limit)
+                    widget.placeholder = f"{widget.placeholder}（{hint}）" if widget.placeholder else hint
 
     def buttons(self) -> ComposeResult:
         with Horizontal(classes="buttons"):

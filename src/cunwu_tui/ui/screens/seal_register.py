@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Select, Static
 
+from cunwu_tui.domain import inputs
 from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen
@@ -387,6 +388,8 @@ class _Modal(ModalForm):
 
 class SealUseForm(_Modal):
     """用印登记. ``defaults`` prefill it (a correction of a voided entry)."""
+    LIMITS = {"title": inputs.TITLE, "purpose": inputs.LINE, "destination": inputs.TITLE, "note": inputs.LINE, "meeting_ref": inputs.SHORT, "applicant_name": inputs.NAME}
+
 
     DEFAULT_CSS = """
     #seal-fields { height: auto; max-height: 17; }
@@ -527,6 +530,8 @@ class SealUseForm(_Modal):
 
 
 class VoidForm(_Modal):
+    LIMITS = {"reason": inputs.TITLE}
+
     def __init__(self, services: Services, info: SealUseInfo):
         super().__init__(services)
         self.info = info
