@@ -455,7 +455,7 @@ def test_cli_backup_and_restore(demo_db, tmp_path, capsys, monkeypatch):
     assert "不存在" in capsys.readouterr().err
 
     missing = tmp_path / "打错了.db"
-    assert main(["backup", "--db", str(missing), "--to", str(tmp_path / "u")]) == 1
+    assert main(["backup", "--db", str(missing), "--to", str(tmp_path / "u")]) == 2
     assert "找不到数据库文件" in capsys.readouterr().err and not missing.exists()
 
     # no terminal and no --yes: refused, nothing changed
@@ -466,12 +466,12 @@ def test_cli_backup_and_restore(demo_db, tmp_path, capsys, monkeypatch):
 
     bad = tmp_path / "bad.db"
     bad.write_bytes(made.read_bytes()[:4096])
-    assert main(["restore", "--db", db, str(bad), "--yes"]) == 1
+    assert main(["restore", "--db", db, str(bad), "--yes"]) == 2
     assert "不完整" in capsys.readouterr().err
 
     s = open_services(demo_db)
     try:
-        assert main(["restore", "--db", db, str(made), "--yes"]) == 1
+        assert main(["restore", "--db", db, str(made), "--yes"]) == 2
         assert "其他窗口" in capsys.readouterr().err
     finally:
         s.close()

@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
                             description="在软件使用中也能安全地备份：生成经过自检的数据库副本"
                                         "（〈村名〉_备份_〈时间〉.db）和说明文件（.json，含校验值和各台账条数）。",
                             epilog="不加 --to 时备份到 F9 设置中记住的备份位置（未设置时为数据库旁的备份文件夹）。\n"
-                                   "退出状态：0 成功；1 数据库自检未通过；2 备份位置不存在、只读或空间不足。",
+                                   "退出状态：0 成功；2 备份位置不存在、只读或空间不足，或找不到数据库；1 数据库自检未通过。",
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     backup.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     backup.add_argument("--to", metavar="文件夹", help="备份到这个文件夹，如 E:\\村务通备份")
@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
                                          "旧版本的备份自动升级。其他村务通窗口开着时拒绝恢复。",
                              epilog="换了新电脑或硬盘坏了：装好村务通后，一条命令即可：\n"
                                     "  cunwu restore E:\\村务通备份\\青山村_备份_20261202-180512.db\n"
-                                    "退出状态：0 已恢复；1 文件被拒绝或数据库正在使用，未作任何改动；2 未确认。",
+                                    "退出状态：0 已恢复；2 文件被拒绝、数据库正在使用或未确认（均未作任何改动）。",
                              formatter_class=argparse.RawDescriptionHelpFormatter)
     restore.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     restore.add_argument("file", metavar="备份文件", help="要恢复的备份文件（.db）")
@@ -348,7 +348,7 @@ def _cmd_backup(url: str, args) -> int:
     db = sqlite_file(url)
     if db is None or not db.exists():  # never create an empty database just to back it up
         print(f"错误：找不到数据库文件：{db or url}（用 --db 指定要备份的数据库）。", file=sys.stderr)
-        return 1
+        return 2
     services = _open(url)
     try:
         try:
@@ -374,12 +374,12 @@ def _cmd_restore(url: str, args) -> int:
     db = sqlite_file(url)
     if db is None:
         print("错误：只能恢复到数据库文件。", file=sys.stderr)
-        return 1
+        return 2
     try:
         info = inspect_backup(args.file)
     except BackupError as exc:
         print(f"错误：{exc}", file=sys.stderr)
-        return 1
+        return 2
     print("备份文件检查通过，其中有：")
     print(info.summary())
     if db.exists() and db.stat().st_size > 0:
@@ -401,7 +401,7 @@ def _cmd_restore(url: str, args) -> int:
         result = restore_backup(url, info.path, info.sha256)
     except BackupError as exc:
         print(f"错误：{exc}", file=sys.stderr)
-        return 1
+        return 2
     print(f"已恢复：{db}")
     if result.set_aside:
         print(f"原来的数据库已移到：{result.set_aside}")
