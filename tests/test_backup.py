@@ -493,3 +493,14 @@ def test_cli_restore_asks_on_the_terminal(demo_db, tmp_path, capsys, monkeypatch
     assert "已取消" in capsys.readouterr().out
     monkeypatch.setattr("builtins.input", lambda prompt="": "y")
     assert main(["restore", "--db", db, str(made)]) == 0
+
+
+def test_backup_settings_are_checked_per_field(services):
+    b = services.backups
+    assert b.current_settings().keep_daily == 7 and b.current_settings().keep_monthly == 12
+    with pytest.raises(ValidationError) as e:
+        b.save_settings("备份", "七", "0", "0")
+    assert set(e.value.errors) == {"dir", "keep_daily", "warn_days"}  # 0 monthly copies is allowed
+    assert b.current_settings().keep_daily == 7  # nothing saved
+    saved = b.save_settings("/media/u盘/村务通备份", "１４", "6", "3")
+    assert (saved.dir, saved.keep_daily, saved.keep_monthly, saved.warn_days) == ("/media/u盘/村务通备份", 14, 6, 3)

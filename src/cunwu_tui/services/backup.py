@@ -616,21 +616,18 @@ class BackupService:
                               self._int(KEEP_MONTHLY), self._int(WARN_DAYS))
 
     def save_settings(self, dir: str, keep_daily, keep_monthly, warn_days) -> BackupSettings:
-        errors: dict[str, str] = {}
-        values: dict[str, int] = {}
-        for key, name, raw, low, label in ((KEEP_DAILY, "keep_daily", keep_daily, 1, "每日保留份数"),
-                                           (KEEP_MONTHLY, "keep_monthly", keep_monthly, 0, "每月保留份数"),
-                                           (WARN_DAYS, "warn_days", warn_days, 1, "提醒天数")):
-            text = str(raw).strip()
-            if not text.isdigit() or not (low <= int(text) <= 999):
-                errors[name] = f"{label}请填写{low}到999之间的整数。"
-            else:
-                values[key] = int(text)
-        folder = (dir or "").strip()
+        from cunwu_tui.domain import inputs
+
+        f = inputs.Fields()
+        values = {
+            KEEP_DAILY: f.integer("keep_daily", keep_daily, "每日保留份数", 1, 999, unit="份"),
+            KEEP_MONTHLY: f.integer("keep_monthly", keep_monthly, "每月保留份数", 0, 999, unit="份"),
+            WARN_DAYS: f.integer("warn_days", warn_days, "提醒天数", 1, 999, unit="天"),
+        }
+        folder = f.text("dir", dir, "备份位置", 260).strip()
         if folder and not Path(folder).expanduser().is_absolute():
-            errors["dir"] = "请填写完整路径，如 E:\\村务通备份 或 /media/u盘/村务通备份。"
-        if errors:
-            raise ValidationError(errors)
+            f.errors.setdefault("dir", "请填写完整路径，如 E:\\村务通备份 或 /media/u盘/村务通备份。")
+        f.done()
         self.settings.set(BACKUP_DIR, folder)
         for key, value in values.items():
             self.settings.set(key, str(value))

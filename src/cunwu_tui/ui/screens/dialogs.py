@@ -54,7 +54,7 @@ class ConfirmDialog(Guarded, ModalScreen[bool]):
         self.dismiss(value)
 
 
-class BusyDialog(ModalScreen[None]):
+class BusyDialog(Guarded, ModalScreen[None]):
     """Work under way that must not be interrupted (a restore): no keys, no
     buttons; the app dismisses it when the work is done."""
 
