@@ -42,8 +42,8 @@ TARGETS: dict[str, tuple[tuple[str, ...], bool]] = {
 }
 
 
-def version() -> str:
-    text = (ROOT / "src" / "cunwu_tui" / "__init__.py").read_text(encoding="utf-8")
+def version(root: Path = ROOT) -> str:
+    text = (root / "src" / "cunwu_tui" / "__init__.py").read_text(encoding="utf-8")
     m = re.search(r'__version__\s*=\s*"([^"]+)"', text)
     assert m, "no __version__"
     return m.group(1)
@@ -54,18 +54,20 @@ def run(cmd: list[str]) -> None:
     subprocess.run(cmd, check=True)
 
 
-def build(out: Path, pythons: tuple[str, ...], installer: Path | None = None) -> Path:
-    name = f"cunwu-tui-{version()}-offline"
+def build(out: Path, pythons: tuple[str, ...], installer: Path | None = None,
+          targets: tuple[str, ...] = tuple(TARGETS), root: Path = ROOT) -> Path:
+    name = f"cunwu-tui-{version(root)}-offline"
     folder = out / name
     if folder.exists():
         shutil.rmtree(folder)
     wheels = folder / "wheels"
     wheels.mkdir(parents=True)
     pip = [sys.executable, "-m", "pip"]
-    run(pip + ["wheel", "--no-deps", "--wheel-dir", str(wheels), str(ROOT)])
+    run(pip + ["wheel", "--no-deps", "--wheel-dir", str(wheels), str(root)])
     project = next(wheels.glob("cunwu_tui-*.whl"))
-    report = [f"村务通 {version()} 离线安装包", f"项目：{project.name}", ""]
-    for target, (platforms, required) in TARGETS.items():
+    report = [f"村务通 {version(root)} 离线安装包", f"项目：{project.name}", ""]
+    for target in targets:
+        platforms, required = TARGETS[target]
         for py in pythons:
             cmd = pip + ["download", "--only-binary=:all:", "--implementation", "cp", "--python-version", py,
                          "--dest", str(wheels), "--quiet"]
@@ -111,8 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python", nargs="+", default=list(PYTHONS), help="CPython versions (default: 3.10-3.13)")
     parser.add_argument("--windows-python-installer", type=Path, default=None,
                         help="a python.org Windows installer to ship alongside (optional)")
+    parser.add_argument("--target", nargs="+", choices=list(TARGETS), default=list(TARGETS),
+                        help="platforms (default: all)")
+    parser.add_argument("--source", type=Path, default=ROOT, help="the project to bundle (default: this checkout)")
     args = parser.parse_args(argv)
-    build(Path(args.out), tuple(args.python), args.windows_python_installer)
+    build(Path(args.out), tuple(args.python), args.windows_python_installer, tuple(args.target), args.source.resolve())
     return 0
 
 
