@@ -56,7 +56,8 @@ PIP_NO_INDEX=1 PIP_CONFIG_FILE=/dev/null sh "$work"/dist2/cunwu-tui-*-offline/in
 "$HOME/.local/bin/cunwu" lookup --db "$work/村务 数据/示例.db" 低保 | grep -q "最低生活保障"
 "$HOME/.local/bin/cunwu" duty --db "$work/村务 数据/示例.db" >/dev/null
 "$HOME/.local/bin/cunwu" lookup --db "$old" 低保 | grep -q "最低生活保障"
-ls "$(dirname "$old")" | grep -q "bak" || ls -R "$work/旧版" "$HOME" | grep -q "bak"
+# (the copy goes into the managed backup folder beside it: <stem>_备份/<stem>_升级前_<time>.db)
+ls -R "$(dirname "$old")" | grep -q "_升级前_"
 "$work/app/venv/bin/python" - "$old" <<'PY'
 import sqlite3, sys
 con = sqlite3.connect(sys.argv[1])
