@@ -504,3 +504,47 @@ def test_backup_settings_are_checked_per_field(services):
     assert b.current_settings().keep_daily == 7  # nothing saved
     saved = b.save_settings("/media/u盘/村务通备份", "１４", "6", "3")
     assert (saved.dir, saved.keep_daily, saved.keep_monthly, saved.warn_days) == ("/media/u盘/村务通备份", 14, 6, 3)
+
+
+def test_windows_lock_slots_with_byte_range_locks(tmp_path, monkeypatch):
+    """Windows has only exclusive byte-range locks (msvcrt.locking): each
+    open database locks one slot byte, a restore all of them. Checked here
+    against a model of LockFile semantics (a region held through another
+    handle conflicts)."""
+    import sys
+    import types
+
+    from cunwu_tui.db import lock as lockmod
+
+    held: dict[int, tuple[int, int]] = {}  # fd -> (start, length)
+
+    def locking(fd, mode, n):
+        pos = os.lseek(fd, 0, os.SEEK_CUR)
+        if mode == fake.LK_UNLCK:
+            assert held.pop(fd) == (pos, n)
+            return
+        for other, (start, length) in held.items():
+            if other != fd and start < pos + n and pos < start + length:
+                raise OSError(errno.EACCES, "locked")
+        assert fd not in held
+        held[fd] = (pos, n)
+
+    fake = types.SimpleNamespace(LK_NBLCK=2, LK_UNLCK=0, locking=locking)
+    monkeypatch.setitem(sys.modules, "msvcrt", fake)
+    monkeypatch.setattr(lockmod, "WINDOWS", True)
+    db = tmp_path / "cunwu.db"
+    first, second = lockmod.hold_shared(db), lockmod.hold_shared(db)  # two windows
+    assert held[first._fd][1] == 1 and held[second._fd][1] == 1 and held[first._fd] != held[second._fd]
+    with pytest.raises(lockmod.DatabaseInUse, match="其他窗口"):
+        lockmod.hold_exclusive(db)
+    first.release()
+    with pytest.raises(lockmod.DatabaseInUse):
+        lockmod.hold_exclusive(db)
+    second.release()
+    assert held == {}
+    restore = lockmod.hold_exclusive(db)  # nobody left
+    assert held[restore._fd] == (0, lockmod.SLOTS + 1)
+    with pytest.raises(lockmod.DatabaseInUse, match="正在恢复"):
+        lockmod.hold_shared(db)  # a window opened during the restore waits
+    restore.release()
+    assert held == {}

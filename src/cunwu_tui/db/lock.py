@@ -30,6 +30,7 @@ from cunwu_tui.paths import PRIVATE_FILE, lock_file_for, make_private
 log = logging.getLogger("cunwu.db")
 
 SLOTS = 1024  # Windows: how many windows may have the database open at once
+WINDOWS = os.name == "nt"
 
 _BUSY = {errno.EAGAIN, errno.EACCES, getattr(errno, "EWOULDBLOCK", errno.EAGAIN), errno.EDEADLK}
 
@@ -76,7 +77,7 @@ class DatabaseLock:
         return True
 
     def _lock(self, fd: int, exclusive: bool) -> bool:
-        if os.name == "nt":  # pragma: no cover - Windows only
+        if WINDOWS:
             import msvcrt
 
             regions = [(0, SLOTS + 1)] if exclusive else [(1 + i, 1) for i in random.sample(range(SLOTS), 64)]
@@ -104,13 +105,13 @@ class DatabaseLock:
         if fd is None:
             return
         try:
-            if os.name == "nt" and self._region is not None:  # pragma: no cover - Windows only
+            if WINDOWS and self._region is not None:
                 import msvcrt
 
                 offset, length = self._region
                 os.lseek(fd, offset, os.SEEK_SET)
                 msvcrt.locking(fd, msvcrt.LK_UNLCK, length)
-            elif os.name != "nt":
+            elif not WINDOWS:
                 import fcntl
 
                 fcntl.flock(fd, fcntl.LOCK_UN)
