@@ -274,10 +274,11 @@ async def test_f8_exports_last_month_without_overwriting(demo_db, tmp_path, monk
         await pilot.press("ctrl+s")
         from cunwu_tui.ui.screens.dialogs import MessageDialog
 
-        await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog))
         first = tmp_path / "exports" / "青山村_人员名册_2026-10.xlsx"
+        # the dialog is pushed before it is composed: wait for its text too
+        await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog)
+                       and str(first) in " ".join(str(w.render()) for w in app.screen.query(Static)))
         assert first.exists()
-        assert str(first) in " ".join(str(w.render()) for w in app.screen.query(Static))
         await pilot.press("enter")  # closes the dialog; the list stays on the screen
         assert app.screen is screen
         result = screen.query_one("#result", Static)
