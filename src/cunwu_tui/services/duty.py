@@ -220,6 +220,26 @@ class HandoverInfo:
 
 
 @dataclass(frozen=True)
+class HandoverChoice:
+    """A shift that can be handed over: ``ended`` without a handover (补记),
+    or the one ending now."""
+
+    day: date
+    staff_name: str
+    ended: bool
+
+
+@dataclass(frozen=True)
+class HandoverPlan:
+    day: date
+    outgoing_id: int | None
+    incoming_id: int | None
+    at: datetime
+    ended: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class HolidayPeriod:
     name: str
     start: date
@@ -652,15 +672,60 @@ class DutyService:
                                 c.closed_at if c else None, c.note if c else "", c.operator_name if c else ""))
         return out
 
-    def handover_defaults(self, now: datetime | None = None) -> tuple[date, int | None, int | None]:
-        """(duty day, outgoing, incoming) the rota suggests for a handover now."""
+    def handover_choices(self, now: datetime | None = None) -> list[HandoverChoice]:
+        """The shifts a handover can be written for now, oldest first: those
+        of the last days that ended without one (补记), then the shift being
+        handed over now, if not handed over yet."""
         now = now or self.core.now()
-        day = handover_day(now)
+        missing = {d.day: d for d in self.missing_handovers(now)}
+        current = handover_day(now)
+        with self.core.read() as s:
+            done = s.exec(select(DutyHandover).where(DutyHandover.shift_day == current)).first()
+        days = sorted(set(missing) | ({current} if done is None else set()))
+        rota = {d.day: d for d in self.days(days[0], days[-1])} if days else {}
+        out = []
+        for d in days:
+            info = rota.get(d)
+            ended = rules.shift_bounds(d)[1] <= now
+            out.append(HandoverChoice(d, info.staff_name if info else "", ended))
+        return out
+
+    def handover_defaults(self, now: datetime | None = None, day: date | None = None) -> tuple[date, int | None, int | None]:
+        """(duty day, outgoing, incoming) suggested for a handover: by default
+        the oldest shift that ended without one (else the one ending now).
+        See ``handover_plan``."""
+        p = self.handover_plan(day, now)
+        return p.day, p.outgoing_id, p.incoming_id
+
+    def handover_plan(self, day: date | None = None, now: datetime | None = None) -> HandoverPlan:
+        """The defaults for handing over ``day`` (default: the oldest shift
+        without a handover): the outgoing person is who is on duty at the
+        shift's end (the night person where there is one, a substitute only
+        if the substitution runs to the end), then the rota's person; the
+        incoming one is who is on duty at the next shift's start, then the
+        rota's. Never the same person twice (``rules.handover_pair``). The
+        time defaults to the shift's end for a shift already over (补记),
+        else now."""
+        now = now or self.core.now()
+        if day is None:
+            choices = self.handover_choices(now)
+            day = choices[0].day if choices else handover_day(now)
+        end = rules.shift_bounds(day)[1]
         with self.core.read() as s:
             rows = {r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= day, DutyDay.day <= day + _ONE_DAY))}
-        out = self.on_duty(min(now, rules.shift_bounds(day)[1] - timedelta(minutes=1))).person_id
-        nxt = rows.get(day + _ONE_DAY)
-        return day, out if out else (rows[day].staff_id if day in rows else None), nxt.staff_id if nxt else None
+        this, nxt = rows.get(day), rows.get(day + _ONE_DAY)
+        at_end = self.on_duty(end - timedelta(minutes=1)).person_id
+        at_next = self.on_duty(end).person_id
+        scheduled_out = (this.night_id or this.staff_id) if this else None
+        outs = [at_end, scheduled_out, this.staff_id if this else None]
+        ins = [at_next, nxt.staff_id if nxt else None]
+        out, inc = rules.handover_pair(outs, ins)
+        note = ""
+        if inc is None:
+            note = ("下一个班还没有排班：请选择接班人。" if not any(ins) else
+                    "值班表上交班人和接班人是同一人：请选择另一位接班人。")
+        ended = end <= now
+        return HandoverPlan(day, out, inc, end if ended else now.replace(second=0, microsecond=0), ended, note)
 
     def hand_over(self, day: date, outgoing_id: int | None, incoming_id: int | None, items: str = "",
                   note: str = "", at: str | datetime = "", confirmed: bool = False) -> HandoverInfo:
@@ -679,6 +744,10 @@ class DutyService:
             errors["incoming"] = "请选择接班人。"
         elif incoming_id == outgoing_id:
             errors["incoming"] = "交班人和接班人不能是同一人。"
+        if day > rules.shift_day(now):
+            errors["day"] = f"{day:%m-%d}的班还没有开始，不能交接。"
+        elif "at" not in errors and moment < rules.shift_bounds(day)[0]:
+            errors["at"] = f"交接时间不能早于{day:%m-%d}的班开始（{rules.shift_bounds(day)[0]:%m-%d %H:%M}）。"
         lines = [" ".join(x.split()) for x in (items or "").splitlines()]
         lines = [x[:300] for x in lines if x]
         if errors:

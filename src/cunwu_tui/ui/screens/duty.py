@@ -165,32 +165,75 @@ class SubstitutionForm(_Modal):
 
 
 class HandoverForm(_Modal):
-    """交接班: the ending day, who hands over to whom, the items left open."""
+    """交接班: the shift being handed over (default: the oldest one that
+    ended without a handover), who hands over to whom, the items left open.
+    The defaults come from the service and pass its own rules."""
 
     def compose(self) -> ComposeResult:
         now = self.services.core.now()
-        day, out, inc = self.services.duty.handover_defaults(now)
-        self.day = day
+        choices = self.services.duty.handover_choices(now)
+        plan = self.services.duty.handover_plan(choices[0].day if choices else None, now)
+        self.day = plan.day
         still = self.services.duty.open_items()
+        options = [(self._choice_label(c), c.day.isoformat()) for c in choices]
+        if plan.day.isoformat() not in [v for _, v in options]:
+            options.append((f"{plan.day:%m-%d}（星期{WEEKDAYS[plan.day.weekday()]}）", plan.day.isoformat()))
         with Form(classes="dialog", id="handover-form"):
-            yield Static(f"交接班：{day:%Y-%m-%d}（星期{WEEKDAYS[day.weekday()]}）的班", classes="title")
+            yield Static(self._title(plan), classes="title", id="handover-title")
             with VerticalScroll(classes="duty-fields"):
-                yield from field_row("交班人", "outgoing", _people_select(self.services, None, out))
-                yield from field_row("接班人", "incoming", _people_select(self.services, None, inc))
-                yield from field_row("交接时间", "at", Input(f"{now:%H:%M}"))
+                yield from field_row("班次", "day", _select(options, plan.day.isoformat()))
+                yield from field_row("交班人", "outgoing", _people_select(self.services, None, plan.outgoing_id))
+                yield from field_row("接班人", "incoming", _people_select(self.services, None, plan.incoming_id))
+                yield from field_row("交接时间", "at", Input(self._at_text(plan)))
                 yield Label("新的遗留事项（每行一条；未办结的旧事项会继续显示）")
                 yield TextArea("", id="f-items", classes="items")
                 yield FieldError("items")
                 yield from field_row("备注", "note", Input(placeholder="可不填，如：夜间平稳"))
                 yield from field_row("接班确认", "confirmed",
                                      _select([("接班人当场确认", "yes"), ("稍后由接班人确认", "no")], "yes"))
-            if still:
-                yield Static(f"仍未办结的遗留事项 {len(still)} 条，交接后继续显示。", classes="hint")
+            yield Static(self._hint(plan, len(still)), classes="hint", id="handover-hint")
             yield FieldError("form")
             yield from self.buttons()
 
+    @staticmethod
+    def _choice_label(c) -> str:
+        who = c.staff_name or "未排班"
+        return f"{c.day:%m-%d}（星期{WEEKDAYS[c.day.weekday()]}）{who}，" + ("已结束未交接" if c.ended else "本班")
+
+    @staticmethod
+    def _title(plan) -> str:
+        day = plan.day
+        return f"交接班：{day:%Y-%m-%d}（星期{WEEKDAYS[day.weekday()]}）的班" + ("（补记）" if plan.ended else "")
+
+    def _at_text(self, plan) -> str:
+        return f"{plan.at:%Y-%m-%d %H:%M}" if plan.ended or plan.at.date() != self.services.core.now().date() \
+            else f"{plan.at:%H:%M}"
+
+    def _hint(self, plan, still: int = 0) -> str:
+        parts = []
+        if plan.note:
+            parts.append(plan.note)
+        if plan.ended:
+            parts.append("补记：交接时间默认为该班结束时间，请按实际改。")
+        if still:
+            parts.append(f"仍未办结的遗留事项 {still} 条，交接后继续显示。")
+        return "".join(parts) or "Ctrl+S 保存。"
+
     def on_mount(self) -> None:
-        self.query_one("#f-items", TextArea).focus()
+        self.query_one("#f-day", Select).focus()
+
+    @on(Select.Changed, "#f-day")
+    def _day_changed(self, event: Select.Changed) -> None:
+        if not isinstance(event.value, str) or event.value == self.day.isoformat():
+            return
+        plan = self.services.duty.handover_plan(date.fromisoformat(event.value))
+        self.day = plan.day
+        for field, value in (("outgoing", plan.outgoing_id), ("incoming", plan.incoming_id)):
+            widget = self.query_one(f"#f-{field}", Select)
+            widget.value = value if value is not None else Select.NULL
+        self.query_one("#f-at", Input).value = self._at_text(plan)
+        self.query_one("#handover-title", Static).update(self._title(plan))
+        self.query_one("#handover-hint", Static).update(self._hint(plan, len(self.services.duty.open_items())))
 
     def save(self):
         return self.services.duty.hand_over(
