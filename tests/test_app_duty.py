@@ -192,3 +192,54 @@ async def test_f6_month_rota_and_holiday_rota_screens(demo_db):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is holiday
+
+
+async def test_f6_an_entry_in_another_shift_asks_first(demo_db):
+    """At 21:30 an entry at 07:40 belongs to the night of the day before:
+    the form says which shift and people it goes to and asks."""
+    from cunwu_tui.ui.screens.dialogs import ConfirmDialog
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        app.services.core.clock = lambda: NOW
+        duty = app.services.duty
+        earlier = duty.on_duty(datetime(2026, 11, 22, 7, 40))
+        assert earlier.day == date(2026, 11, 21)
+        before = len(duty.shift_logs(earlier.day))
+        await pilot.press("f6", "l")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, LogForm)
+        await pilot.press("tab")
+        form.query_one("#f-at", Input).value = ""
+        await type_text(pilot, "07:40")
+        await pilot.press("tab")
+        await type_text(pilot, "村民来电询问停水")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        message = str(dialog.query_one("Static.title").render()) + "".join(
+            str(w.render()) for w in dialog.query("Static"))
+        assert "11-21的班" in message and earlier.person_name in message and earlier.leader_name in message
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is form and len(duty.shift_logs(earlier.day)) == before  # nothing filed
+        assert form.query_one("#f-content", Input).value == "村民来电询问停水"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, DutyScreen)
+        entry = duty.shift_logs(earlier.day)[-1]
+        assert entry.content == "村民来电询问停水" and entry.staff_name == earlier.person_name
+        # An entry in this shift is filed without a question.
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "夜间巡查")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DutyScreen)
+        assert duty.shift_logs(date(2026, 11, 22))[-1].content == "夜间巡查"

@@ -185,6 +185,21 @@ class LogInfo:
 
 
 @dataclass(frozen=True)
+class LogTarget:
+    at: datetime
+    day: date
+    staff_name: str
+    leader_name: str
+    elsewhere: bool
+    other_shift: bool
+
+    @property
+    def text(self) -> str:
+        return (f"{self.at:%m-%d %H:%M}属于{self.day:%m-%d}的班：值班人员 {self.staff_name or '（未排班）'}，"
+                f"带班领导 {self.leader_name or '（未排班）'}。")
+
+
+@dataclass(frozen=True)
 class ItemInfo:
     id: int
     handover_id: int
@@ -628,6 +643,19 @@ class DutyService:
                 "name": f"{kind}：{content[:16]}", "at": moment, "kind": kind, "content": content, "action": action,
                 "handler": staff_name, "leader": info.leader_text})
         return info
+
+    def log_target(self, at: str | datetime = "") -> LogTarget:
+        """Where an entry at ``at`` will be filed: its duty day, who was on
+        duty and the 带班领导 then; ``elsewhere`` when that is not the shift
+        (or not the person) on duty now, so the clerk can be asked first."""
+        now = self.core.now()
+        try:
+            moment = rules.parse_when(at or now, now, "发生时间")
+        except ValueError as exc:
+            raise ValidationError({"at": str(exc)}) from None
+        then, current = self.on_duty(moment), self.on_duty(now)
+        elsewhere = then.day != current.day or then.person_id != current.person_id
+        return LogTarget(moment, then.day, then.person_name, then.leader_name, elsewhere, then.day != current.day)
 
     def logs(self, start: datetime, end: datetime) -> list[LogInfo]:
         """Entries with start <= at < end, oldest first (voided ones marked)."""

@@ -135,6 +135,15 @@ class LogForm(_Modal):
     def on_mount(self) -> None:
         self.query_one("#f-kind", Select).focus()
 
+    def confirm_before_save(self):
+        target = self.services.duty.log_target(self.value("at"))
+        if not target.elsewhere:
+            return None
+        where = "不在本班的列表中，" if target.other_shift else ""
+        return (f"记到{target.day:%m-%d}的班？",
+                f"{target.text}\n这条记录将记在该班、{target.staff_name or '操作员'}名下，{where}"
+                "导出的值班记录台账按时间列出。\n按 Y 保存，按 N 返回修改时间。")
+
     def save(self):
         told = self.picked("leader_told") == "yes"
         return self.services.duty.add_log(self.picked("kind") or "", self.value("content"), self.value("action"),
@@ -408,7 +417,14 @@ class DutyScreen(AppScreen):
         self.refresh_data()
 
     def action_log(self) -> None:
-        self.app.push_screen(LogForm(self.services), self._after)
+        def done(entry) -> None:
+            from cunwu_tui.domain.duty import shift_day
+
+            if entry is not None and getattr(entry, "shift_day", None) not in (None, shift_day(self.now())):
+                self.notify(f"已记到{entry.shift_day:%m-%d}的班（{entry.staff_name}）。")
+            self.refresh_data()
+
+        self.app.push_screen(LogForm(self.services), done)
 
     def action_substitute(self) -> None:
         self.app.push_screen(SubstitutionForm(self.services), self._after)

@@ -42,7 +42,32 @@ class ModalForm(ModalScreen):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    def confirm_before_save(self) -> tuple[str, str] | None:
+        """A (title, message) question to ask before saving, or None. May
+        raise ValidationError like ``save()``."""
+        return None
+
     def action_save(self) -> None:
+        from cunwu_tui.errors import SaveError, ValidationError
+
+        form = self.query_one(Form)
+        try:
+            question = self.confirm_before_save()
+        except ValidationError as exc:
+            form.show_errors(exc.errors)
+            return
+        if question is None:
+            self._save_now()
+            return
+        from cunwu_tui.ui.screens.dialogs import ConfirmDialog
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._save_now()
+
+        self.app.push_screen(ConfirmDialog(*question), answer)
+
+    def _save_now(self) -> None:
         from cunwu_tui.errors import SaveError, ValidationError
 
         form = self.query_one(Form)
