@@ -243,3 +243,65 @@ async def test_f6_an_entry_in_another_shift_asks_first(demo_db):
         await pilot.pause()
         assert isinstance(app.screen, DutyScreen)
         assert duty.shift_logs(date(2026, 11, 22))[-1].content == "夜间巡查"
+
+
+async def test_f6_publish_without_next_years_holidays_asks_then_replan_and_j_offers_them(demo_db):
+    from cunwu_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
+    from cunwu_tui.ui.screens.duty import GenerateForm, ReplanForm
+
+    from test_duty import SCHEDULE_2027
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        app.services.core.clock = lambda: NOW
+        duty = app.services.duty
+        await pilot.press("f6", "j")
+        await pilot.pause()
+        holiday = app.screen
+        assert "2027年节假日安排尚未录入" in text_of(holiday, "#holiday-next") and "F9" in text_of(holiday, "#holiday-next")
+        await pilot.press("escape", "r", "full_stop", "full_stop")
+        await pilot.pause()
+        rota = app.screen
+        assert "2027年1月值班表：还没有生成" in text_of(rota, "#rota-head")
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, GenerateForm)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is rota and duty.month(2027, 1).status == "草稿"
+        await pilot.press("p")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        said = "".join(str(w.render()) for w in dialog.query("Static"))
+        assert "2027年的节假日安排还没有录入" in said and "按普通工作日" in said
+        await pilot.press("y")
+        await pilot.pause()
+        assert duty.month(2027, 1).status == "已发布"
+        # The holidays are entered (F9); J lists them, the rota is re-planned.
+        app.services.holidays.save_year(2027, SCHEDULE_2027)
+        await pilot.press("g")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ReplanForm)
+        assert form.query_one("#f-from_day", Input).value == "2027-01-01"  # the first day not begun
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "原因" in str(form.query_one("#err-reason").render())
+        assert app.focused is form.query_one("#f-reason")  # the error took the focus there
+        await type_text(pilot, "已录入节假日安排")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MessageDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is rota
+        jan = duty.month(2027, 1)
+        assert jan.days[0].kind == "节假日" and any(c.role == "类别" for c in jan.changes)
+        await pilot.press("escape", "j")
+        await pilot.pause()
+        table = app.screen.query_one("#holiday-table", DataTable)
+        rows = [str(table.get_row_at(i)) for i in range(table.row_count)]
+        assert any("元旦" in r and "2027" in r for r in rows) and any("春节" in r for r in rows)
+        assert not app.screen.query_one("#holiday-next").display

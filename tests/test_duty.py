@@ -371,3 +371,60 @@ def test_handover_pair_never_one_person_twice():
     assert handover_pair([5, 2], [5, 3]) == (5, 3)
     assert handover_pair([5, 2], [5]) == (2, 5)
     assert handover_pair([5], [5]) == (5, None)
+
+
+SCHEDULE_2027 = """元旦 2027-01-01 至 2027-01-03
+春节 2027-02-06 至 2027-02-13
+调休上班 2027-02-20
+"""
+
+
+def test_publishing_without_the_years_holidays_says_so_and_a_published_month_can_be_replanned(duty):
+    d = duty.duty
+    duty.clock[0] = datetime(2026, 12, 2, 10, 0)
+    rota = d.generate(2027, 1)
+    assert {x.kind for x in rota.days if x.day == date(2027, 1, 1)} == {"工作日"}  # not known yet
+    warning = d.publish_warning(2027, 1)
+    assert "2027年的节假日安排还没有录入" in warning and "F9" in warning and "G" in warning
+    assert d.publish_warning(2026, 12) == ""
+    d.publish(2027, 1)
+    # J offers next year's long holidays as soon as they are entered.
+    assert not any(p.start.year == 2027 for p in d.upcoming_holidays(date(2026, 12, 2)))
+    duty.holidays.save_year(2027, SCHEDULE_2027)
+    names = [p.name for p in d.upcoming_holidays(date(2026, 12, 2)) if p.start.year == 2027]
+    assert names == ["元旦", "春节"]
+    # Re-planning needs a reason and a day not begun yet, in the month.
+    with pytest.raises(ValidationError) as e:
+        d.replan(2027, 1, "2027-01-01", "")
+    assert "原因" in e.value.errors["reason"]
+    with pytest.raises(ValidationError) as e:
+        d.replan(2027, 1, "2027-02-01", "x")
+    assert "1月之内" in e.value.errors["from_day"]
+    duty.clock[0] = datetime(2027, 1, 5, 10, 0)
+    with pytest.raises(ValidationError) as e:
+        d.replan(2027, 1, "2027-01-05", "x")
+    assert "已经开始" in e.value.errors["from_day"]
+    duty.clock[0] = datetime(2026, 12, 20, 10, 0)
+    old = {x.day: x for x in d.month(2027, 1).days}
+    new = d.replan(2027, 1, "2027-01-01", "已录入2027年节假日安排")
+    assert new.status == "已发布"
+    days = {x.day: x for x in new.days}
+    assert days[date(2027, 1, 1)].kind == "节假日" and days[date(2027, 1, 1)].chief_name == "张伟"
+    # Every changed day is in the change register, with the reason.
+    changed = {c.day for c in new.changes}
+    for day, x in days.items():
+        differs = (x.kind, x.staff_name, x.leader_name, x.chief_name) != (
+            old[day].kind, old[day].staff_name, old[day].leader_name, old[day].chief_name)
+        assert differs == (day in changed), day
+    assert all(c.reason == "已录入2027年节假日安排" for c in new.changes)
+    assert any(c.role == "类别" and c.new_name == "节假日" for c in new.changes)
+    con = sqlite3.connect(duty.core.engine.url.database)
+    with pytest.raises(sqlite3.DatabaseError):
+        con.execute("DELETE FROM duty_change")
+    con.close()
+    # Fair still: totals within one.
+    totals = [t for _, t, *_ in new.counts()]
+    assert max(totals) - min(totals) <= 1
+    with pytest.raises(ValidationError) as e:
+        d.replan(2026, 12, "2026-12-25", "x")
+    assert "还没有发布" in e.value.errors["form"]

@@ -381,6 +381,37 @@ class DutyService:
                          m.published_at if m else None, m.published_by if m else "", rows, change_infos,
                          bool(m.night) if m else False)
 
+    def _plan(self, s, days: list[date], kinds: dict[date, str], leave_text: str, night: bool):
+        """A fair plan for ``days`` (consecutive, in order): (on duty, nights,
+        带班领导, 值班领导 on holidays, names by id)."""
+        staff, leaders, chiefs = (self._people(s, r) for r in (DUTY_ROLE, LEADER_ROLE, CHIEF_ROLE))
+        if not staff:
+            raise ValidationError({"month": "没有在岗的值班员：请在 F9 设置的人员中给值班人员加上「值班员」职务。"})
+        everyone = {r.name: r.id for r in (*staff, *leaders, *chiefs)}
+        try:
+            leaves = fair.parse_leave_lines(leave_text, everyone)
+        except ValueError as exc:
+            raise ValidationError({"leave": str(exc)}) from None
+        off: dict[int, set[date]] = {}
+        for lv in leaves:
+            off.setdefault(everyone[lv.name], set()).update(lv.days())
+        prev = s.exec(select(DutyDay).where(DutyDay.day == days[0] - _ONE_DAY)).first()
+        names = {r.id: r.name for r in (*staff, *leaders, *chiefs)}
+        # Nobody holds two posts on one day: the 值班领导 of the holidays
+        # first, then who is on duty, then the 带班领导.
+        holidays = [d for d in days if kinds[d] == fair.HOLIDAY]
+        chief = fair.generate(holidays, [r.id for r in chiefs], kinds, off) if chiefs else {}
+        on = fair.generate(days, [r.id for r in staff], kinds, _also_off(off, chief),
+                           prev.staff_id if prev else None)
+        # A night is not given to that day's day person, nor to the
+        # next day's (they would work the night and then the day).
+        next_day = {d - _ONE_DAY: p for d, p in on.items()}
+        nights = (fair.generate(days, [r.id for r in staff], kinds, _also_off(off, chief, on, next_day),
+                                prev.night_id if prev else None) if night else {})
+        lead = fair.generate(days, [r.id for r in leaders], kinds, _also_off(off, chief, on, nights),
+                             prev.leader_id if prev else None)
+        return on, nights, lead, chief, names
+
     def generate(self, year: int, month: int, leave_text: str = "", night: bool = False) -> MonthRota:
         """A fair draft rota for the month (replacing an earlier draft).
         ``night``: the village keeps separate night duty; the nights are
@@ -391,33 +422,8 @@ class DutyService:
         with self.core.write() as s:
             m = s.exec(select(DutyMonth).where(DutyMonth.year == year, DutyMonth.month == month)).first()
             if m is not None and m.status == PUBLISHED:
-                raise ValidationError({"month": f"{year}年{month}月的值班表已发布，不能重新生成；请逐日调整（调整会记录在案）。"})
-            staff, leaders, chiefs = (self._people(s, r) for r in (DUTY_ROLE, LEADER_ROLE, CHIEF_ROLE))
-            if not staff:
-                raise ValidationError({"month": "没有在岗的值班员：请在 F9 设置的人员中给值班人员加上「值班员」职务。"})
-            everyone = {r.name: r.id for r in (*staff, *leaders, *chiefs)}
-            try:
-                leaves = fair.parse_leave_lines(leave_text, everyone)
-            except ValueError as exc:
-                raise ValidationError({"leave": str(exc)}) from None
-            off: dict[int, set[date]] = {}
-            for lv in leaves:
-                off.setdefault(everyone[lv.name], set()).update(lv.days())
-            prev = s.exec(select(DutyDay).where(DutyDay.day == days[0] - _ONE_DAY)).first()
-            names = {r.id: r.name for r in (*staff, *leaders, *chiefs)}
-            # Nobody holds two posts on one day: the 值班领导 of the holidays
-            # first, then who is on duty, then the 带班领导.
-            holidays = [d for d in days if kinds[d] == fair.HOLIDAY]
-            chief = fair.generate(holidays, [r.id for r in chiefs], kinds, off) if chiefs else {}
-            on = fair.generate(days, [r.id for r in staff], kinds, _also_off(off, chief),
-                               prev.staff_id if prev else None)
-            # A night is not given to that day's day person, nor to the
-            # next day's (they would work the night and then the day).
-            next_day = {d - _ONE_DAY: p for d, p in on.items()}
-            nights = (fair.generate(days, [r.id for r in staff], kinds, _also_off(off, chief, on, next_day),
-                                    prev.night_id if prev else None) if night else {})
-            lead = fair.generate(days, [r.id for r in leaders], kinds, _also_off(off, chief, on, nights),
-                                 prev.leader_id if prev else None)
+                raise ValidationError({"month": f"{year}年{month}月的值班表已发布，不能重新生成：请逐日调整，或从某一天起重新安排（写明原因，记录在案）。"})
+            on, nights, lead, chief, names = self._plan(s, days, kinds, leave_text, night)
             existing = {r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= days[0], DutyDay.day <= days[-1]))}
             for d in days:
                 row = existing.get(d) or DutyDay(day=d, kind=kinds[d])
@@ -440,6 +446,87 @@ class DutyService:
                 "month": f"{year}年{month}月", "people": [names[i] for i in dict.fromkeys(v for v in on.values() if v)],
                 "leave": leave_text.strip(), "empty": [f"{d:%m-%d}" for d in empty], "night": bool(night),
                 "operator": op.name if op else ""})
+        return self.month(year, month)
+
+    def publish_warning(self, year: int, month: int) -> str:
+        """What publishing the month now means, when its year's holiday
+        schedule is not entered yet ("" when it is)."""
+        if _calendar().covered(year):
+            return ""
+        return (f"{year}年的节假日安排还没有录入：元旦、春节等法定节假日和调休上班日暂按普通工作日、周末排班，"
+                f"节假日不排值班领导，节假日与工作日的天数不能分别均衡。"
+                f"建议先在 F9 设置 - 节假日中录入{year}年安排，再重新生成草稿后发布；"
+                f"发布后也可以按 G 从某一天起重新安排（写明原因，每一处改动记录在案）。")
+
+    def replan(self, year: int, month: int, from_day: date | str, reason: str, leave_text: str | None = None) -> MonthRota:
+        """Re-plan a published month from ``from_day`` to its end, fairly, with
+        the calendar as it is now (e.g. after the holidays were entered). The
+        days before stay; every change of every day (类别 and people) goes
+        into the change register with ``reason``."""
+        reason = _clean(reason, 200)
+        errors: dict[str, str] = {}
+        if isinstance(from_day, str):
+            from cunwu_tui.domain.seal_numbers import parse_moment
+
+            try:
+                from_day = parse_moment(from_day.strip() + " 00:00", "开始日期").date() if from_day.strip() else None
+            except ValueError:
+                from_day = None
+            if from_day is None:
+                errors["from_day"] = "请填写开始日期，如 2027-01-01。"
+        today = self.core.now().date()
+        if isinstance(from_day, date):
+            if (from_day.year, from_day.month) != (year, month):
+                errors["from_day"] = f"开始日期应在{year}年{month}月之内。"
+            elif from_day <= today:
+                errors["from_day"] = f"已经开始的班不能重新安排：请从明天（{today + _ONE_DAY:%m-%d}）或以后的日子开始。"
+        if not reason:
+            errors["reason"] = "请写明重新安排的原因（记录在案），如：已录入节假日安排。"
+        rota = self.month(year, month)
+        if rota.status != PUBLISHED:
+            errors["form"] = "值班表还没有发布：草稿请直接按 G 重新生成。"
+        if errors:
+            raise ValidationError(errors)
+        assert isinstance(from_day, date)
+        days = [d for d in month_days(year, month) if d >= from_day]
+        kinds = fair.classify(days, _calendar())
+        leave_text = rota.leave_lines if leave_text is None else leave_text
+        op = self.core.operator
+        now = self.core.now()
+        changed_days = 0
+        with self.core.write() as s:
+            on, nights, lead, chief, names = self._plan(s, days, kinds, leave_text, rota.night)
+            existing = {r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= days[0], DutyDay.day <= days[-1]))}
+            changes = []
+            for d in days:
+                row = existing.get(d) or DutyDay(day=d, kind=kinds[d])
+                new = {"staff": on.get(d), "leader": lead.get(d), "chief": chief.get(d),
+                       "night": nights.get(d) if rota.night else None}
+                day_changes = []
+                if d in existing and row.kind != kinds[d]:
+                    day_changes.append(("类别", row.kind, kinds[d]))
+                for k, pid in new.items():
+                    if getattr(row, f"{k}_id") != pid:
+                        day_changes.append((ROLE_WORDS[k], getattr(row, f"{k}_name"), names.get(pid, "") if pid else ""))
+                        setattr(row, f"{k}_id", pid)
+                        setattr(row, f"{k}_name", names.get(pid, "") if pid else "")
+                row.kind = kinds[d]
+                s.add(row)
+                for role, old, name in day_changes:
+                    s.add(DutyChange(day=d, role=role, old_name=old, new_name=name, reason=reason,
+                                     operator_id=op.id if op else None, operator_name=op.name if op else "",
+                                     recorded_at=now))
+                    changes.append(f"{d:%m-%d}{role}：{old or '（空）'}改为{name or '（空）'}")
+                changed_days += bool(day_changes)
+            empty = [f"{d:%m-%d}" for d in days if on.get(d) is None]
+            if empty:
+                raise ValidationError({"from_day": f"重新安排后有没人值班的日子：{'、'.join(empty)}。请检查请假名单和值班员。"})
+            m = s.exec(select(DutyMonth).where(DutyMonth.year == year, DutyMonth.month == month)).one()
+            m.leave_lines = (leave_text or "").strip()
+            s.add(m)
+            self.core.audit(s, "duty_month", f"{year}-{month:02d}", "重新安排", None, {
+                "month": rota.label, "from": from_day.isoformat(), "reason": reason, "changes": changes,
+                "days": changed_days})
         return self.month(year, month)
 
     def publish(self, year: int, month: int) -> MonthRota:

@@ -537,7 +537,7 @@ class RotaScreen(_ExportMixin, AppScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="rota-head", classes="hint")
         yield DataTable(id="rota-table", cursor_type="row")
-        yield Static("G 生成　P 发布　回车 调整这一天　, . 换月　S 统计　E 导出　Esc 返回", classes="hint")
+        yield Static("G 生成（已发布的：从某日起重新安排）　P 发布　回车 调整这一天\n, . 换月　S 统计　E 导出　Esc 返回", classes="hint")
 
     def on_mount(self) -> None:
         today = self.app.today()  # type: ignore[attr-defined]
@@ -569,7 +569,8 @@ class RotaScreen(_ExportMixin, AppScreen):
         from cunwu_tui.domain.workdays import default_calendar
 
         if not default_calendar().covered(self.year):
-            head += f"\n{self.year}年节假日安排尚未录入，节假日暂按周末排：录入后（F9）重新生成草稿。"
+            again = "按 G 从某一天起重新安排" if rota.status == "已发布" else "按 G 重新生成草稿"
+            head += f"\n{self.year}年节假日安排尚未录入，节假日暂按周末排：在 F9 设置 - 节假日中录入后{again}。"
         self.query_one("#rota-head", Static).update(head)
 
     def action_back(self) -> None:
@@ -581,9 +582,21 @@ class RotaScreen(_ExportMixin, AppScreen):
         self.refresh_data()
 
     def action_generate(self) -> None:
+        if self.rota.status == "已发布":
+            self.app.push_screen(ReplanForm(self.services, self.rota), self._replanned)
+            return
         night = self.rota.night if self.rota.exists else self._previous_night()
         self.app.push_screen(GenerateForm(self.services, self.year, self.month, self.rota.leave_lines, night),
                              lambda _r: self.refresh_data())
+
+    def _replanned(self, rota) -> None:
+        from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+        before = len(self.rota.changes)
+        self.refresh_data()
+        if rota not in (None, True):
+            self.app.push_screen(MessageDialog(f"{rota.label}值班表已重新安排",
+                                               f"调整记录 {len(rota.changes) - before} 条，按 S 查看；记录在案。"))
 
     def _previous_night(self) -> bool:
         """A new month keeps the night duty choice of the month before."""
@@ -603,8 +616,11 @@ class RotaScreen(_ExportMixin, AppScreen):
                 self.app.push_screen(MessageDialog("未能发布", next(iter(exc.errors.values()))))
             self.refresh_data()
 
-        self.app.push_screen(ConfirmDialog(f"发布{self.rota.label}值班表？",
-                                           "发布后不能重新生成；调整某一天须写明原因，记录在案。"), answer)
+        warning = self.services.duty.publish_warning(self.year, self.month)
+        text = "发布后不能重新生成；调整某一天或从某一天起重新安排（G）须写明原因，记录在案。"
+        if warning:
+            text = f"{warning}\n\n{text}\n仍要现在发布吗？"
+        self.app.push_screen(ConfirmDialog(f"发布{self.rota.label}值班表？", text), answer)
 
     def action_summary(self) -> None:
         from cunwu_tui.ui.screens.dialogs import MessageDialog
@@ -656,6 +672,42 @@ class GenerateForm(_Modal):
                                            self.picked("night") == "yes")
 
 
+class ReplanForm(_Modal):
+    """A published month re-planned from a day on, with a reason; every
+    change goes into the change register."""
+
+    def __init__(self, services: Services, rota):
+        super().__init__(services)
+        self.rota = rota
+
+    def compose(self) -> ComposeResult:
+        from datetime import timedelta
+
+        r = self.rota
+        first = date(r.year, r.month, 1)
+        start = max(first, self.services.core.now().date() + timedelta(days=1))
+        with Form(classes="dialog"):
+            yield Static(f"从某一天起重新安排{r.label}值班表（已发布）", classes="title")
+            yield Static("这一天起到月底按现在的节假日安排和值班员重新公平安排；之前的日子不变。"
+                         "每一天的每一处改动都写入调整记录。", classes="hint")
+            yield from field_row("从哪天起", "from_day", Input(f"{start:%Y-%m-%d}" if start.month == r.month else "",
+                                                           placeholder="年-月-日"))
+            yield from field_row("原因", "reason", Input(placeholder="必填，如：已录入2027年节假日安排"))
+            yield Label("请假和不能值班的日子（每行一条：姓名 开始日期 至 结束日期 原因）")
+            yield TextArea(r.leave_lines, id="f-leave", classes="lines")
+            yield FieldError("leave")
+            yield FieldError("form")
+            yield Static("Ctrl+S 重新安排，Esc 取消。", classes="hint")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-from_day", Input).focus()
+
+    def save(self):
+        return self.services.duty.replan(self.rota.year, self.rota.month, self.value("from_day"), self.value("reason"),
+                                         self.query_one("#f-leave", TextArea).text)
+
+
 class DayForm(_Modal):
     def __init__(self, services: Services, info, published: bool, night: bool = False):
         super().__init__(services)
@@ -698,6 +750,7 @@ class HolidayScreen(_ExportMixin, AppScreen):
         yield DataTable(id="holiday-table", cursor_type="row")
         with VerticalScroll(id="holiday-scroll"):
             yield Static("", id="holiday-detail")
+        yield Static("", id="holiday-next", classes="hint")
         yield Static("回车 编制值班表　F 报上级机关备案　I 已通知到人　E 导出　Esc 返回", classes="hint")
 
     def on_mount(self) -> None:
@@ -728,6 +781,14 @@ class HolidayScreen(_ExportMixin, AppScreen):
             table.add_row(name, f"{start:%Y-%m-%d}至{end:%m-%d}", status, key=str(i))
         if self.entries:
             table.move_cursor(row=min(row, len(self.entries) - 1))
+        from cunwu_tui.domain.workdays import default_calendar
+
+        nxt = self.app.today().year + 1  # type: ignore[attr-defined]
+        note = self.query_one("#holiday-next", Static)
+        note.update("" if default_calendar().covered(nxt) else
+                    f"{nxt}年节假日安排尚未录入，所以还没有{nxt}年的中长假：国务院公布后在 F9 设置 - 节假日中"
+                    f"录入（或导入文件），回到这里即可编制{nxt}年元旦、春节等假期的值班表。")
+        note.display = not default_calendar().covered(nxt)
         self.show_detail()
 
     @on(DataTable.RowHighlighted, "#holiday-table")
