@@ -189,7 +189,9 @@ async def test_f6_month_rota_and_holiday_rota_screens(demo_db):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "已于" in str(app.screen.query_one("#err-reason").render())
-        await pilot.press("escape")
+        await pilot.press("escape")  # something typed: asked first
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         assert app.screen is holiday
 

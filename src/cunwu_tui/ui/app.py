@@ -181,6 +181,27 @@ class CunwuApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quits, but asks first while a form holds typed data."""
+        from cunwu_tui.ui.screens.dialogs import ConfirmDialog
+
+        if getattr(self.screen, "quit_question", False):
+            return  # already asking
+        stacks = getattr(self, "_screen_stacks", {}).values() or [self.screen_stack]  # every mode's screens
+        unsaved = [sc for stack in stacks for sc in stack if getattr(sc, "has_unsaved", lambda: False)()]
+        if not unsaved:
+            self.exit()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        dialog = ConfirmDialog("退出村务通？", "正在填写的内容还没有保存，退出后将丢失。\n"
+                                       "按 Y 放弃并退出，按 N 回去继续填写（Ctrl+S 保存）。")
+        dialog.quit_question = True  # type: ignore[attr-defined]
+        self.push_screen(dialog, answer)
+
     def action_help_quit(self) -> None:
         self.notify("退出请按 Ctrl+Q。", title="要退出吗？")
 

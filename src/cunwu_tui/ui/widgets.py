@@ -45,15 +45,20 @@ class Form(Vertical):
         for err in self.query(FieldError):
             err.show("")
         first = None
+        first_line = None
         for field, message in errors.items():
             try:
-                self.query_one(f"#err-{field}", FieldError).show(message)
+                line = self.query_one(f"#err-{field}", FieldError)
+                line.show(message)
+                first_line = first_line or line
             except Exception:
                 self.app.notify(message, severity="error")
             try:
                 w = self.query_one(f"#f-{field}")
                 w.add_class("-invalid")
-                first = first or w
+                if first is None:
+                    first = w
+                    first_line = self.query(f"#err-{field}").first(FieldError) if self.query(f"#err-{field}") else first_line
             except Exception:
                 pass
         for w in self.query(".-invalid"):
@@ -61,6 +66,9 @@ class Form(Vertical):
                 w.remove_class("-invalid")
         if first is not None and first.focusable:
             first.focus()
+        if first_line is not None:  # shown once laid out: then scrolled into view, below its field
+            target = first_line
+            self.call_after_refresh(lambda: target.scroll_visible(animate=False))
 
     def clear_errors(self) -> None:
         self.show_errors({})

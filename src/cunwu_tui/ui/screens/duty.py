@@ -166,7 +166,7 @@ class SubstitutionForm(_Modal):
             yield from self.buttons()
 
     def on_mount(self) -> None:
-        self.query_one("#f-end", Input).focus()
+        self.query_one("#f-start", Input).focus()
 
     def save(self):
         return self.services.duty.add_substitution(self.value("start"), self.value("end"), self.picked("by"),
@@ -279,6 +279,8 @@ class ReasonForm(_Modal):
 
 class WhoForm(_Modal):
     """Who was on duty at a moment: the rota and the substitutions."""
+
+    GUARD = False
 
     BINDINGS = [Binding("escape", "cancel", "关闭"), Binding("enter,ctrl+s", "save", "查询", show=False)]
 

@@ -20,10 +20,11 @@ if TYPE_CHECKING:
     from cunwu_tui.services import Services
     from cunwu_tui.services.seals import SealInfo
     from cunwu_tui.services.staff import StaffInfo
+from cunwu_tui.ui.screens.modal import GuardedModal
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row
 
 
-class _FormScreen(ModalScreen[bool]):
+class _FormScreen(GuardedModal):
     BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
 
     def __init__(self, services: Services):
@@ -31,13 +32,13 @@ class _FormScreen(ModalScreen[bool]):
         self.services = services
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.ask_discard(lambda: self.dismiss(False))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
             self.action_save()
         else:
-            self.dismiss(False)
+            self.action_cancel()
 
     def buttons(self) -> ComposeResult:
         with Horizontal(classes="buttons"):

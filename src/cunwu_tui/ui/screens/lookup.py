@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.forms import _FormScreen
+from cunwu_tui.ui.screens.modal import GuardedModal
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row, screen_text
 
 if TYPE_CHECKING:
@@ -454,7 +455,7 @@ class WithdrawDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class LocalMatterForm(ModalScreen["str | None"]):
+class LocalMatterForm(GuardedModal):
     """新增/编辑本村事项. Dismisses with the matter's code when saved."""
 
     BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
@@ -497,10 +498,10 @@ class LocalMatterForm(ModalScreen["str | None"]):
         if event.button.id == "save":
             self.action_save()
         else:
-            self.dismiss(None)
+            self.action_cancel()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.ask_discard(lambda: self.dismiss(None))
 
     def action_save(self) -> None:
         from cunwu_tui.errors import SaveError, ValidationError
