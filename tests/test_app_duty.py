@@ -307,3 +307,66 @@ async def test_f6_publish_without_next_years_holidays_asks_then_replan_and_j_off
         rows = [str(table.get_row_at(i)) for i in range(table.row_count)]
         assert any("元旦" in r and "2027" in r for r in rows) and any("春节" in r for r in rows)
         assert not app.screen.query_one("#holiday-next").display
+
+
+async def test_f6_a_visit_opens_in_full_and_is_taken_in_as_a_case(demo_db):
+    """Enter opens a row with its whole 处理情况; N on a 来访 starts F4's
+    intake, prefilled; the link is kept both ways."""
+    from cunwu_tui.ui.screens.cases import IntakeForm
+    from cunwu_tui.ui.screens.duty import LogDetailScreen
+
+    from test_app import wait_for
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        app.services.core.clock = lambda: NOW
+        services = app.services
+        action = "已登记，告知带户口簿和住院发票复印件来村委会，并电话联系镇医保站核实报销比例，约好下周二上午再来"
+        visit = services.duty.add_log("来访", "五组村民王某咨询住院报销", action, at="21:00")
+        resident = services.residents.add("李四", "居民身份证", "11010519491231002X")
+        await pilot.press("f6")
+        await pilot.pause()
+        table = app.screen.query_one("#duty-log", DataTable)
+        row = next(i for i in range(table.row_count) if "五组村民王某" in str(table.get_row_at(i)[2]))
+        table.move_cursor(row=row)
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, LogDetailScreen)
+        assert action in text_of(detail, "#log-detail")  # in full, not cut
+        assert "N 受理为办件" in text_of(detail, "#log-keys")
+        await wait_for(pilot, lambda: services.catalog.ready)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, IntakeForm)
+        assert form.query_one("#f-channel").value == "来访"
+        assert f"来自值班记录第{visit.id}条" in form.query_one("#f-note", Input).value
+        await type_text(pilot, "住院报销")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "李四")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert form.resident_id == resident.id
+        form.query_one("#f-limit", Input).value = "5"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is detail)
+        linked = services.duty.log(visit.id)
+        assert linked.case_number and not linked.can_take_in
+        assert linked.case_number in text_of(detail, "#log-detail")
+        assert "N 受理为办件" not in text_of(detail, "#log-keys")
+        case = services.cases.detail(linked.case_id)
+        assert f"来自值班记录第{visit.id}条" in case.note and services.cases.row(linked.case_id).channel == "来访"
+        # Once only.
+        from cunwu_tui.errors import ValidationError
+
+        try:
+            services.duty.link_case(visit.id, linked.case_id)
+        except ValidationError as exc:
+            assert "已受理为" in "".join(exc.errors.values())
+        else:
+            raise AssertionError("linked twice")

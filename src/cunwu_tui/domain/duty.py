@@ -21,6 +21,9 @@ NIGHT_START = time(17, 30)
 LOG_KINDS: tuple[str, ...] = ("来电", "来访", "来信", "突发事件", "巡查", "其他")
 EMERGENCY = "突发事件"
 SUB_REASONS: tuple[str, ...] = ("外出办事", "就餐", "请假", "其他")
+# Entries a resident brought to the duty desk, which can be taken in as a
+# case (受理登记), with the case's 受理渠道.
+INTAKE_CHANNELS: dict[str, str] = {"来访": "来访", "来信": "来信"}
 
 
 def shift_day(moment: datetime, start: time = SHIFT_START) -> date:

@@ -20,7 +20,7 @@ from typing import Iterable
 from sqlmodel import col, select
 
 from cunwu_tui.db.models import (
-    DutyChange, DutyConfirm, DutyDay, DutyHandover, DutyItem, DutyItemClose, DutyLog, DutyMonth,
+    DutyCaseLink, DutyChange, DutyConfirm, DutyDay, DutyHandover, DutyItem, DutyItemClose, DutyLog, DutyMonth,
     DutySubstitution, DutyVoid, HolidayRota, Staff,
 )
 from cunwu_tui.domain import duty as rules
@@ -178,10 +178,26 @@ class LogInfo:
     recorded_at: datetime
     voided: bool = False
     void_reason: str = ""
+    case_id: int | None = None
+    case_number: str = ""
 
     @property
     def leader_text(self) -> str:
         return rules.leader_note(self.leader_told, self.told_at, self.leader_name)
+
+    @property
+    def can_take_in(self) -> bool:
+        """A 来访 or 来信 not voided nor taken in yet: it can become a case."""
+        return self.kind in rules.INTAKE_CHANNELS and not self.voided and self.case_id is None
+
+    @property
+    def intake_channel(self) -> str:
+        return rules.INTAKE_CHANNELS.get(self.kind, "")
+
+    @property
+    def origin_text(self) -> str:
+        """What the case says of where it came from."""
+        return f"来自值班记录第{self.id}条：{self.at:%Y-%m-%d %H:%M} {self.kind}（值班 {self.staff_name}）{self.content[:120]}"
 
 
 @dataclass(frozen=True)
@@ -678,10 +694,44 @@ class DutyService:
             self.core.audit(s, f"duty_{kind}", target_id, "作废", None, {"void_reason": reason})
 
     # -- duty log -------------------------------------------------------------------
-    def _log_info(self, r: DutyLog, void: DutyVoid | None) -> LogInfo:
+    def _log_info(self, r: DutyLog, void: DutyVoid | None, link: DutyCaseLink | None = None) -> LogInfo:
         return LogInfo(r.id, r.shift_day, r.at, r.kind, r.content, r.action, r.staff_name, r.leader_told,  # type: ignore[arg-type]
                        r.told_at, r.leader_name, r.refers_to_id, r.operator_name, r.recorded_at,
-                       void is not None, void.reason if void else "")
+                       void is not None, void.reason if void else "", link.case_id if link else None,
+                       link.case_number if link else "")
+
+    def log(self, log_id: int) -> LogInfo:
+        """One entry, in full (its 处理情况, the case it became)."""
+        with self.core.read() as s:
+            r = s.get(DutyLog, log_id)
+            if r is None:
+                raise ValidationError({"form": "该值班记录不存在。"})
+            void = s.exec(select(DutyVoid).where(DutyVoid.kind == "log", DutyVoid.target_id == log_id)).first()
+            link = s.exec(select(DutyCaseLink).where(DutyCaseLink.log_id == log_id)).first()
+            return self._log_info(r, void, link)
+
+    def link_case(self, log_id: int, case_id: int) -> LogInfo:
+        """Record that entry ``log_id`` was taken in as case ``case_id``
+        (append-only; once per entry)."""
+        from cunwu_tui.db.models import CaseRecord
+
+        entry = self.log(log_id)
+        if entry.kind not in rules.INTAKE_CHANNELS:
+            raise ValidationError({"form": f"{entry.kind}记录不能受理为办件（只有来访、来信）。"})
+        if entry.voided:
+            raise ValidationError({"form": "这条记录已作废。"})
+        if entry.case_id is not None:
+            raise ValidationError({"form": f"这条记录已受理为 {entry.case_number}。"})
+        op = self.core.operator
+        with self.core.write() as s:
+            case = s.get(CaseRecord, case_id)
+            if case is None:
+                raise ValidationError({"form": "该办件不存在。"})
+            s.add(DutyCaseLink(log_id=log_id, case_id=case_id, case_number=case.number,
+                               operator_name=op.name if op else "", recorded_at=self.core.now()))
+            self.core.audit(s, "duty_log", log_id, "受理为办件", None,
+                            {"name": f"{entry.kind}：{entry.content[:16]}", "case": case.number})
+        return self.log(log_id)
 
     def add_log(self, kind: str, content: str, action: str = "", at: str | datetime = "", leader_told: bool = False,
                 told_at: str | datetime = "", refers_to_id: int | None = None) -> LogInfo:
@@ -748,8 +798,10 @@ class DutyService:
         """Entries with start <= at < end, oldest first (voided ones marked)."""
         with self.core.read() as s:
             voids = self._voids(s, "log")
-            rows = s.exec(select(DutyLog).where(DutyLog.at >= start, DutyLog.at < end).order_by(DutyLog.at, DutyLog.id))
-            return [self._log_info(r, voids.get(r.id)) for r in rows]
+            rows = s.exec(select(DutyLog).where(DutyLog.at >= start, DutyLog.at < end).order_by(DutyLog.at, DutyLog.id)).all()
+            links = {k.log_id: k for k in s.exec(select(DutyCaseLink).where(
+                col(DutyCaseLink.log_id).in_([r.id for r in rows])))} if rows else {}
+            return [self._log_info(r, voids.get(r.id), links.get(r.id)) for r in rows]
 
     def shift_logs(self, day: date) -> list[LogInfo]:
         a, b = rules.shift_bounds(day)

@@ -356,6 +356,75 @@ class ItemsScreen(ModalScreen):
         self.dismiss(None)
 
 
+class LogDetailScreen(ModalScreen):
+    """One duty log entry in full; a 来访 or 来信 can be taken in as a case
+    (F4's intake form, prefilled), linked both ways."""
+
+    BINDINGS = [Binding("escape", "close", "关闭"), Binding("n", "take_in", "受理为办件")]
+
+    def __init__(self, services: Services, log_id: int):
+        super().__init__()
+        self.services, self.log_id = services, log_id
+
+    def compose(self) -> ComposeResult:
+        with Form(classes="dialog"):
+            yield Static("值班记录", classes="title", id="log-title")
+            with VerticalScroll(id="log-detail-scroll", classes="duty-fields"):
+                yield Static("", id="log-detail")
+            yield Static("", classes="hint", id="log-keys")
+
+    def on_mount(self) -> None:
+        self.show()
+        self.query_one("#log-detail-scroll").focus()
+
+    def show(self) -> None:
+        e = self.entry = self.services.duty.log(self.log_id)
+        t = Text()
+        t.append(f"{e.at:%Y-%m-%d %H:%M}　{e.kind}　{e.shift_day:%m-%d}的班，值班 {e.staff_name}\n", style="bold")
+        if e.voided:
+            t.append(f"【作废】{screen_text(e.void_reason)}\n", style="bold")
+        t.append("情况：", style="bold")
+        t.append(screen_text(e.content) + "\n")
+        t.append("处理情况：", style="bold")
+        t.append((screen_text(e.action) or "（未填）") + "\n")
+        t.append("报告带班领导：", style="bold")
+        t.append(e.leader_text + "\n")
+        if e.case_number:
+            t.append("已受理为办件：", style="bold")
+            t.append(f"{e.case_number}（F4 中查看）\n")
+        t.append(f"记录：{e.operator_name} {e.recorded_at:%m-%d %H:%M}", style="dim")
+        self.query_one("#log-detail", Static).update(t)
+        keys = "N 受理为办件（F4 新建受理，已填好渠道和来源）　" if e.can_take_in else ""
+        self.query_one("#log-keys", Static).update(keys + "上下键滚动　Esc 关闭")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_take_in(self) -> None:
+        from cunwu_tui.ui.screens.cases import IntakeForm
+
+        e = self.entry
+        if not e.can_take_in:
+            return
+
+        def saved(case_id) -> None:
+            from cunwu_tui.errors import ValidationError
+            from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+            if not isinstance(case_id, int) or isinstance(case_id, bool):
+                return
+            try:
+                linked = self.services.duty.link_case(e.id, case_id)
+            except ValidationError as exc:
+                self.app.push_screen(MessageDialog("未能关联办件", "".join(exc.errors.values())))
+                return
+            self.show()
+            self.notify(f"已受理为 {linked.case_number}，在 F4 中办理。")
+
+        self.app.push_screen(IntakeForm(self.services, prefill={"channel": e.intake_channel, "note": e.origin_text}),
+                             saved)
+
+
 # -- the main screen ------------------------------------------------------------
 class DutyScreen(AppScreen):
     BINDINGS = [
@@ -374,7 +443,7 @@ class DutyScreen(AppScreen):
         yield Static("", id="duty-now", classes="panel")
         yield Static("", id="duty-items", classes="panel")
         yield DataTable(id="duty-log", cursor_type="row")
-        yield Static("L 记录　T 替班　H 交接班　C 确认接班　X 遗留事项　V 作废\nW 查某个时间谁值班　R 月值班表　J 中长假值班表", classes="hint")
+        yield Static("L 记录　T 替班　H 交接班　C 确认接班　X 遗留事项　V 作废　回车 详情\nW 查某个时间谁值班　R 月值班表　J 中长假值班表", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#duty-now").border_title = "值班"
@@ -436,6 +505,22 @@ class DutyScreen(AppScreen):
 
     def action_items(self) -> None:
         self.app.push_screen(ItemsScreen(self.services), self._after)
+
+    @on(DataTable.RowSelected, "#duty-log")
+    def _open_row(self, event: DataTable.RowSelected) -> None:
+        from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+        kind, _, raw = str(event.row_key.value or "").partition("-")
+        if kind == "log":
+            self.app.push_screen(LogDetailScreen(self.services, int(raw)), self._after)
+            return
+        from cunwu_tui.domain.duty import shift_bounds, shift_day
+
+        sub = next((x for x in self.services.duty.substitutions(*shift_bounds(shift_day(self.now()))) if x.id == int(raw)), None)
+        if sub is not None:
+            text = screen_text(sub.text) + (f"\n说明：{screen_text(sub.note)}" if sub.note else "")
+            text += f"\n【作废】{screen_text(sub.void_reason)}" if sub.voided else ""
+            self.app.push_screen(MessageDialog("替班", text + f"\n记录：{sub.operator_name} {sub.recorded_at:%m-%d %H:%M}"))
 
     def action_confirm(self) -> None:
         from cunwu_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
