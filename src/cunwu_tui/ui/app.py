@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from cunwu_tui import __version__
-from cunwu_tui.ui.palette import ChinesePalette
+from cunwu_tui.ui.palette import ChinesePalette, CunwuCommands
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -61,6 +61,7 @@ class CunwuApp(App[int]):
     CSS_PATH = str(Path(__file__).with_name("app.tcss"))
     DEFAULT_MODE = "dashboard"
     COMMAND_PALETTE_DISPLAY = "^P"
+    COMMANDS = {CunwuCommands}  # screens, their keys and the system commands (get_system_commands)
     BINDINGS = [
         Binding("f1", "help", "帮助", id="help", key_display="F1"),
         Binding("f2", "go('dashboard')", "工作台", id="dashboard", key_display="F2"),
