@@ -78,6 +78,20 @@ def value_of(form: Widget, field: str) -> str:
     return form.query_one(f"#f-{field}", Input).value
 
 
+def checkbox_line(on: bool | str, label: str):
+    """``[X] 名称`` with a hanging indent: a long label wraps under itself,
+    never leaving the box alone on the line above (a Text would break at
+    the space inside ``[ ]``). ``on`` may be the mark itself (``>``, ``-``)."""
+    from rich.table import Table
+
+    mark = on if isinstance(on, str) else ("X" if on else " ")
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=3, no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_row(Text(f"[{mark}]"), Text(label))  # Text: the brackets are not markup
+    return grid
+
+
 class CheckList(OptionList):
     """A list of choices ticked with the space bar (or Enter), drawn as
     ``[X] 名称`` / ``[ ] 名称`` so the state shows in any terminal, 16-colour
@@ -93,8 +107,8 @@ class CheckList(OptionList):
             self.set_choices(choices)
 
     @staticmethod
-    def _prompt(label: str, on: bool) -> Text:
-        return Text(f"[{'X' if on else ' '}] {label}")  # Text: the brackets are not markup
+    def _prompt(label: str, on: bool):
+        return checkbox_line(on, label)
 
     def set_choices(self, choices: list[tuple[str, str, bool]]) -> None:
         """choices: (label, value, selected)."""

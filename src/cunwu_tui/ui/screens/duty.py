@@ -71,11 +71,11 @@ def reminder_lines(services, now: datetime) -> list[str]:
     return lines
 
 
-def item_lines(services, limit: int = 4) -> str:
+def item_lines(services, limit: int = 4, width: int = 60) -> str:
     items = services.duty.open_items()
     if not items:
         return "没有遗留事项。"
-    lines = [f"{i.from_day:%m-%d}　{fit(i.text, 60)}" for i in items[:limit]]
+    lines = [f"{i.from_day:%m-%d}　{fit(i.text, width)}" for i in items[:limit]]
     if len(items) > limit:
         lines.append(f"另有 {len(items) - limit} 条，按 F6 后按 X 查看、办结。")
     return "\n".join(lines)
@@ -456,6 +456,10 @@ class DutyScreen(AppScreen):
     def now(self) -> datetime:
         return self.services.core.now()
 
+    def on_resize(self) -> None:
+        if self.is_mounted and self.services is not None:
+            self.refresh_data()
+
     def refresh_data(self) -> None:
         if self.services is None:
             return
@@ -464,7 +468,9 @@ class DutyScreen(AppScreen):
         for line in reminder_lines(self.services, now):
             t.append("\n" + line, style="bold")
         self.query_one("#duty-now", Static).update(t)
-        self.query_one("#duty-items", Static).update(Text(screen_text(item_lines(self.services, 3))))
+        # Text cut to the terminal's width: wider terminals show more (80 columns: as before).
+        wide = max(0, self.size.width - 80)
+        self.query_one("#duty-items", Static).update(Text(screen_text(item_lines(self.services, 3, 60 + wide))))
         from cunwu_tui.domain.duty import shift_bounds, shift_day
 
         day = shift_day(now)
@@ -476,11 +482,11 @@ class DutyScreen(AppScreen):
         for _, kind, e in sorted(rows, key=lambda r: r[0]):
             if kind == "log":
                 mark = "（作废）" if e.voided else ""
-                table.add_row(f"{e.at:%H:%M}", e.kind, Text(fit(e.content + mark, 34)),
+                table.add_row(f"{e.at:%H:%M}", e.kind, Text(fit(e.content + mark, 34 + wide)),
                               "是" if e.leader_told else "", e.staff_name, key=f"log-{e.id}")
             else:
                 mark = "（作废）" if e.voided else ""
-                table.add_row(f"{e.start_at:%H:%M}", "替班", Text(fit(e.text + mark, 34)), "", e.by_name,
+                table.add_row(f"{e.start_at:%H:%M}", "替班", Text(fit(e.text + mark, 34 + wide)), "", e.by_name,
                               key=f"sub-{e.id}")
         table.border_title = f"{day:%m-%d}的班：值班记录 {len(entries)} 条" + ("" if rows else "，按 L 记录")
 

@@ -73,9 +73,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         from cunwu_tui.logsetup import log_path
+        from cunwu_tui.paths import sqlite_file
 
         app = self.app
-        where = f"数据库：{getattr(app, 'db_url', '')}\n日志：{log_path()}"
+        url = getattr(app, "db_url", "")
+        db_file = sqlite_file(url)
+        where = f"数据库：{db_file.resolve() if db_file else url}\n日志：{log_path()}"
         with VerticalScroll(classes="dialog"):
             yield Static("帮助（按 Esc 关闭）", classes="title")
             yield Static(KEYS, markup=False)
