@@ -457,8 +457,16 @@ class DutyScreen(AppScreen):
         return self.services.core.now()
 
     def on_resize(self) -> None:
-        if self.is_mounted and self.services is not None:
-            self.refresh_data()
+        """Texts are cut to the width: redo the table (its columns only grow by themselves)."""
+        if not self.is_mounted or self.services is None or getattr(self, "_width", None) == self.size.width:
+            return
+        first = getattr(self, "_width", None) is None
+        self._width = self.size.width
+        if not first:
+            table = self.query_one("#duty-log", DataTable)
+            table.clear(columns=True)
+            table.add_columns("时间", "类别", "情况", "报告领导", "值班")
+        self.refresh_data()
 
     def refresh_data(self) -> None:
         if self.services is None:
