@@ -21,6 +21,7 @@ from sqlmodel import select
 from cunwu_tui.db.models import CaseEvent, CaseRecord, Resident
 from cunwu_tui.domain import case_flow as cf
 from cunwu_tui.domain import cases as rules
+from cunwu_tui.domain import inputs
 from cunwu_tui.domain import deadlines as dl
 from cunwu_tui.services.core import Core, ValidationError
 
@@ -155,25 +156,23 @@ _WITH_DEADLINE = "_with_deadline"   # internal filter: every case with a deadlin
 
 
 def _one_line(text: str) -> str:
-    return " ".join((text or "").split())
+    return inputs.clean(text)
 
 
-def _date(value: str | date | None, field: str, what: str, required: bool = True) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _one_line(value or "")
-    if not text:
-        if required:
-            raise ValidationError({field: f"请填写{what}（如 2026-12-02）。"})
-        return None
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError({field: f"{what}格式不对：「{text}」，请写成 2026-12-02。"})
+def _text(value: object, field: str, label: str, limit: int = inputs.LINE, required: bool | str = False,
+          multiline: bool = False) -> str:
+    try:
+        return inputs.text(value, label, limit, required, multiline)
+    except inputs.InputError as exc:
+        raise ValidationError({field: str(exc)}) from None
+
+
+def _date(value: str | date | None, field: str, what: str, required: bool = True,
+          window: inputs.Window | None = None) -> date | None:
+    try:
+        return inputs.day(value, what, window or inputs.Window(), required, example="2026-12-02")
+    except inputs.InputError as exc:
+        raise ValidationError({field: str(exc)}) from None
 
 
 def _docs_of(raw: str) -> tuple[DocState, ...]:
@@ -246,19 +245,13 @@ class CaseService:
         officer = self.staff.get(first_officer_id) if (self.staff and first_officer_id is not None) else None
         if officer is None or not officer.active:
             errors["first_officer"] = "请选择首问人（在岗人员）。"
-        value: int | None = None
+        f = inputs.Fields()
         unit = limit_unit or "日"
-        if isinstance(limit_value, str):
-            text = limit_value.strip()
-            if text:
-                if not text.isdigit():
-                    errors["limit"] = "办理时限请填天数（整数）。"
-                else:
-                    value = int(text)
-        else:
-            value = limit_value
-        if value is not None and not (1 <= value <= 366):
-            errors["limit"] = "办理时限应在1到366之间。"
+        value = f.integer("limit", limit_value, "办理时限", 1, 366, required=False, unit="日")
+        note = f.text("note", note, "备注", inputs.LINE, multiline=True)
+        if received_at is not None and not (inputs.OFFICE_EPOCH <= received_at.date() <= self.core.now().date()):
+            f.error("received_at", "受理时间不对：应在1949年10月1日之后、今天之前。")
+        errors.update(f.errors)
         if unit not in ("日", "工作日"):
             errors["limit"] = "时限单位应为 日 或 工作日。"
         if kind in rules.KINDS[1:] and not petition and value is None and "limit" not in errors:
@@ -266,7 +259,6 @@ class CaseService:
         docs: tuple[str, ...] = tuple(d.line for d in view.documents) if view else ()
         if view is not None and len(received) not in (0, len(docs)):
             errors["documents"] = "材料清单与事项不符，请重新选择事项。"
-        note = (note or "").strip()
         if errors:
             raise ValidationError(errors)
         assert view is not None and officer is not None and resident_id is not None
@@ -610,7 +602,7 @@ class CaseService:
         return self.row(case_id)
 
     def complete_step(self, case_id: int, step: int, note: str = "") -> CaseRow:
-        note = (note or "").strip()
+        note = _text(note, "note", "办理情况", inputs.LINE)
 
         def fn(s, row):
             flow, fstate, _ = self._state(row, self._events(s, row.id))
@@ -628,7 +620,7 @@ class CaseService:
         return self._write(case_id, "完成步骤", fn, field="step", audit={"step": step, "note": note})
 
     def choose(self, case_id: int, label: str, first_step: int | None = None, note: str = "") -> CaseRow:
-        note = (note or "").strip()
+        note = _text(note, "note", "说明", inputs.LINE)
 
         def fn(s, row):
             flow, fstate, _ = self._state(row, self._events(s, row.id))
@@ -641,9 +633,8 @@ class CaseService:
         return self._write(case_id, "选择办理情况", fn, field="step", audit={"step": label or cf.CONTINUE_TEXT})
 
     def go_back(self, case_id: int, step: int, reason: str) -> CaseRow:
-        reason = _one_line(reason)
-        if not reason:
-            raise ValidationError({"reason": "请写明退回的原因（如：公示有异议，重新调查核实）。"})
+        reason = _text(reason, "reason", "退回原因", inputs.LINE,
+                       required="请写明退回的原因（如：公示有异议，重新调查核实）。")
 
         def fn(s, row):
             flow, fstate, _ = self._state(row, self._events(s, row.id))
@@ -689,32 +680,27 @@ class CaseService:
         return self._write(case_id, "发布公示", fn, field="notice", audit={"step": info.case_step, "number": info.number})
 
     def escalate(self, case_id: int, mode: str, to_whom: str, chase_on: str | date | None, note: str = "") -> CaseRow:
-        to_whom = _one_line(to_whom)
-        errors = {}
+        today = self.core.now().date()
+        f = inputs.Fields()
+        errors = f.errors
         if mode not in rules.ESCALATE_MODES:
             errors["mode"] = "请选择 上报 或 转办。"
-        if not to_whom:
-            errors["to"] = "请填写上报或转办的单位（人）。"
-        try:
-            chase = _date(chase_on, "chase", "催办日期")
-        except ValidationError as exc:
-            errors.update(exc.errors)
-            chase = None
-        today = self.core.now().date()
+        to_whom = f.text("to", to_whom, "上报或转办的单位（人）", inputs.TITLE,
+                         required="请填写上报或转办的单位（人）。")
+        note = f.text("note", note, "说明", inputs.LINE)
+        chase = f.day("chase", chase_on, "催办日期", inputs.planned(today))
         if chase is not None and chase < today:
             errors["chase"] = "催办日期不能早于今天。"
         if errors:
             raise ValidationError(errors)
 
         def fn(s, row):
-            self._event(s, row, rules.ESCALATE, label=mode, text=to_whom, on_date=chase, data={"note": note.strip()})
+            self._event(s, row, rules.ESCALATE, label=mode, text=to_whom, on_date=chase, data={"note": note})
 
         return self._write(case_id, mode, fn, allowed=(rules.OPEN,), audit={"to": to_whom, "chase": chase})
 
     def feedback(self, case_id: int, text: str) -> CaseRow:
-        text = (text or "").strip()
-        if not text:
-            raise ValidationError({"feedback": "请填写反馈的内容。"})
+        text = _text(text, "feedback", "反馈内容", inputs.TEXT, required="请填写反馈的内容。", multiline=True)
 
         def fn(s, row):
             self._event(s, row, rules.FEEDBACK, text=text)
@@ -722,9 +708,7 @@ class CaseService:
         return self._write(case_id, "收到反馈", fn, allowed=(rules.ESCALATED,), field="feedback", audit={"text": text})
 
     def conclude(self, case_id: int, result: str) -> CaseRow:
-        result = (result or "").strip()
-        if not result:
-            raise ValidationError({"result": "请填写办理结果。"})
+        result = _text(result, "result", "办理结果", inputs.TEXT, required="请填写办理结果。", multiline=True)
 
         def fn(s, row):
             blocks = [n for n in self._notices(row.number, s) if n.status in ("待发布", "公示中", "已期满")]
@@ -741,14 +725,14 @@ class CaseService:
 
     def refuse(self, case_id: int, kind: str, reason: str, basis: str, beyond_authority: bool = False,
                leader_id: int | None = None) -> CaseRow:
-        reason, basis = (reason or "").strip(), (basis or "").strip()
-        errors = {}
+        f = inputs.Fields()
+        errors = f.errors
         if kind not in rules.REFUSAL_KINDS:
             errors["refusal_kind"] = "请选择 不予受理 或 不予确认。"
-        if not reason:
-            errors["reason"] = "否定报备：必须写明不予受理（确认）的理由。"
-        if not basis:
-            errors["basis"] = "否定报备：必须写明依据（法律法规、政策条款）。"
+        reason = f.text("reason", reason, "理由", inputs.TEXT, multiline=True,
+                        required="否定报备：必须写明不予受理（确认）的理由。")
+        basis = f.text("basis", basis, "依据", inputs.TEXT, multiline=True,
+                       required="否定报备：必须写明依据（法律法规、政策条款）。")
         leader = None
         if beyond_authority:
             leader = self.staff.get(leader_id) if (self.staff and leader_id is not None) else None
@@ -780,7 +764,7 @@ class CaseService:
         return refusal or {}
 
     def leader_opinion(self, case_id: int, agree: bool, text: str = "") -> CaseRow:
-        text = (text or "").strip()
+        text = _text(text, "opinion", "领导意见", inputs.TEXT, multiline=True)
 
         def fn(s, row):
             refusal = self._refusal(s, row)
@@ -796,7 +780,8 @@ class CaseService:
                            audit={"result": "同意" if agree else "不同意", "text": text})
 
     def refusal_told(self, case_id: int, told_on: str | date, how: str = "书面告知") -> CaseRow:
-        told = _date(told_on, "told_on", "书面告知日期")
+        told = _date(told_on, "told_on", "书面告知日期", window=inputs.past(self.core.now().date()))
+        how = _text(how, "how", "告知方式", inputs.SHORT)
 
         def fn(s, row):
             refusal = self._refusal(s, row)
@@ -809,19 +794,13 @@ class CaseService:
         return self._write(case_id, "书面告知", fn, allowed=rules.REFUSAL_KINDS, field="told_on", audit={"end": told})
 
     def return_materials(self, case_id: int, materials: str, signed_by: str, on: str | date | None = None) -> CaseRow:
-        materials, signed_by = _one_line(materials), _one_line(signed_by)
-        errors = {}
-        if not materials:
-            errors["materials"] = "请填写退还的材料。"
-        if not signed_by:
-            errors["signed_by"] = "退还材料须由申请人（或代领人）签收：请填写签收人。"
-        try:
-            when = _date(on, "returned_on", "退还日期", required=False) or self.core.now().date()
-        except ValidationError as exc:
-            errors.update(exc.errors)
-            when = None
-        if errors:
-            raise ValidationError(errors)
+        today = self.core.now().date()
+        f = inputs.Fields()
+        materials = f.text("materials", materials, "退还的材料", inputs.LINE, required="请填写退还的材料。")
+        signed_by = f.text("signed_by", signed_by, "签收人", inputs.NAME,
+                           required="退还材料须由申请人（或代领人）签收：请填写签收人。")
+        when = f.day("returned_on", on, "退还日期", inputs.past(today), required=False) or today
+        f.done()
 
         def fn(s, row):
             self._event(s, row, rules.MATERIALS, on_date=when, text=materials, data={"signed_by": signed_by})
@@ -832,9 +811,8 @@ class CaseService:
     def void(self, case_id: int, reason: str) -> CaseRow:
         """A case taken in by mistake (wrong applicant, entered twice): voided
         with its reason. The record and its number stay; nothing runs on it."""
-        reason = _one_line(reason)
-        if not reason:
-            raise ValidationError({"void_reason": "请写明作废原因（如：重复登记，见〔2026〕第0012号）。"})
+        reason = _text(reason, "void_reason", "作废原因", inputs.LINE,
+                       required="请写明作废原因（如：重复登记，见〔2026〕第0012号）。")
 
         def fn(s, row):
             self._event(s, row, rules.VOID, text=reason)
@@ -850,8 +828,9 @@ class CaseService:
         return row
 
     def accept_petition(self, case_id: int, accepted_on: str | date, told_on: str | date | None = None) -> CaseRow:
-        accepted = _date(accepted_on, "accepted_on", "受理日期")
-        told = _date(told_on, "told_on", "告知信访人日期", required=False)
+        window = inputs.past(self.core.now().date())
+        accepted = _date(accepted_on, "accepted_on", "受理日期", window=window)
+        told = _date(told_on, "told_on", "告知信访人日期", required=False, window=window)
 
         def fn(s, row):
             self._petition(s, case_id, field="accepted_on")
@@ -867,11 +846,11 @@ class CaseService:
         return self._write(case_id, "决定受理", fn, field="accepted_on", audit={"start": accepted})
 
     def extend_petition(self, case_id: int, days: int | str, reason: str) -> CaseRow:
-        reason = (reason or "").strip()
-        try:
-            n = int(str(days).strip())
-        except ValueError:
-            raise ValidationError({"days": "延长天数请填整数。"}) from None
+        f = inputs.Fields()
+        n = f.integer("days", days, "延长天数", 1, 999, unit="日")  # the 30-day cap: dl.petition_conclusion
+        reason = f.text("reason", reason, "延长理由", inputs.LINE, multiline=True)
+        f.done()
+        assert n is not None
 
         def fn(s, row):
             self._petition(s, case_id, field="days")
@@ -895,15 +874,17 @@ class CaseService:
         """A 复查 / 复核: its request (``answered_on`` empty) or its answer."""
         if level not in rules.REVIEW_LEVELS:
             raise ValidationError({"level": "请选择 复查 或 复核。"})
-        requested = _date(requested_on, "requested_on", f"申请{level}日期")
-        answered = _date(answered_on, "answered_on", f"{level}意见日期", required=False)
+        window = inputs.past(self.core.now().date())
+        requested = _date(requested_on, "requested_on", f"申请{level}日期", window=window)
+        answered = _date(answered_on, "answered_on", f"{level}意见日期", required=False, window=window)
+        text = _text(text, "text", f"{level}意见", inputs.TEXT, multiline=True)
         if answered is not None and requested is not None and answered < requested:
             raise ValidationError({"answered_on": f"{level}意见日期不能早于申请日期。"})
 
         def fn(s, row):
             self._petition(s, case_id, allowed=(rules.CONCLUDED,), field="requested_on")
             self._event(s, row, rules.REVIEW_REQUEST if answered is None else rules.REVIEW_ANSWER, label=level,
-                        on_date=answered or requested, text=(text or "").strip())
+                        on_date=answered or requested, text=text)
 
         return self._write(case_id, f"{level}", fn, allowed=(rules.CONCLUDED,), field="requested_on",
                            audit={"kind": level, "start": requested, "end": answered})

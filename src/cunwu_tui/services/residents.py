@@ -12,6 +12,7 @@ from sqlalchemy import or_
 from sqlmodel import select
 
 from cunwu_tui.db.models import Resident
+from cunwu_tui.domain import inputs
 from cunwu_tui.services.core import Core, ValidationError
 
 ID_CARD = "居民身份证"
@@ -64,7 +65,7 @@ def _info(r: Resident) -> ResidentInfo:
 
 
 def _one_line(text: str) -> str:
-    return " ".join((text or "").split())
+    return inputs.clean(text)
 
 
 class ResidentService:
@@ -104,13 +105,15 @@ class ResidentService:
                 phone = validate_phone(phone)
             except ValueError as exc:
                 errors["phone"] = str(exc)
-        group = _one_line(group)
-        if len(group) > 32:
-            errors["group"] = "村民小组名称过长。"
+        f = inputs.Fields()
+        group = f.text("group", group, "村民小组", inputs.NAME)
+        address = f.text("address", address, "住址", inputs.TITLE)
+        note = f.text("note", note, "备注", inputs.LINE, multiline=True)
+        errors.update(f.errors)
         if errors:
             raise ValidationError(errors)
         return dict(name=name, id_type=id_type, id_number=number, phone=phone, group_name=group,
-                    address=_one_line(address), note=(note or "").strip())
+                    address=address, note=note)
 
     def _clash(self, s, id_type: str, number: str, own_id: int | None = None) -> None:
         q = select(Resident).where(Resident.id_type == id_type, Resident.id_number == number)

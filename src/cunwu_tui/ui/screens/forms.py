@@ -8,8 +8,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
+
 
 from typing import TYPE_CHECKING
 
@@ -24,7 +24,7 @@ from cunwu_tui.ui.screens.modal import GuardedModal
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row
 
 
-class _FormScreen(GuardedModal):
+class _FormScreen(GuardedModal):  # Guarded via GuardedModal
     BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
 
     def __init__(self, services: Services):
