@@ -124,6 +124,12 @@ class CunwuApp(App[int]):
             services.catalog.warm()
         except Exception:  # F3 shows the message when it is opened
             log.exception("catalog failed to load")
+        try:  # and so does Ctrl+P (pinyin)
+            from cunwu_tui.ui.palette import warm
+
+            warm(self)
+        except Exception:  # the palette builds it when opened
+            log.exception("palette index failed")
 
     def _database_ready(self, services: Services) -> None:
         self.services = services

@@ -119,15 +119,28 @@ def find(commands: list[PaletteCommand], index, query: str) -> list[PaletteComma
     return hits
 
 
+_INDEXES: dict[tuple, Any] = {}  # by the commands' words: built once per process
+
+
 def build_index(commands: list[PaletteCommand]):
+    """The search index over ``commands`` (thread-safe to call from a
+    worker; the app warms it after start-up so Ctrl+P answers at once)."""
     from pathlib import Path
 
     from platformdirs import user_cache_dir
 
     from cunwu_tui.domain.search import SearchRecord, load_or_build
 
-    records = [SearchRecord(str(i), c.words[0], tuple(c.words[1:])) for i, c in enumerate(commands)]
-    return load_or_build(records, Path(user_cache_dir("cunwu-tui", appauthor=False)) / "palette-index.json")
+    key = tuple(c.words for c in commands)
+    if key not in _INDEXES:
+        records = [SearchRecord(str(i), c.words[0], tuple(c.words[1:])) for i, c in enumerate(commands)]
+        _INDEXES[key] = load_or_build(records, Path(user_cache_dir("cunwu-tui", appauthor=False)) / "palette-index.json")
+    return _INDEXES[key]
+
+
+def warm(app) -> None:
+    """Build the palette's index ahead of the first Ctrl+P (from a worker)."""
+    build_index(app_commands(app, None))
 
 
 class CunwuCommands(Provider):
