@@ -477,7 +477,7 @@ class DutyService:
             return ""
         return (f"{year}年的节假日安排还没有录入：元旦、春节等法定节假日和调休上班日暂按普通工作日、周末排班，"
                 f"节假日不排值班领导，节假日与工作日的天数不能分别均衡。"
-                f"建议先在 F9 设置 - 节假日中录入{year}年安排，再重新生成草稿后发布；"
+                f"建议先在 F9 设置的节假日页中录入{year}年安排，再重新生成草稿后发布；"
                 f"发布后也可以按 G 从某一天起重新安排（写明原因，每一处改动记录在案）。")
 
     def replan(self, year: int, month: int, from_day: date | str, reason: str, leave_text: str | None = None) -> MonthRota:

@@ -681,7 +681,7 @@ class RotaScreen(_ExportMixin, AppScreen):
 
         if not default_calendar().covered(self.year):
             again = "按 G 从某一天起重新安排" if rota.status == "已发布" else "按 G 重新生成草稿"
-            head += f"\n{self.year}年节假日安排尚未录入，节假日暂按周末排：在 F9 设置 - 节假日中录入后{again}。"
+            head += f"\n{self.year}年节假日安排尚未录入，节假日暂按周末排：在 F9 设置的节假日页中录入后{again}。"
         self.query_one("#rota-head", Static).update(head)
 
     def action_back(self) -> None:
@@ -897,7 +897,7 @@ class HolidayScreen(_ExportMixin, AppScreen):
         nxt = self.app.today().year + 1  # type: ignore[attr-defined]
         note = self.query_one("#holiday-next", Static)
         note.update("" if default_calendar().covered(nxt) else
-                    f"{nxt}年节假日安排尚未录入，所以还没有{nxt}年的中长假：国务院公布后在 F9 设置 - 节假日中"
+                    f"{nxt}年节假日安排尚未录入，所以还没有{nxt}年的中长假：国务院公布后在 F9 设置的节假日页中"
                     f"录入（或导入文件），回到这里即可编制{nxt}年元旦、春节等假期的值班表。")
         note.display = not default_calendar().covered(nxt)
         self.show_detail()
