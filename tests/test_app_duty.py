@@ -5,7 +5,7 @@ shown on the screen; the month rota and the holiday rota screens; the
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -68,13 +68,31 @@ async def test_f6_log_an_emergency_and_hand_over(demo_db):
         table = screen.query_one("#duty-log", DataTable)
         assert any("三组山坡落石" in str(table.get_row_at(i)[2]) for i in range(table.row_count))
 
-        # The handover: today's shift, to tomorrow's person, an item carried over.
+        # The handover: the form offers yesterday's forgotten shift first (补记),
+        # with defaults that save; the reminder goes once it is handed over.
         await pilot.press("h")
         await pilot.pause()
         form = app.screen
         assert isinstance(form, HandoverForm)
+        assert form.query_one("#f-day").value == "2026-11-21" and "补记" in text_of(form, "#handover-title")
+        plan = duty.handover_plan(date(2026, 11, 21), NOW)
+        assert form.query_one("#f-outgoing").value == plan.outgoing_id != plan.incoming_id
+        assert form.query_one("#f-incoming").value == plan.incoming_id
+        assert form.query_one("#f-at", Input).value == "2026-11-22 08:30"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "没有交接班记录" not in text_of(screen, "#duty-now")
+        assert duty.missing_handovers(NOW) == []
+        # Then today's shift, to tomorrow's person, an item carried over.
+        await pilot.press("h")
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#f-day").value == "2026-11-22"
         day, out, inc = duty.handover_defaults(NOW)
+        assert day == date(2026, 11, 22)
         assert form.query_one("#f-outgoing").value == out and form.query_one("#f-incoming").value == inc
+        await pilot.press("tab", "tab", "tab", "tab")  # 班次 -> 交班人 -> 接班人 -> 交接时间 -> 遗留事项
         await type_text(pilot, "三组落石待清理")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -97,7 +115,7 @@ async def test_f6_log_an_emergency_and_hand_over(demo_db):
         assert isinstance(app.screen, DashboardScreen)
         panel = text_of(app.screen, "#duty")
         assert on.person_name in panel and on.leader_phone in panel and "三组落石待清理" in panel
-        assert "11-21的班" in panel and "F6 后按 H" in panel
+        assert "11-21的班" not in panel and "F6 后按 H" not in panel
 
 
 async def test_f6_who_was_on_duty_at_a_time(demo_db):
@@ -171,6 +189,184 @@ async def test_f6_month_rota_and_holiday_rota_screens(demo_db):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "已于" in str(app.screen.query_one("#err-reason").render())
-        await pilot.press("escape")
+        await pilot.press("escape")  # something typed: asked first
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         assert app.screen is holiday
+
+
+async def test_f6_an_entry_in_another_shift_asks_first(demo_db):
+    """At 21:30 an entry at 07:40 belongs to the night of the day before:
+    the form says which shift and people it goes to and asks."""
+    from cunwu_tui.ui.screens.dialogs import ConfirmDialog
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        app.services.core.clock = lambda: NOW
+        duty = app.services.duty
+        earlier = duty.on_duty(datetime(2026, 11, 22, 7, 40))
+        assert earlier.day == date(2026, 11, 21)
+        before = len(duty.shift_logs(earlier.day))
+        await pilot.press("f6", "l")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, LogForm)
+        await pilot.press("tab")
+        form.query_one("#f-at", Input).value = ""
+        await type_text(pilot, "07:40")
+        await pilot.press("tab")
+        await type_text(pilot, "村民来电询问停水")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        message = str(dialog.query_one("Static.title").render()) + "".join(
+            str(w.render()) for w in dialog.query("Static"))
+        assert "11-21的班" in message and earlier.person_name in message and earlier.leader_name in message
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is form and len(duty.shift_logs(earlier.day)) == before  # nothing filed
+        assert form.query_one("#f-content", Input).value == "村民来电询问停水"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, DutyScreen)
+        entry = duty.shift_logs(earlier.day)[-1]
+        assert entry.content == "村民来电询问停水" and entry.staff_name == earlier.person_name
+        # An entry in this shift is filed without a question.
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "夜间巡查")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DutyScreen)
+        assert duty.shift_logs(date(2026, 11, 22))[-1].content == "夜间巡查"
+
+
+async def test_f6_publish_without_next_years_holidays_asks_then_replan_and_j_offers_them(demo_db):
+    from cunwu_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
+    from cunwu_tui.ui.screens.duty import GenerateForm, ReplanForm
+
+    from test_duty import SCHEDULE_2027
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        app.services.core.clock = lambda: NOW
+        duty = app.services.duty
+        await pilot.press("f6", "j")
+        await pilot.pause()
+        holiday = app.screen
+        assert "2027年节假日安排尚未录入" in text_of(holiday, "#holiday-next") and "F9" in text_of(holiday, "#holiday-next")
+        await pilot.press("escape", "r", "full_stop", "full_stop")
+        await pilot.pause()
+        rota = app.screen
+        assert "2027年1月值班表：还没有生成" in text_of(rota, "#rota-head")
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, GenerateForm)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is rota and duty.month(2027, 1).status == "草稿"
+        await pilot.press("p")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        said = "".join(str(w.render()) for w in dialog.query("Static"))
+        assert "2027年的节假日安排还没有录入" in said and "按普通工作日" in said
+        await pilot.press("y")
+        await pilot.pause()
+        assert duty.month(2027, 1).status == "已发布"
+        # The holidays are entered (F9); J lists them, the rota is re-planned.
+        app.services.holidays.save_year(2027, SCHEDULE_2027)
+        await pilot.press("g")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ReplanForm)
+        assert form.query_one("#f-from_day", Input).value == "2027-01-01"  # the first day not begun
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "原因" in str(form.query_one("#err-reason").render())
+        assert app.focused is form.query_one("#f-reason")  # the error took the focus there
+        await type_text(pilot, "已录入节假日安排")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MessageDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is rota
+        jan = duty.month(2027, 1)
+        assert jan.days[0].kind == "节假日" and any(c.role == "类别" for c in jan.changes)
+        await pilot.press("escape", "j")
+        await pilot.pause()
+        table = app.screen.query_one("#holiday-table", DataTable)
+        rows = [str(table.get_row_at(i)) for i in range(table.row_count)]
+        assert any("元旦" in r and "2027" in r for r in rows) and any("春节" in r for r in rows)
+        assert not app.screen.query_one("#holiday-next").display
+
+
+async def test_f6_a_visit_opens_in_full_and_is_taken_in_as_a_case(demo_db):
+    """Enter opens a row with its whole 处理情况; N on a 来访 starts F4's
+    intake, prefilled; the link is kept both ways."""
+    from cunwu_tui.ui.screens.cases import IntakeForm
+    from cunwu_tui.ui.screens.duty import LogDetailScreen
+
+    from test_app import wait_for
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        app.services.core.clock = lambda: NOW
+        services = app.services
+        action = "已登记，告知带户口簿和住院发票复印件来村委会，并电话联系镇医保站核实报销比例，约好下周二上午再来"
+        visit = services.duty.add_log("来访", "五组村民王某咨询住院报销", action, at="21:00")
+        resident = services.residents.add("李四", "居民身份证", "11010519491231002X")
+        await pilot.press("f6")
+        await pilot.pause()
+        table = app.screen.query_one("#duty-log", DataTable)
+        row = next(i for i in range(table.row_count) if "五组村民王某" in str(table.get_row_at(i)[2]))
+        table.move_cursor(row=row)
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, LogDetailScreen)
+        assert action in text_of(detail, "#log-detail")  # in full, not cut
+        assert "N 受理为办件" in text_of(detail, "#log-keys")
+        await wait_for(pilot, lambda: services.catalog.ready)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, IntakeForm)
+        assert form.query_one("#f-channel").value == "来访"
+        assert f"来自值班记录第{visit.id}条" in form.query_one("#f-note", Input).value
+        await type_text(pilot, "住院报销")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "李四")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert form.resident_id == resident.id
+        form.query_one("#f-limit", Input).value = "5"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is detail)
+        linked = services.duty.log(visit.id)
+        assert linked.case_number and not linked.can_take_in
+        assert linked.case_number in text_of(detail, "#log-detail")
+        assert "N 受理为办件" not in text_of(detail, "#log-keys")
+        case = services.cases.detail(linked.case_id)
+        assert f"来自值班记录第{visit.id}条" in case.note and services.cases.row(linked.case_id).channel == "来访"
+        # Once only.
+        from cunwu_tui.errors import ValidationError
+
+        try:
+            services.duty.link_case(visit.id, linked.case_id)
+        except ValidationError as exc:
+            assert "已受理为" in "".join(exc.errors.values())
+        else:
+            raise AssertionError("linked twice")

@@ -167,8 +167,12 @@ def test_handover_carries_open_items_until_closed_and_reminds_when_missing(duty)
     duty.clock[0] = datetime(2026, 11, 26, 8, 40)
     missing = [x.day for x in d.missing_handovers()]
     assert missing and missing[-1] == date(2026, 11, 25)
-    day, out, inc = d.handover_defaults()
+    # The default is the oldest shift without a handover; any of them can be chosen.
+    assert d.handover_defaults()[0] == missing[0] == date(2026, 11, 19)
+    assert [c.day for c in d.handover_choices()] == missing and all(c.ended for c in d.handover_choices())
+    day, out, inc = d.handover_defaults(day=date(2026, 11, 25))
     assert day == date(2026, 11, 25) and out == days[day].staff_id and inc == days[date(2026, 11, 26)].staff_id
+    assert d.handover_plan(day).at == datetime(2026, 11, 26, 8, 30)  # 补记: the shift's end
     with pytest.raises(ValidationError) as e:
         d.hand_over(day, out, out)
     assert "同一人" in e.value.errors["incoming"]
@@ -234,7 +238,7 @@ def test_ledgers_read_back(duty, tmp_path):
     duty.clock[0] = datetime(2026, 10, 2, 21, 0)
     d.add_log("巡查", "夜间巡查村委会院内", "门窗完好", at="20:30")
     duty.clock[0] = datetime(2026, 10, 3, 8, 40)
-    day, out, inc = d.handover_defaults()
+    day, out, inc = d.handover_defaults(day=date(2026, 10, 2))
     d.hand_over(day, out, inc, "水库水位观察", confirmed=True)
     paths = duty.exports.export("2026-10", ["duty_rota", "duty_log", "duty_holiday"], tmp_path, today=date(2026, 11, 2))
     sheets = {p.name: CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0).to_python() for p in paths}
@@ -302,7 +306,7 @@ def test_separate_night_duty(duty):
     assert night.person_name == day.night_name and night.night_shift and night.scheduled_name == day.night_name
     assert d.on_duty(datetime(2026, 12, 10, 7, 0)).person_name == day.night_name
     # The morning handover is the night person's.
-    _, out, inc = d.handover_defaults(datetime(2026, 12, 10, 8, 40))
+    _, out, inc = d.handover_defaults(datetime(2026, 12, 10, 8, 40), day=date(2026, 12, 9))
     assert out == day.night_id and inc == days[date(2026, 12, 10)].staff_id
     # Adjusting a night; the same person day and night is refused.
     with pytest.raises(ValidationError) as e:
@@ -317,3 +321,110 @@ def test_separate_night_duty(duty):
     assert not d.month(2027, 1).night
     first = d.month(2027, 1).days[3]
     assert d.on_duty(datetime.combine(first.day, datetime.min.time()).replace(hour=23)).person_name == first.staff_name
+
+
+def test_handover_defaults_with_a_substitution_running_pass_the_forms_rules(duty):
+    """A substitute covering the afternoon is not the one handing over, and
+    the defaults never name one person twice."""
+    d = duty.duty
+    d.generate(2026, 11)
+    days = {x.day: x for x in d.month(2026, 11).days}
+    today, tomorrow = date(2026, 11, 25), date(2026, 11, 26)
+    duty.clock[0] = datetime(2026, 11, 25, 15, 0)
+    for c in d.handover_choices():  # the earlier shifts, back-filled with their defaults
+        if c.ended:
+            prev = d.handover_plan(c.day)
+            d.hand_over(c.day, prev.outgoing_id, prev.incoming_id, at=prev.at)
+    # Tomorrow's person covers this afternoon.
+    d.add_substitution("14:00", "16:00", days[tomorrow].staff_id, "外出办事")
+    assert d.on_duty().person_id == days[tomorrow].staff_id
+    assert [c.day for c in d.handover_choices()] == [today]
+    plan = d.handover_plan()
+    assert plan.day == today and not plan.ended
+    assert (plan.outgoing_id, plan.incoming_id) == (days[today].staff_id, days[tomorrow].staff_id)
+    h = d.hand_over(plan.day, plan.outgoing_id, plan.incoming_id, at=plan.at)  # the defaults save
+    assert h.outgoing_name == days[today].staff_name
+    assert d.handover_choices() == []
+    # A shift not begun yet cannot be handed over.
+    with pytest.raises(ValidationError) as e:
+        d.hand_over(tomorrow, days[tomorrow].staff_id, days[today].staff_id)
+    assert "还没有开始" in e.value.errors["day"]
+
+
+def test_handover_pair_never_one_person_twice():
+    from hypothesis import given, strategies as st
+
+    from cunwu_tui.domain.duty import handover_pair
+
+    ids = st.one_of(st.none(), st.integers(1, 4))
+
+    @given(st.lists(ids, max_size=3), st.lists(ids, max_size=3))
+    def check(outs, ins):
+        a, b = handover_pair(outs, ins)
+        assert a is None or b is None or a != b
+        if b is not None:
+            assert b in ins
+        if any(x is not None for x in outs):
+            assert a in outs
+
+    check()
+    assert handover_pair([5, 2], [5, 3]) == (5, 3)
+    assert handover_pair([5, 2], [5]) == (2, 5)
+    assert handover_pair([5], [5]) == (5, None)
+
+
+SCHEDULE_2027 = """元旦 2027-01-01 至 2027-01-03
+春节 2027-02-06 至 2027-02-13
+调休上班 2027-02-20
+"""
+
+
+def test_publishing_without_the_years_holidays_says_so_and_a_published_month_can_be_replanned(duty):
+    d = duty.duty
+    duty.clock[0] = datetime(2026, 12, 2, 10, 0)
+    rota = d.generate(2027, 1)
+    assert {x.kind for x in rota.days if x.day == date(2027, 1, 1)} == {"工作日"}  # not known yet
+    warning = d.publish_warning(2027, 1)
+    assert "2027年的节假日安排还没有录入" in warning and "F9" in warning and "G" in warning
+    assert d.publish_warning(2026, 12) == ""
+    d.publish(2027, 1)
+    # J offers next year's long holidays as soon as they are entered.
+    assert not any(p.start.year == 2027 for p in d.upcoming_holidays(date(2026, 12, 2)))
+    duty.holidays.save_year(2027, SCHEDULE_2027)
+    names = [p.name for p in d.upcoming_holidays(date(2026, 12, 2)) if p.start.year == 2027]
+    assert names == ["元旦", "春节"]
+    # Re-planning needs a reason and a day not begun yet, in the month.
+    with pytest.raises(ValidationError) as e:
+        d.replan(2027, 1, "2027-01-01", "")
+    assert "原因" in e.value.errors["reason"]
+    with pytest.raises(ValidationError) as e:
+        d.replan(2027, 1, "2027-02-01", "x")
+    assert "1月之内" in e.value.errors["from_day"]
+    duty.clock[0] = datetime(2027, 1, 5, 10, 0)
+    with pytest.raises(ValidationError) as e:
+        d.replan(2027, 1, "2027-01-05", "x")
+    assert "已经开始" in e.value.errors["from_day"]
+    duty.clock[0] = datetime(2026, 12, 20, 10, 0)
+    old = {x.day: x for x in d.month(2027, 1).days}
+    new = d.replan(2027, 1, "2027-01-01", "已录入2027年节假日安排")
+    assert new.status == "已发布"
+    days = {x.day: x for x in new.days}
+    assert days[date(2027, 1, 1)].kind == "节假日" and days[date(2027, 1, 1)].chief_name == "张伟"
+    # Every changed day is in the change register, with the reason.
+    changed = {c.day for c in new.changes}
+    for day, x in days.items():
+        differs = (x.kind, x.staff_name, x.leader_name, x.chief_name) != (
+            old[day].kind, old[day].staff_name, old[day].leader_name, old[day].chief_name)
+        assert differs == (day in changed), day
+    assert all(c.reason == "已录入2027年节假日安排" for c in new.changes)
+    assert any(c.role == "类别" and c.new_name == "节假日" for c in new.changes)
+    con = sqlite3.connect(duty.core.engine.url.database)
+    with pytest.raises(sqlite3.DatabaseError):
+        con.execute("DELETE FROM duty_change")
+    con.close()
+    # Fair still: totals within one.
+    totals = [t for _, t, *_ in new.counts()]
+    assert max(totals) - min(totals) <= 1
+    with pytest.raises(ValidationError) as e:
+        d.replan(2026, 12, "2026-12-25", "x")
+    assert "还没有发布" in e.value.errors["form"]

@@ -235,7 +235,14 @@ def test_public_list_masks_and_has_no_phone(clock, tmp_path):
     text = "\n".join(str(c) for r in rows for c in r)
     assert rows[0][0] == "2026年11月低保对象公示"
     assert "11010519491231002X" not in text and "110105********002X" in text
-    assert "电话" not in text and "1390351" not in text and "0351" not in text
+    # No one's phone; the office's phone and the committee sign the list (落款).
+    from cunwu_tui.services.demo import VILLAGE
+
+    assert "1390351" not in text and "电话" not in "".join(str(c) for r in rows[:-1] for c in r[:-1])
+    closing = next(str(r[0]) for r in rows if str(r[0]).startswith("公示期："))
+    assert f"联系电话：{VILLAGE.phone}" in closing and "村(居)委会" not in text
+    assert f"{VILLAGE.village}村民委员会或村务监督委员会" in closing
+    assert closing.splitlines()[-1] == f"{VILLAGE.village}村民委员会　2026年11月23日"
     assert rows[2][:6] == ["序号", "姓名", "组别", "身份证号", "金额（元）", "备注"]
     assert rows[3][1] == "张三" and rows[3][4] == 620.5
     assert any(str(r[0]).startswith("公示期：2026年11月23日至2026年11月30日") for r in rows)

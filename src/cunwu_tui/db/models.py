@@ -508,6 +508,20 @@ class DutyVoid(SQLModel, table=True):
     recorded_at: datetime = Field(sa_type=DateTime)
 
 
+class DutyCaseLink(SQLModel, table=True):
+    """A duty log entry (来访、来信) taken in as a case (受理登记)."""
+
+    __tablename__ = "duty_case_link"
+    __table_args__ = (UniqueConstraint("log_id", name="uq_duty_case_link_log"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    log_id: int = Field(foreign_key="duty_log.id")
+    case_id: int = Field(index=True, description="case_record.id (no FK: another migration branch)")
+    case_number: str = Field(max_length=32)
+    operator_name: str = Field(default="", max_length=32)
+    recorded_at: datetime = Field(sa_type=DateTime)
+
+
 class HolidayRota(SQLModel, table=True):
     """A long holiday's rota (中长假值班表): the period, and when it was filed
     with the township (报上级机关备案) and everyone notified. Its days are the

@@ -13,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 SHIFT_START = time(8, 30)
 NIGHT_START = time(17, 30)
@@ -21,6 +21,9 @@ NIGHT_START = time(17, 30)
 LOG_KINDS: tuple[str, ...] = ("来电", "来访", "来信", "突发事件", "巡查", "其他")
 EMERGENCY = "突发事件"
 SUB_REASONS: tuple[str, ...] = ("外出办事", "就餐", "请假", "其他")
+# Entries a resident brought to the duty desk, which can be taken in as a
+# case (受理登记), with the case's 受理渠道.
+INTAKE_CHANNELS: dict[str, str] = {"来访": "来访", "来信": "来信"}
 
 
 def shift_day(moment: datetime, start: time = SHIFT_START) -> date:
@@ -132,6 +135,22 @@ def leader_note(told: bool, told_at: datetime | None, leader: str) -> str:
     if not told:
         return "否"
     return "是" + (f"，{told_at:%m-%d %H:%M}" if told_at else "") + (f" {leader}" if leader else "")
+
+
+def handover_pair(outgoing: Sequence[int | None], incoming: Sequence[int | None]) -> tuple[int | None, int | None]:
+    """The handover's default (交班人, 接班人): the first pair, in order of
+    preference, of two different people. ``outgoing``/``incoming`` list the
+    candidates best first (who is on duty with the substitutions, then who the
+    rota names). When every pair is one person, the incoming one is left
+    open for the clerk to choose: a default the form itself would refuse is
+    never offered."""
+    outs = [p for p in outgoing if p is not None] or [None]
+    ins = [p for p in incoming if p is not None]
+    for a in outs:
+        for b in ins:
+            if a is None or a != b:
+                return a, b
+    return outs[0], None
 
 
 def missing_handovers(ended_days: Iterable[date], handed_over: Iterable[date]) -> list[date]:

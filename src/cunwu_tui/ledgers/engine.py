@@ -102,6 +102,7 @@ class Ledger:
     orientation: str = "landscape"
     public: bool = False
     totals: bool = True
+    one_page: bool = False  # printed on one page (a month's rota: one sheet on the board)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):

@@ -16,6 +16,17 @@ if TYPE_CHECKING:
     from cunwu_tui.services.settings import VillageProfile
 
 
+def committee_names(village: str) -> tuple[str, str]:
+    """(委员会, 监督委员会) of the village: 青山村 -> 青山村村民委员会, 村务监督委员会;
+    石门社区 -> 石门社区居民委员会, 居务监督委员会. Without a name: 村(居)民委员会."""
+    village = (village or "").strip()
+    if village.endswith("社区") or village.endswith("居委会"):
+        return (village if village.endswith("居委会") else f"{village}居民委员会"), "居务监督委员会"
+    if village:
+        return f"{village}村民委员会", "村务监督委员会"
+    return "村(居)民委员会", "村(居)务监督委员会"
+
+
 def public_list_filename(village: str, info: "NoticeInfo") -> str:
     return safe_filename(f"{village or '本村'}_公示_{info.title[:40]}_{info.start_at:%Y-%m-%d}") + ".xlsx"
 
@@ -37,8 +48,12 @@ def write_public_list(info: "NoticeInfo", people: Sequence["PersonLine"], profil
         for p in people
     ]
     end = cn_date(info.end) + ("（预计）" if info.provisional else "")
+    committee, supervisors = committee_names(village)
+    phone = profile.phone if profile else ""
     closing = (f"公示期：{cn_date(info.start_at.date())}至{end}（{info.length_text}）。"
-               f"如有异议，请在公示期内向村(居)委会或村(居)务监督委员会反映。")
+               f"如有异议，请在公示期内向{committee}或{supervisors}反映"
+               + (f"，联系电话：{phone}。" if phone else "。")
+               + f"\n{committee}　{cn_date(info.start_at.date())}")
     sheet = Sheet(
         name="公示名单",
         title=info.title,

@@ -152,6 +152,7 @@ DUTY_ROTA = register(
         ),
         rows=_duty_rota_rows,
         totals=False,
+        one_page=True,
     )
 )
 

@@ -365,6 +365,7 @@ class Sheet:
     mask_free_text: bool = False
     lenient: bool = False
     report_progress: bool = True
+    one_page: bool = False  # scaled to one page tall as well as wide
 
 
 @dataclass
@@ -482,7 +483,7 @@ def _setup_page(ws, sheet: Sheet, n_cols: int) -> None:
     ws.page_setup.paperSize = 9  # A4
     ws.page_setup.orientation = sheet.orientation
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if sheet.one_page else 0
     # every sheet is numbered from 1, also when the whole workbook is printed
     ws.page_setup.firstPageNumber = 1
     ws.page_setup.useFirstPageNumber = True
@@ -825,6 +826,7 @@ def write_ledger(
         label=f"《{ledger.title}》",
         mask_ids=ledger.public,
         mask_free_text=True,
+        one_page=ledger.one_page,
     )
 
     def custom(results: list[SheetResult]) -> dict[str, Any]:

@@ -569,10 +569,10 @@ class CaseService:
         if n.status == nr.CLOSED and n.result in nr.RESULTS:
             return "", n.id
         if n.status == nr.CLOSED and n.result == nr.UPHELD:
-            return f"公示{n.number}有异议成立：请按 R 退回重新调查核实，再重新公示。", n.id
+            return f"{n.number}有异议成立：请按 R 退回重新调查核实，再重新公示。", n.id
         if n.status == nr.EXPIRED:
-            return f"公示{n.number}已期满，请在 F7 公示中登记结果后再完成本步。", n.id
-        return f"公示{n.number}{n.status}，{n.end:%m-%d}期满，期满并登记结果后才能完成本步。", n.id
+            return f"{n.number}已期满，请在 F7 公示中登记结果后再完成本步。", n.id
+        return f"{n.number}{n.status}（{n.end:%m-%d}期满），期满并登记结果后才能完成本步。", n.id
 
     # -- writing ----------------------------------------------------------------
     def _event(self, s, row: CaseRecord, kind: str, step: int | None = None, label: str = "",

@@ -222,7 +222,7 @@ class InformLetter:
         return "\n".join(lines)
 
 
-NOT_STATED = "（事项目录未载明，请向经办人询问）"
+NOT_STATED = "（事项目录未载明，以乡镇(街道)主管部门的要求为准，告知人核实后另行告知）"
 
 
 @dataclass(frozen=True)

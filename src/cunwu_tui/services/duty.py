@@ -20,7 +20,7 @@ from typing import Iterable
 from sqlmodel import col, select
 
 from cunwu_tui.db.models import (
-    DutyChange, DutyConfirm, DutyDay, DutyHandover, DutyItem, DutyItemClose, DutyLog, DutyMonth,
+    DutyCaseLink, DutyChange, DutyConfirm, DutyDay, DutyHandover, DutyItem, DutyItemClose, DutyLog, DutyMonth,
     DutySubstitution, DutyVoid, HolidayRota, Staff,
 )
 from cunwu_tui.domain import duty as rules
@@ -179,10 +179,41 @@ class LogInfo:
     recorded_at: datetime
     voided: bool = False
     void_reason: str = ""
+    case_id: int | None = None
+    case_number: str = ""
 
     @property
     def leader_text(self) -> str:
         return rules.leader_note(self.leader_told, self.told_at, self.leader_name)
+
+    @property
+    def can_take_in(self) -> bool:
+        """A 来访 or 来信 not voided nor taken in yet: it can become a case."""
+        return self.kind in rules.INTAKE_CHANNELS and not self.voided and self.case_id is None
+
+    @property
+    def intake_channel(self) -> str:
+        return rules.INTAKE_CHANNELS.get(self.kind, "")
+
+    @property
+    def origin_text(self) -> str:
+        """What the case says of where it came from."""
+        return f"来自值班记录第{self.id}条：{self.at:%Y-%m-%d %H:%M} {self.kind}（值班 {self.staff_name}）{self.content[:120]}"
+
+
+@dataclass(frozen=True)
+class LogTarget:
+    at: datetime
+    day: date
+    staff_name: str
+    leader_name: str
+    elsewhere: bool
+    other_shift: bool
+
+    @property
+    def text(self) -> str:
+        return (f"{self.at:%m-%d %H:%M}属于{self.day:%m-%d}的班：值班人员 {self.staff_name or '（未排班）'}，"
+                f"带班领导 {self.leader_name or '（未排班）'}。")
 
 
 @dataclass(frozen=True)
@@ -218,6 +249,26 @@ class HandoverInfo:
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+@dataclass(frozen=True)
+class HandoverChoice:
+    """A shift that can be handed over: ``ended`` without a handover (补记),
+    or the one ending now."""
+
+    day: date
+    staff_name: str
+    ended: bool
+
+
+@dataclass(frozen=True)
+class HandoverPlan:
+    day: date
+    outgoing_id: int | None
+    incoming_id: int | None
+    at: datetime
+    ended: bool
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -352,6 +403,37 @@ class DutyService:
                          m.published_at if m else None, m.published_by if m else "", rows, change_infos,
                          bool(m.night) if m else False)
 
+    def _plan(self, s, days: list[date], kinds: dict[date, str], leave_text: str, night: bool):
+        """A fair plan for ``days`` (consecutive, in order): (on duty, nights,
+        带班领导, 值班领导 on holidays, names by id)."""
+        staff, leaders, chiefs = (self._people(s, r) for r in (DUTY_ROLE, LEADER_ROLE, CHIEF_ROLE))
+        if not staff:
+            raise ValidationError({"month": "没有在岗的值班员：请在 F9 设置的人员中给值班人员加上「值班员」职务。"})
+        everyone = {r.name: r.id for r in (*staff, *leaders, *chiefs)}
+        try:
+            leaves = fair.parse_leave_lines(leave_text, everyone)
+        except ValueError as exc:
+            raise ValidationError({"leave": str(exc)}) from None
+        off: dict[int, set[date]] = {}
+        for lv in leaves:
+            off.setdefault(everyone[lv.name], set()).update(lv.days())
+        prev = s.exec(select(DutyDay).where(DutyDay.day == days[0] - _ONE_DAY)).first()
+        names = {r.id: r.name for r in (*staff, *leaders, *chiefs)}
+        # Nobody holds two posts on one day: the 值班领导 of the holidays
+        # first, then who is on duty, then the 带班领导.
+        holidays = [d for d in days if kinds[d] == fair.HOLIDAY]
+        chief = fair.generate(holidays, [r.id for r in chiefs], kinds, off) if chiefs else {}
+        on = fair.generate(days, [r.id for r in staff], kinds, _also_off(off, chief),
+                           prev.staff_id if prev else None)
+        # A night is not given to that day's day person, nor to the
+        # next day's (they would work the night and then the day).
+        next_day = {d - _ONE_DAY: p for d, p in on.items()}
+        nights = (fair.generate(days, [r.id for r in staff], kinds, _also_off(off, chief, on, next_day),
+                                prev.night_id if prev else None) if night else {})
+        lead = fair.generate(days, [r.id for r in leaders], kinds, _also_off(off, chief, on, nights),
+                             prev.leader_id if prev else None)
+        return on, nights, lead, chief, names
+
     def generate(self, year: int, month: int, leave_text: str = "", night: bool = False) -> MonthRota:
         """A fair draft rota for the month (replacing an earlier draft).
         ``night``: the village keeps separate night duty; the nights are
@@ -362,33 +444,8 @@ class DutyService:
         with self.core.write() as s:
             m = s.exec(select(DutyMonth).where(DutyMonth.year == year, DutyMonth.month == month)).first()
             if m is not None and m.status == PUBLISHED:
-                raise ValidationError({"month": f"{year}年{month}月的值班表已发布，不能重新生成；请逐日调整（调整会记录在案）。"})
-            staff, leaders, chiefs = (self._people(s, r) for r in (DUTY_ROLE, LEADER_ROLE, CHIEF_ROLE))
-            if not staff:
-                raise ValidationError({"month": "没有在岗的值班员：请在 F9 设置的人员中给值班人员加上「值班员」职务。"})
-            everyone = {r.name: r.id for r in (*staff, *leaders, *chiefs)}
-            try:
-                leaves = fair.parse_leave_lines(leave_text, everyone)
-            except ValueError as exc:
-                raise ValidationError({"leave": str(exc)}) from None
-            off: dict[int, set[date]] = {}
-            for lv in leaves:
-                off.setdefault(everyone[lv.name], set()).update(lv.days())
-            prev = s.exec(select(DutyDay).where(DutyDay.day == days[0] - _ONE_DAY)).first()
-            names = {r.id: r.name for r in (*staff, *leaders, *chiefs)}
-            # Nobody holds two posts on one day: the 值班领导 of the holidays
-            # first, then who is on duty, then the 带班领导.
-            holidays = [d for d in days if kinds[d] == fair.HOLIDAY]
-            chief = fair.generate(holidays, [r.id for r in chiefs], kinds, off) if chiefs else {}
-            on = fair.generate(days, [r.id for r in staff], kinds, _also_off(off, chief),
-                               prev.staff_id if prev else None)
-            # A night is not given to that day's day person, nor to the
-            # next day's (they would work the night and then the day).
-            next_day = {d - _ONE_DAY: p for d, p in on.items()}
-            nights = (fair.generate(days, [r.id for r in staff], kinds, _also_off(off, chief, on, next_day),
-                                    prev.night_id if prev else None) if night else {})
-            lead = fair.generate(days, [r.id for r in leaders], kinds, _also_off(off, chief, on, nights),
-                                 prev.leader_id if prev else None)
+                raise ValidationError({"month": f"{year}年{month}月的值班表已发布，不能重新生成：请逐日调整，或从某一天起重新安排（写明原因，记录在案）。"})
+            on, nights, lead, chief, names = self._plan(s, days, kinds, leave_text, night)
             existing = {r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= days[0], DutyDay.day <= days[-1]))}
             for d in days:
                 row = existing.get(d) or DutyDay(day=d, kind=kinds[d])
@@ -411,6 +468,87 @@ class DutyService:
                 "month": f"{year}年{month}月", "people": [names[i] for i in dict.fromkeys(v for v in on.values() if v)],
                 "leave": leave_text.strip(), "empty": [f"{d:%m-%d}" for d in empty], "night": bool(night),
                 "operator": op.name if op else ""})
+        return self.month(year, month)
+
+    def publish_warning(self, year: int, month: int) -> str:
+        """What publishing the month now means, when its year's holiday
+        schedule is not entered yet ("" when it is)."""
+        if _calendar().covered(year):
+            return ""
+        return (f"{year}年的节假日安排还没有录入：元旦、春节等法定节假日和调休上班日暂按普通工作日、周末排班，"
+                f"节假日不排值班领导，节假日与工作日的天数不能分别均衡。"
+                f"建议先在 F9 设置的节假日页中录入{year}年安排，再重新生成草稿后发布；"
+                f"发布后也可以按 G 从某一天起重新安排（写明原因，每一处改动记录在案）。")
+
+    def replan(self, year: int, month: int, from_day: date | str, reason: str, leave_text: str | None = None) -> MonthRota:
+        """Re-plan a published month from ``from_day`` to its end, fairly, with
+        the calendar as it is now (e.g. after the holidays were entered). The
+        days before stay; every change of every day (类别 and people) goes
+        into the change register with ``reason``."""
+        reason = _clean(reason, inputs.TITLE, "reason", "重新安排的原因")
+        errors: dict[str, str] = {}
+        if isinstance(from_day, str):
+            from cunwu_tui.domain.seal_numbers import parse_moment
+
+            try:
+                from_day = parse_moment(from_day.strip() + " 00:00", "开始日期").date() if from_day.strip() else None
+            except ValueError:
+                from_day = None
+            if from_day is None:
+                errors["from_day"] = "请填写开始日期，如 2027-01-01。"
+        today = self.core.now().date()
+        if isinstance(from_day, date):
+            if (from_day.year, from_day.month) != (year, month):
+                errors["from_day"] = f"开始日期应在{year}年{month}月之内。"
+            elif from_day <= today:
+                errors["from_day"] = f"已经开始的班不能重新安排：请从明天（{today + _ONE_DAY:%m-%d}）或以后的日子开始。"
+        if not reason:
+            errors["reason"] = "请写明重新安排的原因（记录在案），如：已录入节假日安排。"
+        rota = self.month(year, month)
+        if rota.status != PUBLISHED:
+            errors["form"] = "值班表还没有发布：草稿请直接按 G 重新生成。"
+        if errors:
+            raise ValidationError(errors)
+        assert isinstance(from_day, date)
+        days = [d for d in month_days(year, month) if d >= from_day]
+        kinds = fair.classify(days, _calendar())
+        leave_text = rota.leave_lines if leave_text is None else leave_text
+        op = self.core.operator
+        now = self.core.now()
+        changed_days = 0
+        with self.core.write() as s:
+            on, nights, lead, chief, names = self._plan(s, days, kinds, leave_text, rota.night)
+            existing = {r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= days[0], DutyDay.day <= days[-1]))}
+            changes = []
+            for d in days:
+                row = existing.get(d) or DutyDay(day=d, kind=kinds[d])
+                new = {"staff": on.get(d), "leader": lead.get(d), "chief": chief.get(d),
+                       "night": nights.get(d) if rota.night else None}
+                day_changes = []
+                if d in existing and row.kind != kinds[d]:
+                    day_changes.append(("类别", row.kind, kinds[d]))
+                for k, pid in new.items():
+                    if getattr(row, f"{k}_id") != pid:
+                        day_changes.append((ROLE_WORDS[k], getattr(row, f"{k}_name"), names.get(pid, "") if pid else ""))
+                        setattr(row, f"{k}_id", pid)
+                        setattr(row, f"{k}_name", names.get(pid, "") if pid else "")
+                row.kind = kinds[d]
+                s.add(row)
+                for role, old, name in day_changes:
+                    s.add(DutyChange(day=d, role=role, old_name=old, new_name=name, reason=reason,
+                                     operator_id=op.id if op else None, operator_name=op.name if op else "",
+                                     recorded_at=now))
+                    changes.append(f"{d:%m-%d}{role}：{old or '（空）'}改为{name or '（空）'}")
+                changed_days += bool(day_changes)
+            empty = [f"{d:%m-%d}" for d in days if on.get(d) is None]
+            if empty:
+                raise ValidationError({"from_day": f"重新安排后有没人值班的日子：{'、'.join(empty)}。请检查请假名单和值班员。"})
+            m = s.exec(select(DutyMonth).where(DutyMonth.year == year, DutyMonth.month == month)).one()
+            m.leave_lines = (leave_text or "").strip()
+            s.add(m)
+            self.core.audit(s, "duty_month", f"{year}-{month:02d}", "重新安排", None, {
+                "month": rota.label, "from": from_day.isoformat(), "reason": reason, "changes": changes,
+                "days": changed_days})
         return self.month(year, month)
 
     def publish(self, year: int, month: int) -> MonthRota:
@@ -562,10 +700,44 @@ class DutyService:
             self.core.audit(s, f"duty_{kind}", target_id, "作废", None, {"void_reason": reason})
 
     # -- duty log -------------------------------------------------------------------
-    def _log_info(self, r: DutyLog, void: DutyVoid | None) -> LogInfo:
+    def _log_info(self, r: DutyLog, void: DutyVoid | None, link: DutyCaseLink | None = None) -> LogInfo:
         return LogInfo(r.id, r.shift_day, r.at, r.kind, r.content, r.action, r.staff_name, r.leader_told,  # type: ignore[arg-type]
                        r.told_at, r.leader_name, r.refers_to_id, r.operator_name, r.recorded_at,
-                       void is not None, void.reason if void else "")
+                       void is not None, void.reason if void else "", link.case_id if link else None,
+                       link.case_number if link else "")
+
+    def log(self, log_id: int) -> LogInfo:
+        """One entry, in full (its 处理情况, the case it became)."""
+        with self.core.read() as s:
+            r = s.get(DutyLog, log_id)
+            if r is None:
+                raise ValidationError({"form": "该值班记录不存在。"})
+            void = s.exec(select(DutyVoid).where(DutyVoid.kind == "log", DutyVoid.target_id == log_id)).first()
+            link = s.exec(select(DutyCaseLink).where(DutyCaseLink.log_id == log_id)).first()
+            return self._log_info(r, void, link)
+
+    def link_case(self, log_id: int, case_id: int) -> LogInfo:
+        """Record that entry ``log_id`` was taken in as case ``case_id``
+        (append-only; once per entry)."""
+        from cunwu_tui.db.models import CaseRecord
+
+        entry = self.log(log_id)
+        if entry.kind not in rules.INTAKE_CHANNELS:
+            raise ValidationError({"form": f"{entry.kind}记录不能受理为办件（只有来访、来信）。"})
+        if entry.voided:
+            raise ValidationError({"form": "这条记录已作废。"})
+        if entry.case_id is not None:
+            raise ValidationError({"form": f"这条记录已受理为 {entry.case_number}。"})
+        op = self.core.operator
+        with self.core.write() as s:
+            case = s.get(CaseRecord, case_id)
+            if case is None:
+                raise ValidationError({"form": "该办件不存在。"})
+            s.add(DutyCaseLink(log_id=log_id, case_id=case_id, case_number=case.number,
+                               operator_name=op.name if op else "", recorded_at=self.core.now()))
+            self.core.audit(s, "duty_log", log_id, "受理为办件", None,
+                            {"name": f"{entry.kind}：{entry.content[:16]}", "case": case.number})
+        return self.log(log_id)
 
     def add_log(self, kind: str, content: str, action: str = "", at: str | datetime = "", leader_told: bool = False,
                 told_at: str | datetime = "", refers_to_id: int | None = None) -> LogInfo:
@@ -614,12 +786,27 @@ class DutyService:
                 "handler": staff_name, "leader": info.leader_text})
         return info
 
+    def log_target(self, at: str | datetime = "") -> LogTarget:
+        """Where an entry at ``at`` will be filed: its duty day, who was on
+        duty and the 带班领导 then; ``elsewhere`` when that is not the shift
+        (or not the person) on duty now, so the clerk can be asked first."""
+        now = self.core.now()
+        try:
+            moment = rules.parse_when(at or now, now, "发生时间")
+        except ValueError as exc:
+            raise ValidationError({"at": str(exc)}) from None
+        then, current = self.on_duty(moment), self.on_duty(now)
+        elsewhere = then.day != current.day or then.person_id != current.person_id
+        return LogTarget(moment, then.day, then.person_name, then.leader_name, elsewhere, then.day != current.day)
+
     def logs(self, start: datetime, end: datetime) -> list[LogInfo]:
         """Entries with start <= at < end, oldest first (voided ones marked)."""
         with self.core.read() as s:
             voids = self._voids(s, "log")
-            rows = s.exec(select(DutyLog).where(DutyLog.at >= start, DutyLog.at < end).order_by(DutyLog.at, DutyLog.id))
-            return [self._log_info(r, voids.get(r.id)) for r in rows]
+            rows = s.exec(select(DutyLog).where(DutyLog.at >= start, DutyLog.at < end).order_by(DutyLog.at, DutyLog.id)).all()
+            links = {k.log_id: k for k in s.exec(select(DutyCaseLink).where(
+                col(DutyCaseLink.log_id).in_([r.id for r in rows])))} if rows else {}
+            return [self._log_info(r, voids.get(r.id), links.get(r.id)) for r in rows]
 
     def shift_logs(self, day: date) -> list[LogInfo]:
         a, b = rules.shift_bounds(day)
@@ -657,15 +844,60 @@ class DutyService:
                                 c.closed_at if c else None, c.note if c else "", c.operator_name if c else ""))
         return out
 
-    def handover_defaults(self, now: datetime | None = None) -> tuple[date, int | None, int | None]:
-        """(duty day, outgoing, incoming) the rota suggests for a handover now."""
+    def handover_choices(self, now: datetime | None = None) -> list[HandoverChoice]:
+        """The shifts a handover can be written for now, oldest first: those
+        of the last days that ended without one (补记), then the shift being
+        handed over now, if not handed over yet."""
         now = now or self.core.now()
-        day = handover_day(now)
+        missing = {d.day: d for d in self.missing_handovers(now)}
+        current = handover_day(now)
+        with self.core.read() as s:
+            done = s.exec(select(DutyHandover).where(DutyHandover.shift_day == current)).first()
+        days = sorted(set(missing) | ({current} if done is None else set()))
+        rota = {d.day: d for d in self.days(days[0], days[-1])} if days else {}
+        out = []
+        for d in days:
+            info = rota.get(d)
+            ended = rules.shift_bounds(d)[1] <= now
+            out.append(HandoverChoice(d, info.staff_name if info else "", ended))
+        return out
+
+    def handover_defaults(self, now: datetime | None = None, day: date | None = None) -> tuple[date, int | None, int | None]:
+        """(duty day, outgoing, incoming) suggested for a handover: by default
+        the oldest shift that ended without one (else the one ending now).
+        See ``handover_plan``."""
+        p = self.handover_plan(day, now)
+        return p.day, p.outgoing_id, p.incoming_id
+
+    def handover_plan(self, day: date | None = None, now: datetime | None = None) -> HandoverPlan:
+        """The defaults for handing over ``day`` (default: the oldest shift
+        without a handover): the outgoing person is who is on duty at the
+        shift's end (the night person where there is one, a substitute only
+        if the substitution runs to the end), then the rota's person; the
+        incoming one is who is on duty at the next shift's start, then the
+        rota's. Never the same person twice (``rules.handover_pair``). The
+        time defaults to the shift's end for a shift already over (补记),
+        else now."""
+        now = now or self.core.now()
+        if day is None:
+            choices = self.handover_choices(now)
+            day = choices[0].day if choices else handover_day(now)
+        end = rules.shift_bounds(day)[1]
         with self.core.read() as s:
             rows = {r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= day, DutyDay.day <= day + _ONE_DAY))}
-        out = self.on_duty(min(now, rules.shift_bounds(day)[1] - timedelta(minutes=1))).person_id
-        nxt = rows.get(day + _ONE_DAY)
-        return day, out if out else (rows[day].staff_id if day in rows else None), nxt.staff_id if nxt else None
+        this, nxt = rows.get(day), rows.get(day + _ONE_DAY)
+        at_end = self.on_duty(end - timedelta(minutes=1)).person_id
+        at_next = self.on_duty(end).person_id
+        scheduled_out = (this.night_id or this.staff_id) if this else None
+        outs = [at_end, scheduled_out, this.staff_id if this else None]
+        ins = [at_next, nxt.staff_id if nxt else None]
+        out, inc = rules.handover_pair(outs, ins)
+        note = ""
+        if inc is None:
+            note = ("下一个班还没有排班：请选择接班人。" if not any(ins) else
+                    "值班表上交班人和接班人是同一人：请选择另一位接班人。")
+        ended = end <= now
+        return HandoverPlan(day, out, inc, end if ended else now.replace(second=0, microsecond=0), ended, note)
 
     def hand_over(self, day: date, outgoing_id: int | None, incoming_id: int | None, items: str = "",
                   note: str = "", at: str | datetime = "", confirmed: bool = False) -> HandoverInfo:
@@ -684,6 +916,10 @@ class DutyService:
             errors["incoming"] = "请选择接班人。"
         elif incoming_id == outgoing_id:
             errors["incoming"] = "交班人和接班人不能是同一人。"
+        if day > rules.shift_day(now):
+            errors["day"] = f"{day:%m-%d}的班还没有开始，不能交接。"
+        elif "at" not in errors and moment < rules.shift_bounds(day)[0]:
+            errors["at"] = f"交接时间不能早于{day:%m-%d}的班开始（{rules.shift_bounds(day)[0]:%m-%d %H:%M}）。"
         try:
             lines = [x for x in (inputs.clean(x) for x in inputs.text(items, "遗留事项", inputs.TEXT,
                                                                    multiline=True).splitlines()) if x]

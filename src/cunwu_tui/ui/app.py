@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from cunwu_tui import __version__
-from cunwu_tui.ui.palette import ChinesePalette
+from cunwu_tui.ui.palette import ChinesePalette, CunwuCommands
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -62,6 +62,7 @@ class CunwuApp(App[int]):
     CSS_PATH = str(Path(__file__).with_name("app.tcss"))
     DEFAULT_MODE = "dashboard"
     COMMAND_PALETTE_DISPLAY = "^P"
+    COMMANDS = {CunwuCommands}  # screens, their keys and the system commands (get_system_commands)
     BINDINGS = [
         Binding("f1", "help", "帮助", id="help", key_display="F1"),
         Binding("f2", "go('dashboard')", "工作台", id="dashboard", key_display="F2"),
@@ -131,6 +132,12 @@ class CunwuApp(App[int]):
             services.catalog.warm()
         except Exception:  # F3 shows the message when it is opened
             log.exception("catalog failed to load")
+        try:  # and so does Ctrl+P (pinyin)
+            from cunwu_tui.ui.palette import warm
+
+            warm(self)
+        except Exception:  # the palette builds it when opened
+            log.exception("palette index failed")
         try:  # the day's automatic backup: off the first frame, in this worker
             services.backups.auto_backup(self.today())
         except Exception:  # recorded by the service; never stops the app
@@ -258,6 +265,27 @@ class CunwuApp(App[int]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quits, but asks first while a form holds typed data."""
+        from cunwu_tui.ui.screens.dialogs import ConfirmDialog
+
+        if getattr(self.screen, "quit_question", False):
+            return  # already asking
+        stacks = getattr(self, "_screen_stacks", {}).values() or [self.screen_stack]  # every mode's screens
+        unsaved = [sc for stack in stacks for sc in stack if getattr(sc, "has_unsaved", lambda: False)()]
+        if not unsaved:
+            self.exit()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        dialog = ConfirmDialog("退出村务通？", "正在填写的内容还没有保存，退出后将丢失。\n"
+                                       "按 Y 放弃并退出，按 N 回去继续填写（Ctrl+S 保存）。")
+        dialog.quit_question = True  # type: ignore[attr-defined]
+        self.push_screen(dialog, answer)
 
     def action_help_quit(self) -> None:
         self.notify("退出请按 Ctrl+Q。", title="要退出吗？")

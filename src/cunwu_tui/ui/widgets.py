@@ -45,15 +45,20 @@ class Form(Vertical):
         for err in self.query(FieldError):
             err.show("")
         first = None
+        first_line = None
         for field, message in errors.items():
             try:
-                self.query_one(f"#err-{field}", FieldError).show(message)
+                line = self.query_one(f"#err-{field}", FieldError)
+                line.show(message)
+                first_line = first_line or line
             except Exception:
                 self.app.notify(message, severity="error")
             try:
                 w = self.query_one(f"#f-{field}")
                 w.add_class("-invalid")
-                first = first or w
+                if first is None:
+                    first = w
+                    first_line = self.query(f"#err-{field}").first(FieldError) if self.query(f"#err-{field}") else first_line
             except Exception:
                 pass
         for w in self.query(".-invalid"):
@@ -61,6 +66,9 @@ class Form(Vertical):
                 w.remove_class("-invalid")
         if first is not None and first.focusable:
             first.focus()
+        if first_line is not None:  # shown once laid out: then scrolled into view, below its field
+            target = first_line
+            self.call_after_refresh(lambda: target.scroll_visible(animate=False))
 
     def clear_errors(self) -> None:
         self.show_errors({})
@@ -68,6 +76,20 @@ class Form(Vertical):
 
 def value_of(form: Widget, field: str) -> str:
     return form.query_one(f"#f-{field}", Input).value
+
+
+def checkbox_line(on: bool | str, label: str):
+    """``[X] 名称`` with a hanging indent: a long label wraps under itself,
+    never leaving the box alone on the line above (a Text would break at
+    the space inside ``[ ]``). ``on`` may be the mark itself (``>``, ``-``)."""
+    from rich.table import Table
+
+    mark = on if isinstance(on, str) else ("X" if on else " ")
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=3, no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_row(Text(f"[{mark}]"), Text(label))  # Text: the brackets are not markup
+    return grid
 
 
 class CheckList(OptionList):
@@ -85,8 +107,8 @@ class CheckList(OptionList):
             self.set_choices(choices)
 
     @staticmethod
-    def _prompt(label: str, on: bool) -> Text:
-        return Text(f"[{'X' if on else ' '}] {label}")  # Text: the brackets are not markup
+    def _prompt(label: str, on: bool):
+        return checkbox_line(on, label)
 
     def set_choices(self, choices: list[tuple[str, str, bool]]) -> None:
         """choices: (label, value, selected)."""

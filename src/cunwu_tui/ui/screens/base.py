@@ -32,6 +32,8 @@ class AppScreen(Guarded, Screen):
         return self.app.services  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
+        for bar in self.query(TopBar):  # the village or operator may have changed on another screen
+            bar.update(self.app.top_bar_text())  # type: ignore[attr-defined]
         self.refresh_data()
 
     def refresh_data(self) -> None:

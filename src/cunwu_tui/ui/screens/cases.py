@@ -152,8 +152,12 @@ class IntakeForm(_Modal):
 
     BINDINGS = [Binding("ctrl+r", "new_resident", "新居民", key_display="^R")]
 
-    def __init__(self, services: Services, code: str = "", seed: str | None = None):
+    def __init__(self, services: Services, code: str = "", seed: str | None = None,
+                 prefill: dict[str, str] | None = None):
+        """``prefill``: 受理渠道 ``channel`` and 备注 ``note`` to start with
+        (an intake started from a duty log entry says where it came from)."""
         super().__init__(services)
+        self.prefill = prefill or {}
         self.code = code
         self.seed: str | None = seed
         self.defaults: dict[str, Any] | None = None
@@ -193,6 +197,10 @@ class IntakeForm(_Modal):
 
     def on_mount(self) -> None:
         self.query_one("#f-matter", Input).focus()
+        if self.prefill.get("channel") in CHANNELS:
+            self.query_one("#f-channel", Select).value = self.prefill["channel"]
+        if self.prefill.get("note"):
+            self.query_one("#f-note", Input).value = self.prefill["note"]
         if self.code:
             self.choose_matter(self.code, self.seed)
         self.query_one("#matter-results").display = False

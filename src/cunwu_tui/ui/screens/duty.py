@@ -74,11 +74,11 @@ def reminder_lines(services, now: datetime) -> list[str]:
     return lines
 
 
-def item_lines(services, limit: int = 4) -> str:
+def item_lines(services, limit: int = 4, width: int = 60) -> str:
     items = services.duty.open_items()
     if not items:
         return "没有遗留事项。"
-    lines = [f"{i.from_day:%m-%d}　{fit(i.text, 60)}" for i in items[:limit]]
+    lines = [f"{i.from_day:%m-%d}　{fit(i.text, width)}" for i in items[:limit]]
     if len(items) > limit:
         lines.append(f"另有 {len(items) - limit} 条，按 F6 后按 X 查看、办结。")
     return "\n".join(lines)
@@ -140,6 +140,15 @@ class LogForm(_Modal):
     def on_mount(self) -> None:
         self.query_one("#f-kind", Select).focus()
 
+    def confirm_before_save(self):
+        target = self.services.duty.log_target(self.value("at"))
+        if not target.elsewhere:
+            return None
+        where = "不在本班的列表中，" if target.other_shift else ""
+        return (f"记到{target.day:%m-%d}的班？",
+                f"{target.text}\n这条记录将记在该班、{target.staff_name or '操作员'}名下，{where}"
+                "导出的值班记录台账按时间列出。\n按 Y 保存，按 N 返回修改时间。")
+
     def save(self):
         told = self.picked("leader_told") == "yes"
         return self.services.duty.add_log(self.picked("kind") or "", self.value("content"), self.value("action"),
@@ -164,7 +173,7 @@ class SubstitutionForm(_Modal):
             yield from self.buttons()
 
     def on_mount(self) -> None:
-        self.query_one("#f-end", Input).focus()
+        self.query_one("#f-start", Input).focus()
 
     def save(self):
         return self.services.duty.add_substitution(self.value("start"), self.value("end"), self.picked("by"),
@@ -172,34 +181,76 @@ class SubstitutionForm(_Modal):
 
 
 class HandoverForm(_Modal):
-    """交接班: the ending day, who hands over to whom, the items left open."""
+    """交接班: the shift being handed over (default: the oldest one that
+    ended without a handover), who hands over to whom, the items left open.
+    The defaults come from the service and pass its own rules."""
     LIMITS = {"items": inputs.TEXT, "note": inputs.LINE}
-
 
     def compose(self) -> ComposeResult:
         now = self.services.core.now()
-        day, out, inc = self.services.duty.handover_defaults(now)
-        self.day = day
+        choices = self.services.duty.handover_choices(now)
+        plan = self.services.duty.handover_plan(choices[0].day if choices else None, now)
+        self.day = plan.day
         still = self.services.duty.open_items()
+        options = [(self._choice_label(c), c.day.isoformat()) for c in choices]
+        if plan.day.isoformat() not in [v for _, v in options]:
+            options.append((f"{plan.day:%m-%d}（星期{WEEKDAYS[plan.day.weekday()]}）", plan.day.isoformat()))
         with Form(classes="dialog", id="handover-form"):
-            yield Static(f"交接班：{day:%Y-%m-%d}（星期{WEEKDAYS[day.weekday()]}）的班", classes="title")
+            yield Static(self._title(plan), classes="title", id="handover-title")
             with VerticalScroll(classes="duty-fields"):
-                yield from field_row("交班人", "outgoing", _people_select(self.services, None, out))
-                yield from field_row("接班人", "incoming", _people_select(self.services, None, inc))
-                yield from field_row("交接时间", "at", Input(f"{now:%H:%M}"))
+                yield from field_row("班次", "day", _select(options, plan.day.isoformat()))
+                yield from field_row("交班人", "outgoing", _people_select(self.services, None, plan.outgoing_id))
+                yield from field_row("接班人", "incoming", _people_select(self.services, None, plan.incoming_id))
+                yield from field_row("交接时间", "at", Input(self._at_text(plan)))
                 yield Label("新的遗留事项（每行一条；未办结的旧事项会继续显示）")
                 yield TextArea("", id="f-items", classes="items")
                 yield FieldError("items")
                 yield from field_row("备注", "note", Input(placeholder="可不填，如：夜间平稳"))
                 yield from field_row("接班确认", "confirmed",
                                      _select([("接班人当场确认", "yes"), ("稍后由接班人确认", "no")], "yes"))
-            if still:
-                yield Static(f"仍未办结的遗留事项 {len(still)} 条，交接后继续显示。", classes="hint")
+            yield Static(self._hint(plan, len(still)), classes="hint", id="handover-hint")
             yield FieldError("form")
             yield from self.buttons()
 
+    @staticmethod
+    def _choice_label(c) -> str:
+        who = c.staff_name or "未排班"
+        return f"{c.day:%m-%d}（星期{WEEKDAYS[c.day.weekday()]}）{who}，" + ("已结束未交接" if c.ended else "本班")
+
+    @staticmethod
+    def _title(plan) -> str:
+        day = plan.day
+        return f"交接班：{day:%Y-%m-%d}（星期{WEEKDAYS[day.weekday()]}）的班" + ("（补记）" if plan.ended else "")
+
+    def _at_text(self, plan) -> str:
+        return f"{plan.at:%Y-%m-%d %H:%M}" if plan.ended or plan.at.date() != self.services.core.now().date() \
+            else f"{plan.at:%H:%M}"
+
+    def _hint(self, plan, still: int = 0) -> str:
+        parts = []
+        if plan.note:
+            parts.append(plan.note)
+        if plan.ended:
+            parts.append("补记：交接时间默认为该班结束时间，请按实际改。")
+        if still:
+            parts.append(f"仍未办结的遗留事项 {still} 条，交接后继续显示。")
+        return "".join(parts) or "Ctrl+S 保存。"
+
     def on_mount(self) -> None:
-        self.query_one("#f-items", TextArea).focus()
+        self.query_one("#f-day", Select).focus()
+
+    @on(Select.Changed, "#f-day")
+    def _day_changed(self, event: Select.Changed) -> None:
+        if not isinstance(event.value, str) or event.value == self.day.isoformat():
+            return
+        plan = self.services.duty.handover_plan(date.fromisoformat(event.value))
+        self.day = plan.day
+        for field, value in (("outgoing", plan.outgoing_id), ("incoming", plan.incoming_id)):
+            widget = self.query_one(f"#f-{field}", Select)
+            widget.value = value if value is not None else Select.NULL
+        self.query_one("#f-at", Input).value = self._at_text(plan)
+        self.query_one("#handover-title", Static).update(self._title(plan))
+        self.query_one("#handover-hint", Static).update(self._hint(plan, len(self.services.duty.open_items())))
 
     def save(self):
         return self.services.duty.hand_over(
@@ -238,6 +289,8 @@ class ReasonForm(_Modal):
 
 class WhoForm(_Modal):
     """Who was on duty at a moment: the rota and the substitutions."""
+
+    GUARD = False
 
     BINDINGS = [Binding("escape", "cancel", "关闭"), Binding("enter,ctrl+s", "save", "查询", show=False)]
 
@@ -313,6 +366,75 @@ class ItemsScreen(Guarded, ModalScreen):
         self.dismiss(None)
 
 
+class LogDetailScreen(ModalScreen):
+    """One duty log entry in full; a 来访 or 来信 can be taken in as a case
+    (F4's intake form, prefilled), linked both ways."""
+
+    BINDINGS = [Binding("escape", "close", "关闭"), Binding("n", "take_in", "受理为办件")]
+
+    def __init__(self, services: Services, log_id: int):
+        super().__init__()
+        self.services, self.log_id = services, log_id
+
+    def compose(self) -> ComposeResult:
+        with Form(classes="dialog"):
+            yield Static("值班记录", classes="title", id="log-title")
+            with VerticalScroll(id="log-detail-scroll", classes="duty-fields"):
+                yield Static("", id="log-detail")
+            yield Static("", classes="hint", id="log-keys")
+
+    def on_mount(self) -> None:
+        self.show()
+        self.query_one("#log-detail-scroll").focus()
+
+    def show(self) -> None:
+        e = self.entry = self.services.duty.log(self.log_id)
+        t = Text()
+        t.append(f"{e.at:%Y-%m-%d %H:%M}　{e.kind}　{e.shift_day:%m-%d}的班，值班 {e.staff_name}\n", style="bold")
+        if e.voided:
+            t.append(f"【作废】{screen_text(e.void_reason)}\n", style="bold")
+        t.append("情况：", style="bold")
+        t.append(screen_text(e.content) + "\n")
+        t.append("处理情况：", style="bold")
+        t.append((screen_text(e.action) or "（未填）") + "\n")
+        t.append("报告带班领导：", style="bold")
+        t.append(e.leader_text + "\n")
+        if e.case_number:
+            t.append("已受理为办件：", style="bold")
+            t.append(f"{e.case_number}（F4 中查看）\n")
+        t.append(f"记录：{e.operator_name} {e.recorded_at:%m-%d %H:%M}", style="dim")
+        self.query_one("#log-detail", Static).update(t)
+        keys = "N 受理为办件（F4 新建受理，已填好渠道和来源）　" if e.can_take_in else ""
+        self.query_one("#log-keys", Static).update(keys + "上下键滚动　Esc 关闭")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_take_in(self) -> None:
+        from cunwu_tui.ui.screens.cases import IntakeForm
+
+        e = self.entry
+        if not e.can_take_in:
+            return
+
+        def saved(case_id) -> None:
+            from cunwu_tui.errors import ValidationError
+            from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+            if not isinstance(case_id, int) or isinstance(case_id, bool):
+                return
+            try:
+                linked = self.services.duty.link_case(e.id, case_id)
+            except ValidationError as exc:
+                self.app.push_screen(MessageDialog("未能关联办件", "".join(exc.errors.values())))
+                return
+            self.show()
+            self.notify(f"已受理为 {linked.case_number}，在 F4 中办理。")
+
+        self.app.push_screen(IntakeForm(self.services, prefill={"channel": e.intake_channel, "note": e.origin_text}),
+                             saved)
+
+
 # -- the main screen ------------------------------------------------------------
 class DutyScreen(AppScreen):
     BINDINGS = [
@@ -331,7 +453,7 @@ class DutyScreen(AppScreen):
         yield Static("", id="duty-now", classes="panel")
         yield Static("", id="duty-items", classes="panel")
         yield DataTable(id="duty-log", cursor_type="row")
-        yield Static("L 记录　T 替班　H 交接班　C 确认接班　X 遗留事项　V 作废\nW 查某个时间谁值班　R 月值班表　J 中长假值班表", classes="hint")
+        yield Static("L 记录　T 替班　H 交接班　C 确认接班　X 遗留事项　V 作废　回车 详情\nW 查某个时间谁值班　R 月值班表　J 中长假值班表", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#duty-now").border_title = "值班"
@@ -344,6 +466,18 @@ class DutyScreen(AppScreen):
     def now(self) -> datetime:
         return self.services.core.now()
 
+    def on_resize(self) -> None:
+        """Texts are cut to the width: redo the table (its columns only grow by themselves)."""
+        if not self.is_mounted or self.services is None or getattr(self, "_width", None) == self.size.width:
+            return
+        first = getattr(self, "_width", None) is None
+        self._width = self.size.width
+        if not first:
+            table = self.query_one("#duty-log", DataTable)
+            table.clear(columns=True)
+            table.add_columns("时间", "类别", "情况", "报告领导", "值班")
+        self.refresh_data()
+
     def refresh_data(self) -> None:
         if self.services is None:
             return
@@ -352,7 +486,9 @@ class DutyScreen(AppScreen):
         for line in reminder_lines(self.services, now):
             t.append("\n" + line, style="bold")
         self.query_one("#duty-now", Static).update(t)
-        self.query_one("#duty-items", Static).update(Text(screen_text(item_lines(self.services, 3))))
+        # Text cut to the terminal's width: wider terminals show more (80 columns: as before).
+        wide = max(0, self.size.width - 80)
+        self.query_one("#duty-items", Static).update(Text(screen_text(item_lines(self.services, 3, 60 + wide))))
         from cunwu_tui.domain.duty import shift_bounds, shift_day
 
         day = shift_day(now)
@@ -364,11 +500,11 @@ class DutyScreen(AppScreen):
         for _, kind, e in sorted(rows, key=lambda r: r[0]):
             if kind == "log":
                 mark = "（作废）" if e.voided else ""
-                table.add_row(f"{e.at:%H:%M}", e.kind, Text(fit(e.content + mark, 34)),
+                table.add_row(f"{e.at:%H:%M}", e.kind, Text(fit(e.content + mark, 34 + wide)),
                               "是" if e.leader_told else "", e.staff_name, key=f"log-{e.id}")
             else:
                 mark = "（作废）" if e.voided else ""
-                table.add_row(f"{e.start_at:%H:%M}", "替班", Text(fit(e.text + mark, 34)), "", e.by_name,
+                table.add_row(f"{e.start_at:%H:%M}", "替班", Text(fit(e.text + mark, 34 + wide)), "", e.by_name,
                               key=f"sub-{e.id}")
         table.border_title = f"{day:%m-%d}的班：值班记录 {len(entries)} 条" + ("" if rows else "，按 L 记录")
 
@@ -376,7 +512,14 @@ class DutyScreen(AppScreen):
         self.refresh_data()
 
     def action_log(self) -> None:
-        self.app.push_screen(LogForm(self.services), self._after)
+        def done(entry) -> None:
+            from cunwu_tui.domain.duty import shift_day
+
+            if entry is not None and getattr(entry, "shift_day", None) not in (None, shift_day(self.now())):
+                self.notify(f"已记到{entry.shift_day:%m-%d}的班（{entry.staff_name}）。")
+            self.refresh_data()
+
+        self.app.push_screen(LogForm(self.services), done)
 
     def action_substitute(self) -> None:
         self.app.push_screen(SubstitutionForm(self.services), self._after)
@@ -386,6 +529,22 @@ class DutyScreen(AppScreen):
 
     def action_items(self) -> None:
         self.app.push_screen(ItemsScreen(self.services), self._after)
+
+    @on(DataTable.RowSelected, "#duty-log")
+    def _open_row(self, event: DataTable.RowSelected) -> None:
+        from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+        kind, _, raw = str(event.row_key.value or "").partition("-")
+        if kind == "log":
+            self.app.push_screen(LogDetailScreen(self.services, int(raw)), self._after)
+            return
+        from cunwu_tui.domain.duty import shift_bounds, shift_day
+
+        sub = next((x for x in self.services.duty.substitutions(*shift_bounds(shift_day(self.now()))) if x.id == int(raw)), None)
+        if sub is not None:
+            text = screen_text(sub.text) + (f"\n说明：{screen_text(sub.note)}" if sub.note else "")
+            text += f"\n【作废】{screen_text(sub.void_reason)}" if sub.voided else ""
+            self.app.push_screen(MessageDialog("替班", text + f"\n记录：{sub.operator_name} {sub.recorded_at:%m-%d %H:%M}"))
 
     def action_confirm(self) -> None:
         from cunwu_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
@@ -489,7 +648,7 @@ class RotaScreen(_ExportMixin, AppScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="rota-head", classes="hint")
         yield DataTable(id="rota-table", cursor_type="row")
-        yield Static("G 生成　P 发布　回车 调整这一天　, . 换月　S 统计　E 导出　Esc 返回", classes="hint")
+        yield Static("G 生成（已发布的：从某日起重新安排）　P 发布　回车 调整这一天\n, . 换月　S 统计　E 导出　Esc 返回", classes="hint")
 
     def on_mount(self) -> None:
         today = self.app.today()  # type: ignore[attr-defined]
@@ -521,7 +680,8 @@ class RotaScreen(_ExportMixin, AppScreen):
         from cunwu_tui.domain.workdays import default_calendar
 
         if not default_calendar().covered(self.year):
-            head += f"\n{self.year}年节假日安排尚未录入，节假日暂按周末排：录入后（F9）重新生成草稿。"
+            again = "按 G 从某一天起重新安排" if rota.status == "已发布" else "按 G 重新生成草稿"
+            head += f"\n{self.year}年节假日安排尚未录入，节假日暂按周末排：在 F9 设置的节假日页中录入后{again}。"
         self.query_one("#rota-head", Static).update(head)
 
     def action_back(self) -> None:
@@ -533,9 +693,21 @@ class RotaScreen(_ExportMixin, AppScreen):
         self.refresh_data()
 
     def action_generate(self) -> None:
+        if self.rota.status == "已发布":
+            self.app.push_screen(ReplanForm(self.services, self.rota), self._replanned)
+            return
         night = self.rota.night if self.rota.exists else self._previous_night()
         self.app.push_screen(GenerateForm(self.services, self.year, self.month, self.rota.leave_lines, night),
                              lambda _r: self.refresh_data())
+
+    def _replanned(self, rota) -> None:
+        from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+        before = len(self.rota.changes)
+        self.refresh_data()
+        if rota not in (None, True):
+            self.app.push_screen(MessageDialog(f"{rota.label}值班表已重新安排",
+                                               f"调整记录 {len(rota.changes) - before} 条，按 S 查看；记录在案。"))
 
     def _previous_night(self) -> bool:
         """A new month keeps the night duty choice of the month before."""
@@ -555,8 +727,11 @@ class RotaScreen(_ExportMixin, AppScreen):
                 self.app.push_screen(MessageDialog("未能发布", next(iter(exc.errors.values()))))
             self.refresh_data()
 
-        self.app.push_screen(ConfirmDialog(f"发布{self.rota.label}值班表？",
-                                           "发布后不能重新生成；调整某一天须写明原因，记录在案。"), answer)
+        warning = self.services.duty.publish_warning(self.year, self.month)
+        text = "发布后不能重新生成；调整某一天或从某一天起重新安排（G）须写明原因，记录在案。"
+        if warning:
+            text = f"{warning}\n\n{text}\n仍要现在发布吗？"
+        self.app.push_screen(ConfirmDialog(f"发布{self.rota.label}值班表？", text), answer)
 
     def action_summary(self) -> None:
         from cunwu_tui.ui.screens.dialogs import MessageDialog
@@ -608,6 +783,42 @@ class GenerateForm(_Modal):
                                            self.picked("night") == "yes")
 
 
+class ReplanForm(_Modal):
+    """A published month re-planned from a day on, with a reason; every
+    change goes into the change register."""
+
+    def __init__(self, services: Services, rota):
+        super().__init__(services)
+        self.rota = rota
+
+    def compose(self) -> ComposeResult:
+        from datetime import timedelta
+
+        r = self.rota
+        first = date(r.year, r.month, 1)
+        start = max(first, self.services.core.now().date() + timedelta(days=1))
+        with Form(classes="dialog"):
+            yield Static(f"从某一天起重新安排{r.label}值班表（已发布）", classes="title")
+            yield Static("这一天起到月底按现在的节假日安排和值班员重新公平安排；之前的日子不变。"
+                         "每一天的每一处改动都写入调整记录。", classes="hint")
+            yield from field_row("从哪天起", "from_day", Input(f"{start:%Y-%m-%d}" if start.month == r.month else "",
+                                                           placeholder="年-月-日"))
+            yield from field_row("原因", "reason", Input(placeholder="必填，如：已录入2027年节假日安排"))
+            yield Label("请假和不能值班的日子（每行一条：姓名 开始日期 至 结束日期 原因）")
+            yield TextArea(r.leave_lines, id="f-leave", classes="lines")
+            yield FieldError("leave")
+            yield FieldError("form")
+            yield Static("Ctrl+S 重新安排，Esc 取消。", classes="hint")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-from_day", Input).focus()
+
+    def save(self):
+        return self.services.duty.replan(self.rota.year, self.rota.month, self.value("from_day"), self.value("reason"),
+                                         self.query_one("#f-leave", TextArea).text)
+
+
 class DayForm(_Modal):
     def __init__(self, services: Services, info, published: bool, night: bool = False):
         super().__init__(services)
@@ -650,6 +861,7 @@ class HolidayScreen(_ExportMixin, AppScreen):
         yield DataTable(id="holiday-table", cursor_type="row")
         with VerticalScroll(id="holiday-scroll"):
             yield Static("", id="holiday-detail")
+        yield Static("", id="holiday-next", classes="hint")
         yield Static("回车 编制值班表　F 报上级机关备案　I 已通知到人　E 导出　Esc 返回", classes="hint")
 
     def on_mount(self) -> None:
@@ -680,6 +892,14 @@ class HolidayScreen(_ExportMixin, AppScreen):
             table.add_row(name, f"{start:%Y-%m-%d}至{end:%m-%d}", status, key=str(i))
         if self.entries:
             table.move_cursor(row=min(row, len(self.entries) - 1))
+        from cunwu_tui.domain.workdays import default_calendar
+
+        nxt = self.app.today().year + 1  # type: ignore[attr-defined]
+        note = self.query_one("#holiday-next", Static)
+        note.update("" if default_calendar().covered(nxt) else
+                    f"{nxt}年节假日安排尚未录入，所以还没有{nxt}年的中长假：国务院公布后在 F9 设置的节假日页中"
+                    f"录入（或导入文件），回到这里即可编制{nxt}年元旦、春节等假期的值班表。")
+        note.display = not default_calendar().covered(nxt)
         self.show_detail()
 
     @on(DataTable.RowHighlighted, "#holiday-table")

@@ -8,10 +8,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from cunwu_tui.ui.screens.guard import Guarded
 
 from typing import TYPE_CHECKING
 
@@ -22,10 +20,11 @@ if TYPE_CHECKING:
     from cunwu_tui.services import Services
     from cunwu_tui.services.seals import SealInfo
     from cunwu_tui.services.staff import StaffInfo
+from cunwu_tui.ui.screens.modal import GuardedModal
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row
 
 
-class _FormScreen(Guarded, ModalScreen[bool]):
+class _FormScreen(GuardedModal):  # Guarded via GuardedModal
     BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
 
     def __init__(self, services: Services):
@@ -33,13 +32,13 @@ class _FormScreen(Guarded, ModalScreen[bool]):
         self.services = services
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.ask_discard(lambda: self.dismiss(False))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
             self.action_save()
         else:
-            self.dismiss(False)
+            self.action_cancel()
 
     def buttons(self) -> ComposeResult:
         with Horizontal(classes="buttons"):

@@ -22,14 +22,14 @@ KEYS = """\
   F8        台账导出
   F9        设置（村(社区)信息、人员、印章、节假日、备份）
   Ctrl+O    换操作员
-  Ctrl+P    命令面板（输入命令名称搜索）
+  Ctrl+P    命令面板（输入汉字、拼音或首字母找页面和操作，如 xjsl 新建受理）
   Ctrl+Q    退出
 
 常用操作
   Tab / Shift+Tab   在输入框、列表、按钮之间移动
   上下键            在列表中选择
   回车              确认、打开选中的项目
-  Esc               关闭对话框或取消
+  Esc               关闭对话框或取消（已填写的表单先询问）
   Ctrl+S            保存当前表单
   Ctrl+B            设置中：立即备份（到U盘等记住的位置）
   N                 在列表中新增（人员、印章）
@@ -62,9 +62,11 @@ KEYS = """\
   详情页：W 作废（须写原因，原登记保留），R 作废后重新登记。登记不能修改或删除。
 
 值班（F6）中：L 记录（突发事件须写明何时报告带班领导），T 替班，
-  H 交接班（遗留事项每行一条，办结前一直显示），C 接班人确认，
-  X 办结遗留事项，V 作废选中的记录（原记录保留），W 查某个时间谁值班。
-  R 月值班表：G 生成，P 发布，回车调整（发布后须写原因，记录在案），
+  H 交接班（先选班次，默认最早漏记的班；遗留事项每行一条，办结前一直显示），
+  C 接班人确认，X 办结遗留事项，V 作废选中的记录（原记录保留），
+  W 查某个时间谁值班；回车 看记录详情，来访、来信的详情中 N 受理为办件。
+  R 月值班表：G 生成（已发布的：从某一天起重新安排，须写原因），P 发布，
+  回车调整（发布后须写原因，记录在案），
   , . 换月，S 统计，E 导出。
   J 中长假值班表：回车编制，F 报上级机关备案，I 已通知到人，E 导出。
 
@@ -76,9 +78,12 @@ class HelpScreen(Guarded, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         from cunwu_tui.logsetup import log_path
+        from cunwu_tui.paths import sqlite_file
 
         app = self.app
-        where = f"数据库：{getattr(app, 'db_url', '')}\n日志：{log_path()}"
+        url = getattr(app, "db_url", "")
+        db_file = sqlite_file(url)
+        where = f"数据库：{db_file.resolve() if db_file else url}\n日志：{log_path()}"
         with VerticalScroll(classes="dialog"):
             yield Static("帮助（按 Esc 关闭）", classes="title")
             yield Static(KEYS, markup=False)

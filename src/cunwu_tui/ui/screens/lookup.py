@@ -18,6 +18,7 @@ from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.forms import _FormScreen
+from cunwu_tui.ui.screens.modal import GuardedModal
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row, screen_text
 
 if TYPE_CHECKING:
@@ -456,7 +457,7 @@ class WithdrawDialog(Guarded, ModalScreen[bool]):
         self.dismiss(False)
 
 
-class LocalMatterForm(Guarded, ModalScreen["str | None"]):
+class LocalMatterForm(GuardedModal):  # Guarded via GuardedModal
     """新增/编辑本村事项. Dismisses with the matter's code when saved."""
 
     BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
@@ -499,10 +500,10 @@ class LocalMatterForm(Guarded, ModalScreen["str | None"]):
         if event.button.id == "save":
             self.action_save()
         else:
-            self.dismiss(None)
+            self.action_cancel()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.ask_discard(lambda: self.dismiss(None))
 
     def action_save(self) -> None:
         from cunwu_tui.errors import SaveError, ValidationError

@@ -1,26 +1,80 @@
 """The small modal form every feature uses: Ctrl+S saves through ``save()``,
-Esc cancels; a ValidationError from the service is shown at its fields and
-the form keeps what was typed."""
+Esc cancels (asking first when something was typed); a ValidationError from
+the service is shown at its fields and the form keeps what was typed."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Select
+from textual.widgets import Button, Input, Select, TextArea
 
 from cunwu_tui.ui.screens.guard import Guarded
-
 from cunwu_tui.ui.widgets import Form
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
 
 
-class ModalForm(Guarded, ModalScreen):
+def input_values(root) -> tuple:
+    """What the inputs under ``root`` hold now: text fields, text areas,
+    choices and tick lists, in order."""
+    from cunwu_tui.ui.widgets import CheckList
+
+    out: list[Any] = []
+    for w in root.query("Input, TextArea, Select, CheckList"):
+        if isinstance(w, Input):
+            out.append((w.id, w.value))
+        elif isinstance(w, TextArea):
+            out.append((w.id, w.text))
+        elif isinstance(w, Select):
+            out.append((w.id, w.value))
+        elif isinstance(w, CheckList):
+            out.append((w.id, tuple(w.selected)))
+    return tuple(out)
+
+
+DISCARD_TITLE = "放弃已填写的内容？"
+DISCARD_TEXT = "这张表里填写的内容还没有保存。按 Y 放弃并关闭，按 N 回去继续填写（Ctrl+S 保存）。"
+
+
+class GuardedModal(Guarded, ModalScreen):
+    """A modal form that remembers what its inputs held when it opened
+    (after its own on_mount filled them), so that closing it with something
+    typed asks first: Esc, the 取消 button and Ctrl+Q (see the app)."""
+
+    _initial_values: tuple | None = None
+    GUARD = True  # False for a search or filter box: nothing to lose there
+
+    @on(events.Mount)
+    def _remember_initial_values(self) -> None:
+        self.call_after_refresh(self.remember_values)
+
+    def remember_values(self) -> None:
+        self._initial_values = input_values(self)
+
+    def has_unsaved(self) -> bool:
+        return self.GUARD and self._initial_values is not None and input_values(self) != self._initial_values
+
+    def ask_discard(self, then) -> None:
+        """Run ``then()`` at once when nothing was typed, else after a yes."""
+        if not self.has_unsaved():
+            then()
+            return
+        from cunwu_tui.ui.screens.dialogs import ConfirmDialog
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.app.push_screen(ConfirmDialog(DISCARD_TITLE, DISCARD_TEXT), answer)
+
+
+class ModalForm(GuardedModal):
     """Dismisses with what ``save()`` returned (True when it returned
     nothing), or None when cancelled."""
 
@@ -51,12 +105,37 @@ class ModalForm(Guarded, ModalScreen):
         if event.button.id == "save":
             self.action_save()
         else:
-            self.dismiss(None)
+            self.action_cancel()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.ask_discard(lambda: self.dismiss(None))
+
+    def confirm_before_save(self) -> tuple[str, str] | None:
+        """A (title, message) question to ask before saving, or None. May
+        raise ValidationError like ``save()``."""
+        return None
 
     def action_save(self) -> None:
+        from cunwu_tui.errors import SaveError, ValidationError
+
+        form = self.query_one(Form)
+        try:
+            question = self.confirm_before_save()
+        except ValidationError as exc:
+            form.show_errors(exc.errors)
+            return
+        if question is None:
+            self._save_now()
+            return
+        from cunwu_tui.ui.screens.dialogs import ConfirmDialog
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._save_now()
+
+        self.app.push_screen(ConfirmDialog(*question), answer)
+
+    def _save_now(self) -> None:
         from cunwu_tui.errors import SaveError, ValidationError
 
         form = self.query_one(Form)

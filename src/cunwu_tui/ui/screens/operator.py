@@ -45,6 +45,8 @@ class OperatorScreen(Guarded, ModalScreen[int | None]):
                              classes="hint")
             yield from field_row("姓名", "name", Input(placeholder="例如：赵丽"))
             yield from field_row("联系电话", "phone", Input(placeholder="可不填"))
+            yield Static("填好姓名后按回车保存（Tab 到联系电话，填好后也按回车）。" if not self.staff else
+                         "填好姓名后按回车登记并选为操作员。", classes="hint")
             yield FieldError("operator")
 
     def on_mount(self) -> None:

@@ -556,6 +556,8 @@ class VoidForm(_Modal):
 class MonthDialog(_Modal):
     """The month filter: 2026-10, or empty for every month."""
 
+    GUARD = False
+
     def __init__(self, month: str):
         super().__init__(None)  # type: ignore[arg-type]
         self.month = month

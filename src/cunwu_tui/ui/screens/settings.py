@@ -63,17 +63,21 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
         seals = self.query_one("#seal-table", DataTable)
         seals.add_columns("印章", "编号简称", "审批职务", "保管人", "状态")
         self.query_one("#f-content", TextArea).styles.height = 7
+        self._tab = "tab-profile"
+        self._holidays_loaded = ""
         self.refresh_data()
-        self.query_one(Tabs).focus()  # left/right switch pages
+        self.query_one("#f-village", Input).focus()  # typing goes into the first field; F9 again turns the page
 
     # -- loading ------------------------------------------------------------
     def refresh_data(self) -> None:
         services = self.services
         if services is None:
             return
-        p = services.settings.profile()
-        for field in ("village", "township", "county", "phone"):
-            self.query_one(f"#f-{field}", Input).value = getattr(p, field)
+        if not self._profile_unsaved():  # never over what is being typed
+            p = services.settings.profile()
+            for field in ("village", "township", "county", "phone"):
+                self.query_one(f"#f-{field}", Input).value = getattr(p, field)
+            self._profile_loaded = self._profile_values()
         self._load_staff()
         self._load_seals()
         self._load_coverage()
@@ -109,6 +113,60 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
         extra = f"；另有 {own}" if own else "；其他年份尚未录入"
         self.query_one("#coverage", Static).update(f"已有节假日安排：内置 {span}{extra}。输入年份可查看或修改。")
 
+    # -- unsaved input ---------------------------------------------------------
+    PROFILE_FIELDS = ("village", "township", "county", "phone")
+
+    def _profile_values(self) -> tuple[str, ...]:
+        return tuple(self.query_one(f"#f-{f}", Input).value for f in self.PROFILE_FIELDS)
+
+    def _profile_unsaved(self) -> bool:
+        loaded = getattr(self, "_profile_loaded", None)
+        return loaded is not None and self._profile_values() != loaded
+
+    def _holidays_unsaved(self) -> bool:
+        return self.query_one("#f-content", TextArea).text.strip() != getattr(self, "_holidays_loaded", "").strip()
+
+    def _page_unsaved(self, tab: str) -> str:
+        """What is unsaved on page ``tab``: its name, or ""."""
+        if tab == "tab-profile" and self._profile_unsaved():
+            return "村(社区)信息"
+        if tab == "tab-holidays" and self._holidays_unsaved():
+            return "节假日安排"
+        return ""
+
+    def has_unsaved(self) -> bool:
+        return bool(self._page_unsaved("tab-profile") or self._page_unsaved("tab-holidays"))
+
+    def _discard_page(self, tab: str) -> None:
+        if tab == "tab-profile":
+            self._profile_loaded = None
+            self.refresh_data()
+        elif tab == "tab-holidays":
+            self.query_one("#f-content", TextArea).text = self._holidays_loaded
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _page_changed(self, event: TabbedContent.TabActivated) -> None:
+        """Leaving a page with unsaved input asks first; N goes back to it."""
+        from cunwu_tui.ui.screens.dialogs import ConfirmDialog
+
+        left, new = getattr(self, "_tab", "tab-profile"), event.pane.id or ""
+        if new == left:
+            return
+        what = self._page_unsaved(left)
+        self._tab = new
+        if not what:
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._discard_page(left)
+            else:
+                self._tab = left
+                self.query_one("#tabs", TabbedContent).active = left
+
+        self.app.push_screen(ConfirmDialog(f"放弃未保存的{what}？",
+                                           f"{what}改了还没有保存。按 Y 放弃改动，按 N 回到该页（Ctrl+S 保存）。"), answer)
+
     @on(Input.Changed, "#f-year")
     def _year_typed(self, event: Input.Changed) -> None:
         if len(event.value) != 4 or not event.value.isdigit():
@@ -116,18 +174,25 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
         year = int(event.value)
         for s in self.services.holidays.schedules():
             if s.year == year:
-                self.query_one("#f-content", TextArea).text = s.content
+                self.query_one("#f-content", TextArea).text = self._holidays_loaded = s.content
                 return
         from cunwu_tui.domain import workdays
 
         package = workdays.package_schedule(year)
-        self.query_one("#f-content", TextArea).text = workdays.format_schedule_lines(package) if package else ""
+        text = workdays.format_schedule_lines(package) if package else ""
+        self.query_one("#f-content", TextArea).text = self._holidays_loaded = text
 
     # -- actions ------------------------------------------------------------
     def next_page(self) -> None:
         tabs = self.query_one(Tabs)
         tabs.action_next_tab()
-        tabs.focus()
+        self.call_after_refresh(self._focus_page)
+
+    def _focus_page(self) -> None:
+        """The page's first field (or its list), so typing goes somewhere."""
+        pane = self.query_one(f"#{self._active_tab()}", TabPane)
+        first = next((w for w in pane.query("Input, DataTable, TextArea") if w.focusable), None)
+        (first or self.query_one(Tabs)).focus()
 
     def _active_tab(self) -> str:
         return self.query_one("#tabs", TabbedContent).active
@@ -181,6 +246,7 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
             form.show_errors(getattr(exc, "errors", {"form": str(exc)}))
             return
         form.clear_errors()
+        self._profile_loaded = self._profile_values()
         self.notify("村(社区)信息已保存。")
         self.app.refresh_screen()  # type: ignore[attr-defined]
 
@@ -195,6 +261,7 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
             form.show_errors(getattr(exc, "errors", {"content": str(exc)}))
             return
         form.clear_errors()
+        self._holidays_loaded = text
         self.notify(f"{saved.year}年节假日安排已保存。")
         self.app.refresh_screen()  # type: ignore[attr-defined]
 
@@ -212,6 +279,8 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
             form.show_errors(getattr(exc, "errors", {"path": str(exc)}))
             return
         form.clear_errors()
+        self._holidays_loaded = saved.content
         self.query_one("#f-year", Input).value = str(saved.year)
+        self.query_one("#f-content", TextArea).text = saved.content
         self.notify(f"已导入{saved.year}年节假日安排。")
         self.app.refresh_screen()  # type: ignore[attr-defined]
