@@ -208,7 +208,8 @@ class CaseService:
             if limit is None:
                 limit = next((t for t in matter.time_limits if t.step == s.order and matter.seed_of(t) in ("", seed)), None)
             value, unit = (limit.value, limit.unit) if limit is not None and limit.unit in ("日", "工作日") else (None, "")
-            out.append(cf.FlowStep(s.order, s.text, s.branch, s.next_on_branch, s.notice is not None, value, unit, s.actor))
+            out.append(cf.FlowStep(s.order, s.text, s.branch, s.next_on_branch, s.notice is not None, value, unit, s.actor,
+                                   s.after))
         return tuple(out)
 
     def intake_defaults(self, code: str, seed: str | None = None) -> dict[str, Any]:

@@ -217,6 +217,8 @@ def _render(v: MatterView) -> Text:
         if s.note:
             line += f"\n   {s.note}"
         steps.append(line)
+    if v.order_note and v.seed_order:
+        steps.append(f"（流程图顺序按文意重排；来源原文的先后为：{v.seed_order}）")
     section("办理流程" + ("（流程图顺序按文意重排）" if v.order_note else ""), steps, numbered=False)
     section("公示", v.notices)
     if v.handled_by:
