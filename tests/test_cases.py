@@ -425,3 +425,82 @@ def test_a_refusal_goes_only_to_a_leader(s):
         s.cases.refuse(row.id, "不予受理", "材料不全", "有关规定", True, staff_id(s, "赵丽"))  # the clerk herself
     assert "领导" in exc.value.errors["leader"]
     assert s.cases.row(row.id).status == "在办"
+
+
+# ---------------------------------------------------------------------------
+# The 公示 chain: rounds follow the objection they answer and the case step they serve
+
+
+def _to_notice_step(s):
+    row = take_in(s, seed="000_df0ea5699719fa07.txt")
+    for n in (1, 2, 3):
+        s.cases.complete_step(row.id, n)
+    s.cases.choose(row.id, "")
+    for n in (6, 7, 8):
+        s.cases.complete_step(row.id, n)
+    return row
+
+
+def test_second_round_waits_for_the_objection_and_the_case(s):
+    row = _to_notice_step(s)
+    s.core.clock = Clock(datetime(2026, 10, 9, 9, 0))
+    first = s.cases.publish_notice(row.id, "低保第一次公示：王桂英", "公开栏", datetime(2026, 10, 9, 9, 0), 7, "日")
+    # a notice for the step cannot be posted twice, nor start before the case got there
+    with pytest.raises(ValidationError, match="已有公示"):
+        s.notices.add("重复", "低保", "公开栏", datetime(2026, 10, 9, 10), 7, "日", case_ref=row.number, case_step=9)
+    with pytest.raises(ValidationError, match="当前不在第5步"):
+        s.notices.add("别的步骤", "低保", "公开栏", datetime(2026, 10, 9, 10), 7, "日", case_ref=row.number, case_step=5)
+    # a next round needs an upheld objection first
+    with pytest.raises(ValidationError, match="没有异议成立"):
+        s.notices.add("第二次", "低保", "公开栏", datetime(2026, 10, 9, 10), 7, "日", round="第二次",
+                      case_ref=row.number, case_step=9, previous_id=first.id)
+    s.core.clock = Clock(datetime(2026, 10, 12, 10, 0))
+    obj = s.notices.add_objection(first.id, "2026-10-12 09:30", "李四", "家中有车辆")
+    s.notices.handle_objection(obj.id, "入户核实，情况属实", "成立")
+    d = s.cases.detail(row.id)
+    assert "按 R 退回" in d.notice_block and "G" not in d.notice_block
+    # ... and the case sent back and worked again
+    with pytest.raises(ValidationError, match="退回重新调查核实"):
+        s.cases.publish_notice(row.id, "低保第二次公示", "公开栏", datetime(2026, 10, 12, 11, 0), 7, "日")
+    s.core.clock = Clock(datetime(2026, 10, 12, 14, 0))
+    s.cases.go_back(row.id, 8, "公示有异议，重新入户调查")
+    s.cases.complete_step(row.id, 8, "重新调查")
+    d = s.cases.detail(row.id)
+    assert d.current_step == 9 and "按 G 发布下一轮公示" in d.notice_block
+    defaults = s.cases.notice_defaults(row.id)
+    assert defaults["previous_id"] == first.id and defaults["round"] == "第二次" and defaults["case_step"] == 9
+    # back-dated before the objection was decided: refused
+    with pytest.raises(ValidationError, match="不能早于这一天") as exc:
+        s.notices.add("低保第二次公示", "低保", "公开栏", datetime(2026, 10, 9, 9, 0), 7, "日", round="第二次",
+                      backdate_reason="补登记", case_ref=row.number, case_step=9, previous_id=first.id)
+    assert "start" in exc.value.errors
+    # a fresh first round instead of the chain's next one: refused
+    with pytest.raises(ValidationError, match="接续"):
+        s.notices.add("另起一个", "低保", "公开栏", datetime(2026, 10, 12, 15), 7, "日", case_ref=row.number, case_step=9)
+    second = s.cases.publish_notice(row.id, "低保第二次公示：王桂英", "公开栏", datetime(2026, 10, 12, 15, 0), 7, "日")
+    assert second.previous_id == first.id and second.round == "第二次"
+    assert [n.id for n in s.notices.chain(second.id)] == [first.id, second.id]
+    # the step passes only on the latest round, after its period
+    d = s.cases.detail(row.id)
+    assert "期满并登记结果后" in d.notice_block
+    assert "第001号" in d.steps[8].notice_text and "第002号" in d.steps[8].notice_text
+    with pytest.raises(ValidationError, match="期满"):
+        s.cases.complete_step(row.id, 9)
+    s.core.clock = Clock(datetime(2026, 10, 19, 9, 0))
+    s.notices.close(second.id, "无异议")
+    s.cases.complete_step(row.id, 9, "第二次公示无异议")
+
+
+def test_a_notice_from_before_going_back_does_not_serve_the_step(s):
+    row = _to_notice_step(s)
+    s.core.clock = Clock(datetime(2026, 10, 9, 9, 0))
+    first = s.cases.publish_notice(row.id, "低保第一次公示：王桂英", "公开栏", datetime(2026, 10, 9, 9, 0), 7, "日")
+    s.core.clock = Clock(datetime(2026, 10, 19, 9, 0))
+    s.notices.close(first.id, "无异议")
+    s.core.clock = Clock(datetime(2026, 10, 19, 10, 0))
+    s.cases.go_back(row.id, 8, "发现漏报家庭成员，重新核实")
+    s.cases.complete_step(row.id, 8)
+    d = s.cases.detail(row.id)
+    assert d.current_step == 9 and "退回之前" in d.notice_block
+    with pytest.raises(ValidationError, match="退回之前"):
+        s.cases.complete_step(row.id, 9)

@@ -110,6 +110,13 @@ class CaseDetail:
     notice_block: str           # why the current step cannot be completed yet ("" if it can)
     linked_notice_id: int | None
     void_reason: str = ""
+    notice_key: str = ""        # the key that moves the blocked step on: G (post), R (send back), "" (wait / F7)
+    conclude_block: str = ""    # why J 办结 would be refused now ("" if it would not)
+
+    @property
+    def can_complete_step(self) -> bool:
+        """D would be accepted: a current step, no decision due, no notice in the way."""
+        return self.current_step is not None and not self.choices and not self.notice_block
 
     @property
     def status(self) -> str:
@@ -470,16 +477,20 @@ class CaseService:
             else:
                 state = "未走" if any(st.order < x for x in fstate.reached) and st.branch else "待办"
             e = done_info.get(st.order)
-            notice = next((n for n in notices if n.case_step == st.order), None)
+            chain = [n for n in notices if n.case_step == st.order]
             items.append(StepItem(
                 st.order, st.text, st.branch, st.actor, st.needs_notice, state,
                 e.recorded_at if e else None, e.operator_name if e else "", e.text if e else "",
                 f"{st.limit_value}{'个' if st.limit_unit == '工作日' else ''}{st.limit_unit}" if st.limit_value is not None else "",
-                None, f"{notice.number} {notice.status}" + (f"（{notice.result}）" if notice.result else "") if notice else "",
+                None, "；".join(f"{n.round or ''}{n.number} {n.status}" + (f"（{n.result_text}）" if n.result_text else "")
+                               for n in chain),
             ))
-        block, linked = "", None
+        block, linked, key = "", None, ""
         if fstate.current is not None and flow.step(fstate.current).needs_notice:
-            block, linked = self._notice_block(row.number, fstate.current, notices)
+            block, linked = self._notice_block(row.number, fstate.current, notices, self._reached_at(row, events))
+            key = "G" if "按 G" in block else ("R" if "按 R" in block else "")
+        running = [n for n in notices if n.status in ("待发布", "公示中", "已期满")]
+        conclude_block = f"{running[0].number}尚未结束，不能办结。" if running else ""
         refusal = escalation = None
         result = void_reason = ""
         timeline = []
@@ -519,7 +530,8 @@ class CaseService:
             choices=tuple((c.label, c.first_step, c.text) for c in fstate.choices), finished_steps=fstate.finished,
             deadlines=summary.deadlines, timeline=tuple(timeline), refusal=refusal, escalation=escalation,
             result=result, accepted_on=summary.accepted_on, extension_days=summary.extension_days,
-            notice_block=block, linked_notice_id=linked, void_reason=void_reason,
+            notice_block=block, linked_notice_id=linked, void_reason=void_reason, notice_key=key,
+            conclude_block=conclude_block,
         )
 
     @staticmethod
@@ -568,20 +580,88 @@ class CaseService:
         return self.notices.for_case(number, session)
 
     @staticmethod
-    def _notice_block(number: str, step: int, notices) -> tuple[str, int | None]:
+    def _reached_at(row: CaseRecord, events: list[CaseEvent]) -> datetime:
+        """When the case arrived at its current step: its last step event
+        (done, branch or back), else its intake."""
+        flow_kinds = (rules.STEP_DONE, rules.STEP_BRANCH, rules.STEP_BACK)
+        last = next((e for e in reversed(events) if e.kind in flow_kinds), None)
+        return last.recorded_at if last is not None else row.received_at
+
+    @staticmethod
+    def _notice_block(number: str, step: int, notices, reached_at: datetime | None = None) -> tuple[str, int | None]:
+        """Why the step cannot pass yet ("" when it can), judged on the
+        latest round of the step's notices; a round posted before the case
+        last arrived at the step does not serve this arrival."""
         from cunwu_tui.domain import notices as nr
 
         mine = [n for n in notices if n.case_step == step and n.status != nr.WITHDRAWN]
         if not mine:
             return "本步须公示：按 G 发布公示，公示期满无异议（或异议已处理）后才能完成。", None
         n = max(mine, key=lambda n: n.id)
+        stale = reached_at is not None and n.created_at < reached_at
+        if n.status == nr.CLOSED and n.result == nr.UPHELD:
+            if reached_at is not None and n.closed_at is not None and reached_at >= n.closed_at:
+                return f"{n.number}有异议成立，已重新办到本步：请按 G 发布下一轮公示。", n.id
+            return f"{n.number}有异议成立：请按 R 退回重新调查核实，再发布下一轮公示。", n.id
+        if stale:
+            return f"{n.number}是退回之前发布的：请按 G 重新发布本步的公示。", n.id
         if n.status == nr.CLOSED and n.result in nr.RESULTS:
             return "", n.id
-        if n.status == nr.CLOSED and n.result == nr.UPHELD:
-            return f"公示{n.number}有异议成立：请按 R 退回重新调查核实，再重新公示。", n.id
         if n.status == nr.EXPIRED:
-            return f"公示{n.number}已期满，请在 F7 公示中登记结果后再完成本步。", n.id
-        return f"公示{n.number}{n.status}，{n.end:%m-%d}期满，期满并登记结果后才能完成本步。", n.id
+            return f"{n.number}已期满，请在 F7 公示中登记结果后再完成本步。", n.id
+        return f"{n.number}{n.status}，{n.end:%m-%d}期满，期满并登记结果后才能完成本步。", n.id
+
+    def notice_gate(self, s, case_ref: str, step: int, start_at: datetime, previous_id: int | None = None) -> None:
+        """Called inside the write of a notice linked to a case step: the
+        case must be at that step, the notice cannot start before the case
+        got there, and after an upheld objection the next round needs the
+        case sent back and re-worked first, and continues that chain."""
+        from cunwu_tui.domain import notices as nr
+
+        row = s.exec(select(CaseRecord).where(CaseRecord.number == case_ref)).first()
+        if row is None:
+            raise ValidationError({"title": f"关联的办件{case_ref}不存在。"})
+        events = self._events(s, row.id)
+        flow, fstate, summary = self._state(row, events)
+        if summary.status not in (rules.OPEN, rules.ESCALATED):
+            raise ValidationError({"title": f"办件{case_ref}已{summary.status_text()}，不能再为它发布公示。"})
+        if fstate.current != step or not flow.step(step).needs_notice:
+            raise ValidationError({"title": f"办件{case_ref}当前不在第{step}步（公示步骤），不能为该步发布公示。"})
+        reached = self._reached_at(row, events)
+        if start_at.date() < reached.date():
+            raise ValidationError({"start": f"办件{case_ref} {reached:%Y-%m-%d} 才办到第{step}步，公示不能早于这一天开始。"})
+        mine = [n for n in self._notices(case_ref, s) if n.case_step == step and n.status != nr.WITHDRAWN]
+        latest = max(mine, key=lambda n: n.id) if mine else None
+        if latest is None:
+            return
+        if latest.status == nr.CLOSED and latest.result == nr.UPHELD:
+            if latest.closed_at is not None and reached < latest.closed_at:
+                raise ValidationError({"title": f"{latest.number}异议成立：请先在办件中按 R 退回重新调查核实，再发布下一轮公示。"})
+            if previous_id != latest.id:
+                raise ValidationError({"title": f"本步上一轮公示{latest.number}异议成立：请接续它发起下一轮公示。"})
+            return
+        if latest.created_at >= reached:
+            raise ValidationError({"title": f"本步已有公示{latest.number}（{latest.status}），不能重复发布。"})
+
+    def notice_defaults(self, case_id: int) -> dict[str, Any]:
+        """What the notice form offers for the case's current step: the next
+        round of the step's chain after an upheld objection, else a first
+        notice with the matter's period."""
+        from cunwu_tui.domain import notices as nr
+
+        d = self.detail(case_id)
+        if d.current_step is None:
+            raise ValidationError({"notice": "当前没有需要公示的步骤。"})
+        mine = [n for n in self._notices(d.row.number) if n.case_step == d.current_step and n.status != nr.WITHDRAWN]
+        latest = max(mine, key=lambda n: n.id) if mine else None
+        if latest is not None and latest.status == nr.CLOSED and latest.result == nr.UPHELD:
+            out = self.notices.second_round_defaults(latest.id)
+            out["round"] = "第二次" if not latest.round or latest.round == "第一次" else latest.round
+            return out
+        n, unit = self.notices.default_length(d.row.matter_code)
+        return {"title": f"{d.row.matter_name}公示", "kind": nr.kind_of_matter(d.row.matter_code),
+                "matter_code": d.row.matter_code, "case_ref": d.row.number, "case_step": d.current_step,
+                "length": n, "unit": unit}
 
     # -- writing ----------------------------------------------------------------
     def _event(self, s, row: CaseRecord, kind: str, step: int | None = None, label: str = "",
@@ -614,14 +694,15 @@ class CaseService:
         note = (note or "").strip()
 
         def fn(s, row):
-            flow, fstate, _ = self._state(row, self._events(s, row.id))
+            events = self._events(s, row.id)
+            flow, fstate, _ = self._state(row, events)
             if fstate.choices:
                 raise ValidationError({"step": "请先选择办理情况（分支）。"})
             if fstate.current != step:
                 raise ValidationError({"step": f"请按顺序办理：当前应办第{fstate.current}步。" if fstate.current
                                        else "步骤已全部完成。"})
             if flow.step(step).needs_notice:
-                block, _ = self._notice_block(row.number, step, self._notices(row.number, s))
+                block, _ = self._notice_block(row.number, step, self._notices(row.number, s), self._reached_at(row, events))
                 if block:
                     raise ValidationError({"step": block})
             self._event(s, row, rules.STEP_DONE, step=step, text=note)
@@ -669,10 +750,12 @@ class CaseService:
         step = fstate.current
         if step is None or not flow.step(step).needs_notice:
             raise ValidationError({"notice": "当前步骤不需要公示。"})
+        d = self.notice_defaults(case_id)
         if length in (None, ""):
-            length, unit = self.notices.default_length(row.matter_code)
+            length, unit = d["length"], d["unit"]
         info = self.notices.add(title, kind or nr.kind_of_matter(row.matter_code), places, start or self.core.now(), length, unit,
-                                matter_code=row.matter_code, case_ref=row.number, case_step=step)
+                                round=d.get("round", ""), matter_code=row.matter_code, case_ref=row.number, case_step=step,
+                                previous_id=d.get("previous_id"))
         self.link_notice(case_id, info.id)
         return info
 
@@ -730,7 +813,7 @@ class CaseService:
         def fn(s, row):
             blocks = [n for n in self._notices(row.number, s) if n.status in ("待发布", "公示中", "已期满")]
             if blocks:
-                raise ValidationError({"result": f"公示{blocks[0].number}尚未结束，不能办结。"})
+                raise ValidationError({"result": f"{blocks[0].number}尚未结束，不能办结。"})
             self._event(s, row, rules.CONCLUDE, text=result)
 
         return self._write(case_id, "办结", fn, field="result", audit={"result": result})

@@ -72,6 +72,7 @@ class CasesScreen(AppScreen):
 
     def on_mount(self) -> None:
         self.filter = FILTERS[0]
+        self.filter_chosen = False   # S pressed: the filter also limits a search
         table = self.query_one("#case-table", DataTable)
         table.add_columns("编号", "申请人", "事项", "状态", "期限", "剩余")
         table.focus()
@@ -82,7 +83,8 @@ class CasesScreen(AppScreen):
             return
         today = self.app.today()  # type: ignore[attr-defined]
         query = self.query_one("#case-q", Input).value
-        rows = self.services.cases.list(self.filter, query, today)
+        active = self.active_filter(query)
+        rows = self.services.cases.list(active, query, today)
         table = self.query_one("#case-table", DataTable)
         table.clear()
         for r in rows:
@@ -91,9 +93,12 @@ class CasesScreen(AppScreen):
                 Text(r.number[r.number.index("第"):] if "第" in r.number else r.number, style=style),
                 Text(_cut(r.applicant, 8)), Text(_cut(r.matter_name, 22)), Text(r.status, style=style),
                 r.due_text, remaining(r, today), key=str(r.id))
-        text = f"筛选：{self.filter}（S 切换）　共 {len(rows)} 件"
+        if query.strip() and not self.filter_chosen:
+            text = f"查找范围：全部状态（S 选择筛选）　找到 {len(rows)} 件"
+        else:
+            text = f"筛选：{active}（S 切换）　" + (f"找到 {len(rows)} 件" if query.strip() else f"共 {len(rows)} 件")
         if not rows:
-            text += "。按 N 新建受理。" if self.filter == "在办" and not query else ""
+            text += "。按 N 新建受理。" if active == "在办" and not query else ""
         self.query_one("#case-filter", Static).update(text)
 
     @on(Input.Changed, "#case-q")
@@ -110,8 +115,14 @@ class CasesScreen(AppScreen):
     def action_table(self) -> None:
         self.query_one("#case-table", DataTable).focus()
 
+    def active_filter(self, query: str) -> str:
+        """A search looks in every status unless a filter was chosen with S."""
+        return self.filter if (self.filter_chosen or not query.strip()) else FILTERS[-1]
+
     def action_next_filter(self) -> None:
-        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        if self.filter_chosen or not self.query_one("#case-q", Input).value.strip():
+            self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self.filter_chosen = True
         self.refresh_data()
 
     @on(DataTable.RowSelected, "#case-table")
@@ -449,7 +460,8 @@ def render_case(d: CaseDetail, today) -> Text:
         elif d.current_step is not None:
             cur = next((x for x in d.steps if x.order == d.current_step), None)
             if cur is not None:
-                t.append(f"下一步：第{cur.order}步 {screen_text(cur.text)}（按 D 登记办理）\n", style="bold")
+                how = "（按 D 登记办理）" if d.can_complete_step else ""
+                t.append(f"下一步：第{cur.order}步 {screen_text(cur.text)}{how}\n", style="bold")
         elif d.finished_steps and d.steps:
             t.append("步骤已全部完成，请按 J 登记办结。\n", style="bold")
         if d.notice_block:
@@ -495,7 +507,7 @@ def render_case(d: CaseDetail, today) -> Text:
         if s.done_at:
             t.append(f"      {s.done_at:%m-%d %H:%M} {s.done_by}" + (f"：{screen_text(s.note)}" if s.note else "") + "\n", style="dim")
         if s.notice_text:
-            t.append(f"      公示 {s.notice_text}\n", style="dim")
+            t.append(f"      {screen_text(s.notice_text)}\n", style="dim")
     missing = d.missing
     t.append("\n【材料】", style="bold")
     if not d.documents:
@@ -573,8 +585,9 @@ class CaseDetailScreen(AppScreen):
             if d.choices:
                 keys.append("B 选择办理情况")
             elif d.current_step is not None:
-                keys.append("D 办理本步")
-                if d.steps and any(s.order == d.current_step and s.needs_notice for s in d.steps) and not d.linked_notice_id:
+                if d.can_complete_step:
+                    keys.append("D 办理本步")
+                if d.notice_key == "G":
                     keys.append("G 发布公示")
             keys.append("R 退回")
             if d.row.petition and d.accepted_on is None:
@@ -582,7 +595,7 @@ class CaseDetailScreen(AppScreen):
             if d.row.petition and d.accepted_on is not None and not d.extension_days:
                 keys.append("E 延期")
             keys += ["F 反馈"] if status == "待反馈" else ["T 上报转办"]
-            keys += ["J 办结", "X 不予受理"]
+            keys += (["J 办结"] if not d.conclude_block else []) + ["X 不予受理"]
         elif status in ("不予受理", "不予确认"):
             f = d.refusal or {}
             if f.get("beyond_authority") and not f.get("leader_opinion"):
@@ -601,7 +614,9 @@ class CaseDetailScreen(AppScreen):
     def _allowed(self, key: str) -> bool:
         if any(k.startswith(key + " ") for k in self.keys()):
             return True
-        self.notify("该办件当前不能办理此项。", severity="warning")
+        d = self.detail
+        why = {"D": d.notice_block, "G": d.notice_block, "J": d.conclude_block}.get(key, "")
+        self.notify(screen_text(why) if why else "该办件当前不能办理此项。", severity="warning")
         return False
 
     def _form(self, title: str, fields: list[tuple], save: Callable[[dict], Any], hint: str = "") -> None:
@@ -662,14 +677,7 @@ class CaseDetailScreen(AppScreen):
             return
         from cunwu_tui.ui.screens.notices import NoticeForm
 
-        d = self.detail
-        step = next(s for s in d.steps if s.order == d.current_step)
-        n, unit = self.services.notices.default_length(d.row.matter_code)
-        from cunwu_tui.domain.notices import kind_of_matter
-
-        defaults = {"title": f"{d.row.matter_name}公示", "kind": kind_of_matter(d.row.matter_code),
-                    "matter_code": d.row.matter_code, "case_ref": d.row.number,
-                    "case_step": step.order, "length": n, "unit": unit}
+        defaults = self.services.cases.notice_defaults(self.case_id)
 
         def saved(notice_id: int | None) -> None:
             if notice_id:
