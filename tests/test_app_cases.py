@@ -241,3 +241,80 @@ async def test_void_a_case_taken_in_by_mistake(demo_db):
         assert cases.row(target.id).status == "已作废"
         assert "作废原因：重复登记" in detail_text(detail)
         assert "Z 作废" not in str(detail.query_one("#case-keys", Static).render())
+
+
+def _case_waiting_on_its_notice(db_url) -> str:
+    """A 低保 case (seed 000) at its 第一次公示 step with the notice running."""
+    from datetime import datetime
+
+    from cunwu_tui.services import open_services
+
+    s = open_services(db_url)
+    clerk = next(p for p in s.staff.list() if p.active)
+    s.set_operator(clerk.id)
+    rid = s.residents.search("李德全")[0].id
+    d = s.cases.intake_defaults("MS-DIBAO", "000_df0ea5699719fa07.txt")
+    row = s.cases.add("MS-DIBAO", rid, "来访", clerk.id, "承诺件", [True] * len(d["documents"]), "", 20, "工作日",
+                      False, "000_df0ea5699719fa07.txt")
+    for n in (1, 2, 3):
+        s.cases.complete_step(row.id, n)
+    s.cases.choose(row.id, "")
+    for n in (6, 7, 8):
+        s.cases.complete_step(row.id, n)
+    s.cases.publish_notice(row.id, "低保第一次公示：李德全", "公开栏", s.core.now(), 7, "日")
+    s.close()
+    return row.number
+
+
+async def test_a_case_waiting_on_its_notice_suggests_no_refused_key(demo_db):
+    number = _case_waiting_on_its_notice(demo_db)
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        screen = app.screen
+        await pilot.press("slash")
+        await type_text(pilot, number[number.index("第") + 1:-1])
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
+        detail = app.screen
+        text = detail_text(detail)
+        keys = str(detail.query_one("#case-keys", Static).render())
+        assert "下一步：第9步" in text and "按 D" not in text
+        assert "期满并登记结果后才能完成本步" in text
+        assert "第一次公示〔" in text and "公示中" in text          # the step's notice chain
+        assert "D 办理本步" not in keys and "G 发布公示" not in keys and "J 办结" not in keys
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.screen is detail and app.services.cases.detail(detail.case_id).current_step == 9
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+
+
+async def test_f4_search_looks_in_every_status_and_shows_the_filter(demo_db):
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        screen = app.screen
+        bar = lambda: str(screen.query_one("#case-filter", Static).render())  # noqa: E731
+        assert bar().startswith("筛选：在办")
+        # 李德全's 户口迁移 is concluded: a search still finds it
+        await pilot.press("slash")
+        await type_text(pilot, "李德全")
+        await pilot.pause()
+        table = screen.query_one("#case-table", DataTable)
+        assert table.row_count >= 1 and "查找范围：全部状态" in bar()
+        statuses = {str(table.get_row_at(i)[3]) for i in range(table.row_count)}
+        assert "办结" in statuses
+        # choosing a filter with S limits the search, and says so
+        await pilot.press("escape", "s")
+        await pilot.pause()
+        assert bar().startswith("筛选：在办") and "找到" in bar()
+        assert "办结" not in {str(table.get_row_at(i)[3]) for i in range(table.row_count)}
+        await pilot.press("s", "s", "s")
+        await pilot.pause()
+        assert bar().startswith("筛选：办结")
+        assert {str(table.get_row_at(i)[3]) for i in range(table.row_count)} == {"办结"}

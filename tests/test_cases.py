@@ -504,3 +504,33 @@ def test_a_notice_from_before_going_back_does_not_serve_the_step(s):
     assert d.current_step == 9 and "退回之前" in d.notice_block
     with pytest.raises(ValidationError, match="退回之前"):
         s.cases.complete_step(row.id, 9)
+
+
+def test_temporary_assistance_case_offers_only_reachable_branches_and_waits_on_its_notice(s):
+    row = take_in(s, code="MS-LINSHI-JIUZHU", limit=10)
+    for n in (1, 2, 3):
+        s.cases.complete_step(row.id, n)
+    d = s.cases.detail(row.id)
+    assert [c[0] for c in d.choices] == ["审核未通过", "急难型困难", "支出型困难"]
+    s.cases.choose(row.id, "支出型困难", 8)
+    for n in (8, 9, 10):
+        s.cases.complete_step(row.id, n)
+    # step 11 公示: the source gives no period, still the step waits for a notice
+    d = s.cases.detail(row.id)
+    assert d.current_step == 11 and d.notice_key == "G" and not d.can_complete_step
+    with pytest.raises(ValidationError, match="公示"):
+        s.cases.complete_step(row.id, 11)
+    info = s.cases.publish_notice(row.id, "临时救助对象公示", "公开栏", datetime(2026, 9, 28, 9, 0), 5, "日")
+    s.core.clock = Clock(datetime(2026, 10, 9, 9, 0))
+    s.notices.close(info.id, "无异议")
+    s.cases.complete_step(row.id, 11)
+    d = s.cases.detail(row.id)
+    assert [c[0] for c in d.choices] == ["有异议", "无异议"]
+    s.cases.choose(row.id, "无异议", 13)
+    s.cases.complete_step(row.id, 13)
+    assert [c[0] for c in s.cases.detail(row.id).choices] == ["不超过4倍", "4倍以上"]
+    s.cases.choose(row.id, "不超过4倍", 14)
+    s.cases.complete_step(row.id, 14)
+    assert [c[0] for c in s.cases.detail(row.id).choices] == ["审批未通过", "审批通过"]
+    with pytest.raises(ValidationError, match="不在可选范围"):
+        s.cases.choose(row.id, "4倍以上", 15)

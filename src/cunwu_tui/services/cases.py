@@ -659,9 +659,20 @@ class CaseService:
             out["round"] = "第二次" if not latest.round or latest.round == "第一次" else latest.round
             return out
         n, unit = self.notices.default_length(d.row.matter_code)
+        rule = self._step_notice(d.row.matter_code, d.seed, d.current_step)
+        if rule is not None and rule.length and rule.unit in nr.UNITS:
+            n, unit = rule.length, rule.unit       # the step's own period from the catalog
         return {"title": f"{d.row.matter_name}公示", "kind": nr.kind_of_matter(d.row.matter_code),
                 "matter_code": d.row.matter_code, "case_ref": d.row.number, "case_step": d.current_step,
-                "length": n, "unit": unit}
+                "length": n, "unit": unit, "round": rule.round if rule is not None else ""}
+
+    def _step_notice(self, code: str, seed: str, order: int):
+        """The catalog's notice rule of one step of a case's variant (or None)."""
+        try:
+            matter = self.catalog.matter(code)
+        except KeyError:
+            return None
+        return next((s.notice for s in matter.steps if s.order == order and matter.seed_of(s) in ("", seed)), None)
 
     # -- writing ----------------------------------------------------------------
     def _event(self, s, row: CaseRecord, kind: str, step: int | None = None, label: str = "",
