@@ -318,3 +318,58 @@ async def test_f4_search_looks_in_every_status_and_shows_the_filter(demo_db):
         await pilot.pause()
         assert bar().startswith("筛选：办结")
         assert {str(table.get_row_at(i)[3]) for i in range(table.row_count)} == {"办结"}
+
+
+def _case_missing_documents(db_url) -> tuple[str, int]:
+    from cunwu_tui.services import open_services
+
+    s = open_services(db_url)
+    clerk = next(p for p in s.staff.list() if p.active)
+    s.set_operator(clerk.id)
+    rid = s.residents.search("陈小军")[0].id
+    n = len(s.cases.intake_defaults("MS-HUKOU-QIANYI")["documents"])
+    row = s.cases.add("MS-HUKOU-QIANYI", rid, "来访", clerk.id, "承诺件", [False] * n, "", 5, "工作日")
+    s.close()
+    return row.number, n
+
+
+async def test_late_documents_and_concluding_with_some_still_missing(demo_db):
+    from cunwu_tui.ui.screens.cases import LateDocumentsForm
+
+    number, n = _case_missing_documents(demo_db)
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        await pilot.press("slash")
+        await type_text(pilot, number[number.index("第") + 1:-1])
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
+        detail = app.screen
+        assert detail.detail.row.number == number
+        assert "C 补交材料" in str(detail.query_one("#case-keys", Static).render())
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, LateDocumentsForm))
+        form = app.screen
+        await pilot.press("ctrl+s")          # nothing ticked: refused at the field
+        await pilot.pause()
+        assert app.screen is form and "勾选" in error_of(form, "documents")
+        await pilot.press("space", "down", "space")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is detail)
+        d = app.services.cases.detail(detail.case_id)
+        assert len(d.missing) == n - 2 and "补交" in detail_text(detail)
+        # J with documents still missing asks why
+        await pilot.press("j")
+        await wait_for(pilot, lambda: isinstance(app.screen, SimpleForm))
+        jform = app.screen
+        await type_text(pilot, "准予迁入")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is jform and "理由" in error_of(jform, "missing_reason")
+        jform.query_one("#f-missing_reason", Input).value = "迁移证明由派出所直接调取"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is detail)
+        assert app.services.cases.row(detail.case_id).status == "办结"
+        assert "缺材料办结理由：迁移证明由派出所直接调取" in detail_text(detail)

@@ -166,7 +166,10 @@ def test_notice_step_waits_for_the_notice_and_an_objection_sends_back(s):
 def test_conclude_and_lists(s):
     a = take_in(s)
     b = take_in(s, kind="即办件", limit=None)
-    s.cases.conclude(b.id, "当场办结")
+    with pytest.raises(ValidationError, match="缺材料仍办结的理由") as exc:
+        s.cases.conclude(b.id, "当场办结")
+    assert set(exc.value.errors) == {"missing_reason"}
+    s.cases.conclude(b.id, "当场办结", "经核实材料系统内已有，不需要再交")
     with pytest.raises(ValidationError, match="办理结果"):
         s.cases.conclude(a.id, " ")
     assert [r.number for r in s.cases.list(rules.F_OPEN)] == [a.number]
@@ -304,13 +307,14 @@ def test_ledgers_read_back(s, tmp_path):
 
     a = take_in(s, received=[True] + [False] * (len(s.cases.intake_defaults("MS-DIBAO")["documents"]) - 1))
     b = take_in(s, kind="即办件", limit=None)
-    s.cases.conclude(b.id, "当场办结")
+    s.cases.conclude(b.id, "当场办结", "经核实不需要")
     c = take_in(s)
     s.cases.refuse(c.id, "不予受理", "收入超过标准", "《最低生活保障审核确认办法》", True, staff_id(s, "李秀英"))
     late = take_in(s, limit=1, unit="日")  # due 09-29, still open at the end of the month
     s.core.clock = Clock(datetime(2026, 9, 29, 9, 0))
     s.cases.refusal_told(c.id, "2026-09-29")
     s.cases.return_materials(c.id, "收入证明", "王桂英")
+    s.cases.receive_documents(a.id, [1], on="2026-09-29")
     s.core.clock = Clock(datetime(2026, 10, 20, 9, 0))
     paths = s.exports.export("2026-09", ["cases", "refusals"], tmp_path, today=date(2026, 10, 20))
     names = [p.name for p in paths]
@@ -326,6 +330,8 @@ def test_ledgers_read_back(s, tmp_path):
     assert cases[0][3] == "王桂英" and cases[0][4] == "110105********002X"
     assert ID not in str(cases) and "13903510001" not in str(cases)
     assert cases[1][11] == "办结" and cases[1][13] == "当场办结"
+    assert "缺材料办结理由：经核实不需要" in cases[1][9]
+    assert "补交：书面申请书、家庭收入和财产状况的书面声明（09-29 赵丽收）" in cases[0][9]
     assert cases[0][11] == "在办" and str(cases[0][13]).startswith("办理中：第1步")
     assert cases[0][14] == "否"  # 20 工作日 from 09-28 end 10-30: not late at the end of September
     assert cases[2][11] == "不予受理" and "收入超过标准" in cases[2][13]
@@ -534,3 +540,34 @@ def test_temporary_assistance_case_offers_only_reachable_branches_and_waits_on_i
     assert [c[0] for c in s.cases.detail(row.id).choices] == ["审批未通过", "审批通过"]
     with pytest.raises(ValidationError, match="不在可选范围"):
         s.cases.choose(row.id, "4倍以上", 15)
+
+
+def test_late_documents_are_an_event_and_the_letter_follows(s):
+    row = take_in(s)
+    n = len(s.cases.detail(row.id).documents)
+    assert row.missing_documents == n
+    with pytest.raises(ValidationError, match="勾选"):
+        s.cases.receive_documents(row.id, [])
+    with pytest.raises(ValidationError, match="晚于今天"):
+        s.cases.receive_documents(row.id, [0], on="2026-10-30")
+    with pytest.raises(ValidationError, match="早于受理"):
+        s.cases.receive_documents(row.id, [0], on="2026-09-01")
+    s.core.clock = Clock(datetime(2026, 9, 30, 15, 0))
+    after = s.cases.receive_documents(row.id, [0, 2], staff_id(s, "李秀英"), "2026-09-30", "本人送来")
+    assert after.missing_documents == n - 2
+    d = s.cases.detail(row.id)
+    assert d.documents[0].received and d.documents[0].received_on == date(2026, 9, 30)
+    assert d.documents[0].received_by == "李秀英" and not d.documents[1].received
+    assert d.timeline[-1].what == "补交材料" and "李秀英收到" in d.timeline[-1].text
+    with pytest.raises(ValidationError, match="已收到"):
+        s.cases.receive_documents(row.id, [2])
+    # the letter lists only what is still missing
+    letter = s.cases.letter(row.id, date(2026, 9, 30))
+    missing = [x.name for x in letter.missing]
+    assert d.documents[0].name not in missing and d.documents[1].name in missing and len(missing) == n - 2
+    assert s.audit.recent(1)[0].action == "补交材料"
+    # the intake record itself is unchanged (append-only)
+    assert sum(1 for doc in s.cases.detail(row.id).documents if doc.received_on is None and doc.received) == 0
+    s.cases.receive_documents(row.id, [i for i in range(n) if not s.cases.detail(row.id).documents[i].received])
+    assert s.cases.row(row.id).missing_documents == 0
+    s.cases.conclude(row.id, "材料齐全，上报乡镇")

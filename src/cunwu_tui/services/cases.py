@@ -29,6 +29,10 @@ from cunwu_tui.services.core import Core, ValidationError
 class DocState:
     name: str
     received: bool
+    form: str = ""                  # 原件 / 复印件 / 原件及复印件 as received ("" not said)
+    pages: int | None = None        # pages received (the 收件回执 names them)
+    received_on: date | None = None  # brought later (补交材料): when
+    received_by: str = ""           # ... and who took them
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,7 @@ class CaseDetail:
     void_reason: str = ""
     notice_key: str = ""        # the key that moves the blocked step on: G (post), R (send back), "" (wait / F7)
     conclude_block: str = ""    # why J 办结 would be refused now ("" if it would not)
+    missing_reason: str = ""    # 办结 with documents still missing: why (on the record and the ledger)
 
     @property
     def can_complete_step(self) -> bool:
@@ -183,12 +188,24 @@ def _date(value: str | date | None, field: str, what: str, required: bool = True
     raise ValidationError({field: f"{what}格式不对：「{text}」，请写成 2026-12-02。"})
 
 
-def _docs_of(raw: str) -> tuple[DocState, ...]:
+def _docs_of(raw: str, events: Sequence[CaseEvent] = ()) -> tuple[DocState, ...]:
+    """The documents as taken in (``[name, received, form?, pages?]``), with
+    those brought later (补交材料 events) marked received."""
     try:
         items = json.loads(raw) if raw else []
     except ValueError:
         return ()
-    return tuple(DocState(str(n), bool(r)) for n, r in items)
+    docs = [DocState(str(it[0]), bool(it[1]), str(it[2]) if len(it) > 2 else "",
+                     int(it[3]) if len(it) > 3 and it[3] else None) for it in items]
+    for e in events:
+        if e.kind != rules.DOCUMENTS:
+            continue
+        data = json.loads(e.data) if e.data else {}
+        for i in data.get("documents", ()):
+            if 0 <= i < len(docs) and not docs[i].received:
+                docs[i] = DocState(docs[i].name, True, data.get("form", ""), data.get("pages", {}).get(str(i)),
+                                   e.on_date or e.recorded_at.date(), data.get("received_by", ""))
+    return tuple(docs)
 
 
 class CaseService:
@@ -315,7 +332,7 @@ class CaseService:
         """The 一次性告知书 of a case: exactly the documents still missing."""
         with self.core.read() as s:
             row = self._get(s, case_id)
-            docs = _docs_of(row.documents)
+            docs = _docs_of(row.documents, self._events(s, case_id))
             applicant = row.applicant_name
         view = self.catalog.view(row.matter_code, row.seed)
         if len(view.documents) == len(docs):
@@ -378,7 +395,8 @@ class CaseService:
             status=summary.status_text(), next_due=summary.next_due, closed_at=closed))
         return summary
 
-    def _row(self, row: CaseRecord, resident: Resident | None, summary: rules.Summary, today: date) -> CaseRow:
+    def _row(self, row: CaseRecord, resident: Resident | None, summary: rules.Summary, today: date,
+             events: Sequence[CaseEvent] = ()) -> CaseRow:
         from cunwu_tui.services.residents import _info as resident_info
 
         masked = resident_info(resident).masked_id if resident is not None else ""
@@ -390,15 +408,16 @@ class CaseService:
             petition=row.petition, first_officer=row.first_officer_name, received_at=row.received_at,
             status=summary.status_text(), next_due=nd.date if nd else None, next_due_what=nd.what if nd else "",
             provisional=bool(nd and nd.provisional), overdue=summary.overdue(today), soon=summary.due_within(today),
-            missing_documents=sum(1 for d in _docs_of(row.documents) if not d.received), closed_at=row.closed_at,
+            missing_documents=sum(1 for d in _docs_of(row.documents, events) if not d.received), closed_at=row.closed_at,
         )
 
     def row(self, case_id: int, today: date | None = None) -> CaseRow:
         today = today or self.core.now().date()
         with self.core.read() as s:
             row = self._get(s, case_id)
-            _, _, summary = self._state(row, self._events(s, case_id))
-            return self._row(row, s.get(Resident, row.resident_id), summary, today)
+            events = self._events(s, case_id)
+            _, _, summary = self._state(row, events)
+            return self._row(row, s.get(Resident, row.resident_id), summary, today, events)
 
     def list(self, filter: str = rules.F_OPEN, query: str = "", today: date | None = None,
              limit: int = 500) -> list[CaseRow]:
@@ -439,7 +458,7 @@ class CaseService:
             rows = []
             for row, resident in found:
                 _, _, summary = self._state(row, events.get(row.id, []))
-                r = self._row(row, resident, summary, today)
+                r = self._row(row, resident, summary, today, events.get(row.id, []))
                 if filter == rules.F_OVERDUE and not r.overdue:
                     continue
                 if filter == rules.F_SOON and not (r.soon and not r.overdue):
@@ -457,7 +476,7 @@ class CaseService:
             events = self._events(s, case_id)
             resident = s.get(Resident, row.resident_id)
             flow, fstate, summary = self._state(row, events)
-            base = self._row(row, resident, summary, today)
+            base = self._row(row, resident, summary, today, events)
         from cunwu_tui.services.residents import _info as resident_info
 
         phone = resident_info(resident).masked_phone if resident is not None else ""
@@ -492,7 +511,7 @@ class CaseService:
         running = [n for n in notices if n.status in ("待发布", "公示中", "已期满")]
         conclude_block = f"{running[0].number}尚未结束，不能办结。" if running else ""
         refusal = escalation = None
-        result = void_reason = ""
+        result = void_reason = missing_reason = ""
         timeline = []
         for e in events:
             data = json.loads(e.data) if e.data else {}
@@ -512,6 +531,7 @@ class CaseService:
                 escalation = {**escalation, "feedback": e.text}
             elif e.kind == rules.CONCLUDE:
                 result = e.text
+                missing_reason = data.get("missing_reason", "")
             elif e.kind == rules.VOID:
                 void_reason = e.text
             timeline.append(TimelineItem(e.recorded_at, e.operator_name, rules.EVENT_NAMES.get(e.kind, e.kind),
@@ -525,13 +545,13 @@ class CaseService:
             limit_text = "按信访工作条例"
         return CaseDetail(
             row=base, resident_id=row.resident_id, applicant_phone_masked=phone, seed=row.seed,
-            seed_title=seed_title(row.seed), note=row.note, limit_text=limit_text, documents=_docs_of(row.documents),
+            seed_title=seed_title(row.seed), note=row.note, limit_text=limit_text, documents=_docs_of(row.documents, events),
             steps=tuple(items), current_step=fstate.current,
             choices=tuple((c.label, c.first_step, c.text) for c in fstate.choices), finished_steps=fstate.finished,
             deadlines=summary.deadlines, timeline=tuple(timeline), refusal=refusal, escalation=escalation,
             result=result, accepted_on=summary.accepted_on, extension_days=summary.extension_days,
             notice_block=block, linked_notice_id=linked, void_reason=void_reason, notice_key=key,
-            conclude_block=conclude_block,
+            conclude_block=conclude_block, missing_reason=missing_reason,
         )
 
     @staticmethod
@@ -570,6 +590,11 @@ class CaseService:
             return f"{e.on_date:%Y-%m-%d} 决定受理" + (f"，{told} 告知信访人" if told else "")
         if e.kind == rules.EXTEND:
             return f"延长{data.get('days', '')}日。理由：{e.text}"
+        if e.kind == rules.DOCUMENTS:
+            when = f"{e.on_date:%Y-%m-%d} " if e.on_date else ""
+            return f"{when}{data.get('received_by', '')}收到：{e.text}" + (f"（{data['note']}）" if data.get("note") else "")
+        if e.kind == rules.CONCLUDE and data.get("missing"):
+            return f"{e.text}。尚缺材料办结：{'、'.join(data['missing'])}；理由：{data.get('missing_reason', '')}"
         if e.kind in (rules.REVIEW_REQUEST, rules.REVIEW_ANSWER):
             return f"{e.label}：{e.on_date:%Y-%m-%d}" + extra if e.on_date else e.label + extra
         return e.text
@@ -816,18 +841,73 @@ class CaseService:
 
         return self._write(case_id, "收到反馈", fn, allowed=(rules.ESCALATED,), field="feedback", audit={"text": text})
 
-    def conclude(self, case_id: int, result: str) -> CaseRow:
+    def conclude(self, case_id: int, result: str, missing_reason: str = "") -> CaseRow:
+        """办结. With documents still missing it asks why: the reason goes on
+        the record (and into the 受理登记台账)."""
         result = (result or "").strip()
+        missing_reason = _one_line(missing_reason)
         if not result:
             raise ValidationError({"result": "请填写办理结果。"})
+        audit: dict[str, Any] = {"result": result}
 
         def fn(s, row):
             blocks = [n for n in self._notices(row.number, s) if n.status in ("待发布", "公示中", "已期满")]
             if blocks:
                 raise ValidationError({"result": f"{blocks[0].number}尚未结束，不能办结。"})
-            self._event(s, row, rules.CONCLUDE, text=result)
+            missing = [d.name for d in _docs_of(row.documents, self._events(s, row.id)) if not d.received]
+            if missing and not missing_reason:
+                raise ValidationError({"missing_reason": f"还缺 {len(missing)} 项材料：请写明缺材料仍办结的理由"
+                                                         "（如：经核实不需要），或先按 C 登记补交材料。"})
+            data = {"missing": missing, "missing_reason": missing_reason} if missing else None
+            if missing:
+                audit.update({"missing": "、".join(missing), "reason": missing_reason})
+            self._event(s, row, rules.CONCLUDE, text=result, data=data)
 
-        return self._write(case_id, "办结", fn, field="result", audit={"result": result})
+        return self._write(case_id, "办结", fn, field="result", audit=audit)
+
+    def receive_documents(self, case_id: int, documents: Sequence[int], received_by_id: int | None = None,
+                          on: str | date | None = None, note: str = "") -> CaseRow:
+        """补交材料: documents missing at intake, brought later; which ones
+        (their numbers in the case's list, from 0), when, and who took them.
+        An append-only event: the intake record is not changed."""
+        note = _one_line(note)
+        errors: dict[str, str] = {}
+        idx = sorted(set(int(i) for i in documents))
+        if not idx:
+            errors["documents"] = "请勾选补交的材料。"
+        person = self.staff.get(received_by_id) if (self.staff and received_by_id is not None) else None
+        if received_by_id is None and self.core.operator is not None and self.staff is not None:
+            person = self.staff.get(self.core.operator.id)
+        if person is None or not person.active:
+            errors["received_by"] = "请选择收件人（在岗人员）。"
+        try:
+            when = _date(on, "on", "收到日期", required=False) or self.core.now().date()
+        except ValidationError as exc:
+            errors.update(exc.errors)
+            when = None
+        if when is not None and when > self.core.now().date():
+            errors["on"] = "收到日期不能晚于今天。"
+        if errors:
+            raise ValidationError(errors)
+        names: list[str] = []
+
+        def fn(s, row):
+            docs = _docs_of(row.documents, self._events(s, row.id))
+            if when is not None and when < row.received_at.date():
+                raise ValidationError({"on": "收到日期不能早于受理日期。"})
+            for i in idx:
+                if i < 0 or i >= len(docs):
+                    raise ValidationError({"documents": "材料清单与本件不符，请重新选择。"})
+                if docs[i].received:
+                    raise ValidationError({"documents": f"「{docs[i].name}」已收到，不用补交。"})
+                names.append(docs[i].name)
+            self._event(s, row, rules.DOCUMENTS, on_date=when, text="、".join(names),
+                        data={"documents": idx, "received_by": person.name, "received_by_id": person.id,
+                              **({"note": note} if note else {})})
+
+        return self._write(case_id, "补交材料", fn, field="documents",
+                           audit={"documents": "、".join(names) if names else idx, "received_by": person.name,
+                                  "start": when})
 
     def refusal_leaders(self) -> list[tuple[str, int]]:
         """Who a refusal beyond the clerk's authority can go to: active staff

@@ -434,6 +434,40 @@ class SimpleForm(_Modal):
         return self._save(values) or True
 
 
+class LateDocumentsForm(_Modal):
+    """补交材料: tick the documents brought now; who took them, when."""
+
+    def __init__(self, services: Services, case_id: int, detail: CaseDetail, today):
+        super().__init__(services)
+        self.case_id, self.detail, self.today = case_id, detail, today
+
+    def compose(self) -> ComposeResult:
+        op = self.services.operator
+        staff = self.services.staff.list(active_only=True)
+        missing = [(f"{i + 1}.{screen_text(doc.name)}", str(i), False)
+                   for i, doc in enumerate(self.detail.documents) if not doc.received]
+        with Form(classes="dialog", id="late-form"):
+            yield Static("补交材料　Ctrl+S 保存　Esc 取消", classes="title")
+            yield Label("本次收到的材料（空格键勾选）")
+            yield DocChecks(missing, id="f-documents", classes="docs")
+            yield FieldError("documents")
+            yield from field_row("收件人", "received_by", Select(
+                [(p.name, p.id) for p in staff], value=op.id if op and op.id in {p.id for p in staff} else Select.NULL,
+                prompt="请选择", compact=True))
+            yield from field_row("收到日期", "on", Input(placeholder=f"不填为今天；如 {self.today:%Y-%m-%d}"))
+            yield from field_row("说明", "note", Input(placeholder="可不填，如：本人送来"))
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-documents", CheckList).focus()
+
+    def save(self):
+        picked = [int(v) for v in self.query_one("#f-documents", CheckList).selected]
+        return self.services.cases.receive_documents(self.case_id, picked, self.picked("received_by"),
+                                                     self.value("on"), self.value("note"))
+
+
 # ---------------------------------------------------------------------------
 # Detail
 
@@ -513,9 +547,14 @@ def render_case(d: CaseDetail, today) -> Text:
     if not d.documents:
         t.append("本事项目录未列所需材料。\n")
     else:
-        t.append(f"已收 {len(d.documents) - len(missing)} 项，尚缺 {len(missing)} 项" + ("（P 打印一次性告知书）" if missing else "") + "\n")
+        open_ = r.status in ("在办", "待反馈")
+        t.append(f"已收 {len(d.documents) - len(missing)} 项，尚缺 {len(missing)} 项"
+                 + (f"（{'C 登记补交，' if open_ else ''}P 打印一次性告知书）" if missing else "") + "\n")
         for doc in d.documents:
-            t.append(f"{'[X]' if doc.received else '[ ]'} {screen_text(doc.name)}\n")
+            late = f"（{doc.received_on:%m-%d} 补交，{doc.received_by}收）" if doc.received_on else ""
+            t.append(f"{'[X]' if doc.received else '[ ]'} {screen_text(doc.name)}{late}\n")
+    if d.missing_reason:
+        t.append(f"缺材料办结理由：{screen_text(d.missing_reason)}\n")
     if d.note:
         t.append(f"\n备注：{screen_text(d.note)}\n")
     t.append("\n【办理记录】\n", style="bold")
@@ -543,6 +582,7 @@ class CaseDetailScreen(AppScreen):
         Binding("e", "extend", "延期", show=False),
         Binding("v", "review", "复查复核", show=False),
         Binding("z", "void", "作废", show=False),
+        Binding("c", "late_documents", "补交材料", show=False),
     ]
 
     def __init__(self, case_id: int, offer_letter: bool = False):
@@ -596,6 +636,8 @@ class CaseDetailScreen(AppScreen):
                 keys.append("E 延期")
             keys += ["F 反馈"] if status == "待反馈" else ["T 上报转办"]
             keys += (["J 办结"] if not d.conclude_block else []) + ["X 不予受理"]
+            if d.missing:
+                keys.append("C 补交材料")
         elif status in ("不予受理", "不予确认"):
             f = d.refusal or {}
             if f.get("beyond_authority") and not f.get("leader_opinion"):
@@ -722,9 +764,23 @@ class CaseDetailScreen(AppScreen):
         d = self.detail
         left = sum(1 for s in d.steps if s.state in ("当前", "待办"))
         cases = self.services.cases
-        self._form("办结", [("result", "办理结果", "input", "", "必填，如：已审核通过，上报镇民政办")],
-                   lambda v: cases.conclude(self.case_id, v["result"]),
-                   f"还有 {left} 个步骤未登记，办结后不能再办理。" if left and not d.finished_steps else "")
+        fields = [("result", "办理结果", "input", "", "必填，如：已审核通过，上报镇民政办")]
+        hints = []
+        if left and not d.finished_steps:
+            hints.append(f"还有 {left} 个步骤未登记，办结后不能再办理。")
+        if d.missing:
+            fields.append(("missing_reason", "缺材料理由", "input", "", "必填：为何缺材料仍办结"))
+            hints.append(f"还缺 {len(d.missing)} 项材料：{'、'.join(d.missing)}。理由记入办理记录和受理登记台账；"
+                         "材料已交来的，请先按 C 登记补交。")
+        self._form("办结", fields, lambda v: cases.conclude(self.case_id, v["result"], v.get("missing_reason", "")),
+                   "".join(hints))
+
+    def action_late_documents(self) -> None:
+        if not self._allowed("C"):
+            return
+        today = self.app.today()  # type: ignore[attr-defined]
+        self.app.push_screen(LateDocumentsForm(self.services, self.case_id, self.detail, today),
+                             lambda _r: self.refresh_data())
 
     def action_refuse(self) -> None:
         if not self._allowed("X"):
