@@ -4,6 +4,7 @@ with the 一次性告知书 of what is missing, the steps to 办结; a refusal
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Input, Static
 
 from cunwu_tui.ui.app import CunwuApp
@@ -14,6 +15,12 @@ from cunwu_tui.ui.screens.lookup import LetterDialog
 from test_app import SIZE, TODAY, demo_db, start, type_text, wait_for  # noqa: F401  (demo_db: a fixture)
 
 ID = "11010519491231002X"
+
+
+@pytest.fixture(autouse=True)
+def _papers_in_tmp(tmp_path, monkeypatch):
+    """Receipts and letters are written to ./exports: keep them out of the checkout."""
+    monkeypatch.chdir(tmp_path)
 
 
 def detail_text(screen) -> str:
@@ -78,6 +85,10 @@ async def test_intake_refused_then_saved_letter_steps_and_conclusion(demo_db):
         form.query_one("#f-limit", Input).focus()
         await type_text(pilot, "5")
         await pilot.press("ctrl+s")
+        # the 收件回执 first (限时办结制), written for printing
+        await wait_for(pilot, lambda: isinstance(app.screen, LetterDialog))
+        assert "收件回执" in app.screen._text and "经办人" in app.screen._text and app.screen._path.endswith(".xlsx")
+        await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         # the document was not ticked: the letter lists it
         await pilot.press("y")
@@ -103,6 +114,10 @@ async def test_intake_refused_then_saved_letter_steps_and_conclusion(demo_db):
         await pilot.pause()
         assert isinstance(app.screen, SimpleForm) and "办理结果" in error_of(app.screen, "result")
         await type_text(pilot, "已报销")
+        await pilot.press("ctrl+s")  # a document is still missing: the reason is asked for
+        await pilot.pause()
+        assert isinstance(app.screen, SimpleForm) and "理由" in error_of(app.screen, "missing_reason")
+        app.screen.query_one("#f-missing_reason", Input).value = "医院已直接传送结算单"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is detail)
         assert cases.row(detail.case_id).status == "办结"
@@ -130,6 +145,8 @@ async def test_refusal_with_its_deadlines_and_follow_ups(demo_db):
         assert form.resident_id == resident.id
         form.query_one("#f-limit", Input).value = "10"
         await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, LetterDialog))
+        await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
@@ -157,6 +174,15 @@ async def test_refusal_with_its_deadlines_and_follow_ups(demo_db):
         await pilot.press("l")
         await wait_for(pilot, lambda: isinstance(app.screen, SimpleForm))
         await pilot.press("ctrl+s")  # 同意 by default
+        await wait_for(pilot, lambda: app.screen is detail)
+        # Y prints the 不予受理告知书; W then records when it was handed over
+        assert "Y 告知书" in str(detail.query_one("#case-keys", Static).render())
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, LetterDialog))
+        paper = app.screen._text
+        assert "不予受理告知书" in paper and "迁入地不符合落户条件" in paper and "《户口登记条例》第十条" in paper
+        assert app.screen._path.endswith(".xlsx")
+        await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is detail)
         await pilot.press("w")
         await wait_for(pilot, lambda: isinstance(app.screen, SimpleForm))

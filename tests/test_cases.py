@@ -571,3 +571,63 @@ def test_late_documents_are_an_event_and_the_letter_follows(s):
     s.cases.receive_documents(row.id, [i for i in range(n) if not s.cases.detail(row.id).documents[i].received])
     assert s.cases.row(row.id).missing_documents == 0
     s.cases.conclude(row.id, "材料齐全，上报乡镇")
+
+
+# ---------------------------------------------------------------------------
+# Papers for the applicant: 收件回执 and 不予受理告知书, printed A4 through the ledger writer
+
+
+def _sheet(path):
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+
+
+def test_receipt_names_documents_pages_due_date_and_handler(s, tmp_path):
+    d = s.cases.intake_defaults("MS-DIBAO")
+    n = len(d["documents"])
+    flags = [True, False, True] + [False] * (n - 3)
+    rid = resident(s)
+    with pytest.raises(ValidationError, match="页数填了 1 个") as exc:
+        s.cases.add("MS-DIBAO", rid, "来访", staff_id(s, "赵丽"), "承诺件", flags, "", 20, "工作日", pages="3")
+    assert set(exc.value.errors) == {"pages"}
+    with pytest.raises(ValidationError, match="整数"):
+        s.cases.add("MS-DIBAO", rid, "来访", staff_id(s, "赵丽"), "承诺件", flags, "", 20, "工作日", pages="3 两")
+    row = s.cases.add("MS-DIBAO", rid, "来访", staff_id(s, "赵丽"), "承诺件", flags, "", 20, "工作日", pages="３ 2")
+    paper = s.cases.receipt(row.id, date(2026, 9, 28))
+    text = paper.text
+    assert paper.kind == "收件回执" and row.number in text and "王桂英（110105********002X）" in text
+    docs = s.cases.detail(row.id).documents
+    assert f"1. {docs[0].name}（原件及复印件，3页）" in text
+    assert f"2. {docs[2].name}（" in text and "2页）" in text
+    assert docs[1].name not in text and f"{n - 2}项，见一次性告知书" in text
+    assert "2026年10月30日" in text and "赵丽　电话：13903510004" in text
+    assert "柳河镇青山村　电话：0351-6012345" in text and "申请人签字" in paper.closing
+    assert ID not in text
+    path = s.cases.write_paper(paper, tmp_path)
+    assert path.exists() and path.name.startswith("青山村_收件回执_") and path.name.endswith("_王桂英_2026-09-28.xlsx")
+    rows = _sheet(path)
+    flat = "\n".join(str(c) for r in rows for c in r)
+    assert "青山村收件回执" in flat and "3页" in flat and "经办人签字" in flat and ID not in flat
+    assert s.audit.recent(1)[0].action == "出具收件回执"
+
+
+def test_refusal_letter_reason_basis_report_and_handover(s, tmp_path):
+    row = take_in(s)
+    with pytest.raises(ValidationError, match="没有登记不予受理"):
+        s.cases.refusal_paper(row.id)
+    s.cases.refuse(row.id, "不予受理", "家庭人均收入超过低保标准", "《最低生活保障审核确认办法》第十条", True, staff_id(s, "李秀英"))
+    assert "李秀英：尚未提出意见" in s.cases.refusal_paper(row.id).text
+    s.cases.leader_opinion(row.id, True, "按规定办理")
+    paper = s.cases.refusal_paper(row.id, date(2026, 9, 29))
+    text = paper.text
+    assert paper.kind == "不予受理告知书"
+    assert "理由" in text and "家庭人均收入超过低保标准" in text and "第十条" in text
+    assert "李秀英：同意（按规定办理）" in text and "书面报上级机关（柳河镇）" in text and "签收备查" in text
+    assert "柳河镇青山村" in text and "2026年9月29日" in paper.closing
+    path = s.cases.write_paper(paper, tmp_path)
+    assert "不予受理告知书" in path.name and path.exists()
+    # W: when it was handed over
+    s.core.clock = Clock(datetime(2026, 9, 30, 9, 0))
+    s.cases.refusal_told(row.id, "2026-09-30", "书面告知书当面送达")
+    assert s.cases.detail(row.id).refusal["told_on"] == date(2026, 9, 30)

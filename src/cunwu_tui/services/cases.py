@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Sequence
 
 from sqlalchemy import func, or_, update
@@ -160,6 +161,31 @@ class RefusalRow:
     operator: str
 
 
+@dataclass(frozen=True)
+class CasePaper:
+    """A paper handed to the applicant (收件回执, 不予受理告知书): rows of
+    (项目, 内容) as printed and shown, the signature line at the foot."""
+
+    kind: str                 # 收件回执 / 不予受理告知书
+    number: str
+    applicant: str
+    matter_name: str
+    village: str
+    township: str
+    on: date
+    rows: tuple[tuple[str, str], ...]
+    closing: str
+    unit_label: str = "出具单位"
+
+    @property
+    def text(self) -> str:
+        lines = [f"{self.township}{self.village}{self.kind}", f"编号：{self.number}", ""]
+        for label, value in self.rows:
+            lines.append(f"{label or '':　<4}　{value}")
+        lines += ["", self.closing]
+        return "\n".join(lines)
+
+
 # Who may give the leader's opinion on a refusal beyond the clerk's authority.
 LEADER_ROLES = frozenset({"书记", "副书记", "主任", "副主任", "带班领导", "值班领导"})
 
@@ -203,7 +229,7 @@ def _docs_of(raw: str, events: Sequence[CaseEvent] = ()) -> tuple[DocState, ...]
         data = json.loads(e.data) if e.data else {}
         for i in data.get("documents", ()):
             if 0 <= i < len(docs) and not docs[i].received:
-                docs[i] = DocState(docs[i].name, True, data.get("form", ""), data.get("pages", {}).get(str(i)),
+                docs[i] = DocState(docs[i].name, True, docs[i].form, data.get("pages", {}).get(str(i)),
                                    e.on_date or e.recorded_at.date(), data.get("received_by", ""))
     return tuple(docs)
 
@@ -255,7 +281,11 @@ class CaseService:
     # -- intake -----------------------------------------------------------------
     def add(self, matter_code: str, resident_id: int | None, channel: str, first_officer_id: int | None, kind: str,
             received: Sequence[bool] = (), note: str = "", limit_value: int | str | None = None, limit_unit: str = "日",
-            petition: bool = False, seed: str | None = None, received_at: datetime | None = None) -> CaseRow:
+            petition: bool = False, seed: str | None = None, received_at: datetime | None = None,
+            pages: Sequence[int | None] | str = ()) -> CaseRow:
+        """Take a case in. ``pages``: the page count of each document
+        received, in list order (a string of numbers separated by spaces, as
+        typed, or a sequence); it goes on the 收件回执."""
         errors: dict[str, str] = {}
         view = None
         try:
@@ -291,6 +321,23 @@ class CaseService:
         docs: tuple[str, ...] = tuple(d.line for d in view.documents) if view else ()
         if view is not None and len(received) not in (0, len(docs)):
             errors["documents"] = "材料清单与事项不符，请重新选择事项。"
+        page_list: list[int | None] = []
+        if isinstance(pages, str):
+            import unicodedata
+
+            words = unicodedata.normalize("NFKC", pages).replace("，", " ").replace(",", " ").replace("、", " ").split()
+            if any(not w.isdigit() for w in words):
+                errors["pages"] = "页数请填整数，按勾选的材料顺序用空格分开，如 2 1 3。"
+            else:
+                page_list = [int(w) for w in words]
+        else:
+            page_list = list(pages)
+        n_received = sum(1 for f in received if f)
+        if page_list and "pages" not in errors:
+            if len(page_list) != n_received:
+                errors["pages"] = f"已勾选 {n_received} 项材料，页数填了 {len(page_list)} 个：请每项填一个。"
+            elif any(p is not None and not (1 <= p <= 999) for p in page_list):
+                errors["pages"] = "每项材料的页数应在1到999之间。"
         note = (note or "").strip()
         if errors:
             raise ValidationError(errors)
@@ -298,6 +345,11 @@ class CaseService:
         now = self.core.now()
         when = received_at or now
         flags = list(received) if received else [False] * len(docs)
+        got = iter(page_list)
+        stored = []
+        for d_line, doc, f in zip(docs, view.documents, flags):
+            pg = next(got, None) if (f and page_list) else None
+            stored.append([d_line, bool(f), doc.form, pg])
         due = rules.promised_due(when.date(), kind, None if petition else value, unit)
         with self.core.write() as s:
             resident = s.get(Resident, resident_id)
@@ -310,7 +362,7 @@ class CaseService:
                 year=year, seq=seq, number=dl.case_number(year, seq), matter_code=view.code, matter_name=view.name,
                 seed=view.seed, resident_id=resident_id, applicant_name=resident.name, channel=channel,
                 first_officer_id=officer.id, first_officer_name=officer.name, kind=kind, petition=bool(petition),
-                documents=json.dumps([[n, bool(f)] for n, f in zip(docs, flags)], ensure_ascii=False), note=note,
+                documents=json.dumps(stored, ensure_ascii=False), note=note,
                 received_at=when, limit_value=None if petition or kind == rules.KINDS[0] else value,
                 limit_unit=unit if value is not None and not petition and kind != rules.KINDS[0] else "",
                 due_date=due.date if due else None, due_provisional=bool(due and due.provisional),
@@ -341,6 +393,103 @@ class CaseService:
             got = {d.name for d in docs if d.received}
             received = [d.line in got for d in view.documents]
         return self.catalog.letter(row.matter_code, row.seed, applicant, received, today or self.core.now().date())
+
+    # -- papers for the applicant ------------------------------------------------
+    def _office(self) -> tuple[str, str, str]:
+        prof = self.settings.profile() if self.settings is not None else None
+        return (getattr(prof, "village", "") or "", getattr(prof, "township", "") or "", getattr(prof, "phone", "") or "")
+
+    def receipt(self, case_id: int, today: date | None = None) -> CasePaper:
+        """收件回执 (限时办结制: 写明所收材料名称、页数、办结时间及经办人姓名):
+        every document received with 原件/复印件 and pages, the promised
+        completion date, the handler's name and phone, the office."""
+        d = self.detail(case_id, today)
+        r = d.row
+        village, township, office_phone = self._office()
+        handler = self.staff.get(self._first_officer_id(case_id)) if self.staff is not None else None
+        rows: list[tuple[str, str]] = [("办理事项", r.matter_name), ("申请人", f"{r.applicant}（{r.applicant_masked_id}）"),
+                                       ("受理时间", f"{r.received_at:%Y-%m-%d %H:%M}"),
+                                       ("办件类型", r.kind + ("（信访件）" if r.petition else ""))]
+        got = [doc for doc in d.documents if doc.received]
+        for i, doc in enumerate(got, 1):
+            form = doc.form or "□原件 □复印件"
+            pages = f"{doc.pages}页" if doc.pages else "____页"
+            late = f"，{doc.received_on:%Y-%m-%d}补交" if doc.received_on else ""
+            rows.append(("所收材料" if i == 1 else "", f"{i}. {doc.name}（{form}，{pages}{late}）"))
+        if not got:
+            rows.append(("所收材料", "未收到材料。"))
+        if d.missing:
+            rows.append(("尚缺材料", f"{len(d.missing)}项，见一次性告知书"))
+        if r.kind == rules.KINDS[0]:
+            due = "即办件，当日办结"
+        else:
+            promised = next((t for t in d.deadlines if t.what in ("承诺办结", "办结", "办结（已延期）")), None)
+            due = (f"{promised.date:%Y年%m月%d日}" + ("（预计）" if promised.provisional else "")) if promised else "按信访工作条例"
+        rows.append(("办结时间", due + (f"（{d.limit_text}）" if d.limit_text and r.kind != rules.KINDS[0] else "")))
+        rows.append(("经办人", r.first_officer + (f"　电话：{handler.phone}" if handler is not None and handler.phone else "")))
+        rows.append(("办理单位", f"{township}{village}" + (f"　电话：{office_phone}" if office_phone else "")))
+        gap = "\u3000" * 6
+        on = today or self.core.now().date()
+        closing = f"申请人签字：{gap}　　经办人签字：{gap}　　日期：{on.year}年{on.month}月{on.day}日"
+        return CasePaper("收件回执", r.number, r.applicant, r.matter_name, village, township, on, tuple(rows), closing)
+
+    def refusal_paper(self, case_id: int, today: date | None = None) -> CasePaper:
+        """不予受理（确认）告知书 (否定报备制: 理由及根据，书面告知报办人;
+        要求退还材料的予以退还并签收): reason, basis, the leader's opinion,
+        where the refusal is reported, the materials, date and office."""
+        d = self.detail(case_id, today)
+        r = d.row
+        f = d.refusal
+        if not f:
+            raise ValidationError({"refusal": "该办件没有登记不予受理（确认），不能出具告知书。"})
+        village, township, office_phone = self._office()
+        kind = f.get("kind", rules.REFUSED)
+        rows: list[tuple[str, str]] = [("申请人", f"{r.applicant}（{r.applicant_masked_id}）"), ("申请事项", r.matter_name),
+                                       ("受理时间", f"{r.received_at:%Y-%m-%d %H:%M}"), ("决定", kind),
+                                       ("理由", f.get("reason", "")), ("依据", f.get("basis", ""))]
+        if f.get("beyond_authority"):
+            if "leader_opinion" in f:
+                opinion = f"{'同意' if f.get('agree', True) else '不同意'}" + (f"（{f['leader_opinion']}）" if f["leader_opinion"] else "")
+            else:
+                opinion = "尚未提出意见（3日内）"
+            rows.append(("领导审核", f"{f.get('leader', '')}：{opinion}"))
+        rows.append(("报备", f"本件已按否定报备制登记备案，并书面报上级机关（{township or '乡镇（街道）'}）。"))
+        rows.append(("材料", "申请人要求退还被否定的申报材料的，予以退还，并签收备查。"
+                     + (f"已退还：{f['materials']}（{f.get('signed_by', '')}签收）" if f.get("materials") else "")))
+        if r.petition:
+            rows.append(("信访人", "不予受理的信访事项，请向有权处理的部门提出。"))
+        rows.append(("告知单位", f"{township}{village}" + (f"　电话：{office_phone}" if office_phone else "")))
+        gap = "\u3000" * 6
+        on = today or self.core.now().date()
+        closing = f"经办人：{r.first_officer}{gap}　　申请人签收：{gap}　　日期：{on.year}年{on.month}月{on.day}日"
+        return CasePaper(f"{kind}告知书", r.number, r.applicant, r.matter_name, village, township, on, tuple(rows),
+                         closing, unit_label="告知单位")
+
+    def _first_officer_id(self, case_id: int) -> int | None:
+        with self.core.read() as s:
+            return self._get(s, case_id).first_officer_id
+
+    def write_paper(self, paper: CasePaper, folder: str | Path | None = None) -> Path:
+        """The paper as an A4 portrait xlsx in the export folder (never over
+        an existing file); its issue goes on the record."""
+        from cunwu_tui.ledgers.letter import paper_filename, write_case_paper
+        from cunwu_tui.ledgers.naming import LedgerError, ensure_writable_folder, unique_path
+
+        if folder is None:
+            from cunwu_tui.services.export import DEFAULT_DIR
+            from cunwu_tui.services.settings import EXPORT_DIR
+
+            remembered = self.settings.get(EXPORT_DIR) if self.settings is not None else ""
+            folder = Path(remembered) if remembered else Path.cwd() / DEFAULT_DIR
+        try:
+            target = ensure_writable_folder(Path(folder).expanduser())
+            path = write_case_paper(paper, unique_path(target / paper_filename(paper)))
+        except LedgerError as exc:
+            raise ValidationError({"out_dir": str(exc)}) from None
+        with self.core.write() as s:
+            self.core.audit(s, "case", paper.number, f"出具{paper.kind}", None,
+                            {"name": paper.kind, "applicant": paper.applicant, "file": str(path)})
+        return path
 
     # -- reading ----------------------------------------------------------------
     def _get(self, s, case_id: int) -> CaseRecord:

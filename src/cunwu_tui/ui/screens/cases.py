@@ -195,6 +195,7 @@ class IntakeForm(_Modal):
                 yield Label("已收材料（空格键勾选；未勾选的列入一次性告知书）", id="docs-label")
                 yield DocChecks([], id="f-documents", classes="docs")
                 yield FieldError("documents")
+                yield from field_row("材料页数", "pages", Input(placeholder="按勾选顺序填每项页数，空格分开，如 2 1 3"))
                 yield from field_row("备注", "note", Input(placeholder="可不填"))
             yield FieldError("form")
             yield from self.buttons()
@@ -339,7 +340,7 @@ class IntakeForm(_Modal):
         row = self.services.cases.add(
             self.code, self.resident_id, self.choice("channel"), officer if isinstance(officer, int) else None,
             self.choice("kind"), received, self.value("note"), self.value("limit"), self.choice("unit") or "日",
-            "petition" in self.query_one("#f-petition", CheckList).selected, self.seed)
+            "petition" in self.query_one("#f-petition", CheckList).selected, self.seed, pages=self.value("pages"))
         return row.id
 
 
@@ -583,6 +584,8 @@ class CaseDetailScreen(AppScreen):
         Binding("v", "review", "复查复核", show=False),
         Binding("z", "void", "作废", show=False),
         Binding("c", "late_documents", "补交材料", show=False),
+        Binding("k", "receipt", "收件回执", show=False),
+        Binding("y", "refusal_paper", "不予受理告知书", show=False),
     ]
 
     def __init__(self, case_id: int, offer_letter: bool = False):
@@ -598,16 +601,45 @@ class CaseDetailScreen(AppScreen):
     def on_mount(self) -> None:
         self.query_one("#detail-scroll").focus()
         self.refresh_data()
-        if self.offer_letter and self.detail.missing:
-            from cunwu_tui.ui.screens.dialogs import ConfirmDialog
+        if self.offer_letter:
+            self.action_receipt(then=self._offer_letter)
 
-            def answer(yes: bool | None) -> None:
-                if yes:
-                    self.action_letter()
+    def _offer_letter(self, _r=None) -> None:
+        if not self.detail.missing:
+            return
+        from cunwu_tui.ui.screens.dialogs import ConfirmDialog
 
-            self.app.push_screen(ConfirmDialog(
-                f"已受理：{self.detail.row.number}",
-                f"尚缺 {len(self.detail.missing)} 项材料。现在出具一次性告知书（列明全部尚缺材料）吗？"), answer)
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.action_letter()
+
+        self.app.push_screen(ConfirmDialog(
+            f"已受理：{self.detail.row.number}",
+            f"尚缺 {len(self.detail.missing)} 项材料。现在出具一次性告知书（列明全部尚缺材料）吗？"), answer)
+
+    def _show_paper(self, paper, then=None) -> None:
+        from cunwu_tui.errors import ValidationError
+        from cunwu_tui.ui.screens.lookup import LetterDialog
+
+        try:
+            path = self.services.cases.write_paper(paper)
+        except ValidationError as exc:
+            self.app.push_screen(LetterDialog(paper.text, "", next(iter(exc.errors.values()))), then)
+            return
+        self.app.push_screen(LetterDialog(paper.text, str(path.resolve())), then)
+
+    def action_receipt(self, then=None) -> None:
+        """收件回执: printed at intake and on demand (K)."""
+        if self.detail.row.status == "已作废":
+            self.notify("该办件已作废。", severity="warning")
+            return
+        self._show_paper(self.services.cases.receipt(self.case_id, self.app.today()), then)  # type: ignore[attr-defined]
+
+    def action_refusal_paper(self) -> None:
+        """不予受理（确认）告知书 (Y); W then records when it was handed over."""
+        if not self._allowed("Y"):
+            return
+        self._show_paper(self.services.cases.refusal_paper(self.case_id, self.app.today()))  # type: ignore[attr-defined]
 
     def refresh_data(self) -> None:
         if self.services is None:
@@ -642,13 +674,16 @@ class CaseDetailScreen(AppScreen):
             f = d.refusal or {}
             if f.get("beyond_authority") and not f.get("leader_opinion"):
                 keys.append("L 领导意见")
+            keys.append("Y 告知书")
             if not f.get("told_on"):
                 keys.append("W 书面告知")
             keys.append("M 退还材料")
         elif status == "办结" and d.row.petition:
             keys.append("V 复查复核")
         if d.missing and status != "已作废":
-            keys.append("P 告知书")
+            keys.append("P 一次性告知")
+        if status != "已作废":
+            keys.append("K 回执")
         if status != "已作废":
             keys.append("Z 作废")
         return keys + ["Esc 返回"]
