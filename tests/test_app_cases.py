@@ -399,3 +399,80 @@ async def test_late_documents_and_concluding_with_some_still_missing(demo_db):
         await wait_for(pilot, lambda: app.screen is detail)
         assert app.services.cases.row(detail.case_id).status == "办结"
         assert "缺材料办结理由：迁移证明由派出所直接调取" in detail_text(detail)
+
+
+async def test_residents_register_search_detail_correct_and_merge(demo_db):
+    from cunwu_tui.services import open_services
+    from cunwu_tui.ui.screens.residents import CorrectForm, MergeForm, ResidentDetailScreen, ResidentsScreen
+
+    s = open_services(demo_db)
+    s.set_operator(next(p for p in s.staff.list() if p.active).id)
+    dup = s.residents.add("李德全", "户口簿", "HK0001", "", "三组")
+    kept = s.residents.search("李德全")[0] if s.residents.search("李德全")[0].id != dup.id else s.residents.search("李德全")[1]
+    s.close()
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResidentsScreen))
+        reg = app.screen
+        info = lambda: str(reg.query_one("#res-info", Static).render())  # noqa: E731
+        assert "全部居民" in info() and "第 1/1 页" in info()
+        table = reg.query_one("#res-table", DataTable)
+        assert all("*" in str(table.get_row_at(i)[2]) for i in range(table.row_count) if str(table.get_row_at(i)[2]))
+        await pilot.press("slash")
+        await type_text(pilot, "三组")
+        await pilot.pause()
+        assert "共 3 人" in info()                      # 李德全, 赵春花 and the duplicate
+        await pilot.press("enter")                    # to the list
+        # the duplicate: H merges it into the one kept, with a reason
+        row = next(i for i in range(table.row_count) if "*" in str(table.get_row_at(i)[2])
+                   and str(table.get_row_at(i)[0]) == "李德全" and "HK" in str(table.get_row_at(i)[2]))
+        table.move_cursor(row=row)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResidentDetailScreen))
+        detail = app.screen
+        assert detail.resident_id == dup.id and "共 0 件" in str(detail.query_one("#res-detail", Static).render())
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, MergeForm))
+        form = app.screen
+        form.query_one("#f-kept").value = kept.id
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and "原因" in error_of(form, "reason")
+        form.query_one("#f-reason", Input).value = "同一人用户口簿重复登记"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is detail)
+        text = str(detail.query_one("#res-detail", Static).render())
+        assert "已合并到：李德全" in text and "同一人用户口簿重复登记" in text
+        assert "H 合并" not in str(detail.query_one("#res-keys", Static).render())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is reg)
+        # the kept one: all its cases in every status, and a correction on the record
+        row = next(i for i in range(table.row_count) if str(table.get_row_at(i)[0]) == "李德全"
+                   and "HK" not in str(table.get_row_at(i)[2]))
+        table.move_cursor(row=row)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResidentDetailScreen))
+        detail = app.screen
+        cases = detail.query_one("#res-cases", DataTable)
+        statuses = {str(cases.get_row_at(i)[2]) for i in range(cases.row_count)}
+        assert "办结" in statuses
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, CorrectForm))
+        cform = app.screen
+        cform.query_one("#f-phone", Input).value = "1383510"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is cform and error_of(cform, "phone")
+        cform.query_one("#f-phone", Input).value = "13835100199"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is detail)
+        assert "138****0199" in str(detail.query_one("#res-detail", Static).render())
+        assert app.services.audit.recent(1)[0].action == "修改"
+        # Enter on a case opens it
+        cases.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen))

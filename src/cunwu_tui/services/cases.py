@@ -616,6 +616,21 @@ class CaseService:
         far = date.max
         return sorted(rows, key=lambda r: (not r.overdue, r.next_due or far, r.received_at))
 
+    def for_residents(self, resident_ids: Sequence[int], today: date | None = None) -> list[CaseRow]:
+        """Every case of these registrations (a resident and the duplicates
+        merged into it), in every status, newest first."""
+        today = today or self.core.now().date()
+        with self.core.read() as s:
+            found = list(s.exec(select(CaseRecord, Resident).join(Resident, CaseRecord.resident_id == Resident.id)
+                                .where(CaseRecord.resident_id.in_(list(resident_ids)))  # type: ignore[attr-defined]
+                                .order_by(CaseRecord.received_at.desc())))  # type: ignore[attr-defined]
+            out = []
+            for row, resident in found:
+                events = self._events(s, row.id)
+                _, _, summary = self._state(row, events)
+                out.append(self._row(row, resident, summary, today, events))
+        return out
+
     def detail(self, case_id: int, today: date | None = None) -> CaseDetail:
         from cunwu_tui.services.catalog import seed_title
 

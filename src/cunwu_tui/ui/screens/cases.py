@@ -62,13 +62,14 @@ class CasesScreen(AppScreen):
         Binding("s", "next_filter", "筛选", show=False),
         Binding("slash", "search", "查找", show=False),
         Binding("escape", "table", "列表", show=False),
+        Binding("r", "residents", "居民", show=False),
     ]
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder="查找：编号、姓名、身份证号后4位、事项（按 / 进入，Esc 回到列表）", id="case-q")
         yield Static("", id="case-filter", classes="hint")
         yield DataTable(id="case-table", cursor_type="row", zebra_stripes=False)
-        yield Static("N 新建受理　回车 办理　S 筛选　/ 查找", classes="hint")
+        yield Static("N 新建受理　回车 办理　S 筛选　/ 查找　R 居民登记", classes="hint")
 
     def on_mount(self) -> None:
         self.filter = FILTERS[0]
@@ -118,6 +119,11 @@ class CasesScreen(AppScreen):
     def active_filter(self, query: str) -> str:
         """A search looks in every status unless a filter was chosen with S."""
         return self.filter if (self.filter_chosen or not query.strip()) else FILTERS[-1]
+
+    def action_residents(self) -> None:
+        from cunwu_tui.ui.screens.residents import ResidentsScreen
+
+        self.app.push_screen(ResidentsScreen())
 
     def action_next_filter(self) -> None:
         if self.filter_chosen or not self.query_one("#case-q", Input).value.strip():
