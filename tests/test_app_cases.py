@@ -476,3 +476,37 @@ async def test_residents_register_search_detail_correct_and_merge(demo_db):
         cases.focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
+
+
+async def test_postpone_an_ordinary_case_with_a_leaders_approval(demo_db):
+    number, _n = _case_missing_documents(demo_db)
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        await pilot.press("slash")
+        await type_text(pilot, number[number.index("第") + 1:-1])
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
+        detail = app.screen
+        assert "E 延期" in str(detail.query_one("#case-keys", Static).render())
+        before = app.services.cases.row(detail.case_id).next_due
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, SimpleForm))
+        form = app.screen
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and "领导审批" in error_of(form, "leader") and error_of(form, "reason")
+        from datetime import timedelta
+
+        form.query_one("#f-new_due", Input).value = f"{before + timedelta(days=10):%Y-%m-%d}"
+        form.query_one("#f-reason", Input).value = "需派出所出具迁移证明"
+        form.query_one("#f-leader").value = next(p.id for p in app.services.staff.list() if p.name == "李秀英")
+        form.query_one("#f-told").focus()
+        await pilot.press("space")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is detail)
+        row = app.services.cases.row(detail.case_id)
+        assert row.next_due == before + timedelta(days=10) and row.next_due_what == "承诺办结（已延期）"
+        assert "李秀英批准" in detail_text(detail)

@@ -631,3 +631,30 @@ def test_refusal_letter_reason_basis_report_and_handover(s, tmp_path):
     s.core.clock = Clock(datetime(2026, 9, 30, 9, 0))
     s.cases.refusal_told(row.id, "2026-09-30", "书面告知书当面送达")
     assert s.cases.detail(row.id).refusal["told_on"] == date(2026, 9, 30)
+
+
+def test_postpone_an_ordinary_case_needs_a_leader_and_a_later_date(s):
+    row = take_in(s)                                   # 20 工作日 from 09-28: due 10-30
+    clerk, leader = staff_id(s, "赵丽"), staff_id(s, "李秀英")
+    with pytest.raises(ValidationError) as exc:
+        s.cases.postpone(row.id, "2026-11-20", " ", clerk)
+    assert set(exc.value.errors) == {"reason", "told", "leader"}       # the clerk is no leader
+    with pytest.raises(ValidationError, match="晚于现在的期限 2026-10-30"):
+        s.cases.postpone(row.id, "2026-10-20", "需入户核实", leader, told=True)
+    after = s.cases.postpone(row.id, "2026-11-20", "需镇民政办联合入户核实", leader, told=True)
+    assert after.next_due == date(2026, 11, 20) and after.next_due_what == "承诺办结（已延期）"
+    d = s.cases.detail(row.id)
+    assert d.timeline[-1].what == "延期" and "李秀英批准" in d.timeline[-1].text and "2026-10-30" in d.timeline[-1].text
+    assert s.audit.recent(1)[0].action == "延期"
+    # overdue is judged on the new date
+    assert not s.cases.row(row.id, date(2026, 11, 5)).overdue and s.cases.row(row.id, date(2026, 11, 21)).overdue
+    pet = take_in(s, code="PA-XINFANG", petition=True, limit=None)
+    with pytest.raises(ValidationError, match="信访件"):
+        s.cases.postpone(pet.id, "2026-12-20", "复杂", leader, told=True)
+
+
+def test_one_leader_check_for_refusals_and_delays(s):
+    with pytest.raises(ValidationError) as exc:
+        s.cases.check_leader(staff_id(s, "赵丽"), "leader", "延期")
+    assert "领导审批" in exc.value.errors["leader"]
+    assert s.cases.check_leader(staff_id(s, "李秀英"), "leader", "延期").name == "李秀英"

@@ -120,6 +120,13 @@ class CaseDetail:
     missing_reason: str = ""    # 办结 with documents still missing: why (on the record and the ledger)
 
     @property
+    def can_postpone(self) -> bool:
+        """延期 (with a leader's approval) applies: an ordinary case still
+        running against its promised date."""
+        return (not self.row.petition and self.row.status in (rules.OPEN, rules.ESCALATED)
+                and any(t.open and t.what.startswith("承诺办结") for t in self.deadlines))
+
+    @property
     def can_complete_step(self) -> bool:
         """D would be accepted: a current step, no decision due, no notice in the way."""
         return self.current_step is not None and not self.choices and not self.notice_block
@@ -423,7 +430,7 @@ class CaseService:
         if r.kind == rules.KINDS[0]:
             due = "即办件，当日办结"
         else:
-            promised = next((t for t in d.deadlines if t.what in ("承诺办结", "办结", "办结（已延期）")), None)
+            promised = next((t for t in d.deadlines if t.what in ("承诺办结", "承诺办结（已延期）", "办结", "办结（已延期）")), None)
             due = (f"{promised.date:%Y年%m月%d日}" + ("（预计）" if promised.provisional else "")) if promised else "按信访工作条例"
         rows.append(("办结时间", due + (f"（{d.limit_text}）" if d.limit_text and r.kind != rules.KINDS[0] else "")))
         rows.append(("经办人", r.first_officer + (f"　电话：{handler.phone}" if handler is not None and handler.phone else "")))
@@ -754,6 +761,9 @@ class CaseService:
             return f"{e.on_date:%Y-%m-%d} 决定受理" + (f"，{told} 告知信访人" if told else "")
         if e.kind == rules.EXTEND:
             return f"延长{data.get('days', '')}日。理由：{e.text}"
+        if e.kind == rules.POSTPONE:
+            return (f"办结期限由 {data.get('from', '')} 延至 {e.on_date:%Y-%m-%d}，{data.get('leader', '')}批准。"
+                    f"理由：{e.text}（已告知申请人）")
         if e.kind == rules.DOCUMENTS:
             when = f"{e.on_date:%Y-%m-%d} " if e.on_date else ""
             return f"{when}{data.get('received_by', '')}收到：{e.text}" + (f"（{data['note']}）" if data.get("note") else "")
@@ -1073,6 +1083,58 @@ class CaseService:
                            audit={"documents": "、".join(names) if names else idx, "received_by": person.name,
                                   "start": when})
 
+    def check_leader(self, leader_id: int | None, field: str, purpose: str) -> Any:
+        """The leader who approves (a refusal beyond the clerk's authority, a
+        延期): active staff holding a leading post. The one place to extend
+        with the leader's own confirmation (a PIN) once identities exist.
+        Returns the StaffInfo; ValidationError at ``field`` otherwise."""
+        leader = self.staff.get(leader_id) if (self.staff and leader_id is not None) else None
+        if leader is None or not leader.active or not (LEADER_ROLES & set(leader.roles)):
+            raise ValidationError({field: f"{purpose}须由领导审批：请选择审批的领导（书记、主任或带班、值班领导）。"})
+        return leader
+
+    def postpone(self, case_id: int, new_due: str | date, reason: str, leader_id: int | None,
+                 told: bool = False) -> CaseRow:
+        """延期 of an ordinary case (限时办结制: 确需延时的，报领导审批，并告知
+        当事人延时办理的理由): a new promised date later than the current
+        one, the reason, the approving leader; 信访件 use ``extend_petition``."""
+        reason = _one_line(reason)
+        errors: dict[str, str] = {}
+        try:
+            due = _date(new_due, "new_due", "新的办结日期")
+        except ValidationError as exc:
+            errors.update(exc.errors)
+            due = None
+        if not reason:
+            errors["reason"] = "请写明延期的理由（将告知申请人）。"
+        if not told:
+            errors["told"] = "延期须告知申请人延时办理的理由：告知后再勾选。"
+        try:
+            leader = self.check_leader(leader_id, "leader", "延期")
+        except ValidationError as exc:
+            errors.update(exc.errors)
+            leader = None
+        if errors:
+            raise ValidationError(errors)
+
+        def fn(s, row):
+            if row.petition:
+                raise ValidationError({"new_due": "信访件按信访工作条例延期（E）。"})
+            _, _, summary = self._state(row, self._events(s, row.id))
+            current = next((t for t in summary.open_deadlines if t.what.startswith("承诺办结")), None)
+            if current is None:
+                raise ValidationError({"new_due": "本件没有在办的承诺办结期限，无需延期。"})
+            if due <= current.date:
+                raise ValidationError({"new_due": f"新的办结日期应晚于现在的期限 {current.date:%Y-%m-%d}。"})
+            if due > current.date.replace(year=current.date.year + 1):
+                raise ValidationError({"new_due": "延期不能超过一年，请核对日期。"})
+            self._event(s, row, rules.POSTPONE, on_date=due, text=reason,
+                        data={"leader": leader.name, "leader_id": leader.id, "from": current.date.isoformat(),
+                              "told": True})
+
+        return self._write(case_id, "延期", fn, field="new_due",
+                           audit={"due": due, "reason": reason, "approver": leader.name})
+
     def refusal_leaders(self) -> list[tuple[str, int]]:
         """Who a refusal beyond the clerk's authority can go to: active staff
         holding a leading post. (name, id) pairs."""
@@ -1090,8 +1152,9 @@ class CaseService:
             errors["basis"] = "否定报备：必须写明依据（法律法规、政策条款）。"
         leader = None
         if beyond_authority:
-            leader = self.staff.get(leader_id) if (self.staff and leader_id is not None) else None
-            if leader is None or not leader.active or not (LEADER_ROLES & set(leader.roles)):
+            try:
+                leader = self.check_leader(leader_id, "leader", "超出经办人权限的不予受理")
+            except ValidationError:
                 errors["leader"] = "超出经办人权限的，请选择报审的领导（书记、主任或带班、值班领导）。"
         if errors:
             raise ValidationError(errors)

@@ -670,7 +670,7 @@ class CaseDetailScreen(AppScreen):
             keys.append("R 退回")
             if d.row.petition and d.accepted_on is None:
                 keys.append("A 受理")
-            if d.row.petition and d.accepted_on is not None and not d.extension_days:
+            if (d.row.petition and d.accepted_on is not None and not d.extension_days) or d.can_postpone:
                 keys.append("E 延期")
             keys += ["F 反馈"] if status == "待反馈" else ["T 上报转办"]
             keys += (["J 办结"] if not d.conclude_block else []) + ["X 不予受理"]
@@ -888,6 +888,16 @@ class CaseDetailScreen(AppScreen):
         if not self._allowed("E"):
             return
         cases = self.services.cases
+        if not self.detail.row.petition:
+            due = next((t for t in self.detail.deadlines if t.open and t.what.startswith("承诺办结")), None)
+            self._form("延期（报领导审批）", [
+                ("new_due", "新的办结日期", "input", "", f"晚于 {due.date:%Y-%m-%d}，如 2026-12-20" if due else "如 2026-12-20"),
+                ("reason", "延期理由", "input", "", "必填，并告知申请人"),
+                ("leader", "审批领导", "select", None, cases.refusal_leaders()),
+                ("told", "已告知申请人延时办理的理由", "check", False, None)],
+                lambda v: cases.postpone(self.case_id, v["new_due"], v["reason"], v["leader"], v["told"]),
+                "限时办结制：确需延时的，报领导审批，并告知当事人延时办理的理由。")
+            return
         self._form("信访：延长办理期限", [("days", "延长天数", "input", "30", "不超过30日"),
                                           ("reason", "延期理由", "input", "", "必填，并告知信访人")],
                    lambda v: cases.extend_petition(self.case_id, v["days"], v["reason"]))
