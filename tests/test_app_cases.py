@@ -510,3 +510,35 @@ async def test_postpone_an_ordinary_case_with_a_leaders_approval(demo_db):
         row = app.services.cases.row(detail.case_id)
         assert row.next_due == before + timedelta(days=10) and row.next_due_what == "承诺办结（已延期）"
         assert "李秀英批准" in detail_text(detail)
+
+
+async def test_office_rules_are_read_in_f3_and_never_taken_in(demo_db):
+    from textual.widgets import OptionList
+
+    from cunwu_tui.ui.screens.lookup import LookupScreen, MatterScreen
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f3")
+        screen = app.screen
+        assert isinstance(screen, LookupScreen)
+        results = screen.query_one("#results", OptionList)
+        await wait_for(pilot, lambda: results.option_count > 100)
+        await type_text(pilot, "首问负责制")
+        await wait_for(pilot, lambda: results.option_count < 100)
+        assert "机关效能建设制度" in str(results.get_option_at_index(0).prompt)
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MatterScreen))
+        detail = app.screen
+        text = str(detail.query_one("#detail", Static).render())
+        assert "仅供查阅，不是可受理的事项" in text and "出具收件回执" in text
+        keys = str(detail.query_one("#keys", Static).render())
+        assert "N 受理" not in keys and "P 告知书" not in keys
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is detail                     # not taken to the intake form
+        # nor offered in the intake's matter search
+        form = await new_intake(pilot, "首问负责制")
+        assert not any(c.startswith("ZD-") for c in form._matter_codes) and not form.code.startswith("ZD-")
+        assert app.services.catalog.search("首问负责制", 5)[0].code == "ZD-JIGUAN-XIAONENG"   # F3 finds it

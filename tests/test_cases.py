@@ -658,3 +658,11 @@ def test_one_leader_check_for_refusals_and_delays(s):
         s.cases.check_leader(staff_id(s, "赵丽"), "leader", "延期")
     assert "领导审批" in exc.value.errors["leader"]
     assert s.cases.check_leader(staff_id(s, "李秀英"), "leader", "延期").name == "李秀英"
+
+
+def test_an_office_rule_is_never_taken_in(s):
+    with pytest.raises(ValidationError, match="工作制度"):
+        s.cases.intake_defaults("ZD-JIGUAN-XIAONENG")
+    with pytest.raises(ValidationError, match="工作制度") as exc:
+        s.cases.add("ZD-JIGUAN-XIAONENG", resident(s), "来访", staff_id(s, "赵丽"), "即办件")
+    assert "matter" in exc.value.errors

@@ -58,6 +58,7 @@ PREFIX = {
     "生态环境保护": "ST",
     "城乡建设管理": "CJ",
     "机关工作": "JG",
+    "制度": "ZD",
 }
 
 
@@ -729,3 +730,26 @@ def test_temporary_assistance_flow_offers_only_reachable_branches(shipped):
         flow.apply(st, cf.FlowEvent(cf.BRANCH, by_label["4倍以上"], "4倍以上"))
     st = flow.apply(st, cf.FlowEvent(cf.BRANCH, by_label["审批通过"], "审批通过"))
     assert flow.apply(st, cf.FlowEvent(cf.DONE, st.current)).finished
+
+
+# ---------------------------------------------------------------------------
+# The office's rules (制度): reference entries, word-true, never matters to take in
+
+
+def test_office_rules_are_reference_entries_word_true(shipped):
+    rules = [m for m in shipped if m.is_rule]
+    assert {m.code for m in rules} == {"ZD-JIGUAN-XIAONENG", "ZD-QUANLI-CHAJIU", "ZD-ZONGZHI-WEIWEN",
+                                       "ZD-GANGWEI-XIAONENG", "ZD-MINZHENGBAN-ZHIZE"}
+    assert all(m.category == cat.RULES_CATEGORY and not m.steps and not m.documents for m in rules)
+    text = {m.code: "\n".join(n.text for n in m.notes) for m in rules}
+    x = text["ZD-JIGUAN-XIAONENG"]
+    for part in ("一、首问负责制", "二、一次性告知制", "三、限时办结制", "出具收件回执,写明所收材料名称、页数、办结时间及经办人姓名",
+                 "信访件", "四、否定处分报备制", "应在3天内", "10个工作日内办结", "五、服务承诺制", "六、同岗替代制",
+                 "七、效能投诉制"):
+        assert part in x, part
+    q = text["ZD-QUANLI-CHAJIU"]
+    assert "回复时限在收到分配问题旳5个工作日内" in q and "应该从重问责" in q and "(三)首问责任制" in q
+    assert "一、矛盾纠纷排查制度" in text["ZD-ZONGZHI-WEIWEN"] and "二、接访制度" in text["ZD-ZONGZHI-WEIWEN"]
+    g = text["ZD-GANGWEI-XIAONENG"]
+    assert "每年11-12月份完成下一报刊征订任务" in g and "每年3-4月份完成机关工作人员考核工作" in g and "每年3-6月份" in g
+    assert shipped.find("首问负责制")[0].code == "ZD-JIGUAN-XIAONENG"

@@ -47,6 +47,7 @@ __all__ = [
     "NOTICE_UNITS",
     "ROUNDS",
     "ORDER_NOTE",
+    "RULES_CATEGORY",
     "NOTICE_EXEMPTIONS",
     "SeedOrder",
     "CATEGORIES",
@@ -82,9 +83,14 @@ CATEGORIES: tuple[str, ...] = (
     "生态环境保护",
     "城乡建设管理",
     "机关工作",
+    "制度",
 )
 """Display order of the categories. Other category names load too; they
 sort after these."""
+
+RULES_CATEGORY = "制度"
+"""The office's own rules (首问负责制 ...): reference entries shown in F3,
+never a matter to take in."""
 
 _CODE_RE = re.compile(r"^[A-Z]{2,4}(?:-[A-Z0-9]+)+$")
 _SEED_RE = re.compile(r"^[0-9]{3}_[0-9a-f]{16}\.txt$")
@@ -207,6 +213,11 @@ class Matter:
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
+
+    @property
+    def is_rule(self) -> bool:
+        """An office rule (制度), for reference only: never taken in as a case."""
+        return self.category == RULES_CATEGORY
 
     def match_rank(self, query: str) -> int | None:
         """How well the query names this matter, whitespace and half/fullwidth

@@ -275,6 +275,8 @@ class CaseService:
         applies to the whole matter) and whether it is a 信访 matter."""
         view = self.catalog.view(code, seed)
         matter = self.catalog.matter(code)
+        if getattr(matter, "is_rule", False):
+            raise ValidationError({"matter": f"「{matter.name}」是本单位的工作制度，仅供查阅，不是可受理的事项。"})
         limit = next((t for t in matter.time_limits if t.step is None and matter.seed_of(t) in ("", view.seed)
                       and t.unit in ("日", "工作日")), None)
         return {
@@ -297,6 +299,9 @@ class CaseService:
         view = None
         try:
             view = self.catalog.view(matter_code, seed)
+            if view.category == "制度":
+                errors["matter"] = f"「{view.name}」是本单位的工作制度，仅供查阅，不是可受理的事项。"
+                view = None
         except (KeyError, ValueError):
             errors["matter"] = "请选择要办理的事项（可输入名称或拼音首字母查找）。"
         if resident_id is None:

@@ -224,7 +224,7 @@ class IntakeForm(_Modal):
             if q:
                 self.query_one("#matter-chosen", Static).update("事项目录正在载入，请稍候再输入。")
             return
-        hits = self.services.catalog.search(q, 20)
+        hits = [h for h in self.services.catalog.search(q, 30) if h.category != "制度"][:20]  # rules: F3 only
         self.query_one("#matter-chosen", Static).update(
             self._chosen_text if hits else "没有找到。换个说法试试：事项名称、拼音首字母或所需材料。")
         self._matter_codes = [h.code for h in hits]
