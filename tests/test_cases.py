@@ -273,11 +273,15 @@ def test_petition_deadlines(s):
     window = [t for t in d.deadlines if not t.office]
     assert window and window[0].what == "可申请复查" and window[0].date == date(2026, 11, 19)
     assert s.cases.row(row.id, date(2026, 12, 1)).overdue is False  # the petitioner's window is never overdue
+    with pytest.raises(ValidationError, match="不能晚于 2026-10-20"):  # not a request still to come
+        s.cases.review(row.id, "复查", "2026-11-02")
+    s.core.clock = Clock(datetime(2026, 11, 2, 9, 0))
     s.cases.review(row.id, "复查", "2026-11-02")
     r = s.cases.row(row.id, date(2026, 12, 3))
     assert r.next_due == date(2026, 12, 2) and r.next_due_what == "提出复查意见" and r.overdue
     with pytest.raises(ValidationError, match="不能早于申请日期"):
         s.cases.review(row.id, "复查", "2026-11-02", "2026-11-01", "维持原处理意见")
+    s.core.clock = Clock(datetime(2026, 11, 30, 9, 0))
     s.cases.review(row.id, "复查", "2026-11-02", "2026-11-30", "维持原处理意见")
     d = s.cases.detail(row.id)
     assert [t.what for t in d.deadlines if not t.office] == ["可申请复查", "可申请复核"]

@@ -67,7 +67,7 @@ def test_demo_with_db_anywhere(tmp_path, capsys, where):
     assert "青山村" in capsys.readouterr().out
     assert db.exists()
     # A second run refuses and says why, without a traceback.
-    assert main(argv) == 1
+    assert main(argv) == 2  # a refusal, in one Chinese line
     err = capsys.readouterr().err
     assert "只填入空数据库" in err and "Traceback" not in err
 

@@ -13,7 +13,8 @@ from typing import Sequence
 from cunwu_tui import __version__
 
 DESCRIPTION = "村务通：村(社区)委会办公室的离线终端应用。不带参数时打开界面。"
-EPILOG = """数据库位置：默认在用户数据目录（见 README）；用 --db 路径 或环境变量 CUNWU_DB 指定其他文件。
+EPILOG = """数据库位置：默认在用户数据目录（见 README）；
+用 --db 路径 或环境变量 CUNWU_DB 指定其他文件。
 示例：
   cunwu                 打开界面
   cunwu demo            填入示例村庄的数据（本月和上月）
@@ -23,20 +24,8 @@ EPILOG = """数据库位置：默认在用户数据目录（见 README）；用 
 """
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with Chinese messages for its own errors."""
-
-    def error(self, message: str):  # pragma: no cover - exercised through main()
-        translations = {
-            "unrecognized arguments": "无法识别的参数",
-            "the following arguments are required": "缺少必需的参数",
-            "invalid choice": "无效的选项",
-            "expected one argument": "需要一个参数值",
-        }
-        for en, zh in translations.items():
-            message = message.replace(en, zh)
-        self.print_usage(sys.stderr)
-        self.exit(2, f"错误：{message}\n")
+from cunwu_tui.cli_zh import Parser as _Parser  # noqa: E402  (Chinese usage, sections and errors)
+from cunwu_tui.cli_zh import whole_number  # noqa: E402
 
 
 def _add_db(p: argparse.ArgumentParser, top: bool) -> None:
@@ -91,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
                             description="按事项名称、拼音、首字母或材料名称查找事项，列出最匹配的几项和第一项的所需材料。")
     lookup.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     lookup.add_argument("keywords", metavar="关键词", nargs="+", help="如：低保、dibao、dbsq、残疾证")
-    lookup.add_argument("--limit", metavar="N", type=int, default=8, help="最多列出几项（默认 8）")
+    lookup.add_argument("--limit", metavar="N", type=whole_number(1, 200, "列出的项数"), default=8,
+                        help="最多列出几项（1至200，默认 8）")
     _add_db(lookup, top=False)
 
     verify = sub.add_parser("verify", help="校验用印登记是否完整、未被改动", add_help=False,
@@ -156,13 +146,40 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_duty(url, args)
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # never a traceback on the console
-        import logging
+    except BrokenPipeError:  # `cunwu lookup 低保 | head`: the reader has gone
+        _quiet_stdout()
+        return 0
+    except Exception as exc:
+        from cunwu_tui.db.engine import DatabaseError
+        from cunwu_tui.errors import SaveError, ValidationError
+
+        if isinstance(exc, ValidationError):  # bad input the service named
+            _print_errors(exc)
+            return 2
+        if isinstance(exc, (DatabaseError, SaveError)):  # a Chinese sentence already
+            import logging
+
+            logging.getLogger("cunwu.cli").warning("command refused: %s", type(exc).__name__)
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+        import logging  # anything else: never a traceback on the console
 
         logging.getLogger("cunwu.cli").exception("command failed")
         print(f"出错了：{_describe(exc)}\n详细信息已写入日志：{log_file}", file=sys.stderr)
         return 1
     return 0
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe: nothing more to write, and no complaint from the
+    interpreter flushing stdout at exit (see the Python docs on SIGPIPE)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _describe(exc: BaseException) -> str:
@@ -268,7 +285,7 @@ def _cmd_duty(url: str, args) -> int:
         try:
             at = parse_moment(args.at, "时间")
         except ValueError as exc:
-            print(str(exc), file=sys.stderr)
+            print(f"错误：{exc}", file=sys.stderr)
             return 2
     services = _open(url)
     try:

@@ -80,52 +80,45 @@ def _clean(text: str) -> str:
 def parse_when(text: str | datetime, now: datetime, what: str = "时间") -> datetime:
     """``2026-12-01 21:40``, or ``21:40`` for today (the day before if that
     time is still to come: a night entry written after midnight). Not later
-    than ``now``. ValueError with a Chinese message."""
-    from cunwu_tui.domain.seal_numbers import parse_moment
+    than ``now``, not before 1949-10-01. ValueError with a Chinese message."""
+    from cunwu_tui.domain import inputs
 
     if isinstance(text, datetime):
         moment = text.replace(second=0, microsecond=0)
     else:
-        s = _clean(text)
-        if not s:
+        if not inputs.clean(text):
             raise ValueError(f"请填写{what}，如 {now:%H:%M} 或 {now:%Y-%m-%d %H:%M}。")
-        if len(s) <= 5 and ":" in s:
-            try:
-                hh, mm = (int(x) for x in s.split(":"))
-                moment = datetime.combine(now.date(), time(hh, mm))
-            except ValueError:
-                raise ValueError(f"{what}格式不对：{s}。请写成 时:分，如 21:40。") from None
+        at = inputs.clock(text, what)
+        if at is not None:
+            moment = datetime.combine(now.date(), at)
             if moment > now:
                 moment -= timedelta(days=1)
         else:
-            moment = parse_moment(s, what)
+            moment = inputs.moment(text, what, example=f"{now:%Y-%m-%d} 21:40")  # type: ignore[assignment]
     if moment > now + timedelta(minutes=1):
         raise ValueError(f"{what}不能晚于现在（{now:%Y-%m-%d %H:%M}）。")
+    inputs.Window().check(moment.date(), what)
     return moment
 
 
 def parse_span(start: str | datetime, end: str | datetime, now: datetime) -> tuple[datetime, datetime]:
     """A substitution's from-to: ``09:30``-``11:00`` on the day of ``now``
     (times may be in the future: a substitute is arranged before leaving)."""
-    from cunwu_tui.domain.seal_numbers import parse_moment
+    from cunwu_tui.domain import inputs
 
     def one(text, what):
         if isinstance(text, datetime):
             return text.replace(second=0, microsecond=0)
-        s = _clean(text)
-        if not s:
+        if not inputs.clean(text):
             raise ValueError(f"请填写{what}，如 {now:%H:%M}。")
-        if len(s) <= 5 and ":" in s:
-            try:
-                hh, mm = (int(x) for x in s.split(":"))
-                return datetime.combine(now.date(), time(hh, mm))
-            except ValueError:
-                raise ValueError(f"{what}格式不对：{s}。请写成 时:分，如 11:30。") from None
-        return parse_moment(s, what)
+        at = inputs.clock(text, what, example="11:30")
+        moment = datetime.combine(now.date(), at) if at is not None else inputs.moment(text, what)
+        inputs.planned(now.date(), 31).check(moment.date(), what)  # type: ignore[union-attr]
+        return moment
 
     a = one(start, "开始时间")
     b = one(end, "结束时间")
-    if isinstance(end, str) and len(_clean(end)) <= 5 and b <= a:
+    if isinstance(end, str) and inputs.clock(end) is not None and b <= a:
         b += timedelta(days=1)  # 22:00 to 02:00: past midnight
     if b <= a:
         raise ValueError("结束时间应晚于开始时间。")

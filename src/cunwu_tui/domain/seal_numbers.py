@@ -57,60 +57,27 @@ def missing_seqs(used: Sequence[int]) -> list[int]:
 
 # -- input --------------------------------------------------------------
 
-_MOMENT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y%m%d %H:%M")
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d")
-
-
-def _clean(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text or "").split())
-
-
 def parse_moment(text: str | datetime, what: str = "用印时间") -> datetime:
     """``2026-11-23 09:30`` (a date alone is not enough: the register keeps
     the time of the use). ValueError with a Chinese message."""
-    if isinstance(text, datetime):
-        return text.replace(second=0, microsecond=0)
-    s = _clean(text)
-    if not s:
-        raise ValueError(f"请填写{what}，如 2026-11-23 09:30。")
-    for fmt in _MOMENT_FORMATS:
-        try:
-            return datetime.strptime(s, fmt).replace(second=0)
-        except ValueError:
-            continue
-    raise ValueError(f"{what}格式不对：{s}。请写成 年-月-日 时:分，如 2026-11-23 09:30。")
+    from cunwu_tui.domain import inputs
+
+    return inputs.moment(text, what, inputs.Window())  # type: ignore[return-value]
 
 
 def parse_day(text: str | date, what: str = "日期") -> date:
     """``2026-11-20``; ValueError with a Chinese message."""
-    if isinstance(text, datetime):
-        return text.date()
-    if isinstance(text, date):
-        return text
-    s = _clean(text)
-    if not s:
-        raise ValueError(f"请填写{what}，如 2026-11-20。")
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(s, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"{what}格式不对：{s}。请写成 年-月-日，如 2026-11-20。")
+    from cunwu_tui.domain import inputs
 
-
-_MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
+    return inputs.day(text, what, inputs.Window())  # type: ignore[return-value]
 
 
 def parse_month(text: str | date) -> date:
     """``2026-10`` (also 2026/10, 2026年10月) or any day in it -> the first
     day of that month; ValueError with a Chinese message."""
-    if isinstance(text, date):
-        return date(text.year, text.month, 1)
-    s = _clean(text)
-    m = _MONTH.fullmatch(s)
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError(f"月份格式不对：{s}。请写成 年-月，如 2026-10。")
-    return date(int(m.group(1)), int(m.group(2)), 1)
+    from cunwu_tui.domain import inputs
+
+    return inputs.month(text, "月份", inputs.Window())
 
 
 # -- the chain ----------------------------------------------------------

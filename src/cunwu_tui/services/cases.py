@@ -22,6 +22,7 @@ from sqlmodel import select
 from cunwu_tui.db.models import CaseEvent, CaseRecord, Resident
 from cunwu_tui.domain import case_flow as cf
 from cunwu_tui.domain import cases as rules
+from cunwu_tui.domain import inputs
 from cunwu_tui.domain import deadlines as dl
 from cunwu_tui.services.core import Core, ValidationError
 
@@ -200,25 +201,23 @@ _WITH_DEADLINE = "_with_deadline"   # internal filter: every case with a deadlin
 
 
 def _one_line(text: str) -> str:
-    return " ".join((text or "").split())
+    return inputs.clean(text)
 
 
-def _date(value: str | date | None, field: str, what: str, required: bool = True) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _one_line(value or "")
-    if not text:
-        if required:
-            raise ValidationError({field: f"请填写{what}（如 2026-12-02）。"})
-        return None
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError({field: f"{what}格式不对：「{text}」，请写成 2026-12-02。"})
+def _text(value: object, field: str, label: str, limit: int = inputs.LINE, required: bool | str = False,
+          multiline: bool = False) -> str:
+    try:
+        return inputs.text(value, label, limit, required, multiline)
+    except inputs.InputError as exc:
+        raise ValidationError({field: str(exc)}) from None
+
+
+def _date(value: str | date | None, field: str, what: str, required: bool = True,
+          window: inputs.Window | None = None) -> date | None:
+    try:
+        return inputs.day(value, what, window or inputs.Window(), required, example="2026-12-02")
+    except inputs.InputError as exc:
+        raise ValidationError({field: str(exc)}) from None
 
 
 def _docs_of(raw: str, events: Sequence[CaseEvent] = ()) -> tuple[DocState, ...]:
@@ -313,19 +312,13 @@ class CaseService:
         officer = self.staff.get(first_officer_id) if (self.staff and first_officer_id is not None) else None
         if officer is None or not officer.active:
             errors["first_officer"] = "请选择首问人（在岗人员）。"
-        value: int | None = None
+        f = inputs.Fields()
         unit = limit_unit or "日"
-        if isinstance(limit_value, str):
-            text = limit_value.strip()
-            if text:
-                if not text.isdigit():
-                    errors["limit"] = "办理时限请填天数（整数）。"
-                else:
-                    value = int(text)
-        else:
-            value = limit_value
-        if value is not None and not (1 <= value <= 366):
-            errors["limit"] = "办理时限应在1到366之间。"
+        value = f.integer("limit", limit_value, "办理时限", 1, 366, required=False, unit="日")
+        note = f.text("note", note, "备注", inputs.LINE, multiline=True)
+        if received_at is not None and not (inputs.OFFICE_EPOCH <= received_at.date() <= self.core.now().date()):
+            f.error("received_at", "受理时间不对：应在1949年10月1日之后、今天之前。")
+        errors.update(f.errors)
         if unit not in ("日", "工作日"):
             errors["limit"] = "时限单位应为 日 或 工作日。"
         if kind in rules.KINDS[1:] and not petition and value is None and "limit" not in errors:
@@ -335,22 +328,19 @@ class CaseService:
             errors["documents"] = "材料清单与事项不符，请重新选择事项。"
         page_list: list[int | None] = []
         if isinstance(pages, str):
-            import unicodedata
-
-            words = unicodedata.normalize("NFKC", pages).replace("，", " ").replace(",", " ").replace("、", " ").split()
-            if any(not w.isdigit() for w in words):
-                errors["pages"] = "页数请填整数，按勾选的材料顺序用空格分开，如 2 1 3。"
-            else:
-                page_list = [int(w) for w in words]
+            words = inputs.clean(pages).replace("，", " ").replace(",", " ").replace("、", " ").split()
+            try:
+                page_list = [inputs.integer(w, "材料页数", 1, 999, unit="页") for w in words]
+            except inputs.InputError as exc:
+                errors["pages"] = f"{exc}按勾选的材料顺序用空格分开，如 2 1 3。"
         else:
             page_list = list(pages)
-        n_received = sum(1 for f in received if f)
+        n_received = sum(1 for flag in received if flag)
         if page_list and "pages" not in errors:
             if len(page_list) != n_received:
                 errors["pages"] = f"已勾选 {n_received} 项材料，页数填了 {len(page_list)} 个：请每项填一个。"
             elif any(p is not None and not (1 <= p <= 999) for p in page_list):
                 errors["pages"] = "每项材料的页数应在1到999之间。"
-        note = (note or "").strip()
         if errors:
             raise ValidationError(errors)
         assert view is not None and officer is not None and resident_id is not None
@@ -359,9 +349,9 @@ class CaseService:
         flags = list(received) if received else [False] * len(docs)
         got = iter(page_list)
         stored = []
-        for d_line, doc, f in zip(docs, view.documents, flags):
-            pg = next(got, None) if (f and page_list) else None
-            stored.append([d_line, bool(f), doc.form, pg])
+        for d_line, doc, flag in zip(docs, view.documents, flags):
+            pg = next(got, None) if (flag and page_list) else None
+            stored.append([d_line, bool(flag), doc.form, pg])
         due = rules.promised_due(when.date(), kind, None if petition else value, unit)
         with self.core.write() as s:
             resident = s.get(Resident, resident_id)
@@ -906,7 +896,7 @@ class CaseService:
         return self.row(case_id)
 
     def complete_step(self, case_id: int, step: int, note: str = "") -> CaseRow:
-        note = (note or "").strip()
+        note = _text(note, "note", "办理情况", inputs.LINE)
 
         def fn(s, row):
             events = self._events(s, row.id)
@@ -925,7 +915,7 @@ class CaseService:
         return self._write(case_id, "完成步骤", fn, field="step", audit={"step": step, "note": note})
 
     def choose(self, case_id: int, label: str, first_step: int | None = None, note: str = "") -> CaseRow:
-        note = (note or "").strip()
+        note = _text(note, "note", "说明", inputs.LINE)
 
         def fn(s, row):
             flow, fstate, _ = self._state(row, self._events(s, row.id))
@@ -938,9 +928,8 @@ class CaseService:
         return self._write(case_id, "选择办理情况", fn, field="step", audit={"step": label or cf.CONTINUE_TEXT})
 
     def go_back(self, case_id: int, step: int, reason: str) -> CaseRow:
-        reason = _one_line(reason)
-        if not reason:
-            raise ValidationError({"reason": "请写明退回的原因（如：公示有异议，重新调查核实）。"})
+        reason = _text(reason, "reason", "退回原因", inputs.LINE,
+                       required="请写明退回的原因（如：公示有异议，重新调查核实）。")
 
         def fn(s, row):
             flow, fstate, _ = self._state(row, self._events(s, row.id))
@@ -988,32 +977,27 @@ class CaseService:
         return self._write(case_id, "发布公示", fn, field="notice", audit={"step": info.case_step, "number": info.number})
 
     def escalate(self, case_id: int, mode: str, to_whom: str, chase_on: str | date | None, note: str = "") -> CaseRow:
-        to_whom = _one_line(to_whom)
-        errors = {}
+        today = self.core.now().date()
+        f = inputs.Fields()
+        errors = f.errors
         if mode not in rules.ESCALATE_MODES:
             errors["mode"] = "请选择 上报 或 转办。"
-        if not to_whom:
-            errors["to"] = "请填写上报或转办的单位（人）。"
-        try:
-            chase = _date(chase_on, "chase", "催办日期")
-        except ValidationError as exc:
-            errors.update(exc.errors)
-            chase = None
-        today = self.core.now().date()
+        to_whom = f.text("to", to_whom, "上报或转办的单位（人）", inputs.TITLE,
+                         required="请填写上报或转办的单位（人）。")
+        note = f.text("note", note, "说明", inputs.LINE)
+        chase = f.day("chase", chase_on, "催办日期", inputs.planned(today))
         if chase is not None and chase < today:
             errors["chase"] = "催办日期不能早于今天。"
         if errors:
             raise ValidationError(errors)
 
         def fn(s, row):
-            self._event(s, row, rules.ESCALATE, label=mode, text=to_whom, on_date=chase, data={"note": note.strip()})
+            self._event(s, row, rules.ESCALATE, label=mode, text=to_whom, on_date=chase, data={"note": note})
 
         return self._write(case_id, mode, fn, allowed=(rules.OPEN,), audit={"to": to_whom, "chase": chase})
 
     def feedback(self, case_id: int, text: str) -> CaseRow:
-        text = (text or "").strip()
-        if not text:
-            raise ValidationError({"feedback": "请填写反馈的内容。"})
+        text = _text(text, "feedback", "反馈内容", inputs.TEXT, required="请填写反馈的内容。", multiline=True)
 
         def fn(s, row):
             self._event(s, row, rules.FEEDBACK, text=text)
@@ -1023,10 +1007,8 @@ class CaseService:
     def conclude(self, case_id: int, result: str, missing_reason: str = "") -> CaseRow:
         """办结. With documents still missing it asks why: the reason goes on
         the record (and into the 受理登记台账)."""
-        result = (result or "").strip()
-        missing_reason = _one_line(missing_reason)
-        if not result:
-            raise ValidationError({"result": "请填写办理结果。"})
+        result = _text(result, "result", "办理结果", inputs.TEXT, required="请填写办理结果。", multiline=True)
+        missing_reason = _text(missing_reason, "missing_reason", "缺材料仍办结的理由", inputs.LINE)
         audit: dict[str, Any] = {"result": result}
 
         def fn(s, row):
@@ -1049,8 +1031,12 @@ class CaseService:
         """补交材料: documents missing at intake, brought later; which ones
         (their numbers in the case's list, from 0), when, and who took them.
         An append-only event: the intake record is not changed."""
-        note = _one_line(note)
         errors: dict[str, str] = {}
+        try:
+            note = _text(note, "note", "说明", inputs.LINE)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+            note = ""
         idx = sorted(set(int(i) for i in documents))
         if not idx:
             errors["documents"] = "请勾选补交的材料。"
@@ -1060,7 +1046,8 @@ class CaseService:
         if person is None or not person.active:
             errors["received_by"] = "请选择收件人（在岗人员）。"
         try:
-            when = _date(on, "on", "收到日期", required=False) or self.core.now().date()
+            when = _date(on, "on", "收到日期", required=False, window=inputs.past(self.core.now().date())) \
+                or self.core.now().date()
         except ValidationError as exc:
             errors.update(exc.errors)
             when = None
@@ -1103,14 +1090,18 @@ class CaseService:
         """延期 of an ordinary case (限时办结制: 确需延时的，报领导审批，并告知
         当事人延时办理的理由): a new promised date later than the current
         one, the reason, the approving leader; 信访件 use ``extend_petition``."""
-        reason = _one_line(reason)
         errors: dict[str, str] = {}
         try:
-            due = _date(new_due, "new_due", "新的办结日期")
+            reason = _text(reason, "reason", "延期理由", inputs.LINE)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+            reason = ""
+        try:
+            due = _date(new_due, "new_due", "新的办结日期", window=inputs.planned(self.core.now().date()))
         except ValidationError as exc:
             errors.update(exc.errors)
             due = None
-        if not reason:
+        if not reason and "reason" not in errors:
             errors["reason"] = "请写明延期的理由（将告知申请人）。"
         if not told:
             errors["told"] = "延期须告知申请人延时办理的理由：告知后再勾选。"
@@ -1147,14 +1138,14 @@ class CaseService:
 
     def refuse(self, case_id: int, kind: str, reason: str, basis: str, beyond_authority: bool = False,
                leader_id: int | None = None) -> CaseRow:
-        reason, basis = (reason or "").strip(), (basis or "").strip()
-        errors = {}
+        f = inputs.Fields()
+        errors = f.errors
         if kind not in rules.REFUSAL_KINDS:
             errors["refusal_kind"] = "请选择 不予受理 或 不予确认。"
-        if not reason:
-            errors["reason"] = "否定报备：必须写明不予受理（确认）的理由。"
-        if not basis:
-            errors["basis"] = "否定报备：必须写明依据（法律法规、政策条款）。"
+        reason = f.text("reason", reason, "理由", inputs.TEXT, multiline=True,
+                        required="否定报备：必须写明不予受理（确认）的理由。")
+        basis = f.text("basis", basis, "依据", inputs.TEXT, multiline=True,
+                       required="否定报备：必须写明依据（法律法规、政策条款）。")
         leader = None
         if beyond_authority:
             try:
@@ -1187,7 +1178,7 @@ class CaseService:
         return refusal or {}
 
     def leader_opinion(self, case_id: int, agree: bool, text: str = "") -> CaseRow:
-        text = (text or "").strip()
+        text = _text(text, "opinion", "领导意见", inputs.TEXT, multiline=True)
 
         def fn(s, row):
             refusal = self._refusal(s, row)
@@ -1203,7 +1194,8 @@ class CaseService:
                            audit={"result": "同意" if agree else "不同意", "text": text})
 
     def refusal_told(self, case_id: int, told_on: str | date, how: str = "书面告知") -> CaseRow:
-        told = _date(told_on, "told_on", "书面告知日期")
+        told = _date(told_on, "told_on", "书面告知日期", window=inputs.past(self.core.now().date()))
+        how = _text(how, "how", "告知方式", inputs.SHORT)
 
         def fn(s, row):
             refusal = self._refusal(s, row)
@@ -1216,19 +1208,13 @@ class CaseService:
         return self._write(case_id, "书面告知", fn, allowed=rules.REFUSAL_KINDS, field="told_on", audit={"end": told})
 
     def return_materials(self, case_id: int, materials: str, signed_by: str, on: str | date | None = None) -> CaseRow:
-        materials, signed_by = _one_line(materials), _one_line(signed_by)
-        errors = {}
-        if not materials:
-            errors["materials"] = "请填写退还的材料。"
-        if not signed_by:
-            errors["signed_by"] = "退还材料须由申请人（或代领人）签收：请填写签收人。"
-        try:
-            when = _date(on, "returned_on", "退还日期", required=False) or self.core.now().date()
-        except ValidationError as exc:
-            errors.update(exc.errors)
-            when = None
-        if errors:
-            raise ValidationError(errors)
+        today = self.core.now().date()
+        f = inputs.Fields()
+        materials = f.text("materials", materials, "退还的材料", inputs.LINE, required="请填写退还的材料。")
+        signed_by = f.text("signed_by", signed_by, "签收人", inputs.NAME,
+                           required="退还材料须由申请人（或代领人）签收：请填写签收人。")
+        when = f.day("returned_on", on, "退还日期", inputs.past(today), required=False) or today
+        f.done()
 
         def fn(s, row):
             self._event(s, row, rules.MATERIALS, on_date=when, text=materials, data={"signed_by": signed_by})
@@ -1239,9 +1225,8 @@ class CaseService:
     def void(self, case_id: int, reason: str) -> CaseRow:
         """A case taken in by mistake (wrong applicant, entered twice): voided
         with its reason. The record and its number stay; nothing runs on it."""
-        reason = _one_line(reason)
-        if not reason:
-            raise ValidationError({"void_reason": "请写明作废原因（如：重复登记，见〔2026〕第0012号）。"})
+        reason = _text(reason, "void_reason", "作废原因", inputs.LINE,
+                       required="请写明作废原因（如：重复登记，见〔2026〕第0012号）。")
 
         def fn(s, row):
             self._event(s, row, rules.VOID, text=reason)
@@ -1257,8 +1242,9 @@ class CaseService:
         return row
 
     def accept_petition(self, case_id: int, accepted_on: str | date, told_on: str | date | None = None) -> CaseRow:
-        accepted = _date(accepted_on, "accepted_on", "受理日期")
-        told = _date(told_on, "told_on", "告知信访人日期", required=False)
+        window = inputs.past(self.core.now().date())
+        accepted = _date(accepted_on, "accepted_on", "受理日期", window=window)
+        told = _date(told_on, "told_on", "告知信访人日期", required=False, window=window)
 
         def fn(s, row):
             self._petition(s, case_id, field="accepted_on")
@@ -1274,11 +1260,11 @@ class CaseService:
         return self._write(case_id, "决定受理", fn, field="accepted_on", audit={"start": accepted})
 
     def extend_petition(self, case_id: int, days: int | str, reason: str) -> CaseRow:
-        reason = (reason or "").strip()
-        try:
-            n = int(str(days).strip())
-        except ValueError:
-            raise ValidationError({"days": "延长天数请填整数。"}) from None
+        f = inputs.Fields()
+        n = f.integer("days", days, "延长天数", 1, 999, unit="日")  # the 30-day cap: dl.petition_conclusion
+        reason = f.text("reason", reason, "延长理由", inputs.LINE, multiline=True)
+        f.done()
+        assert n is not None
 
         def fn(s, row):
             self._petition(s, case_id, field="days")
@@ -1302,15 +1288,17 @@ class CaseService:
         """A 复查 / 复核: its request (``answered_on`` empty) or its answer."""
         if level not in rules.REVIEW_LEVELS:
             raise ValidationError({"level": "请选择 复查 或 复核。"})
-        requested = _date(requested_on, "requested_on", f"申请{level}日期")
-        answered = _date(answered_on, "answered_on", f"{level}意见日期", required=False)
+        window = inputs.past(self.core.now().date())
+        requested = _date(requested_on, "requested_on", f"申请{level}日期", window=window)
+        answered = _date(answered_on, "answered_on", f"{level}意见日期", required=False, window=window)
+        text = _text(text, "text", f"{level}意见", inputs.TEXT, multiline=True)
         if answered is not None and requested is not None and answered < requested:
             raise ValidationError({"answered_on": f"{level}意见日期不能早于申请日期。"})
 
         def fn(s, row):
             self._petition(s, case_id, allowed=(rules.CONCLUDED,), field="requested_on")
             self._event(s, row, rules.REVIEW_REQUEST if answered is None else rules.REVIEW_ANSWER, label=level,
-                        on_date=answered or requested, text=(text or "").strip())
+                        on_date=answered or requested, text=text)
 
         return self._write(case_id, f"{level}", fn, allowed=(rules.CONCLUDED,), field="requested_on",
                            audit={"kind": level, "start": requested, "end": answered})

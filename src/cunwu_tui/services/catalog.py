@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from sqlmodel import select
 
+from cunwu_tui.domain.inputs import clean as clean_text
 from cunwu_tui.db.models import LocalMatter, MatterAddition
 from cunwu_tui.services.core import Core, ValidationError
 
@@ -253,12 +254,12 @@ class LocalMatterInfo:
 
 
 def _lines(text: str) -> tuple[str, ...]:
-    return tuple(s for s in (" ".join(line.split()) for line in (text or "").splitlines()) if s)
+    return tuple(s for s in (clean_text(line) for line in clean_text(text, multiline=True).splitlines()) if s)
 
 
 def _split_aliases(text: str) -> tuple[str, ...]:
-    parts = re.split(r"[、，,;；\n]+", text or "")
-    return tuple(dict.fromkeys(p.strip() for p in parts if p.strip()))
+    parts = re.split(r"[、，,;；\n]+", clean_text(text, multiline=True))
+    return tuple(dict.fromkeys(clean_text(p) for p in parts if clean_text(p)))
 
 
 def _local_info(row: LocalMatter) -> LocalMatterInfo:
@@ -282,7 +283,7 @@ def parse_time_limit(text: str):
     Raises ValueError with a Chinese message for anything else."""
     from cunwu_tui.domain.catalog import TimeLimit
 
-    raw = " ".join((text or "").split())
+    raw = clean_text(text)
     m = _TIME_LIMIT.match(raw.replace(" ", ""))
     if not m:
         raise ValueError("时限请写成 数字加单位，如 5个工作日、7日、1个月、当日。")
@@ -521,33 +522,24 @@ class CatalogService:
 
     def add_document(self, code: str, text: str, form: str = "", count: int | str | None = None) -> AdditionInfo:
         """A document the village also asks for, on a matter of the catalog."""
-        errors: dict[str, str] = {}
-        text = " ".join((text or "").split())
-        if not text:
-            errors["text"] = "请填写材料名称。"
-        elif len(text) > 200:
-            errors["text"] = "材料名称过长（最多200字）。"
-        form = (form or "").strip()
+        from cunwu_tui.domain import inputs
+
+        f = inputs.Fields()
+        text = f.text("text", text, "材料名称", inputs.TITLE, required="请填写材料名称。")
+        form = inputs.clean(form)
         if form not in FORMS:
-            errors["form"] = "请选择 原件、复印件 或 原件及复印件。"
-        n: int | None = None
-        if count not in (None, ""):
-            raw = str(count).strip()
-            if not raw.isdigit() or not 1 <= int(raw) <= 99:
-                errors["count"] = "份数请填写1到99之间的整数，或不填。"
-            else:
-                n = int(raw)
-        if errors:
-            raise ValidationError(errors)
+            f.error("form", "请选择 原件、复印件 或 原件及复印件。")
+        n = f.integer("count", count, "份数", 1, 99, required=False, unit="份")
+        f.done()
         return self._add(code, "document", text, form, n)
 
     def add_note(self, code: str, text: str) -> AdditionInfo:
         """A note of the village on a matter (e.g. where to go, office hours)."""
-        text = " ".join((text or "").split())
-        if not text:
-            raise ValidationError({"text": "请填写备注内容。"})
-        if len(text) > 500:
-            raise ValidationError({"text": "备注过长（最多500字）。"})
+        from cunwu_tui.domain import inputs
+
+        f = inputs.Fields()
+        text = f.text("text", text, "备注内容", inputs.LINE, required="请填写备注内容。")
+        f.done()
         return self._add(code, "note", text, "", None)
 
     def _add(self, code: str, kind: str, text: str, form: str, count: int | None) -> AdditionInfo:
@@ -591,7 +583,7 @@ class CatalogService:
     def _clean_local(self, name, aliases, category, where, fees, time_limit, conditions, documents, notes,
                      own_id: int | None, s) -> dict:
         errors: dict[str, str] = {}
-        name = " ".join((name or "").split())
+        name = clean_text(name)
         if not name:
             errors["name"] = "请填写事项名称。"
         elif len(name) > 128:
@@ -606,20 +598,29 @@ class CatalogService:
                     q = q.where(LocalMatter.id != own_id)
                 if s.exec(q).first() is not None:
                     errors["name"] = f"本村事项中已有「{name}」。"
-        category = " ".join((category or "").split()) or LOCAL_CATEGORY
+        category = clean_text(category) or LOCAL_CATEGORY
         if len(category) > 32:
             errors["category"] = "类别过长（最多32字）。"
-        time_limit = " ".join((time_limit or "").split())
+        time_limit = clean_text(time_limit)
         if time_limit:
             try:
                 parse_time_limit(time_limit)
             except ValueError as exc:
                 errors["time_limit"] = str(exc)
         docs = _lines(documents)
+        from cunwu_tui.domain import inputs
+
+        f = inputs.Fields()
+        where = f.text("where", where, "办理地点", inputs.TITLE)
+        fees = f.text("fees", fees, "收费", inputs.TITLE)
+        for field, label, raw in (("conditions", "办理条件", conditions), ("documents", "所需材料", documents),
+                                  ("notes", "备注", notes), ("aliases", "别名", aliases)):
+            f.text(field, raw, label, inputs.TEXT, multiline=True)
+        errors.update({k: v for k, v in f.errors.items() if k not in errors})
         if errors:
             raise ValidationError(errors)
         return dict(name=name, aliases="、".join(_split_aliases(aliases)), category=category,
-                    where=" ".join((where or "").split()), fees=" ".join((fees or "").split()),
+                    where=where, fees=fees,
                     time_limit=time_limit, conditions="\n".join(_lines(conditions)),
                     documents="\n".join(docs), notes="\n".join(_lines(notes)))
 
@@ -683,7 +684,7 @@ class CatalogService:
             office_phone=profile.phone if profile else "",
             matter_code=view.code,
             matter_name=view.name,
-            applicant=" ".join((applicant or "").split()),
+            applicant=clean_text(applicant),
             conditions=view.conditions,
             documents=view.documents,
             received=tuple(received) if received is not None else None,

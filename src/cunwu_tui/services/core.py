@@ -3,6 +3,7 @@ audit record. Services hand plain dataclasses to callers, never ORM rows."""
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import json
 import logging
@@ -12,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Callable, Iterator
 
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -51,6 +53,19 @@ def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=default, sort_keys=True)
 
 
+def _no_raw_controls(session: Session, _context: Any, _instances: Any) -> None:
+    """Whatever a service forgot to clean, no NUL, ESC or other control
+    character reaches a register (domain/inputs.strip_controls)."""
+    from cunwu_tui.domain.inputs import strip_controls
+
+    for obj in list(session.new) + list(session.dirty):
+        for key, value in vars(obj).items():
+            if isinstance(value, str) and not key.startswith("_") and not value.isprintable():
+                cleaned = strip_controls(value)
+                if cleaned != value:
+                    setattr(obj, key, cleaned)
+
+
 class Core:
     """Holds the engine and the current operator."""
 
@@ -59,6 +74,11 @@ class Core:
         self.operator: Operator | None = None
         # Only the demo sets a clock, to lay out a village's past month.
         self.clock: Callable[[], datetime] | None = None
+        # The session of the write running in this thread, if any: reads and
+        # nested writes inside it use it, so a write never waits on a second
+        # connection of its own (SQLite would block it for the busy timeout).
+        self._session: contextvars.ContextVar[Session | None] = contextvars.ContextVar(
+            f"cunwu_write_{id(self)}", default=None)
 
     def now(self) -> datetime:
         return self.clock() if self.clock else datetime.now()
@@ -66,10 +86,17 @@ class Core:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction (BEGIN IMMEDIATE). Commits on success, rolls
-        back everything, audit record included, on any error."""
+        back everything, audit record included, on any error. A write inside
+        a write joins it: one transaction, committed by the outer one."""
+        current = self._session.get()
+        if current is not None:
+            yield current
+            return
         token = write_intent.set(True)
         try:
             with Session(self.engine, expire_on_commit=False) as session:
+                event.listen(session, "before_flush", _no_raw_controls)
+                session_token = self._session.set(session)
                 try:
                     yield session
                     session.commit()
@@ -80,11 +107,19 @@ class Core:
                     session.rollback()
                     log.exception("write failed")
                     raise SaveError(f"保存失败，未作任何改动：{type(exc).__name__}") from exc
+                finally:
+                    self._session.reset(session_token)
         finally:
             write_intent.reset(token)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A read; inside a write, that write's own session (it sees what the
+        write has added so far)."""
+        current = self._session.get()
+        if current is not None:
+            yield current
+            return
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 

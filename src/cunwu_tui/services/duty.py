@@ -24,6 +24,7 @@ from cunwu_tui.db.models import (
     DutySubstitution, DutyVoid, HolidayRota, Staff,
 )
 from cunwu_tui.domain import duty as rules
+from cunwu_tui.domain import inputs
 from cunwu_tui.domain import rota as fair
 from cunwu_tui.domain.roles import split_roles
 from cunwu_tui.services.core import Core, ValidationError
@@ -266,8 +267,13 @@ def handover_day(now: datetime) -> date:
     return now.date() - _ONE_DAY if now.time() < time(12, 0) else now.date()
 
 
-def _clean(text: str, limit: int = 500) -> str:
-    return " ".join((text or "").split())[:limit]
+def _clean(text: str, limit: int, field: str, label: str, multiline: bool = False) -> str:
+    """The shared input rules (domain/inputs): too long is refused at the
+    field, never cut."""
+    try:
+        return inputs.text(text, label, limit, multiline=multiline)
+    except inputs.InputError as exc:
+        raise ValidationError({field: str(exc)}) from None
 
 
 def _also_off(off: dict[int, set[date]], *plans: dict) -> dict[int, set[date]]:
@@ -429,7 +435,7 @@ class DutyService:
                 reason: str = "", night_id=_KEEP) -> DutyDayInfo:
         """Change one day by hand. A published month needs a reason, and the
         change is recorded in the rota's change register."""
-        reason = _clean(reason, 200)
+        reason = _clean(reason, inputs.TITLE, "reason", "调整原因")
         op = self.core.operator
         with self.core.write() as s:
             m = s.exec(select(DutyMonth).where(DutyMonth.year == day.year, DutyMonth.month == day.month)).first()
@@ -515,7 +521,7 @@ class DutyService:
             errors["start"] = str(exc)
         if reason not in rules.SUB_REASONS:
             errors["reason"] = "请选择替班原因（外出办事、就餐、请假、其他）。"
-        note = _clean(note, 200)
+        note = _clean(note, inputs.TITLE, "note", "说明")
         if reason == "其他" and not note:
             errors["note"] = "原因选「其他」时请写明。"
         if by_id is None:
@@ -541,7 +547,7 @@ class DutyService:
 
     def void(self, kind: str, target_id: int, reason: str) -> None:
         """作废 a log entry (kind ``log``) or a substitution; the record stays."""
-        reason = _clean(reason, 200)
+        reason = _clean(reason, inputs.TITLE, "reason", "作废原因")
         if not reason:
             raise ValidationError({"reason": "作废必须写明原因。"})
         model = {"log": DutyLog, "substitution": DutySubstitution}[kind]
@@ -569,12 +575,11 @@ class DutyService:
         errors: dict[str, str] = {}
         if kind not in rules.LOG_KINDS:
             errors["kind"] = "请选择类别。"
-        content = (content or "").strip()
-        if not content:
-            errors["content"] = "请填写情况（什么人、什么事）。"
-        elif len(content) > 1000:
-            errors["content"] = "情况过长（最多1000字）。"
-        action = (action or "").strip()[:1000]
+        f = inputs.Fields()
+        content = f.text("content", content, "情况", inputs.TEXT, required="请填写情况（什么人、什么事）。",
+                         multiline=True)
+        action = f.text("action", action, "处理情况", inputs.TEXT, multiline=True)
+        errors.update(f.errors)
         moment = told = None
         try:
             moment = rules.parse_when(at or now, now, "发生时间")
@@ -679,8 +684,19 @@ class DutyService:
             errors["incoming"] = "请选择接班人。"
         elif incoming_id == outgoing_id:
             errors["incoming"] = "交班人和接班人不能是同一人。"
-        lines = [" ".join(x.split()) for x in (items or "").splitlines()]
-        lines = [x[:300] for x in lines if x]
+        try:
+            lines = [x for x in (inputs.clean(x) for x in inputs.text(items, "遗留事项", inputs.TEXT,
+                                                                   multiline=True).splitlines()) if x]
+            long = next((x for x in lines if len(x) > inputs.LINE), None)
+            if long is not None:
+                errors["items"] = f"遗留事项每行最多{inputs.LINE}字（「{long[:8]}」这一行有{len(long)}字），请分行写。"
+        except inputs.InputError as exc:
+            errors["items"] = str(exc)
+            lines = []
+        try:
+            note = inputs.text(note, "备注", inputs.LINE)
+        except inputs.InputError as exc:
+            errors["note"] = str(exc)
         if errors:
             raise ValidationError(errors)
         op = self.core.operator
@@ -691,7 +707,7 @@ class DutyService:
             out = self._person(s, outgoing_id, "outgoing")
             inc = self._person(s, incoming_id, "incoming")
             row = DutyHandover(shift_day=day, handed_at=moment, outgoing_id=out.id, outgoing_name=out.name,  # type: ignore[union-attr]
-                               incoming_id=inc.id, incoming_name=inc.name, note=_clean(note, 500),  # type: ignore[union-attr]
+                               incoming_id=inc.id, incoming_name=inc.name, note=note,  # type: ignore[union-attr]
                                operator_name=op.name if op else "", recorded_at=now)
             s.add(row)
             s.flush()
@@ -747,6 +763,7 @@ class DutyService:
             return self._item_infos(s, rows)
 
     def close_item(self, item_id: int, note: str = "") -> ItemInfo:
+        note = _clean(note, inputs.LINE, "note", "办结情况")
         now = self.core.now()
         op = self.core.operator
         with self.core.write() as s:
@@ -755,9 +772,9 @@ class DutyService:
                 raise ValidationError({"note": "该事项不存在。"})
             if s.exec(select(DutyItemClose).where(DutyItemClose.item_id == item_id)).first():
                 raise ValidationError({"note": "该事项已办结。"})
-            s.add(DutyItemClose(item_id=item_id, closed_at=now, note=_clean(note, 300),
+            s.add(DutyItemClose(item_id=item_id, closed_at=now, note=note,
                                 operator_name=op.name if op else "", recorded_at=now))
-            self.core.audit(s, "duty_item", item_id, "办结", None, {"name": item.text, "note": _clean(note, 300)})
+            self.core.audit(s, "duty_item", item_id, "办结", None, {"name": item.text, "note": note})
             s.flush()
             info = self._item_infos(s, [item])[0]
         return info
@@ -852,7 +869,7 @@ class DutyService:
         """报上级机关备案: to whom and when."""
         now = self.core.now()
         errors: dict[str, str] = {}
-        filed_to = _clean(filed_to, 64)
+        filed_to = _clean(filed_to, inputs.SHORT, "filed_to", "报送的上级机关")
         if not filed_to:
             errors["filed_to"] = "请填写报送的上级机关，如 柳河镇党政办。"
         try:
@@ -877,6 +894,7 @@ class DutyService:
     def notify_holiday_rota(self, rota_id: int, note: str = "", at: str | datetime = "") -> HolidayRotaInfo:
         """带班领导、值班领导和值班人员都已通知: when and how."""
         now = self.core.now()
+        note = _clean(note, inputs.TITLE, "note", "通知情况")
         try:
             moment = rules.parse_when(at or now, now, "通知时间")
         except ValueError as exc:
@@ -888,7 +906,7 @@ class DutyService:
                 raise ValidationError({"form": "该中长假值班表不存在。"})
             if r.notified_at is not None:
                 raise ValidationError({"form": f"已于 {r.notified_at:%m-%d %H:%M} 通知。"})
-            r.notified_at, r.notified_note, r.notified_by = moment, _clean(note, 200), op.name if op else ""
+            r.notified_at, r.notified_note, r.notified_by = moment, note, op.name if op else ""
             s.add(r)
             self.core.audit(s, "holiday_rota", rota_id, "通知", None, {"name": r.name, "note": r.notified_note,
                                                                       "at": moment})

@@ -64,9 +64,13 @@ class ExportService:
         from cunwu_tui.ledgers.engine import LedgerContext, Period, all_ledgers, get_ledger
         from cunwu_tui.ledgers.naming import LedgerError, export_ledgers
 
+        from cunwu_tui.domain import inputs
+
         errors: dict[str, str] = {}
-        try:
-            period = Period.parse((month or "").strip())
+        period = None
+        try:  # a month that has begun, since 1949-10
+            first = inputs.month(month, "月份", inputs.past(today or self.core.now().date()))
+            period = Period(first.year, first.month)
         except ValueError as exc:
             errors["month"] = str(exc)
         chosen = []

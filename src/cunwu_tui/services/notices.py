@@ -15,6 +15,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from cunwu_tui.db.models import Notice, NoticeObjection, NoticePerson, ObjectionOutcome
+from cunwu_tui.domain import inputs
 from cunwu_tui.domain import notices as rules
 from cunwu_tui.services.core import Core, ValidationError
 
@@ -102,28 +103,11 @@ def number(year: int, seq: int) -> str:
     return f"公示〔{year}〕第{seq:03d}号"
 
 
-_DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y%m%d")
-
-
 def parse_moment(text: str | datetime | date, what: str = "时间") -> datetime:
     """``2026-11-23 09:00`` or ``2026-11-23`` (then 08:00, the start of the
     working day); ValueError with a Chinese message."""
-    if isinstance(text, datetime):
-        return text.replace(second=0, microsecond=0)
-    if isinstance(text, date):
-        return datetime.combine(text, time(8, 0))
-    import unicodedata
-
-    s = " ".join(unicodedata.normalize("NFKC", text or "").split())
-    if not s:
-        raise ValueError(f"请填写{what}，如 2026-11-23 09:00。")
-    for fmt in _DATETIME_FORMATS:
-        try:
-            d = datetime.strptime(s, fmt)
-        except ValueError:
-            continue
-        return d if "%H" in fmt else datetime.combine(d.date(), time(8, 0))
-    raise ValueError(f"{what}格式不对：{s}。请写成 年-月-日 时:分，如 2026-11-23 09:00。")
+    return inputs.moment(text, what, inputs.Window(), date_only_at=time(8, 0),  # type: ignore[return-value]
+                         example="2026-11-23 09:00")
 
 
 def parse_persons(text: str, today: date | None = None) -> list[tuple[str, str, str, Decimal | None, str]]:
@@ -292,37 +276,23 @@ class NoticeService:
             case_step: int | None = None, previous_id: int | None = None) -> NoticeInfo:
         """Post a notice. Every rule refuses with a message at its field and
         saves nothing."""
-        errors: dict[str, str] = {}
         now = self.core.now()
-        title = " ".join((title or "").split())
-        if not title:
-            errors["title"] = "请填写公示标题。"
-        elif len(title) > 200:
-            errors["title"] = "标题过长（最多200字）。"
+        f = inputs.Fields()
+        errors = f.errors
+        title = f.text("title", title, "公示标题", inputs.TITLE, required=True)
+        summary = f.text("summary", summary, "公示内容摘要", inputs.TEXT, multiline=True)
         if kind not in rules.KINDS:
             errors["kind"] = "请选择公示类别。"
         if isinstance(places, str):
             places = re.split(r"[、，,;；\s]+", places)
-        place_list = tuple(dict.fromkeys(p.strip() for p in places if p and p.strip()))
+        place_list = tuple(dict.fromkeys(inputs.clean(p)[:inputs.SHORT] for p in places if inputs.clean(p)))
         if not place_list:
             errors["places"] = "请至少选择一个公示地点。"
-        start_at = None
-        try:
-            start_at = parse_moment(start, "开始时间")
-        except ValueError as exc:
-            errors["start"] = str(exc)
-        backdate_reason = " ".join((backdate_reason or "").split())
-        if start_at is not None:
-            if start_at.date() < now.date() and not backdate_reason:
-                errors["backdate_reason"] = "开始日期早于今天：请填写补录原因（如：已张贴，今日补登记）。"
-            if start_at > now + timedelta(days=366):
-                errors["start"] = "开始时间太远了，请核对年份。"
-        n = None
-        raw_len = str(length).strip() if length is not None else ""
-        if not raw_len.isdigit():
-            errors["length"] = "请填写公示期限（整数），如 7。"
-        else:
-            n = int(raw_len)
+        start_at = f.moment("start", start, "开始时间", inputs.office(now.date()), date_only_at=time(8, 0))
+        backdate_reason = f.text("backdate_reason", backdate_reason, "补录原因", inputs.LINE)
+        if start_at is not None and start_at.date() < now.date() and not backdate_reason and f.ok("backdate_reason"):
+            f.error("backdate_reason", "开始日期早于今天：请填写补录原因（如：已张贴，今日补登记）。")
+        n = f.integer("length", length, "公示期限", 1, 366, unit="日")
         if unit not in rules.UNITS:
             errors["unit"] = "期限单位只能是 日 或 工作日。"
         if n is not None and "unit" not in errors:
@@ -332,10 +302,11 @@ class NoticeService:
                 errors["length"] = str(exc)
         if round not in rules.ROUNDS:
             errors["round"] = "轮次只能是 第一次、第二次 或 长期。"
-        photo_path = (photo_path or "").strip().strip('"')
+        photo_path = f.text("photo_path", photo_path, "照片文件", inputs.LINE).strip('"')
         if photo_path and not Path(photo_path).expanduser().is_file():
             errors["photo_path"] = f"找不到照片文件：{photo_path}"
         people: list = []
+        persons = f.text("persons", persons, "公示名单", inputs.LIST, multiline=True)
         try:
             people = parse_persons(persons, today=now.date())
         except ValueError as exc:
@@ -353,7 +324,7 @@ class NoticeService:
             seq = (s.exec(select(func.max(Notice.seq)).where(Notice.year == year)).one() or 0) + 1
             row = Notice(
                 year=year, seq=seq, title=title, kind=kind, round=round, places="、".join(place_list),
-                start_at=start_at, length=n, unit=unit, summary=(summary or "").strip(), photo_path=photo_path,
+                start_at=start_at, length=n, unit=unit, summary=summary, photo_path=photo_path,
                 backdate_reason=backdate_reason if start_at.date() < now.date() else "",
                 matter_code=matter_code, case_ref=case_ref, case_step=case_step, previous_id=previous_id,
                 operator_id=op.id if op else None, operator_name=op.name if op else "", created_at=now,
@@ -437,7 +408,7 @@ class NoticeService:
                 raise ValidationError({"result": f"公示期间收到 {before.objections} 条异议，结果应为 有异议已处理。"})
             if result == rules.HANDLED and not before.objections:
                 raise ValidationError({"result": "没有登记异议，结果应为 无异议。"})
-            row.closed_at, row.result, row.result_note = now, result, " ".join((note or "").split())
+            row.closed_at, row.result, row.result_note = now, result, inputs.text(note, "说明", inputs.LINE)
             s.add(row)
             s.flush()
             after = self._info(s, row, now)
@@ -445,9 +416,9 @@ class NoticeService:
         return after
 
     def withdraw(self, notice_id: int, reason: str) -> NoticeInfo:
-        reason = " ".join((reason or "").split())
-        if not reason:
-            raise ValidationError({"reason": "撤回公示必须写明原因。"})
+        f = inputs.Fields()
+        reason = f.text("reason", reason, "撤回原因", inputs.LINE, required="撤回公示必须写明原因。")
+        f.done()
         now = self.core.now()
         with self.core.write() as s:
             row = self._open_row(s, notice_id, "reason")
@@ -462,21 +433,15 @@ class NoticeService:
     def add_objection(self, notice_id: int, received_at: str | datetime, from_name: str, content: str,
                       received_by: str = "") -> ObjectionInfo:
         now = self.core.now()
-        errors: dict[str, str] = {}
-        at = None
-        try:
-            at = parse_moment(received_at, "收到时间") if received_at else now
-        except ValueError as exc:
-            errors["received_at"] = str(exc)
-        content = (content or "").strip()
-        if not content:
-            errors["content"] = "请填写异议内容。"
-        from_name = " ".join((from_name or "").split())
-        if len(from_name) > 32:
-            errors["from_name"] = "姓名过长。"
+        f = inputs.Fields()
+        errors = f.errors
+        at = (f.moment("received_at", received_at, "收到时间", inputs.past(now.date()), date_only_at=time(8, 0))
+              if inputs.clean(received_at) else now)
+        content = f.text("content", content, "异议内容", inputs.TEXT, required=True, multiline=True)
+        from_name = f.text("from_name", from_name, "异议人姓名", inputs.NAME)
         op = self.core.operator
-        received_by = " ".join((received_by or "").split()) or (op.name if op else "")
-        if not received_by:
+        received_by = f.text("received_by", received_by, "接收人", inputs.NAME) or (op.name if op else "")
+        if not received_by and f.ok("received_by"):
             errors["received_by"] = "请填写接收人。"
         if errors:
             raise ValidationError(errors)
@@ -502,21 +467,17 @@ class NoticeService:
         objection (成立) ends the notice as 有异议; the caller offers a
         second-round notice (``second_round_defaults``)."""
         now = self.core.now()
-        errors: dict[str, str] = {}
-        handling = (handling or "").strip()
-        if not handling:
-            errors["handling"] = "请填写核实处理情况。"
+        f = inputs.Fields()
+        errors = f.errors
+        handling = f.text("handling", handling, "核实处理情况", inputs.TEXT, required="请填写核实处理情况。",
+                          multiline=True)
         if result not in rules.OBJECTION_RESULTS:
             errors["result"] = "请选择核实结果：成立 或 不成立。"
         answered = None
-        if answered_at:
-            try:
-                answered = parse_moment(answered_at, "答复时间")
-            except ValueError as exc:
-                errors["answered_at"] = str(exc)
-            else:
-                if answered > now:
-                    errors["answered_at"] = "答复时间不能晚于现在。"
+        if inputs.clean(answered_at):
+            answered = f.moment("answered_at", answered_at, "答复时间", inputs.past(now.date()), date_only_at=time(8, 0))
+            if answered is not None and answered > now:
+                errors["answered_at"] = "答复时间不能晚于现在。"
         if errors:
             raise ValidationError(errors)
         op = self.core.operator

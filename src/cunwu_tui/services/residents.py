@@ -12,6 +12,7 @@ from sqlalchemy import func, or_
 from sqlmodel import select
 
 from cunwu_tui.db.models import Resident, ResidentMerge
+from cunwu_tui.domain import inputs
 from cunwu_tui.services.core import Core, ValidationError
 
 ID_CARD = "居民身份证"
@@ -90,7 +91,7 @@ class ResidentPage:
 
 
 def _one_line(text: str) -> str:
-    return " ".join((text or "").split())
+    return inputs.clean(text)
 
 
 class ResidentService:
@@ -130,13 +131,15 @@ class ResidentService:
                 phone = validate_phone(phone)
             except ValueError as exc:
                 errors["phone"] = str(exc)
-        group = _one_line(group)
-        if len(group) > 32:
-            errors["group"] = "村民小组名称过长。"
+        f = inputs.Fields()
+        group = f.text("group", group, "村民小组", inputs.NAME)
+        address = f.text("address", address, "住址", inputs.TITLE)
+        note = f.text("note", note, "备注", inputs.LINE, multiline=True)
+        errors.update(f.errors)
         if errors:
             raise ValidationError(errors)
         return dict(name=name, id_type=id_type, id_number=number, phone=phone, group_name=group,
-                    address=_one_line(address), note=(note or "").strip())
+                    address=address, note=note)
 
     def _clash(self, s, id_type: str, number: str, own_id: int | None = None) -> None:
         q = select(Resident).where(Resident.id_type == id_type, Resident.id_number == number)
@@ -231,13 +234,17 @@ class ResidentService:
         """A duplicate registration merged into the one kept, with the
         reason: a record of its own (append-only). Nothing is deleted; the
         duplicate's cases are listed with the kept resident."""
-        reason = _one_line(reason)
         errors: dict[str, str] = {}
+        try:
+            reason = inputs.text(reason, "合并原因", inputs.LINE)
+        except inputs.InputError as exc:
+            errors["reason"] = str(exc)
+            reason = ""
         if kept_id is None:
             errors["kept"] = "请选择要保留的登记。"
         elif kept_id == duplicate_id:
             errors["kept"] = "不能合并到自己。"
-        if not reason:
+        if not reason and "reason" not in errors:
             errors["reason"] = "请写明合并的原因（如：同一人重复登记，证件号录错）。"
         if errors:
             raise ValidationError(errors)

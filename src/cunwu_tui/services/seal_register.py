@@ -26,6 +26,7 @@ from sqlalchemy import func
 from sqlmodel import col, or_, select
 
 from cunwu_tui.db.models import AuditLog, Seal, SealUse, SealVoid, Staff
+from cunwu_tui.domain import inputs
 from cunwu_tui.domain import seal_numbers as rules
 from cunwu_tui.domain.roles import split_roles
 from cunwu_tui.services.core import Core, ValidationError
@@ -306,69 +307,39 @@ class SealRegisterService:
         """Register a use of a seal. Every rule refuses with a Chinese
         message at its field and nothing is saved."""
         now = self.core.now().replace(microsecond=0)
-        errors: dict[str, str] = {}
-        title = " ".join((title or "").split())
-        if not title:
-            errors["title"] = "请填写文件名称。"
-        elif len(title) > 200:
-            errors["title"] = "文件名称过长（最多200字）。"
-        purpose = " ".join((purpose or "").split())
-        if not purpose:
-            errors["purpose"] = "请填写用印事由。"
-        elif len(purpose) > 500:
-            errors["purpose"] = "用印事由过长（最多500字）。"
-        n_copies = None
-        raw = str(copies if copies is not None else "").strip()
-        if not raw.isdigit() or not 1 <= int(raw) <= 999:
-            errors["copies"] = "份数应为1至999的整数。"
-        else:
-            n_copies = int(raw)
-        destination = " ".join((destination or "").split())
-        if not destination:
-            errors["destination"] = "请填写送往单位或用途（如：柳河镇人民政府、本村存档）。"
-        elif len(destination) > 200:
-            errors["destination"] = "送往单位过长（最多200字）。"
-        note = (note or "").strip()
-        if len(note) > 500:
-            errors["note"] = "备注过长（最多500字）。"
+        f = inputs.Fields()
+        title = f.text("title", title, "文件名称", inputs.TITLE, required=True)
+        purpose = f.text("purpose", purpose, "用印事由", inputs.LINE, required=True)
+        n_copies = f.integer("copies", copies, "份数", 1, 999, unit="份")
+        destination = f.text("destination", destination, "送往单位或用途", inputs.TITLE)
+        if f.ok("destination") and not destination:
+            f.error("destination", "请填写送往单位或用途（如：柳河镇人民政府、本村存档）。")
+        note = f.text("note", note, "备注", inputs.LINE, multiline=True)
         when = None
-        if used_at is None or (isinstance(used_at, str) and not used_at.strip()):
+        if used_at is None or (isinstance(used_at, str) and not inputs.clean(used_at)):
             when = now.replace(second=0)
         else:
-            try:
-                when = rules.parse_moment(used_at)
-            except ValueError as exc:
-                errors["used_at"] = str(exc)
-        if when is not None:
-            if when > now:
-                errors["used_at"] = f"用印时间不能晚于现在（{now:%Y-%m-%d %H:%M}）。"
-            elif when.year < 2000:
-                errors["used_at"] = "用印时间不对，请核对年份。"
+            when = f.moment("used_at", used_at, "用印时间", inputs.past(now.date()))
+        if when is not None and when > now:
+            f.error("used_at", f"用印时间不能晚于现在（{now:%Y-%m-%d %H:%M}）。")
         meeting_day = None
-        meeting_type = (meeting_type or "").strip()
-        meeting_ref = " ".join((meeting_ref or "").split())
+        meeting_type = inputs.clean(meeting_type)
+        meeting_ref = f.text("meeting_ref", meeting_ref, "决议/记录编号", inputs.SHORT)
         if major:
             if meeting_type not in rules.MEETING_TYPES:
-                errors["meeting_type"] = "重大事项须经会议研究决定：请选择会议类型。"
-            if meeting_date is None or (isinstance(meeting_date, str) and not meeting_date.strip()):
-                errors["meeting_date"] = "重大事项须填写会议日期。"
+                f.error("meeting_type", "重大事项须经会议研究决定：请选择会议类型。")
+            if meeting_date is None or (isinstance(meeting_date, str) and not inputs.clean(meeting_date)):
+                f.error("meeting_date", "重大事项须填写会议日期。")
             else:
-                try:
-                    meeting_day = rules.parse_day(meeting_date, "会议日期")
-                except ValueError as exc:
-                    errors["meeting_date"] = str(exc)
-                else:
-                    if when is not None and meeting_day > when.date():
-                        errors["meeting_date"] = "会议日期不能晚于用印日期：重大事项须先经会议决定，再用印。"
-            if not meeting_ref:
-                errors["meeting_ref"] = "重大事项须填写会议决议文号或会议记录编号。"
-            elif len(meeting_ref) > 64:
-                errors["meeting_ref"] = "决议/记录编号过长（最多64字）。"
+                meeting_day = f.day("meeting_date", meeting_date, "会议日期", inputs.past(now.date()))
+                if meeting_day is not None and when is not None and meeting_day > when.date():
+                    f.error("meeting_date", "会议日期不能晚于用印日期：重大事项须先经会议决定，再用印。")
+            if f.ok("meeting_ref") and not meeting_ref:
+                f.error("meeting_ref", "重大事项须填写会议决议文号或会议记录编号。")
         else:
             meeting_type, meeting_ref = "", ""
-        applicant_name = " ".join((applicant_name or "").split())
-        if len(applicant_name) > 32:
-            errors["applicant"] = "经办人姓名过长（最多32字）。"
+        applicant_name = f.text("applicant", applicant_name, "经办人姓名", inputs.NAME)
+        errors = f.errors
         op = self.core.operator
 
         with self.core.write() as s:
@@ -453,11 +424,9 @@ class SealRegisterService:
 
     def void(self, use_id: int, reason: str) -> SealUseInfo:
         """作废: recorded as its own record; the entry stays as written."""
-        reason = " ".join((reason or "").split())
-        if not reason:
-            raise ValidationError({"reason": "作废必须写明原因。"})
-        if len(reason) > 200:
-            raise ValidationError({"reason": "作废原因过长（最多200字）。"})
+        f = inputs.Fields()
+        reason = f.text("reason", reason, "作废原因", inputs.TITLE, required="作废必须写明原因。")
+        f.done()
         now = self.core.now().replace(microsecond=0)
         op = self.core.operator
         with self.core.write() as s:

@@ -65,8 +65,10 @@ class SealService:
 
     def _validate(self, s, name, short_name, keeper_id, approver_role, seal_id=None):
         errors: dict[str, str] = {}
-        name = (name or "").strip()
-        short_name = (short_name or "").strip()
+        from cunwu_tui.domain.inputs import clean
+
+        name = clean(name)
+        short_name = clean(short_name)
         if not name:
             errors["name"] = "请填写印章名称。"
         else:
@@ -92,7 +94,7 @@ class SealService:
         with self.core.write() as s:
             name, short_name = self._validate(s, name, short_name, keeper_id, approver_role)
             row = Seal(name=name, short_name=short_name, keeper_id=keeper_id, approver_role=approver_role,
-                       major_body=major_body.strip(), active=True, note=note.strip())
+                       major_body=_clean(major_body), active=True, note=_clean(note))
             s.add(row)
             s.flush()
             info = self._info(s, row)
@@ -108,10 +110,16 @@ class SealService:
             name, short_name = self._validate(s, name, short_name, keeper_id, approver_role, seal_id)
             before = self._info(s, row)
             row.name, row.short_name, row.keeper_id = name, short_name, keeper_id
-            row.approver_role, row.major_body, row.note, row.active = approver_role, major_body.strip(), note.strip(), active
+            row.approver_role, row.major_body, row.note, row.active = approver_role, _clean(major_body), _clean(note), active
             s.add(row)
             s.flush()
             after = self._info(s, row)
             if after != before:
                 self.core.audit(s, "seal", seal_id, "修改", before, after)
         return after
+
+
+def _clean(text: str) -> str:
+    from cunwu_tui.domain.inputs import clean
+
+    return clean(text)

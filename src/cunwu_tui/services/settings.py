@@ -65,8 +65,13 @@ class SettingsService:
             return VillageProfile(**{name: _get(s, key) for name, key in PROFILE_KEYS.items()})
 
     def save_profile(self, profile: VillageProfile) -> VillageProfile:
-        cleaned = VillageProfile(**{f.name: (getattr(profile, f.name) or "").strip() for f in fields(VillageProfile)})
+        from cunwu_tui.domain.inputs import clean
+
+        cleaned = VillageProfile(**{f.name: clean(getattr(profile, f.name)) for f in fields(VillageProfile)})
         errors: dict[str, str] = {}
+        for name, label in (("township", "所属乡镇(街道)"), ("county", "所属县(市、区)")):
+            if len(getattr(cleaned, name)) > 40:
+                errors[name] = f"{label}最多40字。"
         if not cleaned.village:
             errors["village"] = "请填写村(社区)名称。"
         elif len(cleaned.village) > 40:

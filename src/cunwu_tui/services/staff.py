@@ -30,12 +30,14 @@ def _info(row: Staff) -> StaffInfo:
 
 def _clean(name: str, phone: str, roles) -> tuple[str, str, tuple[str, ...]]:
     errors: dict[str, str] = {}
-    name = " ".join((name or "").split())
+    from cunwu_tui.domain.inputs import clean
+
+    name = clean(name)
     if not name:
         errors["name"] = "请填写姓名。"
     elif len(name) > 32:
         errors["name"] = "姓名过长（最多32字）。"
-    phone = (phone or "").strip()
+    phone = clean(phone)
     if phone:
         from cunwu_tui.domain.phone import validate_phone
 

@@ -223,6 +223,31 @@ class CunwuApp(App[int]):
         self.theme = "textual-dark" if self.theme == "ansi-dark" else "ansi-dark"
 
     # -- errors -------------------------------------------------------------
+    async def _dispatch_action(self, namespace, action_name: str, params) -> bool:
+        """Every key action: an unexpected error is reported, not fatal."""
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as exc:  # noqa: BLE001 - reported in unexpected()
+            self.unexpected(exc)
+            return True
+
+    def unexpected(self, exc: BaseException) -> None:
+        """An error no rule foresaw: the details go to the log, the clerk
+        gets a Chinese message, and the app and the screen stay as they were
+        (what was typed in a form is still there)."""
+        from cunwu_tui.logsetup import log_path
+        from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+        log.error("unexpected error in a screen", exc_info=(type(exc), exc, exc.__traceback__))
+        self.bell()
+        if any(getattr(s, "unexpected_report", False) for s in self.screen_stack):
+            return  # one message at a time
+        dialog = MessageDialog("出错了", "刚才的操作没有完成，也没有保存任何改动；已填写的内容仍在。\n"
+                                         f"详细信息已写入日志：{log_path()}\n可以重试；"
+                                         "如果再次出现，请把日志文件交给维护人员。")
+        dialog.unexpected_report = True  # type: ignore[attr-defined]
+        self.push_screen(dialog)
+
     def _fatal_error(self) -> None:
         """An unexpected error: log the traceback, show a Chinese message."""
         from rich.text import Text

@@ -8,13 +8,15 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from cunwu_tui.ui.screens.guard import Guarded
+
 from cunwu_tui.ui.widgets import TopBar
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
 
 
-class AppScreen(Screen):
+class AppScreen(Guarded, Screen):
     def compose(self) -> ComposeResult:
         yield TopBar()
         yield from self.compose_body()

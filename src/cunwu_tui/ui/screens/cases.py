@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.domain import inputs
 from cunwu_tui.ui.screens.modal import ModalForm as _Modal
 from cunwu_tui.ui.screens.notices import _select
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row, screen_text
@@ -163,6 +164,8 @@ class DocChecks(CheckList):
 class IntakeForm(_Modal):
     """新建受理: matter (search as in F3), applicant (search or new), channel,
     首问人, kind, time limit, documents received, note."""
+    LIMITS = {"note": inputs.LINE}
+
 
     BINDINGS = [Binding("ctrl+r", "new_resident", "新居民", key_display="^R")]
 
@@ -352,6 +355,8 @@ class IntakeForm(_Modal):
 
 class ResidentForm(_Modal):
     """登记新居民: validated ID number or another document."""
+    LIMITS = {"name": inputs.NAME, "group": inputs.NAME, "address": inputs.TITLE, "note": inputs.LINE}
+
 
     def __init__(self, services: Services, typed: str = ""):
         super().__init__(services)

@@ -8,8 +8,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from cunwu_tui.ui.screens.guard import Guarded
 
-class MessageDialog(ModalScreen[None]):
+
+class MessageDialog(Guarded, ModalScreen[None]):
     BINDINGS = [Binding("escape,enter", "close", "关闭")]
 
     def __init__(self, title: str, message: str):
@@ -30,7 +32,7 @@ class MessageDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Guarded, ModalScreen[bool]):
     BINDINGS = [Binding("y", "answer(True)", "是"), Binding("n,escape", "answer(False)", "否")]
 
     def __init__(self, title: str, message: str):

@@ -16,6 +16,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
 
+from cunwu_tui.domain import inputs
+from cunwu_tui.ui.screens.guard import Guarded
+
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import FieldError, Form, field_row, screen_text
@@ -113,6 +116,8 @@ def _people_select(services, role: str | None, value=None) -> Select:
 # -- the forms -----------------------------------------------------------------
 class LogForm(_Modal):
     """值班记录: one entry; an emergency needs the leader told."""
+    LIMITS = {"content": inputs.TEXT, "action": inputs.TEXT}
+
 
     def compose(self) -> ComposeResult:
         now = self.services.core.now()
@@ -142,6 +147,8 @@ class LogForm(_Modal):
 
 
 class SubstitutionForm(_Modal):
+    LIMITS = {"note": inputs.TITLE}
+
     def compose(self) -> ComposeResult:
         now = self.services.core.now()
         n = self.services.duty.on_duty(now)
@@ -166,6 +173,8 @@ class SubstitutionForm(_Modal):
 
 class HandoverForm(_Modal):
     """交接班: the ending day, who hands over to whom, the items left open."""
+    LIMITS = {"items": inputs.TEXT, "note": inputs.LINE}
+
 
     def compose(self) -> ComposeResult:
         now = self.services.core.now()
@@ -200,6 +209,8 @@ class HandoverForm(_Modal):
 
 class ReasonForm(_Modal):
     """One line of text (a void reason, a closing note); ``act(text)`` saves."""
+    LIMITS = {"reason": inputs.TITLE}
+
 
     def __init__(self, services: Services, title: str, label: str, act, placeholder: str = ""):
         super().__init__(services)
@@ -262,7 +273,7 @@ class WhoForm(_Modal):
         self.query_one("#who-answer", Static).update(Text(screen_text(on_duty_text(self.services.duty.on_duty(at)))))
 
 
-class ItemsScreen(ModalScreen):
+class ItemsScreen(Guarded, ModalScreen):
     """The open items: Enter closes the chosen one with a note."""
 
     BINDINGS = [Binding("escape", "close", "关闭")]

@@ -32,11 +32,32 @@ class ExportScreen(AppScreen):
                     yield Button("导出（Ctrl+S）", id="export", compact=True)
                 yield StepProgress(id="progress")
             yield Static("", id="result")
+            with Horizontal(classes="buttons", id="open-buttons"):
+                yield Button("打开文件夹", id="open-folder", compact=True)
+                yield Button("打开第一个文件（打印）", id="open-file", compact=True)
 
     def on_mount(self) -> None:
         self._loaded = False
         self._exporting = False
+        self._written: list[Path] = []
+        self.query_one("#open-buttons").display = False
         self.refresh_data()
+
+    @on(Button.Pressed, "#open-folder")
+    def open_folder(self) -> None:
+        if self._written:
+            self._open(self._written[0].parent)
+
+    @on(Button.Pressed, "#open-file")
+    def open_file(self) -> None:
+        if self._written:
+            self._open(self._written[0])
+
+    def _open(self, path: Path) -> None:
+        from cunwu_tui.desktop import open_path
+
+        problem = open_path(path)
+        self.query_one("#result", Static).update(problem or f"已打开：{path}")
 
     def refresh_data(self) -> None:
         services = self.services
@@ -111,6 +132,8 @@ class ExportScreen(AppScreen):
         from cunwu_tui.ui.screens.dialogs import MessageDialog
 
         self._exporting = False
+        self._written = [p.resolve() for p in paths]
+        self.query_one("#open-buttons").display = bool(paths)
         lines = [str(p.resolve()) for p in paths]
         result = self.query_one("#result", Static)
         result.update("\n".join([f"已导出 {len(paths)} 个文件："] + lines))

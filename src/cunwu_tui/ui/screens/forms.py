@@ -11,6 +11,8 @@ from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from cunwu_tui.ui.screens.guard import Guarded
+
 from typing import TYPE_CHECKING
 
 from cunwu_tui.domain.roles import ROLES
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row
 
 
-class _FormScreen(ModalScreen[bool]):
+class _FormScreen(Guarded, ModalScreen[bool]):
     BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
 
     def __init__(self, services: Services):

@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from cunwu_tui.ui.screens.guard import Guarded
+
 KEYS = """\
 全局按键（任何界面都可用）
   F1        帮助（本页）
@@ -75,7 +77,7 @@ KEYS = """\
 设置（F9）中：再按 F9 切换到下一页；光标在分页标题上时也可用左右键切换，Tab 进入该页。"""
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Guarded, ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "close", "关闭")]
 
     def compose(self) -> ComposeResult:

@@ -14,6 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from cunwu_tui.ui.screens.guard import Guarded
+
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.forms import _FormScreen
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row, screen_text
@@ -359,7 +361,7 @@ class MatterScreen(AppScreen):
         self.app.push_screen(LocalMatterForm(self.services, info), saved)
 
 
-class LetterDialog(ModalScreen[None]):
+class LetterDialog(Guarded, ModalScreen[None]):
     """The 一次性告知书 on screen, and where its print file went."""
 
     BINDINGS = [Binding("escape,enter", "close", "关闭")]
@@ -429,7 +431,7 @@ class AdditionForm(_FormScreen):
             self.run_save(lambda: self.services.catalog.add_note(code, text))
 
 
-class WithdrawDialog(ModalScreen[bool]):
+class WithdrawDialog(Guarded, ModalScreen[bool]):
     """Pick one of the village's additions to withdraw (kept on record)."""
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
@@ -468,7 +470,7 @@ class WithdrawDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class LocalMatterForm(ModalScreen["str | None"]):
+class LocalMatterForm(Guarded, ModalScreen["str | None"]):
     """新增/编辑本村事项. Dismisses with the matter's code when saved."""
 
     BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]

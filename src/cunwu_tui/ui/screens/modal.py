@@ -12,21 +12,35 @@ from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select
 
+from cunwu_tui.ui.screens.guard import Guarded
+
 from cunwu_tui.ui.widgets import Form
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
 
 
-class ModalForm(ModalScreen):
+class ModalForm(Guarded, ModalScreen):
     """Dismisses with what ``save()`` returned (True when it returned
     nothing), or None when cancelled."""
 
     BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
+    # The declared maximum length of a text field (domain/inputs), shown in
+    # its placeholder; the service enforces the same number with a message.
+    LIMITS: dict[str, int] = {}
 
     def __init__(self, services: Services):
         super().__init__()
         self.services = services
+
+    def on_mount(self) -> None:
+        from cunwu_tui.domain.inputs import limit_hint
+
+        for field, limit in self.LIMITS.items():
+            for widget in self.query(f"#f-{field}"):
+                if hasattr(widget, "placeholder"):
+                    hint = limit_hint(limit)
+                    widget.placeholder = f"{widget.placeholder}（{hint}）" if widget.placeholder else hint
 
     def buttons(self) -> ComposeResult:
         with Horizontal(classes="buttons"):
@@ -53,6 +67,12 @@ class ModalForm(ModalScreen):
             return
         except SaveError as exc:
             form.show_errors({"form": str(exc)})
+            return
+        except Exception as exc:  # noqa: BLE001 - the form stays, the log has it
+            import logging
+
+            logging.getLogger("cunwu.ui").error("unexpected error saving a form", exc_info=exc)
+            form.show_errors({"form": "保存失败，未作任何改动（程序出错，详细信息已写入日志）；已填写的内容仍在，可以修改后重试。"})
             return
         self.dismiss(result if result is not None else True)
 

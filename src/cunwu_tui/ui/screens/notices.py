@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, Label, Select, Static, TextArea
 
 from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.domain import inputs
 from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row, screen_text
 
@@ -239,6 +240,8 @@ def _select(options, value: str = "", prompt: str = "请选择") -> Select:
 
 class NoticeForm(_Modal):
     """新建公示. ``defaults`` (e.g. a second round) prefill the form."""
+    LIMITS = {"title": inputs.TITLE, "summary": inputs.TEXT, "backdate_reason": inputs.LINE}
+
 
     def __init__(self, services: Services, defaults: dict | None = None):
         super().__init__(services)
@@ -310,6 +313,8 @@ class NoticeForm(_Modal):
 
 
 class ObjectionForm(_Modal):
+    LIMITS = {"content": inputs.TEXT, "from_name": inputs.NAME, "received_by": inputs.NAME}
+
     def __init__(self, services: Services, info: NoticeInfo):
         super().__init__(services)
         self.info = info
@@ -336,6 +341,8 @@ class ObjectionForm(_Modal):
 
 class HandleForm(_Modal):
     """The handling of one objection; dismisses True when it was upheld."""
+    LIMITS = {"handling": inputs.TEXT}
+
 
     def __init__(self, services: Services, objection):
         super().__init__(services)
@@ -384,6 +391,8 @@ class CloseForm(_Modal):
 
 
 class WithdrawForm(_Modal):
+    LIMITS = {"reason": inputs.LINE}
+
     def __init__(self, services: Services, info: NoticeInfo):
         super().__init__(services)
         self.info = info

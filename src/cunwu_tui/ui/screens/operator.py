@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from cunwu_tui.ui.screens.guard import Guarded
+
 from typing import TYPE_CHECKING
 
 from cunwu_tui.errors import ValidationError
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
 from cunwu_tui.ui.widgets import FieldError, Form, field_row
 
 
-class OperatorScreen(ModalScreen[int | None]):
+class OperatorScreen(Guarded, ModalScreen[int | None]):
     BINDINGS = [Binding("escape", "cancel", "取消")]
 
     def __init__(self, services: Services, required: bool):

@@ -15,6 +15,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Select, Static
 
+from cunwu_tui.domain import inputs
+from cunwu_tui.ui.screens.guard import Guarded
+
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import FieldError, Form, field_row, screen_text
@@ -385,6 +388,8 @@ class _Modal(ModalForm):
 
 class SealUseForm(_Modal):
     """用印登记. ``defaults`` prefill it (a correction of a voided entry)."""
+    LIMITS = {"title": inputs.TITLE, "purpose": inputs.LINE, "destination": inputs.TITLE, "note": inputs.LINE, "meeting_ref": inputs.SHORT, "applicant_name": inputs.NAME}
+
 
     DEFAULT_CSS = """
     #seal-fields { height: auto; max-height: 17; }
@@ -525,6 +530,8 @@ class SealUseForm(_Modal):
 
 
 class VoidForm(_Modal):
+    LIMITS = {"reason": inputs.TITLE}
+
     def __init__(self, services: Services, info: SealUseInfo):
         super().__init__(services)
         self.info = info
@@ -585,7 +592,7 @@ class MonthDialog(_Modal):
             raise ValidationError({"month": str(exc)}) from None
 
 
-class CountsDialog(ModalScreen[None]):
+class CountsDialog(Guarded, ModalScreen[None]):
     """Uses per seal per month of a year (voided entries apart); left and
     right change the year."""
 

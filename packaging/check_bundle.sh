@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# CI's proof of the offline bundle: build it (which fails if any dependency
+# lacks a wheel for Windows or x86_64 Linux on CPython 3.10-3.13), install
+# the Linux half into a fresh prefix without the network index, use it, then
+# install it again as an upgrade and check the data is still there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+python packaging/build_bundle.py --out "$work/dist"
+bundle=$(ls -d "$work"/dist/cunwu-tui-*-offline)
+test -f "$bundle/install.bat" && test -f "$bundle/cunwu.bat" && test -f "$bundle/安装说明.txt"
+python - "$bundle" <<'PY'
+import sys, pathlib
+b = pathlib.Path(sys.argv[1])
+bat = (b / "install.bat").read_bytes()
+assert b"\r\n" in bat and "村务通".encode("gbk") in bat, "install.bat must be GBK with CRLF"
+assert (b / "安装说明.txt").read_bytes().startswith(b"\xef\xbb\xbf"), "the note needs its BOM for Notepad"
+PY
+python -m zipfile -l "$work"/dist/cunwu-tui-*-offline.zip | grep -q "install.sh"
+
+export HOME="$work/home" XDG_DATA_HOME="$work/home/data" XDG_STATE_HOME="$work/home/state" \
+       XDG_CACHE_HOME="$work/home/cache" XDG_CONFIG_HOME="$work/home/config"
+mkdir -p "$HOME/Desktop"
+unset CUNWU_DB
+# pip must not reach any index: only the bundle's wheels
+PIP_NO_INDEX=1 PIP_CONFIG_FILE=/dev/null sh "$bundle/install.sh" --prefix "$work/app"
+test -x "$HOME/.local/bin/cunwu" && test -f "$HOME/Desktop/村务通.desktop"
+"$HOME/.local/bin/cunwu" --help | grep -q "用法：cunwu"
+"$HOME/.local/bin/cunwu" demo --db "$work/村务 数据/示例.db" | grep -q "青山村"
+
+# An office database from an older release (schema at 0003, with its data).
+old="$work/旧版/cunwu.db"
+mkdir -p "$(dirname "$old")"
+"$work/app/venv/bin/python" - "$old" <<'PY'
+import sqlite3, sys
+from cunwu_tui.db.engine import make_engine, upgrade
+upgrade(make_engine("sqlite:///" + sys.argv[1]), "0003")
+con = sqlite3.connect(sys.argv[1])
+con.execute("INSERT INTO staff (name, phone, roles, active, created_at) "
+            "VALUES ('赵丽', '13903510004', '文书', 1, '2025-01-02 09:00:00')")
+con.commit()
+PY
+
+# Upgrade with a newer bundle: the same project with a higher version.
+newer="$work/newer"
+mkdir -p "$newer"
+git ls-files -z | xargs -0 cp --parents -t "$newer"
+sed -i 's/^__version__ = "\(.*\)"/__version__ = "\1.post1"/' "$newer/src/cunwu_tui/__init__.py"
+py=$(python -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+python packaging/build_bundle.py --source "$newer" --out "$work/dist2" --python "$py" --target linux_x86_64
+PIP_NO_INDEX=1 PIP_CONFIG_FILE=/dev/null sh "$work"/dist2/cunwu-tui-*-offline/install.sh --prefix "$work/app" --no-desktop
+"$HOME/.local/bin/cunwu" --version | grep -q "post1"
+# the demo village is still there, and the old database migrates on first start, backed up first
+"$HOME/.local/bin/cunwu" lookup --db "$work/村务 数据/示例.db" 低保 | grep -q "最低生活保障"
+"$HOME/.local/bin/cunwu" duty --db "$work/村务 数据/示例.db" >/dev/null
+"$HOME/.local/bin/cunwu" lookup --db "$old" 低保 | grep -q "最低生活保障"
+ls "$(dirname "$old")" | grep -q "bak" || ls -R "$work/旧版" "$HOME" | grep -q "bak"
+"$work/app/venv/bin/python" - "$old" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+assert con.execute("SELECT name FROM staff").fetchall() == [("赵丽",)], "staff lost in the upgrade"
+assert len(con.execute("SELECT version_num FROM alembic_version").fetchall()) > 1, "not migrated to every head"
+PY
+echo "bundle check: passed"
