@@ -176,7 +176,7 @@ async def test_refusal_with_its_deadlines_and_follow_ups(demo_db):
         await pilot.press("ctrl+s")  # 同意 by default
         await wait_for(pilot, lambda: app.screen is detail)
         # Y prints the 不予受理告知书; W then records when it was handed over
-        assert "Y 告知书" in str(detail.query_one("#case-keys", Static).render())
+        assert "Y 不予受理告知书" in str(detail.query_one("#case-keys", Static).render())
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, LetterDialog))
         paper = app.screen._text
@@ -374,7 +374,7 @@ async def test_late_documents_and_concluding_with_some_still_missing(demo_db):
         await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
         detail = app.screen
         assert detail.detail.row.number == number
-        assert "C 补交材料" in str(detail.query_one("#case-keys", Static).render())
+        assert "C 补交" in str(detail.query_one("#case-keys", Static).render())
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, LateDocumentsForm))
         form = app.screen

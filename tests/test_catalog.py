@@ -684,6 +684,8 @@ def test_seed_order_of_the_named_matters(shipped):
     # Seed 000's flowchart lists the four deliberations bottom-up.
     assert siyi.seed_order_text(S000).split("／") == [
         "公开组织实施结果", "组织实施", "决议公开", "居民大会决议", "党员大会审议", "两委会商议", "党组织提议"]
+    linshi = _one(shipped, "MS-LINSHI-JIUZHU").seed_order_text(S000).split("／")
+    assert linshi[:2] == ["终止", "审核未通过，书面通知申请人并说明理由"]   # one 终止 box, quoted once
     dangyuan = _one(shipped, "DJ-FAZHAN-DANGYUAN")
     assert dangyuan.order_note == ORDER_NOTE and dangyuan.seed_order_text(S003)
 

@@ -279,7 +279,11 @@ class Matter:
         if so is None:
             return ""
         by_order = {s.order: s for s in self.steps_for(seed)}
-        return "／".join(by_order[n].text for n in so.steps if n in by_order)
+        texts: list[str] = []
+        for n in so.steps:   # one box of the flowchart may serve two steps (终止): quoted once
+            if n in by_order and (not texts or texts[-1] != by_order[n].text):
+                texts.append(by_order[n].text)
+        return "／".join(texts)
 
     def all_time_limits(self) -> tuple[TimeLimit, ...]:
         out = list(self.time_limits)

@@ -680,19 +680,19 @@ class CaseDetailScreen(AppScreen):
             keys += ["F 反馈"] if status == "待反馈" else ["T 上报转办"]
             keys += (["J 办结"] if not d.conclude_block else []) + ["X 不予受理"]
             if d.missing:
-                keys.append("C 补交材料")
+                keys.append("C 补交")
         elif status in ("不予受理", "不予确认"):
             f = d.refusal or {}
             if f.get("beyond_authority") and not f.get("leader_opinion"):
                 keys.append("L 领导意见")
-            keys.append("Y 告知书")
+            keys.append("Y 不予受理告知书")
             if not f.get("told_on"):
                 keys.append("W 书面告知")
             keys.append("M 退还材料")
         elif status == "办结" and d.row.petition:
             keys.append("V 复查复核")
         if d.missing and status != "已作废":
-            keys.append("P 一次性告知")
+            keys.append("P 告知书")
         if status != "已作废":
             keys.append("K 回执")
         if status != "已作废":
