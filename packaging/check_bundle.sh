@@ -7,6 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# has TEXT CMD...: CMD's output contains TEXT (no pipe into grep -q: with
+# pipefail, a writer cut off by grep's early exit would fail the check)
+has() {
+    local want=$1 out; shift
+    out=$("$@") || { echo "bundle check: failed: $*" >&2; return 1; }
+    [[ "$out" == *"$want"* ]] || { echo "bundle check: no '$want' from: $*" >&2; printf '%s\n' "$out" | head -20 >&2; return 1; }
+}
 
 python packaging/build_bundle.py --out "$work/dist"
 bundle=$(ls -d "$work"/dist/cunwu-tui-*-offline)
@@ -18,7 +25,7 @@ bat = (b / "install.bat").read_bytes()
 assert b"\r\n" in bat and "村务通".encode("gbk") in bat, "install.bat must be GBK with CRLF"
 assert (b / "安装说明.txt").read_bytes().startswith(b"\xef\xbb\xbf"), "the note needs its BOM for Notepad"
 PY
-python -m zipfile -l "$work"/dist/cunwu-tui-*-offline.zip | grep -q "install.sh"
+has install.sh python -m zipfile -l "$work"/dist/cunwu-tui-*-offline.zip
 
 export HOME="$work/home" XDG_DATA_HOME="$work/home/data" XDG_STATE_HOME="$work/home/state" \
        XDG_CACHE_HOME="$work/home/cache" XDG_CONFIG_HOME="$work/home/config"
@@ -27,8 +34,8 @@ unset CUNWU_DB
 # pip must not reach any index: only the bundle's wheels
 PIP_NO_INDEX=1 PIP_CONFIG_FILE=/dev/null sh "$bundle/install.sh" --prefix "$work/app"
 test -x "$HOME/.local/bin/cunwu" && test -f "$HOME/Desktop/村务通.desktop"
-"$HOME/.local/bin/cunwu" --help | grep -q "用法：cunwu"
-"$HOME/.local/bin/cunwu" demo --db "$work/村务 数据/示例.db" | grep -q "青山村"
+has "用法：cunwu" "$HOME/.local/bin/cunwu" --help
+has "青山村" "$HOME/.local/bin/cunwu" demo --db "$work/村务 数据/示例.db"
 
 # An office database from an older release (schema at 0003, with its data).
 old="$work/旧版/cunwu.db"
@@ -51,12 +58,11 @@ sed -i 's/^__version__ = "\(.*\)"/__version__ = "\1.post1"/' "$newer/src/cunwu_t
 py=$(python -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
 python packaging/build_bundle.py --source "$newer" --out "$work/dist2" --python "$py" --target linux_x86_64
 PIP_NO_INDEX=1 PIP_CONFIG_FILE=/dev/null sh "$work"/dist2/cunwu-tui-*-offline/install.sh --prefix "$work/app" --no-desktop
-"$HOME/.local/bin/cunwu" --version | grep -q "post1"
+has post1 "$HOME/.local/bin/cunwu" --version
 # the demo village is still there, and the old database migrates on first start, backed up first
-"$HOME/.local/bin/cunwu" lookup --db "$work/村务 数据/示例.db" 低保 | grep -q "最低生活保障"
+has "最低生活保障" "$HOME/.local/bin/cunwu" lookup --db "$work/村务 数据/示例.db" 低保
 "$HOME/.local/bin/cunwu" duty --db "$work/村务 数据/示例.db" >/dev/null
-"$HOME/.local/bin/cunwu" lookup --db "$old" 低保 | grep -q "最低生活保障"
-ls "$(dirname "$old")" | grep -q "bak" || ls -R "$work/旧版" "$HOME" | grep -q "bak"
+has "数据库已升级" "$HOME/.local/bin/cunwu" lookup --db "$old" 低保
 "$work/app/venv/bin/python" - "$old" <<'PY'
 import sqlite3, sys
 con = sqlite3.connect(sys.argv[1])

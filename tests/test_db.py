@@ -111,3 +111,18 @@ def test_two_instances_write_the_same_file(db_url):
     finally:
         a.close()
         b.close()
+
+
+def test_a_database_in_a_chinese_folder_is_copied_before_migrating(tmp_path):
+    """SQLAlchemy percent-encodes such a path in str(url): the copy must be
+    made from the real file name."""
+    from cunwu_tui.db.engine import engine_file, make_engine, upgrade
+
+    folder = tmp_path / "村务 数据"
+    url = "sqlite:///" + str(folder / "青山村.db")
+    engine = make_engine(url)
+    assert engine_file(engine) == folder / "青山村.db"
+    upgrade(engine, "0003")
+    backup = upgrade(engine)
+    engine.dispose()
+    assert backup is not None and backup.exists() and backup.parent == folder

@@ -107,14 +107,27 @@ def backup_sqlite(path: Path, suffix: str | None = None) -> Path:
     return target
 
 
+def engine_file(engine: Engine) -> Path | None:
+    """The SQLite file behind ``engine`` (None for memory or a server).
+
+    From ``url.database``, never from ``str(engine.url)``: SQLAlchemy renders
+    a path such as D:\\村务\\cunwu.db percent-encoded there, and a copy made
+    from that name would silently not be made."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
 def upgrade(engine: Engine, revision: str = "heads") -> Path | None:
     """Bring the schema to ``revision`` (default: every head). An existing
     file that needs a migration is first copied aside; returns that copy's
     path, if any."""
     from alembic import command
 
-    url = str(engine.url)
-    path = sqlite_file(url)
+    path = engine_file(engine)
     current = current_revisions(engine)
     target = head_revisions() if revision in ("head", "heads") else frozenset({revision})
     if current == target:
