@@ -166,7 +166,10 @@ def test_notice_step_waits_for_the_notice_and_an_objection_sends_back(s):
 def test_conclude_and_lists(s):
     a = take_in(s)
     b = take_in(s, kind="即办件", limit=None)
-    s.cases.conclude(b.id, "当场办结")
+    with pytest.raises(ValidationError, match="缺材料仍办结的理由") as exc:
+        s.cases.conclude(b.id, "当场办结")
+    assert set(exc.value.errors) == {"missing_reason"}
+    s.cases.conclude(b.id, "当场办结", "经核实材料系统内已有，不需要再交")
     with pytest.raises(ValidationError, match="办理结果"):
         s.cases.conclude(a.id, " ")
     assert [r.number for r in s.cases.list(rules.F_OPEN)] == [a.number]
@@ -308,13 +311,14 @@ def test_ledgers_read_back(s, tmp_path):
 
     a = take_in(s, received=[True] + [False] * (len(s.cases.intake_defaults("MS-DIBAO")["documents"]) - 1))
     b = take_in(s, kind="即办件", limit=None)
-    s.cases.conclude(b.id, "当场办结")
+    s.cases.conclude(b.id, "当场办结", "经核实不需要")
     c = take_in(s)
     s.cases.refuse(c.id, "不予受理", "收入超过标准", "《最低生活保障审核确认办法》", True, staff_id(s, "李秀英"))
     late = take_in(s, limit=1, unit="日")  # due 09-29, still open at the end of the month
     s.core.clock = Clock(datetime(2026, 9, 29, 9, 0))
     s.cases.refusal_told(c.id, "2026-09-29")
     s.cases.return_materials(c.id, "收入证明", "王桂英")
+    s.cases.receive_documents(a.id, [1], on="2026-09-29")
     s.core.clock = Clock(datetime(2026, 10, 20, 9, 0))
     paths = s.exports.export("2026-09", ["cases", "refusals"], tmp_path, today=date(2026, 10, 20))
     names = [p.name for p in paths]
@@ -330,6 +334,8 @@ def test_ledgers_read_back(s, tmp_path):
     assert cases[0][3] == "王桂英" and cases[0][4] == "110105********002X"
     assert ID not in str(cases) and "13903510001" not in str(cases)
     assert cases[1][11] == "办结" and cases[1][13] == "当场办结"
+    assert "缺材料办结理由：经核实不需要" in cases[1][9]
+    assert "补交：书面申请书、家庭收入和财产状况的书面声明（09-29 赵丽收）" in cases[0][9]
     assert cases[0][11] == "在办" and str(cases[0][13]).startswith("办理中：第1步")
     assert cases[0][14] == "否"  # 20 工作日 from 09-28 end 10-30: not late at the end of September
     assert cases[2][11] == "不予受理" and "收入超过标准" in cases[2][13]
@@ -429,3 +435,239 @@ def test_a_refusal_goes_only_to_a_leader(s):
         s.cases.refuse(row.id, "不予受理", "材料不全", "有关规定", True, staff_id(s, "赵丽"))  # the clerk herself
     assert "领导" in exc.value.errors["leader"]
     assert s.cases.row(row.id).status == "在办"
+
+
+# ---------------------------------------------------------------------------
+# The 公示 chain: rounds follow the objection they answer and the case step they serve
+
+
+def _to_notice_step(s):
+    row = take_in(s, seed="000_df0ea5699719fa07.txt")
+    for n in (1, 2, 3):
+        s.cases.complete_step(row.id, n)
+    s.cases.choose(row.id, "")
+    for n in (6, 7, 8):
+        s.cases.complete_step(row.id, n)
+    return row
+
+
+def test_second_round_waits_for_the_objection_and_the_case(s):
+    row = _to_notice_step(s)
+    s.core.clock = Clock(datetime(2026, 10, 9, 9, 0))
+    first = s.cases.publish_notice(row.id, "低保第一次公示：王桂英", "公开栏", datetime(2026, 10, 9, 9, 0), 7, "日")
+    # a notice for the step cannot be posted twice, nor start before the case got there
+    with pytest.raises(ValidationError, match="已有公示"):
+        s.notices.add("重复", "低保", "公开栏", datetime(2026, 10, 9, 10), 7, "日", case_ref=row.number, case_step=9)
+    with pytest.raises(ValidationError, match="当前不在第5步"):
+        s.notices.add("别的步骤", "低保", "公开栏", datetime(2026, 10, 9, 10), 7, "日", case_ref=row.number, case_step=5)
+    # a next round needs an upheld objection first
+    with pytest.raises(ValidationError, match="没有异议成立"):
+        s.notices.add("第二次", "低保", "公开栏", datetime(2026, 10, 9, 10), 7, "日", round="第二次",
+                      case_ref=row.number, case_step=9, previous_id=first.id)
+    s.core.clock = Clock(datetime(2026, 10, 12, 10, 0))
+    obj = s.notices.add_objection(first.id, "2026-10-12 09:30", "李四", "家中有车辆")
+    s.notices.handle_objection(obj.id, "入户核实，情况属实", "成立")
+    d = s.cases.detail(row.id)
+    assert "按 R 退回" in d.notice_block and "G" not in d.notice_block
+    # ... and the case sent back and worked again
+    with pytest.raises(ValidationError, match="退回重新调查核实"):
+        s.cases.publish_notice(row.id, "低保第二次公示", "公开栏", datetime(2026, 10, 12, 11, 0), 7, "日")
+    s.core.clock = Clock(datetime(2026, 10, 12, 14, 0))
+    s.cases.go_back(row.id, 8, "公示有异议，重新入户调查")
+    s.cases.complete_step(row.id, 8, "重新调查")
+    d = s.cases.detail(row.id)
+    assert d.current_step == 9 and "按 G 发布下一轮公示" in d.notice_block
+    defaults = s.cases.notice_defaults(row.id)
+    assert defaults["previous_id"] == first.id and defaults["round"] == "第二次" and defaults["case_step"] == 9
+    # back-dated before the objection was decided: refused
+    with pytest.raises(ValidationError, match="不能早于这一天") as exc:
+        s.notices.add("低保第二次公示", "低保", "公开栏", datetime(2026, 10, 9, 9, 0), 7, "日", round="第二次",
+                      backdate_reason="补登记", case_ref=row.number, case_step=9, previous_id=first.id)
+    assert "start" in exc.value.errors
+    # a fresh first round instead of the chain's next one: refused
+    with pytest.raises(ValidationError, match="接续"):
+        s.notices.add("另起一个", "低保", "公开栏", datetime(2026, 10, 12, 15), 7, "日", case_ref=row.number, case_step=9)
+    second = s.cases.publish_notice(row.id, "低保第二次公示：王桂英", "公开栏", datetime(2026, 10, 12, 15, 0), 7, "日")
+    assert second.previous_id == first.id and second.round == "第二次"
+    assert [n.id for n in s.notices.chain(second.id)] == [first.id, second.id]
+    # the step passes only on the latest round, after its period
+    d = s.cases.detail(row.id)
+    assert "期满并登记结果后" in d.notice_block
+    assert "第001号" in d.steps[8].notice_text and "第002号" in d.steps[8].notice_text
+    with pytest.raises(ValidationError, match="期满"):
+        s.cases.complete_step(row.id, 9)
+    s.core.clock = Clock(datetime(2026, 10, 19, 9, 0))
+    s.notices.close(second.id, "无异议")
+    s.cases.complete_step(row.id, 9, "第二次公示无异议")
+
+
+def test_a_notice_from_before_going_back_does_not_serve_the_step(s):
+    row = _to_notice_step(s)
+    s.core.clock = Clock(datetime(2026, 10, 9, 9, 0))
+    first = s.cases.publish_notice(row.id, "低保第一次公示：王桂英", "公开栏", datetime(2026, 10, 9, 9, 0), 7, "日")
+    s.core.clock = Clock(datetime(2026, 10, 19, 9, 0))
+    s.notices.close(first.id, "无异议")
+    s.core.clock = Clock(datetime(2026, 10, 19, 10, 0))
+    s.cases.go_back(row.id, 8, "发现漏报家庭成员，重新核实")
+    s.cases.complete_step(row.id, 8)
+    d = s.cases.detail(row.id)
+    assert d.current_step == 9 and "退回之前" in d.notice_block
+    with pytest.raises(ValidationError, match="退回之前"):
+        s.cases.complete_step(row.id, 9)
+
+
+def test_temporary_assistance_case_offers_only_reachable_branches_and_waits_on_its_notice(s):
+    row = take_in(s, code="MS-LINSHI-JIUZHU", limit=10)
+    for n in (1, 2, 3):
+        s.cases.complete_step(row.id, n)
+    d = s.cases.detail(row.id)
+    assert [c[0] for c in d.choices] == ["审核未通过", "急难型困难", "支出型困难"]
+    s.cases.choose(row.id, "支出型困难", 8)
+    for n in (8, 9, 10):
+        s.cases.complete_step(row.id, n)
+    # step 11 公示: the source gives no period, still the step waits for a notice
+    d = s.cases.detail(row.id)
+    assert d.current_step == 11 and d.notice_key == "G" and not d.can_complete_step
+    with pytest.raises(ValidationError, match="公示"):
+        s.cases.complete_step(row.id, 11)
+    info = s.cases.publish_notice(row.id, "临时救助对象公示", "公开栏", datetime(2026, 9, 28, 9, 0), 5, "日")
+    s.core.clock = Clock(datetime(2026, 10, 9, 9, 0))
+    s.notices.close(info.id, "无异议")
+    s.cases.complete_step(row.id, 11)
+    d = s.cases.detail(row.id)
+    assert [c[0] for c in d.choices] == ["有异议", "无异议"]
+    s.cases.choose(row.id, "无异议", 13)
+    s.cases.complete_step(row.id, 13)
+    assert [c[0] for c in s.cases.detail(row.id).choices] == ["不超过4倍", "4倍以上"]
+    s.cases.choose(row.id, "不超过4倍", 14)
+    s.cases.complete_step(row.id, 14)
+    assert [c[0] for c in s.cases.detail(row.id).choices] == ["审批未通过", "审批通过"]
+    with pytest.raises(ValidationError, match="不在可选范围"):
+        s.cases.choose(row.id, "4倍以上", 15)
+
+
+def test_late_documents_are_an_event_and_the_letter_follows(s):
+    row = take_in(s)
+    n = len(s.cases.detail(row.id).documents)
+    assert row.missing_documents == n
+    with pytest.raises(ValidationError, match="勾选"):
+        s.cases.receive_documents(row.id, [])
+    with pytest.raises(ValidationError, match="不能晚于") as exc:
+        s.cases.receive_documents(row.id, [0], on="2026-10-30")
+    assert set(exc.value.errors) == {"on"}
+    with pytest.raises(ValidationError, match="早于受理"):
+        s.cases.receive_documents(row.id, [0], on="2026-09-01")
+    s.core.clock = Clock(datetime(2026, 9, 30, 15, 0))
+    after = s.cases.receive_documents(row.id, [0, 2], staff_id(s, "李秀英"), "2026-09-30", "本人送来")
+    assert after.missing_documents == n - 2
+    d = s.cases.detail(row.id)
+    assert d.documents[0].received and d.documents[0].received_on == date(2026, 9, 30)
+    assert d.documents[0].received_by == "李秀英" and not d.documents[1].received
+    assert d.timeline[-1].what == "补交材料" and "李秀英收到" in d.timeline[-1].text
+    with pytest.raises(ValidationError, match="已收到"):
+        s.cases.receive_documents(row.id, [2])
+    # the letter lists only what is still missing
+    letter = s.cases.letter(row.id, date(2026, 9, 30))
+    missing = [x.name for x in letter.missing]
+    assert d.documents[0].name not in missing and d.documents[1].name in missing and len(missing) == n - 2
+    assert s.audit.recent(1)[0].action == "补交材料"
+    # the intake record itself is unchanged (append-only)
+    assert sum(1 for doc in s.cases.detail(row.id).documents if doc.received_on is None and doc.received) == 0
+    s.cases.receive_documents(row.id, [i for i in range(n) if not s.cases.detail(row.id).documents[i].received])
+    assert s.cases.row(row.id).missing_documents == 0
+    s.cases.conclude(row.id, "材料齐全，上报乡镇")
+
+
+# ---------------------------------------------------------------------------
+# Papers for the applicant: 收件回执 and 不予受理告知书, printed A4 through the ledger writer
+
+
+def _sheet(path):
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+
+
+def test_receipt_names_documents_pages_due_date_and_handler(s, tmp_path):
+    d = s.cases.intake_defaults("MS-DIBAO")
+    n = len(d["documents"])
+    flags = [True, False, True] + [False] * (n - 3)
+    rid = resident(s)
+    with pytest.raises(ValidationError, match="页数填了 1 个") as exc:
+        s.cases.add("MS-DIBAO", rid, "来访", staff_id(s, "赵丽"), "承诺件", flags, "", 20, "工作日", pages="3")
+    assert set(exc.value.errors) == {"pages"}
+    with pytest.raises(ValidationError, match="整数"):
+        s.cases.add("MS-DIBAO", rid, "来访", staff_id(s, "赵丽"), "承诺件", flags, "", 20, "工作日", pages="3 两")
+    row = s.cases.add("MS-DIBAO", rid, "来访", staff_id(s, "赵丽"), "承诺件", flags, "", 20, "工作日", pages="３ 2")
+    paper = s.cases.receipt(row.id, date(2026, 9, 28))
+    text = paper.text
+    assert paper.kind == "收件回执" and row.number in text and "王桂英（110105********002X）" in text
+    docs = s.cases.detail(row.id).documents
+    assert f"1. {docs[0].name}（原件及复印件，3页）" in text
+    assert f"2. {docs[2].name}（" in text and "2页）" in text
+    assert docs[1].name not in text and f"{n - 2}项，见一次性告知书" in text
+    assert "2026年10月30日" in text and "赵丽　电话：13903510004" in text
+    assert "柳河镇青山村　电话：0351-6012345" in text and "申请人签字" in paper.closing
+    assert ID not in text
+    path = s.cases.write_paper(paper, tmp_path)
+    assert path.exists() and path.name.startswith("青山村_收件回执_") and path.name.endswith("_王桂英_2026-09-28.xlsx")
+    rows = _sheet(path)
+    flat = "\n".join(str(c) for r in rows for c in r)
+    assert "青山村收件回执" in flat and "3页" in flat and "经办人签字" in flat and ID not in flat
+    assert s.audit.recent(1)[0].action == "出具收件回执"
+
+
+def test_refusal_letter_reason_basis_report_and_handover(s, tmp_path):
+    row = take_in(s)
+    with pytest.raises(ValidationError, match="没有登记不予受理"):
+        s.cases.refusal_paper(row.id)
+    s.cases.refuse(row.id, "不予受理", "家庭人均收入超过低保标准", "《最低生活保障审核确认办法》第十条", True, staff_id(s, "李秀英"))
+    assert "李秀英：尚未提出意见" in s.cases.refusal_paper(row.id).text
+    s.cases.leader_opinion(row.id, True, "按规定办理")
+    paper = s.cases.refusal_paper(row.id, date(2026, 9, 29))
+    text = paper.text
+    assert paper.kind == "不予受理告知书"
+    assert "理由" in text and "家庭人均收入超过低保标准" in text and "第十条" in text
+    assert "李秀英：同意（按规定办理）" in text and "书面报上级机关（柳河镇）" in text and "签收备查" in text
+    assert "柳河镇青山村" in text and "2026年9月29日" in paper.closing
+    path = s.cases.write_paper(paper, tmp_path)
+    assert "不予受理告知书" in path.name and path.exists()
+    # W: when it was handed over
+    s.core.clock = Clock(datetime(2026, 9, 30, 9, 0))
+    s.cases.refusal_told(row.id, "2026-09-30", "书面告知书当面送达")
+    assert s.cases.detail(row.id).refusal["told_on"] == date(2026, 9, 30)
+
+
+def test_postpone_an_ordinary_case_needs_a_leader_and_a_later_date(s):
+    row = take_in(s)                                   # 20 工作日 from 09-28: due 10-30
+    clerk, leader = staff_id(s, "赵丽"), staff_id(s, "李秀英")
+    with pytest.raises(ValidationError) as exc:
+        s.cases.postpone(row.id, "2026-11-20", " ", clerk)
+    assert set(exc.value.errors) == {"reason", "told", "leader"}       # the clerk is no leader
+    with pytest.raises(ValidationError, match="晚于现在的期限 2026-10-30"):
+        s.cases.postpone(row.id, "2026-10-20", "需入户核实", leader, told=True)
+    after = s.cases.postpone(row.id, "2026-11-20", "需镇民政办联合入户核实", leader, told=True)
+    assert after.next_due == date(2026, 11, 20) and after.next_due_what == "承诺办结（已延期）"
+    d = s.cases.detail(row.id)
+    assert d.timeline[-1].what == "延期" and "李秀英批准" in d.timeline[-1].text and "2026-10-30" in d.timeline[-1].text
+    assert s.audit.recent(1)[0].action == "延期"
+    # overdue is judged on the new date
+    assert not s.cases.row(row.id, date(2026, 11, 5)).overdue and s.cases.row(row.id, date(2026, 11, 21)).overdue
+    pet = take_in(s, code="PA-XINFANG", petition=True, limit=None)
+    with pytest.raises(ValidationError, match="信访件"):
+        s.cases.postpone(pet.id, "2026-12-20", "复杂", leader, told=True)
+
+
+def test_one_leader_check_for_refusals_and_delays(s):
+    with pytest.raises(ValidationError) as exc:
+        s.cases.check_leader(staff_id(s, "赵丽"), "leader", "延期")
+    assert "领导审批" in exc.value.errors["leader"]
+    assert s.cases.check_leader(staff_id(s, "李秀英"), "leader", "延期").name == "李秀英"
+
+
+def test_an_office_rule_is_never_taken_in(s):
+    with pytest.raises(ValidationError, match="工作制度"):
+        s.cases.intake_defaults("ZD-JIGUAN-XIAONENG")
+    with pytest.raises(ValidationError, match="工作制度") as exc:
+        s.cases.add("ZD-JIGUAN-XIAONENG", resident(s), "来访", staff_id(s, "赵丽"), "即办件")
+    assert "matter" in exc.value.errors

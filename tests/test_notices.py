@@ -84,8 +84,27 @@ def test_status_and_countdown_agree(start, n, unit, offset):
     assert (s == rules.EXPIRED) == (today > p.end)
     assert rules.can_close(p, today) == (today >= p.end)
     if s == rules.RUNNING:
-        assert cd.days == (p.end - today).days + 1 and 0 <= cd.workdays <= cd.days
+        first = max(today, start + timedelta(days=1))   # the start day is not counted
+        assert cd.days == (p.end - first).days + 1 and 0 <= cd.workdays <= cd.days
         assert cd.ends_today == (today == p.end)
+        if today == start:
+            # On the day it is posted, the countdown is the notice's own period:
+            # n working days, or n days (more only when the end moved off a rest day).
+            if unit == "工作日":
+                assert cd.workdays == n
+            else:
+                assert cd.days >= n and (cd.days == n) == (p.end == start + timedelta(days=n))
+
+
+def test_a_seven_day_notice_never_shows_eight_days():
+    # Posted Monday 2026-11-23: ends Monday 11-30; 7 days to run, not 8.
+    p = rules.period(datetime(2026, 11, 23, 9), 7, "日")
+    assert p.end == date(2026, 11, 30)
+    assert rules.countdown(p, date(2026, 11, 23)).days == 7
+    assert rules.countdown(p, date(2026, 11, 24)).days == 7
+    assert rules.countdown(p, date(2026, 11, 30)).days == 1
+    w = rules.period(datetime(2026, 11, 23, 9), 5, "工作日")
+    assert rules.countdown(w, date(2026, 11, 23)).workdays == 5
 
 
 def test_persons_parsing():
@@ -114,7 +133,7 @@ def test_post_number_and_countdown(clock):
     s, at = clock
     n = post(s)
     assert n.number == "公示〔2026〕第001号" and n.status == rules.RUNNING
-    assert n.end == date(2026, 11, 30) and n.days_left == 8 and n.persons == 2
+    assert n.end == date(2026, 11, 30) and n.days_left == 7 and n.persons == 2
     assert n.operator_name == "赵丽" and n.places == ("公开栏", "微信群")
     assert post(s, title="第二个").number == "公示〔2026〕第002号"
     assert s.audit.recent(1)[0].action == "发布"

@@ -80,3 +80,73 @@ def test_correction_is_on_the_record_masked(s):
     assert before == "电话：139****0001\n村民小组：（空）" and after == "电话：139****0002\n村民小组：二组"
     added = s.audit.recent(2)[1].change[1]
     assert "110105********002X" in added and ID not in added
+
+
+# ---------------------------------------------------------------------------
+# The register: pages, search by name / ID tail / phone / group, merging a duplicate
+
+
+def _many(s, n=25):
+    from cunwu_tui.services.demo_notices import _id
+
+    out = []
+    for i in range(n):
+        out.append(s.residents.add(f"村民{i:02d}", "居民身份证", _id("19600101", f"{i + 100:03d}"),
+                                   f"139035{i:05d}", "一组" if i % 2 else "二组"))
+    return out
+
+
+def test_register_pages_and_searches(s):
+    people = _many(s)
+    first = s.residents.page("", 0, 10)
+    assert first.total == 25 and len(first.items) == 10 and (first.page, first.pages) == (1, 3)
+    last = s.residents.page("", 20, 10)
+    assert len(last.items) == 5 and last.page == 3
+    assert s.residents.page("", 999, 10).page == 3            # past the end: the last page
+    assert {r.name for r in s.residents.page("二组", 0, 50).items} == {p.name for p in people[::2]}
+    tail = people[7].id_number[-4:]
+    assert [r.id for r in s.residents.page(tail).items] == [people[7].id]
+    assert [r.id for r in s.residents.page("00007").items] == [people[7].id]   # phone tail
+    assert s.residents.page("村民1").total == 10
+
+
+def test_merge_a_duplicate_with_a_reason(s):
+    kept = s.residents.add("王桂英", "居民身份证", ID, "13903510001", "一组")
+    dup = s.residents.add("王桂英", "户口簿", "A1234567", "", "一组")
+    with pytest.raises(ValidationError, match="原因"):
+        s.residents.merge(dup.id, kept.id, " ")
+    with pytest.raises(ValidationError, match="自己"):
+        s.residents.merge(dup.id, dup.id, "重复")
+    merged = s.residents.merge(dup.id, kept.id, "同一人用户口簿重复登记")
+    assert merged.merged_into == kept.id and merged.merge_reason == "同一人用户口簿重复登记"
+    assert s.residents.registrations(kept.id) == (kept.id, dup.id)
+    # the duplicate is no longer offered for a new case, but stays in the register, marked
+    assert [r.id for r in s.residents.search("王桂英")] == [kept.id]
+    assert {r.id: r.merged_into for r in s.residents.page("王桂英").items} == {kept.id: None, dup.id: kept.id}
+    with pytest.raises(ValidationError, match="已合并"):
+        s.residents.merge(dup.id, kept.id, "再合并")
+    log = s.audit.recent(1)[0]
+    assert log.action == "合并" and ID not in str(log)
+    # the merge record is append-only: the database refuses to change it
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    con = sqlite3.connect(make_url(str(s.core.engine.url)).database)
+    for sql in ("DELETE FROM resident_merge", "UPDATE resident_merge SET reason = 'x'"):
+        with pytest.raises(sqlite3.IntegrityError, match="只能追加"):
+            con.execute(sql)
+    con.close()
+
+
+def test_a_residents_cases_in_every_status_with_its_duplicates(s):
+    kept = s.residents.add("王桂英", "居民身份证", ID, "13903510001", "一组")
+    dup = s.residents.add("王桂英", "户口簿", "A1234567")
+    clerk = next(p.id for p in s.staff.list())
+    n = len(s.cases.intake_defaults("MS-HUKOU-QIANYI")["documents"])
+    a = s.cases.add("MS-HUKOU-QIANYI", kept.id, "来访", clerk, "即办件", [True] * n)
+    b = s.cases.add("MS-HUKOU-QIANYI", dup.id, "来访", clerk, "即办件", [True] * n)
+    s.cases.conclude(a.id, "已办")
+    s.residents.merge(dup.id, kept.id, "重复登记")
+    rows = s.cases.for_residents(s.residents.registrations(kept.id))
+    assert {r.number: r.status for r in rows} == {a.number: "办结", b.number: "在办"}

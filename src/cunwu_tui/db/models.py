@@ -222,6 +222,23 @@ class Resident(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime)
 
 
+class ResidentMerge(SQLModel, table=True):
+    """A duplicate registration of a resident merged into the one kept, with
+    the reason. Append-only (triggers refuse UPDATE/DELETE); the duplicate's
+    cases stay as they were taken in and are listed with the kept one."""
+
+    __tablename__ = "resident_merge"
+    __table_args__ = (UniqueConstraint("duplicate_id", name="uq_resident_merge_duplicate"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    duplicate_id: int = Field(foreign_key="resident.id")
+    kept_id: int = Field(foreign_key="resident.id", index=True)
+    reason: str
+    operator_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    operator_name: str = Field(default="", max_length=32)
+    recorded_at: datetime = Field(sa_type=DateTime)
+
+
 class SealUse(SQLModel, table=True):
     """An entry of the seal register (用印登记). Append-only: a row is never
     updated or deleted (triggers refuse it); a mistake is voided by a

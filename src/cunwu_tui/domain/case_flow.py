@@ -16,6 +16,12 @@ The rules:
   flattened flowcharts do not say which branches nest), with 继续主线.
 - A group whose last step names ``next_on_branch`` goes back to that step
   (e.g. 村民有合理化建议 -> back to 修改完善方案).
+- Where the catalog says which branch follows which (``after`` on a group's
+  steps, e.g. 有异议/无异议 after 支出型困难's 公示, 不超过4倍/4倍以上 after
+  无异议), the block is a tree: reaching it offers only the groups without
+  ``after``; a finished group offers only the groups that name it (the
+  alternatives the source gives, without 继续主线), and when none does the
+  flow goes on after the block. Only what is reachable is offered.
 - The clerk may send the case back to any step already reached (e.g. an
   upheld objection sends it back to 入户调查); the reason is recorded.
 - After the last step the flow is finished.
@@ -44,6 +50,7 @@ class FlowStep:
     limit_value: int | None = None      # the step's own time limit, if tracked
     limit_unit: str = ""                # 日 / 工作日
     actor: str = ""
+    after: tuple[str, ...] = ()         # branch labels this group follows (a tree block)
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,12 @@ class Flow:
         last = max(g[2] for g in self._groups if g[0] == block)
         return last + 1 if last + 1 < len(self.steps) else None
 
+    def _tree(self, block: int) -> bool:
+        return any(self.steps[g[1]].after for g in self._groups if g[0] == block)
+
+    def _choice(self, g: tuple[int, int, int]) -> Choice:
+        return Choice(self.steps[g[1]].branch, self.steps[g[1]].order)
+
     def _arrive(self, i: int | None) -> tuple[int | None, tuple[Choice, ...]]:
         """Arriving at index ``i`` from outside its group."""
         if i is None or i >= len(self.steps):
@@ -132,11 +145,23 @@ class Flow:
         if not self.steps[i].branch:
             return i, ()
         block = self._group_of[i][0]
-        ahead = [g for g in self._groups if g[0] == block and g[1] >= i]
+        tree = self._tree(block)
+        ahead = [g for g in self._groups if g[0] == block and g[1] >= i and not (tree and self.steps[g[1]].after)]
         end = self._after_block(block)
-        choices = tuple(Choice(self.steps[g[1]].branch, self.steps[g[1]].order) for g in ahead)
-        choices += (Choice(CONTINUE, self.steps[end].order if end is not None else None),)
+        choices = tuple(self._choice(g) for g in ahead)
+        if not (tree and end is None and choices):
+            choices += (Choice(CONTINUE, self.steps[end].order if end is not None else None),)
         return None, choices
+
+    def _after_group(self, g: tuple[int, int, int]) -> tuple[int | None, tuple[Choice, ...]]:
+        """Where a tree block goes after group ``g``: the groups that follow
+        it, else on after the block."""
+        label = self.steps[g[1]].branch
+        children = tuple(self._choice(h) for h in self._groups if h[0] == g[0] and label in self.steps[h[1]].after)
+        if children:
+            return None, children
+        end = self._after_block(g[0])
+        return (end, ()) if end is not None else (None, ())
 
     def _next(self, i: int) -> tuple[int | None, tuple[Choice, ...]]:
         """Where the flow goes after the step at index ``i`` is done."""
@@ -147,6 +172,8 @@ class Flow:
             back = self.steps[i].next_on_branch
             if back is not None and back in self._index:
                 return self._index[back], ()  # a plain return: the step itself, not a decision
+            if self._tree(g[0]):
+                return self._after_group(g)
         return self._arrive(i + 1)
 
     def initial(self) -> FlowState:

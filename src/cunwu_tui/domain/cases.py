@@ -65,13 +65,15 @@ REVIEW_REQUEST = "review"
 REVIEW_ANSWER = "review_answer"
 NOTE = "note"
 VOID = "void"
+DOCUMENTS = "documents"   # 补交材料: documents brought after the intake
+POSTPONE = "postpone"     # 延期 of an ordinary case: a new promised date, approved by a leader
 
 EVENT_NAMES: dict[str, str] = {
     INTAKE: "受理登记", STEP_DONE: "完成步骤", STEP_BRANCH: "办理情况", STEP_BACK: "退回步骤",
     NOTICE_LINK: "发布公示", ESCALATE: "上报/转办", FEEDBACK: "收到反馈", CONCLUDE: "办结",
     REFUSE: "否定报备", LEADER_OPINION: "领导意见", REFUSAL_NOTICE: "书面告知", MATERIALS: "退还材料",
     ACCEPT: "决定受理", EXTEND: "延期", REVIEW_REQUEST: "申请复查复核", REVIEW_ANSWER: "复查复核意见",
-    NOTE: "备注", VOID: "作废",
+    NOTE: "备注", VOID: "作废", DOCUMENTS: "补交材料", POSTPONE: "延期",
 }
 
 
@@ -232,6 +234,9 @@ def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar=
                 acceptance = Tracked(acceptance.what, acceptance.date, acceptance.provisional,
                                      e.data.get("told_on") and date.fromisoformat(e.data["told_on"]) or when)
             conclusion = petition_conclusion()
+        elif e.kind == POSTPONE and promise is not None and e.date is not None:
+            # 限时办结制: a delay approved by a leader moves the promised date; the first one stays on the record
+            promise = Tracked("承诺办结（已延期）", e.date, bool(e.data.get("provisional")))
         elif e.kind == EXTEND:
             extension = int(e.data.get("days", 0))
             extension_reason = e.text

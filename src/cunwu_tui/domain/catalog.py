@@ -47,6 +47,9 @@ __all__ = [
     "NOTICE_UNITS",
     "ROUNDS",
     "ORDER_NOTE",
+    "RULES_CATEGORY",
+    "NOTICE_EXEMPTIONS",
+    "SeedOrder",
     "CATEGORIES",
     "parse_matters",
     "load_catalog",
@@ -59,6 +62,15 @@ TIME_UNITS: tuple[str, ...] = ("日", "工作日", "个月", "小时")
 NOTICE_UNITS: tuple[str, ...] = ("日", "工作日")
 ROUNDS: tuple[str, ...] = ("", "第一次", "第二次", "长期")
 ORDER_NOTE = "流程图顺序按文意重排"
+NO_LENGTH = "来源未写公示期限"
+NOT_A_NOTICE = "本步不是公示"
+NOTICE_EXEMPTIONS: tuple[str, ...] = (NO_LENGTH, NOT_A_NOTICE)
+"""Why a step that mentions 公示/公开 carries no notice length:
+来源未写公示期限 -- the step is a notice the flow waits on (it has a
+``notice`` table) but its seed gives no period, so the clerk enters the
+period when posting it; 本步不是公示 -- the step only prepares, refers to or
+files a notice (确定公开内容, 整理归档, 按“四议两公开”程序 ...) and has no
+``notice`` table."""
 
 CATEGORIES: tuple[str, ...] = (
     "党建工作",
@@ -71,9 +83,14 @@ CATEGORIES: tuple[str, ...] = (
     "生态环境保护",
     "城乡建设管理",
     "机关工作",
+    "制度",
 )
 """Display order of the categories. Other category names load too; they
 sort after these."""
+
+RULES_CATEGORY = "制度"
+"""The office's own rules (首问负责制 ...): reference entries shown in F3,
+never a matter to take in."""
 
 _CODE_RE = re.compile(r"^[A-Z]{2,4}(?:-[A-Z0-9]+)+$")
 _SEED_RE = re.compile(r"^[0-9]{3}_[0-9a-f]{16}\.txt$")
@@ -146,6 +163,26 @@ class Step:
     time_limit: TimeLimit | None = None
     note: str = ""
     seed: str = ""
+    notice_exempt: str = ""
+    after: tuple[str, ...] = ()
+    """Branch steps only: the branch labels after which this step's branch
+    is offered (e.g. 无异议 after 支出型困难's 公示). Empty: offered when the
+    flow reaches the branch block."""
+
+    @property
+    def notice_rule(self) -> bool:
+        """The step is a notice with its period from the source."""
+        return self.notice is not None and self.notice.length is not None
+
+
+@dataclass(frozen=True)
+class SeedOrder:
+    """The order in which a seed lists a variant's steps, when the catalog
+    reordered them (a flattened flowchart): ``steps`` are the catalog's step
+    numbers in the seed's own order."""
+
+    seed: str
+    steps: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -169,12 +206,18 @@ class Matter:
     prevention: tuple[Fact, ...] = ()
     notes: tuple[Fact, ...] = ()
     order_note: str = ""
+    seed_orders: tuple[SeedOrder, ...] = ()
     source: str = field(default="", compare=False)
     """The catalog file the matter was read from (for messages)."""
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
+
+    @property
+    def is_rule(self) -> bool:
+        """An office rule (制度), for reference only: never taken in as a case."""
+        return self.category == RULES_CATEGORY
 
     def match_rank(self, query: str) -> int | None:
         """How well the query names this matter, whitespace and half/fullwidth
@@ -228,6 +271,19 @@ class Matter:
             if s.notice is not None:
                 out.append(s.notice)
         return tuple(out)
+
+    def seed_order_text(self, seed: str) -> str:
+        """The seed's own order of a reordered variant, quoted: its step
+        texts as the seed lists them ("" when not reordered)."""
+        so = next((o for o in self.seed_orders if o.seed == seed or (not o.seed and len(self.seeds) == 1)), None)
+        if so is None:
+            return ""
+        by_order = {s.order: s for s in self.steps_for(seed)}
+        texts: list[str] = []
+        for n in so.steps:   # one box of the flowchart may serve two steps (终止): quoted once
+            if n in by_order and (not texts or texts[-1] != by_order[n].text):
+                texts.append(by_order[n].text)
+        return "／".join(texts)
 
     def all_time_limits(self) -> tuple[TimeLimit, ...]:
         out = list(self.time_limits)
@@ -319,7 +375,7 @@ def _type_name(value: Any) -> str:
 
 @dataclass(frozen=True)
 class _Field:
-    kind: str  # "str", "int", "strs", "facts", "table", "tables"
+    kind: str  # "str", "int", "strs", "ints", "facts", "table", "tables"
     required: bool = False
     choices: tuple[str, ...] | None = None
     sub: dict[str, "_Field"] | None = None
@@ -367,6 +423,12 @@ _STEP = {
     "time_limit": _Field("table", sub=_STEP_TIME_LIMIT),
     "note": _Field("str"),
     "seed": _Field("str"),
+    "notice_exempt": _Field("str", choices=NOTICE_EXEMPTIONS),
+    "after": _Field("strs"),
+}
+_SEED_ORDER = {
+    "seed": _Field("str"),
+    "steps": _Field("ints", required=True, nonempty=True),
 }
 _MATTER = {
     "code": _Field("str", required=True, nonempty=True),
@@ -388,6 +450,7 @@ _MATTER = {
     "prevention": _Field("facts"),
     "notes": _Field("facts"),
     "order_note": _Field("str"),
+    "seed_order": _Field("tables", sub=_SEED_ORDER),
 }
 _CHOICE_SEP = "/"
 
@@ -438,6 +501,12 @@ class _Checker:
                 self.expect(item, str, f"{path}[{i}]")
                 if not item.strip():
                     self.fail(f"的 {path}[{i}] 不能为空")
+        elif spec.kind == "ints":
+            self.expect(value, list, path)
+            if spec.nonempty and not value:
+                self.fail(f"的 {path} 不能为空列表")
+            for i, item in enumerate(value, 1):
+                self.expect(item, int, f"{path}[{i}]")
         elif spec.kind == "facts":
             self.expect(value, list, path)
             for i, item in enumerate(value, 1):
@@ -509,6 +578,8 @@ def _build(raw: dict, source: str) -> Matter:
                 ),
                 note=s.get("note", ""),
                 seed=s.get("seed", ""),
+                notice_exempt=s.get("notice_exempt", ""),
+                after=tuple(s.get("after", ())),
             )
         )
     return Matter(
@@ -537,6 +608,7 @@ def _build(raw: dict, source: str) -> Matter:
         prevention=_facts(raw.get("prevention")),
         notes=_facts(raw.get("notes")),
         order_note=raw.get("order_note", ""),
+        seed_orders=tuple(SeedOrder(o.get("seed", ""), tuple(o["steps"])) for o in raw.get("seed_order", ())),
         source=source,
     )
 
@@ -582,6 +654,12 @@ def _check_matter_rules(m: Matter, ck: _Checker) -> None:
                 ck.fail(f"的 steps[{i}].notice.seed 与该步骤的来源不一致")
             if (s.notice.length is None) != (not s.notice.unit):
                 ck.fail(f"的 steps[{i}].notice 的 length 与 unit 应同时填写")
+        if s.after and not s.branch:
+            ck.fail(f"的 steps[{i}].after 只用于分支步骤（须同时写 branch）")
+        if s.notice_exempt == NO_LENGTH and (s.notice is None or s.notice.length is not None):
+            ck.fail(f"的 steps[{i}].notice_exempt 为“{NO_LENGTH}”，该步骤应有 notice 且不写 length")
+        if s.notice_exempt == NOT_A_NOTICE and s.notice is not None:
+            ck.fail(f"的 steps[{i}].notice_exempt 为“{NOT_A_NOTICE}”，该步骤不应有 notice")
 
     # One sequence 1..n per seed, in file order.
     groups: dict[str, list[tuple[int, Step]]] = {}
@@ -595,9 +673,20 @@ def _check_matter_rules(m: Matter, ck: _Checker) -> None:
                     f"的 steps[{i}].order 应为 {expected}，实际为 {s.order}"
                     f"（同一来源 {seed} 的步骤序号须从1起连续编号，依文件顺序）"
                 )
+        labels = {s.branch for _, s in items if s.branch}
         for i, s in items:
+            for label in s.after:
+                if label not in labels:
+                    ck.fail(f"的 steps[{i}].after 指向不存在的分支：\"{label}\"")
             if s.next_on_branch is not None and s.next_on_branch not in orders:
                 ck.fail(f"的 steps[{i}].next_on_branch 指向不存在的步骤：{s.next_on_branch}")
+    for i, so in enumerate(m.seed_orders, 1):
+        seed_ok(so, f"seed_order[{i}]")
+        if not m.order_note:
+            ck.fail(f"的 seed_order[{i}] 只用于重排过的流程：请同时写 order_note = \"{ORDER_NOTE}\"")
+        orders = sorted(s.order for _, s in groups.get(m.seed_of(so), []))
+        if sorted(so.steps) != orders:
+            ck.fail(f"的 seed_order[{i}].steps 应恰好列出该来源的全部步骤序号（1至{len(orders)}各一次）")
     for i, t in enumerate(m.time_limits, 1):
         seed_ok(t, f"time_limits[{i}]")
         if t.step is not None:

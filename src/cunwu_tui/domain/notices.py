@@ -96,9 +96,14 @@ def can_close(p: Period, today: date) -> bool:
 
 @dataclass(frozen=True)
 class Countdown:
-    days: int          # calendar days left, the end day included (0 once over)
-    workdays: int      # working days left, today and the end day included
+    days: int          # days of the period still to run, today and the end day included
+    workdays: int      # working days of the period still to run, today and the end day included
     ends_today: bool
+
+
+# The start day is not counted in a period (民法典第二百零一条), so on the
+# start day (and before it) the whole period is still to run: a 7-day
+# notice shows 7, never 8.
 
 
 def countdown(p: Period, today: date, calendar=None) -> Countdown:
@@ -108,7 +113,7 @@ def countdown(p: Period, today: date, calendar=None) -> Countdown:
 
     if today > p.end:
         return Countdown(0, 0, False)
-    first = max(today, p.start.date())
+    first = max(today, p.start.date() + timedelta(days=1))
     cal = calendar or workdays.default_calendar()
     days = (p.end - first).days + 1
     work = cal.workdays_between(first - timedelta(days=1), p.end)

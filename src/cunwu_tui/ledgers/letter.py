@@ -46,3 +46,33 @@ def write_inform_letter(letter: "InformLetter", path: Path) -> Path:
     write_workbook(path, [sheet], doc=DocInfo(title=f"{letter.village}{TITLE}：{letter.matter_name}",
                                               subject=letter.matter_name, category=TITLE))
     return path
+
+
+def paper_filename(paper) -> str:
+    """〈村名〉_收件回执_〈编号〉_〈申请人〉_2026-11-23.xlsx, safe on Windows."""
+    return safe_filename(f"{paper.village or '本村'}_{paper.kind}_{paper.number}_{paper.applicant}_{paper.on.isoformat()}") + ".xlsx"
+
+
+def write_case_paper(paper, path: Path) -> Path:
+    """A case's paper for the applicant (收件回执, 不予受理告知书): A4
+    portrait through the ledger writer, like the 一次性告知书, with its
+    signature lines at the foot."""
+    from cunwu_tui.ledgers.writer import DocInfo, Sheet, write_workbook
+
+    sheet = Sheet(
+        name=paper.kind,
+        title=f"{paper.village}{paper.kind}",
+        unit=f"{paper.unit_label}：{paper.township}{paper.village}",
+        filled=f"编号：{paper.number}",
+        columns=COLUMNS,
+        rows=list(paper.rows),
+        orientation="portrait",
+        totals=False,
+        count_label=None,
+        closing=paper.closing,
+        label=paper.kind,
+        report_progress=False,
+    )
+    write_workbook(path, [sheet], doc=DocInfo(title=f"{paper.village}{paper.kind}：{paper.number}",
+                                              subject=paper.matter_name, category=paper.kind))
+    return path

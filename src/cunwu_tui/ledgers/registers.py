@@ -227,7 +227,13 @@ def _case_rows(source: Any, period: Period) -> Iterable[Sequence]:
     for i, d in enumerate(source.cases.received_between(period.first_day, period.next_month_first_day), start=1):
         r = d.row
         missing = "、".join(d.missing)
-        promised = next((t for t in d.deadlines if t.what in ("承诺办结", "办结", "办结（已延期）")), None)
+        late = [doc for doc in d.documents if doc.received_on is not None]
+        if late:
+            missing = (missing + "\n" if missing else "齐全\n") + "补交：" + "；".join(
+                f"{doc.name}（{doc.received_on:%m-%d} {doc.received_by}收）" for doc in late)
+        if d.missing_reason:
+            missing += f"\n缺材料办结理由：{d.missing_reason}"
+        promised = next((t for t in d.deadlines if t.what in ("承诺办结", "承诺办结（已延期）", "办结", "办结（已延期）")), None)
         due = f"{promised.date:%Y-%m-%d}" + ("\n（预计）" if promised.provisional else "") if promised else ""
         if d.void_reason:
             outcome = f"作废：{d.void_reason}"

@@ -54,6 +54,7 @@ class Services:
         self.notices = NoticeService(core, self.settings, self.catalog)
         self.residents = ResidentService(core)
         self.cases = CaseService(core, self.settings, self.catalog, self.residents, self.notices, self.staff)
+        self.notices.case_gate = self.cases.notice_gate
         self.duty = DutyService(core)
         self.backups = BackupService(core, self.settings, info.url)
 

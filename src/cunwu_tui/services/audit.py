@@ -105,6 +105,7 @@ FIELD_NAMES = {
     "first_officer": "首问人",
     "due": "办结期限",
     "missing": "尚缺材料",
+    "received_by": "收件人",
     "step": "步骤",
     "basis": "依据",
     "to": "上报/转办至",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Sequence
 
 from sqlalchemy import func, or_, update
@@ -30,6 +31,10 @@ from cunwu_tui.services.core import Core, ValidationError
 class DocState:
     name: str
     received: bool
+    form: str = ""                  # 原件 / 复印件 / 原件及复印件 as received ("" not said)
+    pages: int | None = None        # pages received (the 收件回执 names them)
+    received_on: date | None = None  # brought later (补交材料): when
+    received_by: str = ""           # ... and who took them
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,21 @@ class CaseDetail:
     notice_block: str           # why the current step cannot be completed yet ("" if it can)
     linked_notice_id: int | None
     void_reason: str = ""
+    notice_key: str = ""        # the key that moves the blocked step on: G (post), R (send back), "" (wait / F7)
+    conclude_block: str = ""    # why J 办结 would be refused now ("" if it would not)
+    missing_reason: str = ""    # 办结 with documents still missing: why (on the record and the ledger)
+
+    @property
+    def can_postpone(self) -> bool:
+        """延期 (with a leader's approval) applies: an ordinary case still
+        running against its promised date."""
+        return (not self.row.petition and self.row.status in (rules.OPEN, rules.ESCALATED)
+                and any(t.open and t.what.startswith("承诺办结") for t in self.deadlines))
+
+    @property
+    def can_complete_step(self) -> bool:
+        """D would be accepted: a current step, no decision due, no notice in the way."""
+        return self.current_step is not None and not self.choices and not self.notice_block
 
     @property
     def status(self) -> str:
@@ -149,6 +169,31 @@ class RefusalRow:
     operator: str
 
 
+@dataclass(frozen=True)
+class CasePaper:
+    """A paper handed to the applicant (收件回执, 不予受理告知书): rows of
+    (项目, 内容) as printed and shown, the signature line at the foot."""
+
+    kind: str                 # 收件回执 / 不予受理告知书
+    number: str
+    applicant: str
+    matter_name: str
+    village: str
+    township: str
+    on: date
+    rows: tuple[tuple[str, str], ...]
+    closing: str
+    unit_label: str = "出具单位"
+
+    @property
+    def text(self) -> str:
+        lines = [f"{self.township}{self.village}{self.kind}", f"编号：{self.number}", ""]
+        for label, value in self.rows:
+            lines.append(f"{label or '':　<4}　{value}")
+        lines += ["", self.closing]
+        return "\n".join(lines)
+
+
 # Who may give the leader's opinion on a refusal beyond the clerk's authority.
 LEADER_ROLES = frozenset({"书记", "副书记", "主任", "副主任", "带班领导", "值班领导"})
 
@@ -175,12 +220,24 @@ def _date(value: str | date | None, field: str, what: str, required: bool = True
         raise ValidationError({field: str(exc)}) from None
 
 
-def _docs_of(raw: str) -> tuple[DocState, ...]:
+def _docs_of(raw: str, events: Sequence[CaseEvent] = ()) -> tuple[DocState, ...]:
+    """The documents as taken in (``[name, received, form?, pages?]``), with
+    those brought later (补交材料 events) marked received."""
     try:
         items = json.loads(raw) if raw else []
     except ValueError:
         return ()
-    return tuple(DocState(str(n), bool(r)) for n, r in items)
+    docs = [DocState(str(it[0]), bool(it[1]), str(it[2]) if len(it) > 2 else "",
+                     int(it[3]) if len(it) > 3 and it[3] else None) for it in items]
+    for e in events:
+        if e.kind != rules.DOCUMENTS:
+            continue
+        data = json.loads(e.data) if e.data else {}
+        for i in data.get("documents", ()):
+            if 0 <= i < len(docs) and not docs[i].received:
+                docs[i] = DocState(docs[i].name, True, docs[i].form, data.get("pages", {}).get(str(i)),
+                                   e.on_date or e.recorded_at.date(), data.get("received_by", ""))
+    return tuple(docs)
 
 
 class CaseService:
@@ -207,7 +264,8 @@ class CaseService:
             if limit is None:
                 limit = next((t for t in matter.time_limits if t.step == s.order and matter.seed_of(t) in ("", seed)), None)
             value, unit = (limit.value, limit.unit) if limit is not None and limit.unit in ("日", "工作日") else (None, "")
-            out.append(cf.FlowStep(s.order, s.text, s.branch, s.next_on_branch, s.notice is not None, value, unit, s.actor))
+            out.append(cf.FlowStep(s.order, s.text, s.branch, s.next_on_branch, s.notice is not None, value, unit, s.actor,
+                                   s.after))
         return tuple(out)
 
     def intake_defaults(self, code: str, seed: str | None = None) -> dict[str, Any]:
@@ -216,6 +274,8 @@ class CaseService:
         applies to the whole matter) and whether it is a 信访 matter."""
         view = self.catalog.view(code, seed)
         matter = self.catalog.matter(code)
+        if getattr(matter, "is_rule", False):
+            raise ValidationError({"matter": f"「{matter.name}」是本单位的工作制度，仅供查阅，不是可受理的事项。"})
         limit = next((t for t in matter.time_limits if t.step is None and matter.seed_of(t) in ("", view.seed)
                       and t.unit in ("日", "工作日")), None)
         return {
@@ -229,11 +289,18 @@ class CaseService:
     # -- intake -----------------------------------------------------------------
     def add(self, matter_code: str, resident_id: int | None, channel: str, first_officer_id: int | None, kind: str,
             received: Sequence[bool] = (), note: str = "", limit_value: int | str | None = None, limit_unit: str = "日",
-            petition: bool = False, seed: str | None = None, received_at: datetime | None = None) -> CaseRow:
+            petition: bool = False, seed: str | None = None, received_at: datetime | None = None,
+            pages: Sequence[int | None] | str = ()) -> CaseRow:
+        """Take a case in. ``pages``: the page count of each document
+        received, in list order (a string of numbers separated by spaces, as
+        typed, or a sequence); it goes on the 收件回执."""
         errors: dict[str, str] = {}
         view = None
         try:
             view = self.catalog.view(matter_code, seed)
+            if view.category == "制度":
+                errors["matter"] = f"「{view.name}」是本单位的工作制度，仅供查阅，不是可受理的事项。"
+                view = None
         except (KeyError, ValueError):
             errors["matter"] = "请选择要办理的事项（可输入名称或拼音首字母查找）。"
         if resident_id is None:
@@ -259,12 +326,32 @@ class CaseService:
         docs: tuple[str, ...] = tuple(d.line for d in view.documents) if view else ()
         if view is not None and len(received) not in (0, len(docs)):
             errors["documents"] = "材料清单与事项不符，请重新选择事项。"
+        page_list: list[int | None] = []
+        if isinstance(pages, str):
+            words = inputs.clean(pages).replace("，", " ").replace(",", " ").replace("、", " ").split()
+            try:
+                page_list = [inputs.integer(w, "材料页数", 1, 999, unit="页") for w in words]
+            except inputs.InputError as exc:
+                errors["pages"] = f"{exc}按勾选的材料顺序用空格分开，如 2 1 3。"
+        else:
+            page_list = list(pages)
+        n_received = sum(1 for flag in received if flag)
+        if page_list and "pages" not in errors:
+            if len(page_list) != n_received:
+                errors["pages"] = f"已勾选 {n_received} 项材料，页数填了 {len(page_list)} 个：请每项填一个。"
+            elif any(p is not None and not (1 <= p <= 999) for p in page_list):
+                errors["pages"] = "每项材料的页数应在1到999之间。"
         if errors:
             raise ValidationError(errors)
         assert view is not None and officer is not None and resident_id is not None
         now = self.core.now()
         when = received_at or now
         flags = list(received) if received else [False] * len(docs)
+        got = iter(page_list)
+        stored = []
+        for d_line, doc, flag in zip(docs, view.documents, flags):
+            pg = next(got, None) if (flag and page_list) else None
+            stored.append([d_line, bool(flag), doc.form, pg])
         due = rules.promised_due(when.date(), kind, None if petition else value, unit)
         with self.core.write() as s:
             resident = s.get(Resident, resident_id)
@@ -277,7 +364,7 @@ class CaseService:
                 year=year, seq=seq, number=dl.case_number(year, seq), matter_code=view.code, matter_name=view.name,
                 seed=view.seed, resident_id=resident_id, applicant_name=resident.name, channel=channel,
                 first_officer_id=officer.id, first_officer_name=officer.name, kind=kind, petition=bool(petition),
-                documents=json.dumps([[n, bool(f)] for n, f in zip(docs, flags)], ensure_ascii=False), note=note,
+                documents=json.dumps(stored, ensure_ascii=False), note=note,
                 received_at=when, limit_value=None if petition or kind == rules.KINDS[0] else value,
                 limit_unit=unit if value is not None and not petition and kind != rules.KINDS[0] else "",
                 due_date=due.date if due else None, due_provisional=bool(due and due.provisional),
@@ -299,7 +386,7 @@ class CaseService:
         """The 一次性告知书 of a case: exactly the documents still missing."""
         with self.core.read() as s:
             row = self._get(s, case_id)
-            docs = _docs_of(row.documents)
+            docs = _docs_of(row.documents, self._events(s, case_id))
             applicant = row.applicant_name
         view = self.catalog.view(row.matter_code, row.seed)
         if len(view.documents) == len(docs):
@@ -308,6 +395,103 @@ class CaseService:
             got = {d.name for d in docs if d.received}
             received = [d.line in got for d in view.documents]
         return self.catalog.letter(row.matter_code, row.seed, applicant, received, today or self.core.now().date())
+
+    # -- papers for the applicant ------------------------------------------------
+    def _office(self) -> tuple[str, str, str]:
+        prof = self.settings.profile() if self.settings is not None else None
+        return (getattr(prof, "village", "") or "", getattr(prof, "township", "") or "", getattr(prof, "phone", "") or "")
+
+    def receipt(self, case_id: int, today: date | None = None) -> CasePaper:
+        """收件回执 (限时办结制: 写明所收材料名称、页数、办结时间及经办人姓名):
+        every document received with 原件/复印件 and pages, the promised
+        completion date, the handler's name and phone, the office."""
+        d = self.detail(case_id, today)
+        r = d.row
+        village, township, office_phone = self._office()
+        handler = self.staff.get(self._first_officer_id(case_id)) if self.staff is not None else None
+        rows: list[tuple[str, str]] = [("办理事项", r.matter_name), ("申请人", f"{r.applicant}（{r.applicant_masked_id}）"),
+                                       ("受理时间", f"{r.received_at:%Y-%m-%d %H:%M}"),
+                                       ("办件类型", r.kind + ("（信访件）" if r.petition else ""))]
+        got = [doc for doc in d.documents if doc.received]
+        for i, doc in enumerate(got, 1):
+            form = doc.form or "□原件 □复印件"
+            pages = f"{doc.pages}页" if doc.pages else "____页"
+            late = f"，{doc.received_on:%Y-%m-%d}补交" if doc.received_on else ""
+            rows.append(("所收材料" if i == 1 else "", f"{i}. {doc.name}（{form}，{pages}{late}）"))
+        if not got:
+            rows.append(("所收材料", "未收到材料。"))
+        if d.missing:
+            rows.append(("尚缺材料", f"{len(d.missing)}项，见一次性告知书"))
+        if r.kind == rules.KINDS[0]:
+            due = "即办件，当日办结"
+        else:
+            promised = next((t for t in d.deadlines if t.what in ("承诺办结", "承诺办结（已延期）", "办结", "办结（已延期）")), None)
+            due = (f"{promised.date:%Y年%m月%d日}" + ("（预计）" if promised.provisional else "")) if promised else "按信访工作条例"
+        rows.append(("办结时间", due + (f"（{d.limit_text}）" if d.limit_text and r.kind != rules.KINDS[0] else "")))
+        rows.append(("经办人", r.first_officer + (f"　电话：{handler.phone}" if handler is not None and handler.phone else "")))
+        rows.append(("办理单位", f"{township}{village}" + (f"　电话：{office_phone}" if office_phone else "")))
+        gap = "\u3000" * 6
+        on = today or self.core.now().date()
+        closing = f"申请人签字：{gap}　　经办人签字：{gap}　　日期：{on.year}年{on.month}月{on.day}日"
+        return CasePaper("收件回执", r.number, r.applicant, r.matter_name, village, township, on, tuple(rows), closing)
+
+    def refusal_paper(self, case_id: int, today: date | None = None) -> CasePaper:
+        """不予受理（确认）告知书 (否定报备制: 理由及根据，书面告知报办人;
+        要求退还材料的予以退还并签收): reason, basis, the leader's opinion,
+        where the refusal is reported, the materials, date and office."""
+        d = self.detail(case_id, today)
+        r = d.row
+        f = d.refusal
+        if not f:
+            raise ValidationError({"refusal": "该办件没有登记不予受理（确认），不能出具告知书。"})
+        village, township, office_phone = self._office()
+        kind = f.get("kind", rules.REFUSED)
+        rows: list[tuple[str, str]] = [("申请人", f"{r.applicant}（{r.applicant_masked_id}）"), ("申请事项", r.matter_name),
+                                       ("受理时间", f"{r.received_at:%Y-%m-%d %H:%M}"), ("决定", kind),
+                                       ("理由", f.get("reason", "")), ("依据", f.get("basis", ""))]
+        if f.get("beyond_authority"):
+            if "leader_opinion" in f:
+                opinion = f"{'同意' if f.get('agree', True) else '不同意'}" + (f"（{f['leader_opinion']}）" if f["leader_opinion"] else "")
+            else:
+                opinion = "尚未提出意见（3日内）"
+            rows.append(("领导审核", f"{f.get('leader', '')}：{opinion}"))
+        rows.append(("报备", f"本件已按否定报备制登记备案，并书面报上级机关（{township or '乡镇（街道）'}）。"))
+        rows.append(("材料", "申请人要求退还被否定的申报材料的，予以退还，并签收备查。"
+                     + (f"已退还：{f['materials']}（{f.get('signed_by', '')}签收）" if f.get("materials") else "")))
+        if r.petition:
+            rows.append(("信访人", "不予受理的信访事项，请向有权处理的部门提出。"))
+        rows.append(("告知单位", f"{township}{village}" + (f"　电话：{office_phone}" if office_phone else "")))
+        gap = "\u3000" * 6
+        on = today or self.core.now().date()
+        closing = f"经办人：{r.first_officer}{gap}　　申请人签收：{gap}　　日期：{on.year}年{on.month}月{on.day}日"
+        return CasePaper(f"{kind}告知书", r.number, r.applicant, r.matter_name, village, township, on, tuple(rows),
+                         closing, unit_label="告知单位")
+
+    def _first_officer_id(self, case_id: int) -> int | None:
+        with self.core.read() as s:
+            return self._get(s, case_id).first_officer_id
+
+    def write_paper(self, paper: CasePaper, folder: str | Path | None = None) -> Path:
+        """The paper as an A4 portrait xlsx in the export folder (never over
+        an existing file); its issue goes on the record."""
+        from cunwu_tui.ledgers.letter import paper_filename, write_case_paper
+        from cunwu_tui.ledgers.naming import LedgerError, ensure_writable_folder, unique_path
+
+        if folder is None:
+            from cunwu_tui.services.export import DEFAULT_DIR
+            from cunwu_tui.services.settings import EXPORT_DIR
+
+            remembered = self.settings.get(EXPORT_DIR) if self.settings is not None else ""
+            folder = Path(remembered) if remembered else Path.cwd() / DEFAULT_DIR
+        try:
+            target = ensure_writable_folder(Path(folder).expanduser())
+            path = write_case_paper(paper, unique_path(target / paper_filename(paper)))
+        except LedgerError as exc:
+            raise ValidationError({"out_dir": str(exc)}) from None
+        with self.core.write() as s:
+            self.core.audit(s, "case", paper.number, f"出具{paper.kind}", None,
+                            {"name": paper.kind, "applicant": paper.applicant, "file": str(path)})
+        return path
 
     # -- reading ----------------------------------------------------------------
     def _get(self, s, case_id: int) -> CaseRecord:
@@ -362,7 +546,8 @@ class CaseService:
             status=summary.status_text(), next_due=summary.next_due, closed_at=closed))
         return summary
 
-    def _row(self, row: CaseRecord, resident: Resident | None, summary: rules.Summary, today: date) -> CaseRow:
+    def _row(self, row: CaseRecord, resident: Resident | None, summary: rules.Summary, today: date,
+             events: Sequence[CaseEvent] = ()) -> CaseRow:
         from cunwu_tui.services.residents import _info as resident_info
 
         masked = resident_info(resident).masked_id if resident is not None else ""
@@ -374,15 +559,16 @@ class CaseService:
             petition=row.petition, first_officer=row.first_officer_name, received_at=row.received_at,
             status=summary.status_text(), next_due=nd.date if nd else None, next_due_what=nd.what if nd else "",
             provisional=bool(nd and nd.provisional), overdue=summary.overdue(today), soon=summary.due_within(today),
-            missing_documents=sum(1 for d in _docs_of(row.documents) if not d.received), closed_at=row.closed_at,
+            missing_documents=sum(1 for d in _docs_of(row.documents, events) if not d.received), closed_at=row.closed_at,
         )
 
     def row(self, case_id: int, today: date | None = None) -> CaseRow:
         today = today or self.core.now().date()
         with self.core.read() as s:
             row = self._get(s, case_id)
-            _, _, summary = self._state(row, self._events(s, case_id))
-            return self._row(row, s.get(Resident, row.resident_id), summary, today)
+            events = self._events(s, case_id)
+            _, _, summary = self._state(row, events)
+            return self._row(row, s.get(Resident, row.resident_id), summary, today, events)
 
     def list(self, filter: str = rules.F_OPEN, query: str = "", today: date | None = None,
              limit: int = 500) -> list[CaseRow]:
@@ -423,7 +609,7 @@ class CaseService:
             rows = []
             for row, resident in found:
                 _, _, summary = self._state(row, events.get(row.id, []))
-                r = self._row(row, resident, summary, today)
+                r = self._row(row, resident, summary, today, events.get(row.id, []))
                 if filter == rules.F_OVERDUE and not r.overdue:
                     continue
                 if filter == rules.F_SOON and not (r.soon and not r.overdue):
@@ -431,6 +617,21 @@ class CaseService:
                 rows.append(r)
         far = date.max
         return sorted(rows, key=lambda r: (not r.overdue, r.next_due or far, r.received_at))
+
+    def for_residents(self, resident_ids: Sequence[int], today: date | None = None) -> list[CaseRow]:
+        """Every case of these registrations (a resident and the duplicates
+        merged into it), in every status, newest first."""
+        today = today or self.core.now().date()
+        with self.core.read() as s:
+            found = list(s.exec(select(CaseRecord, Resident).join(Resident, CaseRecord.resident_id == Resident.id)
+                                .where(CaseRecord.resident_id.in_(list(resident_ids)))  # type: ignore[attr-defined]
+                                .order_by(CaseRecord.received_at.desc())))  # type: ignore[attr-defined]
+            out = []
+            for row, resident in found:
+                events = self._events(s, row.id)
+                _, _, summary = self._state(row, events)
+                out.append(self._row(row, resident, summary, today, events))
+        return out
 
     def detail(self, case_id: int, today: date | None = None) -> CaseDetail:
         from cunwu_tui.services.catalog import seed_title
@@ -441,7 +642,7 @@ class CaseService:
             events = self._events(s, case_id)
             resident = s.get(Resident, row.resident_id)
             flow, fstate, summary = self._state(row, events)
-            base = self._row(row, resident, summary, today)
+            base = self._row(row, resident, summary, today, events)
         from cunwu_tui.services.residents import _info as resident_info
 
         phone = resident_info(resident).masked_phone if resident is not None else ""
@@ -461,18 +662,22 @@ class CaseService:
             else:
                 state = "未走" if any(st.order < x for x in fstate.reached) and st.branch else "待办"
             e = done_info.get(st.order)
-            notice = next((n for n in notices if n.case_step == st.order), None)
+            chain = [n for n in notices if n.case_step == st.order]
             items.append(StepItem(
                 st.order, st.text, st.branch, st.actor, st.needs_notice, state,
                 e.recorded_at if e else None, e.operator_name if e else "", e.text if e else "",
                 f"{st.limit_value}{'个' if st.limit_unit == '工作日' else ''}{st.limit_unit}" if st.limit_value is not None else "",
-                None, f"{notice.number} {notice.status}" + (f"（{notice.result}）" if notice.result else "") if notice else "",
+                None, "；".join(f"{n.round or ''}{n.number} {n.status}" + (f"（{n.result_text}）" if n.result_text else "")
+                               for n in chain),
             ))
-        block, linked = "", None
+        block, linked, key = "", None, ""
         if fstate.current is not None and flow.step(fstate.current).needs_notice:
-            block, linked = self._notice_block(row.number, fstate.current, notices)
+            block, linked = self._notice_block(row.number, fstate.current, notices, self._reached_at(row, events))
+            key = "G" if "按 G" in block else ("R" if "按 R" in block else "")
+        running = [n for n in notices if n.status in ("待发布", "公示中", "已期满")]
+        conclude_block = f"{running[0].number}尚未结束，不能办结。" if running else ""
         refusal = escalation = None
-        result = void_reason = ""
+        result = void_reason = missing_reason = ""
         timeline = []
         for e in events:
             data = json.loads(e.data) if e.data else {}
@@ -492,6 +697,7 @@ class CaseService:
                 escalation = {**escalation, "feedback": e.text}
             elif e.kind == rules.CONCLUDE:
                 result = e.text
+                missing_reason = data.get("missing_reason", "")
             elif e.kind == rules.VOID:
                 void_reason = e.text
             timeline.append(TimelineItem(e.recorded_at, e.operator_name, rules.EVENT_NAMES.get(e.kind, e.kind),
@@ -505,12 +711,13 @@ class CaseService:
             limit_text = "按信访工作条例"
         return CaseDetail(
             row=base, resident_id=row.resident_id, applicant_phone_masked=phone, seed=row.seed,
-            seed_title=seed_title(row.seed), note=row.note, limit_text=limit_text, documents=_docs_of(row.documents),
+            seed_title=seed_title(row.seed), note=row.note, limit_text=limit_text, documents=_docs_of(row.documents, events),
             steps=tuple(items), current_step=fstate.current,
             choices=tuple((c.label, c.first_step, c.text) for c in fstate.choices), finished_steps=fstate.finished,
             deadlines=summary.deadlines, timeline=tuple(timeline), refusal=refusal, escalation=escalation,
             result=result, accepted_on=summary.accepted_on, extension_days=summary.extension_days,
-            notice_block=block, linked_notice_id=linked, void_reason=void_reason,
+            notice_block=block, linked_notice_id=linked, void_reason=void_reason, notice_key=key,
+            conclude_block=conclude_block, missing_reason=missing_reason,
         )
 
     @staticmethod
@@ -549,6 +756,14 @@ class CaseService:
             return f"{e.on_date:%Y-%m-%d} 决定受理" + (f"，{told} 告知信访人" if told else "")
         if e.kind == rules.EXTEND:
             return f"延长{data.get('days', '')}日。理由：{e.text}"
+        if e.kind == rules.POSTPONE:
+            return (f"办结期限由 {data.get('from', '')} 延至 {e.on_date:%Y-%m-%d}，{data.get('leader', '')}批准。"
+                    f"理由：{e.text}（已告知申请人）")
+        if e.kind == rules.DOCUMENTS:
+            when = f"{e.on_date:%Y-%m-%d} " if e.on_date else ""
+            return f"{when}{data.get('received_by', '')}收到：{e.text}" + (f"（{data['note']}）" if data.get("note") else "")
+        if e.kind == rules.CONCLUDE and data.get("missing"):
+            return f"{e.text}。尚缺材料办结：{'、'.join(data['missing'])}；理由：{data.get('missing_reason', '')}"
         if e.kind in (rules.REVIEW_REQUEST, rules.REVIEW_ANSWER):
             return f"{e.label}：{e.on_date:%Y-%m-%d}" + extra if e.on_date else e.label + extra
         return e.text
@@ -559,20 +774,99 @@ class CaseService:
         return self.notices.for_case(number, session)
 
     @staticmethod
-    def _notice_block(number: str, step: int, notices) -> tuple[str, int | None]:
+    def _reached_at(row: CaseRecord, events: list[CaseEvent]) -> datetime:
+        """When the case arrived at its current step: its last step event
+        (done, branch or back), else its intake."""
+        flow_kinds = (rules.STEP_DONE, rules.STEP_BRANCH, rules.STEP_BACK)
+        last = next((e for e in reversed(events) if e.kind in flow_kinds), None)
+        return last.recorded_at if last is not None else row.received_at
+
+    @staticmethod
+    def _notice_block(number: str, step: int, notices, reached_at: datetime | None = None) -> tuple[str, int | None]:
+        """Why the step cannot pass yet ("" when it can), judged on the
+        latest round of the step's notices; a round posted before the case
+        last arrived at the step does not serve this arrival."""
         from cunwu_tui.domain import notices as nr
 
         mine = [n for n in notices if n.case_step == step and n.status != nr.WITHDRAWN]
         if not mine:
             return "本步须公示：按 G 发布公示，公示期满无异议（或异议已处理）后才能完成。", None
         n = max(mine, key=lambda n: n.id)
+        stale = reached_at is not None and n.created_at < reached_at
+        if n.status == nr.CLOSED and n.result == nr.UPHELD:
+            if reached_at is not None and n.closed_at is not None and reached_at >= n.closed_at:
+                return f"{n.number}有异议成立，已重新办到本步：请按 G 发布下一轮公示。", n.id
+            return f"{n.number}有异议成立：请按 R 退回重新调查核实，再发布下一轮公示。", n.id
+        if stale:
+            return f"{n.number}是退回之前发布的：请按 G 重新发布本步的公示。", n.id
         if n.status == nr.CLOSED and n.result in nr.RESULTS:
             return "", n.id
-        if n.status == nr.CLOSED and n.result == nr.UPHELD:
-            return f"{n.number}有异议成立：请按 R 退回重新调查核实，再重新公示。", n.id
         if n.status == nr.EXPIRED:
             return f"{n.number}已期满，请在 F7 公示中登记结果后再完成本步。", n.id
-        return f"{n.number}{n.status}（{n.end:%m-%d}期满），期满并登记结果后才能完成本步。", n.id
+        return f"{n.number}{n.status}，{n.end:%m-%d}期满，期满并登记结果后才能完成本步。", n.id
+
+    def notice_gate(self, s, case_ref: str, step: int, start_at: datetime, previous_id: int | None = None) -> None:
+        """Called inside the write of a notice linked to a case step: the
+        case must be at that step, the notice cannot start before the case
+        got there, and after an upheld objection the next round needs the
+        case sent back and re-worked first, and continues that chain."""
+        from cunwu_tui.domain import notices as nr
+
+        row = s.exec(select(CaseRecord).where(CaseRecord.number == case_ref)).first()
+        if row is None:
+            raise ValidationError({"title": f"关联的办件{case_ref}不存在。"})
+        events = self._events(s, row.id)
+        flow, fstate, summary = self._state(row, events)
+        if summary.status not in (rules.OPEN, rules.ESCALATED):
+            raise ValidationError({"title": f"办件{case_ref}已{summary.status_text()}，不能再为它发布公示。"})
+        if fstate.current != step or not flow.step(step).needs_notice:
+            raise ValidationError({"title": f"办件{case_ref}当前不在第{step}步（公示步骤），不能为该步发布公示。"})
+        reached = self._reached_at(row, events)
+        if start_at.date() < reached.date():
+            raise ValidationError({"start": f"办件{case_ref} {reached:%Y-%m-%d} 才办到第{step}步，公示不能早于这一天开始。"})
+        mine = [n for n in self._notices(case_ref, s) if n.case_step == step and n.status != nr.WITHDRAWN]
+        latest = max(mine, key=lambda n: n.id) if mine else None
+        if latest is None:
+            return
+        if latest.status == nr.CLOSED and latest.result == nr.UPHELD:
+            if latest.closed_at is not None and reached < latest.closed_at:
+                raise ValidationError({"title": f"{latest.number}异议成立：请先在办件中按 R 退回重新调查核实，再发布下一轮公示。"})
+            if previous_id != latest.id:
+                raise ValidationError({"title": f"本步上一轮公示{latest.number}异议成立：请接续它发起下一轮公示。"})
+            return
+        if latest.created_at >= reached:
+            raise ValidationError({"title": f"本步已有公示{latest.number}（{latest.status}），不能重复发布。"})
+
+    def notice_defaults(self, case_id: int) -> dict[str, Any]:
+        """What the notice form offers for the case's current step: the next
+        round of the step's chain after an upheld objection, else a first
+        notice with the matter's period."""
+        from cunwu_tui.domain import notices as nr
+
+        d = self.detail(case_id)
+        if d.current_step is None:
+            raise ValidationError({"notice": "当前没有需要公示的步骤。"})
+        mine = [n for n in self._notices(d.row.number) if n.case_step == d.current_step and n.status != nr.WITHDRAWN]
+        latest = max(mine, key=lambda n: n.id) if mine else None
+        if latest is not None and latest.status == nr.CLOSED and latest.result == nr.UPHELD:
+            out = self.notices.second_round_defaults(latest.id)
+            out["round"] = "第二次" if not latest.round or latest.round == "第一次" else latest.round
+            return out
+        n, unit = self.notices.default_length(d.row.matter_code)
+        rule = self._step_notice(d.row.matter_code, d.seed, d.current_step)
+        if rule is not None and rule.length and rule.unit in nr.UNITS:
+            n, unit = rule.length, rule.unit       # the step's own period from the catalog
+        return {"title": f"{d.row.matter_name}公示", "kind": nr.kind_of_matter(d.row.matter_code),
+                "matter_code": d.row.matter_code, "case_ref": d.row.number, "case_step": d.current_step,
+                "length": n, "unit": unit, "round": rule.round if rule is not None else ""}
+
+    def _step_notice(self, code: str, seed: str, order: int):
+        """The catalog's notice rule of one step of a case's variant (or None)."""
+        try:
+            matter = self.catalog.matter(code)
+        except KeyError:
+            return None
+        return next((s.notice for s in matter.steps if s.order == order and matter.seed_of(s) in ("", seed)), None)
 
     # -- writing ----------------------------------------------------------------
     def _event(self, s, row: CaseRecord, kind: str, step: int | None = None, label: str = "",
@@ -605,14 +899,15 @@ class CaseService:
         note = _text(note, "note", "办理情况", inputs.LINE)
 
         def fn(s, row):
-            flow, fstate, _ = self._state(row, self._events(s, row.id))
+            events = self._events(s, row.id)
+            flow, fstate, _ = self._state(row, events)
             if fstate.choices:
                 raise ValidationError({"step": "请先选择办理情况（分支）。"})
             if fstate.current != step:
                 raise ValidationError({"step": f"请按顺序办理：当前应办第{fstate.current}步。" if fstate.current
                                        else "步骤已全部完成。"})
             if flow.step(step).needs_notice:
-                block, _ = self._notice_block(row.number, step, self._notices(row.number, s))
+                block, _ = self._notice_block(row.number, step, self._notices(row.number, s), self._reached_at(row, events))
                 if block:
                     raise ValidationError({"step": block})
             self._event(s, row, rules.STEP_DONE, step=step, text=note)
@@ -659,10 +954,12 @@ class CaseService:
         step = fstate.current
         if step is None or not flow.step(step).needs_notice:
             raise ValidationError({"notice": "当前步骤不需要公示。"})
+        d = self.notice_defaults(case_id)
         if length in (None, ""):
-            length, unit = self.notices.default_length(row.matter_code)
+            length, unit = d["length"], d["unit"]
         info = self.notices.add(title, kind or nr.kind_of_matter(row.matter_code), places, start or self.core.now(), length, unit,
-                                matter_code=row.matter_code, case_ref=row.number, case_step=step)
+                                round=d.get("round", ""), matter_code=row.matter_code, case_ref=row.number, case_step=step,
+                                previous_id=d.get("previous_id"))
         self.link_notice(case_id, info.id)
         return info
 
@@ -707,16 +1004,132 @@ class CaseService:
 
         return self._write(case_id, "收到反馈", fn, allowed=(rules.ESCALATED,), field="feedback", audit={"text": text})
 
-    def conclude(self, case_id: int, result: str) -> CaseRow:
+    def conclude(self, case_id: int, result: str, missing_reason: str = "") -> CaseRow:
+        """办结. With documents still missing it asks why: the reason goes on
+        the record (and into the 受理登记台账)."""
         result = _text(result, "result", "办理结果", inputs.TEXT, required="请填写办理结果。", multiline=True)
+        missing_reason = _text(missing_reason, "missing_reason", "缺材料仍办结的理由", inputs.LINE)
+        audit: dict[str, Any] = {"result": result}
 
         def fn(s, row):
             blocks = [n for n in self._notices(row.number, s) if n.status in ("待发布", "公示中", "已期满")]
             if blocks:
-                raise ValidationError({"result": f"公示{blocks[0].number}尚未结束，不能办结。"})
-            self._event(s, row, rules.CONCLUDE, text=result)
+                raise ValidationError({"result": f"{blocks[0].number}尚未结束，不能办结。"})
+            missing = [d.name for d in _docs_of(row.documents, self._events(s, row.id)) if not d.received]
+            if missing and not missing_reason:
+                raise ValidationError({"missing_reason": f"还缺 {len(missing)} 项材料：请写明缺材料仍办结的理由"
+                                                         "（如：经核实不需要），或先按 C 登记补交材料。"})
+            data = {"missing": missing, "missing_reason": missing_reason} if missing else None
+            if missing:
+                audit.update({"missing": "、".join(missing), "reason": missing_reason})
+            self._event(s, row, rules.CONCLUDE, text=result, data=data)
 
-        return self._write(case_id, "办结", fn, field="result", audit={"result": result})
+        return self._write(case_id, "办结", fn, field="result", audit=audit)
+
+    def receive_documents(self, case_id: int, documents: Sequence[int], received_by_id: int | None = None,
+                          on: str | date | None = None, note: str = "") -> CaseRow:
+        """补交材料: documents missing at intake, brought later; which ones
+        (their numbers in the case's list, from 0), when, and who took them.
+        An append-only event: the intake record is not changed."""
+        errors: dict[str, str] = {}
+        try:
+            note = _text(note, "note", "说明", inputs.LINE)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+            note = ""
+        idx = sorted(set(int(i) for i in documents))
+        if not idx:
+            errors["documents"] = "请勾选补交的材料。"
+        person = self.staff.get(received_by_id) if (self.staff and received_by_id is not None) else None
+        if received_by_id is None and self.core.operator is not None and self.staff is not None:
+            person = self.staff.get(self.core.operator.id)
+        if person is None or not person.active:
+            errors["received_by"] = "请选择收件人（在岗人员）。"
+        try:
+            when = _date(on, "on", "收到日期", required=False, window=inputs.past(self.core.now().date())) \
+                or self.core.now().date()
+        except ValidationError as exc:
+            errors.update(exc.errors)
+            when = None
+        if when is not None and when > self.core.now().date():
+            errors["on"] = "收到日期不能晚于今天。"
+        if errors:
+            raise ValidationError(errors)
+        names: list[str] = []
+
+        def fn(s, row):
+            docs = _docs_of(row.documents, self._events(s, row.id))
+            if when is not None and when < row.received_at.date():
+                raise ValidationError({"on": "收到日期不能早于受理日期。"})
+            for i in idx:
+                if i < 0 or i >= len(docs):
+                    raise ValidationError({"documents": "材料清单与本件不符，请重新选择。"})
+                if docs[i].received:
+                    raise ValidationError({"documents": f"「{docs[i].name}」已收到，不用补交。"})
+                names.append(docs[i].name)
+            self._event(s, row, rules.DOCUMENTS, on_date=when, text="、".join(names),
+                        data={"documents": idx, "received_by": person.name, "received_by_id": person.id,
+                              **({"note": note} if note else {})})
+
+        return self._write(case_id, "补交材料", fn, field="documents",
+                           audit={"documents": "、".join(names) if names else idx, "received_by": person.name,
+                                  "start": when})
+
+    def check_leader(self, leader_id: int | None, field: str, purpose: str) -> Any:
+        """The leader who approves (a refusal beyond the clerk's authority, a
+        延期): active staff holding a leading post. The one place to extend
+        with the leader's own confirmation (a PIN) once identities exist.
+        Returns the StaffInfo; ValidationError at ``field`` otherwise."""
+        leader = self.staff.get(leader_id) if (self.staff and leader_id is not None) else None
+        if leader is None or not leader.active or not (LEADER_ROLES & set(leader.roles)):
+            raise ValidationError({field: f"{purpose}须由领导审批：请选择审批的领导（书记、主任或带班、值班领导）。"})
+        return leader
+
+    def postpone(self, case_id: int, new_due: str | date, reason: str, leader_id: int | None,
+                 told: bool = False) -> CaseRow:
+        """延期 of an ordinary case (限时办结制: 确需延时的，报领导审批，并告知
+        当事人延时办理的理由): a new promised date later than the current
+        one, the reason, the approving leader; 信访件 use ``extend_petition``."""
+        errors: dict[str, str] = {}
+        try:
+            reason = _text(reason, "reason", "延期理由", inputs.LINE)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+            reason = ""
+        try:
+            due = _date(new_due, "new_due", "新的办结日期", window=inputs.planned(self.core.now().date()))
+        except ValidationError as exc:
+            errors.update(exc.errors)
+            due = None
+        if not reason and "reason" not in errors:
+            errors["reason"] = "请写明延期的理由（将告知申请人）。"
+        if not told:
+            errors["told"] = "延期须告知申请人延时办理的理由：告知后再勾选。"
+        try:
+            leader = self.check_leader(leader_id, "leader", "延期")
+        except ValidationError as exc:
+            errors.update(exc.errors)
+            leader = None
+        if errors:
+            raise ValidationError(errors)
+
+        def fn(s, row):
+            if row.petition:
+                raise ValidationError({"new_due": "信访件按信访工作条例延期（E）。"})
+            _, _, summary = self._state(row, self._events(s, row.id))
+            current = next((t for t in summary.open_deadlines if t.what.startswith("承诺办结")), None)
+            if current is None:
+                raise ValidationError({"new_due": "本件没有在办的承诺办结期限，无需延期。"})
+            if due <= current.date:
+                raise ValidationError({"new_due": f"新的办结日期应晚于现在的期限 {current.date:%Y-%m-%d}。"})
+            if due > current.date.replace(year=current.date.year + 1):
+                raise ValidationError({"new_due": "延期不能超过一年，请核对日期。"})
+            self._event(s, row, rules.POSTPONE, on_date=due, text=reason,
+                        data={"leader": leader.name, "leader_id": leader.id, "from": current.date.isoformat(),
+                              "told": True})
+
+        return self._write(case_id, "延期", fn, field="new_due",
+                           audit={"due": due, "reason": reason, "approver": leader.name})
 
     def refusal_leaders(self) -> list[tuple[str, int]]:
         """Who a refusal beyond the clerk's authority can go to: active staff
@@ -735,8 +1148,9 @@ class CaseService:
                        required="否定报备：必须写明依据（法律法规、政策条款）。")
         leader = None
         if beyond_authority:
-            leader = self.staff.get(leader_id) if (self.staff and leader_id is not None) else None
-            if leader is None or not leader.active or not (LEADER_ROLES & set(leader.roles)):
+            try:
+                leader = self.check_leader(leader_id, "leader", "超出经办人权限的不予受理")
+            except ValidationError:
                 errors["leader"] = "超出经办人权限的，请选择报审的领导（书记、主任或带班、值班领导）。"
         if errors:
             raise ValidationError(errors)

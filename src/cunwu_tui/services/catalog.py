@@ -124,6 +124,7 @@ class MatterView:
     notes: tuple[NoteLine, ...]
     order_note: str = ""
     local: bool = False
+    seed_order: str = ""        # a reordered flow: the seed's own order, quoted
 
     @property
     def seed_title(self) -> str:
@@ -308,6 +309,8 @@ def _notice_text(n) -> str:
         parts.append(n.where)
     if n.text:
         parts.append(n.text)
+    if n.length is None:
+        parts.append("公示（来源未写期限，发布时按实际填写）")
     return "，".join(parts)
 
 
@@ -365,6 +368,7 @@ def view_of(matter: "Matter", seed: str | None = None,
         notes=tuple(notes),
         order_note=matter.order_note,
         local=matter.code.startswith(LOCAL_PREFIX),
+        seed_order=matter.seed_order_text(seed) if hasattr(matter, "seed_order_text") else "",
     )
 
 

@@ -81,6 +81,7 @@ class NoticeInfo:
     objections: int
     open_objections: int
     persons: int
+    ends_today: bool = False
 
     @property
     def period_text(self) -> str:
@@ -156,6 +157,10 @@ class NoticeService:
         self.core = core
         self.settings = settings
         self.catalog = catalog
+        self.case_gate = None
+        """Set by the facade to ``CaseService.notice_gate``: called in the
+        write of a notice linked to a case step, it refuses a notice the case
+        step is not ready for (ValidationError)."""
 
     # -- views -----------------------------------------------------------
     def _info(self, s, row: Notice, now: datetime) -> NoticeInfo:
@@ -178,7 +183,7 @@ class NoticeService:
             case_step=row.case_step, previous_id=row.previous_id, operator_name=row.operator_name,
             created_at=row.created_at, closed_at=row.closed_at, result=row.result, result_note=row.result_note,
             withdrawn_at=row.withdrawn_at, withdraw_reason=row.withdraw_reason, objections=len(objections),
-            open_objections=len(objections) - int(handled), persons=int(persons),
+            open_objections=len(objections) - int(handled), persons=int(persons), ends_today=cd.ends_today,
         )
 
     def get(self, notice_id: int, now: datetime | None = None) -> NoticeInfo:
@@ -311,8 +316,10 @@ class NoticeService:
         assert start_at is not None and n is not None
         op = self.core.operator
         with self.core.write() as s:
-            if previous_id is not None and s.get(Notice, previous_id) is None:
-                raise ValidationError({"title": "上一轮公示不存在。"})
+            if previous_id is not None:
+                self._check_next_round(s, previous_id, start_at, case_ref, case_step)
+            if case_ref and case_step is not None and self.case_gate is not None:
+                self.case_gate(s, case_ref, case_step, start_at, previous_id)
             year = start_at.year
             seq = (s.exec(select(func.max(Notice.seq)).where(Notice.year == year)).one() or 0) + 1
             row = Notice(
@@ -331,6 +338,42 @@ class NoticeService:
             info = self._info(s, row, now)
             self.core.audit(s, "notice", info.number, "发布", None, self._audit(info))
         return info
+
+    @staticmethod
+    def _check_next_round(s, previous_id: int, start_at: datetime, case_ref: str, case_step: int | None) -> None:
+        """A next round answers an upheld objection: the previous round must
+        have ended 有异议, and the new one cannot start before that objection
+        was decided, nor serve another case step."""
+        prev = s.get(Notice, previous_id)
+        if prev is None:
+            raise ValidationError({"title": "上一轮公示不存在。"})
+        if prev.withdrawn_at is not None or prev.closed_at is None or prev.result != rules.UPHELD:
+            raise ValidationError({"title": f"上一轮公示{number(prev.year, prev.seq)}没有异议成立，不能发起下一轮公示。"})
+        if (case_ref or "") != (prev.case_ref or "") or (prev.case_ref and case_step != prev.case_step):
+            raise ValidationError({"title": "下一轮公示应与上一轮关联同一办件的同一步骤。"})
+        if start_at.date() < prev.closed_at.date():
+            raise ValidationError({"start": f"异议 {prev.closed_at:%Y-%m-%d} 才核实成立，下一轮公示不能早于这一天开始。"})
+        later = s.exec(select(Notice).where(Notice.previous_id == previous_id, Notice.withdrawn_at.is_(None))).first()  # type: ignore[union-attr]
+        if later is not None:
+            raise ValidationError({"title": f"上一轮公示已发起下一轮：{number(later.year, later.seq)}。"})
+
+    def chain(self, notice_id: int) -> list[NoticeInfo]:
+        """The rounds of a notice, first round first (following previous_id
+        back and the rounds posted after it)."""
+        now = self.core.now()
+        with self.core.read() as s:
+            row = s.get(Notice, notice_id)
+            if row is None:
+                return []
+            while row.previous_id is not None and s.get(Notice, row.previous_id) is not None:
+                row = s.get(Notice, row.previous_id)
+            out = [row]
+            while True:
+                nxt = s.exec(select(Notice).where(Notice.previous_id == out[-1].id).order_by(Notice.id)).first()
+                if nxt is None or nxt in out:
+                    break
+                out.append(nxt)
+            return [self._info(s, r, now) for r in out]
 
     @staticmethod
     def _audit(i: NoticeInfo) -> dict:

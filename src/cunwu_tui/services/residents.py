@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import select
 
-from cunwu_tui.db.models import Resident
+from cunwu_tui.db.models import Resident, ResidentMerge
 from cunwu_tui.domain import inputs
 from cunwu_tui.services.core import Core, ValidationError
 
@@ -31,6 +31,8 @@ class ResidentInfo:
     group: str
     address: str
     note: str
+    merged_into: int | None = None     # a duplicate registration: the one kept
+    merge_reason: str = ""
 
     @property
     def masked_id(self) -> str:
@@ -59,9 +61,33 @@ class ResidentInfo:
         return f"{self.name}（{'，'.join(parts)}）" if parts else self.name
 
 
-def _info(r: Resident) -> ResidentInfo:
+def _info(r: Resident, merge: ResidentMerge | None = None) -> ResidentInfo:
     assert r.id is not None
-    return ResidentInfo(r.id, r.name, r.id_type, r.id_number, r.phone, r.group_name, r.address, r.note)
+    return ResidentInfo(r.id, r.name, r.id_type, r.id_number, r.phone, r.group_name, r.address, r.note,
+                        merge.kept_id if merge else None, merge.reason if merge else "")
+
+
+def _audit(i: ResidentInfo) -> dict:
+    """A resident as the operation log records it (the log masks ID and
+    phone numbers when it shows them)."""
+    return {"name": i.name, "id_type": i.id_type, "id_number": i.id_number, "phone": i.phone,
+            "group": i.group, "address": i.address, "note": i.note}
+
+
+@dataclass(frozen=True)
+class ResidentPage:
+    items: tuple[ResidentInfo, ...]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def page(self) -> int:
+        return self.offset // self.limit + 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
 
 
 def _one_line(text: str) -> str:
@@ -157,20 +183,86 @@ class ResidentService:
     def get(self, resident_id: int) -> ResidentInfo | None:
         with self.core.read() as s:
             row = s.get(Resident, resident_id)
-            return _info(row) if row else None
+            if row is None:
+                return None
+            merge = s.exec(select(ResidentMerge).where(ResidentMerge.duplicate_id == resident_id)).first()
+            return _info(row, merge)
 
-    def search(self, query: str, limit: int = 50) -> list[ResidentInfo]:
-        """By name (part of it), ID number (whole, or its last 4 or more
-        characters) or phone (whole, or its last 4 or more digits)."""
+    @staticmethod
+    def _where(stmt, query: str):
+        """By name (part of it), 村民小组, ID number (whole, or its last 4 or
+        more characters) or phone (whole, or its last 4 or more digits)."""
         import unicodedata
 
         q = "".join(unicodedata.normalize("NFKC", query or "").split()).upper()
+        if not q:
+            return stmt
+        conds = [Resident.name.contains(q), Resident.group_name == q]  # type: ignore[attr-defined]
+        if len(q) >= 4 and any(ch.isdigit() for ch in q):
+            conds += [Resident.id_number.endswith(q), Resident.id_number == q,  # type: ignore[attr-defined]
+                      Resident.phone.endswith(q)]  # type: ignore[attr-defined]
+        return stmt.where(or_(*conds))
+
+    def search(self, query: str, limit: int = 50) -> list[ResidentInfo]:
+        """Residents to pick (for a new case): merged duplicates left out."""
+        merged = select(ResidentMerge.duplicate_id)
         with self.core.read() as s:
-            stmt = select(Resident).order_by(Resident.name, Resident.id).limit(limit)
-            if q:
-                conds = [Resident.name.contains(q)]  # type: ignore[attr-defined]
-                if len(q) >= 4 and any(ch.isdigit() for ch in q):
-                    conds += [Resident.id_number.endswith(q), Resident.id_number == q,  # type: ignore[attr-defined]
-                              Resident.phone.endswith(q)]  # type: ignore[attr-defined]
-                stmt = stmt.where(or_(*conds))
+            stmt = select(Resident).where(Resident.id.not_in(merged))  # type: ignore[union-attr]
+            stmt = self._where(stmt, query).order_by(Resident.name, Resident.id).limit(limit)
             return [_info(r) for r in s.exec(stmt)]
+
+    def page(self, query: str = "", offset: int = 0, limit: int = 20) -> ResidentPage:
+        """The register, a page at a time (name order), searched like
+        ``search``; merged duplicates are listed too, marked."""
+        limit = max(1, limit)
+        with self.core.read() as s:
+            total = s.exec(self._where(select(func.count()).select_from(Resident), query)).one()
+            offset = max(0, min(offset, (max(total, 1) - 1) // limit * limit))
+            stmt = self._where(select(Resident, ResidentMerge).join(
+                ResidentMerge, ResidentMerge.duplicate_id == Resident.id, isouter=True), query)
+            stmt = stmt.order_by(Resident.name, Resident.id).offset(offset).limit(limit)
+            items = tuple(_info(r, m) for r, m in s.exec(stmt))
+        return ResidentPage(items, int(total), offset, limit)
+
+    def registrations(self, resident_id: int) -> tuple[int, ...]:
+        """The resident's own id and those of the duplicates merged into it."""
+        with self.core.read() as s:
+            dups = s.exec(select(ResidentMerge.duplicate_id).where(ResidentMerge.kept_id == resident_id)).all()
+        return (resident_id, *dups)
+
+    def merge(self, duplicate_id: int, kept_id: int | None, reason: str) -> ResidentInfo:
+        """A duplicate registration merged into the one kept, with the
+        reason: a record of its own (append-only). Nothing is deleted; the
+        duplicate's cases are listed with the kept resident."""
+        errors: dict[str, str] = {}
+        try:
+            reason = inputs.text(reason, "合并原因", inputs.LINE)
+        except inputs.InputError as exc:
+            errors["reason"] = str(exc)
+            reason = ""
+        if kept_id is None:
+            errors["kept"] = "请选择要保留的登记。"
+        elif kept_id == duplicate_id:
+            errors["kept"] = "不能合并到自己。"
+        if not reason and "reason" not in errors:
+            errors["reason"] = "请写明合并的原因（如：同一人重复登记，证件号录错）。"
+        if errors:
+            raise ValidationError(errors)
+        op = self.core.operator
+        with self.core.write() as s:
+            dup, kept = s.get(Resident, duplicate_id), s.get(Resident, kept_id)
+            if dup is None or kept is None:
+                raise ValidationError({"kept": "该居民不存在。"})
+            for rid, field in ((duplicate_id, "kept"), (kept_id, "kept")):
+                m = s.exec(select(ResidentMerge).where(ResidentMerge.duplicate_id == rid)).first()
+                if m is not None:
+                    who = "本登记" if rid == duplicate_id else "要保留的登记"
+                    raise ValidationError({field: f"{who}已合并到其他登记，不能再合并。"})
+            row = ResidentMerge(duplicate_id=duplicate_id, kept_id=kept_id, reason=reason,
+                                operator_id=op.id if op else None, operator_name=op.name if op else "",
+                                recorded_at=self.core.now())
+            s.add(row)
+            s.flush()
+            self.core.audit(s, "resident", duplicate_id, "合并", _audit(_info(dup)),
+                            {"name": f"合并到 {_info(kept).label}", "reason": reason})
+            return _info(dup, row)

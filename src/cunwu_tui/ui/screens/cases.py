@@ -63,16 +63,18 @@ class CasesScreen(AppScreen):
         Binding("s", "next_filter", "筛选", show=False),
         Binding("slash", "search", "查找", show=False),
         Binding("escape", "table", "列表", show=False),
+        Binding("r", "residents", "居民", show=False),
     ]
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder="查找：编号、姓名、身份证号后4位、事项（按 / 进入，Esc 回到列表）", id="case-q")
         yield Static("", id="case-filter", classes="hint")
         yield DataTable(id="case-table", cursor_type="row", zebra_stripes=False)
-        yield Static("N 新建受理　回车 办理　S 筛选　/ 查找", classes="hint")
+        yield Static("N 新建受理　回车 办理　S 筛选　/ 查找　R 居民登记", classes="hint")
 
     def on_mount(self) -> None:
         self.filter = FILTERS[0]
+        self.filter_chosen = False   # S pressed: the filter also limits a search
         table = self.query_one("#case-table", DataTable)
         table.add_columns("编号", "申请人", "事项", "状态", "期限", "剩余")
         table.focus()
@@ -83,7 +85,8 @@ class CasesScreen(AppScreen):
             return
         today = self.app.today()  # type: ignore[attr-defined]
         query = self.query_one("#case-q", Input).value
-        rows = self.services.cases.list(self.filter, query, today)
+        active = self.active_filter(query)
+        rows = self.services.cases.list(active, query, today)
         table = self.query_one("#case-table", DataTable)
         table.clear()
         for r in rows:
@@ -92,9 +95,12 @@ class CasesScreen(AppScreen):
                 Text(r.number[r.number.index("第"):] if "第" in r.number else r.number, style=style),
                 Text(_cut(r.applicant, 8)), Text(_cut(r.matter_name, 22)), Text(r.status, style=style),
                 r.due_text, remaining(r, today), key=str(r.id))
-        text = f"筛选：{self.filter}（S 切换）　共 {len(rows)} 件"
+        if query.strip() and not self.filter_chosen:
+            text = f"查找范围：全部状态（S 选择筛选）　找到 {len(rows)} 件"
+        else:
+            text = f"筛选：{active}（S 切换）　" + (f"找到 {len(rows)} 件" if query.strip() else f"共 {len(rows)} 件")
         if not rows:
-            text += "。按 N 新建受理。" if self.filter == "在办" and not query else ""
+            text += "。按 N 新建受理。" if active == "在办" and not query else ""
         self.query_one("#case-filter", Static).update(text)
 
     @on(Input.Changed, "#case-q")
@@ -111,8 +117,19 @@ class CasesScreen(AppScreen):
     def action_table(self) -> None:
         self.query_one("#case-table", DataTable).focus()
 
+    def active_filter(self, query: str) -> str:
+        """A search looks in every status unless a filter was chosen with S."""
+        return self.filter if (self.filter_chosen or not query.strip()) else FILTERS[-1]
+
+    def action_residents(self) -> None:
+        from cunwu_tui.ui.screens.residents import ResidentsScreen
+
+        self.app.push_screen(ResidentsScreen())
+
     def action_next_filter(self) -> None:
-        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        if self.filter_chosen or not self.query_one("#case-q", Input).value.strip():
+            self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self.filter_chosen = True
         self.refresh_data()
 
     @on(DataTable.RowSelected, "#case-table")
@@ -191,6 +208,7 @@ class IntakeForm(_Modal):
                 yield Label("已收材料（空格键勾选；未勾选的列入一次性告知书）", id="docs-label")
                 yield DocChecks([], id="f-documents", classes="docs")
                 yield FieldError("documents")
+                yield from field_row("材料页数", "pages", Input(placeholder="按勾选顺序填每项页数，空格分开，如 2 1 3"))
                 yield from field_row("备注", "note", Input(placeholder="可不填"))
             yield FieldError("form")
             yield from self.buttons()
@@ -217,7 +235,7 @@ class IntakeForm(_Modal):
             if q:
                 self.query_one("#matter-chosen", Static).update("事项目录正在载入，请稍候再输入。")
             return
-        hits = self.services.catalog.search(q, 20)
+        hits = [h for h in self.services.catalog.search(q, 30) if h.category != "制度"][:20]  # rules: F3 only
         self.query_one("#matter-chosen", Static).update(
             self._chosen_text if hits else "没有找到。换个说法试试：事项名称、拼音首字母或所需材料。")
         self._matter_codes = [h.code for h in hits]
@@ -339,7 +357,7 @@ class IntakeForm(_Modal):
         row = self.services.cases.add(
             self.code, self.resident_id, self.choice("channel"), officer if isinstance(officer, int) else None,
             self.choice("kind"), received, self.value("note"), self.value("limit"), self.choice("unit") or "日",
-            "petition" in self.query_one("#f-petition", CheckList).selected, self.seed)
+            "petition" in self.query_one("#f-petition", CheckList).selected, self.seed, pages=self.value("pages"))
         return row.id
 
 
@@ -436,6 +454,40 @@ class SimpleForm(_Modal):
         return self._save(values) or True
 
 
+class LateDocumentsForm(_Modal):
+    """补交材料: tick the documents brought now; who took them, when."""
+
+    def __init__(self, services: Services, case_id: int, detail: CaseDetail, today):
+        super().__init__(services)
+        self.case_id, self.detail, self.today = case_id, detail, today
+
+    def compose(self) -> ComposeResult:
+        op = self.services.operator
+        staff = self.services.staff.list(active_only=True)
+        missing = [(f"{i + 1}.{screen_text(doc.name)}", str(i), False)
+                   for i, doc in enumerate(self.detail.documents) if not doc.received]
+        with Form(classes="dialog", id="late-form"):
+            yield Static("补交材料　Ctrl+S 保存　Esc 取消", classes="title")
+            yield Label("本次收到的材料（空格键勾选）")
+            yield DocChecks(missing, id="f-documents", classes="docs")
+            yield FieldError("documents")
+            yield from field_row("收件人", "received_by", Select(
+                [(p.name, p.id) for p in staff], value=op.id if op and op.id in {p.id for p in staff} else Select.NULL,
+                prompt="请选择", compact=True))
+            yield from field_row("收到日期", "on", Input(placeholder=f"不填为今天；如 {self.today:%Y-%m-%d}"))
+            yield from field_row("说明", "note", Input(placeholder="可不填，如：本人送来"))
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-documents", CheckList).focus()
+
+    def save(self):
+        picked = [int(v) for v in self.query_one("#f-documents", CheckList).selected]
+        return self.services.cases.receive_documents(self.case_id, picked, self.picked("received_by"),
+                                                     self.value("on"), self.value("note"))
+
+
 # ---------------------------------------------------------------------------
 # Detail
 
@@ -462,7 +514,8 @@ def render_case(d: CaseDetail, today) -> Text:
         elif d.current_step is not None:
             cur = next((x for x in d.steps if x.order == d.current_step), None)
             if cur is not None:
-                t.append(f"下一步：第{cur.order}步 {screen_text(cur.text)}（按 D 登记办理）\n", style="bold")
+                how = "（按 D 登记办理）" if d.can_complete_step else ""
+                t.append(f"下一步：第{cur.order}步 {screen_text(cur.text)}{how}\n", style="bold")
         elif d.finished_steps and d.steps:
             t.append("步骤已全部完成，请按 J 登记办结。\n", style="bold")
         if d.notice_block:
@@ -508,15 +561,20 @@ def render_case(d: CaseDetail, today) -> Text:
         if s.done_at:
             t.append(f"      {s.done_at:%m-%d %H:%M} {s.done_by}" + (f"：{screen_text(s.note)}" if s.note else "") + "\n", style="dim")
         if s.notice_text:
-            t.append(f"      公示 {s.notice_text}\n", style="dim")
+            t.append(f"      {screen_text(s.notice_text)}\n", style="dim")
     missing = d.missing
     t.append("\n【材料】", style="bold")
     if not d.documents:
         t.append("本事项目录未列所需材料。\n")
     else:
-        t.append(f"已收 {len(d.documents) - len(missing)} 项，尚缺 {len(missing)} 项" + ("（P 打印一次性告知书）" if missing else "") + "\n")
+        open_ = r.status in ("在办", "待反馈")
+        t.append(f"已收 {len(d.documents) - len(missing)} 项，尚缺 {len(missing)} 项"
+                 + (f"（{'C 登记补交，' if open_ else ''}P 打印一次性告知书）" if missing else "") + "\n")
         for doc in d.documents:
-            t.append(f"{'[X]' if doc.received else '[ ]'} {screen_text(doc.name)}\n")
+            late = f"（{doc.received_on:%m-%d} 补交，{doc.received_by}收）" if doc.received_on else ""
+            t.append(f"{'[X]' if doc.received else '[ ]'} {screen_text(doc.name)}{late}\n")
+    if d.missing_reason:
+        t.append(f"缺材料办结理由：{screen_text(d.missing_reason)}\n")
     if d.note:
         t.append(f"\n备注：{screen_text(d.note)}\n")
     t.append("\n【办理记录】\n", style="bold")
@@ -544,6 +602,9 @@ class CaseDetailScreen(AppScreen):
         Binding("e", "extend", "延期", show=False),
         Binding("v", "review", "复查复核", show=False),
         Binding("z", "void", "作废", show=False),
+        Binding("c", "late_documents", "补交材料", show=False),
+        Binding("k", "receipt", "收件回执", show=False),
+        Binding("y", "refusal_paper", "不予受理告知书", show=False),
     ]
 
     def __init__(self, case_id: int, offer_letter: bool = False):
@@ -559,16 +620,45 @@ class CaseDetailScreen(AppScreen):
     def on_mount(self) -> None:
         self.query_one("#detail-scroll").focus()
         self.refresh_data()
-        if self.offer_letter and self.detail.missing:
-            from cunwu_tui.ui.screens.dialogs import ConfirmDialog
+        if self.offer_letter:
+            self.action_receipt(then=self._offer_letter)
 
-            def answer(yes: bool | None) -> None:
-                if yes:
-                    self.action_letter()
+    def _offer_letter(self, _r=None) -> None:
+        if not self.detail.missing:
+            return
+        from cunwu_tui.ui.screens.dialogs import ConfirmDialog
 
-            self.app.push_screen(ConfirmDialog(
-                f"已受理：{self.detail.row.number}",
-                f"尚缺 {len(self.detail.missing)} 项材料。现在出具一次性告知书（列明全部尚缺材料）吗？"), answer)
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.action_letter()
+
+        self.app.push_screen(ConfirmDialog(
+            f"已受理：{self.detail.row.number}",
+            f"尚缺 {len(self.detail.missing)} 项材料。现在出具一次性告知书（列明全部尚缺材料）吗？"), answer)
+
+    def _show_paper(self, paper, then=None) -> None:
+        from cunwu_tui.errors import ValidationError
+        from cunwu_tui.ui.screens.lookup import LetterDialog
+
+        try:
+            path = self.services.cases.write_paper(paper)
+        except ValidationError as exc:
+            self.app.push_screen(LetterDialog(paper.text, "", next(iter(exc.errors.values()))), then)
+            return
+        self.app.push_screen(LetterDialog(paper.text, str(path.resolve())), then)
+
+    def action_receipt(self, then=None) -> None:
+        """收件回执: printed at intake and on demand (K)."""
+        if self.detail.row.status == "已作废":
+            self.notify("该办件已作废。", severity="warning")
+            return
+        self._show_paper(self.services.cases.receipt(self.case_id, self.app.today()), then)  # type: ignore[attr-defined]
+
+    def action_refusal_paper(self) -> None:
+        """不予受理（确认）告知书 (Y); W then records when it was handed over."""
+        if not self._allowed("Y"):
+            return
+        self._show_paper(self.services.cases.refusal_paper(self.case_id, self.app.today()))  # type: ignore[attr-defined]
 
     def refresh_data(self) -> None:
         if self.services is None:
@@ -586,20 +676,24 @@ class CaseDetailScreen(AppScreen):
             if d.choices:
                 keys.append("B 选择办理情况")
             elif d.current_step is not None:
-                keys.append("D 办理本步")
-                if d.steps and any(s.order == d.current_step and s.needs_notice for s in d.steps) and not d.linked_notice_id:
+                if d.can_complete_step:
+                    keys.append("D 办理本步")
+                if d.notice_key == "G":
                     keys.append("G 发布公示")
             keys.append("R 退回")
             if d.row.petition and d.accepted_on is None:
                 keys.append("A 受理")
-            if d.row.petition and d.accepted_on is not None and not d.extension_days:
+            if (d.row.petition and d.accepted_on is not None and not d.extension_days) or d.can_postpone:
                 keys.append("E 延期")
             keys += ["F 反馈"] if status == "待反馈" else ["T 上报转办"]
-            keys += ["J 办结", "X 不予受理"]
+            keys += (["J 办结"] if not d.conclude_block else []) + ["X 不予受理"]
+            if d.missing:
+                keys.append("C 补交")
         elif status in ("不予受理", "不予确认"):
             f = d.refusal or {}
             if f.get("beyond_authority") and not f.get("leader_opinion"):
                 keys.append("L 领导意见")
+            keys.append("Y 不予受理告知书")
             if not f.get("told_on"):
                 keys.append("W 书面告知")
             keys.append("M 退还材料")
@@ -608,13 +702,17 @@ class CaseDetailScreen(AppScreen):
         if d.missing and status != "已作废":
             keys.append("P 告知书")
         if status != "已作废":
+            keys.append("K 回执")
+        if status != "已作废":
             keys.append("Z 作废")
         return keys + ["Esc 返回"]
 
     def _allowed(self, key: str) -> bool:
         if any(k.startswith(key + " ") for k in self.keys()):
             return True
-        self.notify("该办件当前不能办理此项。", severity="warning")
+        d = self.detail
+        why = {"D": d.notice_block, "G": d.notice_block, "J": d.conclude_block}.get(key, "")
+        self.notify(screen_text(why) if why else "该办件当前不能办理此项。", severity="warning")
         return False
 
     def _form(self, title: str, fields: list[tuple], save: Callable[[dict], Any], hint: str = "") -> None:
@@ -675,14 +773,7 @@ class CaseDetailScreen(AppScreen):
             return
         from cunwu_tui.ui.screens.notices import NoticeForm
 
-        d = self.detail
-        step = next(s for s in d.steps if s.order == d.current_step)
-        n, unit = self.services.notices.default_length(d.row.matter_code)
-        from cunwu_tui.domain.notices import kind_of_matter
-
-        defaults = {"title": f"{d.row.matter_name}公示", "kind": kind_of_matter(d.row.matter_code),
-                    "matter_code": d.row.matter_code, "case_ref": d.row.number,
-                    "case_step": step.order, "length": n, "unit": unit}
+        defaults = self.services.cases.notice_defaults(self.case_id)
 
         def saved(notice_id: int | None) -> None:
             if notice_id:
@@ -727,9 +818,23 @@ class CaseDetailScreen(AppScreen):
         d = self.detail
         left = sum(1 for s in d.steps if s.state in ("当前", "待办"))
         cases = self.services.cases
-        self._form("办结", [("result", "办理结果", "input", "", "必填，如：已审核通过，上报镇民政办")],
-                   lambda v: cases.conclude(self.case_id, v["result"]),
-                   f"还有 {left} 个步骤未登记，办结后不能再办理。" if left and not d.finished_steps else "")
+        fields = [("result", "办理结果", "input", "", "必填，如：已审核通过，上报镇民政办")]
+        hints = []
+        if left and not d.finished_steps:
+            hints.append(f"还有 {left} 个步骤未登记，办结后不能再办理。")
+        if d.missing:
+            fields.append(("missing_reason", "缺材料理由", "input", "", "必填：为何缺材料仍办结"))
+            hints.append(f"还缺 {len(d.missing)} 项材料：{'、'.join(d.missing)}。理由记入办理记录和受理登记台账；"
+                         "材料已交来的，请先按 C 登记补交。")
+        self._form("办结", fields, lambda v: cases.conclude(self.case_id, v["result"], v.get("missing_reason", "")),
+                   "".join(hints))
+
+    def action_late_documents(self) -> None:
+        if not self._allowed("C"):
+            return
+        today = self.app.today()  # type: ignore[attr-defined]
+        self.app.push_screen(LateDocumentsForm(self.services, self.case_id, self.detail, today),
+                             lambda _r: self.refresh_data())
 
     def action_refuse(self) -> None:
         if not self._allowed("X"):
@@ -796,6 +901,16 @@ class CaseDetailScreen(AppScreen):
         if not self._allowed("E"):
             return
         cases = self.services.cases
+        if not self.detail.row.petition:
+            due = next((t for t in self.detail.deadlines if t.open and t.what.startswith("承诺办结")), None)
+            self._form("延期（报领导审批）", [
+                ("new_due", "新的办结日期", "input", "", f"晚于 {due.date:%Y-%m-%d}，如 2026-12-20" if due else "如 2026-12-20"),
+                ("reason", "延期理由", "input", "", "必填，并告知申请人"),
+                ("leader", "审批领导", "select", None, cases.refusal_leaders()),
+                ("told", "已告知申请人延时办理的理由", "check", False, None)],
+                lambda v: cases.postpone(self.case_id, v["new_due"], v["reason"], v["leader"], v["told"]),
+                "限时办结制：确需延时的，报领导审批，并告知当事人延时办理的理由。")
+            return
         self._form("信访：延长办理期限", [("days", "延长天数", "input", "30", "不超过30日"),
                                           ("reason", "延期理由", "input", "", "必填，并告知信访人")],
                    lambda v: cases.extend_petition(self.case_id, v["days"], v["reason"]))

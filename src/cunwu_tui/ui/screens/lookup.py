@@ -166,6 +166,8 @@ def _render(v: MatterView) -> Text:
     t = Text()
     t.append(v.name, style="bold")
     t.append(f"　〔{v.category}〕\n", style="dim")
+    if v.category == "制度":
+        t.append("本单位的工作制度（来源原文照录），仅供查阅，不是可受理的事项。\n", style="bold")
     if v.aliases:
         t.append(f"又称：{'、'.join(v.aliases)}\n", style="dim")
     if len(v.variants) > 1:
@@ -220,6 +222,8 @@ def _render(v: MatterView) -> Text:
         if s.note:
             line += f"\n   {s.note}"
         steps.append(line)
+    if v.order_note and v.seed_order:
+        steps.append(f"（流程图顺序按文意重排；来源原文的先后为：{v.seed_order}）")
     section("办理流程" + ("（流程图顺序按文意重排）" if v.order_note else ""), steps, numbered=False)
     section("公示", v.notices)
     if v.handled_by:
@@ -274,7 +278,8 @@ class MatterScreen(AppScreen):
         self.view = self.services.catalog.view(self.code, self.seed)
         self.seed = self.view.seed
         self.query_one("#detail", Static).update(render_view(self.view))
-        keys = ["N 受理", "P 告知书", "A 加材料", "B 加说明", "D 撤销补充"]
+        rule = self.view.category == "制度"   # the office's rules: to read, never to take in
+        keys = ["B 加说明", "D 撤销补充"] if rule else ["N 受理", "P 告知书", "A 加材料", "B 加说明", "D 撤销补充"]
         if len(self.view.variants) > 1:
             keys.append("V 换来源")
         if self.view.local:
@@ -286,6 +291,9 @@ class MatterScreen(AppScreen):
 
     def action_intake(self) -> None:
         """Take in a case of this matter: F4 with the intake form filled in."""
+        if self.view.category == "制度":
+            self.notify("这是本单位的工作制度，仅供查阅，不能受理。", severity="warning")
+            return
         app, code, seed = self.app, self.code, self.seed
 
         def open_form() -> None:
@@ -304,6 +312,9 @@ class MatterScreen(AppScreen):
             self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
 
     def action_letter(self) -> None:
+        if self.view.category == "制度":
+            self.notify("这是本单位的工作制度，没有一次性告知书。", severity="warning")
+            return
         from cunwu_tui.errors import ValidationError
 
         letter = self.services.catalog.letter(self.code, self.seed, today=self.app.today())  # type: ignore[attr-defined]
@@ -319,6 +330,9 @@ class MatterScreen(AppScreen):
             self.refresh_data()
 
     def action_add_document(self) -> None:
+        if self.view.category == "制度":
+            self.notify("工作制度没有所需材料。", severity="warning")
+            return
         self.app.push_screen(AdditionForm(self.services, self.view, "document"), self._after_save)
 
     def action_add_note(self) -> None:

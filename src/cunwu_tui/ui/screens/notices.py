@@ -27,7 +27,7 @@ FILTERS = ("全部", "公示中", "已期满", "待发布", "已结束", "已撤
 
 def remaining(i: NoticeInfo) -> str:
     if i.status == "公示中":
-        if i.days_left == 1:
+        if i.ends_today:
             return "今天期满"
         return f"{i.days_left}日/{i.workdays_left}工作日"
     if i.status == "已期满":
