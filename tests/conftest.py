@@ -18,6 +18,11 @@ def _isolate(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.delenv("CUNWU_DB", raising=False)
     monkeypatch.delenv("CUNWU_THEME", raising=False)
+    # PINs: a cheaper scrypt for speed (the production cost is tested in
+    # test_identity.py; each stored hash names the cost it was made with).
+    from cunwu_tui.domain import pins
+
+    monkeypatch.setattr(pins, "SCRYPT_N", 2 ** 10)
 
 
 @pytest.fixture
@@ -40,3 +45,15 @@ def demo_services(services):
 
     fill_demo(services, today=date(2026, 11, 22))
     return services
+
+
+@pytest.fixture
+def pin_stdin(monkeypatch):
+    """The CLI reads the operator's PIN from stdin when it is not a terminal:
+    the demo PIN, for as many commands as a test runs."""
+    import io
+    import sys
+
+    from cunwu_tui.services.demo import DEMO_PIN
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO((DEMO_PIN + "\n") * 50))

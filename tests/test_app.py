@@ -18,6 +18,7 @@ from cunwu_tui.ui.screens.notices import NoticeDetailScreen, NoticesScreen
 from cunwu_tui.ui.screens.operator import OperatorScreen
 from cunwu_tui.ui.screens.seal_register import SealRegisterScreen
 from cunwu_tui.ui.screens.settings import SettingsScreen
+from identity_helpers import PIN
 
 SIZE = (80, 24)
 TODAY = date(2026, 11, 22)
@@ -31,11 +32,13 @@ async def wait_for(pilot, predicate, tries: int = 400):
     raise AssertionError("condition not reached")
 
 
-async def start(pilot):
-    """Wait for the database, then accept the operator the picker offers."""
+async def start(pilot, pin: str = PIN):
+    """Wait for the database, then accept the operator the picker offers and
+    type their PIN."""
     app = pilot.app
     await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen))
     await pilot.press("enter")
+    await pilot.press(*list(pin), "enter")
     await wait_for(pilot, lambda: app.ready() and not isinstance(app.screen, OperatorScreen))
 
 
@@ -96,9 +99,22 @@ async def test_fresh_database_registers_operator_then_settings_round_trip(db_url
         await pilot.press("escape")
         assert isinstance(app.screen, OperatorScreen)
         await type_text(pilot, "赵丽")
+        await pilot.press("enter", "enter")  # name, then the phone (left empty)
+        await type_text(pilot, "12345")
+        await pilot.press("enter")
+        await type_text(pilot, "12345")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "至少6位" in str(app.screen.query_one("#err-pin").render())  # a PIN too short: refused
+        assert app.services.staff.list() == []
+        app.screen.query_one("#f-pin", Input).focus()
+        await type_text(pilot, PIN)
+        await pilot.press("enter")
+        await type_text(pilot, PIN)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.ready())
         assert app.services.operator.name == "赵丽"
+        assert app.services.staff.list()[0].admin  # the first person is the administrator
 
         await pilot.press("f9")
         await pilot.pause()
@@ -132,9 +148,21 @@ async def test_fresh_database_registers_operator_then_settings_round_trip(db_url
         await pilot.press("tab")
         await type_text(pilot, "13903510005")
         await pilot.press("tab", "down", "down", "down", "down", "down", "down", "space")  # roles list: 会计
+        form = app.screen
+        form.query_one("#f-pin", Input).focus()
+        await type_text(pilot, "135792")  # his first PIN
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert [(p.name, p.roles) for p in app.services.staff.list()] == [("赵丽", ()), ("陈明", ("会计",))]
+        # without the administrator's PIN: refused at the field, the form keeps what was typed
+        assert "请赵丽" in str(form.query_one("#err-admin_pin").render())
+        assert [p.name for p in app.services.staff.list()] == ["赵丽"]
+        assert form.query_one("#f-name", Input).value == "陈明"
+        form.query_one("#f-admin_pin", Input).focus()
+        await type_text(pilot, PIN)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [(p.name, p.roles, p.has_pin) for p in app.services.staff.list()] == [
+            ("赵丽", (), True), ("陈明", ("会计",), True)]
         await pilot.press("ctrl+q")
 
     # Restart on the same database: everything is still there.

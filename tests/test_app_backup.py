@@ -18,6 +18,7 @@ from cunwu_tui.ui.screens.operator import OperatorScreen
 from cunwu_tui.ui.screens.settings import SettingsScreen
 
 from tests.test_app import SIZE, TODAY, start, type_text, wait_for
+from identity_helpers import PIN, add_person
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ async def test_ctrl_b_backs_up_to_the_stick_and_restore_asks(demo_db, tmp_path):
         await pilot.press("enter")
         assert app.services.backups.current_settings().dir == str(stick)  # remembered
 
-        app.services.staff.add("备份之后才来的人", "", ())
+        add_person(app.services, "备份之后才来的人", "", ())
         for _ in range(4):  # 保留（日、月）、提醒、从备份恢复
             await pilot.press("tab")
         await type_text(pilot, str(made))
@@ -93,6 +94,8 @@ async def test_ctrl_b_backs_up_to_the_stick_and_restore_asks(demo_db, tmp_path):
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen))
         await pilot.press("enter")
+        await type_text(pilot, PIN)
+        await pilot.press("enter")
         await wait_for(pilot, lambda: app.ready() and not isinstance(app.screen, OperatorScreen))
         assert "备份之后才来的人" not in [p.name for p in app.services.staff.list()]
         assert len(app.services.staff.list()) == 9
@@ -104,7 +107,7 @@ async def test_ctrl_b_backs_up_to_the_stick_and_restore_asks(demo_db, tmp_path):
 async def test_restore_refused_while_another_window_is_open(demo_db, tmp_path):
     other = open_services(demo_db)  # the night-duty window
     made = other.backups.backup_now(str(tmp_path)).path
-    other.staff.add("夜班登记的人", "", ())
+    add_person(other, "夜班登记的人", "", ())
     app = CunwuApp(demo_db, today=TODAY)
     try:
         async with app.run_test(size=SIZE) as pilot:

@@ -13,6 +13,7 @@ from cunwu_tui.ui.screens.dialogs import ConfirmDialog
 from cunwu_tui.ui.screens.lookup import LetterDialog
 
 from test_app import SIZE, TODAY, demo_db, start, type_text, wait_for  # noqa: F401  (demo_db: a fixture)
+from identity_helpers import PIN
 
 ID = "11010519491231002X"
 
@@ -173,7 +174,13 @@ async def test_refusal_with_its_deadlines_and_follow_ups(demo_db):
         assert "L 领导意见" in str(detail.query_one("#case-keys", Static).render())
         await pilot.press("l")
         await wait_for(pilot, lambda: isinstance(app.screen, SimpleForm))
-        await pilot.press("ctrl+s")  # 同意 by default
+        opinion = app.screen
+        await pilot.press("ctrl+s")  # 同意 by default, but the leader has not typed her PIN
+        await pilot.pause()
+        assert app.screen is opinion and "李秀英" in error_of(opinion, "leader_pin")
+        opinion.query_one("#f-leader_pin", Input).focus()
+        await type_text(pilot, PIN)
+        await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is detail)
         # Y prints the 不予受理告知书; W then records when it was handed over
         assert "Y 不予受理告知书" in str(detail.query_one("#case-keys", Static).render())
@@ -277,7 +284,7 @@ def _case_waiting_on_its_notice(db_url) -> str:
 
     s = open_services(db_url)
     clerk = next(p for p in s.staff.list() if p.active)
-    s.set_operator(clerk.id)
+    s.set_operator(clerk.id, PIN)
     rid = s.residents.search("李德全")[0].id
     d = s.cases.intake_defaults("MS-DIBAO", "000_df0ea5699719fa07.txt")
     row = s.cases.add("MS-DIBAO", rid, "来访", clerk.id, "承诺件", [True] * len(d["documents"]), "", 20, "工作日",
@@ -351,7 +358,7 @@ def _case_missing_documents(db_url) -> tuple[str, int]:
 
     s = open_services(db_url)
     clerk = next(p for p in s.staff.list() if p.active)
-    s.set_operator(clerk.id)
+    s.set_operator(clerk.id, PIN)
     rid = s.residents.search("陈小军")[0].id
     n = len(s.cases.intake_defaults("MS-HUKOU-QIANYI")["documents"])
     row = s.cases.add("MS-HUKOU-QIANYI", rid, "来访", clerk.id, "承诺件", [False] * n, "", 5, "工作日")
@@ -406,7 +413,7 @@ async def test_residents_register_search_detail_correct_and_merge(demo_db):
     from cunwu_tui.ui.screens.residents import CorrectForm, MergeForm, ResidentDetailScreen, ResidentsScreen
 
     s = open_services(demo_db)
-    s.set_operator(next(p for p in s.staff.list() if p.active).id)
+    s.set_operator(next(p for p in s.staff.list() if p.active).id, PIN)
     dup = s.residents.add("李德全", "户口簿", "HK0001", "", "三组")
     kept = s.residents.search("李德全")[0] if s.residents.search("李德全")[0].id != dup.id else s.residents.search("李德全")[1]
     s.close()
@@ -505,6 +512,11 @@ async def test_postpone_an_ordinary_case_with_a_leaders_approval(demo_db):
         form.query_one("#f-leader").value = next(p.id for p in app.services.staff.list() if p.name == "李秀英")
         form.query_one("#f-told").focus()
         await pilot.press("space")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and "李秀英" in error_of(form, "leader_pin")  # approved in person only
+        form.query_one("#f-leader_pin", Input).focus()
+        await type_text(pilot, PIN)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is detail)
         row = app.services.cases.row(detail.case_id)

@@ -14,6 +14,7 @@ from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.screens.dashboard import DashboardScreen
 from cunwu_tui.ui.widgets import TopBar, checkbox_line
 
+from identity_helpers import PIN
 from test_app import SIZE, TODAY, demo_db, start, type_text, wait_for  # noqa: F401  (demo_db: a fixture)
 
 
@@ -24,8 +25,12 @@ async def test_first_run_village_in_the_top_bar_and_f1_names_the_file(db_url, tm
     app = CunwuApp(db_url, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen))
-        assert "回车保存" in "".join(str(w.render()) for w in app.screen.query(Static))
+        assert "按回车" in "".join(str(w.render()) for w in app.screen.query(Static))
         await type_text(pilot, "赵丽")
+        await pilot.press("enter", "enter")
+        await type_text(pilot, PIN)
+        await pilot.press("enter")
+        await type_text(pilot, PIN)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.ready())
         await pilot.press("f9")

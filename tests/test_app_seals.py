@@ -11,8 +11,9 @@ from textual.widgets import DataTable, Input, Select, Static
 from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.screens.dashboard import DashboardScreen
 from cunwu_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
-from cunwu_tui.ui.screens.seal_register import SealRegisterScreen, SealUseDetailScreen, SealUseForm, VoidForm
+from cunwu_tui.ui.screens.seal_register import ApproveForm, SealRegisterScreen, SealUseDetailScreen, SealUseForm, VoidForm
 
+from identity_helpers import PIN
 from test_app import SIZE, TODAY, demo_db, start, type_text, wait_for  # noqa: F401  (demo_db: a fixture)
 
 
@@ -102,7 +103,21 @@ async def test_f5_new_entry_refused_then_saved_voided_and_registered_again(demo_
         assert saved.number.startswith("村委〔") and saved.copies == 2 and saved.applicant_name == "赵丽"
         assert saved.major and saved.meeting_type == "两委联席会议" and saved.meeting_ref == "两委联席会议纪要5号"
         text = detail_text(detail)
-        assert saved.number in text and "【有效】" in text and "两委联席会议" in text
+        assert saved.number in text and "【待审批】" in text and "两委联席会议" in text
+        assert saved.pending  # the approver was not there to type her PIN: it waits
+        # Now 李秀英 is here: A, her own PIN (a wrong one first).
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, ApproveForm))
+        await type_text(pilot, "135792")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "李秀英的密码不对" in str(app.screen.query_one("#err-approver_pin").render())
+        assert app.screen.query_one("#f-approver_pin", Input).value == ""  # never left on screen
+        await type_text(pilot, PIN)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is detail)
+        text = detail_text(detail)
+        assert "【有效】" in text and "李秀英本人确认" in text and not reg.get(saved.id).pending
 
         # 作废: a reason is required; the entry stays, marked; then again.
         await pilot.press("w")

@@ -21,6 +21,7 @@ from cunwu_tui.errors import ValidationError
 from cunwu_tui.paths import backup_dir_for, sqlite_file
 from cunwu_tui.services import open_services
 from cunwu_tui.services.backup import (BackupError, inspect_backup, prune, restore_backup, sha256_of)
+from identity_helpers import add_person, PIN
 
 TODAY = date(2026, 11, 22)
 POSIX = os.name == "posix"
@@ -240,7 +241,7 @@ def test_prune_keeps_7_daily_and_12_monthly_oldest_removed_first(tmp_path):
 def test_restore_round_trip_keeps_every_register(demo_db, tmp_path):
     s = open_services(demo_db)
     backup = s.backups.backup_now(str(tmp_path / "u"))
-    s.staff.add("恢复后不该有的人", "", ())
+    add_person(s, "恢复后不该有的人", "", ())
     s.close()
     saved = dump(backup.path)
 
@@ -364,7 +365,7 @@ def test_bad_files_are_refused_and_nothing_changes(demo_db, tmp_path):
 def test_restore_refused_while_another_window_has_the_database(demo_db, tmp_path):
     s = open_services(demo_db)
     backup = s.backups.backup_now(str(tmp_path / "u"))
-    s.staff.add("仍在", "", ())
+    add_person(s, "仍在", "", ())
     try:
         with pytest.raises(BackupError, match="其他窗口"):
             restore_backup(demo_db, backup.path)
@@ -400,14 +401,14 @@ def test_files_with_personal_data_are_owner_only(tmp_path, monkeypatch):
     try:
         url = "sqlite:///" + str(tmp_path / "新" / "cunwu.db")
         s = open_services(url)
-        s.staff.add("甲", "13800138000", ())
+        add_person(s, "甲", "13800138000", ())
         from cunwu_tui.services.settings import VillageProfile
 
         s.settings.save_profile(VillageProfile("青山村", "柳河镇"))
         db = sqlite_file(url)
         backup = s.backups.backup_now()
         auto = s.backups.auto_backup(date(2030, 1, 1))
-        s.set_operator(s.staff.list()[0].id)
+        s.set_operator(s.staff.list()[0].id, PIN)
         exported = s.exports.export("2026-10", ["staff"], tmp_path / "exports")
         for p in (db, db.with_name("cunwu.db-wal"), db.with_name("cunwu.db-shm"), backup.path, backup.manifest,
                   auto.path, *exported):
@@ -444,7 +445,7 @@ def test_an_older_world_readable_database_is_tightened(tmp_path):
 
 
 # -- the command line -----------------------------------------------------------
-def test_cli_backup_and_restore(demo_db, tmp_path, capsys, monkeypatch):
+def test_cli_backup_and_restore(demo_db, tmp_path, capsys, monkeypatch, pin_stdin):
     db = str(sqlite_file(demo_db))
     assert main(["backup", "--db", db, "--to", str(tmp_path / "u")]) == 0
     out = capsys.readouterr().out
@@ -480,7 +481,7 @@ def test_cli_backup_and_restore(demo_db, tmp_path, capsys, monkeypatch):
     assert "已恢复" in out and "原来的数据库已移到" in out
 
 
-def test_cli_restore_asks_on_the_terminal(demo_db, tmp_path, capsys, monkeypatch):
+def test_cli_restore_asks_on_the_terminal(demo_db, tmp_path, capsys, monkeypatch, pin_stdin):
     db = str(sqlite_file(demo_db))
     assert main(["backup", "--db", db, "--to", str(tmp_path / "u")]) == 0
     [made] = list((tmp_path / "u").glob("*.db"))
@@ -488,6 +489,7 @@ def test_cli_restore_asks_on_the_terminal(demo_db, tmp_path, capsys, monkeypatch
     import sys
 
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": PIN)  # the administrator's PIN, no echo
     monkeypatch.setattr("builtins.input", lambda prompt="": "")
     assert main(["restore", "--db", db, str(made)]) == 2
     assert "已取消" in capsys.readouterr().out

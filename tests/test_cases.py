@@ -11,6 +11,7 @@ import pytest
 
 from cunwu_tui.domain import cases as rules
 from cunwu_tui.services import ValidationError
+from identity_helpers import add_person, PIN
 
 ID = "11010519491231002X"
 
@@ -25,9 +26,9 @@ class Clock:
 
 @pytest.fixture
 def s(services):
-    clerk = services.staff.add("赵丽", "13903510004", ["文书", "值班员"])
-    services.staff.add("李秀英", "13903510002", ["主任", "带班领导"])
-    services.set_operator(clerk.id)
+    clerk = add_person(services, "赵丽", "13903510004", ["文书", "值班员"])
+    add_person(services, "李秀英", "13903510002", ["主任", "带班领导"])
+    services.set_operator(clerk.id, PIN)
     services.core.clock = Clock(datetime(2026, 9, 28, 9, 0))
     services.settings.save_profile(
         __import__("cunwu_tui.services.settings", fromlist=["VillageProfile"]).VillageProfile(
@@ -225,7 +226,7 @@ def test_refusal_with_its_deadlines(s):
     assert r.overdue  # the leader's opinion is late on 10-09
     assert [x.number for x in s.cases.list(rules.F_REFUSED)] == [row.number]
     s.core.clock = Clock(datetime(2026, 9, 30, 9, 0))
-    s.cases.leader_opinion(row.id, True, "同意")
+    s.cases.leader_opinion(row.id, True, "同意", leader_pin=PIN)
     s.cases.refusal_told(row.id, "2026-09-30", "书面告知书当面送达")
     with pytest.raises(ValidationError, match="签收"):
         s.cases.return_materials(row.id, "户口簿复印件", "")
@@ -241,8 +242,8 @@ def test_leader_disagreeing_reopens(s):
     row = take_in(s)
     s.cases.refuse(row.id, "不予受理", "材料不全", "本村规定", True, staff_id(s, "李秀英"))
     with pytest.raises(ValidationError, match="写明意见"):
-        s.cases.leader_opinion(row.id, False, "")
-    s.cases.leader_opinion(row.id, False, "材料可以补齐，应予受理")
+        s.cases.leader_opinion(row.id, False, "", leader_pin=PIN)
+    s.cases.leader_opinion(row.id, False, "材料可以补齐，应予受理", leader_pin=PIN)
     r = s.cases.row(row.id)
     assert r.status == "在办" and r.next_due_what == "承诺办结"
 
@@ -252,21 +253,21 @@ def test_petition_deadlines(s):
     row = take_in(s, code="PA-XINFANG", kind="承诺件", limit=None, petition=True)
     assert row.next_due == date(2026, 8, 18) and row.next_due_what == "决定是否受理并告知信访人"
     with pytest.raises(ValidationError, match="先登记受理"):
-        s.cases.extend_petition(row.id, 30, "情况复杂")
+        s.cases.extend_petition(row.id, 30, "情况复杂", staff_id(s, "李秀英"), PIN)
     s.core.clock = Clock(datetime(2026, 8, 5, 9, 0))
     s.cases.accept_petition(row.id, "2026-08-03", "2026-08-05")
     r = s.cases.row(row.id)
     # 60 日 from 08-03 end 10-02 (holiday) -> 10-08
     assert r.next_due == date(2026, 10, 8) and r.next_due_what == "办结"
     with pytest.raises(ValidationError, match="不得超过30日"):
-        s.cases.extend_petition(row.id, 31, "情况复杂")
+        s.cases.extend_petition(row.id, 31, "情况复杂", staff_id(s, "李秀英"), PIN)
     with pytest.raises(ValidationError, match="延期理由"):
-        s.cases.extend_petition(row.id, 30, " ")
-    s.cases.extend_petition(row.id, 30, "涉及多个部门，需联合调查")
+        s.cases.extend_petition(row.id, 30, " ", staff_id(s, "李秀英"), PIN)
+    s.cases.extend_petition(row.id, 30, "涉及多个部门，需联合调查", staff_id(s, "李秀英"), PIN)
     r = s.cases.row(row.id)
     assert r.next_due == date(2026, 11, 9) and r.next_due_what == "办结（已延期）"
     with pytest.raises(ValidationError, match="不能再次延长"):
-        s.cases.extend_petition(row.id, 10, "再延")
+        s.cases.extend_petition(row.id, 10, "再延", staff_id(s, "李秀英"), PIN)
     s.core.clock = Clock(datetime(2026, 10, 20, 9, 0))
     s.cases.conclude(row.id, "已书面答复信访人")
     d = s.cases.detail(row.id)
@@ -623,7 +624,7 @@ def test_refusal_letter_reason_basis_report_and_handover(s, tmp_path):
         s.cases.refusal_paper(row.id)
     s.cases.refuse(row.id, "不予受理", "家庭人均收入超过低保标准", "《最低生活保障审核确认办法》第十条", True, staff_id(s, "李秀英"))
     assert "李秀英：尚未提出意见" in s.cases.refusal_paper(row.id).text
-    s.cases.leader_opinion(row.id, True, "按规定办理")
+    s.cases.leader_opinion(row.id, True, "按规定办理", leader_pin=PIN)
     paper = s.cases.refusal_paper(row.id, date(2026, 9, 29))
     text = paper.text
     assert paper.kind == "不予受理告知书"
@@ -645,17 +646,23 @@ def test_postpone_an_ordinary_case_needs_a_leader_and_a_later_date(s):
         s.cases.postpone(row.id, "2026-11-20", " ", clerk)
     assert set(exc.value.errors) == {"reason", "told", "leader"}       # the clerk is no leader
     with pytest.raises(ValidationError, match="晚于现在的期限 2026-10-30"):
-        s.cases.postpone(row.id, "2026-10-20", "需入户核实", leader, told=True)
-    after = s.cases.postpone(row.id, "2026-11-20", "需镇民政办联合入户核实", leader, told=True)
+        s.cases.postpone(row.id, "2026-10-20", "需入户核实", leader, told=True, leader_pin=PIN)
+    with pytest.raises(ValidationError) as exc:  # the leader must be there: their own PIN
+        s.cases.postpone(row.id, "2026-11-20", "需镇民政办联合入户核实", leader, told=True)
+    assert "李秀英" in exc.value.errors["leader_pin"]
+    with pytest.raises(ValidationError) as exc:
+        s.cases.postpone(row.id, "2026-11-20", "需镇民政办联合入户核实", leader, told=True, leader_pin="135792")
+    assert "密码不对" in exc.value.errors["leader_pin"]
+    after = s.cases.postpone(row.id, "2026-11-20", "需镇民政办联合入户核实", leader, told=True, leader_pin=PIN)
     assert after.next_due == date(2026, 11, 20) and after.next_due_what == "承诺办结（已延期）"
     d = s.cases.detail(row.id)
     assert d.timeline[-1].what == "延期" and "李秀英批准" in d.timeline[-1].text and "2026-10-30" in d.timeline[-1].text
-    assert s.audit.recent(1)[0].action == "延期"
+    assert [e.action for e in s.audit.recent(2)] == ["延期", "办件延期"]  # the leader's approval on the record
     # overdue is judged on the new date
     assert not s.cases.row(row.id, date(2026, 11, 5)).overdue and s.cases.row(row.id, date(2026, 11, 21)).overdue
     pet = take_in(s, code="PA-XINFANG", petition=True, limit=None)
     with pytest.raises(ValidationError, match="信访件"):
-        s.cases.postpone(pet.id, "2026-12-20", "复杂", leader, told=True)
+        s.cases.postpone(pet.id, "2026-12-20", "复杂", leader, told=True, leader_pin=PIN)
 
 
 def test_one_leader_check_for_refusals_and_delays(s):

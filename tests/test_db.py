@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from cunwu_tui.db.engine import DatabaseError, current_revisions, head_revisions, make_engine, upgrade
+from identity_helpers import add_person
 
 
 def test_pragmas_on_every_connection(db_url):
@@ -108,9 +109,9 @@ def test_two_instances_write_the_same_file(db_url):
     a = open_services(db_url)
     b = open_services(db_url)
     try:
-        a.staff.add("甲", "", ())
-        b.staff.add("乙", "", ())
-        a.staff.add("丙", "", ())
+        add_person(a, "甲", "", ())
+        add_person(b, "乙", "", ())
+        add_person(a, "丙", "", ())
         assert [p.name for p in b.staff.list()] == ["甲", "乙", "丙"]
     finally:
         a.close()

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from cunwu_tui.services.core import Operator, ValidationError
+from identity_helpers import PIN, add_person
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def duty(services):
     for name, roles in (("王建国", ("书记", "带班领导")), ("李秀英", ("主任", "带班领导")),
                         ("张伟", ("值班员", "值班领导")), ("赵丽", ("文书", "值班员")),
                         ("陈明", ("值班员",)), ("刘芳", ("值班员",))):
-        people[name] = s.staff.add(name, f"1390351{len(people):04d}", roles)
+        people[name] = add_person(s, name, f"1390351{len(people):04d}", roles)
     clerk = people["赵丽"]
     s.core.operator = Operator(clerk.id, clerk.name, clerk.phone)
     clock = [datetime(2026, 11, 25, 9, 0)]
@@ -53,7 +54,7 @@ def test_leave_line_naming_a_stranger_is_refused_at_the_field(duty):
 
 
 def test_no_duty_staff_is_a_clear_message(services):
-    services.staff.add("王建国", "", ("书记",))
+    add_person(services, "王建国", "", ("书记",))
     with pytest.raises(ValidationError) as e:
         services.duty.generate(2026, 12)
     assert "值班员" in e.value.errors["month"]
@@ -207,15 +208,31 @@ def test_holiday_rota_from_the_calendar_filed_and_notified(duty):
     assert len(r.days) == 7 and all(x.staff_name and x.leader_name and x.chief_name == "张伟" for x in r.days)
     assert all(len({x.staff_name, x.leader_name, x.chief_name}) == 3 for x in r.days)
     assert all(x.kind == "节假日" and x.holiday == "国庆节" for x in r.days)
-    assert r.status_text == "未报备，未通知"
+    assert r.status_text == "未审签，未报备，未通知"
     with pytest.raises(ValidationError):
         d.create_holiday_rota(national)
     with pytest.raises(ValidationError) as e:
         d.file_holiday_rota(r.id, "")
     assert "上级机关" in e.value.errors["filed_to"]
+    # Filed only once a leader signed it off, in person (their own PIN).
+    with pytest.raises(ValidationError) as e:
+        d.file_holiday_rota(r.id, "柳河镇党政办")
+    assert "审签" in e.value.errors["form"]
+    clerk = duty.people["赵丽"]
+    with pytest.raises(ValidationError) as e:  # the clerk is no leader, whatever PIN she knows
+        d.sign_holiday_rota(r.id, clerk.id, PIN)
+    assert "领导" in e.value.errors["leader"]
+    leader = duty.people["王建国"]
+    with pytest.raises(ValidationError) as e:
+        d.sign_holiday_rota(r.id, leader.id, "975310")
+    assert "密码不对" in e.value.errors["leader_pin"]
+    r = d.sign_holiday_rota(r.id, leader.id, PIN)
+    assert r.signed_by == "王建国" and r.signed_at == datetime(2026, 9, 20, 10, 0)
+    with pytest.raises(ValidationError, match="已由王建国"):
+        d.sign_holiday_rota(r.id, leader.id, PIN)
     r = d.file_holiday_rota(r.id, "柳河镇党政办")
     r = d.notify_holiday_rota(r.id, "电话和微信群通知")
-    assert r.status_text == "09-20已报柳河镇党政办备案，09-20已通知"
+    assert r.status_text == "王建国09-20审签，09-20已报柳河镇党政办备案，09-20已通知"
     with pytest.raises(ValidationError):
         d.file_holiday_rota(r.id, "柳河镇党政办")
 
@@ -234,6 +251,7 @@ def test_ledgers_read_back(duty, tmp_path):
     d = duty.duty
     duty.clock[0] = datetime(2026, 9, 20, 10, 0)
     d.create_holiday_rota(next(p for p in d.holiday_periods(2026) if p.name == "国庆节"))
+    d.sign_holiday_rota(d.holiday_rotas()[0].id, duty.people["李秀英"].id, PIN)
     d.file_holiday_rota(d.holiday_rotas()[0].id, "柳河镇党政办")
     duty.clock[0] = datetime(2026, 10, 2, 21, 0)
     d.add_log("巡查", "夜间巡查村委会院内", "门窗完好", at="20:30")

@@ -15,6 +15,7 @@ from cunwu_tui.cli import main
 from cunwu_tui.services import ValidationError
 from cunwu_tui.services.audit import describe_change
 from cunwu_tui.services.export import default_month, ledger_choices
+from identity_helpers import PIN
 
 TODAY = date(2026, 11, 22)
 
@@ -53,7 +54,7 @@ def test_shipped_ledgers():
 
 
 def test_demo_village_exports_last_month(demo_services, tmp_path):
-    demo_services.set_operator(demo_services.staff.list()[3].id)  # 赵丽, the clerk
+    demo_services.set_operator(demo_services.staff.list()[3].id, PIN)  # 赵丽, the clerk
     out = tmp_path / "台账"  # created when missing
     paths = demo_services.exports.export("2026-10", None, out, today=TODAY)
     assert [p.name for p in paths][:2] == ["青山村_人员名册_2026-10.xlsx", "青山村_操作日志_2026-10.xlsx"]
@@ -79,10 +80,11 @@ def test_demo_village_exports_last_month(demo_services, tmp_path):
         assert datetime(2026, 10, 1) <= r[1] < datetime(2026, 11, 1)
         assert "{" not in str(r[6]) + str(r[7])  # words, not JSON
     changed = [r for r in entries if r[4] == "吴桂兰" and r[5] == "修改"]
-    assert [(r[6], r[7]) for r in changed] == [("状态：在岗", "状态：离岗")]
+    # made inactive by the clerk, confirmed with an administrator's PIN (#13)
+    assert [(r[6], r[7]) for r in changed] == [("状态：在岗", "状态：离岗\n确认的管理员：赵丽")]
     added = [r for r in entries if r[4] == "王建国" and r[5] == "新增"]
     # free text in a ledger: phones masked (the roster above keeps the work phones whole)
-    assert added[0][7] == "姓名：王建国\n职务：书记、带班领导\n电话：139****0001\n状态：在岗"
+    assert added[0][7] == "姓名：王建国\n职务：书记、带班领导\n电话：139****0001\n状态：在岗\n管理员：是"
     assert all(r[1] < datetime(2026, 11, 1) for r in entries)  # November's change is not in October's log
 
 
@@ -160,7 +162,7 @@ def demo_db(tmp_path) -> Path:
     return db
 
 
-def test_cli_export_prints_full_paths(demo_db, tmp_path, capsys):
+def test_cli_export_prints_full_paths(demo_db, tmp_path, capsys, pin_stdin):
     capsys.readouterr()
     out = tmp_path / "exports"
     assert main(["export", "--db", str(demo_db), "--month", "2026-10", "--out", str(out)]) == 0
@@ -172,7 +174,7 @@ def test_cli_export_prints_full_paths(demo_db, tmp_path, capsys):
     assert any("经办人：赵丽" in str(r[0]) for r in sheet(Path(printed[0])))
 
 
-def test_cli_export_default_month_and_folder(demo_db, tmp_path, monkeypatch, capsys):
+def test_cli_export_default_month_and_folder(demo_db, tmp_path, monkeypatch, capsys, pin_stdin):
     monkeypatch.chdir(tmp_path)
     assert main(["--db", str(demo_db), "export", "--ledger", "staff"]) == 0
     printed = capsys.readouterr().out.split()
@@ -187,7 +189,7 @@ def test_cli_export_default_month_and_folder(demo_db, tmp_path, monkeypatch, cap
         (["--month", "2026-10", "--ledger", "nonsense"], "nonsense"),
     ],
 )
-def test_cli_export_errors_leave_no_file(demo_db, tmp_path, capsys, extra, words):
+def test_cli_export_errors_leave_no_file(demo_db, tmp_path, capsys, extra, words, pin_stdin):
     out = tmp_path / "out"
     assert main(["export", "--db", str(demo_db), "--out", str(out)] + extra) == 2
     err = capsys.readouterr().err
@@ -195,7 +197,7 @@ def test_cli_export_errors_leave_no_file(demo_db, tmp_path, capsys, extra, words
     assert files(out) == []
 
 
-def test_cli_export_unwritable_folder(demo_db, tmp_path, capsys):
+def test_cli_export_unwritable_folder(demo_db, tmp_path, capsys, pin_stdin):
     blocker = tmp_path / "file.txt"
     blocker.write_text("x")
     assert main(["export", "--db", str(demo_db), "--out", str(blocker)]) == 2
@@ -248,7 +250,7 @@ def test_cli_merge_three_villages(tmp_path, capsys):
     assert counts == {"青山村": 9, "柳河村": 9, "石门社区": 9}
 
 
-def test_cli_merge_refuses_mixed_kinds(demo_db, tmp_path, capsys):
+def test_cli_merge_refuses_mixed_kinds(demo_db, tmp_path, capsys, pin_stdin):
     out = tmp_path / "x"
     assert main(["export", "--db", str(demo_db), "--month", "2026-10", "--out", str(out)]) == 0
     staff, audit = (Path(p) for p in capsys.readouterr().out.split()[:2])

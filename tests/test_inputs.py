@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from cunwu_tui.domain import inputs
 from cunwu_tui.services import ValidationError
+from identity_helpers import add_person, PIN
 
 TODAY = date(2026, 11, 22)
 
@@ -116,7 +117,7 @@ class Env:
         self.s = s
         people = {p.name: p.id for p in s.staff.list()}
         self.people = people
-        s.set_operator(people["赵丽"])
+        s.set_operator(people["赵丽"], PIN)
         self.seal = next(x.id for x in s.seals.list() if x.name == "村(居)委会印章")
         self.resident = s.residents.search("王桂英")[0].id
         self.case = s.cases.add("MS-DIBAO", self.resident, "来访", people["赵丽"], "承诺件", limit_value=20).id
@@ -166,8 +167,8 @@ def _calls():
         ("resident.group", lambda e, v: resident(e, group=v)),
         ("resident.address", lambda e, v: resident(e, address=v)),
         ("resident.note", lambda e, v: resident(e, note=v)),
-        ("staff.name", lambda e, v: e.s.staff.add(v, "", ["委员"])),
-        ("staff.phone", lambda e, v: e.s.staff.add("新人员", v, ["委员"])),
+        ("staff.name", lambda e, v: add_person(e.s, v, "", ["委员"])),
+        ("staff.phone", lambda e, v: add_person(e.s, "新人员", v, ["委员"])),
         ("case.note", lambda e, v: intake(e, note=v)),
         ("case.limit", lambda e, v: intake(e, limit_value=v)),
         ("case.escalate_to", lambda e, v: e.s.cases.escalate(e.case, "上报", v, "2026-12-20")),
@@ -286,7 +287,7 @@ def test_first_intake_in_a_fresh_process_is_saved_at_once(demo_db_path):
 import sys
 from cunwu_tui.services import open_services
 s = open_services({demo_db_path!r})
-s.set_operator(next(p.id for p in s.staff.list() if p.name == "赵丽"))
+s.set_operator(next(p.id for p in s.staff.list() if p.name == "赵丽"), {PIN!r})
 r = s.residents.search("王桂英")[0].id
 row = s.cases.add("MS-LINSHI-JIUZHU", r, "来访", s.core.operator.id, "承诺件", limit_value=10)
 print(row.number)
@@ -321,7 +322,10 @@ def demo_db_path(db_url):
 
 def run_cli(*args: str, db: str | None = None) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "cunwu_tui", *args] + (["--db", db] if db else [])
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, encoding="utf-8")
+    from identity_helpers import PIN
+
+    # a command that writes asks for the operator's PIN: one line of stdin
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, encoding="utf-8", input=PIN + "\n")
 
 
 @pytest.mark.parametrize("args", [["--help"], ["export", "--help"], ["lookup", "--help"], ["merge", "--help"]])

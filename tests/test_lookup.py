@@ -15,6 +15,7 @@ from cunwu_tui.cli import main
 from cunwu_tui.domain.catalog import default_catalog_dir
 from cunwu_tui.services import ValidationError
 from cunwu_tui.services.catalog import CatalogService, parse_time_limit
+from identity_helpers import PIN
 
 TODAY = date(2026, 11, 23)
 
@@ -26,7 +27,7 @@ def sheet(path: Path) -> list[list]:
 @pytest.fixture
 def clerk(demo_services):
     clerk = next(p for p in demo_services.staff.list() if p.name == "赵丽")
-    demo_services.set_operator(clerk.id)
+    demo_services.set_operator(clerk.id, PIN)
     return demo_services
 
 

@@ -14,6 +14,7 @@ from cunwu_tui.domain import notices as rules
 from cunwu_tui.domain.workdays import WorkCalendar, parse_schedule_lines
 from cunwu_tui.services import ValidationError
 from cunwu_tui.services.notices import parse_moment, parse_persons
+from identity_helpers import add_person, PIN
 
 NOW = datetime(2026, 11, 23, 9, 30)  # a Monday
 PEOPLE = "张三\t三组\t11010519491231002X\t620.50\t单人户\n李四 二组 800元"
@@ -30,7 +31,7 @@ def clock(services):
 
     s = services
     s.settings.save_profile(VILLAGE)
-    s.set_operator(s.staff.add("赵丽", "13903510004", ["文书"]).id)
+    s.set_operator(add_person(s, "赵丽", "13903510004", ["文书"]).id, PIN)
     moment = [NOW]
     s.core.clock = lambda: moment[0]
 

@@ -14,6 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from cunwu_tui.domain.idcard import check_character
 from cunwu_tui.domain.privacy import has_personal, mask_personal
+from identity_helpers import PIN
 
 ID = "11010519491231002X"  # a valid 18-character number
 MOBILE = "13812345678"
@@ -122,7 +123,7 @@ def _rows(path: Path) -> list[list]:
 
 def test_phone_typed_into_a_duty_entry_is_masked_in_the_ledgers(demo_services, tmp_path):
     s = demo_services
-    s.set_operator(s.staff.list()[3].id)
+    s.set_operator(s.staff.list()[3].id, PIN)
     entry = s.duty.add_log("来电", f"村民李四（{MOBILE}，身份证{ID}）反映三组路灯不亮", f"已告知电工，回电{MOBILE}",
                            at=datetime(2026, 11, 20, 10, 0))
     assert MOBILE in entry.content  # the record keeps what was typed

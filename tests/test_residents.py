@@ -6,14 +6,15 @@ from __future__ import annotations
 import pytest
 
 from cunwu_tui.services import ValidationError
+from identity_helpers import add_person, PIN
 
 ID = "11010519491231002X"
 
 
 @pytest.fixture
 def s(services):
-    clerk = services.staff.add("赵丽", "13903510004", ["文书"])
-    services.set_operator(clerk.id)
+    clerk = add_person(services, "赵丽", "13903510004", ["文书"])
+    services.set_operator(clerk.id, PIN)
     return services
 
 

@@ -16,6 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from cunwu_tui.domain import seal_numbers as rules
 from cunwu_tui.services import ValidationError
+from identity_helpers import PIN, add_person, update_person
 
 NOW = datetime(2026, 11, 23, 10, 0)  # a Monday
 
@@ -36,14 +37,16 @@ class Village:
 
         self.s = services
         services.settings.save_profile(VILLAGE)
-        add = services.staff.add
+        def add(name, phone, roles):
+            return add_person(services, name, phone, roles)
+
         self.wang = add("王建国", "13903510001", ["书记"])
         self.li = add("李秀英", "13903510002", ["主任"])
         self.zhao = add("赵丽", "13903510004", ["文书"])
         self.chen = add("陈明", "13903510005", ["会计"])
         self.zhou = add("周海", "13903510008", ["集体经济组织负责人"])
         self.sun = add("孙强", "", ["主任"])  # a second 主任, to be made inactive
-        services.set_operator(self.zhao.id)
+        services.set_operator(self.zhao.id, PIN)
         seals = {x.name: x for x in services.seals.list()}
         for name, keeper in (("党支部印章", self.chen), ("村(居)委会印章", self.zhao), ("村集体经济组织印章", self.chen)):
             x = seals[name]
@@ -61,7 +64,7 @@ class Village:
     def use(self, **kw):
         args = dict(seal_id=self.committee.id, title="关于申请村道维修资金的报告", purpose="申请维修资金", copies=2,
                     destination="柳河镇人民政府", applicant_id=self.zhao.id, approver_id=self.li.id,
-                    used_at="2026-11-23 09:30")
+                    used_at="2026-11-23 09:30", approver_pin=PIN)  # the approver is there
         args.update(kw)
         return self.s.seal_register.add(**args)
 
@@ -185,7 +188,10 @@ def test_an_entry_with_its_approval(v):
     assert u.number == "村委〔2026〕第001号" and not u.voided and u.status == "有效"
     assert (u.applicant_text, u.approver_name, u.keeper_name) == ("赵丽", "李秀英", "赵丽")  # keeper: the seal's
     assert u.used_at == datetime(2026, 11, 23, 9, 30) and u.operator_name == "赵丽" and u.recorded_at == NOW
-    e = v.s.audit.recent(1)[0]
+    assert u.approved_by == "李秀英" and u.approved_at == NOW and not u.pending  # the approver typed their PIN
+    approval, e = v.s.audit.recent(2)
+    assert (approval.entity, approval.action, approval.subject) == ("用印登记", "用印审批", "村委〔2026〕第001号")
+    assert "审批人：李秀英" in approval.change[1]
     assert (e.entity, e.action, e.subject) == ("用印登记", "新增", "村委〔2026〕第001号")
     _, after = e.change
     assert "文件名称：关于申请村道维修资金的报告" in after and "审批人：李秀英" in after and "hash" not in after
@@ -257,7 +263,7 @@ def test_every_rule_refuses_and_saves_nothing(v, kw, field, words):
 
 def test_rules_about_people_and_seals_that_changed(v):
     s = v.s
-    s.staff.update(v.sun.id, "孙强", "", ["主任"], active=False)
+    update_person(s, v.sun.id, "孙强", "", ["主任"], active=False)
     with pytest.raises(ValidationError) as exc:
         v.use(approver_id=v.sun.id)
     assert "在岗" in exc.value.errors["approver"]
@@ -392,8 +398,9 @@ def test_void_is_its_own_record_and_the_entry_stays(v):
     with pytest.raises(ValidationError) as exc:
         v.use(refers_to_id=fixed.id)
     assert "只能更正已作废的登记" in exc.value.errors["refers_to"]
-    actions = [(e.action, e.entity) for e in s.audit.recent(3, changes_only=True)]
-    assert actions == [("新增", "用印登记"), ("作废", "用印登记"), ("新增", "用印登记")]
+    actions = [(e.action, e.entity) for e in s.audit.recent(5, changes_only=True)]
+    assert actions == [("用印审批", "用印登记"), ("新增", "用印登记"), ("作废", "用印登记"),
+                       ("用印审批", "用印登记"), ("新增", "用印登记")]
     assert s.seal_register.verify().ok
 
 
@@ -554,18 +561,21 @@ def test_ledger_read_back(v, tmp_path):
     rows = sheet(paths[0])
     assert rows[0][0] == "青山村用印登记台账（2026年11月）"
     assert rows[2] == ["序号", "编号", "日期", "印章", "文件名称", "用印事由", "份数", "送往单位", "经办人", "审批人",
-                       "是否重大事项", "会议决议", "监印人", "备注/作废说明"]
+                       "审批时间", "是否重大事项", "会议决议", "监印人", "备注/作废说明"]
     body = [r for r in rows[3:] if r[0] not in ("", "合计") and not str(r[0]).startswith("单位负责人")]
     assert [r[4] for r in body] == ["文件1", "文件2", "纠正件", "文件3", "文件4", "文件5", "重大事项文件"]
     assert all(isinstance(r[2], datetime) for r in body)
     voided = body[1]
     assert voided[1] == "党支部〔2026〕第001号（作废）" and voided[6] in ("", None)
-    assert voided[13].startswith("【作废】盖错了") and "已重新登记为 村委〔2026〕第006号" in voided[13]
-    assert body[2][13] == "更正 党支部〔2026〕第001号"
+    assert voided[14].startswith("【作废】盖错了") and "已重新登记为 村委〔2026〕第006号" in voided[14]
+    # entered without the approver's PIN: it waits, and the register says so
+    assert body[2][14] == "更正 党支部〔2026〕第001号；待审批：审批人输入本人密码前不得用印"
+    assert body[2][10] in ("", None)
     major = body[6]
-    assert major[10] == "是" and major[11] == "村民代表会议，2026-11-18，青村代决〔2026〕8号"
-    assert major[13] == "=SUM(A1)"  # text, never a formula
-    assert body[0][8:10] == ["赵丽", "李秀英"] and body[0][12] == "赵丽"
+    assert major[11] == "是" and major[12] == "村民代表会议，2026-11-18，青村代决〔2026〕8号"
+    assert major[14] == "=SUM(A1)"  # text, never a formula
+    assert body[0][8:10] == ["赵丽", "李秀英"] and body[0][13] == "赵丽"
+    assert body[0][10] == NOW  # approved in person when it was entered
     total = next(r for r in rows if r[0] == "合计")
     assert total[6] == 2 * 5 + 2 + 3 - 2  # 份数 of the valid entries only
 

@@ -10,6 +10,7 @@ from sqlmodel import select
 from cunwu_tui.db.models import AuditLog, Staff
 from cunwu_tui.services import SaveError, ValidationError
 from cunwu_tui.services.settings import VillageProfile
+from identity_helpers import add_person, update_person, PIN
 
 
 def audit_rows(services):
@@ -18,15 +19,17 @@ def audit_rows(services):
 
 
 def test_staff_add_is_audited_with_operator(services):
-    first = services.staff.add("赵丽", "139 0351 0004", ["文书", "值班员"])
-    services.set_operator(first.id)
-    second = services.staff.add("陈明", "", ["会计"])
+    first = add_person(services, "赵丽", "139 0351 0004", ["文书", "值班员"])
+    services.set_operator(first.id, PIN)
+    second = add_person(services, "陈明", "", ["会计"])
     assert first.phone == "13903510004"
     rows = [r for r in audit_rows(services) if r.entity == "staff"]
-    assert [r.action for r in rows] == ["新增", "新增"]
-    assert rows[0].operator_name == "系统"
-    assert rows[1].operator_name == "赵丽" and rows[1].operator_id == first.id
-    assert json.loads(rows[1].after)["name"] == "陈明"
+    # the first run: the administrator and her PIN; then a person she added, with a first PIN
+    assert [r.action for r in rows] == ["新增", "设置密码", "新增", "设置密码"]
+    assert rows[0].operator_name == "赵丽" and json.loads(rows[0].after)["admin"] is True
+    assert rows[2].operator_name == "赵丽" and rows[2].operator_id == first.id
+    assert json.loads(rows[2].after)["name"] == "陈明" and json.loads(rows[2].after)["confirmed_by"] == "赵丽"
+    assert all(PIN not in r.after and "scrypt" not in r.after for r in audit_rows(services))
     assert services.staff.get(second.id).roles == ("会计",)
 
 
@@ -43,7 +46,7 @@ def test_staff_add_is_audited_with_operator(services):
 def test_bad_staff_input_saves_nothing(services, name, phone, roles, field):
     before = len(audit_rows(services))
     with pytest.raises(ValidationError) as err:
-        services.staff.add(name, phone, roles)
+        add_person(services, name, phone, roles)
     assert field in err.value.errors
     assert all("\u4e00" <= ch <= "\u9fff" for ch in err.value.errors[field][:2])
     assert services.staff.list() == []
@@ -51,17 +54,18 @@ def test_bad_staff_input_saves_nothing(services, name, phone, roles, field):
 
 
 def test_staff_are_never_deleted_only_made_inactive(services):
-    p = services.staff.add("吴桂兰", "", ["委员"])
-    services.staff.update(p.id, p.name, p.phone, p.roles, active=False)
-    assert services.staff.list(active_only=True) == []
-    assert [x.active for x in services.staff.list()] == [False]
+    admin = add_person(services, "赵丽", "", ["文书"])
+    p = add_person(services, "吴桂兰", "", ["委员"])
+    update_person(services, p.id, p.name, p.phone, p.roles, active=False)
+    assert services.staff.list(active_only=True) == [services.staff.get(admin.id)]
+    assert [x.active for x in services.staff.list()] == [True, False]
     assert not hasattr(services.staff, "delete")
 
 
 def test_duplicate_active_name_refused(services):
-    services.staff.add("王建国", "", [])
+    add_person(services, "王建国", "", [])
     with pytest.raises(ValidationError, match="已有在岗人员"):
-        services.staff.add("王建国", "", [])
+        add_person(services, "王建国", "", [])
 
 
 def test_profile_round_trip_and_validation(services):
@@ -83,7 +87,7 @@ def test_failed_write_rolls_back_audit_too(services, monkeypatch):
 
     monkeypatch.setattr(services.core, "audit", boom)
     with pytest.raises(SaveError, match="保存失败"):
-        services.staff.add("赵丽", "", [])
+        add_person(services, "赵丽", "", [])
     monkeypatch.undo()
     with services.core.read() as s:
         assert list(s.exec(select(Staff))) == []
@@ -97,7 +101,7 @@ def test_default_seals_and_edit(services):
         ("村(居)委会印章", "主任"),
         ("村集体经济组织印章", "集体经济组织负责人"),
     ]
-    keeper = services.staff.add("赵丽", "", ["文书"])
+    keeper = add_person(services, "赵丽", "", ["文书"])
     s = seals[1]
     updated = services.seals.update(s.id, s.name, s.short_name, s.approver_role, keeper.id, s.major_body)
     assert updated.keeper_name == "赵丽"
@@ -107,8 +111,8 @@ def test_default_seals_and_edit(services):
 
 
 def test_operator_remembered(services):
-    p = services.staff.add("赵丽", "", [])
-    services.set_operator(p.id)
+    p = add_person(services, "赵丽", "", [])
+    services.set_operator(p.id, PIN)
     assert services.remembered_operator_id() == p.id
 
 

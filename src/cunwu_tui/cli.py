@@ -39,6 +39,13 @@ def _add_db(p: argparse.ArgumentParser, top: bool) -> None:
     )
 
 
+def _add_operator(p: argparse.ArgumentParser, admin: bool = False) -> None:
+    who = "管理员" if admin else "操作员"
+    p.add_argument("--operator", metavar="姓名", default="",
+                   help=f"{who}姓名（默认：上次在界面中的操作员）；随后询问本人密码，"
+                        "不在终端中运行时从标准输入读一行密码")
+
+
 def _ledger_names() -> str:
     """The registered ledgers, e.g. staff（人员名册）、audit（操作日志） (cheap:
     the declarations import no openpyxl and no database code)."""
@@ -76,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--ledger", metavar="名称", action="append",
                         help="台账名称，可重复；默认全部（见下方列表）")
     export.add_argument("--out", metavar="文件夹", help="输出文件夹（默认：当前目录下的 exports）")
+    _add_operator(export)
     _add_db(export, top=False)
 
     lookup = sub.add_parser("lookup", help="查询事项：办理条件和所需材料（一次性告知）", add_help=False,
@@ -118,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     backup.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     backup.add_argument("--to", metavar="文件夹", help="备份到这个文件夹，如 E:\\村务通备份")
+    _add_operator(backup)
     _add_db(backup, top=False)
 
     restore = sub.add_parser("restore", help="从备份文件恢复数据库", add_help=False,
@@ -131,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     restore.add_argument("file", metavar="备份文件", help="要恢复的备份文件（.db）")
     restore.add_argument("--yes", action="store_true", help="不询问，直接恢复（用于脚本）")
+    _add_operator(restore, admin=True)
     _add_db(restore, top=False)
     return parser
 
@@ -227,6 +237,49 @@ def _open(url: str):
     return services
 
 
+def _read_pin(prompt: str) -> str:
+    """The PIN: asked without echo in a terminal, else one line of stdin
+    (for a script: ``echo 密码 | cunwu backup --operator 赵丽``)."""
+    import getpass
+
+    if sys.stdin is None:
+        return ""
+    if sys.stdin.isatty():
+        try:
+            return getpass.getpass(prompt)
+        except (EOFError, KeyboardInterrupt):
+            return ""
+    try:
+        return sys.stdin.readline().rstrip("\r\n")
+    except (OSError, ValueError):
+        return ""
+
+
+def _sign_in(services, name: str, admin: bool = False) -> None:
+    """Start work as the named person (default: the last operator of the
+    TUI), proven by their PIN; ValidationError (exit 2) otherwise."""
+    from cunwu_tui.domain.roles import name_key
+    from cunwu_tui.errors import ValidationError
+
+    who = "管理员" if admin else "操作员"
+    if services.identity.needs_setup():
+        raise ValidationError({"operator": "这个数据库还没有管理员和个人密码：请先运行 cunwu 打开界面完成设置。"})
+    people = services.identity.people()
+    if name.strip():
+        person = next((p for p in people if name_key(p.name) == name_key(name)), None)
+        if person is None:
+            raise ValidationError({"operator": f"没有名为「{name.strip()}」的在岗人员。"})
+    else:
+        remembered = services.remembered_operator_id()
+        person = next((p for p in people if p.id == remembered), None)
+        if person is None:
+            raise ValidationError({"operator": f"请用 --operator 姓名 指定{who}。"})
+    if admin and not person.admin:
+        raise ValidationError({"operator": f"{person.name}不是管理员：此命令须由管理员执行。"})
+    pin = _read_pin(f"{who}{person.name}的个人密码：")
+    services.set_operator(person.id, pin)
+
+
 def _cmd_demo(url: str) -> int:
     from cunwu_tui.services.demo import fill_demo
 
@@ -250,13 +303,8 @@ def _cmd_export(url: str, args) -> int:
 
     services = _open(url)
     try:
-        remembered = services.remembered_operator_id()
-        person = services.staff.get(remembered) if remembered else None
-        if person is not None:
-            from cunwu_tui.services.core import Operator
-
-            services.core.operator = Operator(person.id, person.name, person.phone)
         try:
+            _sign_in(services, args.operator)
             paths = services.exports.export(args.month or default_month(date.today()), args.ledger, args.out)
         except ValidationError as exc:
             _print_errors(exc)
@@ -352,6 +400,7 @@ def _cmd_backup(url: str, args) -> int:
     services = _open(url)
     try:
         try:
+            _sign_in(services, args.operator)
             result = services.backups.backup_now(args.to)
         except ValidationError as exc:
             _print_errors(exc)
@@ -380,6 +429,14 @@ def _cmd_restore(url: str, args) -> int:
     except BackupError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    if db.exists() and db.stat().st_size > 0:
+        # Replacing a database that has an administrator: theirs to decide.
+        services = _open(url)
+        try:
+            if not services.identity.needs_setup():
+                _sign_in(services, args.operator, admin=True)
+        finally:
+            services.close()
     print("备份文件检查通过，其中有：")
     print(info.summary())
     if db.exists() and db.stat().st_size > 0:

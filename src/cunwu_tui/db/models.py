@@ -41,6 +41,7 @@ class Staff(SQLModel, table=True):
     roles: str = Field(default="", description="roles joined with '、'")
     active: bool = Field(default=True)
     created_at: datetime = Field(sa_type=DateTime)
+    admin: bool = Field(default=False, description="may add staff, change roles, reset PINs")
 
 
 class AuditLog(SQLModel, table=True):
@@ -278,6 +279,7 @@ class SealUse(SQLModel, table=True):
     recorded_at: datetime = Field(sa_type=DateTime)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
+    needs_approval: bool = Field(default=False, description="entered since PINs: approval in person (Approval)")
 
 
 class SealVoid(SQLModel, table=True):
@@ -558,3 +560,52 @@ class HolidayRota(SQLModel, table=True):
     notified_note: str = Field(default="")
     notified_by: str = Field(default="", max_length=32)
     created_at: datetime = Field(sa_type=DateTime)
+
+
+# -- identity and approvals (#13) ----------------------------------------------
+
+
+class StaffCredential(SQLModel, table=True):
+    """A member of staff's personal PIN, kept only as a slow salted hash
+    (domain.pins). Replaced when reset or changed; every change audited."""
+
+    __tablename__ = "staff_credential"
+
+    staff_id: int = Field(primary_key=True, foreign_key="staff.id")
+    pin_hash: str = Field(max_length=200)
+    set_at: datetime = Field(sa_type=DateTime)
+    set_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    set_by_name: str = Field(default="", max_length=32)
+
+
+class PinState(SQLModel, table=True):
+    """Wrong PIN tries in a row and when the next try is allowed (the lock).
+    A counter, not evidence: each wrong try is also in the operation log."""
+
+    __tablename__ = "pin_state"
+
+    staff_id: int = Field(primary_key=True, foreign_key="staff.id")
+    failures: int = Field(default=0)
+    not_before: Optional[datetime] = Field(default=None, sa_type=DateTime)
+
+
+class Approval(SQLModel, table=True):
+    """An approval given by the approver in person: written only after the
+    approver typed their own PIN (services/identity.py). Append-only
+    (triggers refuse UPDATE and DELETE). ``kind`` says what was approved
+    (用印审批, 否定报备领导意见, 办件延期, 信访延期, 中长假值班表审签);
+    ``subject_table``/``subject_id`` the record it is about."""
+
+    __tablename__ = "approval"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    subject_table: str = Field(max_length=32)
+    subject_id: int = Field(index=True)
+    approver_id: int = Field(foreign_key="staff.id")
+    approver_name: str = Field(max_length=32)
+    agree: bool = Field(default=True)
+    text: str = Field(default="")
+    operator_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    operator_name: str = Field(default="", max_length=32)
+    recorded_at: datetime = Field(sa_type=DateTime)

@@ -90,7 +90,8 @@ def _seal_rows(source: Any, period: Period) -> Iterable[Sequence]:
     for i, u in enumerate(source.seal_register.between(period.first_day, period.next_month_first_day), start=1):
         # A voided entry stays, marked; its copies are left out of the 合计.
         yield (i, u.number + ("（作废）" if u.voided else ""), u.used_at, u.seal_name, u.title, u.purpose,
-               None if u.voided else u.copies, u.destination, u.applicant_text, u.approver_name, u.major,
+               None if u.voided else u.copies, u.destination, u.applicant_text,
+               u.approved_by or u.approver_name, u.approved_at, u.major,
                u.meeting_text, u.keeper_name, u.remark)
 
 
@@ -109,6 +110,7 @@ SEALS = register(
             Column("送往单位", 14, wrap=True),
             Column("经办人", 13, wrap=True),
             Column("审批人", 8),
+            Column("审批时间", 17, "datetime"),
             Column("是否重大事项", 8, "bool"),
             Column("会议决议", 20, wrap=True),
             Column("监印人", 8),

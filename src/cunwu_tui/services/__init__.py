@@ -43,19 +43,23 @@ class Services:
         self.core = core
         self.info = info
         self._lock = None  # the shared instance lock, see open_services
+        from cunwu_tui.services.identity import IdentityService
+
         self.settings = SettingsService(core)
-        self.staff = StaffService(core)
+        self.identity = IdentityService(core)
+        self.staff = StaffService(core, self.identity)
         self.seals = SealService(core)
-        self.seal_register = SealRegisterService(core)
+        self.seal_register = SealRegisterService(core, self.identity)
         self.holidays = HolidayService(core)
         self.audit = AuditService(core)
         self.exports = ExportService(core, self.settings, self.settings.profile, self)
         self.catalog = CatalogService(core, self.settings)
         self.notices = NoticeService(core, self.settings, self.catalog)
         self.residents = ResidentService(core)
-        self.cases = CaseService(core, self.settings, self.catalog, self.residents, self.notices, self.staff)
+        self.cases = CaseService(core, self.settings, self.catalog, self.residents, self.notices, self.staff,
+                                 self.identity)
         self.notices.case_gate = self.cases.notice_gate
-        self.duty = DutyService(core)
+        self.duty = DutyService(core, self.identity)
         self.backups = BackupService(core, self.settings, info.url)
 
     # -- operator ---------------------------------------------------------
@@ -63,18 +67,14 @@ class Services:
     def operator(self) -> Operator | None:
         return self.core.operator
 
-    def set_operator(self, staff_id: int) -> Operator:
-        """Who is working from now on: remembered, and on the record."""
-        from cunwu_tui.services.settings import LAST_OPERATOR, put_setting
+    def set_operator(self, staff_id: int, pin: object) -> Operator:
+        """Who is working from now on, proven by their PIN: remembered, and
+        on the record (services/identity.py)."""
+        return self.identity.start(staff_id, pin)
 
-        person = self.staff.get(staff_id)
-        if person is None or not person.active:
-            raise ValidationError({"operator": "请选择在岗人员作为操作员。"})
-        self.core.operator = Operator(person.id, person.name, person.phone)
-        with self.core.write() as s:
-            put_setting(s, LAST_OPERATOR, str(person.id))
-            self.core.audit(s, "operator", person.id, "开始操作")
-        return self.core.operator
+    def sign_out(self) -> None:
+        """Nobody is working (the screen is locked or the operator changes)."""
+        self.core.operator = None
 
     def remembered_operator_id(self) -> int | None:
         from cunwu_tui.services.settings import LAST_OPERATOR

@@ -34,6 +34,7 @@ ENTITY_NAMES = {
     "duty_handover": "交接班",
     "duty_item": "遗留事项",
     "holiday_rota": "中长假值班表",
+    "approval": "审批",
 }
 
 
@@ -93,6 +94,8 @@ FIELD_NAMES = {
     "destination": "送往单位",
     "handler": "经办人",
     "approver": "审批人",
+    "admin": "管理员",
+    "confirmed_by": "确认的管理员",
     "major": "重大事项",
     "meeting_type": "会议类型",
     "meeting_date": "会议日期",
@@ -144,6 +147,9 @@ def _load(raw: str) -> dict:
     return data if isinstance(data, dict) else {"value": data}
 
 
+# Said of a change, not of the record (who confirmed it): shown with 修改后 only.
+_NOTES = frozenset({"confirmed_by"})
+
 # Where one kind of record names a field differently.
 _KIND_FIELD_NAMES = {"staff": {"name": "姓名"}}
 
@@ -190,12 +196,13 @@ def describe_change(before: str, after: str, kind: str = "") -> tuple[str, str]:
         keys = [k for k in keys if not _empty((old or new).get(k))]
     names = {**FIELD_NAMES, **_KIND_FIELD_NAMES.get(kind, {})}
 
-    def text(data: dict) -> str:
+    def text(data: dict, notes: bool = True) -> str:
         if not data:
             return ""
-        return "\n".join(f"{names.get(k, k)}：{_show(kind, k, data.get(k))}" for k in keys)
+        return "\n".join(f"{names.get(k, k)}：{_show(kind, k, data.get(k))}" for k in keys
+                         if notes or k not in _NOTES)
 
-    return text(old), text(new)
+    return text(old, notes=False), text(new)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from cunwu_tui.domain import cases as rules
 from cunwu_tui.domain import inputs
 from cunwu_tui.domain import deadlines as dl
 from cunwu_tui.services.core import Core, ValidationError
+from cunwu_tui.services.identity import CASE_POSTPONE, PETITION_EXTEND, REFUSAL_OPINION
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,7 @@ class CasePaper:
 
 
 # Who may give the leader's opinion on a refusal beyond the clerk's authority.
-LEADER_ROLES = frozenset({"书记", "副书记", "主任", "副主任", "带班领导", "值班领导"})
+from cunwu_tui.domain.roles import LEADER_ROLES  # noqa: E402  (kept importable from here)
 
 _WITH_DEADLINE = "_with_deadline"   # internal filter: every case with a deadline running
 
@@ -241,8 +242,10 @@ def _docs_of(raw: str, events: Sequence[CaseEvent] = ()) -> tuple[DocState, ...]
 
 
 class CaseService:
-    def __init__(self, core: Core, settings=None, catalog=None, residents=None, notices=None, staff=None):
+    def __init__(self, core: Core, settings=None, catalog=None, residents=None, notices=None, staff=None,
+                 identity=None):
         self.core = core
+        self.identity = identity  # services/identity.IdentityService: leaders approve in person
         self.settings = settings
         self.catalog = catalog
         self.residents = residents
@@ -755,7 +758,8 @@ class CaseService:
             told = data.get("told_on", "")
             return f"{e.on_date:%Y-%m-%d} 决定受理" + (f"，{told} 告知信访人" if told else "")
         if e.kind == rules.EXTEND:
-            return f"延长{data.get('days', '')}日。理由：{e.text}"
+            who = f"，{data['leader']}批准" if data.get("leader") else ""
+            return f"延长{data.get('days', '')}日{who}。理由：{e.text}"
         if e.kind == rules.POSTPONE:
             return (f"办结期限由 {data.get('from', '')} 延至 {e.on_date:%Y-%m-%d}，{data.get('leader', '')}批准。"
                     f"理由：{e.text}（已告知申请人）")
@@ -1077,16 +1081,20 @@ class CaseService:
 
     def check_leader(self, leader_id: int | None, field: str, purpose: str) -> Any:
         """The leader who approves (a refusal beyond the clerk's authority, a
-        延期): active staff holding a leading post. The one place to extend
-        with the leader's own confirmation (a PIN) once identities exist.
-        Returns the StaffInfo; ValidationError at ``field`` otherwise."""
+        延期): active staff holding a leading post. Returns the StaffInfo;
+        ValidationError at ``field`` otherwise. The leader's own PIN is
+        checked by ``_leader_in_person``."""
         leader = self.staff.get(leader_id) if (self.staff and leader_id is not None) else None
         if leader is None or not leader.active or not (LEADER_ROLES & set(leader.roles)):
             raise ValidationError({field: f"{purpose}须由领导审批：请选择审批的领导（书记、主任或带班、值班领导）。"})
         return leader
 
+    def _leader_in_person(self, leader_id: int, pin: object, field: str = "leader_pin"):
+        """The leader, present, types their own PIN (identity by staff id)."""
+        return self.identity.confirm(leader_id, pin, field, "领导")
+
     def postpone(self, case_id: int, new_due: str | date, reason: str, leader_id: int | None,
-                 told: bool = False) -> CaseRow:
+                 told: bool = False, leader_pin: object = "") -> CaseRow:
         """延期 of an ordinary case (限时办结制: 确需延时的，报领导审批，并告知
         当事人延时办理的理由): a new promised date later than the current
         one, the reason, the approving leader; 信访件 use ``extend_petition``."""
@@ -1112,6 +1120,9 @@ class CaseService:
             leader = None
         if errors:
             raise ValidationError(errors)
+        with self.core.read() as s:
+            self._open(s, case_id, (rules.OPEN, rules.ESCALATED), "new_due")
+        approver = self._leader_in_person(leader.id, leader_pin)
 
         def fn(s, row):
             if row.petition:
@@ -1124,9 +1135,11 @@ class CaseService:
                 raise ValidationError({"new_due": f"新的办结日期应晚于现在的期限 {current.date:%Y-%m-%d}。"})
             if due > current.date.replace(year=current.date.year + 1):
                 raise ValidationError({"new_due": "延期不能超过一年，请核对日期。"})
+            approval = self.identity.record_approval(s, CASE_POSTPONE, "case_record", row.id, approver,
+                                                     text=reason, audit=("case", row.number))
             self._event(s, row, rules.POSTPONE, on_date=due, text=reason,
                         data={"leader": leader.name, "leader_id": leader.id, "from": current.date.isoformat(),
-                              "told": True})
+                              "told": True, "approval_id": approval.id})
 
         return self._write(case_id, "延期", fn, field="new_due",
                            audit={"due": due, "reason": reason, "approver": leader.name})
@@ -1177,18 +1190,42 @@ class CaseService:
                 refusal["returned"] = True
         return refusal or {}
 
-    def leader_opinion(self, case_id: int, agree: bool, text: str = "") -> CaseRow:
+    def refusal_leader(self, case_id: int) -> tuple[int, str] | None:
+        """The leader a refusal was put to: (staff id, name), or None."""
+        with self.core.read() as s:
+            row = s.get(CaseRecord, case_id)
+            refusal = self._refusal(s, row) if row is not None else {}
+        if not refusal.get("beyond_authority") or refusal.get("leader_id") is None:
+            return None
+        return int(refusal["leader_id"]), str(refusal.get("leader", ""))
+
+    def leader_opinion(self, case_id: int, agree: bool, text: str = "", leader_pin: object = "") -> CaseRow:
+        """The opinion of the leader the refusal was put to, given by that
+        leader in person (their own PIN)."""
         text = _text(text, "opinion", "领导意见", inputs.TEXT, multiline=True)
+        with self.core.read() as s:
+            row = self._open(s, case_id, rules.REFUSAL_KINDS, "opinion")
+            refusal = self._refusal(s, row)
+        if not refusal.get("beyond_authority"):
+            raise ValidationError({"opinion": "该否定报备未报领导审核。"})
+        if refusal.get("opinion"):
+            raise ValidationError({"opinion": "领导意见已登记。"})
+        if not agree and not text:
+            raise ValidationError({"opinion": "领导不同意不予受理的，请写明意见。"})
+        leader_id = refusal.get("leader_id")
+        if leader_id is None:
+            raise ValidationError({"leader_pin": "该否定报备没有记下报审的领导，无法确认领导本人。"})
+        approver = self._leader_in_person(int(leader_id), leader_pin)
 
         def fn(s, row):
             refusal = self._refusal(s, row)
-            if not refusal.get("beyond_authority"):
-                raise ValidationError({"opinion": "该否定报备未报领导审核。"})
             if refusal.get("opinion"):
                 raise ValidationError({"opinion": "领导意见已登记。"})
-            if not agree and not text:
-                raise ValidationError({"opinion": "领导不同意不予受理的，请写明意见。"})
-            self._event(s, row, rules.LEADER_OPINION, text=text, data={"agree": bool(agree), "leader": refusal.get("leader", "")})
+            approval = self.identity.record_approval(s, REFUSAL_OPINION, "case_record", row.id, approver,
+                                                     agree=agree, text=text, audit=("case", row.number))
+            self._event(s, row, rules.LEADER_OPINION, text=text,
+                        data={"agree": bool(agree), "leader": approver.name, "leader_id": approver.id,
+                              "approval_id": approval.id})
 
         return self._write(case_id, "领导意见", fn, allowed=rules.REFUSAL_KINDS, field="opinion",
                            audit={"result": "同意" if agree else "不同意", "text": text})
@@ -1259,12 +1296,21 @@ class CaseService:
 
         return self._write(case_id, "决定受理", fn, field="accepted_on", audit={"start": accepted})
 
-    def extend_petition(self, case_id: int, days: int | str, reason: str) -> CaseRow:
+    def extend_petition(self, case_id: int, days: int | str, reason: str, leader_id: int | None = None,
+                        leader_pin: object = "") -> CaseRow:
+        """延长办理期限 of a petition: approved by a leader in person."""
         f = inputs.Fields()
         n = f.integer("days", days, "延长天数", 1, 999, unit="日")  # the 30-day cap: dl.petition_conclusion
         reason = f.text("reason", reason, "延长理由", inputs.LINE, multiline=True)
+        try:
+            leader = self.check_leader(leader_id, "leader", "延长信访办理期限")
+        except ValidationError as exc:
+            f.errors.update(exc.errors)
         f.done()
         assert n is not None
+        with self.core.read() as s:
+            self._petition(s, case_id, field="days")
+        approver = self._leader_in_person(leader.id, leader_pin)
 
         def fn(s, row):
             self._petition(s, case_id, field="days")
@@ -1279,7 +1325,11 @@ class CaseService:
                 raise ValidationError({"days": str(exc)}) from None
             if n <= 0:
                 raise ValidationError({"days": "延长天数应为1到30日。"})
-            self._event(s, row, rules.EXTEND, text=reason, data={"days": n})
+            approval = self.identity.record_approval(s, PETITION_EXTEND, "case_record", row.id, approver,
+                                                     text=reason, audit=("case", row.number))
+            self._event(s, row, rules.EXTEND, text=reason,
+                        data={"days": n, "leader": approver.name, "leader_id": approver.id,
+                              "approval_id": approval.id})
 
         return self._write(case_id, "延期", fn, field="days", audit={"length": n, "reason": reason})
 

@@ -28,6 +28,9 @@ STAFF: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
     ("吴桂兰", "13903510009", ("委员",), False),
 )
 
+# Every invented person's PIN, printed by `cunwu demo` and in the README.
+DEMO_PIN = "246810"
+
 KEEPERS = {"党支部印章": "刘芳", "村(居)委会印章": "赵丽", "村集体经济组织印章": "陈明"}
 
 
@@ -69,10 +72,13 @@ def fill_demo(services: Services, today: date | None = None) -> list[str]:
         people = {}
         for name, phone, roles, active in STAFF:
             tick()
-            info = services.staff.add(name, phone, roles)
+            if core.operator is None:  # the first run: the first administrator
+                services.identity.setup(name, phone, roles, DEMO_PIN, DEMO_PIN)
+                info = services.staff.list()[0]
+            else:  # the clerk is an administrator too
+                info = services.staff.add(name, phone, roles, admin=name == "赵丽", pin=DEMO_PIN,
+                                          admin_pin=DEMO_PIN)
             people[name] = info
-            if core.operator is None:
-                core.operator = Operator(info.id, info.name, info.phone)
         # The clerk (文书) works from here on.
         clerk = people["赵丽"]
         core.operator = Operator(clerk.id, clerk.name, clerk.phone)
@@ -85,11 +91,12 @@ def fill_demo(services: Services, today: date | None = None) -> list[str]:
         # Mid last month: a member leaves and is made inactive (never deleted).
         moment[0] = datetime.combine(start + timedelta(days=14), time(10, 5))
         retired = people["吴桂兰"]
-        services.staff.update(retired.id, retired.name, retired.phone, retired.roles, active=False)
+        services.staff.update(retired.id, retired.name, retired.phone, retired.roles, active=False,
+                              admin_pin=DEMO_PIN)
         # This month: a phone number changes.
         moment[0] = datetime.combine(max(_month_start(today), today - timedelta(days=1)), time(9, 12))
         zhou = people["周海"]
-        services.staff.update(zhou.id, zhou.name, "13903510018", zhou.roles, active=True)
+        services.staff.update(zhou.id, zhou.name, "13903510018", zhou.roles, active=True, admin_pin=DEMO_PIN)
 
         def at(when: datetime) -> None:
             moment[0] = when
@@ -113,10 +120,11 @@ def fill_demo(services: Services, today: date | None = None) -> list[str]:
         parts.append(fill_demo_duty(ctx))
     finally:
         core.clock = None
-    services.set_operator(clerk.id)
+    services.set_operator(clerk.id, DEMO_PIN)
     return [
         f"已填入示例村庄：{VILLAGE.township}{VILLAGE.village}",
         f"人员 {len(STAFF)} 名（其中 1 名已离岗），印章 {len(services.seals.list())} 枚，操作员：{clerk.name}",
+        f"示例人员的个人密码都是 {DEMO_PIN}（管理员：{STAFF[0][0]}、{clerk.name}）。真实使用时请用新的数据库。",
         *parts,
         "现在运行 cunwu 打开界面。",
     ]

@@ -110,7 +110,9 @@ def fill_demo_cases(ctx: DemoContext) -> str:
     cases.accept_petition(petition.id, start + timedelta(days=16), start + timedelta(days=16))
     steps(petition.id, start + timedelta(days=17), 1, 2, 3, "职责范围内事项", 4)
     at(start + timedelta(days=25), 10)
-    cases.extend_petition(petition.id, 30, "需镇水利站现场勘查并列入维修计划")
+    from cunwu_tui.services.demo import DEMO_PIN
+
+    cases.extend_petition(petition.id, 30, "需镇水利站现场勘查并列入维修计划", leader, DEMO_PIN)
     count("信访在办")
 
     # 5. 住院报销: this month, 5 工作日 promised, now overdue.

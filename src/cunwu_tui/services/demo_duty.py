@@ -67,6 +67,10 @@ def fill_demo_duty(ctx: DemoContext) -> str:
         at(when, 10)
         r = s.create_holiday_rota(p)
         if p.start - timedelta(days=8) < today:
+            at(when + timedelta(days=1), 8)
+            from cunwu_tui.services.demo import DEMO_PIN
+
+            s.sign_holiday_rota(r.id, ctx.people["王建国"].id, DEMO_PIN)
             at(when + timedelta(days=1), 9)
             s.file_holiday_rota(r.id, "柳河镇党政办")
             at(when + timedelta(days=1), 15)

@@ -80,7 +80,9 @@ def fill_seal_uses(ctx: DemoContext) -> str:
     people = ctx.people
     month_start = ctx.today.replace(day=1)
 
-    def add(use: Use, when: datetime, refers_to: int | None = None):
+    from cunwu_tui.services.demo import DEMO_PIN
+
+    def add(use: Use, when: datetime, refers_to: int | None = None, pin: str = DEMO_PIN):
         if when.date() == date.today():  # the real clock: never a use later than now
             now = datetime.now().replace(second=0, microsecond=0)
             when = max(datetime.combine(when.date(), time.min), min(when, now - timedelta(minutes=6)))
@@ -94,7 +96,7 @@ def fill_seal_uses(ctx: DemoContext) -> str:
             approver_id=people[APPROVERS[use.seal]].id, used_at=when, major=meeting is not None,
             meeting_type=meeting[0] if meeting else "",
             meeting_date=(when.date() - timedelta(days=meeting[1])) if meeting else None,
-            meeting_ref=meeting[2] if meeting else "", refers_to_id=refers_to,
+            meeting_ref=meeting[2] if meeting else "", refers_to_id=refers_to, approver_pin=pin,
         )
 
     def spread(uses, days: list[date], first_hour: int = 9):
@@ -121,11 +123,14 @@ def fill_seal_uses(ctx: DemoContext) -> str:
         info = add(use, when)
         count += 1
         major += info.major
-    # This morning's first use (unless the office has not opened yet).
+    # This morning's first entry (unless the office has not opened yet): its
+    # approver is out, so it waits (待审批) for their PIN.
     morning = datetime.combine(ctx.today, time(8, 40))
+    pending = ""
     if ctx.today != date.today() or datetime.now() >= morning.replace(hour=7, minute=30):
-        add(TODAY, morning)
+        add(TODAY, morning, pin="")
         count += 1
+        pending = "，今天 1 条待审批"
     last_month = len(LAST_MONTH) + 1
     return (f"用印登记 {count} 条（上月 {last_month} 条、本月 {count - last_month} 条，"
-            f"重大事项 {major} 条，作废 1 条并已重新登记）")
+            f"重大事项 {major} 条，作废 1 条并已重新登记{pending}）")

@@ -295,12 +295,15 @@ class HolidayRotaInfo:
     notified_note: str
     notified_by: str
     days: tuple[DutyDayInfo, ...]
+    signed_at: datetime | None = None   # 领导审签: the leader typed their own PIN
+    signed_by: str = ""
 
     @property
     def status_text(self) -> str:
+        signed = f"{self.signed_by}{self.signed_at:%m-%d}审签" if self.signed_at else "未审签"
         filed = f"{self.filed_at:%m-%d}已报{self.filed_to}备案" if self.filed_at else "未报备"
         told = f"{self.notified_at:%m-%d}已通知" if self.notified_at else "未通知"
-        return f"{filed}，{told}"
+        return f"{signed}，{filed}，{told}"
 
 
 # -- helpers -------------------------------------------------------------------
@@ -344,8 +347,9 @@ def _calendar():
 
 
 class DutyService:
-    def __init__(self, core: Core):
+    def __init__(self, core: Core, identity=None):
         self.core = core
+        self.identity = identity  # services/identity.IdentityService: the leader's sign-off
 
     # -- staff ------------------------------------------------------------------
     def _people(self, s, role: str) -> list[Staff]:
@@ -1048,8 +1052,48 @@ class DutyService:
         return [p for p in out if p.end >= today]
 
     def _rota_info(self, r: HolidayRota) -> HolidayRotaInfo:
+        signed = self._signed(r.id)  # type: ignore[arg-type]
         return HolidayRotaInfo(r.id, r.name, r.start, r.end, r.filed_at, r.filed_to, r.filed_by,  # type: ignore[arg-type]
-                               r.notified_at, r.notified_note, r.notified_by, tuple(self.days(r.start, r.end)))
+                               r.notified_at, r.notified_note, r.notified_by, tuple(self.days(r.start, r.end)),
+                               signed.recorded_at if signed else None, signed.approver_name if signed else "")
+
+    def _signed(self, rota_id: int):
+        from cunwu_tui.services.identity import HOLIDAY_ROTA
+
+        if self.identity is None:
+            return None
+        return next(iter(a for a in self.identity.approvals("holiday_rota", [rota_id]).get(rota_id, ())
+                         if a.kind == HOLIDAY_ROTA), None)
+
+    def sign_leaders(self) -> list[tuple[str, int]]:
+        """Who may sign a long holiday's rota off: active leaders (name, id)."""
+        from cunwu_tui.domain.roles import LEADER_ROLES
+
+        with self.core.read() as s:
+            rows = s.exec(select(Staff).where(Staff.active == True).order_by(Staff.id)).all()  # noqa: E712
+        return [(p.name, p.id) for p in rows if LEADER_ROLES & set((p.roles or "").split("、"))]  # type: ignore[misc]
+
+    def sign_holiday_rota(self, rota_id: int, leader_id: int | None, leader_pin: object) -> HolidayRotaInfo:
+        """领导审签 before filing: a leader, present, types their own PIN."""
+        from cunwu_tui.domain.roles import LEADER_ROLES
+        from cunwu_tui.services.identity import HOLIDAY_ROTA
+
+        r = self.holiday_rota(rota_id)
+        if r.signed_at is not None:
+            raise ValidationError({"form": f"已由{r.signed_by}于 {r.signed_at:%m-%d %H:%M} 审签。"})
+        if leader_id is None:
+            raise ValidationError({"leader": "请选择审签的领导。"})
+        with self.core.read() as s:
+            leader = s.get(Staff, leader_id)
+        if leader is None or not leader.active or not (LEADER_ROLES & set((leader.roles or "").split("、"))):
+            raise ValidationError({"leader": "中长假值班表须由领导审签（书记、主任或带班、值班领导）。"})
+        approver = self.identity.confirm(leader_id, leader_pin, "leader_pin", "领导")
+        with self.core.write() as s:
+            if self._signed(rota_id) is not None:
+                raise ValidationError({"form": "已审签。"})
+            self.identity.record_approval(s, HOLIDAY_ROTA, "holiday_rota", rota_id, approver, text=r.name,
+                                          audit=("holiday_rota", str(rota_id)))
+        return self.holiday_rota(rota_id)
 
     def holiday_rotas(self) -> list[HolidayRotaInfo]:
         with self.core.read() as s:
@@ -1121,6 +1165,8 @@ class DutyService:
                 raise ValidationError({"form": "该中长假值班表不存在。"})
             if r.filed_at is not None:
                 raise ValidationError({"form": f"已于 {r.filed_at:%m-%d %H:%M} 报{r.filed_to}备案。"})
+            if self.identity is not None and self._signed(rota_id) is None:
+                raise ValidationError({"form": "请先由领导审签（领导本人输入密码），再报上级机关备案。"})
             r.filed_at, r.filed_to, r.filed_by = moment, filed_to, op.name if op else ""
             s.add(r)
             self.core.audit(s, "holiday_rota", rota_id, "报备", None, {"name": r.name, "filed_to": filed_to,

@@ -25,11 +25,12 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, or_, select
 
-from cunwu_tui.db.models import AuditLog, Seal, SealUse, SealVoid, Staff
+from cunwu_tui.db.models import Approval, AuditLog, Seal, SealUse, SealVoid, Staff
 from cunwu_tui.domain import inputs
 from cunwu_tui.domain import seal_numbers as rules
-from cunwu_tui.domain.roles import split_roles
+from cunwu_tui.domain.roles import name_key, split_roles
 from cunwu_tui.services.core import Core, ValidationError
+from cunwu_tui.services.identity import SEAL_USE, Confirmed
 
 AUDIT_ENTITY = "seal_use"
 REGISTERED, VOIDED = "新增", "作废"
@@ -79,6 +80,24 @@ class SealUseInfo:
     void_reason: str
     voided_at: datetime | None
     voided_by: str
+    # Approval in person (#13): the approver typed their own PIN.
+    approved_at: datetime | None = None
+    approved_by: str = ""
+    needs_approval: bool = False  # entered after PINs existed: approval in person required
+
+    @property
+    def pending(self) -> bool:
+        """待审批: entered without the approver's PIN and not approved since."""
+        return self.needs_approval and self.approved_at is None and not self.voided
+
+    @property
+    def approval_text(self) -> str:
+        """审批人 as the register shows it: who approved and when, or that it waits."""
+        if self.approved_at is not None:
+            return f"{self.approved_by}（{self.approved_at:%m-%d %H:%M}）"
+        if self.pending:
+            return f"{self.approver_name}（待审批）"
+        return self.approver_name
 
     @property
     def applicant_text(self) -> str:
@@ -94,7 +113,7 @@ class SealUseInfo:
 
     @property
     def status(self) -> str:
-        return "作废" if self.voided else "有效"
+        return "作废" if self.voided else "待审批" if self.pending else "有效"
 
     @property
     def remark(self) -> str:
@@ -107,6 +126,10 @@ class SealUseInfo:
                 parts.append(f"已重新登记为 {self.corrected_by_number}")
         if self.refers_to_number:
             parts.append(f"更正 {self.refers_to_number}")
+        if self.pending:
+            parts.append("待审批：审批人输入本人密码前不得用印")
+        elif self.approved_at is not None and self.approved_at > self.recorded_at + timedelta(minutes=1):
+            parts.append(f"{self.recorded_at:%m-%d %H:%M}登记，{self.approved_at:%m-%d %H:%M}审批")
         if self.note:
             parts.append(self.note)
         return "；".join(parts)
@@ -182,8 +205,9 @@ def _short(value: Any) -> str:
 
 
 class SealRegisterService:
-    def __init__(self, core: Core):
+    def __init__(self, core: Core, identity=None):
         self.core = core
+        self.identity = identity  # services/identity.IdentityService: approvals in person
 
     # -- reading ------------------------------------------------------------
     def _infos(self, s, rows: list[tuple[SealUse, SealVoid | None]]) -> list[SealUseInfo]:
@@ -198,11 +222,19 @@ class SealRegisterService:
             q = select(SealUse.refers_to_id, SealUse.number).where(col(SealUse.refers_to_id).in_(ids))
             for ref, n in s.exec(q.order_by(SealUse.chain_seq)):
                 corrected.setdefault(ref, n)
-        return [self._info(u, v, numbers.get(u.refers_to_id or 0, ""), corrected.get(u.id or 0, ""))
+        approved: dict[int, Approval] = {}
+        if ids:
+            q = select(Approval).where(Approval.subject_table == AUDIT_ENTITY, Approval.kind == SEAL_USE,
+                                       col(Approval.subject_id).in_(ids))
+            for a in s.exec(q.order_by(Approval.id)):
+                approved.setdefault(a.subject_id, a)
+        return [self._info(u, v, numbers.get(u.refers_to_id or 0, ""), corrected.get(u.id or 0, ""),
+                           approved.get(u.id or 0))
                 for u, v in rows]
 
     @staticmethod
-    def _info(u: SealUse, v: SealVoid | None, refers: str = "", corrected: str = "") -> SealUseInfo:
+    def _info(u: SealUse, v: SealVoid | None, refers: str = "", corrected: str = "",
+              approval: Approval | None = None) -> SealUseInfo:
         assert u.id is not None
         return SealUseInfo(
             id=u.id, number=u.number, seal_id=u.seal_id, seal_name=u.seal_name, used_at=u.used_at, title=u.title,
@@ -214,6 +246,8 @@ class SealRegisterService:
             operator_name=u.operator_name, recorded_at=u.recorded_at, voided=v is not None,
             void_reason=v.reason if v else "", voided_at=v.recorded_at if v else None,
             voided_by=v.operator_name if v else "",
+            approved_at=approval.recorded_at if approval else None,
+            approved_by=approval.approver_name if approval else "", needs_approval=bool(u.needs_approval),
         )
 
     def _query(self):
@@ -303,9 +337,13 @@ class SealRegisterService:
             applicant_id: int | None = None, applicant_name: str = "", approver_id: int | None = None,
             keeper_id: int | None = None, used_at: str | datetime | None = None, major: bool = False,
             meeting_type: str = "", meeting_date: str | date | None = None, meeting_ref: str = "",
-            note: str = "", refers_to_id: int | None = None) -> SealUseInfo:
+            note: str = "", refers_to_id: int | None = None, approver_pin: object = "") -> SealUseInfo:
         """Register a use of a seal. Every rule refuses with a Chinese
-        message at its field and nothing is saved."""
+        message at its field and nothing is saved.
+
+        ``approver_pin``: the approver, present, types their own PIN and the
+        entry is approved at once; without it the entry is saved 待审批 and
+        the seal may not be used until ``approve``."""
         now = self.core.now().replace(microsecond=0)
         f = inputs.Fields()
         title = f.text("title", title, "文件名称", inputs.TITLE, required=True)
@@ -341,6 +379,10 @@ class SealRegisterService:
         applicant_name = f.text("applicant", applicant_name, "经办人姓名", inputs.NAME)
         errors = f.errors
         op = self.core.operator
+        confirmed: Confirmed | None = None
+        if not errors and str(approver_pin or "").strip() and self._may_approve(seal_id, applicant_id,
+                                                                                applicant_name, approver_id):
+            confirmed = self.identity.confirm(approver_id, approver_pin, "approver_pin", "审批人")
 
         with self.core.write() as s:
             seal = s.get(Seal, seal_id) if seal_id is not None else None
@@ -357,8 +399,10 @@ class SealRegisterService:
                     errors["applicant"] = "经办人须为在岗人员；村外人员请直接填写姓名。"
                     applicant = None
             elif applicant_name and "applicant" not in errors:
-                applicant = s.exec(select(Staff).where(Staff.name == applicant_name,
-                                                       Staff.active == True)).first()  # noqa: E712
+                # "王 某" is 王某: names are compared without spaces or width
+                key = name_key(applicant_name)
+                applicant = next((p for p in s.exec(select(Staff).where(Staff.active == True))  # noqa: E712
+                                  if name_key(p.name) == key), None)
             elif "applicant" not in errors:
                 errors["applicant"] = "请选择经办人，或填写村外经办人的姓名。"
             approver = s.get(Staff, approver_id) if approver_id is not None else None
@@ -411,7 +455,7 @@ class SealRegisterService:
                 major=bool(major), meeting_type=meeting_type, meeting_date=meeting_day if major else None,
                 meeting_ref=meeting_ref, keeper_id=keeper.id, keeper_name=keeper.name, note=note,
                 refers_to_id=refers_to_id, operator_id=op.id if op else None, operator_name=op.name if op else "",
-                recorded_at=now, prev_hash=prev_hash, hash="",
+                recorded_at=now, prev_hash=prev_hash, hash="", needs_approval=True,
             )
             row.hash = rules.link_hash(rules.USE, _fields(row, USE_FIELDS), prev_hash)
             s.add(row)
@@ -419,8 +463,66 @@ class SealRegisterService:
             snap = _snapshot(row, refers.number if refers else "")
             self.core.audit(s, AUDIT_ENTITY, row.number, REGISTERED, None,
                             {**snap, "chain": row.chain_seq, "hash": row.hash})
-            info = self._info(row, None, refers.number if refers else "")
+            approval = None
+            if confirmed is not None:
+                approval = self.identity.record_approval(s, SEAL_USE, AUDIT_ENTITY, row.id, confirmed,
+                                                         audit=(AUDIT_ENTITY, row.number))
+            info = self._info(row, None, refers.number if refers else "", approval=approval)
         return info
+
+    def _may_approve(self, seal_id, applicant_id, applicant_name, approver_id) -> bool:
+        """Whether the chosen approver could approve this entry at all: only
+        then is their PIN checked (otherwise the write names what is wrong
+        at its field, and no wrong try is counted)."""
+        if approver_id is None:
+            return False
+        with self.core.read() as s:
+            seal = s.get(Seal, seal_id) if seal_id is not None else None
+            approver = s.get(Staff, approver_id)
+            if seal is None or not seal.active or approver is None or not approver.active:
+                return False
+            if seal.approver_role not in split_roles(approver.roles):
+                return False
+            if applicant_id is not None:
+                return applicant_id != approver.id
+            return not applicant_name or name_key(applicant_name) != name_key(approver.name)
+
+    def approve(self, use_id: int, approver_pin: object, approver_id: int | None = None) -> SealUseInfo:
+        """审批 of an entry saved 待审批: the approver named on it types their
+        own PIN (identity compared by staff id). Recorded as its own
+        append-only approval; the entry stays as written."""
+        current = self.get(use_id)
+        if current.voided:
+            raise ValidationError({"approver_pin": f"{current.number} 已作废，不能审批。"})
+        if not current.needs_approval or current.approved_at is not None:
+            raise ValidationError({"approver_pin": f"{current.number} 已审批（{current.approval_text}）。"})
+        who = current.approver_id if approver_id is None else approver_id
+        if who != current.approver_id:
+            raise ValidationError({"approver_pin": f"{current.number} 的审批人是{current.approver_name}："
+                                                   "须由其本人输入密码；换审批人请作废后重新登记。"})
+        confirmed = self.identity.confirm(who, approver_pin, "approver_pin", "审批人")
+        with self.core.write() as s:
+            if s.exec(select(SealVoid).where(SealVoid.use_id == use_id)).first() is not None:
+                raise ValidationError({"approver_pin": f"{current.number} 已作废，不能审批。"})
+            done = s.exec(select(Approval).where(Approval.subject_table == AUDIT_ENTITY,
+                                                 Approval.subject_id == use_id, Approval.kind == SEAL_USE)).first()
+            if done is not None:
+                raise ValidationError({"approver_pin": f"{current.number} 已于 {done.recorded_at:%m-%d %H:%M} 审批。"})
+            seal = s.get(Seal, current.seal_id)
+            person = s.get(Staff, confirmed.id)
+            if seal is not None and person is not None and seal.approver_role not in split_roles(person.roles):
+                raise ValidationError({"approver_pin": f"{seal.name}由{seal.approver_role}审批，"
+                                                       f"{person.name}现在不是{seal.approver_role}。"})
+            self.identity.record_approval(s, SEAL_USE, AUDIT_ENTITY, use_id, confirmed,
+                                          audit=(AUDIT_ENTITY, current.number))
+        return self.get(use_id)
+
+    def pending(self) -> list[SealUseInfo]:
+        """Entries waiting for their approver (待审批), oldest first."""
+        q = (self._query().where(SealUse.needs_approval == True)  # noqa: E712
+             .where(col(SealVoid.id).is_(None)).order_by(SealUse.chain_seq))
+        with self.core.read() as s:
+            return [u for u in self._infos(s, list(s.exec(q))) if u.pending]
 
     def void(self, use_id: int, reason: str) -> SealUseInfo:
         """作废: recorded as its own record; the entry stays as written."""

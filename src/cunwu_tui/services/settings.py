@@ -35,6 +35,10 @@ def _get(session: Session, key: str, default: str = "") -> str:
     return row.value if row is not None else default
 
 
+def get_setting(session: Session, key: str, default: str = "") -> str:
+    return _get(session, key, default)
+
+
 def put_setting(session: Session, key: str, value: str) -> None:
     row = session.get(Setting, key)
     if row is None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -93,6 +94,8 @@ class CunwuApp(App[int]):
         self.open_error: str = ""
         self.seal_check = None  # the seal register's chain, checked after the database opens
         self._startup_done = threading.Event()  # set when open_database's worker is through
+        self._last_input = time.monotonic()  # the idle lock (services/identity.py idle_minutes)
+        self.locked = False
 
     # -- start-up -----------------------------------------------------------
     def today(self) -> date:
@@ -101,6 +104,46 @@ class CunwuApp(App[int]):
     def on_mount(self) -> None:
         self.theme = _pick_theme(self.console.color_system)
         self.open_database()
+        self.set_interval(15, self.check_idle_lock)
+
+    # -- the idle lock --------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def check_idle_lock(self) -> None:
+        """Lock the screen once nobody has typed for the idle time."""
+        services = self.services
+        if self.locked or services is None or services.operator is None:
+            return
+        minutes = services.identity.idle_minutes()
+        if time.monotonic() - self._last_input >= minutes * 60:
+            self.lock_screen(minutes)
+
+    def lock_screen(self, minutes: int | None = None) -> None:
+        """The screen locks; what is on it stays. Nobody acts until the
+        operator's PIN is typed again (or another person starts work)."""
+        services = self.services
+        op = services.operator if services is not None else None
+        if self.locked or services is None or op is None or op.id is None:
+            return
+        from cunwu_tui.ui.screens.operator import LockScreen
+
+        self.locked = True
+        services.sign_out()
+        with services.core.write() as s:
+            services.core.audit(s, "operator", op.id, "锁屏")
+
+        def unlocked(how: str | None) -> None:
+            self.locked = False
+            self._last_input = time.monotonic()
+            if how == "switch":
+                self.action_choose_operator(required=True)
+            else:
+                self.refresh_screen()
+
+        self.push_screen(LockScreen(services, op.id, op.name, minutes or services.identity.idle_minutes()), unlocked)
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def open_database(self) -> None:
@@ -233,9 +276,9 @@ class CunwuApp(App[int]):
             return
         from cunwu_tui.ui.screens.operator import OperatorScreen
 
-        def chosen(staff_id: int | None) -> None:
-            if staff_id is not None and self.services is not None:
-                op = self.services.set_operator(staff_id)
+        def chosen(started: bool | None) -> None:
+            op = self.services.operator if self.services is not None else None
+            if started and op is not None:
                 self.notify(f"当前操作员：{op.name}")
             self.refresh_screen()
 
@@ -243,9 +286,11 @@ class CunwuApp(App[int]):
 
     # -- navigation ---------------------------------------------------------
     def ready(self) -> bool:
-        return self.services is not None and self.services.operator is not None
+        return self.services is not None and self.services.operator is not None and not self.locked
 
     def action_go(self, mode: str) -> None:
+        if self.locked:
+            return
         if not self.ready():
             self.notify("请先选择操作员。" if self.services else "正在打开数据库，请稍候。", severity="warning")
             return
@@ -314,6 +359,8 @@ class CunwuApp(App[int]):
 
     # -- command palette ----------------------------------------------------
     def action_command_palette(self) -> None:
+        if self.locked or (self.services is not None and self.services.operator is None):
+            return
         if self.use_command_palette and not ChinesePalette.is_open(self):
             self.push_screen(ChinesePalette(id="--command-palette"))
 
@@ -321,7 +368,8 @@ class CunwuApp(App[int]):
         yield SystemCommand("帮助（F1）", "按键说明与数据文件位置", self.action_help)
         for key, mode, name in SCREENS:
             yield SystemCommand(f"{name}（{key.upper()}）", f"打开{name}", lambda m=mode: self.action_go(m))
-        yield SystemCommand("换操作员（Ctrl+O）", "选择当前操作的人员", self.action_choose_operator)
+        yield SystemCommand("换操作员（Ctrl+O）", "选择当前操作的人员，输入其个人密码", self.action_choose_operator)
+        yield SystemCommand("锁屏", "暂时离开：锁定屏幕，回来时输入个人密码", self.lock_screen)
         yield SystemCommand("立即备份（F9 中 Ctrl+B）", "备份到设置中记住的位置（如U盘）", self.action_backup_now)
         yield SystemCommand("切换配色", "在彩色与16色配色之间切换", self.action_toggle_colours)
         yield SystemCommand("退出（Ctrl+Q）", "退出村务通", self.action_quit)

@@ -398,7 +398,8 @@ class ResidentForm(_Modal):
 
 class SimpleForm(_Modal):
     """A title, a few fields and a save function. ``fields``: (field, label,
-    kind, default, options/placeholder) with kind input / select / check."""
+    kind, default, options/placeholder) with kind input / select / check /
+    pin (a leader's own PIN, typed by them, never shown)."""
 
     def __init__(self, services: Services, title: str, fields: list[tuple], save: Callable[[dict], Any],
                  hint: str = ""):
@@ -421,6 +422,9 @@ class SimpleForm(_Modal):
                 elif kind == "check":
                     yield CheckList([(label, "yes", bool(default))], id=f"f-{field}", classes="one")
                     yield FieldError(field)
+                elif kind == "pin":
+                    yield from field_row(label, field, Input(password=True, max_length=64,
+                                                             placeholder=extra or "本人输入个人密码"))
                 else:
                     yield from field_row(label, field, Input(default or "", placeholder=extra or ""))
             yield FieldError("form")
@@ -451,6 +455,8 @@ class SimpleForm(_Modal):
                 values[field] = "yes" in self.query_one(f"#f-{field}", CheckList).selected
             else:
                 values[field] = self.value(field)
+                if kind == "pin":  # a PIN never stays on screen after a try
+                    self.query_one(f"#f-{field}", Input).value = ""
         return self._save(values) or True
 
 
@@ -854,10 +860,13 @@ class CaseDetailScreen(AppScreen):
         if not self._allowed("L"):
             return
         cases = self.services.cases
+        who = cases.refusal_leader(self.case_id)
+        name = who[1] if who else "领导"
         self._form("登记领导意见", [("agree", "意见", "select", "同意", ("同意", "不同意")),
-                                    ("opinion", "说明", "input", "", "不同意时必填")],
-                   lambda v: cases.leader_opinion(self.case_id, v["agree"] != "不同意", v["opinion"]),
-                   "领导不同意不予受理的，本件恢复在办。")
+                                    ("opinion", "说明", "input", "", "不同意时必填"),
+                                    ("leader_pin", f"{name}的密码", "pin", "", f"{name}本人输入个人密码")],
+                   lambda v: cases.leader_opinion(self.case_id, v["agree"] != "不同意", v["opinion"], v["leader_pin"]),
+                   f"领导意见须由{name}本人输入密码确认。领导不同意不予受理的，本件恢复在办。")
 
     def action_told(self) -> None:
         if not self._allowed("W"):
@@ -907,13 +916,18 @@ class CaseDetailScreen(AppScreen):
                 ("new_due", "新的办结日期", "input", "", f"晚于 {due.date:%Y-%m-%d}，如 2026-12-20" if due else "如 2026-12-20"),
                 ("reason", "延期理由", "input", "", "必填，并告知申请人"),
                 ("leader", "审批领导", "select", None, cases.refusal_leaders()),
-                ("told", "已告知申请人延时办理的理由", "check", False, None)],
-                lambda v: cases.postpone(self.case_id, v["new_due"], v["reason"], v["leader"], v["told"]),
-                "限时办结制：确需延时的，报领导审批，并告知当事人延时办理的理由。")
+                ("told", "已告知申请人延时办理的理由", "check", False, None),
+                ("leader_pin", "领导密码", "pin", "", "审批领导本人输入个人密码")],
+                lambda v: cases.postpone(self.case_id, v["new_due"], v["reason"], v["leader"], v["told"],
+                                         v["leader_pin"]),
+                "限时办结制：确需延时的，报领导审批（领导本人输入密码），并告知当事人延时办理的理由。")
             return
         self._form("信访：延长办理期限", [("days", "延长天数", "input", "30", "不超过30日"),
-                                          ("reason", "延期理由", "input", "", "必填，并告知信访人")],
-                   lambda v: cases.extend_petition(self.case_id, v["days"], v["reason"]))
+                                          ("reason", "延期理由", "input", "", "必填，并告知信访人"),
+                                          ("leader", "审批领导", "select", None, cases.refusal_leaders()),
+                                          ("leader_pin", "领导密码", "pin", "", "审批领导本人输入个人密码")],
+                   lambda v: cases.extend_petition(self.case_id, v["days"], v["reason"], v["leader"], v["leader_pin"]),
+                   "延长办理期限须经领导批准（领导本人输入密码），并告知信访人延期理由。")
 
     def action_review(self) -> None:
         if not self._allowed("V"):

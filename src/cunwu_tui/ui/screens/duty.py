@@ -287,6 +287,34 @@ class ReasonForm(_Modal):
             raise ValidationError({"reason": "".join(exc.errors.values())}) from None
 
 
+class SignForm(_Modal):
+    """领导审签 of a long holiday's rota: the leader picks themself and types
+    their own PIN."""
+
+    GUARD = False
+
+    def __init__(self, services: Services, rota):
+        super().__init__(services)
+        self.rota = rota
+
+    def compose(self) -> ComposeResult:
+        leaders = self.services.duty.sign_leaders()
+        with Form(classes="dialog"):
+            yield Static(f"{self.rota.name}值班表：领导审签", classes="title")
+            yield Static("审签后才能报上级机关备案。请审签的领导本人选择自己并输入个人密码。", classes="hint")
+            yield from field_row("审签领导", "leader", Select(leaders, prompt="请选择", compact=True))
+            yield from field_row("领导密码", "leader_pin", Input(password=True, max_length=64,
+                                                              placeholder="审签领导本人输入个人密码"))
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-leader", Select).focus()
+
+    def save(self):
+        return self.services.duty.sign_holiday_rota(self.rota.id, self.picked("leader"), self.value("leader_pin"))
+
+
 class WhoForm(_Modal):
     """Who was on duty at a moment: the rota and the substitutions."""
 
@@ -852,6 +880,7 @@ class DayForm(_Modal):
 class HolidayScreen(_ExportMixin, AppScreen):
     BINDINGS = [
         Binding("escape", "back", "返回", show=False),
+        Binding("g", "sign", "审签", show=False),
         Binding("f", "file", "报备", show=False),
         Binding("i", "notify_all", "已通知", show=False),
         Binding("e", "export_rota", "导出", show=False),
@@ -862,7 +891,7 @@ class HolidayScreen(_ExportMixin, AppScreen):
         with VerticalScroll(id="holiday-scroll"):
             yield Static("", id="holiday-detail")
         yield Static("", id="holiday-next", classes="hint")
-        yield Static("回车 编制值班表　F 报上级机关备案　I 已通知到人　E 导出　Esc 返回", classes="hint")
+        yield Static("回车 编制　G 领导审签　F 报备　I 已通知到人　E 导出　Esc 返回", classes="hint")
 
     def on_mount(self) -> None:
         table = self.query_one("#holiday-table", DataTable)
@@ -955,9 +984,23 @@ class HolidayScreen(_ExportMixin, AppScreen):
             self.app.push_screen(MessageDialog("还没有值班表", "请先按回车编制这个假期的值班表。"))
         return r
 
+    def action_sign(self) -> None:
+        r = self._need_rota()
+        if r is None:
+            return
+        if r.signed_at is not None:
+            self.notify(f"已由{r.signed_by}审签。")
+            return
+        self.app.push_screen(SignForm(self.services, r), lambda _x: self.refresh_data())
+
     def action_file(self) -> None:
         r = self._need_rota()
         if r is None:
+            return
+        if r.signed_at is None:
+            from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+            self.app.push_screen(MessageDialog("还没有审签", "请先由领导审签（按 G，领导本人输入密码），再报上级机关备案。"))
             return
         profile = self.services.settings.profile()
         self.app.push_screen(ReasonForm(self.services, f"{r.name}值班表报上级机关备案", "报送机关",

@@ -58,7 +58,27 @@ class _FormScreen(GuardedModal):  # Guarded via GuardedModal
         self.dismiss(True)
 
 
+def admin_rows(services: Services) -> ComposeResult:
+    """Who confirms as administrator (the operator when they are one) and
+    their PIN: the last rows of every form that changes staff or PINs."""
+    admins = [(p.name, p.id) for p in services.identity.people() if p.admin and p.has_pin]
+    op = services.operator
+    default = op.id if op is not None and any(i == op.id for _, i in admins) else (admins[0][1] if admins else None)
+    yield from field_row("确认管理员", "admin", Select(admins, value=default if default is not None else Select.NULL,
+                                                      prompt="请选择", compact=True))
+    yield from field_row("管理员密码", "admin_pin", Input(password=True, max_length=64,
+                                                       placeholder="管理员本人输入个人密码"))
+
+
+def _picked(screen, field: str):
+    v = screen.query_one(f"#f-{field}", Select).value
+    return None if v is Select.BLANK or v == Select.NULL else v
+
+
 class StaffForm(_FormScreen):
+    """A person: adding one, changing roles, administrator, in post or not
+    all need an administrator's PIN (services/staff.py)."""
+
     def __init__(self, services: Services, person: StaffInfo | None = None):
         super().__init__(services)
         self.person = person
@@ -67,13 +87,20 @@ class StaffForm(_FormScreen):
         p = self.person
         with Form(classes="dialog", id="staff-form"):
             yield Static("编辑人员" if p else "新增人员", classes="title")
-            yield from field_row("姓名", "name", Input(p.name if p else "", placeholder="必填"))
+            yield from field_row("姓名", "name", Input(p.name if p else "", placeholder="必填", max_length=32))
             yield from field_row("联系电话", "phone", Input(p.phone if p else "", placeholder="手机或座机，可不填"))
             yield Label("职务（可多选，空格键勾选）")
             yield CheckList([(r, r, bool(p and r in p.roles)) for r in ROLES], id="f-roles", classes="roles")
             yield FieldError("roles")
             yield CheckList([("在岗（离岗人员不删除，只是不再出现在选择名单中）", "active", p.active if p else True)],
                             id="f-active", classes="one")
+            yield FieldError("active")
+            yield CheckList([("管理员（登记人员、改职务、重设密码）", "admin", bool(p and p.admin))],
+                            id="f-admin-flag", classes="one")
+            if p is None:
+                yield from field_row("初始密码", "pin", Input(password=True, max_length=64,
+                                                            placeholder="至少6位数字；本人以后可在 F9 人员中修改"))
+            yield from admin_rows(self.services)
             yield FieldError("form")
             yield from self.buttons()
 
@@ -85,11 +112,83 @@ class StaffForm(_FormScreen):
         phone = self.query_one("#f-phone", Input).value
         roles = [r for r in ROLES if r in self.query_one("#f-roles", CheckList).selected]
         active = "active" in self.query_one("#f-active", CheckList).selected
+        admin = "admin" in self.query_one("#f-admin-flag", CheckList).selected
+        admin_id, admin_pin = _picked(self, "admin"), self.query_one("#f-admin_pin", Input).value
+        self.query_one("#f-admin_pin", Input).value = ""  # never kept on screen after a try
         if self.person is None:
-            self.run_save(lambda: self.services.staff.add(name, phone, roles))
+            pin = self.query_one("#f-pin", Input).value
+            self.run_save(lambda: self.services.staff.add(name, phone, roles, admin, pin, admin_id=admin_id,
+                                                          admin_pin=admin_pin))
         else:
             pid = self.person.id
-            self.run_save(lambda: self.services.staff.update(pid, name, phone, roles, active))
+            self.run_save(lambda: self.services.staff.update(pid, name, phone, roles, active, admin,
+                                                             admin_id=admin_id, admin_pin=admin_pin))
+
+
+class PinForm(_FormScreen):
+    """A PIN: an administrator sets or resets someone's (``person``), or the
+    operator changes their own (``person`` None)."""
+
+    def __init__(self, services: Services, person: StaffInfo | None = None):
+        super().__init__(services)
+        self.person = person
+
+    def compose(self) -> ComposeResult:
+        p = self.person
+        with Form(classes="dialog", id="pin-form"):
+            if p is None:
+                op = self.services.operator
+                yield Static(f"修改我的密码（{op.name if op else ''}）", classes="title")
+                yield from field_row("原密码", "old_pin", Input(password=True, max_length=64))
+            else:
+                yield Static(f"为{p.name}{'重设' if p.has_pin else '设置'}个人密码", classes="title")
+                yield Static("重设后原密码作废，锁定同时解除；请把新密码当面告诉本人，并请其尽快修改。", classes="hint")
+            yield from field_row("新密码", "pin", Input(password=True, max_length=64,
+                                                      placeholder="至少6位数字，或至少8个字"))
+            yield from field_row("再输一次", "pin2", Input(password=True, max_length=64))
+            if p is not None:
+                yield from admin_rows(self.services)
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-old_pin" if self.person is None else "#f-pin", Input).focus()
+
+    def action_save(self) -> None:
+        values = {w.id: w.value for w in self.query(Input)}
+        for w in self.query(Input):
+            w.value = ""  # a PIN never stays on screen after a try
+        identity = self.services.identity
+        if self.person is None:
+            self.run_save(lambda: identity.change_own(values["f-old_pin"], values["f-pin"], values["f-pin2"]))
+        else:
+            pid, admin_id = self.person.id, _picked(self, "admin")
+            self.run_save(lambda: identity.set_pin(pid, values["f-pin"], values["f-pin2"], admin_id,
+                                                   values["f-admin_pin"]))
+
+    def has_unsaved(self) -> bool:
+        return False  # nothing worth asking about: PINs are typed again
+
+
+class IdleForm(_FormScreen):
+    """How many idle minutes before the screen locks."""
+
+    def compose(self) -> ComposeResult:
+        with Form(classes="dialog", id="idle-form"):
+            yield Static("自动锁屏", classes="title")
+            yield Static("无人操作超过这个时间，屏幕自动锁定，需输入个人密码才能继续（正在填写的内容保留）。",
+                         classes="hint")
+            yield from field_row("闲置分钟", "idle", Input(str(self.services.identity.idle_minutes()), max_length=3,
+                                                         placeholder="1至120，默认10"))
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-idle", Input).focus()
+
+    def action_save(self) -> None:
+        value = self.query_one("#f-idle", Input).value
+        self.run_save(lambda: self.services.identity.set_idle_minutes(value))
 
 
 class SealForm(_FormScreen):

@@ -62,6 +62,11 @@ def seal_lines(services, today, check: ChainCheck | None) -> Text:
     t = Text()
     if check is not None and not check.ok:
         t.append(screen_text(check.message) + "请按 F5 后按 V 重新校验，并报告村务监督委员会。\n", style="bold")
+    pending = services.seal_register.pending()
+    if pending:
+        t.append(f"待审批 {len(pending)} 条（审批人输入密码前不得用印）：" +
+                 "、".join(f"{short_number(u.number)}（{u.approver_name}）" for u in pending[:3]) +
+                 ("等" if len(pending) > 3 else "") + "\n", style="bold")
     uses = services.seal_register.on_day(today)
     if not uses:
         t.append("今天还没有用印登记。")
@@ -80,13 +85,15 @@ def seal_lines(services, today, check: ChainCheck | None) -> Text:
 def render_entry(u: SealUseInfo) -> Text:
     t = Text()
     t.append(f"{u.number}　", style="bold")
-    t.append("【已作废】" if u.voided else "【有效】", style="bold")
+    t.append("【已作废】" if u.voided else "【待审批】" if u.pending else "【有效】", style="bold")
     t.append("\n")
     t.append(f"印章：{u.seal_name}　用印时间：{u.used_at:%Y-%m-%d %H:%M}\n")
     t.append(f"文件名称：{screen_text(u.title)}\n")
     t.append(f"用印事由：{screen_text(u.purpose)}\n")
     t.append(f"份数：{u.copies}　送往单位：{screen_text(u.destination)}\n")
-    t.append(f"经办人：{u.applicant_text}　审批人：{u.approver_name}　监印人：{u.keeper_name}\n")
+    t.append(f"经办人：{u.applicant_text}　审批人：{u.approval_text}　监印人：{u.keeper_name}\n")
+    if u.pending:
+        t.append("待审批：审批人本人输入密码前不得用印（按 A 审批）。\n", style="bold")
     if u.major:
         t.append(f"重大事项：是。会议决议：{screen_text(u.meeting_text)}\n")
     else:
@@ -95,7 +102,12 @@ def render_entry(u: SealUseInfo) -> Text:
         t.append(f"备注：{screen_text(u.note)}\n")
     if u.refers_to_number:
         t.append(f"更正：{u.refers_to_number}（已作废）\n")
-    t.append(f"登记：{u.operator_name}　{u.recorded_at:%Y-%m-%d %H:%M}\n", style="dim")
+    t.append(f"登记：{u.operator_name}　{u.recorded_at:%Y-%m-%d %H:%M}", style="dim")
+    if u.approved_at is not None:
+        t.append(f"　审批：{u.approved_by}本人确认　{u.approved_at:%Y-%m-%d %H:%M}", style="dim")
+    elif not u.needs_approval:
+        t.append("　（本版以前的登记：审批人未输入密码）", style="dim")
+    t.append("\n")
     if u.voided:
         when = f"{u.voided_at:%Y-%m-%d %H:%M}" if u.voided_at else ""
         t.append(f"\n作废：{when}　{u.voided_by}\n", style="bold")
@@ -192,11 +204,11 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
         table.clear()
         for u in infos:
             style = "dim strike" if u.voided else ""
-            mark = "作废" if u.voided else ("重大" if u.major else "")
+            mark = "作废" if u.voided else "待审批" if u.pending else ("重大" if u.major else "")
             table.add_row(
                 Text(short_number(u.number), style=style), f"{u.used_at:%m-%d %H:%M}",
                 Text(fit(u.title, 20), style=style), Text(fit(u.applicant_name, 8)),
-                fit(u.approver_name, 6), str(u.copies), Text(mark, style="bold" if u.voided else ""),
+                fit(u.approver_name, 6), str(u.copies), Text(mark, style="bold" if u.voided or u.pending else ""),
                 key=str(u.id),
             )
         if table.row_count:
@@ -307,6 +319,7 @@ class SealUseDetailScreen(AppScreen):
         Binding("escape", "back", "返回", show=False),
         Binding("w", "void", "作废", show=False),
         Binding("r", "again", "重新登记", show=False),
+        Binding("a", "approve", "审批", show=False),
     ]
 
     def __init__(self, use_id: int):
@@ -316,7 +329,7 @@ class SealUseDetailScreen(AppScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="detail-scroll", can_focus=True):
             yield Static(id="seal-detail")
-        yield Static("W 作废（须写原因）　R 作废后重新登记　Esc 返回　（登记不能修改或删除）", classes="hint")
+        yield Static("", id="seal-detail-keys", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#detail-scroll").focus()
@@ -327,6 +340,15 @@ class SealUseDetailScreen(AppScreen):
             return
         self.info = self.services.seal_register.get(self.use_id)
         self.query_one("#seal-detail", Static).update(render_entry(self.info))
+        keys = ["A 审批（审批人输入密码）"] if self.info.pending else []
+        keys += ["W 作废", "R 重新登记"] if not self.info.voided else ["R 重新登记"]
+        self.query_one("#seal-detail-keys", Static).update("　".join([*keys, "Esc 返回　（登记不能修改或删除）"]))
+
+    def action_approve(self) -> None:
+        if not self.info.pending:
+            self.notify(f"{self.info.number} 不在待审批状态（{self.info.status}）。")
+            return
+        self.app.push_screen(ApproveForm(self.services, self.info), lambda _: self.refresh_data())
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -436,6 +458,9 @@ class SealUseForm(_Modal):
                 yield from field_row("村外经办人", "applicant_name", name)
                 yield from field_row("审批人", "approver",
                                      Select([], prompt="请先选择印章", compact=True))
+                yield from field_row("审批人密码", "approver_pin",
+                                     Input(password=True, max_length=64,
+                                           placeholder="审批人本人输入；不在场则留空，存为待审批"))
                 yield from field_row("监印人", "keeper", Select(people, value=keeper, prompt="请选择", compact=True))
                 yield from field_row("重大事项", "major",
                                      Select([("否", "否"), ("是（须经会议研究决定）", "是")],
@@ -511,6 +536,8 @@ class SealUseForm(_Modal):
         self._show_meeting()
 
     def save(self) -> int:
+        pin = self.value("approver_pin")
+        self.query_one("#f-approver_pin", Input).value = ""  # a PIN never stays on screen after a try
         applicant = self.choice("applicant")
         outsider = applicant == OUTSIDER
         major = self.choice("major") == "是"
@@ -523,9 +550,13 @@ class SealUseForm(_Modal):
             major=major, meeting_type=self.choice("meeting_type") or "" if major else "",
             meeting_date=self.value("meeting_date") if major else None,
             meeting_ref=self.value("meeting_ref") if major else "", note=self.value("note"),
-            refers_to_id=self.defaults.get("refers_to_id"),
+            refers_to_id=self.defaults.get("refers_to_id"), approver_pin=pin,
         )
-        self.notify(f"已登记：{info.number}")
+        if info.pending:
+            self.notify(f"已登记：{info.number}，待{info.approver_name}审批：审批前不得用印（F5 详情按 A 审批）。",
+                        timeout=8)
+        else:
+            self.notify(f"已登记：{info.number}（{info.approved_by}已审批）")
         return info.id
 
 
@@ -551,6 +582,36 @@ class VoidForm(_Modal):
 
     def save(self):
         return self.services.seal_register.void(self.info.id, self.value("reason"))
+
+
+class ApproveForm(_Modal):
+    """审批 of an entry saved 待审批: its approver types their own PIN."""
+
+    GUARD = False  # nothing typed to lose but a PIN
+
+    def __init__(self, services: Services, info: SealUseInfo):
+        super().__init__(services)
+        self.info = info
+
+    def compose(self) -> ComposeResult:
+        i = self.info
+        with Form(classes="dialog"):
+            yield Static(f"审批 {i.number}", classes="title")
+            yield Static(f"{fit(i.title, 40)}　{i.copies}份　经办人：{i.applicant_text}\n"
+                         f"请审批人{i.approver_name}本人输入个人密码；审批时间记入登记簿。", classes="hint")
+            yield from field_row("审批人密码", "approver_pin", Input(password=True, max_length=64))
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-approver_pin", Input).focus()
+
+    def save(self):
+        pin = self.value("approver_pin")
+        self.query_one("#f-approver_pin", Input).value = ""  # a PIN never stays on screen after a try
+        info = self.services.seal_register.approve(self.info.id, pin)
+        self.notify(f"{info.number} 已由{info.approved_by}审批。")
+        return info
 
 
 class MonthDialog(_Modal):

@@ -12,7 +12,7 @@ from cunwu_tui.errors import SaveError, ValidationError
 from cunwu_tui.ui.screens.backup import BackupPageMixin, compose_backup_page
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.seal_register import SealVerifyMixin
-from cunwu_tui.ui.screens.forms import SealForm, StaffForm
+from cunwu_tui.ui.screens.forms import IdleForm, PinForm, SealForm, StaffForm
 from cunwu_tui.ui.widgets import FieldError, Form, field_row
 
 SCHEDULE_HINT = "按国务院通知，每行一项，格式如（2026年的实际安排）：\n国庆节 2026-10-01 至 2026-10-07\n调休上班 2026-10-10"
@@ -24,6 +24,9 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
         Binding("n", "new", "新增", show=False),
         Binding("v", "verify_seals", "校验用印登记", show=False),
         Binding("ctrl+b", "backup_now", "立即备份", key_display="^B", show=False),
+        Binding("p", "reset_pin", "设置密码", show=False),
+        Binding("m", "my_pin", "修改我的密码", show=False),
+        Binding("t", "idle", "自动锁屏", show=False),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -38,7 +41,8 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
                     with Horizontal(classes="buttons"):
                         yield Button("保存（Ctrl+S）", id="save-profile", compact=True)
             with TabPane("人员", id="tab-staff"):
-                yield Static("回车 编辑　N 新增　（人员不删除，离岗的改为不在岗）", classes="hint")
+                yield Static("回车 编辑　N 新增　P 设置/重设密码　M 修改我的密码　T 自动锁屏\n"
+                             "（人员不删除，离岗的改为不在岗；以上改动须管理员输入密码）", classes="hint")
                 yield DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
             with TabPane("印章", id="tab-seals"):
                 yield Static("回车 编辑　N 新增　V 校验用印登记　（印章不删除，停用的改为不启用）", classes="hint")
@@ -59,7 +63,7 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
 
     def on_mount(self) -> None:
         staff = self.query_one("#staff-table", DataTable)
-        staff.add_columns("姓名", "联系电话", "职务", "状态")
+        staff.add_columns("姓名", "联系电话", "职务", "状态", "密码")
         seals = self.query_one("#seal-table", DataTable)
         seals.add_columns("印章", "编号简称", "审批职务", "保管人", "状态")
         self.query_one("#f-content", TextArea).styles.height = 7
@@ -88,7 +92,9 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
         row = table.cursor_row
         table.clear()
         for p in self.services.staff.list():
-            table.add_row(p.name, p.phone, p.roles_text, "在岗" if p.active else "离岗", key=str(p.id))
+            roles = "、".join((*p.roles, "管理员")) if p.admin else p.roles_text
+            table.add_row(p.name, p.phone, roles, "在岗" if p.active else "离岗",
+                          "已设" if p.has_pin else ("未设" if p.active else ""), key=str(p.id))
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
 
@@ -216,6 +222,30 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
             self.app.push_screen(StaffForm(self.services), self._after_form)
         elif tab == "tab-seals":
             self.app.push_screen(SealForm(self.services), self._after_form)
+
+    def _staff_on_cursor(self):
+        table = self.query_one("#staff-table", DataTable)
+        if self._active_tab() != "tab-staff" or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.services.staff.get(int(key or 0))
+
+    def action_reset_pin(self) -> None:
+        person = self._staff_on_cursor()
+        if person is None:
+            return
+        if not person.active:
+            self.notify(f"{person.name}已离岗，不能设置密码。")
+            return
+        self.app.push_screen(PinForm(self.services, person), self._after_form)
+
+    def action_my_pin(self) -> None:
+        if self._active_tab() == "tab-staff":
+            self.app.push_screen(PinForm(self.services), self._after_form)
+
+    def action_idle(self) -> None:
+        if self._active_tab() == "tab-staff":
+            self.app.push_screen(IdleForm(self.services), self._after_form)
 
     def _after_form(self, saved: bool | None) -> None:
         if saved:
