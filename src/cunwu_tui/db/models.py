@@ -16,7 +16,7 @@ from typing import Optional
 
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Numeric, UniqueConstraint
+from sqlalchemy import DateTime, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -558,3 +558,30 @@ class HolidayRota(SQLModel, table=True):
     notified_note: str = Field(default="")
     notified_by: str = Field(default="", max_length=32)
     created_at: datetime = Field(sa_type=DateTime)
+
+
+# -- 防篡改 (tamper evidence) ---------------------------------------------------
+
+
+class EvidenceLink(SQLModel, table=True):
+    """A link of a register's hash chain (domain/evidence.py): one per row
+    written by the app (新增) and per change the app made to it (修改), in
+    the same transaction. Append-only (triggers refuse UPDATE/DELETE)."""
+
+    __tablename__ = "evidence_link"
+    __table_args__ = (
+        UniqueConstraint("register_name", "seq", name="uq_evidence_link_seq"),
+        Index("ix_evidence_link_row", "table_name", "row_id"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    register_name: str = Field(max_length=16, description="登记簿, e.g. 用印登记")
+    seq: int = Field(description="place in the register's chain, from 1")
+    table_name: str = Field(max_length=32)
+    row_id: int
+    op: str = Field(max_length=8, description="新增 / 修改")
+    at: datetime = Field(sa_type=DateTime)
+    row_digest: str = Field(max_length=64)
+    tags: str = Field(default="", description="2 hex characters per covered column")
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
