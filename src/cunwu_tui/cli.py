@@ -114,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("--township", metavar="名称", help="乡镇(街道)名称（默认：取第一个文件里的填报单位）")
     merge.add_argument("--operator", metavar="姓名", default="", help="经办人，写在表尾")
     merge.add_argument("--phone", metavar="电话", default="", help="联系电话，写在表尾")
+    merge.add_argument("--previous", metavar="文件",
+                       help="上月的汇总文件：核对各村本月台账的校验码是否与上月报来的衔接（不衔接时警告）")
     _add_db(merge, top=False)
 
     backup = sub.add_parser("backup", help="备份数据库（如备份到U盘）", add_help=False,
@@ -340,12 +342,16 @@ def _cmd_merge(args) -> int:
     from cunwu_tui.ledgers.naming import LedgerError
 
     try:
+        warnings: list[str] = []
         out = merge_ledgers(args.files, args.out, args.township or None,
-                            operator=args.operator.strip(), phone=args.phone.strip())
+                            operator=args.operator.strip(), phone=args.phone.strip(),
+                            previous=args.previous or None, warnings=warnings)
     except LedgerError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     print(out.resolve())
+    for w in warnings:
+        print(f"警告：{w}", file=sys.stderr)
     return 0
 
 

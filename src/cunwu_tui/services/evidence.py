@@ -111,10 +111,10 @@ class AgainstCheck:
 
     @property
     def message(self) -> str:
-        src = f"（{self.source}）" if self.source else ""
+        src = self.source or "所给校验码"
         if self.ok:
-            return f"{self.register}：与{src or '所给校验码'}一致：前 {self.count} 个校验记录未被改写。"
-        return f"{self.register}：与{src or '所给校验码'}不一致：{self.problem}"
+            return f"{self.register}：与{src}一致：前 {self.count} 个校验记录未被改写。"
+        return f"{self.register}：与{src}不一致：{self.problem}"
 
 
 @dataclass
