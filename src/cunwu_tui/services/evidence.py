@@ -128,7 +128,20 @@ class _Problem:
 def _field_words(table: str, columns: Sequence[str]) -> str:
     from cunwu_tui.services.audit import FIELD_NAMES
 
-    return "、".join(FIELD_NAMES.get(c, _EXTRA_NAMES.get(c, c)) for c in columns)
+    mine = _TABLE_NAMES.get(table, {})
+    return "、".join(mine.get(c) or FIELD_NAMES.get(c) or _EXTRA_NAMES.get(c, c) for c in columns)
+
+
+_PEOPLE = {"name": "姓名"}
+_TABLE_NAMES = {
+    "seal_use": {"title": "文件名称", "applicant_name": "经办人", "applicant_id": "经办人", "approver_name": "审批人",
+                 "approver_id": "审批人", "keeper_id": "监印人", "keeper_name": "监印人", "destination": "送往单位"},
+    "audit_log": {"at": "时间", "action": "操作", "entity": "对象", "entity_id": "对象编号", "operator_name": "操作员",
+                  "operator_id": "操作员"},
+    "resident": _PEOPLE, "staff": {**_PEOPLE, "active": "在岗"}, "notice_person": _PEOPLE,
+    "case_record": {"applicant_name": "申请人", "first_officer_name": "首问人", "received_at": "受理时间"},
+    "duty_log": {"staff_name": "值班人员", "leader_name": "带班领导", "leader_told": "报告带班领导"},
+}
 
 
 _EXTRA_NAMES = {
