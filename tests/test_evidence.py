@@ -439,3 +439,23 @@ def test_declared_columns_exist_and_append_only_tables_are_fully_covered():
         assert set(spec.columns) <= set(have), table
         if table != "case_record":
             assert list(spec.columns) == have, table
+
+
+def test_backup_manifest_carries_every_head_and_anchors_a_check(copy, tmp_path, capsys):
+    import json
+
+    from cunwu_tui.cli import main
+
+    s = open_services(copy)
+    try:
+        backup = s.backups.backup_now(str(tmp_path / "u"))
+    finally:
+        s.close()
+    manifest = backup.path.with_suffix(".json")
+    heads = json.loads(manifest.read_text(encoding="utf-8"))["evidence"]
+    assert set(heads) == set(ev.registers()) and all(c > 0 for c, _ in heads.values())
+    assert main(["--db", copy, "verify", "--against", str(manifest)]) == 0
+    _rewrite_with_the_apps_own_code(copy, datetime(2026, 11, 25, 9, 0))
+    capsys.readouterr()
+    assert main(["--db", copy, "verify", "--against", str(manifest)]) == 1
+    assert "备份说明" in capsys.readouterr().err
