@@ -132,16 +132,25 @@ def _norm(value: Any) -> Any:
     raise TypeError(f"cannot serialize {type(value).__name__} for the evidence chain")
 
 
+_PLAIN = frozenset({str, int, type(None)})  # as _norm leaves them
+
+
 def value_text(value: Any) -> str:
     return json.dumps(_norm(value), ensure_ascii=False, separators=(",", ":"))
 
 
-def row_digest(columns: Sequence[str], values: Sequence[Any]) -> tuple[str, str]:
-    """(digest, tags) of a row: sha256 over the covered columns' names and
-    values in declared order, and two hex characters per column (of the
-    sha256 of its value) that tell which columns differ later."""
-    parts = [f"{c}={value_text(v)}" for c, v in zip(columns, values)]
-    digest = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+def row_digest(columns: Sequence[str], values: Sequence[Any], with_tags: bool = True) -> tuple[str, str]:
+    """(digest, tags) of a row: sha256 over one JSON text of the covered
+    columns' names and values in declared order, and two hex characters per
+    column (of the sha256 of its value) that tell which columns differ
+    later ('' when not ``with_tags``: the check needs them only for a row
+    that does not match)."""
+    plain = _PLAIN
+    payload = json.dumps([list(columns), [v if type(v) in plain else _norm(v) for v in values]],
+                         ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    if not with_tags:
+        return digest, ""
     tags = "".join(hashlib.sha256(value_text(v).encode("utf-8")).hexdigest()[:2] for v in values)
     return digest, tags
 

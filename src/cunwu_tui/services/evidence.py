@@ -316,7 +316,7 @@ class EvidenceService:
                 row_id = int(row[0])
                 seen.add(row_id)
                 link = latest.get((spec.table, row_id))
-                digest, _ = ev.row_digest(spec.columns, row[1:])
+                digest, _ = ev.row_digest(spec.columns, row[1:], with_tags=False)
                 if link is None:
                     problems.append(_Problem((order, row_id), self._label(conn, spec.table, row_id), UNREGISTERED,
                                              "数据库中有这条记录，但本程序从未登记过它：是绕过本程序加进去的。"))
@@ -377,7 +377,7 @@ class EvidenceService:
             if len(rows) != len(ids):
                 return None
             for row in rows:
-                digest, _ = ev.row_digest(spec.columns, row[1:])
+                digest, _ = ev.row_digest(spec.columns, row[1:], with_tags=False)
                 if latest[(spec.table, int(row[0]))][5] != digest:
                     return None
         return RegisterCheck(register, True, total, seq0 + len(new))
