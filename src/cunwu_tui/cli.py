@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
                                         "的校验链：每个登记簿打印「完整」和条数，或第一条对不上的记录和问题；"
                                         "被删除或改动的保护触发器按原样恢复。有问题时以状态 1 退出。",
                             epilog="--against：证明登记簿仍是某份导出台账（其「校验」表）或备份说明（.json）"
-                                   "当时所依据的内容，\n也可直接给校验码，如 用印登记:57:3F2A-91BC-0D4E-7781（可重复）。",
+                                   "当时所依据的内容；也可直接给校验码，如 用印登记:57:3F2A-91BC-0D4E-7781（可重复）。",
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     verify.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     verify.add_argument("--against", metavar="文件或校验码", action="append", default=[],
