@@ -322,9 +322,13 @@ class EvidenceService:
                                              "数据库中有这条记录，但本程序从未登记过它：是绕过本程序加进去的。"))
                 elif link[5] != digest:
                     mismatched[row_id] = (digest, row)
+            swapped: set[int] = set()
             for row_id, (digest, row) in mismatched.items():
                 other = by_digest.get(digest)
                 if other is not None and other != row_id:
+                    if row_id in swapped:  # its partner named the pair
+                        continue
+                    swapped.update((row_id, other))
                     problems.append(_Problem(
                         (order, min(row_id, other)), self._label(conn, spec.table, row_id), SWAPPED,
                         f"它现在的内容是原来第{other}条记录的内容：记录的顺序或编号被调换过。"))
