@@ -10,7 +10,10 @@ corrected) gets a new link (修改); the check compares the latest link of
 each row with the row as it is now.
 
 To put a table under the chain, add one line to ``EVIDENCE`` (and, when
-it is append-only, its triggers in ``db/evidence.py``). Columns are listed
+it is append-only, its triggers in ``db/evidence.py``). A table that
+already has rows in users' databases needs its migration to chain them
+(``db.evidence.chain_existing``), or the check reports them as not
+registered by the app; a new, empty table needs nothing. Columns are listed
 explicitly: a column added later to a table is not covered until it is
 listed here, and the digests of rows already written stay valid.
 

@@ -266,9 +266,9 @@ class EvidenceService:
             log.exception("saving the evidence checkpoint failed")
 
     def _links(self, conn, register: str, after: int = 0) -> list[tuple]:
-        return [tuple(r) for r in conn.execute(text(
-            "SELECT seq, table_name, row_id, op, at, row_digest, tags, prev_hash, hash FROM evidence_link "
-            "WHERE register_name = :r AND seq > :s ORDER BY seq"), {"r": register, "s": after})]
+        return db.raw_rows(conn, "SELECT seq, table_name, row_id, op, at, row_digest, tags, prev_hash, hash "
+                                 "FROM evidence_link WHERE register_name = ? AND seq > ? ORDER BY seq",
+                           (register, after))
 
     def _walk(self, conn, register: str, links: list[tuple], seq0: int, prev: str) -> _Problem | None:
         expected = seq0
