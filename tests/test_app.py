@@ -460,3 +460,56 @@ async def test_f7_new_notice_and_an_objection(demo_db):
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         mine = [r for r in rows if str(r[1]).startswith("2026年11月低保对象")]
         assert len(mine) == 1 and str(mine[0][5]) == "1" and str(mine[0][2]) == "公示中"
+
+
+async def test_idle_lock_keeps_the_form_and_asks_the_same_persons_pin(demo_db):
+    import time
+
+    from cunwu_tui.ui.screens.operator import LockScreen
+    from cunwu_tui.ui.screens.seal_register import SealUseForm
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, SealUseForm))
+        form = app.screen
+        form.query_one("#f-title", Input).focus()
+        await type_text(pilot, "村道维修①")
+        # Ten quiet minutes later (the default): the screen locks, nobody is the operator.
+        app._last_input = time.monotonic() - 10 * 60 - 1
+        app.check_idle_lock()
+        await wait_for(pilot, lambda: isinstance(app.screen, LockScreen))
+        assert app.services.operator is None and not app.ready()
+        await pilot.press("f4")  # no way round the lock
+        assert isinstance(app.screen, LockScreen)
+        await type_text(pilot, "135792")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen) and "密码不对" in str(app.screen.query_one("#err-pin").render())
+        await type_text(pilot, PIN)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is form)
+        assert app.services.operator.name == "赵丽"
+        assert form.query_one("#f-title", Input).value == "村道维修①"  # what was typed is still there
+        actions = [e.action for e in app.services.audit.recent(4)]
+        assert actions[:3] == ["开始操作", "密码错误", "锁屏"]
+
+
+async def test_another_person_takes_over_a_locked_screen_with_their_own_pin(demo_db):
+    from cunwu_tui.ui.screens.operator import LockScreen, OperatorScreen
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        app.lock_screen()
+        await wait_for(pilot, lambda: isinstance(app.screen, LockScreen))
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen))
+        await pilot.press("up", "enter")  # 张伟, above 赵丽
+        await type_text(pilot, PIN)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.ready())
+        assert app.services.operator.name == "张伟"

@@ -252,6 +252,8 @@ def test_restore_round_trip_keeps_every_register(demo_db, tmp_path):
         if table == "audit_log":
             assert now[table][:-1] == rows
             assert now[table][-1][list(now[table][-1]).index("恢复")] == "恢复"
+        elif table == "evidence_link":  # the restore's record, chained
+            assert now[table][:-1] == rows and now[table][-1][3] == "audit_log"
         else:
             assert now[table] == rows, table
     assert result.set_aside is not None and result.set_aside.parent == backup_dir_for(db)

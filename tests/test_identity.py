@@ -84,7 +84,7 @@ def test_first_run_sets_up_the_administrator_once(services):
     with pytest.raises(ValidationError, match="已有管理员"):
         services.identity.setup("王五", "", (), PIN, PIN)
     with services.core.read() as s:
-        stored = s.get(StaffCredential, op.id).pin_hash
+        stored = s.exec(select(StaffCredential).where(StaffCredential.staff_id == op.id)).one().pin_hash
         audit = " ".join(a.before + a.after for a in s.exec(select(AuditLog)))
     assert PIN not in stored and PIN not in audit and "scrypt" not in audit
 

@@ -562,7 +562,8 @@ def test_ledger_read_back(v, tmp_path):
     assert rows[0][0] == "青山村用印登记台账（2026年11月）"
     assert rows[2] == ["序号", "编号", "日期", "印章", "文件名称", "用印事由", "份数", "送往单位", "经办人", "审批人",
                        "审批时间", "是否重大事项", "会议决议", "监印人", "备注/作废说明"]
-    body = [r for r in rows[3:] if r[0] not in ("", "合计") and not str(r[0]).startswith("单位负责人")]
+    body = [r for r in rows[3:] if r[0] not in ("", "合计") and not str(r[0]).startswith(("单位负责人", "登记簿校验码"))]
+    assert str(rows[-1][0]).startswith("登记簿校验码（截至2026年11月30日")  # the footer's anchors (防篡改)
     assert [r[4] for r in body] == ["文件1", "文件2", "纠正件", "文件3", "文件4", "文件5", "重大事项文件"]
     assert all(isinstance(r[2], datetime) for r in body)
     voided = body[1]

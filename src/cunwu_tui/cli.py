@@ -18,7 +18,7 @@ EPILOG = """数据库位置：默认在用户数据目录（见 README）；
 示例：
   cunwu                 打开界面
   cunwu demo            填入示例村庄的数据（本月和上月）
-  cunwu verify          校验用印登记是否完整、未被改动
+  cunwu verify          校验各登记簿是否完整、未被改动
   cunwu duty            现在谁在值班、带班领导及电话（--at 查某个时间）
   cunwu backup --to E:\\村务通备份    备份到U盘
   cunwu restore 备份文件.db          从备份恢复
@@ -94,10 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help="最多列出几项（1至200，默认 8）")
     _add_db(lookup, top=False)
 
-    verify = sub.add_parser("verify", help="校验用印登记是否完整、未被改动", add_help=False,
-                            description="重新计算用印登记的校验链：完整时打印「完整」；否则指出第一条对不上的记录"
-                                        "（编号和问题），并以状态 1 退出。")
+    verify = sub.add_parser("verify", help="校验各登记簿是否完整、未被改动", add_help=False,
+                            description="重新计算每个登记簿（用印登记、办件、值班记录、公示、居民、人员、操作日志）"
+                                        "的校验链：每个登记簿打印「完整」和条数，或第一条对不上的记录和问题；"
+                                        "被删除或改动的保护触发器按原样恢复。有问题时以状态 1 退出。",
+                            epilog="--against：证明登记簿仍是某份导出台账（其「校验」表）或备份说明（.json）"
+                                   "当时所依据的内容；也可直接给校验码，如 用印登记:57:3F2A-91BC-0D4E-7781（可重复）。",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
     verify.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    verify.add_argument("--against", metavar="文件或校验码", action="append", default=[],
+                        help="导出的台账（.xlsx）、备份说明（.json）或 登记簿:条数:校验码；可重复")
     _add_db(verify, top=False)
 
     duty = sub.add_parser("duty", help="现在（或某个时间）谁在值班、带班领导及电话", add_help=False,
@@ -116,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("--township", metavar="名称", help="乡镇(街道)名称（默认：取第一个文件里的填报单位）")
     merge.add_argument("--operator", metavar="姓名", default="", help="经办人，写在表尾")
     merge.add_argument("--phone", metavar="电话", default="", help="联系电话，写在表尾")
+    merge.add_argument("--previous", metavar="文件",
+                       help="上月的汇总文件：核对各村本月台账的校验码是否与上月报来的衔接（不衔接时警告）")
     _add_db(merge, top=False)
 
     backup = sub.add_parser("backup", help="备份数据库（如备份到U盘）", add_help=False,
@@ -178,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "lookup":
             return _cmd_lookup(url, args)
         if args.command == "verify":
-            return _cmd_verify(url)
+            return _cmd_verify(url, args)
         if args.command == "duty":
             return _cmd_duty(url, args)
         if args.command == "backup":
@@ -343,14 +351,17 @@ def _cmd_lookup(url: str, args) -> int:
         services.close()
 
 
-def _cmd_verify(url: str) -> int:
+def _cmd_verify(url: str, args=None) -> int:
+    from cunwu_tui.services.evidence import verify_lines
+
     services = _open(url)
     try:
-        check = services.seal_register.verify()
+        ok, lines = verify_lines(services, list(getattr(args, "against", None) or []))
     finally:
         services.close()
-    print(check.message, file=sys.stdout if check.ok else sys.stderr)
-    return 0 if check.ok else 1
+    for line in lines:
+        print(line, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
 
 
 def _cmd_duty(url: str, args) -> int:
@@ -379,12 +390,16 @@ def _cmd_merge(args) -> int:
     from cunwu_tui.ledgers.naming import LedgerError
 
     try:
+        warnings: list[str] = []
         out = merge_ledgers(args.files, args.out, args.township or None,
-                            operator=args.operator.strip(), phone=args.phone.strip())
+                            operator=args.operator.strip(), phone=args.phone.strip(),
+                            previous=args.previous or None, warnings=warnings)
     except LedgerError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     print(out.resolve())
+    for w in warnings:
+        print(f"警告：{w}", file=sys.stderr)
     return 0
 
 

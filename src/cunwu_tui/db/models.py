@@ -16,7 +16,7 @@ from typing import Optional
 
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Numeric, UniqueConstraint
+from sqlalchemy import DateTime, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -562,6 +562,33 @@ class HolidayRota(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime)
 
 
+# -- 防篡改 (tamper evidence) ---------------------------------------------------
+
+
+class EvidenceLink(SQLModel, table=True):
+    """A link of a register's hash chain (domain/evidence.py): one per row
+    written by the app (新增) and per change the app made to it (修改), in
+    the same transaction. Append-only (triggers refuse UPDATE/DELETE)."""
+
+    __tablename__ = "evidence_link"
+    __table_args__ = (
+        UniqueConstraint("register_name", "seq", name="uq_evidence_link_seq"),
+        Index("ix_evidence_link_row", "table_name", "row_id"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    register_name: str = Field(max_length=16, description="登记簿, e.g. 用印登记")
+    seq: int = Field(description="place in the register's chain, from 1")
+    table_name: str = Field(max_length=32)
+    row_id: int
+    op: str = Field(max_length=8, description="新增 / 修改")
+    at: datetime = Field(sa_type=DateTime)
+    row_digest: str = Field(max_length=64)
+    tags: str = Field(default="", description="2 hex characters per covered column")
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
 # -- identity and approvals (#13) ----------------------------------------------
 
 
@@ -570,8 +597,10 @@ class StaffCredential(SQLModel, table=True):
     (domain.pins). Replaced when reset or changed; every change audited."""
 
     __tablename__ = "staff_credential"
+    __table_args__ = (UniqueConstraint("staff_id", name="uq_staff_credential_staff"),)
 
-    staff_id: int = Field(primary_key=True, foreign_key="staff.id")
+    id: Optional[int] = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id")
     pin_hash: str = Field(max_length=200)
     set_at: datetime = Field(sa_type=DateTime)
     set_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")

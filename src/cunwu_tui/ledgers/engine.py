@@ -235,6 +235,11 @@ class LedgerContext:
     operator: str
     phone: str
     filled_on: date
+    # the registers' chain heads (domain.evidence.Head) at the end of the
+    # month and of the month before: printed in the footer and the 校验 sheet
+    evidence: tuple = ()
+    evidence_previous: tuple = ()
+    exported_at: Any = None
 
 
 def cn_date(day: date) -> str:

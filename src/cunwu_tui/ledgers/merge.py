@@ -336,6 +336,8 @@ def merge_ledgers(
     filled_on: date | None = None,
     progress: Callable[[int], None] | None = None,
     overwrite: bool = False,
+    previous: str | Path | None = None,
+    warnings: list[str] | None = None,
 ) -> Path:
     """Merge village ledgers (same kind, same month) into one workbook.
 
@@ -350,6 +352,12 @@ def merge_ledgers(
     Raises LedgerError (Chinese, naming the file) for a missing, unreadable
     or foreign file, a summary given as input, mixed kinds or months, or
     two files of the same village.
+
+    Each village's registers' 校验码 (ledgers/anchors.py) are listed in the
+    汇总 sheet and kept in the file. ``previous``: last month's summary of
+    the same ledger; a village whose month does not continue from the
+    校验码 it sent then gets a warning (appended to ``warnings``, and in the
+    汇总 sheet's 与上月衔接 column).
     """
     from cunwu_tui.ledgers import writer
 
@@ -409,14 +417,31 @@ def merge_ledgers(
     )
 
     total_cols = [(j, c) for j, c in enumerate(first.columns) if c.total]
+    from cunwu_tui.ledgers import anchors
+
+    heads = {s.path: anchors.read_village(s.path) for s in sources}
+    links = _continuity(sources, heads, previous, period) if previous is not None else {}
+    if warnings is not None:
+        warnings += [w for w in links.values() if w != anchors.CONTINUES]
+    evidence_cols: tuple[Column, ...] = ()
+    if any(heads.values()):
+        evidence_cols = (Column("月末校验码", 48, TEXT, wrap=True),)
+        if previous is not None:
+            evidence_cols += (Column("与上月衔接", 30, TEXT, wrap=True),)
     summary_columns = (
         Column(VILLAGE_HEADER, max(village_col.width, 14.0), TEXT),
         Column("条数", 10, INTEGER, total=True),
-    ) + tuple(Column(c.header, max(c.width, 14), c.type, total=True) for _, c in total_cols)
+    ) + tuple(Column(c.header, max(c.width, 14), c.type, total=True) for _, c in total_cols) + evidence_cols
 
     def summary_rows() -> Iterator[tuple]:
         for s in sources:
-            yield (s.village or s.path.stem, s.count) + tuple(s.sums.get(j) for j, _ in total_cols)
+            extra: tuple = ()
+            if evidence_cols:
+                h = heads[s.path]
+                extra = (anchors.heads_line(h.end) if h else "（无校验码：旧版本导出）",)
+                if previous is not None:
+                    extra += (links.get(s.path, ""),)
+            yield (s.village or s.path.stem, s.count) + tuple(s.sums.get(j) for j, _ in total_cols) + extra
 
     summary_name = SUMMARY_SHEET if writer.sheet_title(first.title) != SUMMARY_SHEET else "汇总统计"
     summary = writer.Sheet(
@@ -448,6 +473,8 @@ def merge_ledgers(
             "cunwu_header_row": writer.HEADER_ROW,
             "cunwu_rows": results[0].count,
             "cunwu_columns": writer.columns_spec(columns),
+            anchors.VILLAGES_PROP: anchors.villages_prop(
+                {s.village or s.path.stem: h for s in sources if (h := heads[s.path]) is not None}),
         }
 
     writer.write_workbook(
@@ -463,4 +490,30 @@ def merge_ledgers(
         custom=custom,
         progress=progress,
     )
+    return out
+
+
+def _continuity(sources: list[_Source], heads: dict, previous: str | Path, period: Period) -> dict[Path, str]:
+    """Per village: does its month continue from what it sent last month?"""
+    from cunwu_tui.ledgers import anchors
+
+    before = anchors.read_villages(Path(previous).expanduser())
+    out: dict[Path, str] = {}
+    for s in sources:
+        name = s.village or s.path.stem
+        h = heads.get(s.path)
+        if h is None:
+            out[s.path] = f"{name}：文件中没有校验码，无法核对与上月是否衔接。"
+            continue
+        then = before.get(name)
+        if then is None:
+            out[s.path] = f"{name}：上月汇总中没有该村的校验码，无法核对与上月是否衔接。"
+            continue
+        broken = [r for r, v in h.previous.items() if r in then and tuple(then[r]) != tuple(v)]
+        if broken:
+            r = broken[0]
+            out[s.path] = (f"{name}：{r}不衔接：本月台账所记上月末为 {h.previous[r][0]} 条 {h.previous[r][1]}，"
+                           f"上月报来的是 {then[r][0]} 条 {then[r][1]}：上月报送之后登记簿被改写过，请核实。")
+        else:
+            out[s.path] = anchors.CONTINUES
     return out

@@ -366,6 +366,7 @@ class Sheet:
     lenient: bool = False
     report_progress: bool = True
     one_page: bool = False  # scaled to one page tall as well as wide
+    footnote: str = ""  # a line under the closing line (the registers' 校验码)
 
 
 @dataclass
@@ -654,6 +655,12 @@ def _write_sheet(
     if n > 1:
         ws.merged_cells.add(f"A{row_idx}:{last}{row_idx}")
     add(row_idx, [cell(ws, 1, ("closing",), closing, "s")])
+    if sheet.footnote:
+        row_idx += 1
+        ws.row_dimensions[row_idx].height = 8 + 16 * line_count(sheet.footnote, total_width)
+        if n > 1:
+            ws.merged_cells.add(f"A{row_idx}:{last}{row_idx}")
+        add(row_idx, [cell(ws, 1, ("closing",), sheet.footnote, "s")])
     return result
 
 
@@ -828,9 +835,21 @@ def write_ledger(
         mask_free_text=True,
         one_page=ledger.one_page,
     )
+    sheets = [sheet]
+    if ctx.evidence:
+        from cunwu_tui.ledgers import anchors
+
+        sheet.footnote = anchors.footnote(ctx, period)
+        sheets.append(anchors.evidence_sheet(ctx, period))
 
     def custom(results: list[SheetResult]) -> dict[str, Any]:
+        extra = {}
+        if ctx.evidence:
+            from cunwu_tui.ledgers import anchors
+
+            extra = anchors.custom_props(ctx, period)
         return {
+            **extra,
             "cunwu_format": FORMAT_VERSION,
             "cunwu_kind": "ledger",
             "cunwu_ledger": ledger.name,
@@ -848,7 +867,7 @@ def write_ledger(
 
     write_workbook(
         path,
-        [sheet],
+        sheets,
         doc=DocInfo(
             title=title,
             subject=ledger.title,

@@ -61,6 +61,9 @@ class Services:
         self.notices.case_gate = self.cases.notice_gate
         self.duty = DutyService(core, self.identity)
         self.backups = BackupService(core, self.settings, info.url)
+        from cunwu_tui.services.evidence import EvidenceService
+
+        self.evidence = EvidenceService(core, self.settings)
 
     # -- operator ---------------------------------------------------------
     @property

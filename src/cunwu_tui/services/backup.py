@@ -232,6 +232,23 @@ def _chain_head(con: sqlite3.Connection) -> dict:
     return {"position": best[0], "hash": best[1]}
 
 
+def _evidence_heads(con: sqlite3.Connection) -> dict:
+    """Every register's chain head {register: [links, hash]} (services/
+    evidence.py): ``cunwu verify --against 备份.json`` checks a database
+    against it later. Empty for a copy without the chain."""
+    from cunwu_tui.domain.evidence import GENESIS, registers
+
+    out = {}
+    for register in registers():
+        try:
+            row = con.execute("SELECT seq, hash FROM evidence_link WHERE register_name = ? ORDER BY seq DESC LIMIT 1",
+                              (register,)).fetchone()
+        except sqlite3.Error:
+            return {}
+        out[register] = [int(row[0]), str(row[1])] if row else [0, GENESIS]
+    return out
+
+
 def _write_json(path: Path, data: dict) -> None:
     """Atomically: a temporary file beside ``path``, fsync, rename."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
@@ -313,6 +330,7 @@ def write_backup(db_path: Path, folder: Path, village: str, kind: str = MANUAL,
             counts = _counts(con)
             revisions = sorted(r[0] for r in con.execute("SELECT version_num FROM alembic_version"))
             head = _chain_head(con)
+            evidence = _evidence_heads(con)
             first, last = con.execute("SELECT MIN(at), MAX(at) FROM audit_log").fetchone()
             township = _setting(con, "profile.township")
         finally:
@@ -335,6 +353,7 @@ def write_backup(db_path: Path, folder: Path, village: str, kind: str = MANUAL,
             "tables": counts,
             "period": {"first": first, "last": last},
             "seal_chain_head": head,
+            "evidence": evidence,
         }
         _write_json(manifest_path, manifest)
     except BaseException as exc:

@@ -66,6 +66,24 @@ def _no_raw_controls(session: Session, _context: Any, _instances: Any) -> None:
                     setattr(obj, key, cleaned)
 
 
+def _evidence_links(core: "Core"):
+    """after_flush: a link in its register's chain for every row of an
+    evidence table the flush added or changed (db/evidence.py), read back
+    through the write's own connection: same transaction as the rows."""
+
+    def listener(session: Session, _context: Any) -> None:
+        from cunwu_tui.db.evidence import append_links
+        from cunwu_tui.domain.evidence import ADDED, CHANGED, EVIDENCE
+
+        changes = [(obj.__tablename__, getattr(obj, "id", None), op)
+                   for op, objs in ((ADDED, session.new), (CHANGED, session.dirty))
+                   for obj in objs if getattr(obj, "__tablename__", None) in EVIDENCE]
+        if changes:
+            append_links(session.connection(), changes, core.now())
+
+    return listener
+
+
 class Core:
     """Holds the engine and the current operator."""
 
@@ -96,6 +114,7 @@ class Core:
         try:
             with Session(self.engine, expire_on_commit=False) as session:
                 event.listen(session, "before_flush", _no_raw_controls)
+                event.listen(session, "after_flush", _evidence_links(self))
                 session_token = self._session.set(session)
                 try:
                     yield session

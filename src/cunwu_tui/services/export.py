@@ -88,12 +88,17 @@ class ExportService:
         if errors:
             raise ValidationError(errors)
         op = self.core.operator
+        assert period is not None
+        end, previous = self._evidence_heads(period)
         ctx = LedgerContext(
             village=profile.village,
             township=profile.township,
             operator=op.name if op else "",
             phone=(op.phone if op and op.phone else profile.phone),
             filled_on=today or date.today(),
+            evidence=tuple(end),
+            evidence_previous=tuple(previous),
+            exported_at=self.core.now(),
         )
         paths: list[Path] = []
         for ledger in chosen:
@@ -107,3 +112,11 @@ class ExportService:
         if remember_dir:
             self.settings.set(EXPORT_DIR, str(folder.resolve()))
         return paths
+
+    def _evidence_heads(self, period) -> tuple[list, list]:
+        """The registers' heads at the end of the month and of the month
+        before (printed on every ledger: services/evidence.py)."""
+        evidence = getattr(self.source, "evidence", None)
+        if evidence is None:
+            return [], []
+        return evidence.month_heads(period.year, period.month)

@@ -79,6 +79,11 @@ class ApprovalInfo:
     recorded_at: datetime
 
 
+def credential(s, staff_id: int) -> StaffCredential | None:
+    """The person's PIN record, if they have one."""
+    return s.exec(select(StaffCredential).where(StaffCredential.staff_id == staff_id)).first()
+
+
 def _approval(a: Approval) -> ApprovalInfo:
     assert a.id is not None
     return ApprovalInfo(a.id, a.kind, a.subject_table, a.subject_id, a.approver_id, a.approver_name, a.agree,
@@ -108,7 +113,7 @@ class IdentityService:
 
     def has_pin(self, staff_id: int) -> bool:
         with self.core.read() as s:
-            return s.get(StaffCredential, staff_id) is not None
+            return credential(s, staff_id) is not None
 
     def idle_minutes(self) -> int:
         from cunwu_tui.services.settings import get_setting
@@ -149,7 +154,7 @@ class IdentityService:
         now = self.core.now()
         with self.core.read() as s:
             person = s.get(Staff, staff_id)
-            cred = s.get(StaffCredential, staff_id)
+            cred = credential(s, staff_id)
             state = self._state(s, staff_id)
         if person is None or not person.active:
             raise ValidationError({field: f"{who or '该人员'}须为在岗人员。"})
@@ -296,7 +301,7 @@ class IdentityService:
             person = s.get(Staff, staff_id)
             if person is None or not person.active:
                 raise ValidationError({"pin": "只能为在岗人员设置密码。"})
-            cred = s.get(StaffCredential, staff_id)
+            cred = credential(s, staff_id)
             if cred is None:
                 cred = StaffCredential(staff_id=staff_id, pin_hash=digest, set_at=now, set_by_id=by_id,
                                        set_by_name=by_name)

@@ -82,7 +82,9 @@ class StaffService:
     def get(self, staff_id: int) -> StaffInfo | None:
         with self.core.read() as s:
             row = s.get(Staff, staff_id)
-            return _info(row, s.get(StaffCredential, staff_id) is not None) if row else None
+            from cunwu_tui.services.identity import credential
+
+            return _info(row, credential(s, staff_id) is not None) if row else None
 
     def with_role(self, role: str, active_only: bool = True) -> list[StaffInfo]:
         return [p for p in self.list(active_only) if role in p.roles]

@@ -93,6 +93,8 @@ class CunwuApp(App[int]):
         self.services: Services | None = None
         self.open_error: str = ""
         self.seal_check = None  # the seal register's chain, checked after the database opens
+        self.evidence_check = None  # every register's chain (services/evidence.py), likewise
+        self.trigger_alert = ""  # stays on the 工作台 once protective triggers were found missing
         self._startup_done = threading.Event()  # set when open_database's worker is through
         self._last_input = time.monotonic()  # the idle lock (services/identity.py idle_minutes)
         self.locked = False
@@ -171,6 +173,7 @@ class CunwuApp(App[int]):
             log.exception("seal register check failed")
         else:
             self.call_from_thread(self.seal_checked, check)
+        self._check_evidence(services, full=False)  # from the last checkpoint: quick
         try:  # F3 answers at once when the clerk gets there
             services.catalog.warm()
         except Exception:  # F3 shows the message when it is opened
@@ -185,6 +188,11 @@ class CunwuApp(App[int]):
             services.backups.auto_backup(self.today())
         except Exception:  # recorded by the service; never stops the app
             log.exception("automatic backup failed")
+        try:  # once a day, every row of every register
+            if services.evidence.full_check_due(self.today()):
+                self._check_evidence(services, full=True)
+        except Exception:
+            log.exception("evidence check failed")
         self.call_from_thread(self.refresh_screen)  # the 工作台 shows the last backup
 
     def _database_ready(self, services: Services) -> None:
@@ -196,6 +204,22 @@ class CunwuApp(App[int]):
 
     def seal_checked(self, check) -> None:
         self.seal_check = check
+        self.refresh_screen()
+
+    def _check_evidence(self, services, full: bool) -> None:
+        """In a worker: every register's chain and the triggers (restored
+        when missing); the 工作台 warns per register."""
+        try:
+            report = services.evidence.verify(full=full)
+        except Exception:
+            log.exception("evidence check failed")
+        else:
+            self.call_from_thread(self.evidence_checked, report)
+
+    def evidence_checked(self, report) -> None:
+        self.evidence_check = report
+        if report.triggers:
+            self.trigger_alert = report.trigger_message
         self.refresh_screen()
 
     def _database_failed(self, message: str, log_file: str) -> None:
@@ -216,7 +240,7 @@ class CunwuApp(App[int]):
         from cunwu_tui.ui.screens.dialogs import BusyDialog
 
         services, self.services = self.services, None
-        self.seal_check = None
+        self.seal_check = self.evidence_check = None
         services.close()
         self.push_screen(BusyDialog("正在恢复", "正在检查并恢复备份，请稍候，不要关闭窗口。"))
         self._restore_worker(info)
@@ -254,6 +278,7 @@ class CunwuApp(App[int]):
             log.exception("seal register check failed")
         else:
             self.call_from_thread(self.seal_checked, check)
+        self._check_evidence(services, full=True)
 
     def _restored(self, services, result, error: str) -> None:
         from cunwu_tui.ui.screens.dialogs import BusyDialog, MessageDialog

@@ -118,6 +118,7 @@ class DashboardScreen(AppScreen):
         seal_check = getattr(app, "seal_check", None)
         if seal_check is not None and not seal_check.ok:
             notes.append("用印登记校验不一致，登记可能被改动过：详见下方用印栏。")
+        notes += evidence_notes(app)
         backup = services.backups.status(services.core.now())
         if backup.warning:
             notes.append(backup.warning)
@@ -136,3 +137,18 @@ class DashboardScreen(AppScreen):
             for e in services.audit.recent(8, changes_only=True)
         ]
         self.query_one("#recent", Static).update("\n".join(lines) or "暂无记录")
+
+
+def evidence_notes(app) -> list[str]:
+    """Per register whose chain does not match, and the triggers found
+    missing (this stays until the app is closed: it was restored, but it
+    tells that someone edited the file)."""
+    out = []
+    report = getattr(app, "evidence_check", None)
+    if report is not None:
+        for r in report.broken:
+            out.append(f"{r.register}校验不一致：{r.record} {r.what}。按 F9 再按 V 查看全部。")
+    alert = getattr(app, "trigger_alert", "")
+    if alert:
+        out.append(alert)
+    return out

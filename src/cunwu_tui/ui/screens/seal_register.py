@@ -120,8 +120,9 @@ def render_entry(u: SealUseInfo) -> Text:
 
 
 class SealVerifyMixin:
-    """V: check the seal register's hash chain in a worker and say the
-    result (F5 and the 印章 page of F9 both offer it)."""
+    """V: check every register (the seal register's own chain first, then
+    every register's evidence chain and the triggers) in a worker and say
+    the result per register (F5 and F9 both offer it)."""
 
     def action_verify(self) -> None:
         self.run_verify()
@@ -130,24 +131,30 @@ class SealVerifyMixin:
     def run_verify(self) -> None:
         try:
             check = self.services.seal_register.verify()
+            report = self.services.evidence.verify(full=True)
         except Exception:
             import logging
 
             from cunwu_tui.logsetup import log_path
 
-            logging.getLogger("cunwu.ui").exception("seal register check failed")
-            self.app.call_from_thread(self._verified, None, f"校验未能完成，详细信息见日志：{log_path()}")
+            logging.getLogger("cunwu.ui").exception("register check failed")
+            self.app.call_from_thread(self._verified, None, None, f"校验未能完成，详细信息见日志：{log_path()}")
             return
-        self.app.call_from_thread(self._verified, check, check.message)
+        self.app.call_from_thread(self._verified, check, report, "\n".join([check.message, *report.lines()]))
 
-    def _verified(self, check: ChainCheck | None, message: str) -> None:
+    def _verified(self, check: ChainCheck | None, report, message: str) -> None:
         from cunwu_tui.ui.screens.dialogs import MessageDialog
 
         if check is not None:
             seal_checked = getattr(self.app, "seal_checked", None)
             if seal_checked is not None:
                 seal_checked(check)
-        title = "用印登记完整" if check is not None and check.ok else "用印登记校验不一致"
+        if report is not None:
+            evidence_checked = getattr(self.app, "evidence_checked", None)
+            if evidence_checked is not None:
+                evidence_checked(report)
+        whole = check is not None and check.ok and report is not None and report.ok
+        title = "各登记簿完整" if whole else "登记簿校验不一致"
         self.app.push_screen(MessageDialog(title, message))
 
 

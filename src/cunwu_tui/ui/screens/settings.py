@@ -22,7 +22,7 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "保存", key_display="^S", show=False),  # the buttons say Ctrl+S; the footer is full
         Binding("n", "new", "新增", show=False),
-        Binding("v", "verify_seals", "校验用印登记", show=False),
+        Binding("v", "verify_seals", "校验各登记簿", show=False),
         Binding("ctrl+b", "backup_now", "立即备份", key_display="^B", show=False),
         Binding("p", "reset_pin", "设置密码", show=False),
         Binding("m", "my_pin", "修改我的密码", show=False),
@@ -41,11 +41,11 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
                     with Horizontal(classes="buttons"):
                         yield Button("保存（Ctrl+S）", id="save-profile", compact=True)
             with TabPane("人员", id="tab-staff"):
-                yield Static("回车 编辑　N 新增　P 设置/重设密码　M 修改我的密码　T 自动锁屏\n"
-                             "（人员不删除，离岗的改为不在岗；以上改动须管理员输入密码）", classes="hint")
+                yield Static("回车 编辑　N 新增　P 设置/重设密码　M 修改我的密码　T 自动锁屏　V 校验各登记簿\n"
+                             "（人员不删除，离岗的改为不在岗；人员和密码的改动须管理员输入密码）", classes="hint")
                 yield DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
             with TabPane("印章", id="tab-seals"):
-                yield Static("回车 编辑　N 新增　V 校验用印登记　（印章不删除，停用的改为不启用）", classes="hint")
+                yield Static("回车 编辑　N 新增　V 校验各登记簿　（印章不删除，停用的改为不启用）", classes="hint")
                 yield DataTable(id="seal-table", cursor_type="row", zebra_stripes=True)
             with TabPane("节假日", id="tab-holidays"):
                 with Form(id="holiday-form"):
@@ -213,8 +213,8 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
             self._save_backup_settings()
 
     def action_verify_seals(self) -> None:
-        if self._active_tab() == "tab-seals":
-            self.action_verify()
+        """V on any page: the full check of every register."""
+        self.action_verify()
 
     def action_new(self) -> None:
         tab = self._active_tab()

@@ -1,7 +1,7 @@
 """Identity and approvals: personal PINs (hashed), the administrator flag,
 wrong-try counters, and approvals given in person (append-only).
 
-Revision ID: 0014
+Revision ID: 0013
 Revises: 0004, 0006, 0011, 0012
 Create Date: 2026-12-06
 """
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
-revision = "0014"
+revision = "0013"
 down_revision = ("0004", "0006", "0011", "0012")
 branch_labels = None
 depends_on = None
@@ -27,6 +27,7 @@ def upgrade() -> None:
                                         server_default=sa.false()))
     op.create_table(
         "staff_credential",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("staff_id", sa.Integer(), nullable=False),
         sa.Column("pin_hash", S(length=200), nullable=False),
         sa.Column("set_at", sa.DateTime(), nullable=False),
@@ -34,7 +35,8 @@ def upgrade() -> None:
         sa.Column("set_by_name", S(length=32), nullable=False),
         sa.ForeignKeyConstraint(["staff_id"], ["staff.id"]),
         sa.ForeignKeyConstraint(["set_by_id"], ["staff.id"]),
-        sa.PrimaryKeyConstraint("staff_id"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("staff_id", name="uq_staff_credential_staff"),
     )
     op.create_table(
         "pin_state",
