@@ -305,6 +305,12 @@ class HolidayRotaInfo:
         told = f"{self.notified_at:%m-%d}已通知" if self.notified_at else "未通知"
         return f"{signed}，{filed}，{told}"
 
+    @property
+    def short_status(self) -> str:
+        """The list's column: 已审签、已备案、未通知."""
+        return "、".join(("已审签" if self.signed_at else "未审签", "已备案" if self.filed_at else "未报备",
+                         "已通知" if self.notified_at else "未通知"))
+
 
 # -- helpers -------------------------------------------------------------------
 def month_days(year: int, month: int) -> list[date]:

@@ -917,7 +917,7 @@ class HolidayScreen(_ExportMixin, AppScreen):
         self.entries = self._entries()
         for i, (p, r) in enumerate(self.entries):
             name, start, end = (r.name, r.start, r.end) if r else (p.name, p.start, p.end)
-            status = r.status_text if r else "未编制（回车编制）"
+            status = r.short_status if r else "未编制（回车编制）"
             table.add_row(name, f"{start:%Y-%m-%d}至{end:%m-%d}", status, key=str(i))
         if self.entries:
             table.move_cursor(row=min(row, len(self.entries) - 1))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
 
@@ -64,7 +64,7 @@ def admin_rows(services: Services) -> ComposeResult:
     admins = [(p.name, p.id) for p in services.identity.people() if p.admin and p.has_pin]
     op = services.operator
     default = op.id if op is not None and any(i == op.id for _, i in admins) else (admins[0][1] if admins else None)
-    yield from field_row("确认管理员", "admin", Select(admins, value=default if default is not None else Select.NULL,
+    yield from field_row("确认管理员", "admin_id", Select(admins, value=default if default is not None else Select.NULL,
                                                       prompt="请选择", compact=True))
     yield from field_row("管理员密码", "admin_pin", Input(password=True, max_length=64,
                                                        placeholder="管理员本人输入个人密码"))
@@ -79,6 +79,11 @@ class StaffForm(_FormScreen):
     """A person: adding one, changing roles, administrator, in post or not
     all need an administrator's PIN (services/staff.py)."""
 
+    DEFAULT_CSS = """
+    #staff-fields { height: auto; max-height: 17; }
+    #f-flags { height: auto; }
+    """
+
     def __init__(self, services: Services, person: StaffInfo | None = None):
         super().__init__(services)
         self.person = person
@@ -87,20 +92,22 @@ class StaffForm(_FormScreen):
         p = self.person
         with Form(classes="dialog", id="staff-form"):
             yield Static("编辑人员" if p else "新增人员", classes="title")
-            yield from field_row("姓名", "name", Input(p.name if p else "", placeholder="必填", max_length=32))
-            yield from field_row("联系电话", "phone", Input(p.phone if p else "", placeholder="手机或座机，可不填"))
-            yield Label("职务（可多选，空格键勾选）")
-            yield CheckList([(r, r, bool(p and r in p.roles)) for r in ROLES], id="f-roles", classes="roles")
-            yield FieldError("roles")
-            yield CheckList([("在岗（离岗人员不删除，只是不再出现在选择名单中）", "active", p.active if p else True)],
-                            id="f-active", classes="one")
-            yield FieldError("active")
-            yield CheckList([("管理员（登记人员、改职务、重设密码）", "admin", bool(p and p.admin))],
-                            id="f-admin-flag", classes="one")
-            if p is None:
-                yield from field_row("初始密码", "pin", Input(password=True, max_length=64,
-                                                            placeholder="至少6位数字；本人以后可在 F9 人员中修改"))
-            yield from admin_rows(self.services)
+            # 80x24: the fields scroll (Tab brings each into view), the buttons stay
+            with VerticalScroll(id="staff-fields"):
+                yield from field_row("姓名", "name", Input(p.name if p else "", placeholder="必填", max_length=32))
+                yield from field_row("联系电话", "phone", Input(p.phone if p else "", placeholder="手机或座机，可不填"))
+                yield Label("职务（可多选，空格键勾选）")
+                yield CheckList([(r, r, bool(p and r in p.roles)) for r in ROLES], id="f-roles", classes="roles")
+                yield FieldError("roles")
+                yield CheckList([("在岗（离岗人员不删除，只是不再出现在选择名单中）", "active", p.active if p else True),
+                                 ("管理员（登记人员、改职务、重设密码）", "admin", bool(p and p.admin))],
+                                id="f-flags")
+                yield FieldError("active")
+                yield FieldError("admin")
+                if p is None:
+                    yield from field_row("初始密码", "pin", Input(password=True, max_length=64,
+                                                                placeholder="至少6位数字；本人以后可以修改"))
+                yield from admin_rows(self.services)
             yield FieldError("form")
             yield from self.buttons()
 
@@ -111,9 +118,9 @@ class StaffForm(_FormScreen):
         name = self.query_one("#f-name", Input).value
         phone = self.query_one("#f-phone", Input).value
         roles = [r for r in ROLES if r in self.query_one("#f-roles", CheckList).selected]
-        active = "active" in self.query_one("#f-active", CheckList).selected
-        admin = "admin" in self.query_one("#f-admin-flag", CheckList).selected
-        admin_id, admin_pin = _picked(self, "admin"), self.query_one("#f-admin_pin", Input).value
+        flags = self.query_one("#f-flags", CheckList).selected
+        active, admin = "active" in flags, "admin" in flags
+        admin_id, admin_pin = _picked(self, "admin_id"), self.query_one("#f-admin_pin", Input).value
         self.query_one("#f-admin_pin", Input).value = ""  # never kept on screen after a try
         if self.person is None:
             pin = self.query_one("#f-pin", Input).value
@@ -162,7 +169,7 @@ class PinForm(_FormScreen):
         if self.person is None:
             self.run_save(lambda: identity.change_own(values["f-old_pin"], values["f-pin"], values["f-pin2"]))
         else:
-            pid, admin_id = self.person.id, _picked(self, "admin")
+            pid, admin_id = self.person.id, _picked(self, "admin_id")
             self.run_save(lambda: identity.set_pin(pid, values["f-pin"], values["f-pin2"], admin_id,
                                                    values["f-admin_pin"]))
 
