@@ -28,7 +28,8 @@ _EDGE_R = f"(?!{_D})"
 _ID18 = f"{_D}{{6}} ?{_D}{{8}} ?{_D}{{3}}{_X}"
 _ID15 = f"{_D}{{15}}"
 _MOBILE = f"(?:(?:\\+|00)?86[ -]?)?[1\uff11][3-9\uff13-\uff19]{_D}[ -]?{_D}{{4}}[ -]?{_D}{{4}}"
-_LANDLINE = f"\\(?[0\uff10]{_D}{{2,3}}\\)?[ -]?{_D}{{7,8}}"
+# area codes are 010, 02x, 03xx-09xx: never a second 0 (so 0000000000 is no phone)
+_LANDLINE = f"\\(?[0\uff10][1-9\uff11-\uff19]{_D}{{1,2}}\\)?[ -]?{_D}{{7,8}}"
 
 _PATTERN = re.compile(
     f"{_EDGE_L}(?:(?P<id>{_ID18}(?![0-9\uff10-\uff19Xx])|{_ID15}{_EDGE_R})"
