@@ -596,3 +596,19 @@ def test_demo_register(demo_services):
     assert {u.approver_name for u in all_} == {"王建国", "李秀英", "周海"}
     assert all(u.approver_id != u.applicant_id for u in all_)
     assert reg.verify().ok
+
+
+def test_a_meeting_register_can_refuse_a_major_entry(v):
+    """The hook for a later 会议记录 register: a 重大事项 whose meeting it
+    does not know is refused at the reference field, nothing saved."""
+
+    class Meetings:
+        def check(self, meeting_type, day, reference):
+            return "" if reference == "纪要〔2026〕4号" else f"会议记录中没有 {reference}（{meeting_type}，{day:%m-%d}）。"
+
+    v.s.seal_register.meetings = Meetings()
+    major = dict(major=True, meeting_type="两委联席会议", meeting_date="2026-11-20")
+    with pytest.raises(ValidationError) as exc:
+        v.use(meeting_ref="纪要〔2026〕9号", **major)
+    assert "会议记录中没有" in exc.value.errors["meeting_ref"] and v.s.seal_register.list() == []
+    assert v.use(meeting_ref="纪要〔2026〕4号", **major).meeting_ref == "纪要〔2026〕4号"

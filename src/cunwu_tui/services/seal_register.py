@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func
 from sqlmodel import col, or_, select
@@ -204,10 +204,20 @@ def _short(value: Any) -> str:
     return text if len(text) <= 20 else text[:19] + "⋯"
 
 
+class MeetingRegister(Protocol):
+    """The hook for a later 会议记录 register: given a 重大事项's meeting
+    (type, date, reference), the reason it is not on record, or "" when it
+    is. Until such a register exists (``SealRegisterService.meetings`` is
+    None) the three fields are required and kept as typed."""
+
+    def check(self, meeting_type: str, day: date, reference: str) -> str: ...
+
+
 class SealRegisterService:
-    def __init__(self, core: Core, identity=None):
+    def __init__(self, core: Core, identity=None, meetings: MeetingRegister | None = None):
         self.core = core
         self.identity = identity  # services/identity.IdentityService: approvals in person
+        self.meetings = meetings  # a later meeting register plugs in here (MeetingRegister)
 
     # -- reading ------------------------------------------------------------
     def _infos(self, s, rows: list[tuple[SealUse, SealVoid | None]]) -> list[SealUseInfo]:
@@ -374,6 +384,11 @@ class SealRegisterService:
                     f.error("meeting_date", "会议日期不能晚于用印日期：重大事项须先经会议决定，再用印。")
             if f.ok("meeting_ref") and not meeting_ref:
                 f.error("meeting_ref", "重大事项须填写会议决议文号或会议记录编号。")
+            elif (self.meetings is not None and f.ok("meeting_ref") and f.ok("meeting_date")
+                  and meeting_day is not None):
+                problem = self.meetings.check(meeting_type, meeting_day, meeting_ref)
+                if problem:
+                    f.error("meeting_ref", problem)
         else:
             meeting_type, meeting_ref = "", ""
         applicant_name = f.text("applicant", applicant_name, "经办人姓名", inputs.NAME)
