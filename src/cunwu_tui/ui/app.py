@@ -145,7 +145,7 @@ class CunwuApp(App[int]):
             else:
                 self.refresh_screen()
 
-        self.push_screen(LockScreen(services, op.id, op.name, minutes or services.identity.idle_minutes()), unlocked)
+        self.push_screen(LockScreen(services, op.id, op.name, minutes), unlocked)
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def open_database(self) -> None:

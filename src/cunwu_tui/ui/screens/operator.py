@@ -63,7 +63,7 @@ class OperatorScreen(Guarded, ModalScreen[bool]):
                 yield from field_row("再输一次", "pin2", pin_input("再输入一次密码"))
             else:
                 yield Static("新的数据库：登记管理员", classes="title")
-                yield Static("请先登记您自己（一般是文书），您将成为管理员，负责登记其他人员和重设密码。", classes="hint")
+                yield Static("请登记您自己（一般是文书）：您将是管理员，负责登记人员、重设密码。", classes="hint")
                 yield from field_row("姓名", "name", Input(placeholder="例如：赵丽", max_length=32))
                 yield from field_row("联系电话", "phone", Input(placeholder="可不填", max_length=32))
                 yield from field_row("个人密码", "pin", pin_input(PIN_HINT))
@@ -143,7 +143,7 @@ class LockScreen(Guarded, ModalScreen[str]):
 
     BINDINGS = [Binding("ctrl+o", "switch", "换操作员", key_display="^O")]
 
-    def __init__(self, services: Services, staff_id: int, name: str, minutes: int):
+    def __init__(self, services: Services, staff_id: int, name: str, minutes: int | None = None):
         super().__init__()
         self.services = services
         self.staff_id = staff_id
@@ -153,7 +153,8 @@ class LockScreen(Guarded, ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Form(classes="dialog", id="lock-form"):
             yield Static("屏幕已锁定", classes="title")
-            yield Static(f"闲置超过{self.minutes}分钟，已自动锁定；正在填写的内容都还在。\n"
+            why = f"闲置超过{self.minutes}分钟，已自动锁定" if self.minutes else "已锁定"
+            yield Static(f"{why}；正在填写的内容都还在。\n"
                          f"请{self.person}输入个人密码后回车继续；换人请按 Ctrl+O。", classes="hint")
             yield from field_row("个人密码", "pin", pin_input())
             yield FieldError("operator")
