@@ -129,7 +129,7 @@ def _field_words(table: str, columns: Sequence[str]) -> str:
     from cunwu_tui.services.audit import FIELD_NAMES
 
     mine = _TABLE_NAMES.get(table, {})
-    return "、".join(mine.get(c) or FIELD_NAMES.get(c) or _EXTRA_NAMES.get(c, c) for c in columns)
+    return "、".join(dict.fromkeys(mine.get(c) or FIELD_NAMES.get(c) or _EXTRA_NAMES.get(c, c) for c in columns))
 
 
 _PEOPLE = {"name": "姓名"}
