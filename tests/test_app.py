@@ -513,3 +513,42 @@ async def test_another_person_takes_over_a_locked_screen_with_their_own_pin(demo
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.ready())
         assert app.services.operator.name == "张伟"
+
+
+async def test_f9_an_administrator_resets_a_pin_and_the_person_starts_with_it(demo_db):
+    from cunwu_tui.ui.screens.forms import PinForm
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f9")
+        await pilot.pause()
+        app.screen.query_one("#tabs").active = "tab-staff"
+        await pilot.pause()
+        table = app.screen.query_one("#staff-table", DataTable)
+        table.focus()
+        table.move_cursor(row=next(i for i in range(table.row_count) if table.get_row_at(i)[0] == "陈明"))
+        await pilot.pause()
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PinForm))
+        form = app.screen
+        await type_text(pilot, "５７９１３５")  # typed with the IME in full-width mode
+        await pilot.press("tab")
+        await type_text(pilot, "579135")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "请赵丽" in str(form.query_one("#err-admin_pin").render())  # the administrator's own PIN
+        assert all(w.value == "" for w in form.query(Input))  # PINs never stay on screen
+        form.query_one("#f-pin", Input).focus()
+        await type_text(pilot, "579135")
+        await pilot.press("tab")
+        await type_text(pilot, "579135")
+        form.query_one("#f-admin_pin", Input).focus()
+        await type_text(pilot, PIN)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, PinForm))
+        chen = next(p for p in app.services.staff.list() if p.name == "陈明")
+        app.services.sign_out()
+        with pytest.raises(Exception):
+            app.services.identity.start(chen.id, PIN)  # the old one is gone
+        assert app.services.identity.start(chen.id, "579135").name == "陈明"

@@ -13,7 +13,7 @@ from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.screens.dashboard import DashboardScreen
 from cunwu_tui.ui.screens.duty import DutyScreen, HandoverForm, HolidayScreen, LogForm, RotaScreen
 
-from test_app import SIZE, TODAY, demo_db, start, type_text  # noqa: F401  (demo_db: a fixture)
+from test_app import SIZE, TODAY, demo_db, start, type_text, wait_for  # noqa: F401  (demo_db: a fixture)
 from test_app_seals import choose
 
 NOW = datetime(2026, 11, 22, 21, 30)
@@ -370,3 +370,52 @@ async def test_f6_a_visit_opens_in_full_and_is_taken_in_as_a_case(demo_db):
             assert "已受理为" in "".join(exc.errors.values())
         else:
             raise AssertionError("linked twice")
+
+
+async def test_f6_a_holiday_rota_is_signed_off_by_a_leader_in_person_before_filing(demo_db):
+    from textual.widgets import Select
+
+    from cunwu_tui.ui.screens.dialogs import MessageDialog
+    from cunwu_tui.ui.screens.duty import ReasonForm, SignForm
+    from identity_helpers import PIN
+    from test_duty import SCHEDULE_2027
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        app.services.core.clock = lambda: NOW
+        app.services.holidays.save_year(2027, SCHEDULE_2027)
+        await pilot.press("f6", "j")
+        await pilot.pause()
+        holiday = app.screen
+        table = holiday.query_one("#holiday-table", DataTable)
+        row = next(i for i in range(table.row_count) if "元旦" in str(table.get_row_at(i)))
+        table.move_cursor(row=row)
+        await pilot.press("enter")  # draw it up
+        await pilot.pause()
+        assert "未审签" in str(table.get_row_at(row))
+        await pilot.press("f")  # filing first: refused, says what to do
+        await pilot.pause()
+        assert isinstance(app.screen, MessageDialog)
+        assert "G" in "".join(str(w.render()) for w in app.screen.query("Static"))
+        await pilot.press("enter")
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(app.screen, SignForm))
+        form = app.screen
+        form.query_one("#f-leader", Select).value = next(p.id for p in app.services.staff.list() if p.name == "王建国")
+        form.query_one("#f-leader_pin", Input).focus()
+        await type_text(pilot, "135792")  # the clerk does not know the 书记's PIN
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and "王建国的密码不对" in str(form.query_one("#err-leader_pin").render())
+        form.query_one("#f-leader_pin", Input).value = ""
+        await type_text(pilot, PIN)  # the 书记, in person
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is holiday)
+        assert "已审签" in str(table.get_row_at(row)) and "王建国" in text_of(holiday, "#holiday-detail")
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReasonForm))
+        await type_text(pilot, "柳河镇党政办")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is holiday)
+        assert "已备案" in str(table.get_row_at(row))
