@@ -552,3 +552,32 @@ async def test_f9_an_administrator_resets_a_pin_and_the_person_starts_with_it(de
         with pytest.raises(Exception):
             app.services.identity.start(chen.id, PIN)  # the old one is gone
         assert app.services.identity.start(chen.id, "579135").name == "陈明"
+
+
+async def test_an_upgraded_database_asks_one_of_its_staff_to_become_the_administrator(db_url):
+    """A database from before PINs: staff, nobody with a PIN. The first
+    person to start picks themself and sets a PIN; the others wait for it."""
+    import sqlite3
+
+    from cunwu_tui.services import open_services
+
+    open_services(db_url).close()
+    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+    con.execute("INSERT INTO staff (name, phone, roles, active, created_at, admin) VALUES "
+                "('王建国', '', '书记', 1, '2026-01-05 09:00:00', 0), ('赵丽', '', '文书', 1, '2026-01-05 09:00:00', 0)")
+    con.commit()
+    con.close()
+    app = CunwuApp(db_url, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen))
+        said = "".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "设置管理员" in said and "（未设密码）" in str(app.screen.query_one("#staff-list").get_option_at_index(0).prompt)
+        await pilot.press("down", "enter")  # 赵丽
+        await type_text(pilot, PIN)
+        await pilot.press("enter")
+        await type_text(pilot, PIN)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.ready())
+        assert app.services.operator.name == "赵丽"
+        assert [(p.name, p.admin, p.has_pin) for p in app.services.identity.people()] == [
+            ("王建国", False, False), ("赵丽", True, True)]
