@@ -159,7 +159,7 @@ class IdentityService:
         if person is None or not person.active:
             raise ValidationError({field: f"{who or '该人员'}须为在岗人员。"})
         if cred is None:
-            raise ValidationError({field: f"{person.name}还没有设置个人密码：请管理员在 F9 人员中为其设置。"})
+            raise ValidationError({field: f"{person.name}还没有设置个人密码：请管理员在设置的人员页为其设置密码。"})
         waiting = state.refusal(now)
         if waiting:
             raise ValidationError({field: waiting})
@@ -238,7 +238,7 @@ class IdentityService:
             taken = (select(Staff.id).join(StaffCredential, StaffCredential.staff_id == Staff.id)
                      .where(Staff.active == True, Staff.admin == True))  # noqa: E712
             if s.exec(taken).first() is not None:
-                raise ValidationError({"name": "已有管理员：请由管理员在 F9 人员中登记新人员。"})
+                raise ValidationError({"name": "已有管理员：请由管理员在设置的人员页登记新人员。"})
             if staff_id is not None:
                 row = s.get(Staff, staff_id)
                 if row is None or not row.active:
