@@ -42,8 +42,7 @@ def _add_db(p: argparse.ArgumentParser, top: bool) -> None:
 def _add_operator(p: argparse.ArgumentParser, admin: bool = False) -> None:
     who = "管理员" if admin else "操作员"
     p.add_argument("--operator", metavar="姓名", default="",
-                   help=f"{who}姓名（默认：上次在界面中的操作员）；随后询问本人密码，"
-                        "不在终端中运行时从标准输入读一行密码")
+                   help=f"{who}姓名（默认：上次界面中的操作员），随后输入本人密码（不在终端中时从标准输入读一行）")
 
 
 def _ledger_names() -> str:
@@ -95,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(lookup, top=False)
 
     verify = sub.add_parser("verify", help="校验各登记簿是否完整、未被改动", add_help=False,
-                            description="重新计算每个登记簿（用印登记、办件、值班记录、公示、居民、人员、操作日志）"
+                            description="重新计算每个登记簿（用印登记、办件、值班记录、公示、居民、人员、审批、操作日志）"
                                         "的校验链：每个登记簿打印「完整」和条数，或第一条对不上的记录和问题；"
                                         "被删除或改动的保护触发器按原样恢复。有问题时以状态 1 退出。",
                             epilog="--against：证明登记簿仍是某份导出台账（其「校验」表）或备份说明（.json）"
