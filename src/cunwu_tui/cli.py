@@ -42,7 +42,7 @@ def _add_db(p: argparse.ArgumentParser, top: bool) -> None:
 def _add_operator(p: argparse.ArgumentParser, admin: bool = False) -> None:
     who = "管理员" if admin else "操作员"
     p.add_argument("--operator", metavar="姓名", default="",
-                   help=f"{who}姓名（默认：上次界面中的操作员），随后输入本人密码（不在终端中时从标准输入读一行）")
+                   help=f"{who}姓名，默认为上次界面中的操作员；随后输入本人密码，不在终端中时从标准输入读一行")
 
 
 def _ledger_names() -> str:
