@@ -69,6 +69,8 @@ has "_升级前_" ls -R "$(dirname "$old")"
 import sqlite3, sys
 con = sqlite3.connect(sys.argv[1])
 assert con.execute("SELECT name FROM staff").fetchall() == [("赵丽",)], "staff lost in the upgrade"
-assert len(con.execute("SELECT version_num FROM alembic_version").fetchall()) > 1, "not migrated to every head"
+from cunwu_tui.db.engine import head_revisions
+got = {r for (r,) in con.execute("SELECT version_num FROM alembic_version")}
+assert got == set(head_revisions()), f"not migrated to every head: {sorted(got)}"
 PY
 echo "bundle check: passed"
