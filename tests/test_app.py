@@ -549,7 +549,9 @@ async def test_f9_an_administrator_resets_a_pin_and_the_person_starts_with_it(de
         await wait_for(pilot, lambda: not isinstance(app.screen, PinForm))
         chen = next(p for p in app.services.staff.list() if p.name == "陈明")
         app.services.sign_out()
-        with pytest.raises(Exception):
+        from cunwu_tui.errors import ValidationError
+
+        with pytest.raises(ValidationError, match="密码不对"):
             app.services.identity.start(chen.id, PIN)  # the old one is gone
         assert app.services.identity.start(chen.id, "579135").name == "陈明"
 
