@@ -494,8 +494,9 @@ async def test_idle_lock_keeps_the_form_and_asks_the_same_persons_pin(demo_db):
         await wait_for(pilot, lambda: app.screen is form)
         assert app.services.operator.name == "赵丽"
         assert form.query_one("#f-title", Input).value == "村道维修①"  # what was typed is still there
-        actions = [e.action for e in app.services.audit.recent(4)]
-        assert actions[:3] == ["开始操作", "密码错误", "锁屏"]
+        entries = app.services.audit.recent(4)
+        assert [e.action for e in entries[:3]] == ["开始操作", "密码错误", "锁屏"]
+        assert entries[2].operator == "赵丽"  # who left the screen
 
 
 async def test_another_person_takes_over_a_locked_screen_with_their_own_pin(demo_db):

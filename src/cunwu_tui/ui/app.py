@@ -133,9 +133,9 @@ class CunwuApp(App[int]):
         from cunwu_tui.ui.screens.operator import LockScreen
 
         self.locked = True
-        services.sign_out()
-        with services.core.write() as s:
+        with services.core.write() as s:  # on the record under the person who leaves
             services.core.audit(s, "operator", op.id, "锁屏")
+        services.sign_out()
 
         def unlocked(how: str | None) -> None:
             self.locked = False
