@@ -14,6 +14,7 @@ from cunwu_tui.services import open_services
 from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.screens.dashboard import DashboardScreen
 from cunwu_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
+from cunwu_tui.ui.screens.forms import AdminConfirmForm
 from cunwu_tui.ui.screens.operator import OperatorScreen
 from cunwu_tui.ui.screens.settings import SettingsScreen
 
@@ -89,6 +90,16 @@ async def test_ctrl_b_backs_up_to_the_stick_and_restore_asks(demo_db, tmp_path):
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
+        # an administrator's decision: their own PIN first (a wrong one is refused, nothing replaced)
+        await wait_for(pilot, lambda: isinstance(app.screen, AdminConfirmForm))
+        await type_text(pilot, "135792")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "密码不对" in str(app.screen.query_one("#err-admin_pin").render())
+        assert "备份之后才来的人" in [p.name for p in app.services.staff.list()]
+        app.screen.query_one("#f-admin_pin").focus()
+        await type_text(pilot, PIN)
+        await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog) and "已恢复" in dialog_text(app))
         assert "原来的数据库已移到" in dialog_text(app)
         await pilot.press("enter")
@@ -116,6 +127,9 @@ async def test_restore_refused_while_another_window_is_open(demo_db, tmp_path):
             await pilot.press("enter")
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
             await pilot.press("y")
+            await wait_for(pilot, lambda: isinstance(app.screen, AdminConfirmForm))
+            await type_text(pilot, PIN)
+            await pilot.press("ctrl+s")
             await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog) and "没有恢复" in dialog_text(app))
             assert "其他" in dialog_text(app) and "窗口" in dialog_text(app)
             await pilot.press("enter")

@@ -187,8 +187,16 @@ class BackupPageMixin(Screen):
         text = (f"{info.summary()}\n\n恢复后，现在的数据库先移到 {backup_dir_for(db)}，"
                 f"再换成这个备份；其他村务通窗口须先关闭。确认恢复吗？")
 
-        def answered(yes: bool | None) -> None:
-            if yes:
+        def confirmed(ok: bool | None) -> None:
+            if ok:
                 self.app.restore_database(info)  # type: ignore[attr-defined]
+
+        def answered(yes: bool | None) -> None:
+            if yes:  # replacing the database is an administrator's decision (as for cunwu restore)
+                from cunwu_tui.ui.screens.forms import AdminConfirmForm
+
+                self.app.push_screen(AdminConfirmForm(self.services, "从备份恢复：管理员确认",
+                                                      f"将用 {info.path.name} 替换现在的数据库，须由管理员输入本人密码确认。"),
+                                     confirmed)
 
         self.app.push_screen(ConfirmDialog("从备份恢复", text), answered)

@@ -177,6 +177,35 @@ class PinForm(_FormScreen):
         return False  # nothing worth asking about: PINs are typed again
 
 
+class AdminConfirmForm(_FormScreen):
+    """An administrator confirms, with their own PIN, an action that is
+    theirs to decide (replacing the database with a backup). Dismisses
+    True once the PIN is checked (services/identity.py admin)."""
+
+    def __init__(self, services: Services, title: str, what: str):
+        super().__init__(services)
+        self._title, self._what = title, what
+
+    def compose(self) -> ComposeResult:
+        with Form(classes="dialog", id="admin-form"):
+            yield Static(self._title, classes="title")
+            yield Static(self._what, classes="hint")
+            yield from admin_rows(self.services)
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-admin_pin", Input).focus()
+
+    def action_save(self) -> None:
+        admin_id, pin = _picked(self, "admin_id"), self.query_one("#f-admin_pin", Input).value
+        self.query_one("#f-admin_pin", Input).value = ""
+        self.run_save(lambda: self.services.identity.admin(admin_id, pin))
+
+    def has_unsaved(self) -> bool:
+        return False
+
+
 class IdleForm(_FormScreen):
     """How many idle minutes before the screen locks."""
 
