@@ -584,3 +584,36 @@ async def test_an_upgraded_database_asks_one_of_its_staff_to_become_the_administ
         assert app.services.operator.name == "赵丽"
         assert [(p.name, p.admin, p.has_pin) for p in app.services.identity.people()] == [
             ("王建国", False, False), ("赵丽", True, True)]
+
+
+async def test_f9_who_approves_a_seal_is_changed_only_with_an_administrators_pin(demo_db):
+    from textual.widgets import Select
+
+    from cunwu_tui.ui.screens.forms import SealForm
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f9")
+        await pilot.pause()
+        app.screen.query_one("#tabs").active = "tab-seals"
+        await pilot.pause()
+        app.screen.query_one("#seal-table", DataTable).focus()
+        await pilot.pause()
+        await pilot.press("enter")  # 党支部印章
+        await wait_for(pilot, lambda: isinstance(app.screen, SealForm))
+        form = app.screen
+        form.query_one("#f-approver_role", Select).value = "文书"  # the clerk would approve the party seal
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and "请赵丽" in str(form.query_one("#err-admin_pin").render())
+        assert app.services.seals.list()[0].approver_role == "书记"  # unchanged
+        form.query_one("#f-approver_role", Select).value = "书记"
+        form.query_one("#f-major_body", Input).value = "党支部委员会"
+        form.query_one("#f-admin_pin", Input).focus()
+        await type_text(pilot, PIN)  # 赵丽 is an administrator in the demo
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, SealForm))
+        assert app.services.seals.list()[0].major_body == "党支部委员会"
+        before, after = app.services.audit.recent(1)[0].change
+        assert "党支部委员会" in after and "确认的管理员：赵丽" in after

@@ -230,7 +230,7 @@ def office(services):
         people[name] = add_person(services, name, "", roles)
     seals = {x.name: x for x in services.seals.list()}
     for x in seals.values():
-        services.seals.update(x.id, x.name, x.short_name, x.approver_role, zhao.id, x.major_body)
+        services.seals.update(x.id, x.name, x.short_name, x.approver_role, zhao.id, x.major_body, admin_pin=PIN)
     services.people = people
     services.party_seal = seals["党支部印章"]
     return services

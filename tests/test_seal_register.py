@@ -50,7 +50,8 @@ class Village:
         seals = {x.name: x for x in services.seals.list()}
         for name, keeper in (("党支部印章", self.chen), ("村(居)委会印章", self.zhao), ("村集体经济组织印章", self.chen)):
             x = seals[name]
-            services.seals.update(x.id, x.name, x.short_name, x.approver_role, keeper.id, x.major_body)
+            services.seals.update(x.id, x.name, x.short_name, x.approver_role, keeper.id, x.major_body,
+                                  admin_id=self.wang.id, admin_pin=PIN)  # the first person: the administrator
         self.seals = {x.name: x for x in services.seals.list()}
         self.party = self.seals["党支部印章"]
         self.committee = self.seals["村(居)委会印章"]
@@ -273,12 +274,13 @@ def test_rules_about_people_and_seals_that_changed(v):
     with pytest.raises(ValidationError) as exc:
         v.use(keeper_id=v.sun.id)
     assert "监印人" in exc.value.errors["keeper"]
-    new = s.seals.add("村务监督委员会印章", "监委", "监委会主任")  # no keeper yet
+    new = s.seals.add("村务监督委员会印章", "监委", "监委会主任", admin_id=v.wang.id, admin_pin=PIN)  # no keeper yet
     with pytest.raises(ValidationError) as exc:
         v.use(seal_id=new.id, approver_id=v.li.id)
     assert "尚未指定保管人" in exc.value.errors["keeper"] and "监委会主任" in exc.value.errors["approver"]
     c = v.committee
-    s.seals.update(c.id, c.name, c.short_name, c.approver_role, c.keeper_id, c.major_body, active=False)
+    s.seals.update(c.id, c.name, c.short_name, c.approver_role, c.keeper_id, c.major_body, active=False,
+                   admin_id=v.wang.id, admin_pin=PIN)
     with pytest.raises(ValidationError) as exc:
         v.use()
     assert "已停用" in exc.value.errors["seal"]

@@ -48,7 +48,7 @@ class Services:
         self.settings = SettingsService(core)
         self.identity = IdentityService(core)
         self.staff = StaffService(core, self.identity)
-        self.seals = SealService(core)
+        self.seals = SealService(core, self.identity)
         self.seal_register = SealRegisterService(core, self.identity)
         self.holidays = HolidayService(core)
         self.audit = AuditService(core)

@@ -87,7 +87,7 @@ def fill_demo(services: Services, today: date | None = None) -> list[str]:
             if keeper:
                 tick(3)
                 services.seals.update(seal.id, seal.name, seal.short_name, seal.approver_role, keeper.id,
-                                      seal.major_body, seal.note, True)
+                                      seal.major_body, seal.note, True, admin_pin=DEMO_PIN)
         # Mid last month: a member leaves and is made inactive (never deleted).
         moment[0] = datetime.combine(start + timedelta(days=14), time(10, 5))
         retired = people["吴桂兰"]

@@ -3,7 +3,7 @@ role that approves its use. Seals are edited or made inactive, never deleted."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlmodel import select
 
@@ -34,8 +34,14 @@ class SealInfo:
 
 
 class SealService:
-    def __init__(self, core: Core):
+    """The seals, their keepers and who approves their use. Adding or
+    changing a seal (above all its approving role) is an administrator's
+    decision, confirmed with their PIN (services/identity.py): whoever may
+    approve a seal decides who may stamp."""
+
+    def __init__(self, core: Core, identity=None):
         self.core = core
+        self.identity = identity
 
     def _info(self, s, row: Seal) -> SealInfo:
         keeper = s.get(Staff, row.keeper_id) if row.keeper_id else None
@@ -90,7 +96,10 @@ class SealService:
         return name, short_name
 
     def add(self, name: str, short_name: str, approver_role: str, keeper_id: int | None = None,
-            major_body: str = "", note: str = "") -> SealInfo:
+            major_body: str = "", note: str = "", *, admin_id: int | None = None, admin_pin: object = "") -> SealInfo:
+        with self.core.read() as s:
+            self._validate(s, name, short_name, keeper_id, approver_role)
+        by = self.identity.admin(admin_id, admin_pin)
         with self.core.write() as s:
             name, short_name = self._validate(s, name, short_name, keeper_id, approver_role)
             row = Seal(name=name, short_name=short_name, keeper_id=keeper_id, approver_role=approver_role,
@@ -98,11 +107,17 @@ class SealService:
             s.add(row)
             s.flush()
             info = self._info(s, row)
-            self.core.audit(s, "seal", row.id, "新增", None, info)
+            self.core.audit(s, "seal", row.id, "新增", None, {**asdict(info), "confirmed_by": by.name})
         return info
 
     def update(self, seal_id: int, name: str, short_name: str, approver_role: str, keeper_id: int | None,
-               major_body: str = "", note: str = "", active: bool = True) -> SealInfo:
+               major_body: str = "", note: str = "", active: bool = True, *, admin_id: int | None = None,
+               admin_pin: object = "") -> SealInfo:
+        with self.core.read() as s:
+            if s.get(Seal, seal_id) is None:
+                raise ValidationError({"name": "该印章不存在。"})
+            self._validate(s, name, short_name, keeper_id, approver_role, seal_id)
+        by = self.identity.admin(admin_id, admin_pin)
         with self.core.write() as s:
             row = s.get(Seal, seal_id)
             if row is None:
@@ -115,7 +130,7 @@ class SealService:
             s.flush()
             after = self._info(s, row)
             if after != before:
-                self.core.audit(s, "seal", seal_id, "修改", before, after)
+                self.core.audit(s, "seal", seal_id, "修改", before, {**asdict(after), "confirmed_by": by.name})
         return after
 
 

@@ -228,6 +228,13 @@ class IdleForm(_FormScreen):
 
 
 class SealForm(_FormScreen):
+    """A seal, its keeper and the role that approves its use: an
+    administrator's decision (their PIN at the bottom)."""
+
+    DEFAULT_CSS = """
+    #seal-fields { height: auto; max-height: 17; }
+    """
+
     def __init__(self, services: Services, seal: SealInfo | None = None):
         super().__init__(services)
         self.seal = seal
@@ -238,20 +245,22 @@ class SealForm(_FormScreen):
         keeper_options = [(f"{p.name}　{p.roles_text}", p.id) for p in staff]
         with Form(classes="dialog", id="seal-form"):
             yield Static("编辑印章" if s else "新增印章", classes="title")
-            yield from field_row("印章名称", "name", Input(s.name if s else "", placeholder="如：村(居)委会印章"))
-            yield from field_row("编号简称", "short_name", Input(s.short_name if s else "", placeholder="用印编号前缀，如：村委"))
-            yield from field_row(
-                "审批职务", "approver_role",
-                Select([(r, r) for r in ROLES], value=s.approver_role if s and s.approver_role in ROLES else Select.NULL,
-                       prompt="请选择", compact=True),
-            )
-            yield from field_row(
-                "保管人", "keeper_id",
-                Select(keeper_options, value=s.keeper_id if s and s.keeper_id in {p.id for p in staff} else Select.NULL,
-                       prompt="请选择", compact=True),
-            )
-            yield from field_row("重大事项决定", "major_body", Input(s.major_body if s else "", placeholder="如：村(居)委会"))
-            yield CheckList([("启用", "active", s.active if s else True)], id="f-active", classes="one")
+            with VerticalScroll(id="seal-fields"):  # 80x24: the fields scroll, the buttons stay
+                yield from field_row("印章名称", "name", Input(s.name if s else "", placeholder="如：村(居)委会印章"))
+                yield from field_row("编号简称", "short_name", Input(s.short_name if s else "", placeholder="用印编号前缀，如：村委"))
+                yield from field_row(
+                    "审批职务", "approver_role",
+                    Select([(r, r) for r in ROLES], value=s.approver_role if s and s.approver_role in ROLES else Select.NULL,
+                           prompt="请选择", compact=True),
+                )
+                yield from field_row(
+                    "保管人", "keeper_id",
+                    Select(keeper_options, value=s.keeper_id if s and s.keeper_id in {p.id for p in staff} else Select.NULL,
+                           prompt="请选择", compact=True),
+                )
+                yield from field_row("重大事项决定", "major_body", Input(s.major_body if s else "", placeholder="如：村(居)委会"))
+                yield CheckList([("启用", "active", s.active if s else True)], id="f-active", classes="one")
+                yield from admin_rows(self.services)
             yield FieldError("form")
             yield from self.buttons()
 
@@ -267,8 +276,12 @@ class SealForm(_FormScreen):
         keeper_id = keeper if isinstance(keeper, int) else None
         body = self.query_one("#f-major_body", Input).value
         active = "active" in self.query_one("#f-active", CheckList).selected
+        admin_id, admin_pin = _picked(self, "admin_id"), self.query_one("#f-admin_pin", Input).value
+        self.query_one("#f-admin_pin", Input).value = ""  # never kept on screen after a try
         if self.seal is None:
-            self.run_save(lambda: self.services.seals.add(name, short, role_s, keeper_id, body))
+            self.run_save(lambda: self.services.seals.add(name, short, role_s, keeper_id, body, admin_id=admin_id,
+                                                          admin_pin=admin_pin))
         else:
             s = self.seal
-            self.run_save(lambda: self.services.seals.update(s.id, name, short, role_s, keeper_id, body, s.note, active))
+            self.run_save(lambda: self.services.seals.update(s.id, name, short, role_s, keeper_id, body, s.note, active,
+                                                             admin_id=admin_id, admin_pin=admin_pin))
