@@ -6,56 +6,34 @@ form keeps what was typed."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Input, Label, Select, Static
 
 
 from typing import TYPE_CHECKING
 
 from cunwu_tui.domain.roles import ROLES
-from cunwu_tui.errors import SaveError, ValidationError
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
     from cunwu_tui.services.seals import SealInfo
     from cunwu_tui.services.staff import StaffInfo
-from cunwu_tui.ui.screens.modal import GuardedModal
+from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row
 
 
-class _FormScreen(GuardedModal):  # Guarded via GuardedModal
-    BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
-
-    def __init__(self, services: Services):
-        super().__init__()
-        self.services = services
-
-    def action_cancel(self) -> None:
-        self.ask_discard(lambda: self.dismiss(False))
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def buttons(self) -> ComposeResult:
-        with Horizontal(classes="buttons"):
-            yield Button("保存（Ctrl+S）", id="save", compact=True)
-            yield Button("取消（Esc）", id="cancel", compact=True)
+class _FormScreen(ModalForm):
+    """The settings forms on the one modal form base (ui/screens/modal.py):
+    Ctrl+S, Esc asking before discarding, errors at their fields, an
+    unexpected error kept in the form and the log. They build their call in
+    ``action_save`` and hand it to ``run_save``."""
 
     def run_save(self, save) -> None:
-        form = self.query_one(Form)
-        try:
-            save()
-        except ValidationError as exc:
-            form.show_errors(exc.errors)
-            return
-        except SaveError as exc:
-            form.show_errors({"form": str(exc)})
-            return
-        self.dismiss(True)
+        self._pending_save = save
+        self._save_now()
+
+    def save(self):
+        return self._pending_save()
 
 
 def admin_rows(services: Services) -> ComposeResult:
