@@ -13,6 +13,7 @@ from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.screens.dashboard import DashboardScreen
 from cunwu_tui.ui.screens.duty import DutyScreen, HandoverForm, HolidayScreen, LogForm, RotaScreen
 
+from identity_helpers import PIN
 from test_app import SIZE, TODAY, demo_db, start, type_text, wait_for  # noqa: F401  (demo_db: a fixture)
 from test_app_seals import choose
 
@@ -94,6 +95,14 @@ async def test_f6_log_an_emergency_and_hand_over(demo_db):
         assert form.query_one("#f-outgoing").value == out and form.query_one("#f-incoming").value == inc
         await pilot.press("tab", "tab", "tab", "tab")  # 班次 -> 交班人 -> 接班人 -> 交接时间 -> 遗留事项
         await type_text(pilot, "三组落石待清理")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # confirmed there and then by tomorrow's person, who is not the operator: their own PIN
+        assert inc != app.services.operator.id and app.screen is form
+        assert "输入本人密码" in str(form.query_one("#err-incoming_pin").render())
+        assert form.query_one("#f-items").text == "三组落石待清理"  # kept
+        form.query_one("#f-incoming_pin", Input).focus()
+        await type_text(pilot, PIN)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is screen
@@ -419,3 +428,32 @@ async def test_f6_a_holiday_rota_is_signed_off_by_a_leader_in_person_before_fili
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is holiday)
         assert "已备案" in str(table.get_row_at(row))
+
+
+async def test_f6_c_the_incoming_person_confirms_with_their_own_pin(demo_db):
+    from cunwu_tui.ui.screens.duty import ConfirmHandoverForm
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        duty = app.services.duty
+        app.services.core.clock = lambda: NOW
+        day, out, inc = duty.handover_defaults(NOW)
+        others = [p.id for p in app.services.staff.list(active_only=True)
+                  if p.id not in (out, app.services.operator.id)]
+        incoming = inc if inc != app.services.operator.id else others[0]
+        h = duty.hand_over(day, out, incoming, "三组落石待清理")  # confirmed later
+        await pilot.press("f6")
+        await pilot.pause()
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmHandoverForm))
+        form = app.screen
+        await type_text(pilot, "975310")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and "密码不对" in str(form.query_one("#err-pin").render())
+        assert not duty.unconfirmed()[0].confirmed
+        await type_text(pilot, PIN)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmHandoverForm))
+        assert h.id not in [x.id for x in duty.unconfirmed()]

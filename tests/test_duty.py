@@ -184,8 +184,15 @@ def test_handover_carries_open_items_until_closed_and_reminds_when_missing(duty)
         d.hand_over(day, out, inc)
     assert "已于" in e.value.errors["form"]
     assert [x.id for x in d.unconfirmed()] == [h.id]
-    h = d.confirm(h.id)
-    assert h.confirmed and h.confirmed_by == days[date(2026, 11, 26)].staff_name
+    incoming = days[date(2026, 11, 26)]
+    if incoming.staff_id != duty.operator.id:  # the incoming person's own act: their PIN
+        with pytest.raises(ValidationError) as e:
+            d.confirm(h.id)
+        assert incoming.staff_name in e.value.errors["pin"] and not d.unconfirmed()[0].confirmed
+        with pytest.raises(ValidationError, match="密码不对"):
+            d.confirm(h.id, "975310")
+    h = d.confirm(h.id, PIN)
+    assert h.confirmed and h.confirmed_by == incoming.staff_name
     # The items stay open, shown on the next shifts, until closed.
     items = d.open_items()
     assert [i.text for i in items] == ["三组落石待清理", "王大爷低保材料明天来补"] and items[0].from_day == day
@@ -257,7 +264,7 @@ def test_ledgers_read_back(duty, tmp_path):
     d.add_log("巡查", "夜间巡查村委会院内", "门窗完好", at="20:30")
     duty.clock[0] = datetime(2026, 10, 3, 8, 40)
     day, out, inc = d.handover_defaults(day=date(2026, 10, 2))
-    d.hand_over(day, out, inc, "水库水位观察", confirmed=True)
+    d.hand_over(day, out, inc, "水库水位观察", confirmed=True, incoming_pin=PIN)
     paths = duty.exports.export("2026-10", ["duty_rota", "duty_log", "duty_holiday"], tmp_path, today=date(2026, 11, 2))
     sheets = {p.name: CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0).to_python() for p in paths}
     rota = next(v for k, v in sheets.items() if "值班表" in k and "中长假" not in k)
@@ -446,3 +453,25 @@ def test_publishing_without_the_years_holidays_says_so_and_a_published_month_can
     with pytest.raises(ValidationError) as e:
         d.replan(2026, 12, "2026-12-25", "x")
     assert "还没有发布" in e.value.errors["form"]
+
+
+def test_a_handover_is_confirmed_by_the_incoming_person_in_person(duty):
+    """接班确认 is the incoming person's own act: as the operator, or with
+    their own PIN typed at the handover (compared by staff id)."""
+    d, people = duty.duty, duty.people
+    d.generate(2026, 11)
+    duty.clock[0] = datetime(2026, 11, 25, 8, 40)
+    chen, liu = people["陈明"], people["刘芳"]
+    with pytest.raises(ValidationError) as e:  # the clerk ticks "confirmed" for 刘芳
+        d.hand_over(date(2026, 11, 24), chen.id, liu.id, confirmed=True)
+    assert "刘芳" in e.value.errors["incoming_pin"]
+    with pytest.raises(ValidationError, match="刘芳的密码不对"):
+        d.hand_over(date(2026, 11, 24), chen.id, liu.id, confirmed=True, incoming_pin="975310")
+    assert d.unconfirmed() == [] and d.handovers(datetime(2026, 11, 24), datetime(2026, 11, 26)) == []
+    h = d.hand_over(date(2026, 11, 24), chen.id, liu.id, confirmed=True, incoming_pin=PIN)
+    assert h.confirmed and h.confirmed_by == "刘芳"
+    # confirmed later by the incoming person working as the operator: no PIN asked again
+    duty.clock[0] = datetime(2026, 11, 26, 8, 40)
+    h2 = d.hand_over(date(2026, 11, 25), liu.id, chen.id)
+    duty.set_operator(chen.id, PIN)
+    assert d.confirm(h2.id).confirmed_by == "陈明"

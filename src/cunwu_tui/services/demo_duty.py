@@ -32,6 +32,8 @@ def _month(d: date, step: int) -> tuple[int, int]:
 
 
 def fill_demo_duty(ctx: DemoContext) -> str:
+    from cunwu_tui.services.demo import DEMO_PIN
+
     s = ctx.services.duty
     start, today = ctx.start, ctx.today
 
@@ -68,8 +70,6 @@ def fill_demo_duty(ctx: DemoContext) -> str:
         r = s.create_holiday_rota(p)
         if p.start - timedelta(days=8) < today:
             at(when + timedelta(days=1), 8)
-            from cunwu_tui.services.demo import DEMO_PIN
-
             s.sign_holiday_rota(r.id, ctx.people["王建国"].id, DEMO_PIN)
             at(when + timedelta(days=1), 9)
             s.file_holiday_rota(r.id, "柳河镇党政办")
@@ -123,10 +123,10 @@ def fill_demo_duty(ctx: DemoContext) -> str:
             items = ITEMS[(n // 3) % len(ITEMS)] if n % 3 == 0 else ""
             at(nxt, 8, 35)
             h = s.hand_over(day, rota_day.staff_id, following.staff_id, items,
-                            "夜间平稳" if n % 2 else "", confirmed=n % 7 != 3)
+                            "夜间平稳" if n % 2 else "", confirmed=n % 7 != 3, incoming_pin=DEMO_PIN)
             if n % 7 == 3:
                 at(nxt, 9, 10)
-                s.confirm(h.id)
+                s.confirm(h.id, DEMO_PIN)
             handovers += 1
             open_items += [i.id for i in h.items]
         day = nxt

@@ -910,10 +910,12 @@ class DutyService:
         return HandoverPlan(day, out, inc, end if ended else now.replace(second=0, microsecond=0), ended, note)
 
     def hand_over(self, day: date, outgoing_id: int | None, incoming_id: int | None, items: str = "",
-                  note: str = "", at: str | datetime = "", confirmed: bool = False) -> HandoverInfo:
+                  note: str = "", at: str | datetime = "", confirmed: bool = False,
+                  incoming_pin: object = "") -> HandoverInfo:
         """交接班 for duty ``day``: open items, one per line, stay open (and
         shown) until closed. ``confirmed``: the incoming person confirmed
-        there and then."""
+        there and then: they are the operator, or they type their own PIN
+        (``incoming_pin``)."""
         now = self.core.now()
         errors: dict[str, str] = {}
         try:
@@ -946,10 +948,11 @@ class DutyService:
         if errors:
             raise ValidationError(errors)
         op = self.core.operator
+        if confirmed:  # only for a handover that can be saved: no PIN asked in vain
+            self._handed_over_already(day)
+            self._incoming_in_person(incoming_id, incoming_pin, "incoming_pin")
         with self.core.write() as s:
-            done = s.exec(select(DutyHandover).where(DutyHandover.shift_day == day)).first()
-            if done is not None:
-                raise ValidationError({"form": f"{day:%m-%d}的班已于 {done.handed_at:%m-%d %H:%M} 交接（{done.outgoing_name}交{done.incoming_name}）。"})
+            self._handed_over_already(day)
             out = self._person(s, outgoing_id, "outgoing")
             inc = self._person(s, incoming_id, "incoming")
             row = DutyHandover(shift_day=day, handed_at=moment, outgoing_id=out.id, outgoing_name=out.name,  # type: ignore[union-attr]
@@ -969,10 +972,33 @@ class DutyService:
                 "confirmed": confirmed})
         return info
 
-    def confirm(self, handover_id: int) -> HandoverInfo:
-        """The incoming person confirms the handover (接班确认)."""
+    def _handed_over_already(self, day: date) -> None:
+        with self.core.read() as s:
+            done = s.exec(select(DutyHandover).where(DutyHandover.shift_day == day)).first()
+        if done is not None:
+            raise ValidationError({"form": f"{day:%m-%d}的班已于 {done.handed_at:%m-%d %H:%M} 交接"
+                                           f"（{done.outgoing_name}交{done.incoming_name}）。"})
+
+    def _incoming_in_person(self, incoming_id: int | None, pin: object, field: str) -> None:
+        """接班确认 is the incoming person's own act: they are the operator,
+        or they type their own PIN (compared by staff id)."""
+        op = self.core.operator
+        if self.identity is None or incoming_id is None or (op is not None and op.id == incoming_id):
+            return
+        self.identity.confirm(incoming_id, pin, field, "接班人")
+
+    def confirm(self, handover_id: int, pin: object = "") -> HandoverInfo:
+        """The incoming person confirms the handover (接班确认): as the
+        operator, or with their own PIN."""
         now = self.core.now()
         op = self.core.operator
+        with self.core.read() as s:
+            first = s.get(DutyHandover, handover_id)
+        if first is None:
+            raise ValidationError({"form": "该交接记录不存在。"})
+        if s_confirmed := self._confirmation(handover_id):
+            raise ValidationError({"form": s_confirmed})
+        self._incoming_in_person(first.incoming_id, pin, "pin")
         with self.core.write() as s:
             row = s.get(DutyHandover, handover_id)
             if row is None:
@@ -987,6 +1013,12 @@ class DutyService:
             s.flush()
             info = self._handover_infos(s, [row])[0]
         return info
+
+    def _confirmation(self, handover_id: int) -> str:
+        """'' while unconfirmed, else the sentence that says who and when."""
+        with self.core.read() as s:
+            c = s.exec(select(DutyConfirm).where(DutyConfirm.handover_id == handover_id)).first()
+        return f"{c.by_name} 已于 {c.confirmed_at:%m-%d %H:%M} 确认接班。" if c is not None else ""
 
     def handovers(self, start: datetime, end: datetime) -> list[HandoverInfo]:
         with self.core.read() as s:

@@ -208,6 +208,9 @@ class HandoverForm(_Modal):
                 yield from field_row("备注", "note", Input(placeholder="可不填，如：夜间平稳"))
                 yield from field_row("接班确认", "confirmed",
                                      _select([("接班人当场确认", "yes"), ("稍后由接班人确认", "no")], "yes"))
+                yield from field_row("接班人密码", "incoming_pin",
+                                     Input(password=True, max_length=64,
+                                           placeholder="当场确认时接班人本人输入（接班人即操作员时不填）"))
             yield Static(self._hint(plan, len(still)), classes="hint", id="handover-hint")
             yield FieldError("form")
             yield from self.buttons()
@@ -253,9 +256,39 @@ class HandoverForm(_Modal):
         self.query_one("#handover-hint", Static).update(self._hint(plan, len(self.services.duty.open_items())))
 
     def save(self):
+        pin = self.value("incoming_pin")
+        self.query_one("#f-incoming_pin", Input).value = ""  # a PIN never stays on screen after a try
         return self.services.duty.hand_over(
             self.day, self.picked("outgoing"), self.picked("incoming"), self.query_one("#f-items", TextArea).text,
-            self.value("note"), self.value("at"), self.picked("confirmed") == "yes")
+            self.value("note"), self.value("at"), self.picked("confirmed") == "yes", pin)
+
+
+class ConfirmHandoverForm(_Modal):
+    """接班确认 by the incoming person in person: their own PIN."""
+
+    GUARD = False
+
+    def __init__(self, services: Services, handover, items: str):
+        super().__init__(services)
+        self.handover, self.items = handover, items
+
+    def compose(self) -> ComposeResult:
+        h = self.handover
+        with Form(classes="dialog"):
+            yield Static(f"{h.incoming_name}确认接班", classes="title")
+            yield Static(f"{h.shift_day:%m-%d}的班，{h.outgoing_name}于{h.handed_at:%m-%d %H:%M}交班。\n"
+                         f"遗留事项：{screen_text(self.items)}\n请{h.incoming_name}本人输入个人密码确认。", classes="hint")
+            yield from field_row("接班人密码", "pin", Input(password=True, max_length=64))
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-pin", Input).focus()
+
+    def save(self):
+        pin = self.value("pin")
+        self.query_one("#f-pin", Input).value = ""
+        return self.services.duty.confirm(self.handover.id, pin)
 
 
 class ReasonForm(_Modal):
@@ -583,6 +616,10 @@ class DutyScreen(AppScreen):
             return
         h = waiting[0]
         items = "；".join(i.text for i in h.items if i.open) or "无"
+        op = self.services.operator
+        if op is None or op.id != h.incoming_id:  # someone else at the keyboard: the incoming person's PIN
+            self.app.push_screen(ConfirmHandoverForm(self.services, h, items), lambda _r: self.refresh_data())
+            return
 
         def answer(yes: bool | None) -> None:
             from cunwu_tui.errors import SaveError, ValidationError
