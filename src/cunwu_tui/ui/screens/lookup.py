@@ -18,7 +18,7 @@ from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.forms import _FormScreen
-from cunwu_tui.ui.screens.modal import GuardedModal
+from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row, screen_text
 
 if TYPE_CHECKING:
@@ -471,14 +471,13 @@ class WithdrawDialog(Guarded, ModalScreen[bool]):
         self.dismiss(False)
 
 
-class LocalMatterForm(GuardedModal):  # Guarded via GuardedModal
-    """新增/编辑本村事项. Dismisses with the matter's code when saved."""
-
-    BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
+class LocalMatterForm(ModalForm):
+    """新增/编辑本村事项. Dismisses with the matter's code when saved (the
+    one modal form base: Ctrl+S, Esc asking first, errors at the fields)."""
 
     def __init__(self, services: Services, info: LocalMatterInfo | None = None):
-        super().__init__()
-        self.services, self.info = services, info
+        super().__init__(services)
+        self.info = info
 
     def compose(self) -> ComposeResult:
         i = self.info
@@ -503,40 +502,19 @@ class LocalMatterForm(GuardedModal):  # Guarded via GuardedModal
                     yield CheckList([("在用（停用后不再出现在查询中，记录保留）", "active", i.active)],
                                     id="f-active", classes="one")
             yield FieldError("form")
-            with Horizontal(classes="buttons"):
-                yield Button("保存（Ctrl+S）", id="save", compact=True)
-                yield Button("取消（Esc）", id="cancel", compact=True)
+            yield from self.buttons()
 
     def on_mount(self) -> None:
         self.query_one("#f-name", Input).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.ask_discard(lambda: self.dismiss(None))
-
-    def action_save(self) -> None:
-        from cunwu_tui.errors import SaveError, ValidationError
-
+    def save(self) -> str:
         v = {k: self.query_one(f"#f-{k}", Input).value
              for k in ("name", "aliases", "category", "where", "time_limit", "fees")}
         for k in ("conditions", "documents", "notes"):
             v[k] = self.query_one(f"#f-{k}", TextArea).text
-        form = self.query_one(Form)
-        try:
-            if self.info is None:
-                info = self.services.catalog.add_local(**v)
-            else:
-                active = "active" in self.query_one("#f-active", CheckList).selected
-                info = self.services.catalog.update_local(self.info.id, active=active, **v)
-        except ValidationError as exc:
-            form.show_errors(exc.errors)
-            return
-        except SaveError as exc:
-            form.show_errors({"form": str(exc)})
-            return
-        self.dismiss(info.code)
+        if self.info is None:
+            info = self.services.catalog.add_local(**v)
+        else:
+            active = "active" in self.query_one("#f-active", CheckList).selected
+            info = self.services.catalog.update_local(self.info.id, active=active, **v)
+        return info.code
