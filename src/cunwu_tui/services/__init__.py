@@ -59,6 +59,7 @@ class Services:
         self.cases = CaseService(core, self.settings, self.catalog, self.residents, self.notices, self.staff,
                                  self.identity)
         self.notices.case_gate = self.cases.notice_gate
+        self.holidays.on_change = lambda: self.cases.resummarize_all(live_only=True)  # deadlines in 工作日 move
         self.duty = DutyService(core, self.identity)
         self.backups = BackupService(core, self.settings, info.url)
         from cunwu_tui.services.evidence import EvidenceService
@@ -114,6 +115,7 @@ def open_services(url: str, *, lock: bool = True) -> Services:
         services._lock = held
         services.seals.ensure_defaults()
         services.holidays.calendar()
+        services.cases.resummarize_all()  # an upgraded database: the cases' summary columns (#18), once
     except DatabaseInUse as exc:
         engine.dispose()
         raise DatabaseError(str(exc)) from exc

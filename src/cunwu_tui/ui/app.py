@@ -105,7 +105,8 @@ class CunwuApp(App[int]):
 
     def on_mount(self) -> None:
         self.theme = _pick_theme(self.console.color_system)
-        self.open_database()
+        # the worker imports SQLAlchemy and opens the file: after the first frame has painted, not competing with it
+        self.call_after_refresh(self.open_database)
         self.set_interval(15, self.check_idle_lock)
 
     # -- the idle lock --------------------------------------------------------
