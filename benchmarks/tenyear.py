@@ -22,7 +22,8 @@ How it is made:
      case is finished), the last ~100 from every sample case (a few are
      still open, some overdue); each gets a few 备注 events so the register
      holds ~210,000 events;
-   * 3,000 seal uses (1 in 150 voided) continuing the seal register's own
+   * 3,000 seal uses (1 in 150 voided, approved in person like the
+     sample's) continuing the seal register's own
      hash chain (numbers per seal and year without gaps, the link hash and
      the operation-log anchor computed as the service does);
    * 800 notices with their persons, every second one with an objection
@@ -131,7 +132,7 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
             seqs[year] = seqs.get(year, 0) + 1
             r = res[rnd.randrange(n_res)]
             c = {k: _shift(v, delta) for k, v in tpl.items()}
-            c.update(id=cid, year=year, seq=seqs[year], number=f"〔{year}〕第{seqs[year]:05d}号",
+            c.update(id=cid, year=year, seq=seqs[year], number=f"〔{year}〕第{seqs[year]:05d}号", summary_version=0,
                      resident_id=r["id"], applicant_name=r["name"])
             case_batch.append(c)
             evs = by_case.get(tpl["id"], [])
@@ -166,7 +167,9 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
         tpl_void_audit = next(a for a in seal_audit_tpl if a["action"] == sr.VOIDED)
         chain = max([u["chain_seq"] for u in uses] + [v["chain_seq"] for v in voids])
         prev = max(uses + voids, key=lambda x: x["chain_seq"])["hash"]
-        uid, vid = next_id(conn, m.SealUse), next_id(conn, m.SealVoid)
+        uid, vid, apid = next_id(conn, m.SealUse), next_id(conn, m.SealVoid), next_id(conn, m.Approval)
+        approvals = {a["subject_id"]: a for a in rows(conn, m.Approval) if a["subject_table"] == sr.AUDIT_ENTITY}
+        new_approvals = []
         seal_seq: dict[tuple[int, int], int] = {}
         new_uses, new_voids, seal_audits = [], [], []
 
@@ -190,6 +193,10 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
             u["hash"] = seal_rules.link_hash(seal_rules.USE, sr._fields(Row(u), sr.USE_FIELDS), prev)
             prev = u["hash"]
             new_uses.append(u)
+            if tpl["id"] in approvals:  # given in person at the time, as the sample's was
+                a = approvals[tpl["id"]]
+                new_approvals.append({**a, "id": apid, "subject_id": uid, "recorded_at": _shift(a["recorded_at"], delta)})
+                apid += 1
             seal_audits.append({**tpl_use_audit, "at": u["recorded_at"], "entity_id": number,
                                 "after": json.dumps({**sr._snapshot(Row(u)), "chain": chain, "hash": u["hash"]},
                                                     ensure_ascii=False, sort_keys=True)})
@@ -208,6 +215,8 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
                 vid += 1
         conn.execute(t(m.SealUse).insert(), new_uses)
         conn.execute(t(m.SealVoid).insert(), new_voids)
+        if new_approvals:
+            conn.execute(t(m.Approval).insert(), new_approvals)
         counts["seal_use"], counts["seal_void"] = len(new_uses), len(new_voids)
 
         # -- notices, persons, objections and outcomes

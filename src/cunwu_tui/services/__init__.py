@@ -115,7 +115,6 @@ def open_services(url: str, *, lock: bool = True) -> Services:
         services._lock = held
         services.seals.ensure_defaults()
         services.holidays.calendar()
-        services.cases.resummarize_all()  # an upgraded database: the cases' summary columns (#18), once
     except DatabaseInUse as exc:
         engine.dispose()
         raise DatabaseError(str(exc)) from exc

@@ -583,19 +583,27 @@ class CaseService:
             elif stale_only:
                 q = q.where(CaseRecord.summary_version < SUMMARY_VERSION)
             ids = list(s.exec(q.order_by(CaseRecord.id)))
+        from sqlalchemy import bindparam
+
+        table = CaseRecord.__table__  # type: ignore[attr-defined]
         done = 0
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
             with self.core.write() as s:
                 rows = list(s.exec(select(CaseRecord).where(CaseRecord.id.in_(part))))  # type: ignore[attr-defined]
                 events = self._events_of(s, part)
+                changes = []
                 for row in rows:
                     evs = events.get(row.id, [])
                     _, fstate, summary = self._state(row, evs)
                     values = self._summary_values(row, evs, fstate, summary)
                     if not live_only or any(getattr(row, k) != v for k, v in values.items()):
-                        s.exec(update(CaseRecord).where(CaseRecord.id == row.id).values(**values))  # type: ignore[call-overload]
-                        done += 1
+                        changes.append({"_id": row.id, **values})
+                if changes:  # one statement for the lot (Core: no ORM bookkeeping per row)
+                    stmt = table.update().where(table.c.id == bindparam("_id")).values(
+                        {k: bindparam(k) for k in changes[0] if k != "_id"})
+                    s.connection().execute(stmt, changes)
+                    done += len(changes)
         return done
 
     @staticmethod

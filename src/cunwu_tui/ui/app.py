@@ -175,6 +175,11 @@ class CunwuApp(App[int]):
         else:
             self.call_from_thread(self.seal_checked, check)
         self._check_evidence(services, full=False)  # from the last checkpoint: quick
+        try:  # an upgraded database: the cases' summary columns, once (until then the lists replay those cases)
+            if services.cases.resummarize_all():
+                self.call_from_thread(self.refresh_screen)
+        except Exception:
+            log.exception("case summaries failed")
         try:  # F3 answers at once when the clerk gets there
             services.catalog.warm()
         except Exception:  # F3 shows the message when it is opened
@@ -280,6 +285,11 @@ class CunwuApp(App[int]):
         else:
             self.call_from_thread(self.seal_checked, check)
         self._check_evidence(services, full=True)
+        try:  # a backup from an older version: the cases' summary columns
+            if services.cases.resummarize_all():
+                self.call_from_thread(self.refresh_screen)
+        except Exception:
+            log.exception("case summaries failed")
 
     def _restored(self, services, result, error: str) -> None:
         from cunwu_tui.ui.screens.dialogs import BusyDialog, MessageDialog
