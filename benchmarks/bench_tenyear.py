@@ -11,7 +11,9 @@ of ``--runs`` fresh interpreters each: the first frame of the app against a
 minimal Textual app (Header + 200-row DataTable + Footer) measured the same
 way in the same run, and the database ready (worker done opening it). Peak
 RSS: a fresh interpreter drives the app with Textual's Pilot at 80x24,
-signs in, visits F2..F8 and reports ru_maxrss.
+signs in, visits F2..F8 ``--runs`` times (timing each key until the
+screen has settled: ``pilot.pause()`` returns once every message is
+processed) and reports ru_maxrss.
 """
 
 from __future__ import annotations
@@ -81,15 +83,16 @@ print(json.dumps({"frame": marks["frame"] - t0, "db": marks["db"] - t0}))
 """
 
 RSS = r"""
-import asyncio, json, resource, sys
+import asyncio, json, resource, statistics, sys, time
 from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.screens.operator import OperatorScreen
 from cunwu_tui.services.demo import DEMO_PIN
 
 async def main():
     app = CunwuApp(sys.argv[1])
+    settle = {}
     async with app.run_test(size=(80, 24)) as pilot:
-        async def wait(pred, tries=3000):
+        async def wait(pred, tries=6000):
             for _ in range(tries):
                 if pred():
                     return
@@ -100,10 +103,15 @@ async def main():
         await pilot.press(*list(DEMO_PIN), "enter")
         await wait(lambda: app.ready() and not isinstance(app.screen, OperatorScreen))
         await wait(lambda: app._startup_done.is_set())
-        for key in ("f2", "f3", "f4", "f5", "f6", "f7", "f8"):
-            await pilot.press(key)
-            await pilot.pause(0.3)
-    print(json.dumps({"rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+        for _ in range(int(sys.argv[2])):
+            for key in ("f2", "f3", "f4", "f5", "f6", "f7", "f8"):
+                t0 = time.perf_counter()
+                await pilot.press(key)
+                await pilot.pause()  # until the screen has processed everything it was sent
+                settle.setdefault(key, []).append(time.perf_counter() - t0)
+    out = {"rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    out.update({k: statistics.median(v) for k, v in settle.items()})
+    print(json.dumps(out))
 
 asyncio.run(main())
 """
@@ -149,9 +157,15 @@ def service_figures(path: Path, runs: int, out_dir: Path) -> dict[str, float]:
             s.audit.recent(8, changes_only=True)
 
         out["工作台 refresh"] = med(dashboard, runs)
-        out["F5 seal list"] = med(lambda: s.seal_register.list(), runs)
+        if hasattr(s.seal_register, "tally"):  # what F5 asks since #18: a page and the totals
+            out["F5 seal list"] = med(lambda: (s.seal_register.list(limit=200), s.seal_register.tally()), runs)
+        else:
+            out["F5 seal list"] = med(lambda: s.seal_register.list(), runs)
         out["F6 duty panel"] = med(lambda: duty_panel(s, s.core.now()), runs)
-        out["F7 notice list"] = med(lambda: s.notices.list(), runs)
+        if hasattr(s.notices, "page"):  # what F7 asks since #18
+            out["F7 notice list"] = med(lambda: s.notices.page(None, 200), runs)
+        else:
+            out["F7 notice list"] = med(lambda: s.notices.list(), runs)
         nid = s.notices.list()[0].id
         out["F7 notice detail"] = med(lambda: (s.notices.get(nid), s.notices.persons(nid), s.notices.objections(nid)),
                                       runs)
@@ -193,9 +207,17 @@ def startup_figures(path: Path, runs: int) -> dict[str, float]:
             "database ready": statistics.median(dbs)}
 
 
-def rss(path: Path) -> float:
-    r = subprocess.run([sys.executable, "-c", RSS, f"sqlite:///{path}"], capture_output=True, text=True, check=True)
-    return json.loads(r.stdout.strip().splitlines()[-1])["rss"]
+def app_figures(path: Path, runs: int) -> dict[str, float]:
+    """Peak RSS after visiting F2..F8 ``runs`` times, and the median time
+    from a function key until its screen has settled."""
+    r = subprocess.run([sys.executable, "-c", RSS, f"sqlite:///{path}", str(runs)], capture_output=True, text=True,
+                       check=True)
+    got = json.loads(r.stdout.strip().splitlines()[-1])
+    names = {"f2": "工作台", "f3": "事项查询", "f4": "受理登记", "f5": "用印登记", "f6": "值班", "f7": "公示",
+             "f8": "台账导出"}
+    out = {f"{k.upper()} {names[k]} until settled": v for k, v in got.items() if k in names}
+    out["peak RSS after F2-F8 (MiB)"] = got["rss"]
+    return out
 
 
 def main() -> None:
@@ -224,7 +246,7 @@ def main() -> None:
         for name, path in (("demo", demo), ("10-year", big)):
             if not args.skip_app:  # before the service runs add rows
                 results.setdefault(name, {}).update(startup_figures(path, args.runs))
-                results[name]["peak RSS after F2-F8 (MiB)"] = rss(path)
+                results[name].update(app_figures(path, args.runs))
             results.setdefault(name, {}).update(service_figures(path, args.runs, tmpd / f"out-{name}"))
     print(f"\n{datetime.now():%Y-%m-%d %H:%M}, medians of {args.runs} runs\n")
     print("| operation | demo | 10-year | ratio |")

@@ -231,6 +231,44 @@ class NoticeService:
                 infos = self._infos(s, list(s.exec(q)), now, all_rows=True)
         if status:
             infos = [i for i in infos if i.status == status]
+        return self._sorted(infos)
+
+    def page(self, status: str | None = None, limit: int = 200, now: datetime | None = None
+             ) -> tuple[list[NoticeInfo], int]:
+        """The first ``limit`` notices of ``list(status)`` in its order, and
+        how many ``list(status)`` has in all; reads only those (closed and
+        withdrawn ones come newest first, so SQL takes the first few)."""
+        if status in (rules.RUNNING, rules.PENDING, rules.EXPIRED):  # few: not closed, not withdrawn
+            infos = self.list(status, now)
+            return infos[:limit], len(infos)
+        now = now or self.core.now()
+        closed = Notice.closed_at.is_not(None) & Notice.withdrawn_at.is_(None)  # type: ignore[union-attr]
+        withdrawn = Notice.withdrawn_at.is_not(None)  # type: ignore[union-attr]
+        with self.core.read() as s:
+            def newest(cond, n: int) -> list[Notice]:
+                if n <= 0:
+                    return []
+                q = select(Notice).where(cond).order_by(Notice.start_at.desc(), Notice.id).limit(n)  # type: ignore[attr-defined]
+                return list(s.exec(q))
+
+            def count(cond=None) -> int:
+                q = select(func.count()).select_from(Notice)
+                return int(s.exec(q if cond is None else q.where(cond)).one())
+
+            if status == rules.CLOSED:
+                return self._infos(s, newest(closed, limit), now), count(closed)
+            if status == rules.WITHDRAWN:
+                return self._infos(s, newest(withdrawn, limit), now), count(withdrawn)
+            live = list(s.exec(select(Notice).where(Notice.closed_at.is_(None),  # type: ignore[union-attr]
+                                                    Notice.withdrawn_at.is_(None)).order_by(Notice.id)))  # type: ignore[union-attr]
+            rows = live + newest(closed, limit - len(live))
+            rows += newest(withdrawn, limit - len(rows))
+            infos = self._infos(s, rows, now)
+            total = count()
+        return self._sorted(infos)[:limit], total
+
+    @staticmethod
+    def _sorted(infos: list[NoticeInfo]) -> list[NoticeInfo]:
         order = {rules.EXPIRED: 0, rules.RUNNING: 1, rules.PENDING: 2, rules.CLOSED: 3, rules.WITHDRAWN: 4}
 
         def key(i: NoticeInfo):
