@@ -584,6 +584,7 @@ class EvidenceLink(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("register_name", "seq", name="uq_evidence_link_seq"),
         Index("ix_evidence_link_row", "table_name", "row_id"),
+        Index("ix_evidence_link_at", "register_name", "at", "seq"),  # a month's heads (ledger export)
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

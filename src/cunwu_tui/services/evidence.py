@@ -403,8 +403,10 @@ class EvidenceService:
                     seq, hash_, _ = db.head(conn, register)
                 else:
                     row = conn.execute(text(
+                        # link times never go backwards within a register (db/evidence._later): the
+                        # latest time before ``before`` is the highest position (index ix_evidence_link_at)
                         "SELECT seq, hash FROM evidence_link WHERE register_name = :r AND at < :b "
-                        "ORDER BY seq DESC LIMIT 1"), {"r": register, "b": ev.at_text(before)}).first()
+                        "ORDER BY at DESC, seq DESC LIMIT 1"), {"r": register, "b": ev.at_text(before)}).first()
                     seq, hash_ = (int(row[0]), str(row[1])) if row else (0, ev.GENESIS)
                 out.append(ev.Head(register, seq, hash_))
         return out

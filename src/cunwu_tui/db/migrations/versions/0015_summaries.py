@@ -2,7 +2,9 @@
 deadline (what and whether provisional), current step and missing documents
 beside its status, so the F4 lists and the 工作台 read one row per case;
 an index on the operation log's entity (the seal register's check and the
-audit views filter on it).
+audit views filter on it) and one on the evidence links' time per register
+(a month's heads on the ledgers: link times never go backwards within a
+register, so the last link before a time is found by seeking).
 
 The new columns start at ``summary_version`` 0: the app fills them in by
 its own replay of each case's events when it opens the upgraded database
@@ -35,9 +37,11 @@ def upgrade() -> None:
     op.add_column("case_record", sa.Column("missing_documents", sa.Integer(), nullable=False, server_default="0"))
     op.add_column("case_record", sa.Column("summary_version", sa.Integer(), nullable=False, server_default="0"))
     op.create_index(op.f("ix_audit_log_entity"), "audit_log", ["entity"], unique=False)
+    op.create_index("ix_evidence_link_at", "evidence_link", ["register_name", "at", "seq"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_evidence_link_at", table_name="evidence_link")
     op.drop_index(op.f("ix_audit_log_entity"), table_name="audit_log")
     for name in ("summary_version", "missing_documents", "current_step", "next_due_provisional", "next_due_what"):
         op.execute(f"ALTER TABLE case_record DROP COLUMN {name}")
