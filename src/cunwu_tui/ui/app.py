@@ -44,18 +44,31 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _modes():
-    from cunwu_tui.ui.screens.cases import CasesScreen
-    from cunwu_tui.ui.screens.dashboard import DashboardScreen
-    from cunwu_tui.ui.screens.duty import DutyScreen
-    from cunwu_tui.ui.screens.export import ExportScreen
-    from cunwu_tui.ui.screens.lookup import LookupScreen
-    from cunwu_tui.ui.screens.notices import NoticesScreen
-    from cunwu_tui.ui.screens.seal_register import SealRegisterScreen
-    from cunwu_tui.ui.screens.settings import SettingsScreen
+class _LazyScreen:
+    """A mode's screen, imported when first shown (Textual calls it to make
+    the screen): the first frame imports only the 工作台's module."""
 
-    return {"dashboard": DashboardScreen, "export": ExportScreen, "lookup": LookupScreen, "notices": NoticesScreen, "settings": SettingsScreen,
-            "seals": SealRegisterScreen, "cases": CasesScreen, "duty": DutyScreen}
+    def __init__(self, module: str, name: str):
+        self.module, self.name = module, name
+
+    @property
+    def screen_class(self) -> type:
+        import importlib
+
+        return getattr(importlib.import_module(f"cunwu_tui.ui.screens.{self.module}"), self.name)
+
+    def __call__(self):
+        return self.screen_class()
+
+
+def _modes():
+    from cunwu_tui.ui.screens.dashboard import DashboardScreen
+
+    lazy = {"export": ("export", "ExportScreen"), "lookup": ("lookup", "LookupScreen"),
+            "notices": ("notices", "NoticesScreen"), "settings": ("settings", "SettingsScreen"),
+            "seals": ("seal_register", "SealRegisterScreen"), "cases": ("cases", "CasesScreen"),
+            "duty": ("duty", "DutyScreen")}
+    return {"dashboard": DashboardScreen, **{mode: _LazyScreen(*where) for mode, where in lazy.items()}}
 
 
 class CunwuApp(App[int]):
