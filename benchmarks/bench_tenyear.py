@@ -158,12 +158,12 @@ def service_figures(path: Path, runs: int, out_dir: Path) -> dict[str, float]:
 
         out["工作台 refresh"] = med(dashboard, runs)
         if hasattr(s.seal_register, "tally"):  # what F5 asks since #18: a page and the totals
-            out["F5 seal list"] = med(lambda: (s.seal_register.list(limit=200), s.seal_register.tally()), runs)
+            out["F5 seal list"] = med(lambda: (s.seal_register.list(limit=100), s.seal_register.tally()), runs)
         else:
             out["F5 seal list"] = med(lambda: s.seal_register.list(), runs)
         out["F6 duty panel"] = med(lambda: duty_panel(s, s.core.now()), runs)
         if hasattr(s.notices, "page"):  # what F7 asks since #18
-            out["F7 notice list"] = med(lambda: s.notices.page(None, 200), runs)
+            out["F7 notice list"] = med(lambda: s.notices.page(None, 100), runs)
         else:
             out["F7 notice list"] = med(lambda: s.notices.list(), runs)
         nid = s.notices.list()[0].id

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 # Mirrors cunwu_tui.domain.notices (kept here so the screen imports nothing heavy).
 FILTERS = ("全部", "公示中", "已期满", "待发布", "已结束", "已撤回")
-PAGE = 200  # notices listed at most (the filter line gives the total)
+PAGE = 100  # notices listed at most (the filter line gives the total)
 
 
 def remaining(i: NoticeInfo) -> str:

@@ -158,7 +158,7 @@ class SealVerifyMixin:
         self.app.push_screen(MessageDialog(title, message))
 
 
-PAGE = 200  # entries listed in F5 at most (the filter line gives the totals)
+PAGE = 100  # entries listed in F5 at most (the filter line gives the totals)
 
 
 class SealRegisterScreen(SealVerifyMixin, AppScreen):
