@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from sqlalchemy import func, or_, update
+from sqlalchemy import text as sql_text
 from sqlmodel import select
 
 from cunwu_tui.db.models import CaseEvent, CaseRecord, Resident
@@ -657,7 +658,8 @@ class CaseService:
             elif filter == rules.F_OPEN:
                 stmt = stmt.where(CaseRecord.status.in_((rules.OPEN, rules.ESCALATED)))  # type: ignore[attr-defined]
             elif filter in (rules.F_SOON, rules.F_OVERDUE, _WITH_DEADLINE):
-                stmt = stmt.where(CaseRecord.next_due.is_not(None))  # type: ignore[union-attr]
+                # a range, not IS NOT NULL: SQLite then reads the few cases through the index on next_due
+                stmt = stmt.where(CaseRecord.next_due >= date.min)  # type: ignore[operator]
             if q:
                 conds = [CaseRecord.number.contains(q), CaseRecord.applicant_name.contains(q),  # type: ignore[attr-defined]
                          CaseRecord.matter_name.contains(q), CaseRecord.matter_code.contains(q)]  # type: ignore[attr-defined]
@@ -667,8 +669,13 @@ class CaseService:
                 if len(q) >= 4 and any(ch.isdigit() for ch in q):
                     conds += [Resident.id_number.endswith(q), Resident.id_number == q]  # type: ignore[attr-defined]
                 stmt = stmt.where(or_(*conds))
-            stmt = stmt.order_by(CaseRecord.id.desc()).limit(limit)  # type: ignore[union-attr]
-            found = list(s.exec(stmt))
+            if filter in (rules.F_OPEN, rules.F_SOON, rules.F_OVERDUE, _WITH_DEADLINE):
+                # few cases: "+id" keeps SQLite from walking every case newest first to find them (it reads
+                # them through the filter's index and sorts those)
+                stmt = stmt.order_by(sql_text("+case_record.id DESC"))
+            else:
+                stmt = stmt.order_by(CaseRecord.id.desc())  # type: ignore[union-attr]
+            found = list(s.exec(stmt.limit(limit)))
             rows = self._summary_rows(s, found, today)
         if filter == rules.F_OVERDUE:
             rows = [r for r in rows if r.overdue]
