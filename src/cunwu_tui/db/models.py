@@ -308,8 +308,9 @@ class CaseRecord(SQLModel, table=True):
     rewritten in the transaction of every event, so the lists and the
     工作台 read them without replaying; ``summary_version`` below
     SUMMARY_VERSION (services/cases.py) means not yet summarised this way
-    (an upgraded database: done when it opens). Not under the evidence
-    chain: the app rewrites them."""
+    (an upgraded database: the app's start-up worker does it once; the
+    lists replay such a case meanwhile). Not under the evidence chain: the
+    app rewrites them."""
 
     __tablename__ = "case_record"
     __table_args__ = (UniqueConstraint("year", "seq", name="uq_case_number"),)

@@ -5,8 +5,9 @@ ledgers get plain dataclasses.
 
 The state of a case (where it stands in its steps, its status, every
 deadline) is replayed from its events by ``domain.case_flow`` and
-``domain.cases``; ``case_record.status`` and ``next_due`` only summarise
-them for the lists."""
+``domain.cases``; ``case_record.status``, ``next_due`` and the other
+summary columns only summarise them for the lists (rewritten in every
+event's transaction by the same replay, see ``_summary_values``)."""
 
 from __future__ import annotations
 
@@ -571,7 +572,8 @@ class CaseService:
 
     def resummarize_all(self, stale_only: bool = True, live_only: bool = False) -> int:
         """Summarise cases again by replaying their events: the ones not yet
-        summarised by this version (an upgraded database, on opening), or
+        summarised by this version (an upgraded or restored database: the
+        app's start-up worker, once; until then the lists replay them), or
         every case with a deadline still running (``live_only``: the holiday
         calendar changed, so working-day deadlines may move). Returns how
         many were rewritten. Not an operation of the clerk's: no audit
