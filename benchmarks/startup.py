@@ -23,8 +23,9 @@ t_import = time.perf_counter()
 marks = {}
 
 class Probe(CunwuApp):
+    # Textual calls every class's on_mount: CunwuApp's runs without super() (calling it here
+    # started a second database worker)
     def on_mount(self):
-        super().on_mount()
         self.call_after_refresh(lambda: marks.setdefault("frame", time.perf_counter()))
         self.set_interval(0.005, self._poll)
 

@@ -53,7 +53,7 @@ class AuditLog(SQLModel, table=True):
     at: datetime = Field(sa_type=DateTime, index=True)
     operator_id: Optional[int] = Field(default=None, foreign_key="staff.id")
     operator_name: str = Field(default="", max_length=32)
-    entity: str = Field(max_length=32)
+    entity: str = Field(max_length=32, index=True)
     entity_id: str = Field(default="", max_length=64)
     action: str = Field(max_length=32)
     before: str = Field(default="", description="JSON")
@@ -303,8 +303,14 @@ class SealVoid(SQLModel, table=True):
 class CaseRecord(SQLModel, table=True):
     """A case taken in (受理登记). What was taken in never changes (a trigger
     refuses UPDATE of those columns and any DELETE); everything that happens
-    afterwards is a CaseEvent. ``status`` and ``next_due`` are a summary
-    of the events, kept for the lists."""
+    afterwards is a CaseEvent. ``status``, ``next_due`` and the columns
+    after them are a summary of the events (the same replay as the detail),
+    rewritten in the transaction of every event, so the lists and the
+    工作台 read them without replaying; ``summary_version`` below
+    SUMMARY_VERSION (services/cases.py) means not yet summarised this way
+    (an upgraded database: the app's start-up worker does it once; the
+    lists replay such a case meanwhile). Not under the evidence chain: the
+    app rewrites them."""
 
     __tablename__ = "case_record"
     __table_args__ = (UniqueConstraint("year", "seq", name="uq_case_number"),)
@@ -336,6 +342,11 @@ class CaseRecord(SQLModel, table=True):
     status: str = Field(default="在办", max_length=16, index=True)
     next_due: Optional[date] = Field(default=None, index=True)
     closed_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
+    next_due_what: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
+    next_due_provisional: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    current_step: Optional[int] = Field(default=None)
+    missing_documents: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    summary_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class CaseEvent(SQLModel, table=True):
@@ -574,6 +585,7 @@ class EvidenceLink(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("register_name", "seq", name="uq_evidence_link_seq"),
         Index("ix_evidence_link_row", "table_name", "row_id"),
+        Index("ix_evidence_link_at", "register_name", "at", "seq"),  # a month's heads (ledger export)
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

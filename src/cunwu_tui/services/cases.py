@@ -5,8 +5,9 @@ ledgers get plain dataclasses.
 
 The state of a case (where it stands in its steps, its status, every
 deadline) is replayed from its events by ``domain.case_flow`` and
-``domain.cases``; ``case_record.status`` and ``next_due`` only summarise
-them for the lists."""
+``domain.cases``; ``case_record.status``, ``next_due`` and the other
+summary columns only summarise them for the lists (rewritten in every
+event's transaction by the same replay, see ``_summary_values``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from sqlalchemy import func, or_, update
+from sqlalchemy import text as sql_text
 from sqlmodel import select
 
 from cunwu_tui.db.models import CaseEvent, CaseRecord, Resident
@@ -195,9 +197,16 @@ class CasePaper:
         return "\n".join(lines)
 
 
+def _next_deadline(summary: rules.Summary) -> rules.Tracked | None:
+    """The open deadline a list shows: the earliest (the first of equals)."""
+    open_d = sorted(summary.open_deadlines, key=lambda d: d.date)
+    return open_d[0] if open_d else None
+
+
 # Who may give the leader's opinion on a refusal beyond the clerk's authority.
 from cunwu_tui.domain.roles import LEADER_ROLES  # noqa: E402  (kept importable from here)
 
+SUMMARY_VERSION = 1  # case_record's summary columns as _summary_values writes them (raise to redo them all)
 _WITH_DEADLINE = "_with_deadline"   # internal filter: every case with a deadline running
 
 
@@ -540,14 +549,74 @@ class CaseService:
                                     summary.accepted_on, summary.extension_days)
         return flow, fstate, summary
 
-    def _resummarize(self, s, row: CaseRecord) -> rules.Summary:
-        _, _, summary = self._state(row, self._events(s, row.id))
+    def _resummarize(self, s, row: CaseRecord, events: list[CaseEvent] | None = None) -> rules.Summary:
+        """Rewrite the case's summary columns from the same replay as the
+        detail (in the write's transaction, after its event)."""
+        if events is None:
+            events = self._events(s, row.id)
+        _, fstate, summary = self._state(row, events)
+        s.exec(update(CaseRecord).where(CaseRecord.id == row.id).values(  # type: ignore[call-overload]
+            **self._summary_values(row, events, fstate, summary)))
+        return summary
+
+    def _summary_values(self, row: CaseRecord, events: Sequence[CaseEvent], fstate, summary: rules.Summary) -> dict:
         closed = None
         if summary.status in (rules.CONCLUDED, rules.REFUSED, rules.VOIDED):
             closed = row.closed_at or self.core.now()
-        s.exec(update(CaseRecord).where(CaseRecord.id == row.id).values(  # type: ignore[call-overload]
-            status=summary.status_text(), next_due=summary.next_due, closed_at=closed))
-        return summary
+        nd = _next_deadline(summary)
+        return {"status": summary.status_text(), "next_due": summary.next_due, "closed_at": closed,
+                "next_due_what": nd.what if nd else "", "next_due_provisional": bool(nd and nd.provisional),
+                "current_step": fstate.current,
+                "missing_documents": sum(1 for d in _docs_of(row.documents, events) if not d.received),
+                "summary_version": SUMMARY_VERSION}
+
+    def resummarize_all(self, stale_only: bool = True, live_only: bool = False) -> int:
+        """Summarise cases again by replaying their events: the ones not yet
+        summarised by this version (an upgraded or restored database: the
+        app's start-up worker, once; until then the lists replay them), or
+        every case with a deadline still running (``live_only``: the holiday
+        calendar changed, so working-day deadlines may move). Returns how
+        many were rewritten. Not an operation of the clerk's: no audit
+        record (the summary columns are not on the record)."""
+        with self.core.read() as s:
+            q = select(CaseRecord.id)
+            if live_only:
+                q = q.where(or_(CaseRecord.next_due.is_not(None),  # type: ignore[union-attr]
+                                CaseRecord.status.in_((rules.OPEN, rules.ESCALATED))))  # type: ignore[attr-defined]
+            elif stale_only:
+                q = q.where(CaseRecord.summary_version < SUMMARY_VERSION)
+            ids = list(s.exec(q.order_by(CaseRecord.id)))
+        from sqlalchemy import bindparam
+
+        table = CaseRecord.__table__  # type: ignore[attr-defined]
+        done = 0
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            with self.core.write() as s:
+                rows = list(s.exec(select(CaseRecord).where(CaseRecord.id.in_(part))))  # type: ignore[attr-defined]
+                events = self._events_of(s, part)
+                changes = []
+                for row in rows:
+                    evs = events.get(row.id, [])
+                    _, fstate, summary = self._state(row, evs)
+                    values = self._summary_values(row, evs, fstate, summary)
+                    if not live_only or any(getattr(row, k) != v for k, v in values.items()):
+                        changes.append({"_id": row.id, **values})
+                if changes:  # one statement for the lot (Core: no ORM bookkeeping per row)
+                    stmt = table.update().where(table.c.id == bindparam("_id")).values(
+                        {k: bindparam(k) for k in changes[0] if k != "_id"})
+                    s.connection().execute(stmt, changes)
+                    done += len(changes)
+        return done
+
+    @staticmethod
+    def _events_of(s, ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
+        events: dict[int, list[CaseEvent]] = {}
+        for chunk in range(0, len(ids), 500):  # one query per 500 cases, not one per case
+            part = list(ids[chunk:chunk + 500])
+            for e in s.exec(select(CaseEvent).where(CaseEvent.case_id.in_(part)).order_by(CaseEvent.id)):  # type: ignore[attr-defined]
+                events.setdefault(e.case_id, []).append(e)
+        return events
 
     def _row(self, row: CaseRecord, resident: Resident | None, summary: rules.Summary, today: date,
              events: Sequence[CaseEvent] = ()) -> CaseRow:
@@ -591,7 +660,8 @@ class CaseService:
             elif filter == rules.F_OPEN:
                 stmt = stmt.where(CaseRecord.status.in_((rules.OPEN, rules.ESCALATED)))  # type: ignore[attr-defined]
             elif filter in (rules.F_SOON, rules.F_OVERDUE, _WITH_DEADLINE):
-                stmt = stmt.where(CaseRecord.next_due.is_not(None))  # type: ignore[union-attr]
+                # a range, not IS NOT NULL: SQLite then reads the few cases through the index on next_due
+                stmt = stmt.where(CaseRecord.next_due >= date.min)  # type: ignore[operator]
             if q:
                 conds = [CaseRecord.number.contains(q), CaseRecord.applicant_name.contains(q),  # type: ignore[attr-defined]
                          CaseRecord.matter_name.contains(q), CaseRecord.matter_code.contains(q)]  # type: ignore[attr-defined]
@@ -601,25 +671,49 @@ class CaseService:
                 if len(q) >= 4 and any(ch.isdigit() for ch in q):
                     conds += [Resident.id_number.endswith(q), Resident.id_number == q]  # type: ignore[attr-defined]
                 stmt = stmt.where(or_(*conds))
-            stmt = stmt.order_by(CaseRecord.id.desc()).limit(limit)  # type: ignore[union-attr]
-            found = list(s.exec(stmt))
-            events: dict[int, list[CaseEvent]] = {}
-            ids = [row.id for row, _ in found]
-            for chunk in range(0, len(ids), 500):  # one query per 500 cases, not one per case
-                part = ids[chunk:chunk + 500]
-                for e in s.exec(select(CaseEvent).where(CaseEvent.case_id.in_(part)).order_by(CaseEvent.id)):  # type: ignore[attr-defined]
-                    events.setdefault(e.case_id, []).append(e)
-            rows = []
-            for row, resident in found:
-                _, _, summary = self._state(row, events.get(row.id, []))
-                r = self._row(row, resident, summary, today, events.get(row.id, []))
-                if filter == rules.F_OVERDUE and not r.overdue:
-                    continue
-                if filter == rules.F_SOON and not (r.soon and not r.overdue):
-                    continue
-                rows.append(r)
+            if filter in (rules.F_OPEN, rules.F_SOON, rules.F_OVERDUE, _WITH_DEADLINE):
+                # few cases: "+id" keeps SQLite from walking every case newest first to find them (it reads
+                # them through the filter's index and sorts those)
+                stmt = stmt.order_by(sql_text("+case_record.id DESC"))
+            else:
+                stmt = stmt.order_by(CaseRecord.id.desc())  # type: ignore[union-attr]
+            found = list(s.exec(stmt.limit(limit)))
+            rows = self._summary_rows(s, found, today)
+        if filter == rules.F_OVERDUE:
+            rows = [r for r in rows if r.overdue]
+        elif filter == rules.F_SOON:
+            rows = [r for r in rows if r.soon and not r.overdue]
         far = date.max
         return sorted(rows, key=lambda r: (not r.overdue, r.next_due or far, r.received_at))
+
+    def _summary_rows(self, s, found: Sequence[tuple[CaseRecord, Resident]], today: date) -> list[CaseRow]:
+        """List rows from the summary columns; a case not summarised by this
+        version yet (never after opening) is replayed instead."""
+        stale = [row.id for row, _ in found if (row.summary_version or 0) < SUMMARY_VERSION]
+        events = self._events_of(s, stale) if stale else {}
+        out = []
+        for row, resident in found:
+            if row.id in events or (row.summary_version or 0) < SUMMARY_VERSION:
+                evs = events.get(row.id, [])
+                _, _, summary = self._state(row, evs)
+                out.append(self._row(row, resident, summary, today, evs))
+            else:
+                out.append(self._stored_row(row, resident, today))
+        return out
+
+    def _stored_row(self, row: CaseRecord, resident: Resident | None, today: date) -> CaseRow:
+        from cunwu_tui.services.residents import _info as resident_info
+
+        nd = row.next_due
+        return CaseRow(
+            id=row.id or 0, number=row.number, matter_code=row.matter_code, matter_name=row.matter_name,
+            applicant=row.applicant_name, applicant_masked_id=resident_info(resident).masked_id if resident else "",
+            channel=row.channel, kind=row.kind, petition=row.petition, first_officer=row.first_officer_name,
+            received_at=row.received_at, status=row.status, next_due=nd, next_due_what=row.next_due_what if nd else "",
+            provisional=bool(nd and row.next_due_provisional), overdue=nd is not None and nd < today,
+            soon=nd is not None and nd >= today and dl.working_days_left(today, nd) <= rules.SOON_WORKDAYS,
+            missing_documents=row.missing_documents, closed_at=row.closed_at,
+        )
 
     def for_residents(self, resident_ids: Sequence[int], today: date | None = None) -> list[CaseRow]:
         """Every case of these registrations (a resident and the duplicates
@@ -629,12 +723,7 @@ class CaseService:
             found = list(s.exec(select(CaseRecord, Resident).join(Resident, CaseRecord.resident_id == Resident.id)
                                 .where(CaseRecord.resident_id.in_(list(resident_ids)))  # type: ignore[attr-defined]
                                 .order_by(CaseRecord.received_at.desc())))  # type: ignore[attr-defined]
-            out = []
-            for row, resident in found:
-                events = self._events(s, row.id)
-                _, _, summary = self._state(row, events)
-                out.append(self._row(row, resident, summary, today, events))
-        return out
+            return self._summary_rows(s, found, today)
 
     def detail(self, case_id: int, today: date | None = None) -> CaseDetail:
         from cunwu_tui.services.catalog import seed_title

@@ -19,7 +19,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from sqlalchemy import text
 
@@ -276,7 +276,7 @@ class EvidenceService:
                                  "FROM evidence_link WHERE register_name = ? AND seq > ? ORDER BY seq",
                            (register, after))
 
-    def _walk(self, conn, register: str, links: list[tuple], seq0: int, prev: str) -> _Problem | None:
+    def _walk(self, conn, register: str, links: Iterable[tuple], seq0: int, prev: str) -> _Problem | None:
         expected = seq0
         for seq, table, row_id, op, at, digest, tags, prev_hash, hash_ in links:
             expected += 1
@@ -294,40 +294,91 @@ class EvidenceService:
             prev = hash_
         return None
 
+    @staticmethod
+    def _stream(conn, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple]:
+        """Rows straight from the driver, a few thousand at a time (same
+        connection and transaction as ``db.raw_rows``): ten years of a
+        register are never all in memory at once."""
+        conn.execute(text("SELECT 1"))  # the transaction has begun on this connection
+        cur = conn.connection.driver_connection.execute(sql, tuple(params))
+        try:
+            while True:
+                chunk = cur.fetchmany(5000)
+                if not chunk:
+                    return
+                yield from chunk
+        finally:
+            cur.close()
+
     def _full(self, conn, register: str, mark: Any) -> RegisterCheck:
-        links = self._links(conn, register)
+        # Everything streamed, nothing of ten years held at once: one pass over
+        # the links walks the chain; then per table the rows (by id) are merged
+        # with each row's latest link (by row id, from the index on table and
+        # row). Tags and other rows' digests are read only when a row does not
+        # match.
+        count = 0
+        mark_seq = int(mark[0]) if isinstance(mark, list) and len(mark) == 2 else 0
+        at_mark: str | None = None
+
+        def tap(links: Iterable[tuple]) -> Iterator[tuple]:
+            nonlocal count, at_mark
+            for link in links:
+                count += 1
+                if count == mark_seq:
+                    at_mark = link[8]
+                yield link
+
+        links = tap(self._stream(conn, "SELECT seq, table_name, row_id, op, at, row_digest, tags, prev_hash, hash "
+                                       "FROM evidence_link WHERE register_name = ? AND seq > ? ORDER BY seq",
+                                 (register, 0)))
         problems: list[_Problem] = []
         chain = self._walk(conn, register, links, 0, ev.GENESIS)
+        for _ in links:  # the walk stops at the first fault: count the rest all the same
+            pass
         if chain:
             problems.append(chain)
-        if isinstance(mark, list) and len(mark) == 2 and int(mark[0]) > 0:
-            seq, hash_ = int(mark[0]), str(mark[1])
-            if seq > len(links) or links[seq - 1][8] != hash_:
-                problems.append(_Problem((0, seq), f"第 {seq} 个校验记录", REWRITTEN,
+        if mark_seq > 0:
+            if mark_seq > count or at_mark != str(mark[1]):
+                problems.append(_Problem((0, mark_seq), f"第 {mark_seq} 个校验记录", REWRITTEN,
                                          "与上次校验时不同：校验记录被删除或整条链被重新计算过。"))
-        latest: dict[tuple[str, int], tuple] = {}
-        for link in links:
-            latest[(link[1], link[2])] = link
         total = 0
         for order, spec in enumerate(ev.tables_of(register), 1):
-            rows = db.read_rows(conn, spec.table)
-            total += len(rows)
-            seen: set[int] = set()
+            cols = ", ".join(f'"{c}"' for c in spec.columns)
+            latest = self._stream(  # each row's latest link: SQLite takes row_digest from the MAX(seq) row
+                conn, "SELECT row_id, MAX(seq), row_digest FROM evidence_link WHERE register_name = ? "
+                      "AND table_name = ? GROUP BY row_id ORDER BY row_id", (register, spec.table))
+            link = next(latest, None)
+            gone: list[int] = []
             mismatched: dict[int, tuple[str, tuple]] = {}
-            by_digest: dict[str, int] = {}
-            for (table, row_id), link in latest.items():
-                if table == spec.table:
-                    by_digest.setdefault(link[5], row_id)
-            for row in rows:
+            for row in self._stream(conn, f'SELECT id, {cols} FROM "{spec.table}" ORDER BY id'):
+                total += 1
                 row_id = int(row[0])
-                seen.add(row_id)
-                link = latest.get((spec.table, row_id))
+                while link is not None and link[0] < row_id:
+                    gone.append(int(link[0]))
+                    link = next(latest, None)
+                kept = None
+                if link is not None and link[0] == row_id:
+                    kept = link[2]
+                    link = next(latest, None)
                 digest, _ = ev.row_digest(spec.columns, row[1:], with_tags=False)
-                if link is None:
+                if kept is None:
                     problems.append(_Problem((order, row_id), self._label(conn, spec.table, row_id), UNREGISTERED,
                                              "数据库中有这条记录，但本程序从未登记过它：是绕过本程序加进去的。"))
-                elif link[5] != digest:
+                elif kept != digest:
                     mismatched[row_id] = (digest, row)
+            while link is not None:
+                gone.append(int(link[0]))
+                link = next(latest, None)
+            by_digest: dict[str, int] = {}
+            if mismatched:  # only when something is off: whose content did it take? (first linked first)
+                for row_id, digest in self._stream(
+                        conn, "SELECT row_id, row_digest FROM evidence_link e WHERE register_name = ? AND "
+                              "table_name = ? AND seq = (SELECT MAX(seq) FROM evidence_link f WHERE "
+                              "f.register_name = e.register_name AND f.table_name = e.table_name AND "
+                              "f.row_id = e.row_id) ORDER BY (SELECT MIN(seq) FROM evidence_link g WHERE "
+                              "g.register_name = e.register_name AND g.table_name = e.table_name AND "
+                              "g.row_id = e.row_id)", (register, spec.table)):
+                    by_digest.setdefault(digest, int(row_id))
             swapped: set[int] = set()
             for row_id, (digest, row) in mismatched.items():
                 other = by_digest.get(digest)
@@ -340,18 +391,20 @@ class EvidenceService:
                         f"它现在的内容是原来第{other}条记录的内容：记录的顺序或编号被调换过。"))
                     continue
                 _, now_tags = ev.row_digest(spec.columns, row[1:])
-                fields = ev.changed_columns(spec.columns, latest[(spec.table, row_id)][6], now_tags)
+                tags = conn.execute(text(
+                    "SELECT tags FROM evidence_link WHERE register_name = :r AND table_name = :t AND row_id = :i "
+                    "ORDER BY seq DESC LIMIT 1"), {"r": register, "t": spec.table, "i": row_id}).scalar() or ""
+                fields = ev.changed_columns(spec.columns, tags, now_tags)
                 detail = f"改动的内容：{_field_words(spec.table, fields)}。" if fields else "内容与登记时不符。"
                 problems.append(_Problem((order, row_id), self._label(conn, spec.table, row_id), CHANGED, detail))
-            for (table, row_id) in latest:
-                if table == spec.table and row_id not in seen:
-                    problems.append(_Problem((order, row_id), self._label(conn, spec.table, row_id, gone=True),
-                                             DELETED, "本程序登记过这条记录，数据库中已没有了。"))
+            for row_id in gone:
+                problems.append(_Problem((order, row_id), self._label(conn, spec.table, row_id, gone=True),
+                                         DELETED, "本程序登记过这条记录，数据库中已没有了。"))
         if not problems:
-            return RegisterCheck(register, True, total, len(links))
+            return RegisterCheck(register, True, total, count)
         problems.sort(key=lambda p: p.key)
         first = problems[0]
-        return RegisterCheck(register, False, total, len(links), first.record, first.what, first.detail,
+        return RegisterCheck(register, False, total, count, first.record, first.what, first.detail,
                              len(problems) - 1)
 
     def _incremental(self, conn, register: str, mark: Any) -> RegisterCheck | None:
@@ -403,8 +456,10 @@ class EvidenceService:
                     seq, hash_, _ = db.head(conn, register)
                 else:
                     row = conn.execute(text(
+                        # link times never go backwards within a register (db/evidence._later): the
+                        # latest time before ``before`` is the highest position (index ix_evidence_link_at)
                         "SELECT seq, hash FROM evidence_link WHERE register_name = :r AND at < :b "
-                        "ORDER BY seq DESC LIMIT 1"), {"r": register, "b": ev.at_text(before)}).first()
+                        "ORDER BY at DESC, seq DESC LIMIT 1"), {"r": register, "b": ev.at_text(before)}).first()
                     seq, hash_ = (int(row[0]), str(row[1])) if row else (0, ev.GENESIS)
                 out.append(ev.Head(register, seq, hash_))
         return out

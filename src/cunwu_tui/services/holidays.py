@@ -4,6 +4,8 @@ win over the others for their year)."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +42,7 @@ def shipped_schedules() -> list[workdays.YearSchedule]:
 class HolidayService:
     def __init__(self, core: Core):
         self.core = core
+        self.on_change: Callable[[], object] | None = None  # set by the facade: the cases' summaries again
 
     def entered(self) -> list[ScheduleInfo]:
         with self.core.read() as s:
@@ -102,4 +105,6 @@ class HolidayService:
             self.core.audit(s, "holiday_schedule", sch.year, "录入" if before is None else "修改",
                             before, {"year": sch.year, "source": sch.source, "content": content})
         self.calendar()
+        if self.on_change is not None:  # the cases' summaries count working days by this calendar
+            self.on_change()
         return ScheduleInfo(sch.year, sch.source, content, "设置录入")

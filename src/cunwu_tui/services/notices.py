@@ -163,17 +163,14 @@ class NoticeService:
         step is not ready for (ValidationError)."""
 
     # -- views -----------------------------------------------------------
-    def _info(self, s, row: Notice, now: datetime) -> NoticeInfo:
+    def _info(self, s, row: Notice, now: datetime, tallies: dict[int, tuple[int, int, int]] | None = None) -> NoticeInfo:
         assert row.id is not None
         p = rules.period(row.start_at, row.length, row.unit)
         st = rules.status(p, now, closed=row.closed_at is not None, withdrawn=row.withdrawn_at is not None)
         cd = rules.countdown(p, now.date()) if st in (rules.RUNNING, rules.PENDING) else rules.Countdown(0, 0, False)
-        objections = s.exec(select(NoticeObjection.id).where(NoticeObjection.notice_id == row.id)).all()
-        handled = s.exec(
-            select(func.count()).select_from(ObjectionOutcome).join(NoticeObjection)
-            .where(NoticeObjection.notice_id == row.id)
-        ).one()
-        persons = s.exec(select(func.count()).select_from(NoticePerson).where(NoticePerson.notice_id == row.id)).one()
+        if tallies is None:
+            tallies = self._tallies(s, [row.id])
+        objections, handled, persons = tallies.get(row.id, (0, 0, 0))
         return NoticeInfo(
             id=row.id, number=number(row.year, row.seq), title=row.title, kind=row.kind, round=row.round,
             places=tuple(x for x in row.places.split("、") if x), start_at=row.start_at, length=row.length,
@@ -182,9 +179,36 @@ class NoticeService:
             backdate_reason=row.backdate_reason, matter_code=row.matter_code, case_ref=row.case_ref,
             case_step=row.case_step, previous_id=row.previous_id, operator_name=row.operator_name,
             created_at=row.created_at, closed_at=row.closed_at, result=row.result, result_note=row.result_note,
-            withdrawn_at=row.withdrawn_at, withdraw_reason=row.withdraw_reason, objections=len(objections),
-            open_objections=len(objections) - int(handled), persons=int(persons), ends_today=cd.ends_today,
+            withdrawn_at=row.withdrawn_at, withdraw_reason=row.withdraw_reason, objections=objections,
+            open_objections=objections - handled, persons=persons, ends_today=cd.ends_today,
         )
+
+    @staticmethod
+    def _tallies(s, ids: Sequence[int] | None) -> dict[int, tuple[int, int, int]]:
+        """notice id -> (objections, objections handled, persons), in three
+        grouped queries whatever the number of notices (``None``: all)."""
+        objections: dict[int, int] = {}
+        handled: dict[int, int] = {}
+        persons: dict[int, int] = {}
+        chunks = [None] if ids is None else [list(ids[i:i + 500]) for i in range(0, len(ids), 500)]
+        for part in chunks:
+            q1 = select(NoticeObjection.notice_id, func.count()).group_by(NoticeObjection.notice_id)
+            q2 = (select(NoticeObjection.notice_id, func.count()).select_from(ObjectionOutcome).join(NoticeObjection)
+                  .group_by(NoticeObjection.notice_id))
+            q3 = select(NoticePerson.notice_id, func.count()).group_by(NoticePerson.notice_id)
+            if part is not None:
+                q1 = q1.where(NoticeObjection.notice_id.in_(part))  # type: ignore[attr-defined]
+                q2 = q2.where(NoticeObjection.notice_id.in_(part))  # type: ignore[attr-defined]
+                q3 = q3.where(NoticePerson.notice_id.in_(part))  # type: ignore[attr-defined]
+            for target, q in ((objections, q1), (handled, q2), (persons, q3)):
+                for nid, n in s.exec(q):
+                    target[nid] = int(n)
+        keys = set(objections) | set(persons)
+        return {k: (objections.get(k, 0), handled.get(k, 0), persons.get(k, 0)) for k in keys}
+
+    def _infos(self, s, rows: list[Notice], now: datetime, all_rows: bool = False) -> list[NoticeInfo]:
+        tallies = self._tallies(s, None if all_rows else [r.id for r in rows if r.id is not None])
+        return [self._info(s, r, now, tallies) for r in rows]
 
     def get(self, notice_id: int, now: datetime | None = None) -> NoticeInfo:
         with self.core.read() as s:
@@ -199,9 +223,52 @@ class NoticeService:
         withdrawn (newest first)."""
         now = now or self.core.now()
         with self.core.read() as s:
-            infos = [self._info(s, r, now) for r in s.exec(select(Notice).order_by(Notice.id))]
+            q = select(Notice).order_by(Notice.id)
+            if status in (rules.RUNNING, rules.PENDING, rules.EXPIRED):  # neither closed nor withdrawn
+                q = q.where(Notice.closed_at.is_(None), Notice.withdrawn_at.is_(None))  # type: ignore[union-attr]
+                infos = self._infos(s, list(s.exec(q)), now)
+            else:
+                infos = self._infos(s, list(s.exec(q)), now, all_rows=True)
         if status:
             infos = [i for i in infos if i.status == status]
+        return self._sorted(infos)
+
+    def page(self, status: str | None = None, limit: int = 200, now: datetime | None = None
+             ) -> tuple[list[NoticeInfo], int]:
+        """The first ``limit`` notices of ``list(status)`` in its order, and
+        how many ``list(status)`` has in all; reads only those (closed and
+        withdrawn ones come newest first, so SQL takes the first few)."""
+        if status in (rules.RUNNING, rules.PENDING, rules.EXPIRED):  # few: not closed, not withdrawn
+            infos = self.list(status, now)
+            return infos[:limit], len(infos)
+        now = now or self.core.now()
+        closed = Notice.closed_at.is_not(None) & Notice.withdrawn_at.is_(None)  # type: ignore[union-attr]
+        withdrawn = Notice.withdrawn_at.is_not(None)  # type: ignore[union-attr]
+        with self.core.read() as s:
+            def newest(cond, n: int) -> list[Notice]:
+                if n <= 0:
+                    return []
+                q = select(Notice).where(cond).order_by(Notice.start_at.desc(), Notice.id).limit(n)  # type: ignore[attr-defined]
+                return list(s.exec(q))
+
+            def count(cond=None) -> int:
+                q = select(func.count()).select_from(Notice)
+                return int(s.exec(q if cond is None else q.where(cond)).one())
+
+            if status == rules.CLOSED:
+                return self._infos(s, newest(closed, limit), now), count(closed)
+            if status == rules.WITHDRAWN:
+                return self._infos(s, newest(withdrawn, limit), now), count(withdrawn)
+            live = list(s.exec(select(Notice).where(Notice.closed_at.is_(None),  # type: ignore[union-attr]
+                                                    Notice.withdrawn_at.is_(None)).order_by(Notice.id)))  # type: ignore[union-attr]
+            rows = live + newest(closed, limit - len(live))
+            rows += newest(withdrawn, limit - len(rows))
+            infos = self._infos(s, rows, now)
+            total = count()
+        return self._sorted(infos)[:limit], total
+
+    @staticmethod
+    def _sorted(infos: list[NoticeInfo]) -> list[NoticeInfo]:
         order = {rules.EXPIRED: 0, rules.RUNNING: 1, rules.PENDING: 2, rules.CLOSED: 3, rules.WITHDRAWN: 4}
 
         def key(i: NoticeInfo):
@@ -216,9 +283,9 @@ class NoticeService:
         now = now or self.core.now()
         q = select(Notice).where(Notice.case_ref == case_ref).order_by(Notice.id)
         if session is not None:
-            return [self._info(session, r, now) for r in session.exec(q)]
+            return self._infos(session, list(session.exec(q)), now)
         with self.core.read() as s:
-            return [self._info(s, r, now) for r in s.exec(q)]
+            return self._infos(s, list(s.exec(q)), now)
 
     def between(self, start: date, end: date) -> list[NoticeInfo]:
         """Notices that start in [start, end), in number order (for the ledger)."""
@@ -226,7 +293,7 @@ class NoticeService:
         now = self.core.now()
         with self.core.read() as s:
             q = select(Notice).where(Notice.start_at >= lo, Notice.start_at < hi).order_by(Notice.year, Notice.seq)
-            return [self._info(s, r, now) for r in s.exec(q)]
+            return self._infos(s, list(s.exec(q)), now)
 
     def persons(self, notice_id: int) -> list[PersonLine]:
         with self.core.read() as s:

@@ -275,7 +275,26 @@ class SealRegisterService:
         """Entries, newest use first. ``month``: 2026-10 (or any day in it;
         ValidationError when it is not a month); ``search`` matches the
         document title or the applicant's name."""
-        q = self._query()
+        q = self._filtered(self._query(), seal_id, month, major, voided, search)
+        q = q.order_by(col(SealUse.used_at).desc(), col(SealUse.chain_seq).desc())
+        if limit:
+            q = q.limit(limit)
+        with self.core.read() as s:
+            return self._infos(s, list(s.exec(q)))
+
+    def tally(self, seal_id: int | None = None, month: str | date | None = None, major: bool | None = None,
+              voided: bool | None = None, search: str = "") -> tuple[int, int]:
+        """(entries, copies of the entries not voided) that ``list`` with the
+        same filters would give, without reading them (F5 shows a page)."""
+        q = select(func.count(SealUse.id), func.coalesce(func.sum(SealUse.copies).filter(col(SealVoid.id).is_(None)), 0)
+                   ).select_from(SealUse).join(SealVoid, col(SealVoid.use_id) == col(SealUse.id), isouter=True)
+        q = self._filtered(q, seal_id, month, major, voided, search)
+        with self.core.read() as s:
+            n, copies = s.exec(q).one()
+        return int(n), int(copies or 0)
+
+    @staticmethod
+    def _filtered(q, seal_id, month, major, voided, search):
         if seal_id is not None:
             q = q.where(SealUse.seal_id == seal_id)
         if month:
@@ -293,11 +312,7 @@ class SealRegisterService:
         if text:
             q = q.where(or_(col(SealUse.title).contains(text, autoescape=True),
                             col(SealUse.applicant_name).contains(text, autoescape=True)))
-        q = q.order_by(col(SealUse.used_at).desc(), col(SealUse.chain_seq).desc())
-        if limit:
-            q = q.limit(limit)
-        with self.core.read() as s:
-            return self._infos(s, list(s.exec(q)))
+        return q
 
     def between(self, start: date, end: date) -> list[SealUseInfo]:
         """Entries used in [start, end), in order of use (the ledger)."""
@@ -534,8 +549,10 @@ class SealRegisterService:
 
     def pending(self) -> list[SealUseInfo]:
         """Entries waiting for their approver (待审批), oldest first."""
+        approved = (select(Approval.id).where(Approval.subject_table == AUDIT_ENTITY, Approval.kind == SEAL_USE,
+                                              col(Approval.subject_id) == col(SealUse.id)).exists())
         q = (self._query().where(SealUse.needs_approval == True)  # noqa: E712
-             .where(col(SealVoid.id).is_(None)).order_by(SealUse.chain_seq))
+             .where(col(SealVoid.id).is_(None)).where(~approved).order_by(SealUse.chain_seq))
         with self.core.read() as s:
             return [u for u in self._infos(s, list(s.exec(q))) if u.pending]
 

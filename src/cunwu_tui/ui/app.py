@@ -44,18 +44,31 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _modes():
-    from cunwu_tui.ui.screens.cases import CasesScreen
-    from cunwu_tui.ui.screens.dashboard import DashboardScreen
-    from cunwu_tui.ui.screens.duty import DutyScreen
-    from cunwu_tui.ui.screens.export import ExportScreen
-    from cunwu_tui.ui.screens.lookup import LookupScreen
-    from cunwu_tui.ui.screens.notices import NoticesScreen
-    from cunwu_tui.ui.screens.seal_register import SealRegisterScreen
-    from cunwu_tui.ui.screens.settings import SettingsScreen
+class _LazyScreen:
+    """A mode's screen, imported when first shown (Textual calls it to make
+    the screen): the first frame imports only the 工作台's module."""
 
-    return {"dashboard": DashboardScreen, "export": ExportScreen, "lookup": LookupScreen, "notices": NoticesScreen, "settings": SettingsScreen,
-            "seals": SealRegisterScreen, "cases": CasesScreen, "duty": DutyScreen}
+    def __init__(self, module: str, name: str):
+        self.module, self.name = module, name
+
+    @property
+    def screen_class(self) -> type:
+        import importlib
+
+        return getattr(importlib.import_module(f"cunwu_tui.ui.screens.{self.module}"), self.name)
+
+    def __call__(self):
+        return self.screen_class()
+
+
+def _modes():
+    from cunwu_tui.ui.screens.dashboard import DashboardScreen
+
+    lazy = {"export": ("export", "ExportScreen"), "lookup": ("lookup", "LookupScreen"),
+            "notices": ("notices", "NoticesScreen"), "settings": ("settings", "SettingsScreen"),
+            "seals": ("seal_register", "SealRegisterScreen"), "cases": ("cases", "CasesScreen"),
+            "duty": ("duty", "DutyScreen")}
+    return {"dashboard": DashboardScreen, **{mode: _LazyScreen(*where) for mode, where in lazy.items()}}
 
 
 class CunwuApp(App[int]):
@@ -105,7 +118,8 @@ class CunwuApp(App[int]):
 
     def on_mount(self) -> None:
         self.theme = _pick_theme(self.console.color_system)
-        self.open_database()
+        # the worker imports SQLAlchemy and opens the file: after the first frame has painted, not competing with it
+        self.call_after_refresh(self.open_database)
         self.set_interval(15, self.check_idle_lock)
 
     # -- the idle lock --------------------------------------------------------
@@ -174,6 +188,11 @@ class CunwuApp(App[int]):
         else:
             self.call_from_thread(self.seal_checked, check)
         self._check_evidence(services, full=False)  # from the last checkpoint: quick
+        try:  # an upgraded database: the cases' summary columns, once (until then the lists replay those cases)
+            if services.cases.resummarize_all():
+                self.call_from_thread(self.refresh_screen)
+        except Exception:
+            log.exception("case summaries failed")
         try:  # F3 answers at once when the clerk gets there
             services.catalog.warm()
         except Exception:  # F3 shows the message when it is opened
@@ -279,6 +298,11 @@ class CunwuApp(App[int]):
         else:
             self.call_from_thread(self.seal_checked, check)
         self._check_evidence(services, full=True)
+        try:  # a backup from an older version: the cases' summary columns
+            if services.cases.resummarize_all():
+                self.call_from_thread(self.refresh_screen)
+        except Exception:
+            log.exception("case summaries failed")
 
     def _restored(self, services, result, error: str) -> None:
         from cunwu_tui.ui.screens.dialogs import BusyDialog, MessageDialog

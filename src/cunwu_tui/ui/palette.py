@@ -85,6 +85,7 @@ def app_commands(app, screen) -> list[PaletteCommand]:
     for key, mode, name in SCREENS:
         out.append(PaletteCommand(f"打开{name}", key.upper(), lambda m=mode: app.action_go(m), (name, f"打开{name}")))
         cls = app.MODES[mode]
+        cls = getattr(cls, "screen_class", cls)  # a screen imported when first shown (ui/app._LazyScreen)
         for b in getattr(cls, "BINDINGS", ()):
             if not isinstance(b, Binding) or not b.description or b.key == "escape" or b.action in _NOT_COMMANDS:
                 continue

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 # Mirrors cunwu_tui.domain.notices (kept here so the screen imports nothing heavy).
 FILTERS = ("全部", "公示中", "已期满", "待发布", "已结束", "已撤回")
+PAGE = 100  # notices listed at most (the filter line gives the total)
 
 
 def remaining(i: NoticeInfo) -> str:
@@ -59,7 +60,8 @@ class NoticesScreen(AppScreen):
         if self.services is None:
             return
         status = None if self.filter == "全部" else self.filter
-        infos = self.services.notices.list(status)
+        # the first PAGE in the table (ten years of notices would take seconds to lay out); the total of all
+        infos, total = self.services.notices.page(status, PAGE)
         table = self.query_one("#notice-table", DataTable)
         table.clear()
         for i in infos:
@@ -75,7 +77,8 @@ class NoticesScreen(AppScreen):
                 key=str(i.id),
             )
         self.query_one("#notice-filter", Static).update(
-            f"筛选：{self.filter}（S 切换）　共 {len(infos)} 条" + ("" if infos else "。按 N 新建公示。"))
+            f"筛选：{self.filter}（S 切换）　共 {total} 条" + ("" if infos else "。按 N 新建公示。")
+            + (f"（列出最近 {len(infos)} 条）" if total > len(infos) else ""))
 
     def action_next_filter(self) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]

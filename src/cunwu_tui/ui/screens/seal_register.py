@@ -158,6 +158,9 @@ class SealVerifyMixin:
         self.app.push_screen(MessageDialog(title, message))
 
 
+PAGE = 100  # entries listed in F5 at most (the filter line gives the totals)
+
+
 class SealRegisterScreen(SealVerifyMixin, AppScreen):
     DEFAULT_CSS = """
     #seal-filter { height: 1; padding: 0 1; }
@@ -202,10 +205,13 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
         if self.services is None:
             return
         search = self.query_one("#seal-search", Input).value
-        infos = self.services.seal_register.list(
-            seal_id=self.seal_id, month=self.month or None,
-            major=None if self.major == "全部" else self.major == "是",
-            voided=None if self.voided == "全部" else self.voided == "仅作废", search=search)
+        filters = dict(seal_id=self.seal_id, month=self.month or None,
+                       major=None if self.major == "全部" else self.major == "是",
+                       voided=None if self.voided == "全部" else self.voided == "仅作废", search=search)
+        # the newest PAGE entries in the table (years of them would take seconds to lay out); totals of all
+        infos = self.services.seal_register.list(**filters, limit=PAGE)
+        total, copies = (len(infos), sum(u.copies for u in infos if not u.voided)) if len(infos) < PAGE \
+            else self.services.seal_register.tally(**filters)
         table = self.query_one("#seal-table", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -221,9 +227,10 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         seal = next((s.short_name or s.name for s in self._seals() if s.id == self.seal_id), "全部")
-        valid = [u for u in infos if not u.voided]
         text = (f"印章：{seal}　月份：{self.month or '全部'}　重大：{self.major}　作废：{self.voided}"
-                f"　共 {len(infos)} 条，{sum(u.copies for u in valid)} 份")
+                f"　共 {total} 条，{copies} 份")
+        if total > len(infos):
+            text += f"（列出最近 {len(infos)} 条，更早的按 M 选月份或搜索）"
         if not infos:
             text += "。按 N 登记。" if not (search or self.month or self.seal_id) else ""
         self.query_one("#seal-filter", Static).update(text)
