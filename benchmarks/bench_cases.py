@@ -23,9 +23,11 @@ def build(url: str, n: int):
     from cunwu_tui.services import open_services
 
     s = open_services(url)
-    clerk = s.staff.add("赵丽", "13903510004", ["文书"])
-    leader = s.staff.add("李秀英", "13903510002", ["主任"])
-    s.set_operator(clerk.id)
+    from cunwu_tui.services.demo import DEMO_PIN
+
+    s.identity.setup("赵丽", "13903510004", ["文书"], DEMO_PIN, DEMO_PIN)  # the first administrator, at work
+    clerk = s.staff.get(s.operator.id)
+    leader = s.staff.add("李秀英", "13903510002", ["主任"], pin=DEMO_PIN, admin_pin=DEMO_PIN)
     clock = [datetime(2023, 1, 3, 9, 0)]
     s.core.clock = lambda: clock[0]
     residents = []
@@ -44,7 +46,7 @@ def build(url: str, n: int):
         if i % 25 == 0:
             s.cases.refuse(row.id, "不予受理", "不符合条件", "有关规定", i % 50 == 0, leader.id)
         elif i < n * 0.9:
-            s.cases.conclude(row.id, "已办结")
+            s.cases.conclude(row.id, "已办结", "材料已在别处核验")
     s.core.clock = None
     return s
 
