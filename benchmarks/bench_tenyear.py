@@ -59,28 +59,9 @@ Minimal().run(headless=True, size=(80, 24))
 print(json.dumps({"frame": marks["frame"] - t0}))
 """
 
-APP = r"""
-import json, sys, time
-t0 = time.perf_counter()
-from cunwu_tui.ui.app import CunwuApp
-marks = {}
-
-class Probe(CunwuApp):
-    # Textual runs every class's on_mount: CunwuApp's runs without being called from here
-    def on_mount(self):
-        self.call_after_refresh(lambda: marks.setdefault("frame", time.perf_counter()))
-        self.set_interval(0.005, self._poll)
-
-    def _poll(self):
-        if self.services is not None and "db" not in marks:
-            marks["db"] = time.perf_counter()
-        if "db" in marks and "frame" in marks:
-            self.exit()
-
-app = Probe(sys.argv[1])
-app.run(headless=True, size=(80, 24))
-print(json.dumps({"frame": marks["frame"] - t0, "db": marks["db"] - t0}))
-"""
+# The app's probe is startup.py's (first frame and database ready, one worker).
+sys.path.insert(0, str(Path(__file__).parent))
+from startup import FIRST_FRAME as APP  # noqa: E402
 
 RSS = r"""
 import asyncio, json, resource, statistics, sys, time

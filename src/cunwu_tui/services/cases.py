@@ -204,7 +204,6 @@ def _next_deadline(summary: rules.Summary) -> rules.Tracked | None:
 
 
 # Who may give the leader's opinion on a refusal beyond the clerk's authority.
-from cunwu_tui.domain.roles import LEADER_ROLES  # noqa: E402  (kept importable from here)
 
 SUMMARY_VERSION = 1  # case_record's summary columns as _summary_values writes them (raise to redo them all)
 _WITH_DEADLINE = "_with_deadline"   # internal filter: every case with a deadline running
@@ -1173,10 +1172,8 @@ class CaseService:
         延期): active staff holding a leading post. Returns the StaffInfo;
         ValidationError at ``field`` otherwise. The leader's own PIN is
         checked by ``_leader_in_person``."""
-        leader = self.staff.get(leader_id) if (self.staff and leader_id is not None) else None
-        if leader is None or not leader.active or not (LEADER_ROLES & set(leader.roles)):
-            raise ValidationError({field: f"{purpose}须由领导审批：请选择审批的领导（书记、主任或带班、值班领导）。"})
-        return leader
+        return self.staff.leader(leader_id, field,
+                                 f"{purpose}须由领导审批：请选择审批的领导（书记、主任或带班、值班领导）。")
 
     def _leader_in_person(self, leader_id: int, pin: object, field: str = "leader_pin"):
         """The leader, present, types their own PIN (identity by staff id)."""
@@ -1236,7 +1233,7 @@ class CaseService:
     def refusal_leaders(self) -> list[tuple[str, int]]:
         """Who a refusal beyond the clerk's authority can go to: active staff
         holding a leading post. (name, id) pairs."""
-        return [(p.name, p.id) for p in self.staff.list(active_only=True) if LEADER_ROLES & set(p.roles)]
+        return [(p.name, p.id) for p in self.staff.leaders()]
 
     def refuse(self, case_id: int, kind: str, reason: str, basis: str, beyond_authority: bool = False,
                leader_id: int | None = None) -> CaseRow:

@@ -353,9 +353,10 @@ def _calendar():
 
 
 class DutyService:
-    def __init__(self, core: Core, identity=None):
+    def __init__(self, core: Core, identity=None, staff=None):
         self.core = core
         self.identity = identity  # services/identity.IdentityService: the leader's sign-off
+        self.staff = staff  # services/staff.StaffService: who is a leader
 
     # -- staff ------------------------------------------------------------------
     def _people(self, s, role: str) -> list[Staff]:
@@ -979,13 +980,15 @@ class DutyService:
             raise ValidationError({"form": f"{day:%m-%d}的班已于 {done.handed_at:%m-%d %H:%M} 交接"
                                            f"（{done.outgoing_name}交{done.incoming_name}）。"})
 
-    def _incoming_in_person(self, incoming_id: int | None, pin: object, field: str) -> None:
+    def confirm_needs_pin(self, incoming_id: int | None) -> bool:
         """接班确认 is the incoming person's own act: they are the operator,
         or they type their own PIN (compared by staff id)."""
         op = self.core.operator
-        if self.identity is None or incoming_id is None or (op is not None and op.id == incoming_id):
-            return
-        self.identity.confirm(incoming_id, pin, field, "接班人")
+        return self.identity is not None and incoming_id is not None and (op is None or op.id != incoming_id)
+
+    def _incoming_in_person(self, incoming_id: int | None, pin: object, field: str) -> None:
+        if self.confirm_needs_pin(incoming_id):
+            self.identity.confirm(incoming_id, pin, field, "接班人")
 
     def confirm(self, handover_id: int, pin: object = "") -> HandoverInfo:
         """The incoming person confirms the handover (接班确认): as the
@@ -1105,15 +1108,10 @@ class DutyService:
 
     def sign_leaders(self) -> list[tuple[str, int]]:
         """Who may sign a long holiday's rota off: active leaders (name, id)."""
-        from cunwu_tui.domain.roles import LEADER_ROLES
-
-        with self.core.read() as s:
-            rows = s.exec(select(Staff).where(Staff.active == True).order_by(Staff.id)).all()  # noqa: E712
-        return [(p.name, p.id) for p in rows if LEADER_ROLES & set((p.roles or "").split("、"))]  # type: ignore[misc]
+        return [(p.name, p.id) for p in self.staff.leaders()]
 
     def sign_holiday_rota(self, rota_id: int, leader_id: int | None, leader_pin: object) -> HolidayRotaInfo:
         """领导审签 before filing: a leader, present, types their own PIN."""
-        from cunwu_tui.domain.roles import LEADER_ROLES
         from cunwu_tui.services.identity import HOLIDAY_ROTA
 
         r = self.holiday_rota(rota_id)
@@ -1121,10 +1119,7 @@ class DutyService:
             raise ValidationError({"form": f"已由{r.signed_by}于 {r.signed_at:%m-%d %H:%M} 审签。"})
         if leader_id is None:
             raise ValidationError({"leader": "请选择审签的领导。"})
-        with self.core.read() as s:
-            leader = s.get(Staff, leader_id)
-        if leader is None or not leader.active or not (LEADER_ROLES & set((leader.roles or "").split("、"))):
-            raise ValidationError({"leader": "中长假值班表须由领导审签（书记、主任或带班、值班领导）。"})
+        self.staff.leader(leader_id, "leader", "中长假值班表须由领导审签（书记、主任或带班、值班领导）。")
         approver = self.identity.confirm(leader_id, leader_pin, "leader_pin", "领导")
         with self.core.write() as s:
             if self._signed(rota_id) is not None:

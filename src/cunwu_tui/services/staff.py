@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from cunwu_tui.db.models import Staff, StaffCredential
 from cunwu_tui.domain import pins
-from cunwu_tui.domain.roles import ROLES, join_roles, split_roles
+from cunwu_tui.domain.roles import LEADER_ROLES, ROLES, join_roles, split_roles
 from cunwu_tui.services.core import Core, ValidationError
 
 
@@ -88,6 +88,19 @@ class StaffService:
 
     def with_role(self, role: str, active_only: bool = True) -> list[StaffInfo]:
         return [p for p in self.list(active_only) if role in p.roles]
+
+    def leaders(self) -> list[StaffInfo]:
+        """Active staff holding a leading post (domain.roles.LEADER_ROLES):
+        who may approve a refusal, a 延期, a holiday rota."""
+        return [p for p in self.list(active_only=True) if LEADER_ROLES & set(p.roles)]
+
+    def leader(self, staff_id: int | None, field: str, message: str) -> StaffInfo:
+        """``staff_id`` if they are an active leader, else ValidationError
+        at ``field`` with ``message``."""
+        person = self.get(staff_id) if staff_id is not None else None
+        if person is None or not person.active or not (LEADER_ROLES & set(person.roles)):
+            raise ValidationError({field: message})
+        return person
 
     def add(self, name: str, phone: str = "", roles=(), admin: bool = False, pin: object = "",
             pin_again: object | None = None, *, admin_id: int | None = None, admin_pin: object = "") -> StaffInfo:

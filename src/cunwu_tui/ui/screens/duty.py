@@ -20,7 +20,7 @@ from cunwu_tui.domain import inputs
 from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen
-from cunwu_tui.ui.screens.modal import ModalForm
+from cunwu_tui.ui.screens.modal import ModalForm, PinPrompt
 from cunwu_tui.ui.widgets import FieldError, Form, field_row, screen_text
 
 if TYPE_CHECKING:
@@ -263,31 +263,17 @@ class HandoverForm(_Modal):
             self.value("note"), self.value("at"), self.picked("confirmed") == "yes", pin)
 
 
-class ConfirmHandoverForm(_Modal):
+class ConfirmHandoverForm(PinPrompt):
     """接班确认 by the incoming person in person: their own PIN."""
 
-    GUARD = False
-
     def __init__(self, services: Services, handover, items: str):
-        super().__init__(services)
-        self.handover, self.items = handover, items
+        h = handover
+        super().__init__(services, f"{h.incoming_name}确认接班",
+                         f"{h.shift_day:%m-%d}的班，{h.outgoing_name}于{h.handed_at:%m-%d %H:%M}交班。\n"
+                         f"遗留事项：{screen_text(items)}\n请{h.incoming_name}本人输入个人密码确认。", "接班人密码")
+        self.handover = handover
 
-    def compose(self) -> ComposeResult:
-        h = self.handover
-        with Form(classes="dialog"):
-            yield Static(f"{h.incoming_name}确认接班", classes="title")
-            yield Static(f"{h.shift_day:%m-%d}的班，{h.outgoing_name}于{h.handed_at:%m-%d %H:%M}交班。\n"
-                         f"遗留事项：{screen_text(self.items)}\n请{h.incoming_name}本人输入个人密码确认。", classes="hint")
-            yield from field_row("接班人密码", "pin", Input(password=True, max_length=64))
-            yield FieldError("form")
-            yield from self.buttons()
-
-    def on_mount(self) -> None:
-        self.query_one("#f-pin", Input).focus()
-
-    def save(self):
-        pin = self.value("pin")
-        self.query_one("#f-pin", Input).value = ""
+    def act(self, pin: str):
         return self.services.duty.confirm(self.handover.id, pin)
 
 
@@ -616,8 +602,7 @@ class DutyScreen(AppScreen):
             return
         h = waiting[0]
         items = "；".join(i.text for i in h.items if i.open) or "无"
-        op = self.services.operator
-        if op is None or op.id != h.incoming_id:  # someone else at the keyboard: the incoming person's PIN
+        if self.services.duty.confirm_needs_pin(h.incoming_id):  # someone else at the keyboard
             self.app.push_screen(ConfirmHandoverForm(self.services, h, items), lambda _r: self.refresh_data())
             return
 

@@ -170,3 +170,38 @@ class ModalForm(GuardedModal):
         """A Select of any values (ids ...): its value, None when nothing is chosen."""
         v = self.query_one(f"#f-{field}", Select).value
         return None if v is Select.BLANK or v == Select.NULL else v
+
+
+class PinPrompt(ModalForm):
+    """Someone present types their own PIN to do one thing (approve an
+    entry, confirm a handover): ``act(pin)`` calls the service, which
+    checks it. The PIN never stays on screen after a try."""
+
+    GUARD = False  # nothing typed to lose but a PIN
+
+    def __init__(self, services: Services, title: str, hint: str, label: str, field: str = "pin"):
+        super().__init__(services)
+        self._title, self._hint, self._label, self._field = title, hint, label, field
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Static
+
+        from cunwu_tui.ui.widgets import FieldError, field_row
+
+        with Form(classes="dialog"):
+            yield Static(self._title, classes="title")
+            yield Static(self._hint, classes="hint")
+            yield from field_row(self._label, self._field, Input(password=True, max_length=64))
+            yield FieldError("form")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one(f"#f-{self._field}", Input).focus()
+
+    def save(self) -> Any:
+        pin = self.value(self._field)
+        self.query_one(f"#f-{self._field}", Input).value = ""
+        return self.act(pin)
+
+    def act(self, pin: str) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError

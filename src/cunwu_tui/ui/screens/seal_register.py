@@ -19,7 +19,7 @@ from cunwu_tui.domain import inputs
 from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen
-from cunwu_tui.ui.screens.modal import ModalForm
+from cunwu_tui.ui.screens.modal import ModalForm, PinPrompt
 from cunwu_tui.ui.widgets import FieldError, Form, field_row, screen_text
 
 if TYPE_CHECKING:
@@ -598,31 +598,17 @@ class VoidForm(_Modal):
         return self.services.seal_register.void(self.info.id, self.value("reason"))
 
 
-class ApproveForm(_Modal):
+class ApproveForm(PinPrompt):
     """审批 of an entry saved 待审批: its approver types their own PIN."""
 
-    GUARD = False  # nothing typed to lose but a PIN
-
     def __init__(self, services: Services, info: SealUseInfo):
-        super().__init__(services)
+        super().__init__(services, f"审批 {info.number}",
+                         f"{fit(info.title, 40)}　{info.copies}份　经办人：{info.applicant_text}\n"
+                         f"请审批人{info.approver_name}本人输入个人密码；审批时间记入登记簿。",
+                         "审批人密码", "approver_pin")
         self.info = info
 
-    def compose(self) -> ComposeResult:
-        i = self.info
-        with Form(classes="dialog"):
-            yield Static(f"审批 {i.number}", classes="title")
-            yield Static(f"{fit(i.title, 40)}　{i.copies}份　经办人：{i.applicant_text}\n"
-                         f"请审批人{i.approver_name}本人输入个人密码；审批时间记入登记簿。", classes="hint")
-            yield from field_row("审批人密码", "approver_pin", Input(password=True, max_length=64))
-            yield FieldError("form")
-            yield from self.buttons()
-
-    def on_mount(self) -> None:
-        self.query_one("#f-approver_pin", Input).focus()
-
-    def save(self):
-        pin = self.value("approver_pin")
-        self.query_one("#f-approver_pin", Input).value = ""  # a PIN never stays on screen after a try
+    def act(self, pin: str):
         info = self.services.seal_register.approve(self.info.id, pin)
         self.notify(f"{info.number} 已由{info.approved_by}审批。")
         return info
