@@ -203,8 +203,6 @@ def _next_deadline(summary: rules.Summary) -> rules.Tracked | None:
     return open_d[0] if open_d else None
 
 
-# Who may give the leader's opinion on a refusal beyond the clerk's authority.
-
 SUMMARY_VERSION = 1  # case_record's summary columns as _summary_values writes them (raise to redo them all)
 _WITH_DEADLINE = "_with_deadline"   # internal filter: every case with a deadline running
 
