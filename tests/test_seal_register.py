@@ -505,6 +505,78 @@ def test_a_changed_void_is_named(v):
     assert "作废原因（登记时 盖错了，现在 另一个原因）" in check.problem
 
 
+def test_the_quick_check_continues_from_the_checkpoint(v):
+    """#18: the start-up check reads only the entries since the last clean
+    check; what it cannot vouch for sends it to the full check, which names
+    the record."""
+    from cunwu_tui.services.seal_register import CHECKPOINT
+
+    uses = _several(v)
+    assert v.s.settings.get(CHECKPOINT) == ""
+    full = v.s.seal_register.verify(quick=True)  # no checkpoint yet: every entry
+    assert full.ok and (full.entries, full.voids) == (5, 1)
+    assert v.s.settings.get(CHECKPOINT)
+    later = v.use(title="新的一份", used_at="2026-11-20 10:00")
+    v.s.seal_register.void(later.id, "份数写错")
+    quick = v.s.seal_register.verify(quick=True)
+    assert quick == full.__class__(True, 6, 2)
+    # an entry after the checkpoint changed: caught by the quick check itself
+    newest = v.use(title="再一份", used_at="2026-11-21 10:00")
+    _tamper(v.s, f"UPDATE seal_use SET copies = 9 WHERE id = {newest.id}")
+    check = v.s.seal_register.verify(quick=True)
+    assert not check.ok and check.number == newest.number and "份数（登记时 2，现在 9）" in check.problem
+
+
+def test_the_quick_check_sees_an_old_entry_removed(v):
+    uses = _several(v)
+    assert v.s.seal_register.verify().ok  # leaves the checkpoint
+    v.use(title="新的一份", used_at="2026-11-20 10:00")
+    _tamper(v.s, f"DELETE FROM seal_use WHERE id = {uses[3].id}")  # before the checkpoint
+    check = v.s.seal_register.verify(quick=True)
+    assert not check.ok and "缺少" in check.problem and "经济组织〔2026〕第001号" in check.problem
+
+
+def test_the_quick_check_sees_the_checkpointed_entry_rewritten(v):
+    uses = _several(v)
+    assert v.s.seal_register.verify().ok
+    _tamper(v.s, f"UPDATE seal_void SET hash = 'x' WHERE use_id = {uses[1].id}")  # the head at the checkpoint
+    check = v.s.seal_register.verify(quick=True)
+    assert not check.ok and check.number == f"{uses[1].number} 的作废记录"
+
+
+@pytest.mark.parametrize("stored", ["", "not json", "[1, 2]", '{"position": "1"}'])
+def test_a_damaged_checkpoint_means_a_full_check(v, stored):
+    from cunwu_tui.services.seal_register import CHECKPOINT
+
+    uses = _several(v)
+    assert v.s.seal_register.verify().ok
+    with v.s.core.write() as s:
+        from cunwu_tui.services.settings import put_setting
+
+        put_setting(s, CHECKPOINT, stored)
+    _tamper(v.s, f"UPDATE seal_use SET copies = 7 WHERE id = {uses[0].id}")
+    check = v.s.seal_register.verify(quick=True)
+    assert not check.ok and check.number == uses[0].number
+
+
+def test_quick_chain_check_equals_the_full_one_on_any_prefix():
+    """The quick check from any position of a clean chain agrees with the
+    check of the whole chain, and sees a change made after that position."""
+    links = _chain(6)
+    for start in range(len(links) + 1):
+        prev = links[start - 1].hash if start else rules.GENESIS
+        assert rules.verify_chain(links[start:], start=start, prev=prev) is None
+    for start in range(len(links)):
+        prev = links[start - 1].hash if start else rules.GENESIS
+        bad = [*links[start:]]
+        bad[-1] = rules.Link(bad[-1].kind, bad[-1].position, bad[-1].label, {**bad[-1].fields, "copies": 99},
+                             bad[-1].prev_hash, bad[-1].hash)
+        fault = rules.verify_chain(bad, start=start, prev=prev)
+        assert fault is not None and fault.position == links[-1].position
+        if start + 1 < len(links):  # one missing right after the checkpoint
+            assert rules.verify_chain(links[start + 1:], start=start, prev=prev).code == rules.GAP
+
+
 def test_cli_verify(v, db_url, capsys):
     from cunwu_tui.cli import main
 

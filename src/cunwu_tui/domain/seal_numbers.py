@@ -147,16 +147,21 @@ class Fault:
 CONTENT, LINK, GAP, DUPLICATE, ANCHOR, MISSING = "content", "link", "gap", "duplicate", "anchor", "missing"
 
 
-def verify_chain(links: Sequence[Link], anchors: Sequence[Anchor] = ()) -> Fault | None:
+def verify_chain(links: Sequence[Link], anchors: Sequence[Anchor] = (), start: int = 0,
+                 prev: str = GENESIS) -> Fault | None:
     """Check every link in chain order; the first fault, or None when the
     whole register matches. ``anchors`` (from the operation log) catch a
-    removed last record and a record rewritten together with its hashes."""
+    removed last record and a record rewritten together with its hashes.
+
+    ``start``/``prev``: the links continue a chain already checked up to
+    position ``start`` whose last hash was ``prev`` (the quick check from a
+    checkpoint); the default is the whole register from its first record."""
     by_position: dict[int, Anchor] = {}
     for a in anchors:
         by_position.setdefault(a.position, a)
     ordered = sorted(range(len(links)), key=lambda i: links[i].position)
-    expected_prev = GENESIS
-    for place, i in enumerate(ordered, 1):
+    expected_prev = prev
+    for place, i in enumerate(ordered, start + 1):
         link = links[i]
         if link.position < place:
             return Fault(i, link.position, link.label, DUPLICATE,
@@ -176,7 +181,7 @@ def verify_chain(links: Sequence[Link], anchors: Sequence[Anchor] = ()) -> Fault
             return Fault(i, link.position, link.label, ANCHOR,
                          "与保存时记入操作日志的校验值不同：登记后被改写过。")
         expected_prev = link.hash
-    last = len(links)
+    last = start + len(links)
     beyond = sorted(p for p in by_position if p > last)
     if beyond:
         a = by_position[beyond[0]]

@@ -18,6 +18,7 @@ approval, numbered per seal per year, append-only and tamper-evident.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
@@ -32,7 +33,10 @@ from cunwu_tui.domain.roles import name_key, split_roles
 from cunwu_tui.services.core import Core, ValidationError
 from cunwu_tui.services.identity import SEAL_USE, Confirmed
 
+log = logging.getLogger("cunwu.seal_register")
+
 AUDIT_ENTITY = "seal_use"
+CHECKPOINT = "seal_chain_checkpoint"  # setting: where the last clean check of the hash chain ended
 REGISTERED, VOIDED = "新增", "作废"
 OUTSIDER = "（村外）"
 
@@ -596,10 +600,112 @@ class SealRegisterService:
         return int(position), str(hash_)
 
     # -- verification -------------------------------------------------------
-    def verify(self) -> ChainCheck:
+    def verify(self, quick: bool = False) -> ChainCheck:
         """Recompute the chain; the first record that does not match, named
         by its number, with what is wrong (and, where the operation log
-        tells, which fields were changed)."""
+        tells, which fields were changed). A clean check leaves a
+        checkpoint.
+
+        ``quick`` (the start-up check): only the entries since the last
+        checkpoint, continuing its hash, with the numbers of the years they
+        fall in and the register's counts; anything off, or no checkpoint,
+        and the whole register is checked instead, which names the record.
+        The daily full check, V and ``cunwu verify`` check every entry."""
+        if quick:
+            check = self._verify_since(self._checkpoint())
+            if check is not None:
+                self._save_checkpoint()
+                return check
+        check = self._verify_all()
+        if check.ok:
+            self._save_checkpoint()
+        return check
+
+    # checkpoint: {"position": p, "hash": h, "uses": n, "voids": n, "audit": highest log id read}
+    def _checkpoint(self) -> dict[str, int | str] | None:
+        from cunwu_tui.services.settings import get_setting
+
+        with self.core.read() as s:
+            raw = get_setting(s, CHECKPOINT)
+        try:
+            mark = json.loads(raw) if raw else None
+        except ValueError:
+            return None
+        keys = {"position": int, "hash": str, "uses": int, "voids": int, "audit": int}
+        if not isinstance(mark, dict) or any(not isinstance(mark.get(k), v) for k, v in keys.items()):
+            return None
+        return mark
+
+    def _save_checkpoint(self) -> None:
+        """The head as checked now (read afresh: a seal use saved meanwhile
+        is simply checked next time)."""
+        from cunwu_tui.services.settings import put_setting
+
+        try:
+            with self.core.write() as s:
+                head = self._head(s)
+                if head is None:
+                    return
+                position, hash_ = head
+                mark = {"position": position, "hash": hash_,
+                        "uses": s.exec(select(func.count()).select_from(SealUse)).one(),
+                        "voids": s.exec(select(func.count()).select_from(SealVoid)).one(),
+                        "audit": s.exec(select(func.max(AuditLog.id)).where(AuditLog.entity == AUDIT_ENTITY)).one()
+                        or 0}
+                put_setting(s, CHECKPOINT, json.dumps(mark))
+        except Exception:  # a checkpoint only saves time
+            log.exception("saving the seal register checkpoint failed")
+
+    @staticmethod
+    def _head(s) -> tuple[int, str] | None:
+        found = [r for r in (s.exec(select(SealUse.chain_seq, SealUse.hash).order_by(col(SealUse.chain_seq).desc())
+                                    .limit(1)).first(),
+                             s.exec(select(SealVoid.chain_seq, SealVoid.hash).order_by(col(SealVoid.chain_seq).desc())
+                                    .limit(1)).first()) if r is not None]
+        return max(((int(p), str(h)) for p, h in found), default=None)
+
+    def _verify_since(self, mark: dict[str, Any] | None) -> ChainCheck | None:
+        """The entries after the checkpoint; None when the whole register
+        must be checked (no checkpoint, or something does not add up)."""
+        if mark is None:
+            return None
+        position, hash0 = int(mark["position"]), str(mark["hash"])
+        with self.core.read() as s:
+            at = (s.exec(select(SealUse.hash).where(SealUse.chain_seq == position)).first()
+                  or s.exec(select(SealVoid.hash).where(SealVoid.chain_seq == position)).first())
+            if at != hash0:
+                return None
+            uses = list(s.exec(select(SealUse).where(SealUse.chain_seq > position).order_by(SealUse.chain_seq)))
+            voids = list(s.exec(select(SealVoid).where(SealVoid.chain_seq > position).order_by(SealVoid.chain_seq)))
+            n_uses = s.exec(select(func.count()).select_from(SealUse)).one()
+            n_voids = s.exec(select(func.count()).select_from(SealVoid)).one()
+            if n_uses != int(mark["uses"]) + len(uses) or n_voids != int(mark["voids"]) + len(voids):
+                return None  # an entry before the checkpoint is gone (or one was slipped in)
+            logged = list(s.exec(select(AuditLog).where(AuditLog.entity == AUDIT_ENTITY,
+                                                        col(AuditLog.id) > int(mark["audit"]))
+                                 .order_by(col(AuditLog.id))))
+            groups = {(u.seal_id, u.year) for u in uses}
+            seqs = {g: list(s.exec(select(SealUse.seq).where(SealUse.seal_id == g[0], SealUse.year == g[1])))
+                    for g in groups}
+            referred = {v.use_id for v in voids}
+            numbers = dict(s.exec(select(SealUse.id, SealUse.number).where(col(SealUse.id).in_(referred)))
+                           .all()) if referred else {}
+        links = [rules.Link(rules.USE, u.chain_seq, u.number, _fields(u, USE_FIELDS), u.prev_hash, u.hash)
+                 for u in uses]
+        links += [rules.Link(rules.VOID, v.chain_seq, f"{v.number} 的作废记录", _fields(v, VOID_FIELDS),
+                             v.prev_hash, v.hash) for v in voids]
+        anchors = [a for a in (_anchor(row) for row in logged) if a is not None]
+        if any(a.position <= position for a in anchors):
+            return None
+        if rules.verify_chain(links, anchors, start=position, prev=hash0) is not None:
+            return None
+        if any(rules.missing_seqs(group) for group in seqs.values()):
+            return None
+        if any(numbers.get(v.use_id) != v.number for v in voids):
+            return None
+        return ChainCheck(True, n_uses, n_voids)
+
+    def _verify_all(self) -> ChainCheck:
         with self.core.read() as s:
             uses = list(s.exec(select(SealUse).order_by(SealUse.chain_seq)))
             voids = list(s.exec(select(SealVoid).order_by(SealVoid.chain_seq)))
@@ -616,15 +722,10 @@ class SealRegisterService:
             snapshots.append(_void_snapshot(v))
         anchors, then = [], {}
         for a in logged:
-            try:
-                data = json.loads(a.after) if a.after else {}
-            except ValueError:
-                continue
-            if not isinstance(data, dict) or not isinstance(data.get("chain"), int):
-                continue
-            label = a.entity_id if a.action == REGISTERED else f"{a.entity_id} 的作废记录"
-            anchors.append(rules.Anchor(data["chain"], label, str(data.get("hash", ""))))
-            then.setdefault(data["chain"], data)
+            anchor = _anchor(a)
+            if anchor is not None:
+                anchors.append(anchor)
+                then.setdefault(anchor.position, json.loads(a.after))
         check = ChainCheck(True, len(uses), len(voids))
         fault = rules.verify_chain(links, anchors)
         if fault is not None:
@@ -651,6 +752,18 @@ class SealRegisterService:
                 return ChainCheck(False, len(uses), len(voids), f"{v.number} 的作废记录",
                                   "作废记录指向的登记与编号不一致：登记的编号被改动过。")
         return check
+
+
+def _anchor(a: AuditLog) -> rules.Anchor | None:
+    """The chain position and hash an operation-log entry recorded, if any."""
+    try:
+        data = json.loads(a.after) if a.after else {}
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("chain"), int):
+        return None
+    label = a.entity_id if a.action == REGISTERED else f"{a.entity_id} 的作废记录"
+    return rules.Anchor(data["chain"], label, str(data.get("hash", "")))
 
 
 def _month_of(month: str | date) -> date:

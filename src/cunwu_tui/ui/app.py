@@ -181,13 +181,8 @@ class CunwuApp(App[int]):
                                   f"无法打开数据库：{self.db_url}（{type(exc).__name__}）", str(log_path()))
             return
         self.call_from_thread(self._database_ready, services)
-        try:  # the seal register's hash chain: the 工作台 warns when broken
-            check = services.seal_register.verify()
-        except Exception:
-            log.exception("seal register check failed")
-        else:
-            self.call_from_thread(self.seal_checked, check)
-        self._check_evidence(services, full=False)  # from the last checkpoint: quick
+        self._check_seal_chain(services, quick=True)  # from the last checkpoint: quick
+        self._check_evidence(services, full=False)
         try:  # an upgraded database: the cases' summary columns, once (until then the lists replay those cases)
             if services.cases.resummarize_all():
                 self.call_from_thread(self.refresh_screen)
@@ -209,6 +204,7 @@ class CunwuApp(App[int]):
             log.exception("automatic backup failed")
         try:  # once a day, every row of every register
             if services.evidence.full_check_due(self.today()):
+                self._check_seal_chain(services, quick=False)
                 self._check_evidence(services, full=True)
         except Exception:
             log.exception("evidence check failed")
@@ -224,6 +220,16 @@ class CunwuApp(App[int]):
     def seal_checked(self, check) -> None:
         self.seal_check = check
         self.refresh_screen()
+
+    def _check_seal_chain(self, services, quick: bool) -> None:
+        """In a worker: the seal register's own hash chain (the 工作台 warns
+        when broken)."""
+        try:
+            check = services.seal_register.verify(quick=quick)
+        except Exception:
+            log.exception("seal register check failed")
+        else:
+            self.call_from_thread(self.seal_checked, check)
 
     def _check_evidence(self, services, full: bool) -> None:
         """In a worker: every register's chain and the triggers (restored
@@ -291,12 +297,7 @@ class CunwuApp(App[int]):
                                   f"无法打开数据库：{self.db_url}（{type(exc).__name__}）", str(log_path()))
             return
         self.call_from_thread(self._restored, services, result, error)
-        try:
-            check = services.seal_register.verify()
-        except Exception:
-            log.exception("seal register check failed")
-        else:
-            self.call_from_thread(self.seal_checked, check)
+        self._check_seal_chain(services, quick=False)
         self._check_evidence(services, full=True)
         try:  # a backup from an older version: the cases' summary columns
             if services.cases.resummarize_all():
