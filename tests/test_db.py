@@ -135,3 +135,26 @@ def test_a_database_in_a_chinese_folder_is_copied_before_migrating(tmp_path):
     # in the managed backup folder beside it (itself with Chinese in its name)
     assert backup is not None and backup.exists() and backup.parent == backup_dir_for(folder / "青山村.db")
     assert backup.parent.parent == folder
+
+
+def test_the_heads_written_down_are_the_migration_scripts_heads(services):
+    """db.engine.HEADS lets a current database open without Alembic: it must
+    name exactly the newest migrations (add a migration: update it)."""
+    from cunwu_tui.db.engine import HEADS, stored_revisions
+
+    assert HEADS == head_revisions()
+    assert stored_revisions(services.core.engine) == HEADS
+
+
+def test_a_current_database_opens_without_importing_alembic(db_url, tmp_path):
+    import subprocess
+    import sys
+
+    from cunwu_tui.services import open_services
+
+    open_services(db_url).close()  # created and migrated
+    code = ("import sys; from cunwu_tui.services import open_services; s = open_services(sys.argv[1]); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako'))); s.close()")
+    out = subprocess.run([sys.executable, "-c", code, db_url], capture_output=True, text=True, check=True,
+                         cwd=tmp_path)
+    assert out.stdout.strip() == "[]"

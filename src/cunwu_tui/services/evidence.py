@@ -296,14 +296,14 @@ class EvidenceService:
 
     @staticmethod
     def _stream(conn, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple]:
-        """Rows straight from the driver, a few thousand at a time (same
+        """Rows straight from the driver, a thousand at a time (same
         connection and transaction as ``db.raw_rows``): ten years of a
         register are never all in memory at once."""
         conn.execute(text("SELECT 1"))  # the transaction has begun on this connection
         cur = conn.connection.driver_connection.execute(sql, tuple(params))
         try:
             while True:
-                chunk = cur.fetchmany(5000)
+                chunk = cur.fetchmany(1000)
                 if not chunk:
                     return
                 yield from chunk
