@@ -83,3 +83,14 @@ def test_working_days_left_sign(today, offset):
     left = dl.working_days_left(today, due)
     assert (left > 0) <= (due > today) and (left < 0) <= (due < today)
     assert abs(left) <= abs(offset)
+
+
+@given(st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31)), st.integers(min_value=0, max_value=10))
+def test_last_day_within_bounds_exactly_the_days_within(today, n):
+    from cunwu_tui.domain.deadlines import last_day_within, working_days_left
+
+    last = last_day_within(today, n)
+    assert last >= today
+    for k in range(0, (last - today).days + 20):
+        day = today + timedelta(days=k)
+        assert (working_days_left(today, day) <= n) == (day <= last), (today, n, day)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from cunwu_tui.domain import notices as rules
 
+from test_app import demo_db  # noqa: F401  (a fixture)
+
 
 def test_notice_page_is_the_head_of_the_list(demo_services):
     s = demo_services
@@ -36,3 +38,148 @@ def test_pending_seal_uses_are_the_unapproved_ones(demo_services):
     s = demo_services
     want = [u for u in s.seal_register.list() if u.pending]
     assert sorted(u.id for u in s.seal_register.pending()) == sorted(u.id for u in want)
+
+
+def test_case_pages_put_together_are_the_whole_list(demo_services):
+    """Any page size: the pages in turn give the whole list once, in its
+    order (a deadline running first, nearest first; then newest first), and
+    the total is the list's length."""
+    from cunwu_tui.domain import cases as case_rules
+
+    s = demo_services
+    today = s.core.now().date()
+    for f in case_rules.FILTERS:
+        for query in ("", "王", "2026"):
+            whole = s.cases.page(f, query, today, 0, 10_000)
+            assert not whole.more
+            assert whole.total in (None, len(whole.rows)) and (whole.total is None) == bool(query)
+            due = [r for r in whole.rows if r.next_due is not None]
+            rest = [r for r in whole.rows if r.next_due is None]
+            assert list(whole.rows) == due + rest, f
+            assert [r.next_due for r in due] == sorted(r.next_due for r in due)
+            assert [r.id for r in rest] == sorted((r.id for r in rest), reverse=True)
+            for size in (1, 2, 3, 7):
+                got, offset = [], 0
+                while True:
+                    page = s.cases.page(f, query, today, offset, size)
+                    got += page.rows
+                    offset += size
+                    if not page.more:
+                        break
+                    assert len(page.rows) == size
+                assert got == list(whole.rows), (f, query, size)
+
+
+def test_overdue_and_soon_pages_hold_exactly_those_cases(demo_services):
+    from cunwu_tui.domain import cases as case_rules
+
+    s = demo_services
+    today = s.core.now().date()
+    every = s.cases.page(case_rules.F_ALL, "", today, 0, 10_000).rows
+    overdue = s.cases.page(case_rules.F_OVERDUE, "", today, 0, 10_000).rows
+    soon = s.cases.page(case_rules.F_SOON, "", today, 0, 10_000).rows
+    assert {r.id for r in overdue} == {r.id for r in every if r.overdue}
+    assert {r.id for r in soon} == {r.id for r in every if r.soon and not r.overdue}
+
+
+def test_notice_and_seal_pages_from_any_offset(demo_services):
+    s = demo_services
+    for status in (None, rules.RUNNING, rules.EXPIRED, rules.PENDING, rules.CLOSED, rules.WITHDRAWN):
+        whole = s.notices.list(status)
+        for size in (1, 2, 5):
+            got = []
+            for offset in range(0, len(whole) + size, size):
+                infos, total = s.notices.page(status, size, offset=offset)
+                assert total == len(whole)
+                got += infos
+            assert got == whole, (status, size)
+    whole = s.seal_register.list()
+    for size in (1, 4):
+        got = []
+        for offset in range(0, len(whole) + size, size):
+            got += s.seal_register.list(limit=size, offset=offset)
+        assert got == whole
+
+
+async def test_lists_read_the_next_page_as_the_cursor_goes_down(demo_db, monkeypatch):
+    """F4, F5 and F7 at 80x24 with a page of 3: the table holds a page or
+    two, Down reads the next before the cursor reaches the end, and every
+    entry is reached in the list's order."""
+    from cunwu_tui.ui.app import CunwuApp
+    from cunwu_tui.ui.screens.cases import CasesScreen
+    from cunwu_tui.ui.screens.notices import NoticesScreen
+    from cunwu_tui.ui.screens.seal_register import SealRegisterScreen
+    from cunwu_tui.ui.widgets import PagedTable
+    from textual.widgets import Static
+
+    from test_app import SIZE, TODAY, start, wait_for
+
+    monkeypatch.setattr(PagedTable, "PAGE", 3)
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        s = app.services
+        for key, screen, table_id, filter_id, whole in (
+                ("f4", CasesScreen, "#case-table", "#case-filter", lambda: s.cases.list("全部", today=TODAY)),
+                ("f5", SealRegisterScreen, "#seal-table", "#seal-filter", lambda: s.seal_register.list()),
+                ("f7", NoticesScreen, "#notice-table", "#notice-filter", lambda: s.notices.list())):
+            await pilot.press(key)
+            await wait_for(pilot, lambda: isinstance(app.screen, screen))
+            if key == "f4":
+                for _ in range(5):  # 在办 -> 全部
+                    await pilot.press("s")
+            await pilot.pause()
+            table = app.screen.query_one(table_id, PagedTable)
+            want = [str(x.id) for x in whole()]
+            assert len(want) > 3
+            # whole pages (the next ones read at once: the screen is taller than a page), in order
+            assert table.row_count % 3 == 0 or not table.more
+            assert [k.value for k in table.rows] == want[:table.row_count]
+            assert "向下翻看" in str(app.screen.query_one(filter_id, Static).render()) or not table.more
+            for _ in range(len(want) + 2):
+                await pilot.press("down")
+            await pilot.pause()
+            assert [k.value for k in table.rows] == want, key
+            assert not table.more
+
+
+async def test_paged_table_reads_a_page_a_screenful_before_the_end():
+    from textual.app import App
+
+    from cunwu_tui.ui.widgets import PagedTable
+
+    reads = []
+
+    def fetch(offset, limit):
+        reads.append(offset)
+        rows = list(range(offset, min(offset + limit, 95)))
+        return rows, offset + limit < 95
+
+    class Probe(App):
+        CSS = "PagedTable { height: 7; }"  # a header and six rows on screen
+
+        def compose(self):
+            yield PagedTable(cursor_type="row")
+
+        def on_mount(self):
+            t = self.query_one(PagedTable)
+            t.add_column("n")
+            t.show(fetch, lambda n: t.add_row(str(n), key=str(n)))
+            t.focus()
+
+    app = Probe()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(PagedTable)
+        assert table.PAGE == 30
+        await pilot.pause()
+        assert table.row_count == 30 and reads == [0]
+        for _ in range(22):
+            await pilot.press("down")
+        assert table.row_count == 30  # the cursor is more than the table's height from the end
+        await pilot.press("down")
+        assert table.row_count == 60 and reads == [0, 30]
+        for _ in range(20):  # a page down at a time: never stops at the edge of what has been read
+            await pilot.press("pagedown")
+            assert table.cursor_row < table.row_count - 1 or not table.more
+        assert table.row_count == 95 and not table.more and reads == [0, 30, 60, 90]
+        assert [int(k.value) for k in table.rows] == list(range(95))

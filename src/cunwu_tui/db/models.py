@@ -142,7 +142,7 @@ class Notice(SQLModel, table=True):
     kind: str = Field(max_length=16)
     round: str = Field(default="", max_length=8)
     places: str = Field(default="", description="joined with '、'")
-    start_at: datetime = Field(sa_type=DateTime)
+    start_at: datetime = Field(sa_type=DateTime, index=True)
     length: int
     unit: str = Field(max_length=8)
     summary: str = Field(default="")
@@ -155,7 +155,7 @@ class Notice(SQLModel, table=True):
     operator_id: Optional[int] = Field(default=None, foreign_key="staff.id")
     operator_name: str = Field(default="", max_length=32)
     created_at: datetime = Field(sa_type=DateTime)
-    closed_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
+    closed_at: Optional[datetime] = Field(default=None, sa_type=DateTime, index=True)
     result: str = Field(default="", max_length=16)
     result_note: str = Field(default="")
     withdrawn_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
@@ -273,7 +273,8 @@ class SealUse(SQLModel, table=True):
     keeper_id: int = Field(foreign_key="staff.id")
     keeper_name: str = Field(max_length=32)
     note: str = Field(default="")
-    refers_to_id: Optional[int] = Field(default=None, foreign_key="seal_use.id", description="the voided entry it corrects")
+    refers_to_id: Optional[int] = Field(default=None, foreign_key="seal_use.id", index=True,
+                                        description="the voided entry it corrects")
     operator_id: Optional[int] = Field(default=None, foreign_key="staff.id")
     operator_name: str = Field(default="", max_length=32)
     recorded_at: datetime = Field(sa_type=DateTime)

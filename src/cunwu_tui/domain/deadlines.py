@@ -10,7 +10,7 @@ Case numbers: 〔2026〕第0001号, sequential per year.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from cunwu_tui.domain import workdays
 
@@ -87,6 +87,17 @@ def review_request_window(answered_on: date, second: bool = False, calendar=None
 
 def review_decision(requested_on: date, second: bool = False, calendar=None) -> Deadline:
     return _due("提出复核意见" if second else "提出复查意见", requested_on, REVIEW_DECISION, calendar)
+
+
+def last_day_within(today: date, workdays_n: int, calendar=None) -> date:
+    """The last calendar day whose deadline is at most ``workdays_n``
+    working days away (``working_days_left(today, d) <= workdays_n`` holds
+    exactly for the days d from today up to it): a list asks its database
+    for deadlines in [today, this day] instead of testing every case."""
+    day = today
+    while working_days_left(today, day + timedelta(days=1), calendar) <= workdays_n:
+        day += timedelta(days=1)
+    return day
 
 
 def working_days_left(today: date, due: date, calendar=None) -> int:

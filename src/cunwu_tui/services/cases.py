@@ -145,6 +145,19 @@ class CaseDetail:
 
 
 @dataclass(frozen=True)
+class CasePage:
+    """A page of a case list: its rows, whether more follow, and the whole
+    list's size when it is known without reading it (no search typed)."""
+
+    rows: tuple[CaseRow, ...]
+    more: bool
+    total: int | None
+
+
+PAGE = 30  # cases a list reads at a time (ui.widgets.PagedTable reads the next as the cursor goes down)
+
+
+@dataclass(frozen=True)
 class Counts:
     due_today: int
     overdue: int
@@ -205,6 +218,18 @@ def _next_deadline(summary: rules.Summary) -> rules.Tracked | None:
 
 SUMMARY_VERSION = 1  # case_record's summary columns as _summary_values writes them (raise to redo them all)
 _WITH_DEADLINE = "_with_deadline"   # internal filter: every case with a deadline running
+
+
+def _light():
+    """What a list row needs, as plain rows (a page of ORM objects costs
+    more than its query): the case's summary columns and the applicant's
+    ID (masked in the row)."""
+    c = CaseRecord.__table__.c  # type: ignore[attr-defined]
+    return select(c.id, c.number, c.matter_code, c.matter_name, c.applicant_name, c.channel, c.kind, c.petition,
+                  c.first_officer_name, c.received_at, c.status, c.next_due, c.next_due_what,
+                  c.next_due_provisional, c.missing_documents, c.closed_at, c.summary_version,
+                  Resident.id_type.label("resident_id_type"),  # type: ignore[attr-defined]
+                  Resident.id_number.label("resident_id_number"))  # type: ignore[attr-defined]
 
 
 def _one_line(text: str) -> str:
@@ -641,70 +666,97 @@ class CaseService:
 
     def list(self, filter: str = rules.F_OPEN, query: str = "", today: date | None = None,
              limit: int = 500) -> list[CaseRow]:
+        """The first ``limit`` cases of ``page``'s list."""
+        return list(self.page(filter, query, today, 0, limit).rows)
+
+    def page(self, filter: str = rules.F_OPEN, query: str = "", today: date | None = None, offset: int = 0,
+             limit: int = PAGE) -> CasePage:
         """Cases by filter (在办 / 即将到期 / 逾期 / 办结 / 不予受理 / 全部),
         searched by number, applicant's name, ID number (whole or its last
-        4+ characters) or matter; sorted by deadline, overdue first."""
+        4+ characters) or matter; ``limit`` of them from ``offset``.
+
+        The order: cases with a deadline running first, the nearest first
+        (so the overdue ones lead), then the others newest first. Read from
+        the summary columns, in two index-ordered parts, so a page costs the
+        same on ten years of cases as on a few."""
         import unicodedata
 
         today = today or self.core.now().date()
         q = "".join(unicodedata.normalize("NFKC", query or "").split()).upper()
-        with self.core.read() as s:
-            stmt = select(CaseRecord, Resident).join(Resident, CaseRecord.resident_id == Resident.id)
-            if filter == rules.F_CONCLUDED:
-                stmt = stmt.where(CaseRecord.status == rules.CONCLUDED)
-            elif filter == rules.F_REFUSED:
-                stmt = stmt.where(CaseRecord.status.in_(rules.REFUSAL_KINDS))  # type: ignore[attr-defined]
-            elif filter == rules.F_OPEN:
-                stmt = stmt.where(CaseRecord.status.in_((rules.OPEN, rules.ESCALATED)))  # type: ignore[attr-defined]
-            elif filter in (rules.F_SOON, rules.F_OVERDUE, _WITH_DEADLINE):
-                # a range, not IS NOT NULL: SQLite then reads the few cases through the index on next_due
-                stmt = stmt.where(CaseRecord.next_due >= date.min)  # type: ignore[operator]
-            if q:
-                conds = [CaseRecord.number.contains(q), CaseRecord.applicant_name.contains(q),  # type: ignore[attr-defined]
-                         CaseRecord.matter_name.contains(q), CaseRecord.matter_code.contains(q)]  # type: ignore[attr-defined]
-                digits = q.lstrip("〔[(（").replace("第", "").replace("号", "")
-                if digits.isdigit() and len(digits) <= 4:
-                    conds.append(CaseRecord.seq == int(digits))
-                if len(q) >= 4 and any(ch.isdigit() for ch in q):
-                    conds += [Resident.id_number.endswith(q), Resident.id_number == q]  # type: ignore[attr-defined]
-                stmt = stmt.where(or_(*conds))
-            if filter in (rules.F_OPEN, rules.F_SOON, rules.F_OVERDUE, _WITH_DEADLINE):
-                # few cases: "+id" keeps SQLite from walking every case newest first to find them (it reads
-                # them through the filter's index and sorts those)
-                stmt = stmt.order_by(sql_text("+case_record.id DESC"))
-            else:
-                stmt = stmt.order_by(CaseRecord.id.desc())  # type: ignore[union-attr]
-            found = list(s.exec(stmt.limit(limit)))
-            rows = self._summary_rows(s, found, today)
+        conds: list[Any] = []
+        if filter == rules.F_CONCLUDED:
+            conds.append(CaseRecord.status == rules.CONCLUDED)
+        elif filter == rules.F_REFUSED:
+            conds.append(CaseRecord.status.in_(rules.REFUSAL_KINDS))  # type: ignore[attr-defined]
+        elif filter == rules.F_OPEN:
+            conds.append(CaseRecord.status.in_((rules.OPEN, rules.ESCALATED)))  # type: ignore[attr-defined]
+        if q:
+            found = [CaseRecord.number.contains(q), CaseRecord.applicant_name.contains(q),  # type: ignore[attr-defined]
+                     CaseRecord.matter_name.contains(q), CaseRecord.matter_code.contains(q)]  # type: ignore[attr-defined]
+            digits = q.lstrip("〔[(（").replace("第", "").replace("号", "")
+            if digits.isdigit() and len(digits) <= 4:
+                found.append(CaseRecord.seq == int(digits))
+            if len(q) >= 4 and any(ch.isdigit() for ch in q):
+                found += [Resident.id_number.endswith(q), Resident.id_number == q]  # type: ignore[attr-defined]
+            conds.append(or_(*found))
+        # a range, not IS NOT NULL: SQLite then reads the few cases through the index on next_due
+        running = [CaseRecord.next_due >= date.min]  # type: ignore[operator]
         if filter == rules.F_OVERDUE:
+            running = [CaseRecord.next_due >= date.min, CaseRecord.next_due < today]  # type: ignore[operator]
+        elif filter == rules.F_SOON:
+            running = [CaseRecord.next_due >= today,  # type: ignore[operator]
+                       CaseRecord.next_due <= dl.last_day_within(today, rules.SOON_WORKDAYS)]  # type: ignore[operator]
+        deadline_only = filter in (rules.F_SOON, rules.F_OVERDUE, _WITH_DEADLINE)
+        joined = _light().join(Resident, CaseRecord.resident_id == Resident.id)
+        with self.core.read() as s:
+            first = joined.where(*conds, *running).order_by(
+                CaseRecord.next_due, CaseRecord.received_at, CaseRecord.id)  # type: ignore[arg-type]
+            found_rows = list(s.exec(first.offset(offset).limit(limit + 1)))
+            if len(found_rows) <= limit and not deadline_only:
+                skip = 0
+                if offset and not found_rows:  # the page starts among the others: how many came before it
+                    skip = offset - s.exec(select(func.count()).select_from(
+                        joined.where(*conds, *running).subquery())).one()
+                rest = joined.where(*conds, CaseRecord.next_due.is_(None)).order_by(  # type: ignore[union-attr]
+                    CaseRecord.id.desc())  # type: ignore[union-attr]
+                found_rows += list(s.exec(rest.offset(max(skip, 0)).limit(limit + 1 - len(found_rows))))
+            more = len(found_rows) > limit
+            rows = self._summary_rows(s, found_rows[:limit], today)
+            total = None
+            if not q:
+                total = s.exec(select(func.count()).select_from(CaseRecord).where(
+                    *conds, *(running if deadline_only else ()))).one()
+        if filter == rules.F_OVERDUE:  # a case not summarised yet: its replay decides
             rows = [r for r in rows if r.overdue]
         elif filter == rules.F_SOON:
             rows = [r for r in rows if r.soon and not r.overdue]
-        far = date.max
-        return sorted(rows, key=lambda r: (not r.overdue, r.next_due or far, r.received_at))
+        return CasePage(tuple(rows), more, total)
 
-    def _summary_rows(self, s, found: Sequence[tuple[CaseRecord, Resident]], today: date) -> list[CaseRow]:
-        """List rows from the summary columns; a case not summarised by this
-        version yet (never after opening) is replayed instead."""
-        stale = [row.id for row, _ in found if (row.summary_version or 0) < SUMMARY_VERSION]
+    def _summary_rows(self, s, found: Sequence[Any], today: date) -> list[CaseRow]:
+        """List rows from the summary columns (``found``: rows of ``_light``);
+        a case not summarised by this version yet (never after opening) is
+        read whole and replayed instead."""
+        stale = [row.id for row in found if (row.summary_version or 0) < SUMMARY_VERSION]
         events = self._events_of(s, stale) if stale else {}
         out = []
-        for row, resident in found:
+        for row in found:
             if row.id in events or (row.summary_version or 0) < SUMMARY_VERSION:
+                record = self._get(s, row.id)
                 evs = events.get(row.id, [])
-                _, _, summary = self._state(row, evs)
-                out.append(self._row(row, resident, summary, today, evs))
+                _, _, summary = self._state(record, evs)
+                out.append(self._row(record, s.get(Resident, record.resident_id), summary, today, evs))
             else:
-                out.append(self._stored_row(row, resident, today))
+                out.append(self._stored_row(row, today))
         return out
 
-    def _stored_row(self, row: CaseRecord, resident: Resident | None, today: date) -> CaseRow:
-        from cunwu_tui.services.residents import _info as resident_info
+    @staticmethod
+    def _stored_row(row: Any, today: date) -> CaseRow:
+        from cunwu_tui.services.residents import masked_id
 
         nd = row.next_due
         return CaseRow(
             id=row.id or 0, number=row.number, matter_code=row.matter_code, matter_name=row.matter_name,
-            applicant=row.applicant_name, applicant_masked_id=resident_info(resident).masked_id if resident else "",
+            applicant=row.applicant_name, applicant_masked_id=masked_id(row.resident_id_type, row.resident_id_number),
             channel=row.channel, kind=row.kind, petition=row.petition, first_officer=row.first_officer_name,
             received_at=row.received_at, status=row.status, next_due=nd, next_due_what=row.next_due_what if nd else "",
             provisional=bool(nd and row.next_due_provisional), overdue=nd is not None and nd < today,
@@ -717,7 +769,7 @@ class CaseService:
         merged into it), in every status, newest first."""
         today = today or self.core.now().date()
         with self.core.read() as s:
-            found = list(s.exec(select(CaseRecord, Resident).join(Resident, CaseRecord.resident_id == Resident.id)
+            found = list(s.exec(_light().join(Resident, CaseRecord.resident_id == Resident.id)
                                 .where(CaseRecord.resident_id.in_(list(resident_ids)))  # type: ignore[attr-defined]
                                 .order_by(CaseRecord.received_at.desc())))  # type: ignore[attr-defined]
             return self._summary_rows(s, found, today)

@@ -233,39 +233,43 @@ class NoticeService:
             infos = [i for i in infos if i.status == status]
         return self._sorted(infos)
 
-    def page(self, status: str | None = None, limit: int = 200, now: datetime | None = None
+    def page(self, status: str | None = None, limit: int = 200, now: datetime | None = None, offset: int = 0
              ) -> tuple[list[NoticeInfo], int]:
-        """The first ``limit`` notices of ``list(status)`` in its order, and
-        how many ``list(status)`` has in all; reads only those (closed and
-        withdrawn ones come newest first, so SQL takes the first few)."""
+        """``limit`` notices of ``list(status)`` from ``offset``, in its
+        order, and how many ``list(status)`` has in all; reads only those
+        (the live ones are few; closed and withdrawn ones come newest first,
+        so SQL takes the ones asked for)."""
         if status in (rules.RUNNING, rules.PENDING, rules.EXPIRED):  # few: not closed, not withdrawn
             infos = self.list(status, now)
-            return infos[:limit], len(infos)
+            return infos[offset:offset + limit], len(infos)
         now = now or self.core.now()
         closed = Notice.closed_at.is_not(None) & Notice.withdrawn_at.is_(None)  # type: ignore[union-attr]
         withdrawn = Notice.withdrawn_at.is_not(None)  # type: ignore[union-attr]
         with self.core.read() as s:
-            def newest(cond, n: int) -> list[Notice]:
+            def newest(cond, skip: int, n: int) -> list[Notice]:
                 if n <= 0:
                     return []
-                q = select(Notice).where(cond).order_by(Notice.start_at.desc(), Notice.id).limit(n)  # type: ignore[attr-defined]
-                return list(s.exec(q))
+                q = select(Notice).where(cond).order_by(Notice.start_at.desc(), Notice.id)  # type: ignore[attr-defined]
+                return list(s.exec(q.offset(max(skip, 0)).limit(n)))
 
             def count(cond=None) -> int:
                 q = select(func.count()).select_from(Notice)
                 return int(s.exec(q if cond is None else q.where(cond)).one())
 
             if status == rules.CLOSED:
-                return self._infos(s, newest(closed, limit), now), count(closed)
+                return self._infos(s, newest(closed, offset, limit), now), count(closed)
             if status == rules.WITHDRAWN:
-                return self._infos(s, newest(withdrawn, limit), now), count(withdrawn)
-            live = list(s.exec(select(Notice).where(Notice.closed_at.is_(None),  # type: ignore[union-attr]
-                                                    Notice.withdrawn_at.is_(None)).order_by(Notice.id)))  # type: ignore[union-attr]
-            rows = live + newest(closed, limit - len(live))
-            rows += newest(withdrawn, limit - len(rows))
-            infos = self._infos(s, rows, now)
+                return self._infos(s, newest(withdrawn, offset, limit), now), count(withdrawn)
+            live = self._sorted(self._infos(s, list(s.exec(select(Notice).where(
+                Notice.closed_at.is_(None), Notice.withdrawn_at.is_(None)).order_by(Notice.id))), now))  # type: ignore[union-attr]
+            out = live[offset:offset + limit]
+            skip = offset - len(live)
+            n_closed = count(closed) if skip > 0 or len(out) < limit else 0
+            rows = newest(closed, skip, limit - len(out))
+            rows += newest(withdrawn, skip - n_closed if skip > 0 else 0, limit - len(out) - len(rows))
+            out += self._sorted(self._infos(s, rows, now))
             total = count()
-        return self._sorted(infos)[:limit], total
+        return out, total
 
     @staticmethod
     def _sorted(infos: list[NoticeInfo]) -> list[NoticeInfo]:

@@ -36,15 +36,7 @@ class ResidentInfo:
 
     @property
     def masked_id(self) -> str:
-        """For lists: no more than the first 6 and last 4 characters."""
-        if not self.id_number:
-            return ""
-        if self.id_type == ID_CARD:
-            from cunwu_tui.domain.idcard import mask_id_number
-
-            return mask_id_number(self.id_number)
-        n = self.id_number
-        return n[:2] + "*" * max(0, len(n) - 4) + n[-2:] if len(n) > 4 else "*" * len(n)
+        return masked_id(self.id_type, self.id_number)
 
     @property
     def masked_phone(self) -> str:
@@ -59,6 +51,18 @@ class ResidentInfo:
         """王桂英（一组，140431********2027）: how a list names a resident."""
         parts = [p for p in (self.group, self.masked_id) if p]
         return f"{self.name}（{'，'.join(parts)}）" if parts else self.name
+
+
+def masked_id(id_type: str, id_number: str) -> str:
+    """An ID number for lists: no more than the first 6 and last 4 characters."""
+    if not id_number:
+        return ""
+    if id_type == ID_CARD:
+        from cunwu_tui.domain.idcard import mask_id_number
+
+        return mask_id_number(id_number)
+    n = id_number
+    return n[:2] + "*" * max(0, len(n) - 4) + n[-2:] if len(n) > 4 else "*" * len(n)
 
 
 def _info(r: Resident, merge: ResidentMerge | None = None) -> ResidentInfo:

@@ -276,12 +276,16 @@ class SealRegisterService:
             return self._infos(s, rows)[0]
 
     def list(self, seal_id: int | None = None, month: str | date | None = None, major: bool | None = None,
-             voided: bool | None = None, search: str = "", limit: int | None = None) -> list[SealUseInfo]:
-        """Entries, newest use first. ``month``: 2026-10 (or any day in it;
-        ValidationError when it is not a month); ``search`` matches the
-        document title or the applicant's name."""
+             voided: bool | None = None, search: str = "", limit: int | None = None, offset: int = 0
+             ) -> list[SealUseInfo]:
+        """Entries, newest use first (``limit`` of them from ``offset``).
+        ``month``: 2026-10 (or any day in it; ValidationError when it is
+        not a month); ``search`` matches the document title or the
+        applicant's name."""
         q = self._filtered(self._query(), seal_id, month, major, voided, search)
         q = q.order_by(col(SealUse.used_at).desc(), col(SealUse.chain_seq).desc())
+        if offset:
+            q = q.offset(offset)
         if limit:
             q = q.limit(limit)
         with self.core.read() as s:

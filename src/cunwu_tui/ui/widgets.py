@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 
@@ -164,3 +167,49 @@ _SCREEN_SAFE = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "
 def screen_text(text: str) -> str:
     """``text`` with ambiguous-width punctuation replaced, for display."""
     return text.translate(_SCREEN_SAFE)
+
+
+class PagedTable(DataTable):
+    """A list read a page at a time: the first page when shown, the next one
+    when the cursor comes within a screenful of the end, so Down and PageDown
+    never stop at a page's edge (ten years of a register are never laid out
+    at once; a screenful at 80x24 is about 13 rows).
+
+    ``show(fetch, add)``: ``fetch(offset, limit)`` returns (rows, more)
+    from the service; ``add(row)`` adds one row to the table. The screen
+    keeps its own totals line."""
+
+    PAGE = 30  # rows read at a time: about two screenfuls at 80x24
+    MARGIN = 5  # the next page is read this many rows (at least a screenful) before the end
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fetch: Callable[[int, int], tuple[Sequence[Any], bool]] | None = None
+        self._add: Callable[[Any], None] = lambda row: None
+        self.more = False
+        self.loaded = 0
+
+    def show(self, fetch: Callable[[int, int], tuple[Sequence[Any], bool]], add: Callable[[Any], None],
+             keep_cursor: bool = False) -> Sequence[Any]:
+        """Empty the table and show the first page; returns its rows."""
+        keep = self.cursor_row
+        self._fetch, self._add = fetch, add
+        self.clear()
+        self.loaded = 0
+        rows = self._read()
+        if keep_cursor and self.row_count:
+            self.move_cursor(row=min(keep, self.row_count - 1))
+        return rows
+
+    def _read(self) -> Sequence[Any]:
+        if self._fetch is None:
+            return ()
+        rows, self.more = self._fetch(self.loaded, self.PAGE)
+        for row in rows:
+            self._add(row)
+        self.loaded += len(rows)
+        return rows
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.more and event.cursor_row >= self.row_count - max(self.MARGIN, self.size.height):
+            self._read()  # the screen hears of the highlight as well

@@ -21,7 +21,7 @@ from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.domain import inputs
 from cunwu_tui.ui.screens.modal import ModalForm as _Modal
 from cunwu_tui.ui.screens.notices import _select
-from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row, screen_text
+from cunwu_tui.ui.widgets import CheckList, FieldError, Form, PagedTable, field_row, screen_text
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -69,7 +69,7 @@ class CasesScreen(AppScreen):
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder="查找：编号、姓名、身份证号后4位、事项（按 / 进入，Esc 回到列表）", id="case-q")
         yield Static("", id="case-filter", classes="hint")
-        yield DataTable(id="case-table", cursor_type="row", zebra_stripes=False)
+        yield PagedTable(id="case-table", cursor_type="row", zebra_stripes=False)
         yield Static("N 新建受理　回车 办理　S 筛选　/ 查找　R 居民登记", classes="hint")
 
     def on_mount(self) -> None:
@@ -86,19 +86,32 @@ class CasesScreen(AppScreen):
         today = self.app.today()  # type: ignore[attr-defined]
         query = self.query_one("#case-q", Input).value
         active = self.active_filter(query)
-        rows = self.services.cases.list(active, query, today)
-        table = self.query_one("#case-table", DataTable)
-        table.clear()
-        for r in rows:
+        services = self.services
+        first: list = []
+
+        def fetch(offset: int, limit: int):
+            page = services.cases.page(active, query, today, offset, limit)
+            if not offset:
+                first.append(page)
+            return page.rows, page.more
+
+        def add(r) -> None:
             style = "bold" if r.overdue else ""
             table.add_row(
                 Text(r.number[r.number.index("第"):] if "第" in r.number else r.number, style=style),
                 Text(_cut(r.applicant, 8)), Text(_cut(r.matter_name, 22)), Text(r.status, style=style),
                 r.due_text, remaining(r, today), key=str(r.id))
+
+        table = self.query_one("#case-table", PagedTable)
+        rows = table.show(fetch, add)
+        page = first[0]
+        count = f"{page.total} 件" if page.total is not None else f"{len(rows)} 件{'以上' if page.more else ''}"
         if query.strip() and not self.filter_chosen:
-            text = f"查找范围：全部状态（S 选择筛选）　找到 {len(rows)} 件"
+            text = f"查找范围：全部状态（S 选择筛选）　找到 {count}"
         else:
-            text = f"筛选：{active}（S 切换）　" + (f"找到 {len(rows)} 件" if query.strip() else f"共 {len(rows)} 件")
+            text = f"筛选：{active}（S 切换）　" + (f"找到 {count}" if query.strip() else f"共 {count}")
+        if page.more:
+            text += "（向下翻看更多）"
         if not rows:
             text += "。按 N 新建受理。" if active == "在办" and not query else ""
         self.query_one("#case-filter", Static).update(text)

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static, TextArea
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.domain import inputs
 from cunwu_tui.ui.screens.modal import ModalForm
-from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row, screen_text
+from cunwu_tui.ui.widgets import CheckList, FieldError, Form, PagedTable, field_row, screen_text
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 # Mirrors cunwu_tui.domain.notices (kept here so the screen imports nothing heavy).
 FILTERS = ("全部", "公示中", "已期满", "待发布", "已结束", "已撤回")
-PAGE = 100  # notices listed at most (the filter line gives the total)
 
 
 def remaining(i: NoticeInfo) -> str:
@@ -46,7 +45,7 @@ class NoticesScreen(AppScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="notice-filter", classes="hint")
-        yield DataTable(id="notice-table", cursor_type="row", zebra_stripes=False)
+        yield PagedTable(id="notice-table", cursor_type="row", zebra_stripes=False)
         yield Static("N 新建公示　回车 查看、登记异议、结束　S 按状态筛选", classes="hint")
 
     def on_mount(self) -> None:
@@ -60,11 +59,15 @@ class NoticesScreen(AppScreen):
         if self.services is None:
             return
         status = None if self.filter == "全部" else self.filter
-        # the first PAGE in the table (ten years of notices would take seconds to lay out); the total of all
-        infos, total = self.services.notices.page(status, PAGE)
-        table = self.query_one("#notice-table", DataTable)
-        table.clear()
-        for i in infos:
+        # a page at a time (ten years of notices would take seconds to lay out); the total of all
+        services, totals = self.services, []
+
+        def fetch(offset: int, limit: int):
+            infos, total = services.notices.page(status, limit, offset=offset)
+            totals.append(total)
+            return infos, offset + len(infos) < total
+
+        def add(i) -> None:
             title = screen_text(i.title)
             if len(title) > 16:
                 title = title[:15] + "⋯"
@@ -76,9 +79,12 @@ class NoticesScreen(AppScreen):
                 Text(remaining(i), style=style), str(i.objections) if i.objections else "",
                 key=str(i.id),
             )
+
+        table = self.query_one("#notice-table", PagedTable)
+        infos = table.show(fetch, add)
         self.query_one("#notice-filter", Static).update(
-            f"筛选：{self.filter}（S 切换）　共 {total} 条" + ("" if infos else "。按 N 新建公示。")
-            + (f"（列出最近 {len(infos)} 条）" if total > len(infos) else ""))
+            f"筛选：{self.filter}（S 切换）　共 {totals[0]} 条" + ("" if infos else "。按 N 新建公示。")
+            + ("（向下翻看更早的）" if table.more else ""))
 
     def action_next_filter(self) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]

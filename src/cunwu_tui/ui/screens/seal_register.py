@@ -20,7 +20,7 @@ from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.modal import ModalForm, PinPrompt
-from cunwu_tui.ui.widgets import FieldError, Form, field_row, screen_text
+from cunwu_tui.ui.widgets import FieldError, Form, PagedTable, field_row, screen_text
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -158,7 +158,6 @@ class SealVerifyMixin:
         self.app.push_screen(MessageDialog(title, message))
 
 
-PAGE = 100  # entries listed in F5 at most (the filter line gives the totals)
 
 
 class SealRegisterScreen(SealVerifyMixin, AppScreen):
@@ -182,7 +181,7 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="seal-filter", classes="hint")
         yield Input(placeholder="搜索文件名称或经办人（/ 到这里，回车或下键回到列表）", id="seal-search")
-        yield DataTable(id="seal-table", cursor_type="row", zebra_stripes=False)
+        yield PagedTable(id="seal-table", cursor_type="row", zebra_stripes=False)
         yield Static("N 登记　回车 详情　S 印章　M 月份　J 重大　X 作废　T 统计　E 导出台账　V 校验",
                      classes="hint", id="seal-keys")
 
@@ -208,14 +207,14 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
         filters = dict(seal_id=self.seal_id, month=self.month or None,
                        major=None if self.major == "全部" else self.major == "是",
                        voided=None if self.voided == "全部" else self.voided == "仅作废", search=search)
-        # the newest PAGE entries in the table (years of them would take seconds to lay out); totals of all
-        infos = self.services.seal_register.list(**filters, limit=PAGE)
-        total, copies = (len(infos), sum(u.copies for u in infos if not u.voided)) if len(infos) < PAGE \
-            else self.services.seal_register.tally(**filters)
-        table = self.query_one("#seal-table", DataTable)
-        keep = table.cursor_row
-        table.clear()
-        for u in infos:
+        # a page at a time, newest first (years of them would take seconds to lay out); totals of all
+        services = self.services
+
+        def fetch(offset: int, limit: int):
+            infos = services.seal_register.list(**filters, limit=limit + 1, offset=offset)
+            return infos[:limit], len(infos) > limit
+
+        def add(u) -> None:
             style = "dim strike" if u.voided else ""
             mark = "作废" if u.voided else "待审批" if u.pending else ("重大" if u.major else "")
             table.add_row(
@@ -224,13 +223,16 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
                 fit(u.approver_name, 6), str(u.copies), Text(mark, style="bold" if u.voided or u.pending else ""),
                 key=str(u.id),
             )
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+
+        table = self.query_one("#seal-table", PagedTable)
+        infos = table.show(fetch, add, keep_cursor=True)
+        total, copies = (len(infos), sum(u.copies for u in infos if not u.voided)) if not table.more \
+            else self.services.seal_register.tally(**filters)
         seal = next((s.short_name or s.name for s in self._seals() if s.id == self.seal_id), "全部")
         text = (f"印章：{seal}　月份：{self.month or '全部'}　重大：{self.major}　作废：{self.voided}"
                 f"　共 {total} 条，{copies} 份")
-        if total > len(infos):
-            text += f"（列出最近 {len(infos)} 条，更早的按 M 选月份或搜索）"
+        if table.more:
+            text += "（向下翻看更早的）"
         if not infos:
             text += "。按 N 登记。" if not (search or self.month or self.seal_id) else ""
         self.query_one("#seal-filter", Static).update(text)
