@@ -21,7 +21,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from cunwu_tui import __version__
-from cunwu_tui.ui.palette import ChinesePalette, CunwuCommands
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -71,12 +70,20 @@ def _modes():
     return {"dashboard": DashboardScreen, **{mode: _LazyScreen(*where) for mode, where in lazy.items()}}
 
 
+def _commands():
+    """The palette's provider, imported when Ctrl+P is first pressed (not
+    before the first frame)."""
+    from cunwu_tui.ui.palette import CunwuCommands
+
+    return CunwuCommands
+
+
 class CunwuApp(App[int]):
     TITLE = "村务通"
     CSS_PATH = str(Path(__file__).with_name("app.tcss"))
     DEFAULT_MODE = "dashboard"
     COMMAND_PALETTE_DISPLAY = "^P"
-    COMMANDS = {CunwuCommands}  # screens, their keys and the system commands (get_system_commands)
+    COMMANDS = {_commands}  # screens, their keys and the system commands (get_system_commands)
     BINDINGS = [
         Binding("f1", "help", "帮助", id="help", key_display="F1"),
         Binding("f2", "go('dashboard')", "工作台", id="dashboard", key_display="F2"),
@@ -411,6 +418,8 @@ class CunwuApp(App[int]):
     def action_command_palette(self) -> None:
         if self.locked or (self.services is not None and self.services.operator is None):
             return
+        from cunwu_tui.ui.palette import ChinesePalette
+
         if self.use_command_palette and not ChinesePalette.is_open(self):
             self.push_screen(ChinesePalette(id="--command-palette"))
 
