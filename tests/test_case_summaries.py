@@ -45,6 +45,9 @@ def check(s, case_id, today):
     current, version = _stored(s, case_id)
     assert current == s.cases.detail(case_id, today).current_step
     assert version >= 1
+    kept_counts_match(s)  # the per-status counts kept on write (F4's totals)
+    for f in ("在办", "办结", "不予受理", "全部"):
+        assert s.cases.page(f, "", today).total == len(s.cases.list(f, today=today, limit=100_000))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -123,6 +126,7 @@ def test_upgraded_database_gets_summaries_once(services, db_url):
     try:
         assert again.cases.list("全部") == want
         assert again.cases.resummarize_all() == 1  # the app's start-up worker does this once
+        kept_counts_match(again)
         assert _stored(again, row.id)[1] == 1
         assert again.cases.list("全部") == want
         assert again.cases.resummarize_all() == 0
@@ -144,3 +148,10 @@ def test_holiday_calendar_change_moves_stored_deadlines(services):
 
     s.holidays.import_file(Path(__file__).parent / "fixtures" / "holidays_2027_example.toml")
     assert s.cases.list("全部")[0] == s.cases.row(row.id)
+
+
+def kept_counts_match(s) -> None:
+    with s.core.engine.connect() as conn:
+        real = dict(conn.execute(text("SELECT status, COUNT(*) FROM case_record GROUP BY status")).all())
+        kept = dict(conn.execute(text("SELECT status, n FROM case_status_count WHERE n != 0")).all())
+    assert kept == real

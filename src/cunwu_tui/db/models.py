@@ -350,6 +350,17 @@ class CaseRecord(SQLModel, table=True):
     summary_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
+class CaseStatusCount(SQLModel, table=True):
+    """How many cases are in each status, kept by the case service in the
+    transaction that changes a status (the F4 list's totals read it, not
+    every case); recounted at each start-up."""
+
+    __tablename__ = "case_status_count"
+
+    status: str = Field(primary_key=True, max_length=16)
+    n: int = Field(default=0)
+
+
 class CaseEvent(SQLModel, table=True):
     """One thing done on a case: a step, a branch taken, a return, an outcome,
     a refusal's follow-up, a petition's decision. Append-only (triggers

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Sequence
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import bindparam, func, or_, update
 from sqlalchemy import text as sql_text
 from sqlmodel import select
 
@@ -218,6 +218,18 @@ def _next_deadline(summary: rules.Summary) -> rules.Tracked | None:
 
 SUMMARY_VERSION = 1  # case_record's summary columns as _summary_values writes them (raise to redo them all)
 _WITH_DEADLINE = "_with_deadline"   # internal filter: every case with a deadline running
+_FILTER_STATUSES: dict[str, tuple[str, ...]] = {  # the statuses each list shows (None: every status)
+    rules.F_OPEN: (rules.OPEN, rules.ESCALATED), rules.F_CONCLUDED: (rules.CONCLUDED,),
+    rules.F_REFUSED: tuple(rules.REFUSAL_KINDS)}
+
+
+def _count_statuses(s, delta: dict[str, int]) -> None:
+    """Move the kept per-status counts by ``delta`` (in the caller's write)."""
+    for status, d in delta.items():
+        if d:
+            s.connection().execute(sql_text(
+                "INSERT INTO case_status_count (status, n) VALUES (:s, :d) "
+                "ON CONFLICT (status) DO UPDATE SET n = case_status_count.n + :d"), {"s": status, "d": d})
 
 
 def _light():
@@ -406,6 +418,7 @@ class CaseService:
             )
             s.add(row)
             s.flush()
+            _count_statuses(s, {row.status: 1})
             self._event(s, row, rules.INTAKE, text=note)
             self._resummarize(s, row)
             self.core.audit(s, "case", row.number, "受理登记", None, {
@@ -577,8 +590,12 @@ class CaseService:
         if events is None:
             events = self._events(s, row.id)
         _, fstate, summary = self._state(row, events)
-        s.exec(update(CaseRecord).where(CaseRecord.id == row.id).values(  # type: ignore[call-overload]
-            **self._summary_values(row, events, fstate, summary)))
+        values = self._summary_values(row, events, fstate, summary)
+        before = row.status
+        # (the ORM's UPDATE also sets the values on ``row``, as stored: nothing to flush again)
+        s.exec(update(CaseRecord).where(CaseRecord.id == row.id).values(**values))  # type: ignore[call-overload]
+        if before != values["status"]:
+            _count_statuses(s, {before: -1, values["status"]: 1})
         return summary
 
     def _summary_values(self, row: CaseRecord, events: Sequence[CaseEvent], fstate, summary: rules.Summary) -> dict:
@@ -608,8 +625,6 @@ class CaseService:
             elif stale_only:
                 q = q.where(CaseRecord.summary_version < SUMMARY_VERSION)
             ids = list(s.exec(q.order_by(CaseRecord.id)))
-        from sqlalchemy import bindparam
-
         table = CaseRecord.__table__  # type: ignore[attr-defined]
         done = 0
         for i in range(0, len(ids), 500):
@@ -618,18 +633,38 @@ class CaseService:
                 rows = list(s.exec(select(CaseRecord).where(CaseRecord.id.in_(part))))  # type: ignore[attr-defined]
                 events = self._events_of(s, part)
                 changes = []
+                moved: dict[str, int] = {}
                 for row in rows:
                     evs = events.get(row.id, [])
                     _, fstate, summary = self._state(row, evs)
                     values = self._summary_values(row, evs, fstate, summary)
                     if not live_only or any(getattr(row, k) != v for k, v in values.items()):
                         changes.append({"_id": row.id, **values})
+                        moved[row.status] = moved.get(row.status, 0) - 1
+                        moved[values["status"]] = moved.get(values["status"], 0) + 1
                 if changes:  # one statement for the lot (Core: no ORM bookkeeping per row)
                     stmt = table.update().where(table.c.id == bindparam("_id")).values(
                         {k: bindparam(k) for k in changes[0] if k != "_id"})
                     s.connection().execute(stmt, changes)
+                    _count_statuses(s, moved)
                     done += len(changes)
+        if stale_only and not live_only:  # at each start: the kept counts against the cases themselves
+            self._recount()
         return done
+
+    def _recount(self) -> None:
+        """case_status_count as the cases say (a copy of an older file, or
+        rows added outside the app, would leave it behind)."""
+        with self.core.read() as s:
+            real = dict(s.connection().execute(sql_text("SELECT status, COUNT(*) FROM case_record GROUP BY status")).all())
+            kept = dict(s.connection().execute(sql_text("SELECT status, n FROM case_status_count WHERE n != 0")).all())
+        if real != kept:
+            import logging
+
+            logging.getLogger("cunwu.cases").warning("case counts kept were off; recounted")
+            with self.core.write() as s:
+                s.connection().execute(sql_text("DELETE FROM case_status_count"))
+                _count_statuses(s, real)
 
     @staticmethod
     def _events_of(s, ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
@@ -684,12 +719,9 @@ class CaseService:
         today = today or self.core.now().date()
         q = "".join(unicodedata.normalize("NFKC", query or "").split()).upper()
         conds: list[Any] = []
-        if filter == rules.F_CONCLUDED:
-            conds.append(CaseRecord.status == rules.CONCLUDED)
-        elif filter == rules.F_REFUSED:
-            conds.append(CaseRecord.status.in_(rules.REFUSAL_KINDS))  # type: ignore[attr-defined]
-        elif filter == rules.F_OPEN:
-            conds.append(CaseRecord.status.in_((rules.OPEN, rules.ESCALATED)))  # type: ignore[attr-defined]
+        statuses = _FILTER_STATUSES.get(filter)
+        if statuses:
+            conds.append(CaseRecord.status.in_(statuses))  # type: ignore[attr-defined]
         if q:
             found = [CaseRecord.number.contains(q), CaseRecord.applicant_name.contains(q),  # type: ignore[attr-defined]
                      CaseRecord.matter_name.contains(q), CaseRecord.matter_code.contains(q)]  # type: ignore[attr-defined]
@@ -709,23 +741,30 @@ class CaseService:
         deadline_only = filter in (rules.F_SOON, rules.F_OVERDUE, _WITH_DEADLINE)
         joined = _light().join(Resident, CaseRecord.resident_id == Resident.id)
         with self.core.read() as s:
+            run = s.connection().execute  # plain rows through Core: the ORM's per-statement work is not needed
             first = joined.where(*conds, *running).order_by(
                 CaseRecord.next_due, CaseRecord.received_at, CaseRecord.id)  # type: ignore[arg-type]
-            found_rows = list(s.exec(first.offset(offset).limit(limit + 1)))
+            found_rows = list(run(first.offset(offset).limit(limit + 1)))
             if len(found_rows) <= limit and not deadline_only:
                 skip = 0
                 if offset and not found_rows:  # the page starts among the others: how many came before it
-                    skip = offset - s.exec(select(func.count()).select_from(
-                        joined.where(*conds, *running).subquery())).one()
+                    skip = offset - run(select(func.count()).select_from(
+                        joined.where(*conds, *running).subquery())).scalar_one()
                 rest = joined.where(*conds, CaseRecord.next_due.is_(None)).order_by(  # type: ignore[union-attr]
                     CaseRecord.id.desc())  # type: ignore[union-attr]
-                found_rows += list(s.exec(rest.offset(max(skip, 0)).limit(limit + 1 - len(found_rows))))
+                found_rows += list(run(rest.offset(max(skip, 0)).limit(limit + 1 - len(found_rows))))
             more = len(found_rows) > limit
             rows = self._summary_rows(s, found_rows[:limit], today)
             total = None
-            if not q:
-                total = s.exec(select(func.count()).select_from(CaseRecord).where(
-                    *conds, *(running if deadline_only else ()))).one()
+            if not q and not offset:  # the screen keeps the first page's total
+                if deadline_only:  # few: counted through the index on next_due
+                    total = run(select(func.count()).select_from(CaseRecord).where(*running)).scalar_one()
+                else:  # kept on write, per status
+                    kept = sql_text("SELECT COALESCE(SUM(n), 0) FROM case_status_count" + (
+                        " WHERE status IN :s" if statuses else ""))
+                    if statuses:
+                        kept = kept.bindparams(bindparam("s", expanding=True))
+                    total = int(run(kept, {"s": list(statuses)} if statuses else {}).scalar_one())
         if filter == rules.F_OVERDUE:  # a case not summarised yet: its replay decides
             rows = [r for r in rows if r.overdue]
         elif filter == rules.F_SOON:

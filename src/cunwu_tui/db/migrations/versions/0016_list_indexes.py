@@ -1,13 +1,16 @@
-"""Indexes for the pages of F5 and F7 (#18): an entry's correction is found
-by the entry it corrects (seal_use.refers_to_id: F5 asks for the page's
-entries), the live notices by their closing time (none yet) and the closed
-ones newest first by their start.
+"""For the pages of F4, F5 and F7 (#18): indexes (an entry's correction is
+found by the entry it corrects: seal_use.refers_to_id; the live notices by
+their closing time, none yet; the closed ones newest first by their start)
+and case_status_count, the number of cases in each status, kept by the case
+service with every change of a status (F4's totals), filled here.
 
 Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-06
 """
 
+import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision = "0016"
@@ -17,12 +20,20 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "case_status_count",
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("status"),
+    )
+    op.execute("INSERT INTO case_status_count (status, n) SELECT status, COUNT(*) FROM case_record GROUP BY status")
     op.create_index(op.f("ix_seal_use_refers_to_id"), "seal_use", ["refers_to_id"], unique=False)
     op.create_index(op.f("ix_notice_start_at"), "notice", ["start_at"], unique=False)
     op.create_index(op.f("ix_notice_closed_at"), "notice", ["closed_at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table("case_status_count")
     op.drop_index(op.f("ix_notice_closed_at"), table_name="notice")
     op.drop_index(op.f("ix_notice_start_at"), table_name="notice")
     op.drop_index(op.f("ix_seal_use_refers_to_id"), table_name="seal_use")
