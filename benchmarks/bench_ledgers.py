@@ -31,7 +31,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from cunwu_tui.ledgers.engine import Column, Ledger, LedgerContext, Period, write_ledger
+from cunwu_tui.ledgers.engine import Column, Ledger, LedgerContext, Period
+from cunwu_tui.ledgers.naming import write_ledger
 
 NAMES = ["张建国", "李秀英", "王德明", "赵丽娟", "刘海", "陈晓东", "欧阳明月", "周强"]
 MATTERS = [

@@ -29,13 +29,13 @@ from cunwu_tui.ledgers.engine import (
     all_ledgers,
     get_ledger,
     register,
-    write_ledger,
 )
 from cunwu_tui.ledgers.naming import (
     export_ledgers,
     ledger_filename,
     safe_filename,
     unique_path,
+    write_ledger,
 )
 
 AMBIGUOUS = "…“”—·"

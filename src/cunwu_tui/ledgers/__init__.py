@@ -1,7 +1,7 @@
 """Monthly ledgers (台账) exported as printable Excel files.
 
 Cheap to import: only the declarations are re-exported here; openpyxl is
-loaded when a ledger is written or merged (``engine.write_ledger``,
+loaded when a ledger is written or merged (``naming.write_ledger``,
 ``naming.export_ledgers``, ``merge.merge_ledgers``).
 """
 
@@ -15,8 +15,8 @@ from cunwu_tui.ledgers.engine import (
     all_ledgers,
     get_ledger,
     register,
-    write_ledger,
 )
+from cunwu_tui.ledgers.naming import write_ledger
 
 __all__ = [
     "Column",

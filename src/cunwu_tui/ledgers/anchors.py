@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from cunwu_tui.domain import evidence as ev
-from cunwu_tui.ledgers.engine import INTEGER, TEXT, Column, LedgerContext, Period, cn_date
+from cunwu_tui.ledgers.engine import INTEGER, TEXT, Column, LedgerContext, LedgerError, Period, cn_date
+from cunwu_tui.ledgers.sheets import Sheet
 
 SHEET = "校验"
 PROP = "cunwu_evidence"
@@ -28,8 +29,6 @@ def footnote(ctx: LedgerContext, period: Period) -> str:
 
 
 def evidence_sheet(ctx: LedgerContext, period: Period):
-    from cunwu_tui.ledgers import writer
-
     previous = {h.register: h for h in ctx.evidence_previous}
     rows = []
     for h in ctx.evidence:
@@ -37,7 +36,7 @@ def evidence_sheet(ctx: LedgerContext, period: Period):
         rows.append((h.register, h.count, h.digest, p.count if p else None, p.digest if p else ""))
     when = ctx.exported_at
     exported = f"{when:%Y-%m-%d %H:%M}" if when is not None else cn_date(ctx.filled_on)
-    return writer.Sheet(
+    return Sheet(
         name=SHEET,
         title=f"{ctx.village}登记簿校验码（{period.label}）",
         unit=f"填报单位：{ctx.township}{ctx.village}",
@@ -156,8 +155,6 @@ def read_villages(path: Path) -> dict[str, dict[str, tuple[int, str]]]:
     """village -> {register: (count, digest)} from last month's summary;
     LedgerError (Chinese) when the file is not one."""
     from openpyxl import load_workbook
-
-    from cunwu_tui.ledgers.engine import LedgerError
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)

@@ -1,9 +1,10 @@
-"""Ledger (台账) declarations, the registry, and ``write_ledger``.
+"""Ledger (台账) declarations and the registry.
 
-A ledger is declared once (columns, how to get its rows from the service
-layer) and exported as a printable Excel sheet per month. This module is
-cheap to import: openpyxl is only loaded by ``write_ledger`` (through
-``cunwu_tui.ledgers.writer``), so declaring ledgers costs nothing.
+A ledger is declared once (columns, how its typed rows become cells) and
+exported as a printable Excel sheet per month. This is the bottom of the
+ledgers package: it imports nothing of the app, and nothing that writes
+(``naming.write_ledger`` and ``writer`` do), so declaring ledgers costs
+nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 __all__ = [
@@ -28,7 +28,6 @@ __all__ = [
     "closing_line",
     "get_ledger",
     "register",
-    "write_ledger",
 ]
 
 TEXT, DATE, DATETIME, INTEGER, MONEY, BOOL, ID_NUMBER, PHONE = (
@@ -293,38 +292,3 @@ def get_ledger(name: str) -> Ledger:
 def all_ledgers() -> list[Ledger]:
     """Every registered ledger, in registration order."""
     return list(_REGISTRY.values())
-
-
-# --------------------------------------------------------------------------
-# Writing
-
-
-def write_ledger(
-    ledger: Ledger,
-    ctx: LedgerContext,
-    period: Period,
-    rows: Iterable[Sequence],
-    path: str | Path,
-    *,
-    progress: Callable[[int], None] | None = None,
-    progress_every: int = 500,
-) -> Path:
-    """Write one ledger sheet to ``path`` (an .xlsx file) and return the path.
-
-    Streams ``rows`` (one sequence per entry, a value per declared column)
-    through openpyxl's write-only mode. The file appears atomically: it is
-    written to a hidden temporary file in the same folder and renamed over
-    ``path`` (which is replaced if it exists; use ``naming.unique_path``
-    to avoid that). On any error nothing is left behind. ``progress(n)``
-    is called every ``progress_every`` rows and once at the end with the
-    number of rows written so far.
-
-    Raises LedgerError (Chinese) when the folder cannot be written or a
-    value does not fit its column; errors raised by ``rows`` propagate
-    unchanged.
-    """
-    from cunwu_tui.ledgers import writer
-
-    return writer.write_ledger(
-        ledger, ctx, period, rows, Path(path), progress=progress, progress_every=progress_every
-    )

@@ -35,7 +35,8 @@ from cunwu_tui.ledgers.engine import (
     closing_line,
     cn_date,
 )
-from cunwu_tui.ledgers.naming import ensure_writable_folder, ledger_filename, os_reason, unique_path
+from cunwu_tui.ledgers.naming import ensure_writable_folder, ledger_filename, unique_path
+from cunwu_tui.ledgers.reasons import os_reason
 
 __all__ = ["LedgerError", "merge_ledgers"]
 

@@ -1,22 +1,26 @@
-"""File names and folders for exported ledgers, and ``export_ledgers``.
+"""File names and folders for exported ledgers, ``write_ledger`` and
+``export_ledgers``.
 
 Names must survive the township's Windows machines and USB sticks (FAT32,
 exFAT): no <>:"/\\|?* or control characters, no trailing dots or spaces,
 no reserved device names, and an existing file is never overwritten.
+
+Cheap to import: openpyxl is loaded when a ledger is written (``writer``,
+imported by ``write_ledger``).
 """
 
 from __future__ import annotations
 
-import errno
 import itertools
 import os
 import re
 import tempfile
 import unicodedata
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
-from cunwu_tui.ledgers.engine import Ledger, LedgerContext, LedgerError, Period, write_ledger
+from cunwu_tui.ledgers.engine import Ledger, LedgerContext, LedgerError, Period
+from cunwu_tui.ledgers.reasons import os_reason
 
 __all__ = [
     "LedgerError",
@@ -26,6 +30,7 @@ __all__ = [
     "os_reason",
     "safe_filename",
     "unique_path",
+    "write_ledger",
 ]
 
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
@@ -77,39 +82,6 @@ def unique_path(path: str | Path) -> Path:
     raise AssertionError("unreachable")
 
 
-_REASONS = {
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有权限",
-    errno.EROFS: "磁盘是只读的（U盘可能开了写保护）",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.ENOENT: "路径不存在",
-    errno.ENOTDIR: "路径中有一段是文件，不是文件夹",
-    errno.EEXIST: "已有同名的文件",
-    errno.EISDIR: "这是一个文件夹",
-    errno.ENAMETOOLONG: "路径太长",
-    errno.EBUSY: "文件正被其他程序使用",
-}
-if hasattr(errno, "EDQUOT"):
-    _REASONS[errno.EDQUOT] = "磁盘配额已用完"
-_WINERRORS = {
-    5: "没有写入权限，或文件正被其他程序（如 Excel、WPS）打开",
-    32: "文件正被其他程序（如 Excel、WPS）打开",
-    33: "文件正被其他程序（如 Excel、WPS）打开",
-}
-
-
-def os_reason(exc: OSError, reading: bool = False) -> str:
-    """A short Chinese reason for an OSError."""
-    winerror = getattr(exc, "winerror", None)
-    if reading and exc.errno == errno.EACCES:
-        return "没有读取权限"
-    if winerror in _WINERRORS:
-        return _WINERRORS[winerror]
-    if exc.errno in _REASONS:
-        return _REASONS[exc.errno]
-    return exc.strerror or str(exc) or exc.__class__.__name__
-
-
 def ensure_writable_folder(out_dir: str | Path) -> Path:
     """Create ``out_dir`` if needed and check that a file can be written in
     it; LedgerError (Chinese, naming the folder) otherwise."""
@@ -129,6 +101,37 @@ def ensure_writable_folder(out_dir: str | Path) -> Path:
     except OSError as exc:
         raise LedgerError(f"文件夹 {folder} 不能写入：{os_reason(exc)}。请换一个输出文件夹。") from exc
     return folder
+
+
+def write_ledger(
+    ledger: Ledger,
+    ctx: LedgerContext,
+    period: Period,
+    rows: Iterable[Sequence],
+    path: str | Path,
+    *,
+    progress: Callable[[int], None] | None = None,
+    progress_every: int = 500,
+) -> Path:
+    """Write one ledger sheet to ``path`` (an .xlsx file) and return the path.
+
+    Streams ``rows`` (one sequence per entry, a value per declared column)
+    through openpyxl's write-only mode. The file appears atomically: it is
+    written to a hidden temporary file in the same folder and renamed over
+    ``path`` (which is replaced if it exists; use ``naming.unique_path``
+    to avoid that). On any error nothing is left behind. ``progress(n)``
+    is called every ``progress_every`` rows and once at the end with the
+    number of rows written so far.
+
+    Raises LedgerError (Chinese) when the folder cannot be written or a
+    value does not fit its column; errors raised by ``rows`` propagate
+    unchanged.
+    """
+    from cunwu_tui.ledgers import writer
+
+    return writer.write_ledger(
+        ledger, ctx, period, rows, Path(path), progress=progress, progress_every=progress_every
+    )
 
 
 def export_ledgers(

@@ -1,7 +1,7 @@
 """The xlsx writer behind ``write_ledger`` and ``merge_ledgers``.
 
 Imports openpyxl at module level, so only import it from functions that
-actually write (``engine.write_ledger`` does). One sheet layout for every
+actually write (``naming.write_ledger`` does). One sheet layout for every
 ledger, village export or township summary:
 
     row 1   title, merged across, 宋体 18 bold, centred
@@ -62,7 +62,9 @@ from cunwu_tui.ledgers.engine import (
     closing_line,
     cn_date,
 )
-from cunwu_tui.ledgers.naming import os_reason
+from cunwu_tui.ledgers import anchors
+from cunwu_tui.ledgers.reasons import os_reason
+from cunwu_tui.ledgers.sheets import DocInfo, Sheet, SheetResult
 
 FONT_NAME = "宋体"
 GB2312_CHARSET = 134
@@ -338,50 +340,6 @@ def _summing(conv: Callable[[Any], tuple[Any, str]], acc: list) -> Callable[[Any
 
 # --------------------------------------------------------------------------
 # Sheets
-
-
-@dataclass
-class Sheet:
-    """One sheet to write. ``rows`` yields sequences of ``row_width``
-    values; column ``j`` takes item ``sources[j]`` of each row."""
-
-    name: str
-    title: str
-    unit: str
-    filled: str
-    columns: Sequence[Column]
-    rows: Iterable[Sequence]
-    sources: Sequence[int] | None = None
-    row_width: int | None = None
-    orientation: str = "landscape"
-    totals: bool = True
-    count_label: str | None = "共{n}条"
-    closing: str = ""
-    label: str = ""
-    mask_ids: bool = False
-    # ID and phone numbers typed into free text (a caller's phone in a duty
-    # entry) are masked in text columns (domain/privacy.py); ``phone`` columns
-    # (staff's work phones) are not text columns and stay whole.
-    mask_free_text: bool = False
-    lenient: bool = False
-    report_progress: bool = True
-    one_page: bool = False  # scaled to one page tall as well as wide
-    footnote: str = ""  # a line under the closing line (the registers' 校验码)
-
-
-@dataclass
-class SheetResult:
-    count: int = 0
-    sums: dict[int, Any] = field(default_factory=dict)  # column index -> total
-
-
-@dataclass(frozen=True)
-class DocInfo:
-    title: str = ""
-    subject: str = ""
-    keywords: str = ""
-    description: str = ""
-    category: str = ""
 
 
 class _FastCell(Cell):
@@ -837,16 +795,12 @@ def write_ledger(
     )
     sheets = [sheet]
     if ctx.evidence:
-        from cunwu_tui.ledgers import anchors
-
         sheet.footnote = anchors.footnote(ctx, period)
         sheets.append(anchors.evidence_sheet(ctx, period))
 
     def custom(results: list[SheetResult]) -> dict[str, Any]:
         extra = {}
         if ctx.evidence:
-            from cunwu_tui.ledgers import anchors
-
             extra = anchors.custom_props(ctx, period)
         return {
             **extra,
