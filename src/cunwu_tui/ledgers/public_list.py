@@ -5,15 +5,42 @@ column at all."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
 
 from cunwu_tui.ledgers.engine import Column, cn_date
 from cunwu_tui.ledgers.naming import safe_filename
 
-if TYPE_CHECKING:
-    from cunwu_tui.services.notices import NoticeInfo, PersonLine
-    from cunwu_tui.services.settings import VillageProfile
+
+@dataclass(frozen=True)
+class ListedPerson:
+    """One line of the list (the ID number is masked when written)."""
+
+    seq: int
+    name: str
+    group: str
+    id_number: str
+    amount: Decimal | None
+    note: str
+
+
+@dataclass(frozen=True)
+class PublicListView:
+    """A notice's list as posted (built by services/notices.py): the
+    notice's title, number and period, the committee's name and phone."""
+
+    title: str
+    number: str
+    start_at: datetime
+    end: date
+    provisional: bool
+    length_text: str
+    village: str
+    township: str
+    phone: str
+    people: tuple[ListedPerson, ...]
 
 
 def committee_names(village: str) -> tuple[str, str]:
@@ -27,16 +54,16 @@ def committee_names(village: str) -> tuple[str, str]:
     return "村(居)民委员会", "村(居)务监督委员会"
 
 
-def public_list_filename(village: str, info: "NoticeInfo") -> str:
-    return safe_filename(f"{village or '本村'}_公示_{info.title[:40]}_{info.start_at:%Y-%m-%d}") + ".xlsx"
+def public_list_filename(view: PublicListView) -> str:
+    return safe_filename(f"{view.village or '本村'}_公示_{view.title[:40]}_{view.start_at:%Y-%m-%d}") + ".xlsx"
 
 
-def write_public_list(info: "NoticeInfo", people: Sequence["PersonLine"], profile: "VillageProfile | None",
-                      path: Path) -> Path:
-    from cunwu_tui.ledgers.writer import DocInfo, Sheet, write_workbook
+def write_public_list(view: PublicListView, path: Path) -> Path:
+    from cunwu_tui.ledgers.sheets import DocInfo, Sheet
+    from cunwu_tui.ledgers.writer import write_workbook
 
-    village = profile.village if profile else ""
-    township = profile.township if profile else ""
+    people = view.people
+    village, township, phone = view.village, view.township, view.phone
     has_amount = any(p.amount is not None for p in people)
     columns = [Column("序号", 6, "integer"), Column("姓名", 12), Column("组别", 10),
                Column("身份证号", 22, "id_number")]
@@ -47,18 +74,17 @@ def write_public_list(info: "NoticeInfo", people: Sequence["PersonLine"], profil
         (p.seq, p.name, p.group, p.id_number) + ((p.amount,) if has_amount else ()) + (p.note,)
         for p in people
     ]
-    end = cn_date(info.end) + ("（预计）" if info.provisional else "")
+    end = cn_date(view.end) + ("（预计）" if view.provisional else "")
     committee, supervisors = committee_names(village)
-    phone = profile.phone if profile else ""
-    closing = (f"公示期：{cn_date(info.start_at.date())}至{end}（{info.length_text}）。"
+    closing = (f"公示期：{cn_date(view.start_at.date())}至{end}（{view.length_text}）。"
                f"如有异议，请在公示期内向{committee}或{supervisors}反映"
                + (f"，联系电话：{phone}。" if phone else "。")
-               + f"\n{committee}　{cn_date(info.start_at.date())}")
+               + f"\n{committee}　{cn_date(view.start_at.date())}")
     sheet = Sheet(
         name="公示名单",
-        title=info.title,
+        title=view.title,
         unit=f"{township}{village}",
-        filled=f"公示日期：{cn_date(info.start_at.date())}",
+        filled=f"公示日期：{cn_date(view.start_at.date())}",
         columns=columns,
         rows=rows,
         orientation="portrait",
@@ -69,5 +95,5 @@ def write_public_list(info: "NoticeInfo", people: Sequence["PersonLine"], profil
         mask_ids=True,
         report_progress=False,
     )
-    write_workbook(path, [sheet], doc=DocInfo(title=info.title, subject=info.number, category="公示"))
+    write_workbook(path, [sheet], doc=DocInfo(title=view.title, subject=view.number, category="公示"))
     return path

@@ -521,7 +521,7 @@ class CaseService:
     def write_paper(self, paper: CasePaper, folder: str | Path | None = None) -> Path:
         """The paper as an A4 portrait xlsx in the export folder (never over
         an existing file); its issue goes on the record."""
-        from cunwu_tui.ledgers.letter import paper_filename, write_case_paper
+        from cunwu_tui.ledgers.letter import PaperView, paper_filename, write_case_paper
         from cunwu_tui.ledgers.naming import LedgerError, ensure_writable_folder, unique_path
 
         if folder is None:
@@ -532,7 +532,9 @@ class CaseService:
             folder = Path(remembered) if remembered else Path.cwd() / DEFAULT_DIR
         try:
             target = ensure_writable_folder(Path(folder).expanduser())
-            path = write_case_paper(paper, unique_path(target / paper_filename(paper)))
+            view = PaperView(paper.kind, paper.number, paper.applicant, paper.matter_name, paper.village,
+                             paper.township, paper.on, paper.rows, paper.closing, paper.unit_label)
+            path = write_case_paper(view, unique_path(target / paper_filename(view)))
         except LedgerError as exc:
             raise ValidationError({"out_dir": str(exc)}) from None
         with self.core.write() as s:

@@ -702,7 +702,7 @@ class CatalogService:
         """Write the letter as an A4 portrait xlsx into ``folder`` (default:
         the ledger export folder), never over an existing file; the issue is
         put on the record. Raises ValidationError({"out_dir": ...})."""
-        from cunwu_tui.ledgers.letter import letter_filename, write_inform_letter
+        from cunwu_tui.ledgers.letter import LetterView, letter_filename, write_inform_letter
         from cunwu_tui.ledgers.naming import LedgerError, ensure_writable_folder, unique_path
 
         if folder is None:
@@ -713,7 +713,9 @@ class CatalogService:
             folder = Path(remembered) if remembered else Path.cwd() / DEFAULT_DIR
         try:
             target = ensure_writable_folder(Path(folder).expanduser())
-            path = write_inform_letter(letter, unique_path(target / letter_filename(letter)))
+            view = LetterView(letter.village, letter.township, letter.matter_name, letter.applicant, letter.clerk,
+                              letter.on, tuple(letter.rows()))
+            path = write_inform_letter(view, unique_path(target / letter_filename(view)))
         except LedgerError as exc:
             raise ValidationError({"out_dir": str(exc)}) from None
         with self.core.write() as s:

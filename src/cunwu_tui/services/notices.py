@@ -595,7 +595,7 @@ class NoticeService:
         """The notice as an A4 sheet for the notice board: ID numbers masked,
         no phone numbers. Raises ValidationError({"out_dir": ...})."""
         from cunwu_tui.ledgers.naming import LedgerError, ensure_writable_folder, unique_path
-        from cunwu_tui.ledgers.public_list import public_list_filename, write_public_list
+        from cunwu_tui.ledgers.public_list import ListedPerson, PublicListView, public_list_filename, write_public_list
 
         info = self.get(notice_id)
         people = self.persons(notice_id)
@@ -608,8 +608,13 @@ class NoticeService:
             folder = Path(remembered) if remembered else Path.cwd() / DEFAULT_DIR
         try:
             target = ensure_writable_folder(Path(folder).expanduser())
-            path = unique_path(target / public_list_filename(profile.village if profile else "", info))
-            write_public_list(info, people, profile, path)
+            view = PublicListView(
+                info.title, info.number, info.start_at, info.end, info.provisional, info.length_text,
+                profile.village if profile else "", profile.township if profile else "",
+                profile.phone if profile else "",
+                tuple(ListedPerson(p.seq, p.name, p.group, p.id_number, p.amount, p.note) for p in people))
+            path = unique_path(target / public_list_filename(view))
+            write_public_list(view, path)
         except LedgerError as exc:
             raise ValidationError({"out_dir": str(exc)}) from None
         return path
