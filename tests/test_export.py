@@ -268,3 +268,11 @@ def test_cli_merge_refuses_unreadable_file(tmp_path, capsys):
     assert main(["merge", str(bad), "--out", str(target)]) == 2
     assert "坏文件.xlsx" in capsys.readouterr().err
     assert not target.exists()
+
+
+def test_every_declared_ledger_has_its_lines():
+    """Each ledger of ledgers/registers.py gets its typed lines from a builder
+    in services/ledger_rows.py, and nothing else is built."""
+    from cunwu_tui.services.ledger_rows import ROWS
+
+    assert sorted(c.name for c in ledger_choices()) == sorted(ROWS)

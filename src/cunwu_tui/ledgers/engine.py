@@ -88,11 +88,14 @@ class Column:
 
 @dataclass(frozen=True)
 class Ledger:
-    """A ledger declaration: what the sheet looks like and where rows come from.
+    """A ledger declaration: what the sheet looks like and how its rows are
+    made.
 
     ``rows(source, period)`` yields one sequence per entry with a value for
     every declared column (phone columns included; the writer drops them
-    for public ledgers)."""
+    for public ledgers). ``source`` is what the caller of ``export_ledgers``
+    hands over: for the app's ledgers, the typed lines of the month that the
+    service layer built (ledgers/registers.py, services/ledger_rows.py)."""
 
     name: str
     title: str

@@ -1,24 +1,50 @@
-"""The ledgers this app exports, declared once each. Rows come from the
-service layer (``source`` is a ``cunwu_tui.services.Services``).
+"""The ledgers this app exports, declared once each, with the typed lines
+they print.
 
-Each register's feature adds its ledger here."""
+A ledger's ``rows(lines, period)`` turns the lines of one month into cells;
+the service layer builds the lines (services/ledger_rows.py), so nothing
+here knows about services, the database or the screens. Each register's
+feature adds its line type and its ledger here, and its builder there."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from cunwu_tui.ledgers.engine import Column, Ledger, Period, register
 
+if TYPE_CHECKING:  # a case's deadlines, as the domain tracks them (kept out of the import cost)
+    from cunwu_tui.domain.cases import Tracked
 
-def _staff_rows(source: Any, period: Period) -> Iterable[Sequence]:
-    for i, p in enumerate(source.staff.list(), start=1):
+
+@dataclass(frozen=True)
+class StaffLine:
+    name: str
+    roles_text: str
+    phone: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    at: datetime
+    operator: str
+    entity: str
+    subject: str
+    action: str
+    before: str   # 修改前, in words
+    after: str    # 修改后, in words
+
+
+def _staff_rows(lines: Iterable[StaffLine], period: Period) -> Iterable[Sequence]:
+    for i, p in enumerate(lines, start=1):
         yield (i, p.name, p.roles_text, p.phone, "在岗" if p.active else "离岗")
 
 
-def _audit_rows(source: Any, period: Period) -> Iterable[Sequence]:
-    for i, e in enumerate(source.audit.between(period.first_day, period.next_month_first_day), start=1):
-        before, after = e.change
-        yield (i, e.at, e.operator, e.entity, e.subject, e.action, before, after)
+def _audit_rows(lines: Iterable[AuditLine], period: Period) -> Iterable[Sequence]:
+    for i, e in enumerate(lines, start=1):
+        yield (i, e.at, e.operator, e.entity, e.subject, e.action, e.before, e.after)
 
 
 STAFF = register(
@@ -56,8 +82,25 @@ AUDIT = register(
 )
 
 
-def _notice_rows(source: Any, period: Period) -> Iterable[Sequence]:
-    for i, n in enumerate(source.notices.between(period.first_day, period.next_month_first_day), start=1):
+@dataclass(frozen=True)
+class NoticeLine:
+    number: str
+    title: str
+    kind: str
+    round: str
+    places: tuple[str, ...]
+    start_at: datetime
+    end: date
+    provisional: bool
+    length_text: str
+    status: str
+    objections: int
+    result_text: str
+    operator_name: str
+
+
+def _notice_rows(lines: Iterable[NoticeLine], period: Period) -> Iterable[Sequence]:
+    for i, n in enumerate(lines, start=1):
         end = n.end.isoformat() + ("（预计）" if n.provisional else "")
         yield (i, n.number, n.title, n.kind + (f"（{n.round}）" if n.round else ""), "、".join(n.places),
                n.start_at, end, n.length_text, n.status, n.objections, n.result_text, n.operator_name)
@@ -86,8 +129,28 @@ NOTICES = register(
 )
 
 
-def _seal_rows(source: Any, period: Period) -> Iterable[Sequence]:
-    for i, u in enumerate(source.seal_register.between(period.first_day, period.next_month_first_day), start=1):
+@dataclass(frozen=True)
+class SealLine:
+    number: str
+    voided: bool
+    used_at: datetime
+    seal_name: str
+    title: str
+    purpose: str
+    copies: int
+    destination: str
+    applicant_text: str
+    approved_by: str       # who approved in person ("" before approval)
+    approver_name: str     # who was asked to approve
+    approved_at: datetime | None
+    major: bool
+    meeting_text: str
+    keeper_name: str
+    remark: str
+
+
+def _seal_rows(lines: Iterable[SealLine], period: Period) -> Iterable[Sequence]:
+    for i, u in enumerate(lines, start=1):
         # A voided entry stays, marked; its copies are left out of the 合计.
         yield (i, u.number + ("（作废）" if u.voided else ""), u.used_at, u.seal_name, u.title, u.purpose,
                None if u.voided else u.copies, u.destination, u.applicant_text,
@@ -125,15 +188,39 @@ SEALS = register(
 _WEEKDAYS = "一二三四五六日"
 
 
-def _duty_rota_rows(source: Any, period: Period) -> Iterable[Sequence]:
-    rota = source.duty.month(period.year, period.month)
-    changes: dict = {}
-    for c in rota.changes:
-        changes.setdefault(c.day, []).append(f"{c.recorded_at:%m-%d} {c.role}{c.old_name or '（空）'}改为"
-                                             f"{c.new_name or '（空）'}（{c.reason}，{c.operator_name}）")
-    for d in rota.days:
+@dataclass(frozen=True)
+class RotaChangeLine:
+    recorded_at: datetime
+    role: str
+    old_name: str
+    new_name: str
+    reason: str
+    operator_name: str
+
+
+@dataclass(frozen=True)
+class DutyDayLine:
+    """A day of the month's rota or of a holiday rota."""
+
+    day: date
+    kind_text: str
+    staff_name: str
+    staff_phone: str
+    night_name: str
+    night_phone: str
+    leader_name: str
+    leader_phone: str
+    chief_name: str = ""
+    chief_phone: str = ""
+    changes: tuple[RotaChangeLine, ...] = ()   # the month's rota: the day's changes, in order
+
+
+def _duty_rota_rows(lines: Iterable[DutyDayLine], period: Period) -> Iterable[Sequence]:
+    for d in lines:
+        changes = [f"{c.recorded_at:%m-%d} {c.role}{c.old_name or '（空）'}改为"
+                   f"{c.new_name or '（空）'}（{c.reason}，{c.operator_name}）" for c in d.changes]
         yield (d.day, f"星期{_WEEKDAYS[d.day.weekday()]}", d.kind_text, d.staff_name, d.staff_phone,
-               d.night_name, d.night_phone, d.leader_name, d.leader_phone, "；".join(changes.get(d.day, [])))
+               d.night_name, d.night_phone, d.leader_name, d.leader_phone, "；".join(changes))
 
 
 DUTY_ROTA = register(
@@ -159,9 +246,22 @@ DUTY_ROTA = register(
 )
 
 
-def _duty_log_rows(source: Any, period: Period) -> Iterable[Sequence]:
-    for i, row in enumerate(source.duty.register_rows(period.first_day, period.next_month_first_day), start=1):
-        yield (i, *row)
+@dataclass(frozen=True)
+class DutyLogLine:
+    """值班记录及交接班: a log entry, a substitution or a handover."""
+
+    at: datetime
+    person: str       # 值班人员
+    kind: str         # 类别
+    situation: str    # 情况
+    handling: str     # 处理情况
+    reported: str     # 报告带班领导
+    remark: str       # 备注
+
+
+def _duty_log_rows(lines: Iterable[DutyLogLine], period: Period) -> Iterable[Sequence]:
+    for i, x in enumerate(lines, start=1):
+        yield (i, x.at, x.person, x.kind, x.situation, x.handling, x.reported, x.remark)
 
 
 DUTY_LOG = register(
@@ -184,9 +284,18 @@ DUTY_LOG = register(
 )
 
 
-def _duty_holiday_rows(source: Any, period: Period) -> Iterable[Sequence]:
+@dataclass(frozen=True)
+class HolidayRotaLine:
+    name: str
+    filed_at: datetime | None
+    filed_to: str
+    notified_at: datetime | None
+    days: tuple[DutyDayLine, ...]
+
+
+def _duty_holiday_rows(lines: Iterable[HolidayRotaLine], period: Period) -> Iterable[Sequence]:
     n = 0
-    for r in source.duty.holiday_rotas_between(period.first_day, period.next_month_first_day):
+    for r in lines:
         filing = "；".join(x for x in (
             f"{r.filed_at:%Y-%m-%d}报{r.filed_to}备案" if r.filed_at else "",
             f"{r.notified_at:%Y-%m-%d}已通知带班领导、值班领导、值班人员" if r.notified_at else "") if x)
@@ -222,37 +331,82 @@ DUTY_HOLIDAY = register(
 )
 
 
-def _case_rows(source: Any, period: Period) -> Iterable[Sequence]:
+@dataclass(frozen=True)
+class LateDocument:
+    """A document brought after the case was received (补交材料)."""
+
+    name: str
+    received_on: date
+    received_by: str
+
+
+@dataclass(frozen=True)
+class Refusal:
+    kind: str     # 不予受理 / 不予确认
+    reason: str
+
+
+@dataclass(frozen=True)
+class Escalation:
+    mode: str     # 上报 / 转办
+    to: str
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """A case received in the month, as it stands on the day of export."""
+
+    number: str
+    received_at: datetime
+    applicant: str
+    applicant_masked_id: str
+    matter_name: str
+    channel: str
+    kind: str
+    petition: bool
+    first_officer: str
+    status: str
+    closed_at: datetime | None
+    missing: tuple[str, ...]           # documents still missing
+    late_documents: tuple[LateDocument, ...]
+    missing_reason: str                # 办结 with documents missing: why
+    deadlines: tuple[Tracked, ...]
+    void_reason: str
+    result: str
+    refusal: Refusal | None
+    escalation: Escalation | None
+    step_order: int | None             # the current step, if any
+    step_text: str
+
+
+def _case_rows(lines: Iterable[CaseLine], period: Period) -> Iterable[Sequence]:
     """受理登记台账: the cases received in the month, as they stand on the
     day of export. Identity numbers are masked (6+4); phones are left out:
     the full details stay in the case file."""
-    for i, d in enumerate(source.cases.received_between(period.first_day, period.next_month_first_day), start=1):
-        r = d.row
+    for i, d in enumerate(lines, start=1):
         missing = "、".join(d.missing)
-        late = [doc for doc in d.documents if doc.received_on is not None]
-        if late:
+        if d.late_documents:
             missing = (missing + "\n" if missing else "齐全\n") + "补交：" + "；".join(
-                f"{doc.name}（{doc.received_on:%m-%d} {doc.received_by}收）" for doc in late)
+                f"{doc.name}（{doc.received_on:%m-%d} {doc.received_by}收）" for doc in d.late_documents)
         if d.missing_reason:
             missing += f"\n缺材料办结理由：{d.missing_reason}"
         promised = next((t for t in d.deadlines if t.what in ("承诺办结", "承诺办结（已延期）", "办结", "办结（已延期）")), None)
         due = f"{promised.date:%Y-%m-%d}" + ("\n（预计）" if promised.provisional else "") if promised else ""
         if d.void_reason:
             outcome = f"作废：{d.void_reason}"
-        elif r.status == "办结":
+        elif d.status == "办结":
             outcome = d.result
         elif d.refusal:
-            outcome = f"{d.refusal.get('kind', '')}：{d.refusal.get('reason', '')}"
-        elif d.escalation and r.status == "待反馈":
-            outcome = f"{d.escalation.get('mode', '')}至{d.escalation.get('to', '')}，待反馈"
+            outcome = f"{d.refusal.kind}：{d.refusal.reason}"
+        elif d.escalation and d.status == "待反馈":
+            outcome = f"{d.escalation.mode}至{d.escalation.to}，待反馈"
         else:
-            cur = next((s for s in d.steps if s.order == d.current_step), None)
-            outcome = f"办理中：第{cur.order}步 {cur.text}" if cur else "办理中"
+            outcome = f"办理中：第{d.step_order}步 {d.step_text}" if d.step_order is not None else "办理中"
         late = any(t.office and ((t.met_on or period.next_month_first_day) > t.date) for t in d.deadlines
                    if t.met_on is not None or t.date < period.next_month_first_day)
-        yield (i, r.number, r.received_at, r.applicant, r.applicant_masked_id, r.matter_name,
-               r.channel, r.kind + ("（信访）" if r.petition else ""), r.first_officer, missing or "齐全", due,
-               r.status, r.closed_at, outcome, late)
+        yield (i, d.number, d.received_at, d.applicant, d.applicant_masked_id, d.matter_name,
+               d.channel, d.kind + ("（信访）" if d.petition else ""), d.first_officer, missing or "齐全", due,
+               d.status, d.closed_at, outcome, late)
 
 
 CASES = register(
@@ -281,8 +435,27 @@ CASES = register(
 )
 
 
-def _refusal_rows(source: Any, period: Period) -> Iterable[Sequence]:
-    for i, r in enumerate(source.cases.refusals_between(period.first_day, period.next_month_first_day), start=1):
+@dataclass(frozen=True)
+class RefusalLine:
+    number: str
+    refused_at: datetime
+    applicant: str
+    matter_name: str
+    kind: str
+    reason: str
+    basis: str
+    beyond_authority: bool
+    leader: str
+    leader_opinion: str
+    leader_due: date | None
+    told_on: date | None
+    told_due: date
+    materials: str
+    operator: str
+
+
+def _refusal_rows(lines: Iterable[RefusalLine], period: Period) -> Iterable[Sequence]:
+    for i, r in enumerate(lines, start=1):
         leader = ""
         if r.beyond_authority:
             leader = f"{r.leader}（{r.leader_due:%m-%d}前）" + (f"：{r.leader_opinion}" if r.leader_opinion else "：未登记")

@@ -27,6 +27,7 @@ from cunwu_tui.domain import duty as rules
 from cunwu_tui.domain import inputs
 from cunwu_tui.domain import rota as fair
 from cunwu_tui.domain.roles import split_roles
+from cunwu_tui.ledgers.registers import DutyLogLine
 from cunwu_tui.services.core import Core, ValidationError
 
 DRAFT, PUBLISHED = "草稿", "已发布"
@@ -1232,10 +1233,9 @@ class DutyService:
         return sorted((r for r in self.holiday_rotas() if start <= r.start < end), key=lambda r: r.start)
 
     # -- the register of a month ------------------------------------------------------
-    def register_rows(self, start: date, end: date) -> list[tuple]:
+    def register_rows(self, start: date, end: date) -> list[DutyLogLine]:
         """值班记录及交接班: log entries, substitutions and handovers of
-        [start, end) in time order, as (at, 值班人员, 类别, 情况, 处理情况,
-        报告带班领导, 备注)."""
+        [start, end) in time order, as the ledger prints them."""
         a, b = datetime.combine(start, time.min), datetime.combine(end, time.min)
         rows: list[tuple] = []
         for e in self.logs(a, b):
@@ -1254,4 +1254,4 @@ class DutyService:
             rows.append((h.handed_at, 2, h.outgoing_name, "交接班", f"{h.shift_day:%m-%d}的班，{h.outgoing_name}交{h.incoming_name}",
                          f"遗留事项：{items}", "", "；".join(p for p in (confirm, h.note) if p)))
         rows.sort(key=lambda r: (r[0], r[1]))
-        return [(r[0], *r[2:]) for r in rows]
+        return [DutyLogLine(r[0], *r[2:]) for r in rows]

@@ -63,6 +63,7 @@ class ExportService:
         from cunwu_tui.ledgers import registers  # noqa: F401
         from cunwu_tui.ledgers.engine import LedgerContext, Period, all_ledgers, get_ledger
         from cunwu_tui.ledgers.naming import LedgerError, export_ledgers
+        from cunwu_tui.services.ledger_rows import ledger_lines
 
         from cunwu_tui.domain import inputs
 
@@ -103,7 +104,8 @@ class ExportService:
         paths: list[Path] = []
         for ledger in chosen:
             try:
-                paths += export_ledgers([ledger], self.source, ctx, period, folder, progress=progress)
+                lines = ledger_lines(self.source, ledger.name, period)
+                paths += export_ledgers([ledger], lines, ctx, period, folder, progress=progress)
             except LedgerError as exc:
                 done = "" if not paths else "（此前已写好：" + "、".join(p.name for p in paths) + "）"
                 raise ValidationError({"out_dir": f"{exc}{done}"}) from None
