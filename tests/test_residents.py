@@ -88,11 +88,11 @@ def test_correction_is_on_the_record_masked(s):
 
 
 def _many(s, n=25):
-    from cunwu_tui.services.demo_notices import _id
+    from cunwu_tui.services.demo_base import demo_id_number
 
     out = []
     for i in range(n):
-        out.append(s.residents.add(f"村民{i:02d}", "居民身份证", _id("19600101", f"{i + 100:03d}"),
+        out.append(s.residents.add(f"村民{i:02d}", "居民身份证", demo_id_number("19600101", f"{i + 100:03d}"),
                                    f"139035{i:05d}", "一组" if i % 2 else "二组"))
     return out
 

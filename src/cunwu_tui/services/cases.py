@@ -679,7 +679,7 @@ class CaseService:
 
     def _row(self, row: CaseRecord, resident: Resident | None, summary: rules.Summary, today: date,
              events: Sequence[CaseEvent] = ()) -> CaseRow:
-        from cunwu_tui.services.residents import _info as resident_info
+        from cunwu_tui.services.residents import resident_info
 
         masked = resident_info(resident).masked_id if resident is not None else ""
         open_d = sorted(summary.open_deadlines, key=lambda d: d.date)
@@ -825,7 +825,7 @@ class CaseService:
             resident = s.get(Resident, row.resident_id)
             flow, fstate, summary = self._state(row, events)
             base = self._row(row, resident, summary, today, events)
-        from cunwu_tui.services.residents import _info as resident_info
+        from cunwu_tui.services.residents import resident_info
 
         phone = resident_info(resident).masked_phone if resident is not None else ""
         done_info: dict[int, CaseEvent] = {}

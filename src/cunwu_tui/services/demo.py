@@ -4,14 +4,12 @@ already holds staff: demo data never mixes with real records."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Callable
 
 from cunwu_tui.services import Services
 from cunwu_tui.services.core import Operator, ValidationError
+from cunwu_tui.services.demo_base import DEMO_PIN, DemoContext
 from cunwu_tui.services.settings import VillageProfile
-from cunwu_tui.services.staff import StaffInfo
 
 VILLAGE = VillageProfile(village="青山村", township="柳河镇", county="清源县", phone="0351-6012345")
 
@@ -28,23 +26,7 @@ STAFF: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
     ("吴桂兰", "13903510009", ("委员",), False),
 )
 
-# Every invented person's PIN, printed by `cunwu demo` and in the README.
-DEMO_PIN = "246810"
-
 KEEPERS = {"党支部印章": "刘芳", "村(居)委会印章": "赵丽", "村集体经济组织印章": "陈明"}
-
-
-@dataclass
-class DemoContext:
-    """What a register's demo part needs: the services (operator: the
-    clerk), the staff by name, the first day of last month, today, and the
-    clock (``at(moment)`` sets the time the next write is recorded at)."""
-
-    services: Services
-    people: dict[str, StaffInfo]
-    start: date
-    today: date
-    at: Callable[[datetime], None]
 
 
 def _month_start(d: date, back: int = 0) -> date:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from cunwu_tui.services.demo_notices import _id
+from cunwu_tui.services.demo_base import demo_id_number
 
 if TYPE_CHECKING:
-    from cunwu_tui.services.demo import DemoContext
+    from cunwu_tui.services.demo_base import DemoContext
 
 RESIDENTS = (
     # name, ID birth/sequence, phone, group, address
@@ -42,7 +42,7 @@ def fill_demo_cases(ctx: DemoContext) -> str:
     people = {}
     at(start, 8, 40)
     for name, (birth, seq), phone, group, address in RESIDENTS:
-        people[name] = services.residents.add(name, "居民身份证", _id(birth, seq), phone, group, address).id
+        people[name] = services.residents.add(name, "居民身份证", demo_id_number(birth, seq), phone, group, address).id
 
     def take(code: str, who: str, when: datetime, kind: str = "承诺件", limit=None, unit: str = "工作日",
              got: int | None = None, channel: str = "来访", petition: bool = False, note: str = "", seed=None):
@@ -110,7 +110,7 @@ def fill_demo_cases(ctx: DemoContext) -> str:
     cases.accept_petition(petition.id, start + timedelta(days=16), start + timedelta(days=16))
     steps(petition.id, start + timedelta(days=17), 1, 2, 3, "职责范围内事项", 4)
     at(start + timedelta(days=25), 10)
-    from cunwu_tui.services.demo import DEMO_PIN
+    from cunwu_tui.services.demo_base import DEMO_PIN
 
     cases.extend_petition(petition.id, 30, "需镇水利站现场勘查并列入维修计划", leader, DEMO_PIN)
     count("信访在办")

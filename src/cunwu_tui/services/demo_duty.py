@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cunwu_tui.services.demo import DemoContext
+    from cunwu_tui.services.demo_base import DemoContext
 
 CALLS = (
     ("来电", "一组村民询问城乡居民医保缴费截止时间", "告知12月31日前到村委会或用手机缴费"),
@@ -32,7 +32,7 @@ def _month(d: date, step: int) -> tuple[int, int]:
 
 
 def fill_demo_duty(ctx: DemoContext) -> str:
-    from cunwu_tui.services.demo import DEMO_PIN
+    from cunwu_tui.services.demo_base import DEMO_PIN
 
     s = ctx.services.duty
     start, today = ctx.start, ctx.today

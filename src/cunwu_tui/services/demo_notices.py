@@ -7,15 +7,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from cunwu_tui.domain.idcard import check_character
+from cunwu_tui.services.demo_base import demo_id_number
 
 if TYPE_CHECKING:
-    from cunwu_tui.services.demo import DemoContext
-
-
-def _id(birth: str, seq: str) -> str:
-    first = f"140431{birth}{seq}"
-    return first + check_character(first)
+    from cunwu_tui.services.demo_base import DemoContext
 
 
 def fill_demo_notices(ctx: DemoContext) -> str:
@@ -35,9 +30,9 @@ def fill_demo_notices(ctx: DemoContext) -> str:
 
     # Last month: 低保 applicants, an objection checked and found unfounded.
     people = "\n".join([
-        f"王桂英\t一组\t{_id('19520314', '202')}\t\t单人户",
-        f"李德全\t三组\t{_id('19680925', '151')}\t\t",
-        f"赵春花\t三组\t{_id('19750601', '362')}\t\t",
+        f"王桂英\t一组\t{demo_id_number('19520314', '202')}\t\t单人户",
+        f"李德全\t三组\t{demo_id_number('19680925', '151')}\t\t",
+        f"赵春花\t三组\t{demo_id_number('19750601', '362')}\t\t",
     ])
     n2 = s.add("2026年10月新增低保对象公示（第一次）", "低保", ["公开栏", "村民小组"],
                at(start + timedelta(days=11), 8, 30), 7, "日", round="第一次", persons=people, matter_code="MS-DIBAO")
@@ -56,9 +51,9 @@ def fill_demo_notices(ctx: DemoContext) -> str:
     # This month: one over without a result yet, one running, one not yet started.
     s.add("耕地地力保护补贴发放名单公示", "惠农补贴", ["公开栏", "微信群"],
           at(today - timedelta(days=12), 9), 7, "日", matter_code="RC-GENGDI-BUTIE",
-          persons=f"郑国强\t二组\t{_id('19700812', '035')}\t1260.00\n何秀兰\t一组\t{_id('19630407', '017')}\t980.50")
+          persons=f"郑国强\t二组\t{demo_id_number('19700812', '035')}\t1260.00\n何秀兰\t一组\t{demo_id_number('19630407', '017')}\t980.50")
     s.add("2026年11月临时救助对象公示", "临时救助", ["公开栏"], at(today - timedelta(days=5), 8, 30), 7, "日",
-          persons=f"陈小梅\t四组\t{_id('19890117', '244')}\t1500.00\t支出型")
+          persons=f"陈小梅\t四组\t{demo_id_number('19890117', '244')}\t1500.00\t支出型")
     at(today, 10)
     s.add("村民代表会议决议公示（村道硬化工程）", "决策", ["公开栏", "广播"],
           datetime.combine(today + timedelta(days=1), time(9)), 5, "工作日", matter_code="YG-JUECE-GONGKAI")

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from cunwu_tui.services.demo import DemoContext
+    from cunwu_tui.services.demo_base import DemoContext
 
 PARTY, COMMITTEE, ECONOMY = "党支部印章", "村(居)委会印章", "村集体经济组织印章"
 APPROVERS = {PARTY: "王建国", COMMITTEE: "李秀英", ECONOMY: "周海"}
@@ -80,7 +80,7 @@ def fill_seal_uses(ctx: DemoContext) -> str:
     people = ctx.people
     month_start = ctx.today.replace(day=1)
 
-    from cunwu_tui.services.demo import DEMO_PIN
+    from cunwu_tui.services.demo_base import DEMO_PIN
 
     def add(use: Use, when: datetime, refers_to: int | None = None, pin: str = DEMO_PIN):
         if when.date() == date.today():  # the real clock: never a use later than now

@@ -65,7 +65,9 @@ def masked_id(id_type: str, id_number: str) -> str:
     return n[:2] + "*" * max(0, len(n) - 4) + n[-2:] if len(n) > 4 else "*" * len(n)
 
 
-def _info(r: Resident, merge: ResidentMerge | None = None) -> ResidentInfo:
+def resident_info(r: Resident, merge: ResidentMerge | None = None) -> ResidentInfo:
+    """A resident row as callers see it (merged into ``merge.kept_id`` when
+    ``merge`` is given); cases use it for the applicant's masked numbers."""
     assert r.id is not None
     return ResidentInfo(r.id, r.name, r.id_type, r.id_number, r.phone, r.group_name, r.address, r.note,
                         merge.kept_id if merge else None, merge.reason if merge else "")
@@ -161,7 +163,7 @@ class ResidentService:
             row = Resident(created_at=self.core.now(), **fields)
             s.add(row)
             s.flush()
-            info = _info(row)
+            info = resident_info(row)
             self.core.audit(s, "resident", row.id, "新增", None, info)
         return info
 
@@ -174,12 +176,12 @@ class ResidentService:
             if row is None:
                 raise ValidationError({"name": "该居民不存在。"})
             self._clash(s, fields["id_type"], fields["id_number"], resident_id)
-            before = _info(row)
+            before = resident_info(row)
             for k, v in fields.items():
                 setattr(row, k, v)
             s.add(row)
             s.flush()
-            after = _info(row)
+            after = resident_info(row)
             if after != before:
                 self.core.audit(s, "resident", resident_id, "修改", before, after)
         return after
@@ -190,7 +192,7 @@ class ResidentService:
             if row is None:
                 return None
             merge = s.exec(select(ResidentMerge).where(ResidentMerge.duplicate_id == resident_id)).first()
-            return _info(row, merge)
+            return resident_info(row, merge)
 
     @staticmethod
     def _where(stmt, query: str):
@@ -213,7 +215,7 @@ class ResidentService:
         with self.core.read() as s:
             stmt = select(Resident).where(Resident.id.not_in(merged))  # type: ignore[union-attr]
             stmt = self._where(stmt, query).order_by(Resident.name, Resident.id).limit(limit)
-            return [_info(r) for r in s.exec(stmt)]
+            return [resident_info(r) for r in s.exec(stmt)]
 
     def page(self, query: str = "", offset: int = 0, limit: int = 20) -> ResidentPage:
         """The register, a page at a time (name order), searched like
@@ -225,7 +227,7 @@ class ResidentService:
             stmt = self._where(select(Resident, ResidentMerge).join(
                 ResidentMerge, ResidentMerge.duplicate_id == Resident.id, isouter=True), query)
             stmt = stmt.order_by(Resident.name, Resident.id).offset(offset).limit(limit)
-            items = tuple(_info(r, m) for r, m in s.exec(stmt))
+            items = tuple(resident_info(r, m) for r, m in s.exec(stmt))
         return ResidentPage(items, int(total), offset, limit)
 
     def registrations(self, resident_id: int) -> tuple[int, ...]:
@@ -267,6 +269,6 @@ class ResidentService:
                                 recorded_at=self.core.now())
             s.add(row)
             s.flush()
-            self.core.audit(s, "resident", duplicate_id, "合并", _audit(_info(dup)),
-                            {"name": f"合并到 {_info(kept).label}", "reason": reason})
-            return _info(dup, row)
+            self.core.audit(s, "resident", duplicate_id, "合并", _audit(resident_info(dup)),
+                            {"name": f"合并到 {resident_info(kept).label}", "reason": reason})
+            return resident_info(dup, row)
