@@ -219,7 +219,7 @@ class IdentityService:
         upgraded from before PINs) one of its staff. Only while
         ``needs_setup()``; then starts work as them."""
         from cunwu_tui.services.settings import LAST_OPERATOR, put_setting
-        from cunwu_tui.services.staff import clean_person
+        from cunwu_tui.services.people import clean_person
 
         errors: dict[str, str] = {}
         try:

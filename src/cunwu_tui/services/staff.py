@@ -10,8 +10,9 @@ from sqlmodel import select
 
 from cunwu_tui.db.models import Staff, StaffCredential
 from cunwu_tui.domain import pins
-from cunwu_tui.domain.roles import LEADER_ROLES, ROLES, join_roles, split_roles
+from cunwu_tui.domain.roles import LEADER_ROLES, join_roles, split_roles
 from cunwu_tui.services.core import Core, ValidationError
+from cunwu_tui.services.people import clean_person
 
 
 @dataclass(frozen=True)
@@ -38,32 +39,6 @@ def _record(info: StaffInfo) -> dict:
     """A person as the operation log keeps them (no PIN state)."""
     return {"name": info.name, "phone": info.phone, "roles": info.roles_text, "active": info.active,
             "admin": info.admin}
-
-
-def clean_person(name: str, phone: str, roles) -> tuple[str, str, tuple[str, ...]]:
-    errors: dict[str, str] = {}
-    from cunwu_tui.domain.inputs import clean
-
-    name = clean(name)
-    if not name:
-        errors["name"] = "请填写姓名。"
-    elif len(name) > 32:
-        errors["name"] = "姓名过长（最多32字）。"
-    phone = clean(phone)
-    if phone:
-        from cunwu_tui.domain.phone import validate_phone
-
-        try:
-            phone = validate_phone(phone)
-        except ValueError as exc:
-            errors["phone"] = str(exc)
-    roles = tuple(dict.fromkeys(r.strip() for r in roles if r and r.strip()))
-    unknown = [r for r in roles if r not in ROLES]
-    if unknown:
-        errors["roles"] = f"未知的职务：{'、'.join(unknown)}。"
-    if errors:
-        raise ValidationError(errors)
-    return name, phone, roles
 
 
 class StaffService:
