@@ -84,6 +84,7 @@ class CunwuApp(App[int]):
     DEFAULT_MODE = "dashboard"
     COMMAND_PALETTE_DISPLAY = "^P"
     COMMANDS = {_commands}  # screens, their keys and the system commands (get_system_commands)
+    FUNCTION_KEYS = SCREENS  # (key, mode, name) of the F2-F9 screens, read by the palette
     BINDINGS = [
         Binding("f1", "help", "帮助", id="help", key_display="F1"),
         Binding("f2", "go('dashboard')", "工作台", id="dashboard", key_display="F2"),

@@ -35,7 +35,7 @@ class ChinesePalette(CommandPalette):
 
 # -- the app's own commands (Ctrl+P) ------------------------------------------------
 # Built from the app's declarations, never a hand list: every function-key
-# screen (app.SCREENS) and every key of its main screen that has a name
+# screen (app.FUNCTION_KEYS, ui/app.SCREENS) and every key of its main screen that has a name
 # (the screen class's BINDINGS), plus the app's system commands. Found by
 # Chinese, full pinyin or initials through domain.search (as F3 does), in
 # either order of screen and action ("新建受理", "受理新建", "shouli", "xjsl").
@@ -79,10 +79,9 @@ def _screen_action(app, mode: str, cls: type, action: str) -> Callable[[], None]
 
 def app_commands(app, screen) -> list[PaletteCommand]:
     """Every command the palette offers, from the app's declarations."""
-    from cunwu_tui.ui.app import SCREENS
-
+    screens = app.FUNCTION_KEYS  # ui/app.SCREENS, through the app: this module is imported by ui/app
     out: list[PaletteCommand] = []
-    for key, mode, name in SCREENS:
+    for key, mode, name in screens:
         out.append(PaletteCommand(f"打开{name}", key.upper(), lambda m=mode: app.action_go(m), (name, f"打开{name}")))
         cls = app.MODES[mode]
         cls = getattr(cls, "screen_class", cls)  # a screen imported when first shown (ui/app._LazyScreen)
@@ -94,7 +93,7 @@ def app_commands(app, screen) -> list[PaletteCommand]:
             out.append(PaletteCommand(desc if len(desc) > 2 or name in desc else f"{name}：{desc}",
                                       f"{name}（{key.upper()}）{_key_text(b)}", _screen_action(app, mode, cls, b.action),
                                       words))
-    names = {name for _, _, name in SCREENS}
+    names = {name for _, _, name in screens}
     for sc in app.get_system_commands(screen):
         title = sc.title.split("（")[0]
         if title in names:

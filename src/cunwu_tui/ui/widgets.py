@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 
@@ -213,3 +213,35 @@ class PagedTable(DataTable):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if self.more and event.cursor_row >= self.row_count - max(self.MARGIN, self.size.height):
             self._read()  # the screen hears of the highlight as well
+
+
+def fit(text: str, cells: int) -> str:
+    """``text`` cut to ``cells`` terminal columns, with ⋯ when cut (one
+    column is left free beside the ⋯)."""
+    from rich.cells import cell_len
+
+    text = screen_text(text)
+    if cell_len(text) <= cells:
+        return text
+    while text and cell_len(text) > cells - 2:
+        text = text[:-1]
+    return text + "⋯"
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal columns, the ⋯ included."""
+    from rich.cells import cell_len
+
+    text = screen_text(text)
+    if cell_len(text) <= width:
+        return text
+    while text and cell_len(text) > width - 1:
+        text = text[:-1]
+    return text + "⋯"
+
+
+def blank_select(options, value: str = "", prompt: str = "请选择") -> Select:
+    """A compact Select of plain strings that may be left blank; an empty
+    option reads （不填）."""
+    return Select([(o or "（不填）", o) for o in options], value=value if value in options else Select.NULL,
+                  prompt=prompt, compact=True, allow_blank=True)

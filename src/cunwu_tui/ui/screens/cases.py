@@ -20,8 +20,7 @@ from textual.widgets.option_list import Option
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.domain import inputs
 from cunwu_tui.ui.screens.modal import ModalForm as _Modal
-from cunwu_tui.ui.screens.notices import _select
-from cunwu_tui.ui.widgets import CheckList, FieldError, Form, PagedTable, field_row, screen_text
+from cunwu_tui.ui.widgets import CheckList, FieldError, Form, PagedTable, blank_select, cut, field_row, screen_text
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -32,17 +31,6 @@ FILTERS = ("在办", "即将到期", "逾期", "办结", "不予受理", "全部
 CHANNELS = ("来访", "来电", "来信", "网上", "上级交办")
 KINDS = ("即办件", "承诺件", "上报件")
 ID_TYPES = ("居民身份证", "户口簿", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证", "护照", "其他证件")
-
-
-def _cut(text: str, width: int) -> str:
-    from rich.cells import cell_len
-
-    text = screen_text(text)
-    if cell_len(text) <= width:
-        return text
-    while text and cell_len(text) > width - 1:
-        text = text[:-1]
-    return text + "⋯"
 
 
 def remaining(r: CaseRow, today) -> Text:
@@ -99,7 +87,7 @@ class CasesScreen(AppScreen):
             style = "bold" if r.overdue else ""
             table.add_row(
                 Text(r.number[r.number.index("第"):] if "第" in r.number else r.number, style=style),
-                Text(_cut(r.applicant, 8)), Text(_cut(r.matter_name, 22)), Text(r.status, style=style),
+                Text(cut(r.applicant, 8)), Text(cut(r.matter_name, 22)), Text(r.status, style=style),
                 r.due_text, remaining(r, today), key=str(r.id))
 
         table = self.query_one("#case-table", PagedTable)
@@ -137,7 +125,7 @@ class CasesScreen(AppScreen):
     def action_residents(self) -> None:
         from cunwu_tui.ui.screens.residents import ResidentsScreen
 
-        self.app.push_screen(ResidentsScreen())
+        self.app.push_screen(ResidentsScreen(lambda case_id: self.app.push_screen(CaseDetailScreen(case_id))))
 
     def action_next_filter(self) -> None:
         if self.filter_chosen or not self.query_one("#case-q", Input).value.strip():
@@ -209,13 +197,13 @@ class IntakeForm(_Modal):
                 yield from field_row("申请人", "resident", Input(placeholder="姓名或身份证号后4位；下键选择；Ctrl+R 登记新居民"))
                 yield OptionList(id="resident-results", classes="picks")
                 yield Static("", id="resident-chosen", classes="hint")
-                yield from field_row("受理渠道", "channel", _select(CHANNELS, "来访"))
+                yield from field_row("受理渠道", "channel", blank_select(CHANNELS, "来访"))
                 yield from field_row("首问人", "first_officer", Select(
                     [(p.name, p.id) for p in staff], value=op.id if op and op.id in {p.id for p in staff} else Select.NULL,
                     prompt="请选择", compact=True))
-                yield from field_row("办件类型", "kind", _select(KINDS, "承诺件"))
+                yield from field_row("办件类型", "kind", blank_select(KINDS, "承诺件"))
                 yield from field_row("承诺时限", "limit", Input(placeholder="天数；即办件不填", max_length=3))
-                yield from field_row("时限单位", "unit", _select(("日", "工作日"), "工作日"))
+                yield from field_row("时限单位", "unit", blank_select(("日", "工作日"), "工作日"))
                 yield CheckList([("按信访件办理（信访工作条例：15日内决定是否受理，60日内办结）", "petition", False)],
                                 id="f-petition", classes="one")
                 yield Label("已收材料（空格键勾选；未勾选的列入一次性告知书）", id="docs-label")
@@ -252,7 +240,7 @@ class IntakeForm(_Modal):
         self.query_one("#matter-chosen", Static).update(
             self._chosen_text if hits else "没有找到。换个说法试试：事项名称、拼音首字母或所需材料。")
         self._matter_codes = [h.code for h in hits]
-        results.add_options([Option(_cut(h.name, 56), id=h.code) for h in hits])
+        results.add_options([Option(cut(h.name, 56), id=h.code) for h in hits])
         results.display = bool(hits)
         if hits:
             results.highlighted = 0
@@ -277,7 +265,7 @@ class IntakeForm(_Modal):
         self.query_one("#matter-chosen", Static).update(self._chosen_text)
         sel = self.query_one("#f-seed", Select)
         if len(d["variants"]) > 1:
-            sel.set_options([(_cut(title, 40), s) for s, title in d["variants"]])
+            sel.set_options([(cut(title, 40), s) for s, title in d["variants"]])
             sel.value = d["seed"]
         else:
             sel.set_options([])
@@ -311,7 +299,7 @@ class IntakeForm(_Modal):
             return
         found = self.services.residents.search(q, 20)
         self._resident_ids = [r.id for r in found]
-        results.add_options([Option(_cut(r.label, 56), id=str(r.id)) for r in found])
+        results.add_options([Option(cut(r.label, 56), id=str(r.id)) for r in found])
         results.add_option(Option("＋ 登记新居民（Ctrl+R）", id="new"))
         results.display = True
         results.highlighted = 0
@@ -388,7 +376,7 @@ class ResidentForm(_Modal):
         with Form(classes="dialog", id="resident-form"):
             yield Static("登记新居民", classes="title")
             yield from field_row("姓名", "name", Input("" if digits else self.typed, placeholder="必填"))
-            yield from field_row("证件类型", "id_type", _select(ID_TYPES, "居民身份证"))
+            yield from field_row("证件类型", "id_type", blank_select(ID_TYPES, "居民身份证"))
             yield from field_row("证件号码", "id_number", Input(digits, placeholder="18位身份证号，末位可为X"))
             yield from field_row("联系电话", "phone", Input(placeholder="手机或座机，可不填"))
             yield from field_row("村民小组", "group", Input(placeholder="如：一组"))
@@ -431,7 +419,7 @@ class SimpleForm(_Modal):
                         yield from field_row(label, field, Select(options, value=default if default is not None else Select.NULL,
                                                                    prompt="请选择", compact=True, allow_blank=True))
                     else:
-                        yield from field_row(label, field, _select(options, default or ""))
+                        yield from field_row(label, field, blank_select(options, default or ""))
                 elif kind == "check":
                     yield CheckList([(label, "yes", bool(default))], id=f"f-{field}", classes="one")
                     yield FieldError(field)
@@ -774,7 +762,7 @@ class CaseDetailScreen(AppScreen):
         if not self._allowed("R"):
             return
         d = self.detail
-        options = [(_cut(f"第{s.order}步 {s.text}", 50), s.order) for s in d.steps if s.state in ("已办", "当前")]
+        options = [(cut(f"第{s.order}步 {s.text}", 50), s.order) for s in d.steps if s.state in ("已办", "当前")]
         cases = self.services.cases
 
         def save(v):

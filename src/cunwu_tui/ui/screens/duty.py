@@ -21,7 +21,7 @@ from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.modal import ModalForm, PinPrompt
-from cunwu_tui.ui.widgets import FieldError, Form, field_row, screen_text
+from cunwu_tui.ui.widgets import FieldError, Form, field_row, fit, screen_text
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -30,12 +30,6 @@ if TYPE_CHECKING:
 LOG_KINDS = ("来电", "来访", "来信", "突发事件", "巡查", "其他")
 SUB_REASONS = ("外出办事", "就餐", "请假", "其他")
 WEEKDAYS = "一二三四五六日"
-
-
-def fit(text: str, cells: int) -> str:
-    from cunwu_tui.ui.screens.seal_register import fit as _fit
-
-    return _fit(text, cells)
 
 
 def person(name: str, phone: str) -> str:

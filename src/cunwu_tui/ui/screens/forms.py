@@ -22,11 +22,11 @@ from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row
 
 
-class _FormScreen(ModalForm):
-    """The settings forms on the one modal form base (ui/screens/modal.py):
-    Ctrl+S, Esc asking before discarding, errors at their fields, an
-    unexpected error kept in the form and the log. They build their call in
-    ``action_save`` and hand it to ``run_save``."""
+class DeferredSaveForm(ModalForm):
+    """The settings forms (and the lookup's AdditionForm) on the one modal
+    form base (ui/screens/modal.py): Ctrl+S, Esc asking before discarding,
+    errors at their fields, an unexpected error kept in the form and the log.
+    They build their call in ``action_save`` and hand it to ``run_save``."""
 
     def run_save(self, save) -> None:
         self._pending_save = save
@@ -53,7 +53,7 @@ def _picked(screen, field: str):
     return None if v is Select.BLANK or v == Select.NULL else v
 
 
-class StaffForm(_FormScreen):
+class StaffForm(DeferredSaveForm):
     """A person: adding one, changing roles, administrator, in post or not
     all need an administrator's PIN (services/staff.py)."""
 
@@ -110,7 +110,7 @@ class StaffForm(_FormScreen):
                                                              admin_id=admin_id, admin_pin=admin_pin))
 
 
-class PinForm(_FormScreen):
+class PinForm(DeferredSaveForm):
     """A PIN: an administrator sets or resets someone's (``person``), or the
     operator changes their own (``person`` None)."""
 
@@ -155,7 +155,7 @@ class PinForm(_FormScreen):
         return False  # nothing worth asking about: PINs are typed again
 
 
-class AdminConfirmForm(_FormScreen):
+class AdminConfirmForm(DeferredSaveForm):
     """An administrator confirms, with their own PIN, an action that is
     theirs to decide (replacing the database with a backup). Dismisses
     True once the PIN is checked (services/identity.py admin)."""
@@ -184,7 +184,7 @@ class AdminConfirmForm(_FormScreen):
         return False
 
 
-class IdleForm(_FormScreen):
+class IdleForm(DeferredSaveForm):
     """How many idle minutes before the screen locks."""
 
     def compose(self) -> ComposeResult:
@@ -205,7 +205,7 @@ class IdleForm(_FormScreen):
         self.run_save(lambda: self.services.identity.set_idle_minutes(value))
 
 
-class SealForm(_FormScreen):
+class SealForm(DeferredSaveForm):
     """A seal, its keeper and the role that approves its use: an
     administrator's decision (their PIN at the bottom)."""
 

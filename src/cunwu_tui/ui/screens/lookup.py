@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen
-from cunwu_tui.ui.screens.forms import _FormScreen
+from cunwu_tui.ui.screens.forms import DeferredSaveForm
 from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row, screen_text
 
@@ -394,7 +394,7 @@ class LetterDialog(Guarded, ModalScreen[None]):
         self.dismiss(None)
 
 
-class AdditionForm(_FormScreen):
+class AdditionForm(DeferredSaveForm):
     """A document or a note the village adds to a matter."""
 
     def __init__(self, services: Services, view: MatterView, kind: str):

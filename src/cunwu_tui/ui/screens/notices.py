@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static, TextArea
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.domain import inputs
 from cunwu_tui.ui.screens.modal import ModalForm
-from cunwu_tui.ui.widgets import CheckList, FieldError, Form, PagedTable, field_row, screen_text
+from cunwu_tui.ui.widgets import CheckList, FieldError, Form, PagedTable, blank_select, field_row, screen_text
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -242,11 +242,6 @@ class NoticeDetailScreen(AppScreen):
 _Modal = ModalForm
 
 
-def _select(options, value: str = "", prompt: str = "请选择") -> Select:
-    return Select([(o or "（不填）", o) for o in options], value=value if value in options else Select.NULL,
-                  prompt=prompt, compact=True, allow_blank=True)
-
-
 class NoticeForm(_Modal):
     """新建公示. ``defaults`` (e.g. a second round) prefill the form."""
     LIMITS = {"title": inputs.TITLE, "summary": inputs.TEXT, "backdate_reason": inputs.LINE}
@@ -266,7 +261,7 @@ class NoticeForm(_Modal):
             yield Static("第二次公示" if d.get("previous_id") else "新建公示", classes="title")
             with VerticalScroll(id="notice-fields"):
                 yield from field_row("标题", "title", Input(d.get("title", ""), placeholder="如：2026年11月低保对象公示"))
-                yield from field_row("类别", "kind", _select(rules.KINDS, d.get("kind", "")))
+                yield from field_row("类别", "kind", blank_select(rules.KINDS, d.get("kind", "")))
                 yield Label("公示地点（空格键勾选，可多选）")
                 places = d.get("places", ("公开栏",))
                 yield CheckList([(p, p, p in places) for p in rules.PLACES], id="f-places", classes="places")
@@ -275,8 +270,8 @@ class NoticeForm(_Modal):
                 yield from field_row("补录原因", "backdate_reason",
                                      Input(placeholder="开始日期早于今天时必填"))
                 yield from field_row("期限", "length", Input(str(d.get("length", 7)), max_length=3))
-                yield from field_row("单位", "unit", _select(rules.UNITS, d.get("unit", "日"), "日"))
-                yield from field_row("轮次", "round", _select(rules.ROUNDS, d.get("round", "")))
+                yield from field_row("单位", "unit", blank_select(rules.UNITS, d.get("unit", "日"), "日"))
+                yield from field_row("轮次", "round", blank_select(rules.ROUNDS, d.get("round", "")))
                 yield from field_row("内容摘要", "summary", Input(d.get("summary", "")))
                 yield Label("名单（每行一人：姓名 组别 身份证号 金额 备注，可从 Excel 粘贴；无名单可不填）")
                 yield TextArea(d.get("persons", ""), id="f-persons", classes="lines")
@@ -362,7 +357,7 @@ class HandleForm(_Modal):
         with Form(classes="dialog"):
             yield Static(f"处理异议（{o.received_at:%m-%d %H:%M} {o.who}）：{screen_text(o.content)}", classes="title")
             yield from field_row("核实处理", "handling", Input(placeholder="必填：如何核实、结论"))
-            yield from field_row("核实结果", "result", _select(("成立", "不成立")))
+            yield from field_row("核实结果", "result", blank_select(("成立", "不成立")))
             yield from field_row("答复时间", "answered_at", Input(placeholder="答复异议人的时间；匿名可不填"))
             yield Static("异议成立时，本次公示按「有异议」结束，需重新调查核实后另行公示。", classes="hint")
             yield FieldError("form")
@@ -387,7 +382,7 @@ class CloseForm(_Modal):
         suggested = "有异议已处理" if i.objections else "无异议"
         with Form(classes="dialog"):
             yield Static(f"结束公示：{screen_text(i.title)}（期满日 {i.end:%Y-%m-%d}）", classes="title")
-            yield from field_row("结果", "result", _select(("无异议", "有异议已处理"), suggested))
+            yield from field_row("结果", "result", blank_select(("无异议", "有异议已处理"), suggested))
             yield from field_row("说明", "note", Input(placeholder="可不填"))
             yield FieldError("form")
             yield from self.buttons()

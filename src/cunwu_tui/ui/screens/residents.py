@@ -8,7 +8,7 @@ is the only place that shows them whole (to correct them)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from rich.text import Text
 from textual import on
@@ -19,8 +19,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.modal import ModalForm
-from cunwu_tui.ui.screens.notices import _select
-from cunwu_tui.ui.widgets import FieldError, Form, field_row, screen_text
+from cunwu_tui.ui.widgets import FieldError, Form, blank_select, cut, field_row, screen_text
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -30,19 +29,21 @@ PAGE = 12
 ID_TYPES = ("居民身份证", "户口簿", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证", "护照", "其他证件")
 
 
-def _cut(text: str, width: int) -> str:
-    from cunwu_tui.ui.screens.cases import _cut as cut
-
-    return cut(text, width)
-
-
 class ResidentsScreen(AppScreen):
+    """居民登记 (R on F4). ``open_case(case_id)`` opens a case from a
+    resident's history: the cases screen hands it over, so that this module
+    does not import the cases screen back."""
+
     BINDINGS = [
         Binding("slash", "search", "查找", show=False),
         Binding("escape", "back", "返回", show=False),
         Binding("pagedown,right_square_bracket", "next_page", "下一页", show=False),
         Binding("pageup,left_square_bracket", "prev_page", "上一页", show=False),
     ]
+
+    def __init__(self, open_case: Callable[[int], None]):
+        super().__init__()
+        self.open_case = open_case
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder="查找：姓名、身份证号后4位、电话后4位、村民小组（按 / 进入）", id="res-q")
@@ -67,7 +68,7 @@ class ResidentsScreen(AppScreen):
         table.clear()
         for r in page.items:
             mark = "已合并（重复登记）" if r.merged_into else ""
-            table.add_row(Text(_cut(r.name, 10)), Text(_cut(r.group, 6)), r.masked_id, r.masked_phone,
+            table.add_row(Text(cut(r.name, 10)), Text(cut(r.group, 6)), r.masked_id, r.masked_phone,
                           Text(mark, style="dim"), key=str(r.id))
         scope = f"查找「{screen_text(q.strip())}」" if q.strip() else "全部居民"
         self.query_one("#res-info", Static).update(
@@ -101,7 +102,7 @@ class ResidentsScreen(AppScreen):
 
     @on(DataTable.RowSelected, "#res-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(ResidentDetailScreen(int(event.row_key.value)))
+        self.app.push_screen(ResidentDetailScreen(int(event.row_key.value), self.open_case))
 
 
 def render_resident(r: ResidentInfo, kept: ResidentInfo | None, cases, today) -> Text:
@@ -132,9 +133,10 @@ class ResidentDetailScreen(AppScreen):
         Binding("h", "merge", "合并", show=False),
     ]
 
-    def __init__(self, resident_id: int):
+    def __init__(self, resident_id: int, open_case: Callable[[int], None]):
         super().__init__()
         self.resident_id = resident_id
+        self.open_case = open_case
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="res-scroll"):
@@ -164,7 +166,7 @@ class ResidentDetailScreen(AppScreen):
         table.clear()
         for c in self.cases:
             table.add_row(c.number[c.number.index("第"):] if "第" in c.number else c.number,
-                          Text(_cut(c.matter_name, 30)), c.status, f"{c.received_at:%Y-%m-%d}", key=str(c.id))
+                          Text(cut(c.matter_name, 30)), c.status, f"{c.received_at:%Y-%m-%d}", key=str(c.id))
         keys = ["回车 打开办件", "E 更正"] + ([] if r.merged_into else ["H 合并重复登记"]) + ["Esc 返回"]
         self.query_one("#res-keys", Static).update("　".join(keys))
 
@@ -173,9 +175,7 @@ class ResidentDetailScreen(AppScreen):
 
     @on(DataTable.RowSelected, "#res-cases")
     def _open(self, event: DataTable.RowSelected) -> None:
-        from cunwu_tui.ui.screens.cases import CaseDetailScreen
-
-        self.app.push_screen(CaseDetailScreen(int(event.row_key.value)))
+        self.open_case(int(event.row_key.value))
 
     def action_correct(self) -> None:
         self.app.push_screen(CorrectForm(self.services, self.info), lambda _r: self.refresh_data())
@@ -199,7 +199,7 @@ class CorrectForm(ModalForm):
         with Form(classes="dialog", id="correct-form"):
             yield Static(f"更正居民信息：{screen_text(r.name)}（改前改后记入操作日志）", classes="title")
             yield from field_row("姓名", "name", Input(r.name))
-            yield from field_row("证件类型", "id_type", _select(ID_TYPES, r.id_type))
+            yield from field_row("证件类型", "id_type", blank_select(ID_TYPES, r.id_type))
             yield from field_row("证件号码", "id_number", Input(r.id_number))
             yield from field_row("联系电话", "phone", Input(r.phone))
             yield from field_row("村民小组", "group", Input(r.group))
@@ -233,7 +233,7 @@ class MergeForm(ModalForm):
         with Form(classes="dialog", id="merge-form"):
             yield Static(f"合并重复登记：{screen_text(r.label)}", classes="title")
             yield Static("本登记并入要保留的登记；两者和办件都保留，办件在保留的登记下一并列出。", classes="hint")
-            yield from field_row("保留的登记", "kept", Select([(_cut(x.label, 40), x.id) for x in same],
+            yield from field_row("保留的登记", "kept", Select([(cut(x.label, 40), x.id) for x in same],
                                                               prompt="请选择" if same else "没有同名或证件号、电话相近的居民",
                                                               compact=True, allow_blank=True))
             yield from field_row("合并原因", "reason", Input(placeholder="必填，如：同一人重复登记，证件号录错"))

@@ -20,7 +20,7 @@ from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.modal import ModalForm, PinPrompt
-from cunwu_tui.ui.widgets import FieldError, Form, PagedTable, field_row, screen_text
+from cunwu_tui.ui.widgets import FieldError, Form, PagedTable, field_row, fit, screen_text
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -32,18 +32,6 @@ MEETING_TYPES = ("支委会", "两委联席会议", "村民代表会议", "党�
 OUTSIDER = 0  # the 经办人 choice "村外人员"
 YES_NO = ("全部", "是", "否")
 VOID_FILTERS = ("全部", "仅作废", "不含作废")
-
-
-def fit(text: str, cells: int) -> str:
-    """``text`` cut to ``cells`` terminal columns, with ⋯ when cut."""
-    from rich.cells import cell_len
-
-    text = screen_text(text)
-    if cell_len(text) <= cells:
-        return text
-    while text and cell_len(text) > cells - 2:
-        text = text[:-1]
-    return text + "⋯"
 
 
 def short_number(number: str) -> str:
