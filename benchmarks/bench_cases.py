@@ -14,7 +14,7 @@ import argparse
 import statistics
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 

@@ -97,7 +97,6 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
 
     counts: dict[str, int] = {}
     with engine.begin() as conn:
-        staff = rows(conn, m.Staff)
         # -- residents
         rid0 = next_id(conn, m.Resident)
         res = []

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -45,6 +44,19 @@ def demo_services(services):
 
     fill_demo(services, today=date(2026, 11, 22))
     return services
+
+
+@pytest.fixture
+def demo_db(db_url):
+    """The demo village as of 2026-11-22 (test_app.TODAY) in a database the
+    app tests open (test_backup and test_export lay their own)."""
+    from cunwu_tui.services import open_services
+    from cunwu_tui.services.demo import fill_demo
+
+    s = open_services(db_url)
+    fill_demo(s, today=date(2026, 11, 22))
+    s.close()
+    return db_url
 
 
 @pytest.fixture

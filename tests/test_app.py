@@ -47,17 +47,6 @@ async def type_text(pilot, text: str):
 
 
 
-@pytest.fixture
-def demo_db(db_url):
-    from cunwu_tui.services import open_services
-    from cunwu_tui.services.demo import fill_demo
-
-    s = open_services(db_url)
-    fill_demo(s, today=TODAY)
-    s.close()
-    return db_url
-
-
 async def test_every_function_key_reaches_its_screen(demo_db):
     app = CunwuApp(demo_db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:

@@ -4,7 +4,6 @@ automatic backup and the 工作台 panel."""
 
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 from textual.widgets import Static, TabbedContent

@@ -12,7 +12,7 @@ from cunwu_tui.ui.screens.cases import CaseDetailScreen, CasesScreen, IntakeForm
 from cunwu_tui.ui.screens.dialogs import ConfirmDialog
 from cunwu_tui.ui.screens.lookup import LetterDialog
 
-from test_app import SIZE, TODAY, demo_db, start, type_text, wait_for  # noqa: F401  (demo_db: a fixture)
+from test_app import SIZE, TODAY, start, type_text, wait_for
 from identity_helpers import PIN
 
 ID = "11010519491231002X"
@@ -278,7 +278,6 @@ async def test_void_a_case_taken_in_by_mistake(demo_db):
 
 def _case_waiting_on_its_notice(db_url) -> str:
     """A 低保 case (seed 000) at its 第一次公示 step with the notice running."""
-    from datetime import datetime
 
     from cunwu_tui.services import open_services
 

@@ -15,7 +15,7 @@ from cunwu_tui.ui.screens.dashboard import DashboardScreen
 from cunwu_tui.ui.widgets import TopBar, checkbox_line
 
 from identity_helpers import PIN
-from test_app import SIZE, TODAY, demo_db, start, type_text, wait_for  # noqa: F401  (demo_db: a fixture)
+from test_app import SIZE, TODAY, start, type_text, wait_for
 
 
 async def test_first_run_village_in_the_top_bar_and_f1_names_the_file(db_url, tmp_path):

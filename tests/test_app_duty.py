@@ -14,7 +14,7 @@ from cunwu_tui.ui.screens.dashboard import DashboardScreen
 from cunwu_tui.ui.screens.duty import DutyScreen, HandoverForm, HolidayScreen, LogForm, RotaScreen
 
 from identity_helpers import PIN
-from test_app import SIZE, TODAY, demo_db, start, type_text, wait_for  # noqa: F401  (demo_db: a fixture)
+from test_app import SIZE, TODAY, start, type_text, wait_for
 from test_app_seals import choose
 
 NOW = datetime(2026, 11, 22, 21, 30)

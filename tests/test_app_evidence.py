@@ -10,7 +10,7 @@ from textual.widgets import Static
 from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.screens.dashboard import DashboardScreen
 
-from test_app import SIZE, TODAY, demo_db, start, wait_for  # noqa: F401  (demo_db: a fixture)
+from test_app import SIZE, TODAY, start, wait_for
 
 
 def _attention(app) -> str:

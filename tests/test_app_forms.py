@@ -15,7 +15,7 @@ from cunwu_tui.ui.screens.forms import StaffForm
 from cunwu_tui.ui.screens.settings import SettingsScreen
 from cunwu_tui.ui.widgets import FieldError, Form, field_row
 
-from test_app import SIZE, TODAY, demo_db, start, type_text  # noqa: F401  (demo_db: a fixture)
+from test_app import SIZE, TODAY, start, type_text
 
 
 async def test_esc_on_a_half_filled_form_asks_before_discarding(demo_db):

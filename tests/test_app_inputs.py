@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import pytest
 from textual import events
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
 from cunwu_tui.ui.screens.modal import ModalForm
 
-from test_app import SIZE, TODAY, demo_db, start, wait_for  # noqa: F401  (demo_db: a fixture)
+from test_app import SIZE, TODAY, start, wait_for
 
 LONG = "长" * 2000
 ESCAPE = "\x1b[31m红字\x1b[0m\x00"

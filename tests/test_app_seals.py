@@ -14,7 +14,7 @@ from cunwu_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
 from cunwu_tui.ui.screens.seal_register import ApproveForm, SealRegisterScreen, SealUseDetailScreen, SealUseForm, VoidForm
 
 from identity_helpers import PIN
-from test_app import SIZE, TODAY, demo_db, start, type_text, wait_for  # noqa: F401  (demo_db: a fixture)
+from test_app import SIZE, TODAY, start, type_text, wait_for
 
 
 def rows(table: DataTable) -> list[list[str]]:

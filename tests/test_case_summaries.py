@@ -5,7 +5,7 @@ sequence of operations; and an upgraded database gets them once (the app's start
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

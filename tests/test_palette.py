@@ -13,7 +13,7 @@ from cunwu_tui.ui.screens.cases import CasesScreen, IntakeForm
 from cunwu_tui.ui.screens.duty import LogForm
 from cunwu_tui.ui.screens.seal_register import SealUseForm
 
-from test_app import SIZE, TODAY, demo_db, start, type_text, wait_for  # noqa: F401  (demo_db: a fixture)
+from test_app import SIZE, TODAY, start, type_text, wait_for
 
 
 def _titles(app, query: str) -> list[str]:

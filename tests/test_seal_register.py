@@ -125,7 +125,7 @@ def _chain(n: int) -> list[rules.Link]:
 def test_a_whole_chain_verifies():
     links = _chain(6)
     assert rules.verify_chain(links) is None
-    assert rules.verify_chain(links, [rules.Anchor(l.position, l.label, l.hash) for l in links]) is None
+    assert rules.verify_chain(links, [rules.Anchor(link.position, link.label, link.hash) for link in links]) is None
 
 
 @settings(max_examples=60)
@@ -150,7 +150,7 @@ def test_any_changed_field_is_found_at_its_link(i, key, data):
 
 def test_removed_reordered_and_rewritten_links_are_named():
     links = _chain(5)
-    anchors = [rules.Anchor(l.position, l.label, l.hash) for l in links]
+    anchors = [rules.Anchor(link.position, link.label, link.hash) for link in links]
     fault = rules.verify_chain(links[:2] + links[3:], anchors)
     assert fault.label == "第004号" and fault.code == rules.GAP and "第003号" in fault.message
     fault = rules.verify_chain(links[:4], anchors)  # the last one removed: only the log knows
@@ -158,10 +158,10 @@ def test_removed_reordered_and_rewritten_links_are_named():
     assert rules.verify_chain(links[:4]) is None  # (which is why the log is checked)
     # Link 3 rewritten with a fresh hash, and every later link re-chained.
     forged, prev = list(links[:2]), links[1].hash
-    for l in links[2:]:
-        fields = dict(l.fields, copies=99) if l.position == 3 else l.fields
+    for link in links[2:]:
+        fields = dict(link.fields, copies=99) if link.position == 3 else link.fields
         h = rules.link_hash(rules.USE, fields, prev)
-        forged.append(rules.Link(rules.USE, l.position, l.label, fields, prev, h))
+        forged.append(rules.Link(rules.USE, link.position, link.label, fields, prev, h))
         prev = h
     assert rules.verify_chain(forged) is None
     fault = rules.verify_chain(forged, anchors)

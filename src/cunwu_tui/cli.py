@@ -51,7 +51,7 @@ def _ledger_names() -> str:
     from cunwu_tui.ledgers import registers  # noqa: F401  (declares the ledgers)
     from cunwu_tui.ledgers.engine import all_ledgers
 
-    return "、".join(f"{l.name}（{l.title}）" for l in all_ledgers())
+    return "、".join(f"{led.name}（{led.title}）" for led in all_ledgers())
 
 
 def build_parser() -> argparse.ArgumentParser:

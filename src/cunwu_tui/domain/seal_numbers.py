@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Mapping, Sequence

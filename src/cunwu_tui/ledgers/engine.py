@@ -288,7 +288,7 @@ def get_ledger(name: str) -> Ledger:
         pass
     if not _REGISTRY:
         raise UnknownLedgerError(f"没有名为 {name} 的台账：还没有登记任何台账。")
-    known = "、".join(f"{l.name}（{l.title}）" for l in _REGISTRY.values())
+    known = "、".join(f"{led.name}（{led.title}）" for led in _REGISTRY.values())
     raise UnknownLedgerError(f"没有名为 {name} 的台账。可用的台账：{known}。")
 
 

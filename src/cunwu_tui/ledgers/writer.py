@@ -31,7 +31,6 @@ import re
 import secrets
 import unicodedata
 from copy import copy
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -297,7 +296,8 @@ def _money(v: Any) -> tuple[Any, str]:
     return d.quantize(_CENT, ROUND_HALF_UP), "n"
 
 
-_BOOL_TEXT = {True: "是", False: "否", "是": "是", "否": "否", 1: "是", 0: "否"}
+# 1 and 0 are equal to True and False as keys, so they find the same entries.
+_BOOL_TEXT = {True: "是", False: "否", "是": "是", "否": "否"}
 
 
 def _bool(v: Any) -> tuple[Any, str]:

@@ -18,7 +18,6 @@ are never pruned.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import logging

@@ -24,7 +24,7 @@ def ledger_choices() -> list[LedgerChoice]:
     from cunwu_tui.ledgers import registers  # noqa: F401  (declares the ledgers)
     from cunwu_tui.ledgers.engine import all_ledgers
 
-    return [LedgerChoice(l.name, l.title) for l in all_ledgers()]
+    return [LedgerChoice(led.name, led.title) for led in all_ledgers()]
 
 
 def default_month(today: date) -> str:
@@ -75,7 +75,7 @@ class ExportService:
         except ValueError as exc:
             errors["month"] = str(exc)
         chosen = []
-        for name in names or [l.name for l in all_ledgers()]:
+        for name in names or [led.name for led in all_ledgers()]:
             try:
                 chosen.append(get_ledger(name))
             except (KeyError, ValueError) as exc:

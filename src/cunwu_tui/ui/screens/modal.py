@@ -116,7 +116,7 @@ class ModalForm(GuardedModal):
         return None
 
     def action_save(self) -> None:
-        from cunwu_tui.errors import SaveError, ValidationError
+        from cunwu_tui.errors import ValidationError
 
         form = self.query_one(Form)
         try:

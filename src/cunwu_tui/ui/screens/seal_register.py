@@ -4,7 +4,6 @@ the month's ledger in one key, and the chain check."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane, Tabs, TextArea
 
 from cunwu_tui.errors import SaveError, ValidationError
