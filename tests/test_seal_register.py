@@ -511,7 +511,7 @@ def test_the_quick_check_continues_from_the_checkpoint(v):
     the record."""
     from cunwu_tui.services.seal_register import CHECKPOINT
 
-    uses = _several(v)
+    _several(v)  # five entries, one voided
     assert v.s.settings.get(CHECKPOINT) == ""
     full = v.s.seal_register.verify(quick=True)  # no checkpoint yet: every entry
     assert full.ok and (full.entries, full.voids) == (5, 1)
