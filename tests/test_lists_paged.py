@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from cunwu_tui.domain import notices as rules
 
-from test_app import demo_db  # noqa: F401  (a fixture)
-
 
 def test_notice_page_is_the_head_of_the_list(demo_services):
     s = demo_services
