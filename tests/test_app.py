@@ -561,7 +561,8 @@ async def test_an_upgraded_database_asks_one_of_its_staff_to_become_the_administ
     con.close()
     app = CunwuApp(db_url, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen) and bool(app.screen.query("#staff-list")))
+        await pilot.pause()  # composed: read what it says
         said = "".join(str(w.render()) for w in app.screen.query("Static"))
         assert "设置管理员" in said and "（未设密码）" in str(app.screen.query_one("#staff-list").get_option_at_index(0).prompt)
         await pilot.press("down", "enter")  # 赵丽
