@@ -607,3 +607,27 @@ async def test_f9_who_approves_a_seal_is_changed_only_with_an_administrators_pin
         assert app.services.seals.list()[0].major_body == "党支部委员会"
         before, after = app.services.audit.recent(1)[0].change
         assert "党支部委员会" in after and "确认的管理员：赵丽" in after
+
+
+async def test_changing_screens_does_not_keep_old_footer_keys(demo_db):
+    """Textual's Footer kept every key it had removed (bound to its
+    ``compact`` flag) until the flag changed: memory grew with each visit
+    to a screen. ui.widgets.KeysFooter drops them."""
+    import gc
+
+    from textual.widgets._footer import FooterKey
+
+    def dead_keys() -> int:
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if isinstance(o, FooterKey) and not o.is_attached)
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        rounds = []
+        for _ in range(6):
+            for key in ("f2", "f4", "f8"):
+                await pilot.press(key)
+                await pilot.pause()
+            rounds.append(dead_keys())
+        assert rounds[-1] <= rounds[1], rounds  # no more kept after six rounds than after two

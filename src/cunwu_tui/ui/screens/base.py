@@ -6,11 +6,10 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from cunwu_tui.ui.screens.guard import Guarded
 
-from cunwu_tui.ui.widgets import TopBar
+from cunwu_tui.ui.widgets import KeysFooter, TopBar
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -22,7 +21,7 @@ class AppScreen(Guarded, Screen):
         yield from self.compose_body()
         # Compact, without the palette entry: ten function keys must fit in
         # 80 columns (Ctrl+P is listed in F1 help).
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def compose_body(self) -> ComposeResult:  # pragma: no cover - overridden
         yield from ()
