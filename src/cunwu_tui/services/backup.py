@@ -684,7 +684,7 @@ class BackupService:
             return None
         try:
             private_mkdir(folder)
-            now = datetime.now()
+            now = self.core.now()  # the real time, unless a clock is set (the demo, tests)
             if now.date() != today:  # the app's own day (tests, a clock set by the demo)
                 now = datetime.combine(today, now.time())
             result = write_backup(db, folder, self.settings.profile().village, AUTO, now)
