@@ -678,3 +678,13 @@ def test_an_office_rule_is_never_taken_in(s):
     with pytest.raises(ValidationError, match="工作制度") as exc:
         s.cases.add("ZD-JIGUAN-XIAONENG", resident(s), "来访", staff_id(s, "赵丽"), "即办件")
     assert "matter" in exc.value.errors
+
+
+def test_intake_returns_the_row_a_list_then_shows(demo_services):
+    """add() builds the new case's row from its own write; it is the row a
+    fresh read gives."""
+    s = demo_services
+    clerk = next(p for p in s.staff.list() if p.name == "赵丽")
+    resident = s.residents.search("王", 1)[0]
+    added = s.cases.add("MS-HUKOU-QIANYI", resident.id, "来访", clerk.id, "承诺件", [], "比对", 10, "工作日")
+    assert added == s.cases.row(added.id)

@@ -156,7 +156,8 @@ def append_links(conn: Connection, changes: Iterable[tuple[str, int, str]], at: 
     for table, ops in by_table.items():
         spec = ev.EVIDENCE[table]
         rows = read_rows(conn, table, list(ops))
-        known = latest_digests(conn, table, list(ops))
+        changed = [i for i, op in ops.items() if op != ev.ADDED]  # a row the flush inserted has no link yet
+        known = latest_digests(conn, table, changed) if changed else {}
         for row in rows:
             row_id = int(row[0])
             digest, tags = ev.row_digest(spec.columns, row[1:])

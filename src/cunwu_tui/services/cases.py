@@ -420,14 +420,15 @@ class CaseService:
             s.flush()
             _count_statuses(s, {row.status: 1})
             self._event(s, row, rules.INTAKE, text=note)
-            self._resummarize(s, row)
+            events = self._events(s, row.id)
+            summary = self._resummarize(s, row, events)
             self.core.audit(s, "case", row.number, "受理登记", None, {
                 "matter": view.name, "applicant": resident.name, "channel": channel, "first_officer": officer.name,
                 "kind": kind + ("（信访）" if petition else ""), "due": row.due_date.isoformat() if row.due_date else "",
                 "missing": "、".join(n for n, f in zip(docs, flags) if not f)})
-            case_id = row.id
-        assert case_id is not None
-        return self.row(case_id)
+            # the new case's list row, from the write's own replay (no second read)
+            added = self._row(row, resident, summary, now.date(), events)
+        return added
 
     def letter(self, case_id: int, today: date | None = None):
         """The 一次性告知书 of a case: exactly the documents still missing."""
