@@ -109,6 +109,8 @@ class CunwuApp(App[int]):
         setup_logging()
         self.MODES = _modes()
         super().__init__()
+        # chosen before the first frame: changed in on_mount it restyled every widget (about 40 ms)
+        self.theme = _pick_theme(self.console.color_system)
         self.db_url = db_url
         self._today = today
         self.services: Services | None = None
@@ -125,7 +127,6 @@ class CunwuApp(App[int]):
         return self._today or date.today()
 
     def on_mount(self) -> None:
-        self.theme = _pick_theme(self.console.color_system)
         # the worker imports SQLAlchemy and opens the file: after the first frame has painted, not competing with it
         self.call_after_refresh(self.open_database)
         self.set_interval(15, self.check_idle_lock)
