@@ -350,6 +350,18 @@ class CaseRecord(SQLModel, table=True):
     summary_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
+class SealTally(SQLModel, table=True):
+    """The seal register's totals (entries, copies of the entries not
+    voided), kept by the service in each entry's and each void's
+    transaction for F5's unfiltered list; recounted at each start-up."""
+
+    __tablename__ = "seal_tally"
+
+    key: str = Field(primary_key=True, max_length=16)
+    entries: int = Field(default=0)
+    copies: int = Field(default=0)
+
+
 class CaseStatusCount(SQLModel, table=True):
     """How many cases are in each status, kept by the case service in the
     transaction that changes a status (the F4 list's totals read it, not

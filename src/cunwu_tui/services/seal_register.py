@@ -27,7 +27,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import col, or_, select
 
-from cunwu_tui.db.models import Approval, AuditLog, Seal, SealUse, SealVoid, Staff
+from cunwu_tui.db.models import Approval, AuditLog, Seal, SealTally, SealUse, SealVoid, Staff
 from cunwu_tui.domain import inputs
 from cunwu_tui.domain import seal_numbers as rules
 from cunwu_tui.domain.roles import name_key, split_roles
@@ -38,6 +38,27 @@ log = logging.getLogger("cunwu.seal_register")
 
 AUDIT_ENTITY = "seal_use"
 CHECKPOINT = "seal_chain_checkpoint"  # setting: where the last clean check of the hash chain ended
+TALLY_KEY = "all"  # seal_tally's one row: the whole register
+_TALLY = select(func.count(SealUse.id), func.coalesce(func.sum(SealUse.copies).filter(col(SealVoid.id).is_(None)), 0)
+                ).select_from(SealUse).join(SealVoid, col(SealVoid.use_id) == col(SealUse.id), isouter=True)
+
+
+def _count(s, q) -> tuple[int, int]:
+    n, copies = s.exec(q).one()
+    return int(n), int(copies or 0)
+
+
+def _move_tally(s, entries: int, copies: int) -> None:
+    """Move the register's kept totals (in the caller's write)."""
+    row = s.get(SealTally, TALLY_KEY)
+    if row is None:  # first entry (or never counted): from the register itself, this entry included
+        s.flush()
+        n, c = _count(s, _TALLY)
+        s.add(SealTally(key=TALLY_KEY, entries=n, copies=c))
+    else:
+        row.entries += entries
+        row.copies += copies
+        s.add(row)
 REGISTERED, VOIDED = "新增", "作废"
 OUTSIDER = "（村外）"
 
@@ -295,12 +316,12 @@ class SealRegisterService:
               voided: bool | None = None, search: str = "") -> tuple[int, int]:
         """(entries, copies of the entries not voided) that ``list`` with the
         same filters would give, without reading them (F5 shows a page)."""
-        q = select(func.count(SealUse.id), func.coalesce(func.sum(SealUse.copies).filter(col(SealVoid.id).is_(None)), 0)
-                   ).select_from(SealUse).join(SealVoid, col(SealVoid.use_id) == col(SealUse.id), isouter=True)
-        q = self._filtered(q, seal_id, month, major, voided, search)
         with self.core.read() as s:
-            n, copies = s.exec(q).one()
-        return int(n), int(copies or 0)
+            if seal_id is None and not month and major is None and voided is None and not search:
+                kept = s.get(SealTally, TALLY_KEY)  # the whole register: kept on write
+                if kept is not None:
+                    return kept.entries, kept.copies
+            return _count(s, self._filtered(_TALLY, seal_id, month, major, voided, search))
 
     @staticmethod
     def _filtered(q, seal_id, month, major, voided, search):
@@ -498,6 +519,7 @@ class SealRegisterService:
             )
             row.hash = rules.link_hash(rules.USE, _fields(row, USE_FIELDS), prev_hash)
             s.add(row)
+            _move_tally(s, 1, n_copies)
             s.flush()
             snap = _snapshot(row, refers.number if refers else "")
             self.core.audit(s, AUDIT_ENTITY, row.number, REGISTERED, None,
@@ -588,6 +610,7 @@ class SealRegisterService:
             v.hash = rules.link_hash(rules.VOID, _fields(v, VOID_FIELDS), prev_hash)
             s.add(v)
             s.flush()
+            _move_tally(s, 0, -use.copies)
             self.core.audit(s, AUDIT_ENTITY, use.number, VOIDED, None,
                             {**_void_snapshot(v), "chain": v.chain_seq, "hash": v.hash})
             info = self._infos(s, [(use, v)])[0]
@@ -658,6 +681,11 @@ class SealRegisterService:
                         "audit": s.exec(select(func.max(AuditLog.id)).where(AuditLog.entity == AUDIT_ENTITY)).one()
                         or 0}
                 put_setting(s, CHECKPOINT, json.dumps(mark))
+                kept, real = s.get(SealTally, TALLY_KEY), _count(s, _TALLY)  # the kept totals, recounted
+                if kept is None or (kept.entries, kept.copies) != real:
+                    kept = kept or SealTally(key=TALLY_KEY)
+                    kept.entries, kept.copies = real
+                    s.add(kept)
         except Exception:  # a checkpoint only saves time
             log.exception("saving the seal register checkpoint failed")
 

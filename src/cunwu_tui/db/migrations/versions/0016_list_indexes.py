@@ -1,8 +1,9 @@
 """For the pages of F4, F5 and F7 (#18): indexes (an entry's correction is
 found by the entry it corrects: seal_use.refers_to_id; the live notices by
 their closing time, none yet; the closed ones newest first by their start)
-and case_status_count, the number of cases in each status, kept by the case
-service with every change of a status (F4's totals), filled here.
+case_status_count, the number of cases in each status, kept by the case
+service with every change of a status (F4's totals), and seal_tally, the
+seal register's totals (F5), both filled here.
 
 Revision ID: 0016
 Revises: 0015
@@ -27,12 +28,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("status"),
     )
     op.execute("INSERT INTO case_status_count (status, n) SELECT status, COUNT(*) FROM case_record GROUP BY status")
+    op.create_table(
+        "seal_tally",
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("entries", sa.Integer(), nullable=False),
+        sa.Column("copies", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    op.execute("INSERT INTO seal_tally (key, entries, copies) SELECT 'all', COUNT(*), COALESCE(SUM(CASE WHEN "
+               "v.id IS NULL THEN u.copies ELSE 0 END), 0) FROM seal_use u LEFT JOIN seal_void v ON v.use_id = u.id")
     op.create_index(op.f("ix_seal_use_refers_to_id"), "seal_use", ["refers_to_id"], unique=False)
     op.create_index(op.f("ix_notice_start_at"), "notice", ["start_at"], unique=False)
     op.create_index(op.f("ix_notice_closed_at"), "notice", ["closed_at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table("seal_tally")
     op.drop_table("case_status_count")
     op.drop_index(op.f("ix_notice_closed_at"), table_name="notice")
     op.drop_index(op.f("ix_notice_start_at"), table_name="notice")
