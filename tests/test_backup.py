@@ -28,12 +28,13 @@ POSIX = os.name == "posix"
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:
-    """Every table's rows, in rowid order."""
+    """Every table's rows, in rowid order (a WITHOUT ROWID table: sorted)."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+        tables = [(r[0], "WITHOUT ROWID" in (r[1] or "").upper()) for r in con.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        return {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall()) if clustered
+                else con.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t, clustered in tables}
     finally:
         con.close()
 

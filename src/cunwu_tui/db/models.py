@@ -362,6 +362,19 @@ class SealTally(SQLModel, table=True):
     copies: int = Field(default=0)
 
 
+class CaseSearchChar(SQLModel, table=True):
+    """Which cases hold a character in their applicant's name, matter or
+    number (domain.cases.search_chars), written with the case at intake:
+    F4's search reads the cases holding every typed character instead of
+    every case. Not evidence: rebuilt from the cases when missing."""
+
+    __tablename__ = "case_search_char"
+    __table_args__ = {"sqlite_with_rowid": False}  # clustered by (ch, case_id): half the size, one seek a character
+
+    ch: str = Field(primary_key=True, max_length=4)
+    case_id: int = Field(primary_key=True)
+
+
 class CaseStatusCount(SQLModel, table=True):
     """How many cases are in each status, kept by the case service in the
     transaction that changes a status (the F4 list's totals read it, not

@@ -17,11 +17,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Sequence
 
-from sqlalchemy import bindparam, func, or_, update
+from sqlalchemy import bindparam, func, intersect, or_, update
 from sqlalchemy import text as sql_text
 from sqlmodel import select
 
-from cunwu_tui.db.models import CaseEvent, CaseRecord, Resident
+from cunwu_tui.db.models import CaseEvent, CaseRecord, CaseSearchChar, Resident
 from cunwu_tui.domain import case_flow as cf
 from cunwu_tui.domain import cases as rules
 from cunwu_tui.domain import inputs
@@ -232,6 +232,16 @@ def _count_statuses(s, delta: dict[str, int]) -> None:
                 "ON CONFLICT (status) DO UPDATE SET n = case_status_count.n + :d"), {"s": status, "d": d})
 
 
+def _index_cases(s, cases: Sequence[tuple]) -> None:
+    """The search index's rows for (id, applicant, matter, code, number)."""
+    pairs = [{"c": ch, "i": c[0]} for c in cases for ch in rules.search_chars(*c[1:])]
+    if pairs:
+        s.connection().execute(sql_text("INSERT OR IGNORE INTO case_search_char (ch, case_id) VALUES (:c, :i)")
+                               if s.connection().dialect.name == "sqlite" else sql_text(
+                                   "INSERT INTO case_search_char (ch, case_id) VALUES (:c, :i) ON CONFLICT DO NOTHING"),
+                               pairs)
+
+
 def _light():
     """What a list row needs, as plain rows (a page of ORM objects costs
     more than its query): the case's summary columns and the applicant's
@@ -288,6 +298,7 @@ class CaseService:
     def __init__(self, core: Core, settings=None, catalog=None, residents=None, notices=None, staff=None,
                  identity=None):
         self.core = core
+        self._indexed = True  # searches use case_search_char (tests compare them with a plain reading of every case)
         self.identity = identity  # services/identity.IdentityService: leaders approve in person
         self.settings = settings
         self.catalog = catalog
@@ -419,6 +430,7 @@ class CaseService:
             s.add(row)
             s.flush()
             _count_statuses(s, {row.status: 1})
+            _index_cases(s, [(row.id, row.applicant_name, row.matter_name, row.matter_code, row.number)])
             self._event(s, row, rules.INTAKE, text=note)
             events = self._events(s, row.id)
             summary = self._resummarize(s, row, events)
@@ -657,7 +669,16 @@ class CaseService:
 
     def _recount(self) -> None:
         """case_status_count as the cases say (a copy of an older file, or
-        rows added outside the app, would leave it behind)."""
+        rows added outside the app, would leave it behind); cases not in the
+        search index yet, indexed."""
+        with self.core.read() as s:
+            top = s.connection().execute(sql_text("SELECT MAX(case_id) FROM case_search_char")).scalar() or 0
+            missing = s.connection().execute(sql_text(
+                "SELECT id, applicant_name, matter_name, matter_code, number FROM case_record WHERE id > :t"),
+                {"t": top}).all()
+        for i in range(0, len(missing), 2000):
+            with self.core.write() as s:
+                _index_cases(s, [tuple(r) for r in missing[i:i + 2000]])
         with self.core.read() as s:
             real = dict(s.connection().execute(sql_text("SELECT status, COUNT(*) FROM case_record GROUP BY status")).all())
             kept = dict(s.connection().execute(sql_text("SELECT status, n FROM case_status_count WHERE n != 0")).all())
@@ -717,10 +738,8 @@ class CaseService:
         (so the overdue ones lead), then the others newest first. Read from
         the summary columns, in two index-ordered parts, so a page costs the
         same on ten years of cases as on a few."""
-        import unicodedata
-
         today = today or self.core.now().date()
-        q = "".join(unicodedata.normalize("NFKC", query or "").split()).upper()
+        q = rules.search_key(query)
         conds: list[Any] = []
         statuses = _FILTER_STATUSES.get(filter)
         if statuses:
@@ -734,6 +753,12 @@ class CaseService:
             if len(q) >= 4 and any(ch.isdigit() for ch in q):
                 found += [Resident.id_number.endswith(q), Resident.id_number == q]  # type: ignore[attr-defined]
             conds.append(or_(*found))
+            chars = sorted(rules.search_chars(q))
+            if chars and not any(ch.isascii() and ch.isdigit() for ch in q) and self._indexed:
+                # only the cases holding every typed character (the index kept at intake), not every case
+                holding = [select(CaseSearchChar.case_id).where(CaseSearchChar.ch == ch) for ch in chars]
+                conds.append(CaseRecord.id.in_(holding[0] if len(holding) == 1  # type: ignore[union-attr]
+                                               else intersect(*holding)))
         # a range, not IS NOT NULL: SQLite then reads the few cases through the index on next_due
         running = [CaseRecord.next_due >= date.min]  # type: ignore[operator]
         if filter == rules.F_OVERDUE:
