@@ -151,3 +151,17 @@ def test_a_residents_cases_in_every_status_with_its_duplicates(s):
     s.residents.merge(dup.id, kept.id, "重复登记")
     rows = s.cases.for_residents(s.residents.registrations(kept.id))
     assert {r.number: r.status for r in rows} == {a.number: "办结", b.number: "在办"}
+
+
+def test_the_picker_lists_names_beginning_with_what_was_typed_first(services):
+    """The applicant picker (F4): every match, those whose name begins with
+    what was typed first, each part in name order; merged duplicates out."""
+    s = services
+    for i, (name, group) in enumerate((("王桂英", "一组"), ("小王", "二组"), ("王明", "三组"), ("李秀英", "王家组"),
+                                       ("赵王氏", "一组"))):
+        s.residents.add(name, "户口簿", f"HK{i:04d}", "", group)
+    got = [r.name for r in s.residents.search("王", 50)]
+    assert got == ["王明", "王桂英", "小王", "赵王氏"]
+    assert [r.name for r in s.residents.search("王", 3)] == ["王明", "王桂英", "小王"]
+    assert [r.name for r in s.residents.search("王家组", 50)] == ["李秀英"]  # a 村民小组, as before
+    assert [r.name for r in s.residents.search("秀英", 50)] == ["李秀英"]

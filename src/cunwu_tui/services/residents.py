@@ -210,12 +210,26 @@ class ResidentService:
         return stmt.where(or_(*conds))
 
     def search(self, query: str, limit: int = 50) -> list[ResidentInfo]:
-        """Residents to pick (for a new case): merged duplicates left out."""
+        """Residents to pick (for a new case): merged duplicates left out.
+        Names that begin with what was typed come first (read through the
+        index on name: a surname typed finds its people without reading the
+        register), then the other matches, each in name order."""
+        import unicodedata
+
         merged = select(ResidentMerge.duplicate_id)
+        q = "".join(unicodedata.normalize("NFKC", query or "").split()).upper()
         with self.core.read() as s:
-            stmt = select(Resident).where(Resident.id.not_in(merged))  # type: ignore[union-attr]
-            stmt = self._where(stmt, query).order_by(Resident.name, Resident.id).limit(limit)
-            return [resident_info(r) for r in s.exec(stmt)]
+            kept = select(Resident).where(Resident.id.not_in(merged))  # type: ignore[union-attr]
+            found: list[Resident] = []
+            begins = (Resident.name >= q) & (Resident.name < q + "\U0010ffff")  # type: ignore[operator]
+            if q:
+                found = list(s.exec(kept.where(begins).order_by(Resident.name, Resident.id).limit(limit)))
+            if len(found) < limit:
+                rest = self._where(kept, query)
+                if q:
+                    rest = rest.where(~begins)
+                found += s.exec(rest.order_by(Resident.name, Resident.id).limit(limit - len(found)))
+            return [resident_info(r) for r in found]
 
     def page(self, query: str = "", offset: int = 0, limit: int = 20) -> ResidentPage:
         """The register, a page at a time (name order), searched like
