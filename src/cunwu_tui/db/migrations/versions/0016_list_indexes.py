@@ -49,10 +49,15 @@ def upgrade() -> None:
     from cunwu_tui.domain.cases import search_chars
 
     conn = op.get_bind()
-    rows = conn.execute(sa.text("SELECT id, applicant_name, matter_name, matter_code, number FROM case_record")).all()
-    pairs = [{"c": ch, "i": r[0]} for r in rows for ch in search_chars(*r[1:])]
-    for i in range(0, len(pairs), 5000):
-        conn.execute(sa.text("INSERT INTO case_search_char (ch, case_id) VALUES (:c, :i)"), pairs[i:i + 5000])
+    last = 0
+    while True:  # a thousand cases at a time: ten years never in memory at once
+        rows = conn.execute(sa.text("SELECT id, applicant_name, matter_name, matter_code, number FROM case_record "
+                                    "WHERE id > :last ORDER BY id LIMIT 1000"), {"last": last}).all()
+        if not rows:
+            break
+        conn.execute(sa.text("INSERT INTO case_search_char (ch, case_id) VALUES (:c, :i)"),
+                     [{"c": ch, "i": r[0]} for r in rows for ch in search_chars(*r[1:])])
+        last = rows[-1][0]
     op.create_index(op.f("ix_seal_use_refers_to_id"), "seal_use", ["refers_to_id"], unique=False)
     op.create_index(op.f("ix_notice_start_at"), "notice", ["start_at"], unique=False)
     op.create_index(op.f("ix_notice_closed_at"), "notice", ["closed_at"], unique=False)
