@@ -180,7 +180,8 @@ class Flow:
         cur, choices = self._arrive(0)
         return self._state(cur, choices, (), frozenset(), None, ())
 
-    def _state(self, cur, choices, done, reached, since, path) -> FlowState:
+    def _state(self, cur: int | None, choices: tuple[Choice, ...], done: tuple[int, ...], reached: frozenset[int],
+               since: date | None, path: tuple[str, ...]) -> FlowState:
         current = self.steps[cur].order if cur is not None else None
         reached = reached | ({current} if current is not None else set())
         finished = cur is None and not choices

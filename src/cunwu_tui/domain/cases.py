@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from datetime import date as _date  # inside Tracked, ``date`` is its field
 from typing import Any
 
 from cunwu_tui.domain import deadlines as dl
 from cunwu_tui.domain import workdays
+from cunwu_tui.domain.workdays import WorkCalendar
 
 CHANNELS: tuple[str, ...] = ("来访", "来电", "来信", "网上", "上级交办")
 KINDS: tuple[str, ...] = ("即办件", "承诺件", "上报件")
@@ -96,14 +98,14 @@ class Tracked:
     what: str
     date: date
     provisional: bool = False
-    met_on: date | None = None
+    met_on: _date | None = None
     office: bool = True
 
     @property
     def open(self) -> bool:
         return self.met_on is None and self.office
 
-    def text(self, today: date | None = None) -> str:
+    def text(self, today: _date | None = None) -> str:
         s = f"{self.what}：{self.date:%Y-%m-%d}" + ("（预计）" if self.provisional else "")
         if self.met_on is not None:
             late = "，逾期办理" if self.office and self.met_on > self.date else ""
@@ -142,7 +144,7 @@ class Summary:
     def overdue(self, today: date) -> bool:
         return any(d.date < today for d in self.open_deadlines)
 
-    def due_within(self, today: date, workdays_n: int = SOON_WORKDAYS, calendar=None) -> bool:
+    def due_within(self, today: date, workdays_n: int = SOON_WORKDAYS, calendar: WorkCalendar | None = None) -> bool:
         """Due today or within ``workdays_n`` working days, not yet overdue."""
         nd = self.next_due
         if nd is None or nd < today:
@@ -157,7 +159,7 @@ def _track(d: dl.Deadline, met_on: date | None = None, office: bool = True) -> T
     return Tracked(d.what, d.date, d.provisional, met_on, office)
 
 
-def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar=None) -> Summary:
+def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar: WorkCalendar | None = None) -> Summary:
     cal = calendar or workdays.default_calendar()
     status = OPEN
     refusal_kind = ""
@@ -273,7 +275,7 @@ def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar=
 
 
 def promised_due(received_on: date, kind: str, limit_value: int | None, limit_unit: str,
-                 calendar=None) -> workdays.Due | None:
+                 calendar: WorkCalendar | None = None) -> workdays.Due | None:
     """The intake's deadline: 即办件 the same day; otherwise the time limit
     (日 or 工作日) counted from the day of receipt."""
     if kind == KINDS[0]:

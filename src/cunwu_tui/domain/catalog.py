@@ -24,14 +24,15 @@ Pure Python: no textual, sqlalchemy or openpyxl here.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+else:  # Python 3.10
+    import tomli as tomllib
 
 __all__ = [
     "CatalogError",
@@ -465,7 +466,7 @@ class _Checker:
     def fail(self, message: str) -> None:
         raise CatalogError(f"{self.source}：{self.where}{message}")
 
-    def check_table(self, table: dict, schema: dict[str, _Field], path: str) -> None:
+    def check_table(self, table: dict[str, Any], schema: dict[str, _Field], path: str) -> None:
         for key in table:
             if key not in schema:
                 known = "、".join(schema)
@@ -538,7 +539,7 @@ class _Checker:
             self.fail(f"的 {path} 类型应为 {_TYPE_NAMES[kind]}，实际为 {_type_name(value)}")
 
 
-def _facts(raw: list | None) -> tuple[Fact, ...]:
+def _facts(raw: list[Any] | None) -> tuple[Fact, ...]:
     out = []
     for item in raw or ():
         if isinstance(item, str):
@@ -548,7 +549,7 @@ def _facts(raw: list | None) -> tuple[Fact, ...]:
     return tuple(out)
 
 
-def _notice(raw: dict) -> Notice:
+def _notice(raw: dict[str, Any]) -> Notice:
     return Notice(
         text=raw.get("text", ""),
         length=raw.get("length"),
@@ -559,7 +560,7 @@ def _notice(raw: dict) -> Notice:
     )
 
 
-def _build(raw: dict, source: str) -> Matter:
+def _build(raw: dict[str, Any], source: str) -> Matter:
     steps = []
     for s in raw.get("steps", ()):
         tl = s.get("time_limit")
@@ -684,9 +685,9 @@ def _check_matter_rules(m: Matter, ck: _Checker) -> None:
         seed_ok(so, f"seed_order[{i}]")
         if not m.order_note:
             ck.fail(f"的 seed_order[{i}] 只用于重排过的流程：请同时写 order_note = \"{ORDER_NOTE}\"")
-        orders = sorted(s.order for _, s in groups.get(m.seed_of(so), []))
-        if sorted(so.steps) != orders:
-            ck.fail(f"的 seed_order[{i}].steps 应恰好列出该来源的全部步骤序号（1至{len(orders)}各一次）")
+        seed_orders = sorted(s.order for _, s in groups.get(m.seed_of(so), []))
+        if sorted(so.steps) != seed_orders:
+            ck.fail(f"的 seed_order[{i}].steps 应恰好列出该来源的全部步骤序号（1至{len(seed_orders)}各一次）")
     for i, t in enumerate(m.time_limits, 1):
         seed_ok(t, f"time_limits[{i}]")
         if t.step is not None:

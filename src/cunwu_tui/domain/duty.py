@@ -109,14 +109,15 @@ def parse_span(start: str | datetime, end: str | datetime, now: datetime) -> tup
     (times may be in the future: a substitute is arranged before leaving)."""
     from cunwu_tui.domain import inputs
 
-    def one(text, what):
+    def one(text: str | datetime, what: str) -> datetime:
         if isinstance(text, datetime):
             return text.replace(second=0, microsecond=0)
         if not inputs.clean(text):
             raise ValueError(f"请填写{what}，如 {now:%H:%M}。")
         at = inputs.clock(text, what, example="11:30")
         moment = datetime.combine(now.date(), at) if at is not None else inputs.moment(text, what)
-        inputs.planned(now.date(), 31).check(moment.date(), what)  # type: ignore[union-attr]
+        assert moment is not None  # required: a missing time raised
+        inputs.planned(now.date(), 31).check(moment.date(), what)
         return moment
 
     a = one(start, "开始时间")
@@ -144,7 +145,7 @@ def handover_pair(outgoing: Sequence[int | None], incoming: Sequence[int | None]
     rota names). When every pair is one person, the incoming one is left
     open for the clerk to choose: a default the form itself would refuse is
     never offered."""
-    outs = [p for p in outgoing if p is not None] or [None]
+    outs: list[int | None] = [p for p in outgoing if p is not None] or [None]
     ins = [p for p in incoming if p is not None]
     for a in outs:
         for b in ins:

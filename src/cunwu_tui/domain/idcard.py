@@ -19,7 +19,7 @@ _SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 _LENGTH_HINT = "不接受15位旧身份证号，请使用18位身份证号"
 
 
-def _compact(text) -> str:
+def _compact(text: object) -> str:
     """Fullwidth digits/letters to ASCII, whitespace removed, X uppercase."""
     if text is None:
         return ""
@@ -33,7 +33,7 @@ def check_character(first17: str) -> str:
     return _CHECK[total % 11]
 
 
-def validate_id_number(text, *, today: date | None = None) -> str:
+def validate_id_number(text: object, *, today: date | None = None) -> str:
     """The normalized 18-character number (uppercase X).
 
     Spaces (ASCII or fullwidth), fullwidth digits and a lowercase x are
@@ -62,19 +62,19 @@ def validate_id_number(text, *, today: date | None = None) -> str:
     return number
 
 
-def birth_date(number, *, today: date | None = None) -> date:
+def birth_date(number: object, *, today: date | None = None) -> date:
     """The birth date of a valid number (ValueError otherwise)."""
     n = validate_id_number(number, today=today)
     return date(int(n[6:10]), int(n[10:12]), int(n[12:14]))
 
 
-def gender(number, *, today: date | None = None) -> str:
+def gender(number: object, *, today: date | None = None) -> str:
     """男 or 女, from the sequence code of a valid number (ValueError otherwise)."""
     n = validate_id_number(number, today=today)
     return "男" if int(n[16]) % 2 else "女"
 
 
-def mask_id_number(text) -> str:
+def mask_id_number(text: object) -> str:
     """Hide the middle of a number: at most the first 6 and the last 4
     characters stay visible, the rest become '*' (18 -> 110105********002X).
 

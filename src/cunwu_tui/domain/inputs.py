@@ -23,6 +23,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, Callable, TypeVar
+
+_T = TypeVar("_T")
 
 # The earliest day an office record can be about: 1949-10-01.
 OFFICE_EPOCH = date(1949, 10, 1)
@@ -197,6 +200,7 @@ def _ascii_digits(s: str) -> bool:
 def day(raw: object, label: str = "日期", window: Window | None = None, required: bool = True,
         example: str = "2026-11-20") -> date | None:
     """``2026-11-20`` (also 2026/11/20, 20261120, 2026.11.20, 2026年11月20日)."""
+    value: date | None
     if isinstance(raw, datetime):
         value = raw.date()
     elif isinstance(raw, date):
@@ -226,6 +230,7 @@ def moment(raw: object, label: str = "时间", window: Window | None = None, req
            date_only_at: time | None = None, example: str = "2026-11-23 09:30") -> datetime | None:
     """``2026-11-23 09:30``; a date alone is accepted only when
     ``date_only_at`` says which time it means (then that time of the day)."""
+    value: datetime | None
     if isinstance(raw, datetime):
         value = raw.replace(second=0, microsecond=0)
     elif isinstance(raw, date):
@@ -315,7 +320,7 @@ class Fields:
     def __init__(self) -> None:
         self.errors: dict[str, str] = {}
 
-    def _take(self, field: str, fn, *args, **kwargs):
+    def _take(self, field: str, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T | None:
         try:
             return fn(*args, **kwargs)
         except InputError as exc:

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cunwu_tui.domain.workdays import WorkCalendar
 
 KINDS: tuple[str, ...] = (
     "村务", "党务", "财务", "低保", "低收入家庭", "临时救助", "救灾", "宅基地", "惠农补贴",
@@ -63,7 +67,7 @@ class Period:
     reason: str = ""
 
 
-def period(start: datetime, n: int, unit: str, calendar=None) -> Period:
+def period(start: datetime, n: int, unit: str, calendar: WorkCalendar | None = None) -> Period:
     """The notice's period; ValueError (Chinese) for a bad length or unit."""
     from cunwu_tui.domain import workdays
 
@@ -106,7 +110,7 @@ class Countdown:
 # notice shows 7, never 8.
 
 
-def countdown(p: Period, today: date, calendar=None) -> Countdown:
+def countdown(p: Period, today: date, calendar: WorkCalendar | None = None) -> Countdown:
     from datetime import timedelta
 
     from cunwu_tui.domain import workdays

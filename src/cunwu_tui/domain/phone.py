@@ -19,7 +19,7 @@ _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30
 _EXAMPLES = "手机号为11位（如 13800138000），座机请写区号（如 0371-12345678）"
 
 
-def _clean(text) -> str:
+def _clean(text: object) -> str:
     """Fullwidth to ASCII, dashes to '-', spaces dropped, (区号) and 转 (extension) to '-'."""
     if text is None:
         return ""
@@ -38,7 +38,7 @@ def _strip_country_code(s: str) -> str:
     return s
 
 
-def validate_phone(text) -> str:
+def validate_phone(text: object) -> str:
     """The normalized number, or ValueError with a Chinese message.
 
     Accepts a mobile (11 digits, 1[3-9]..., an optional +86 in front) or a
@@ -82,7 +82,7 @@ def is_mobile(number: str) -> bool:
     return bool(_MOBILE.fullmatch(number or ""))
 
 
-def mask_phone(text) -> str:
+def mask_phone(text: object) -> str:
     """Hide the middle: 138****5678, 0371-****5678, 010-****5678-123.
 
     A string that is not a valid number is masked generically (at most the

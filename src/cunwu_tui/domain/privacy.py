@@ -64,7 +64,7 @@ def _mask_landline(s: str) -> str:
     return _keep(s, head | set(digits[-4:]))
 
 
-def _replace(m: re.Match) -> str:
+def _replace(m: re.Match[str]) -> str:
     if m.group("id"):
         return _mask_id(m.group(0))
     if m.group("mobile"):
@@ -72,7 +72,7 @@ def _replace(m: re.Match) -> str:
     return _mask_landline(m.group(0))
 
 
-def mask_personal(text):
+def mask_personal(text: object) -> object:
     """``text`` with every ID number and phone number in it masked; anything
     that is not a string is returned as it is."""
     if not isinstance(text, str) or not text:
@@ -80,5 +80,5 @@ def mask_personal(text):
     return _PATTERN.sub(_replace, text)
 
 
-def has_personal(text) -> bool:
+def has_personal(text: object) -> bool:
     return isinstance(text, str) and _PATTERN.search(text) is not None

@@ -1,5 +1,7 @@
 """Staff roles (岗位/职务) known to the app. A person may hold several."""
 
+from typing import Iterable
+
 ROLES: tuple[str, ...] = (
     "书记",
     "副书记",
@@ -36,7 +38,7 @@ def name_key(name: str) -> str:
     return key.removesuffix("(村外)")
 
 
-def join_roles(roles) -> str:
+def join_roles(roles: Iterable[str]) -> str:
     return ROLE_SEPARATOR.join(r for r in roles if r)
 
 

@@ -21,7 +21,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+if TYPE_CHECKING:
+    from cunwu_tui.domain.workdays import DayInfo, WorkCalendar
 
 WORKDAY, WEEKEND, HOLIDAY = "工作日", "休息日", "节假日"
 KINDS: tuple[str, ...] = (WORKDAY, WEEKEND, HOLIDAY)
@@ -29,7 +32,7 @@ KINDS: tuple[str, ...] = (WORKDAY, WEEKEND, HOLIDAY)
 _ONE_DAY = timedelta(days=1)
 
 
-def day_kind(info) -> str:
+def day_kind(info: DayInfo) -> str:
     """The fairness class of a ``workdays.DayInfo``: a day of a holiday break
     is 节假日, another day off is 休息日 (调休上班 days are working days)."""
     if info.holiday and not info.is_workday:
@@ -37,7 +40,7 @@ def day_kind(info) -> str:
     return WORKDAY if info.is_workday else WEEKEND
 
 
-def classify(days: Iterable[date], calendar) -> dict[date, str]:
+def classify(days: Iterable[date], calendar: WorkCalendar) -> dict[date, str]:
     return {d: day_kind(calendar.day_info(d)) for d in days}
 
 
@@ -96,7 +99,7 @@ def generate(
             continue
         following = days[i + 1] if i + 1 < len(days) else None
 
-        def key(p: int):
+        def key(p: int) -> tuple[Any, ...]:
             left_kind = quotas[(p, kind)] - counts[(p, kind)]
             left_total = total_quota[p] - totals[p]
             # Someone whose next day is blocked by leave is best used now.
@@ -122,7 +125,7 @@ def generate(
     return result
 
 
-def _rebalance(days: list[date], kinds: Mapping[date, str], off: Mapping[int, frozenset],
+def _rebalance(days: list[date], kinds: Mapping[date, str], off: Mapping[int, frozenset[date]],
                result: dict[date, int | None], people: list[int]) -> None:
     """Leave can leave the totals uneven: move days from whoever has two
     more than someone else to them, a day of a kind the giver has more of
@@ -159,7 +162,7 @@ def _rebalance(days: list[date], kinds: Mapping[date, str], off: Mapping[int, fr
             return
 
 
-def _untangle(days: list[date], kinds: Mapping[date, str], off: Mapping[int, frozenset],
+def _untangle(days: list[date], kinds: Mapping[date, str], off: Mapping[int, frozenset[date]],
               result: dict[date, int | None], before: int | None) -> None:
     """Remove days back to back by swapping a day with another day of the
     same kind (so no count changes), where neither swap partner then lands
@@ -183,6 +186,7 @@ def _untangle(days: list[date], kinds: Mapping[date, str], off: Mapping[int, fro
             if not clash(d):
                 continue
             p = result[d]
+            assert p is not None  # clash(d)
             for e in days:
                 q = result[e]
                 if e == d or q is None or q == p or kinds[e] != kinds[d]:

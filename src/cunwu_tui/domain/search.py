@@ -62,7 +62,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from cunwu_tui.domain.catalog import normalize_text
 
@@ -109,7 +109,7 @@ class Hit:
     """"name", "alias", "document" or "extra": the field of the best match."""
     text: str
     """The text that matched, as given in the record."""
-    rank: tuple
+    rank: tuple[Any, ...]
     """Sort key, smaller is better (opaque to callers)."""
 
 
@@ -143,7 +143,7 @@ def _pinyin_readings(chars: Iterable[str]) -> dict[str, list[str]]:
     return out
 
 
-def _record_rows(records: Sequence[SearchRecord]) -> list[list]:
+def _record_rows(records: Sequence[SearchRecord]) -> list[list[Any]]:
     return [[r.key, r.name, list(r.aliases), list(r.documents), list(r.extra)] for r in records]
 
 
@@ -156,7 +156,7 @@ def _pypinyin_version() -> str:
         return "none"
 
 
-def _fingerprint(rows: list[list], pypinyin_version: str) -> str:
+def _fingerprint(rows: list[list[Any]], pypinyin_version: str) -> str:
     h = hashlib.sha256()
     h.update(INDEX_FORMAT.encode("utf-8") + b"\n")
     h.update(pypinyin_version.encode("utf-8") + b"\n")
@@ -189,7 +189,7 @@ class _Query:
         self.q = q
         self.m = len(q)
         self.readings = readings
-        self._syll: dict[str, tuple[int, ...]] = {}
+        self._syll: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
         self._chars: dict[str, tuple[int, tuple[int, ...]]] = {}
 
     def _syllable(self, r: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -303,14 +303,14 @@ class SearchIndex:
         readings: dict[str, tuple[str, ...]] = {}
         for ch, rs in self._raw_readings.items():
             forms: set[str] = {ch}
-            for r in rs:
-                forms |= _variants(r)
+            for reading in rs:
+                forms |= _variants(reading)
             readings[ch] = tuple(sorted(forms))
         self._readings = readings
 
         texts: list[str] = []
         tid_of: dict[str, int] = {}
-        postings: list[list[tuple]] = []
+        postings: list[list[tuple[Any, ...]]] = []
         key_order: dict[str, int] = {}
         for rec_no, r in enumerate(self.records):
             key_order.setdefault(r.key, rec_no)
@@ -337,9 +337,9 @@ class SearchIndex:
         for tid, text in enumerate(texts):
             used: set[str] = set()
             for j, ch in enumerate(text):
-                forms = readings.get(ch, (ch,))
+                ch_forms = readings.get(ch, (ch,))
                 firsts = set()
-                for f in forms:
+                for f in ch_forms:
                     used.update(f)
                     firsts.add(f[0])
                 for c in firsts:
@@ -377,13 +377,13 @@ class SearchIndex:
                 if quality is not None and (have is None or (quality, PINYIN) < have):
                     best[tid] = (quality, PINYIN)
 
-        by_key: dict[str, tuple[tuple, str, str]] = {}
+        by_key: dict[str, tuple[tuple[Any, ...], str, str]] = {}
         for tid, (quality, kind) in best.items():
             length = len(self._texts[tid])
             for group, rec_no, pos, key, field, raw in self._postings[tid]:
                 rank = (group, quality, kind, length, rec_no, pos)
-                have = by_key.get(key)
-                if have is None or rank < have[0]:
+                prev = by_key.get(key)
+                if prev is None or rank < prev[0]:
                     by_key[key] = (rank, field, raw)
         ordered = sorted(by_key.items(), key=lambda item: item[1][0])
         if limit is not None:
@@ -421,7 +421,7 @@ class SearchIndex:
         if not isinstance(rows, list) or not isinstance(raw, dict):
             raise ValueError("search index: records or readings missing")
 
-        def strs(value) -> tuple[str, ...]:
+        def strs(value: object) -> tuple[str, ...]:
             if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
                 raise ValueError("search index: a record field is not a list of texts")
             return tuple(value)

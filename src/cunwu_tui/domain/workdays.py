@@ -20,6 +20,7 @@ Pure Python and cheap to import: ``chinese_calendar`` is imported lazily.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import unicodedata
@@ -28,7 +29,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 __all__ = [
     "DAY",
@@ -146,7 +147,7 @@ def _package_tables() -> tuple[dict[int, dict[date, str]], dict[int, set[date]],
             return PACKAGE_NAMES[name]
         for member in getattr(cc, "Holiday", ()):
             if member.value == name:
-                return member.chinese
+                return str(member.chinese)
         return name
 
     days: dict[date, str] = {d: chinese(n) for d, n in raw_holidays.items()}
@@ -202,7 +203,7 @@ def _years_text(years: Iterable[int]) -> str:
     return "、".join(parts)
 
 
-def _check_start(start, what: str = "开始日期") -> date:
+def _check_start(start: object, what: str = "开始日期") -> date:
     if isinstance(start, datetime):
         return start.date()
     if not isinstance(start, date):
@@ -210,7 +211,7 @@ def _check_start(start, what: str = "开始日期") -> date:
     return start
 
 
-def _check_n_unit(n, unit) -> None:
+def _check_n_unit(n: object, unit: object) -> None:
     if unit not in UNITS:
         raise ValueError(f"期限单位应为日或工作日，不能是{unit}。")
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
@@ -388,7 +389,7 @@ def _bad_date(text: str) -> str:
     return f"{text}不是有效日期，请按 2027-01-01 的格式填写。"
 
 
-def _check_year(year) -> int:
+def _check_year(year: object) -> int:
     if isinstance(year, bool) or not isinstance(year, int):
         raise ValueError(f"年份应为整数，不能是{year}。")
     if not _MIN_YEAR <= year <= _MAX_YEAR:
@@ -396,7 +397,7 @@ def _check_year(year) -> int:
     return year
 
 
-def _check_name(name, where: str) -> str:
+def _check_name(name: object, where: str) -> str:
     if not isinstance(name, str) or not name.strip():
         raise ValueError(f"{where}：请填写节日名称。")
     name = unicodedata.normalize("NFKC", name).strip()
@@ -407,7 +408,8 @@ def _check_name(name, where: str) -> str:
     return name
 
 
-def _build(year: int, holiday_items, makeup_items, source: str) -> YearSchedule:
+def _build(year: int, holiday_items: Iterable[tuple[Any, ...]], makeup_items: Iterable[tuple[Any, ...]],
+           source: str) -> YearSchedule:
     """Check and assemble a schedule.
 
     holiday_items: (name, start, end, where); makeup_items: (day, where);
@@ -494,9 +496,10 @@ def parse_schedule_lines(year: int, text: str, source: str = LINES_SOURCE) -> Ye
             raise ValueError(f"{where}：{_bad_date(start_text)}")
         end = start
         if end_text is not None:
-            end = _parse_date(end_text)
-            if end is None:
+            parsed = _parse_date(end_text)
+            if parsed is None:
                 raise ValueError(f"{where}：{_bad_date(end_text)}")
+            end = parsed
         if label in _MAKEUP_ALIASES:
             if end < start:
                 raise ValueError(f"{where}：结束日期{end.isoformat()}早于开始日期{start.isoformat()}。")
@@ -536,18 +539,19 @@ def format_schedule_lines(schedule: YearSchedule) -> str:
 
 
 # -- TOML format ------------------------------------------------------------
-def _toml_loads(text: str) -> dict:
+def _toml_loads(text: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib
     try:
-        return tomllib.loads(text)
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"文件格式不正确（TOML）：{exc}") from None
 
 
-def _toml_date(value, where: str) -> date:
+def _toml_date(value: object, where: str) -> date:
     if isinstance(value, datetime):
         raise ValueError(f"{where}：只填日期，不要填时间。")
     if isinstance(value, date):
@@ -560,7 +564,7 @@ def _toml_date(value, where: str) -> date:
     raise ValueError(f"{where}：缺少日期或日期不正确。")
 
 
-def _toml_keys(table: dict, allowed: set[str], where: str) -> None:
+def _toml_keys(table: Mapping[str, object], allowed: set[str], where: str) -> None:
     unknown = sorted(set(table) - allowed)
     if unknown:
         raise ValueError(f"{where}未知字段 {'、'.join(unknown)}（可用字段：{'、'.join(sorted(allowed))}）。")
@@ -610,7 +614,7 @@ def parse_schedule_toml(text: str, source: str) -> YearSchedule:
         raise ValueError(f"{source}：{exc}") from None
 
 
-def load_schedule_file(path) -> YearSchedule:
+def load_schedule_file(path: str | os.PathLike[str]) -> YearSchedule:
     """Read one TOML schedule (UTF-8, a BOM is tolerated). A file named
     YYYY.toml must be for year YYYY."""
     p = Path(path)
@@ -620,7 +624,7 @@ def load_schedule_file(path) -> YearSchedule:
     return schedule
 
 
-def load_schedule_dir(folder) -> list[YearSchedule]:
+def load_schedule_dir(folder: str | os.PathLike[str]) -> list[YearSchedule]:
     """All *.toml schedules in ``folder`` by year; [] when it does not exist.
     Two files for the same year are an error."""
     root = Path(folder)
