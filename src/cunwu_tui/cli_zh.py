@@ -95,7 +95,7 @@ class Formatter(argparse.RawDescriptionHelpFormatter):
             self._action_max_length = max(self._action_max_length, length)
             self._add_item(self._format_action, [action])
 
-    def _format_usage(self, usage, actions, groups, prefix) -> str:  # type: ignore[override]
+    def _format_usage(self, usage, actions, groups, prefix) -> str:
         """argparse wraps the usage line by characters; wrap it again by
         display width, keeping each [选项 值] together."""
         text = super()._format_usage(usage, actions, groups, prefix)
@@ -166,7 +166,7 @@ class Parser(argparse.ArgumentParser):
         self._positionals.title = "参数"
         self._optionals.title = "选项"
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str):
         self.print_usage(sys.stderr)
         self.exit(2, f"错误：{_plain(message)}\n")
 

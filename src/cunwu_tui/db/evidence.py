@@ -116,7 +116,9 @@ def raw_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[tup
     check reads every row: SQLAlchemy's row objects would double its time).
     Same connection, same transaction."""
     conn.execute(text("SELECT 1"))  # make sure the transaction has begun on this connection
-    return conn.connection.driver_connection.execute(sql, tuple(params)).fetchall()
+    driver = conn.connection.driver_connection
+    assert driver is not None  # an open connection
+    return driver.execute(sql, tuple(params)).fetchall()
 
 
 def head(conn: Connection, register: str) -> tuple[int, str, Any]:

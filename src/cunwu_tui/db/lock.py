@@ -84,7 +84,7 @@ class DatabaseLock:
             for offset, length in regions:
                 os.lseek(fd, offset, os.SEEK_SET)
                 try:
-                    msvcrt.locking(fd, msvcrt.LK_NBLCK, length)
+                    msvcrt.locking(fd, msvcrt.LK_NBLCK, length)  # type: ignore[attr-defined]  # Windows only
                 except OSError:
                     continue
                 self._region = (offset, length)
@@ -110,7 +110,7 @@ class DatabaseLock:
 
                 offset, length = self._region
                 os.lseek(fd, offset, os.SEEK_SET)
-                msvcrt.locking(fd, msvcrt.LK_UNLCK, length)
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, length)  # type: ignore[attr-defined]  # Windows only
             elif not WINDOWS:
                 import fcntl
 

@@ -17,6 +17,9 @@ differently and stay as they are.
 from __future__ import annotations
 
 import re
+from typing import TypeVar, overload
+
+_T = TypeVar("_T")
 
 __all__ = ["mask_personal", "has_personal"]
 
@@ -72,6 +75,10 @@ def _replace(m: re.Match[str]) -> str:
     return _mask_landline(m.group(0))
 
 
+@overload
+def mask_personal(text: str) -> str: ...
+@overload
+def mask_personal(text: _T) -> _T: ...
 def mask_personal(text: object) -> object:
     """``text`` with every ID number and phone number in it masked; anything
     that is not a string is returned as it is."""

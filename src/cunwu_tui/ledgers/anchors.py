@@ -117,7 +117,7 @@ def read_sheet(path: Path) -> tuple[str, list[tuple[str, int, str]]]:
         out = []
         header = False
         for row in wb[SHEET].iter_rows(values_only=True):
-            cells = list(row) + [None] * 3
+            cells: list[Any] = list(row) + [None] * 3
             if not header:
                 header = cells[0] == HEADERS[0]
                 continue

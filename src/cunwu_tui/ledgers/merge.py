@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Generator, Iterator, Sequence
 
 from cunwu_tui.ledgers.engine import (
     INTEGER,
@@ -270,7 +270,7 @@ def _restore(v: Any) -> Any:
     return v
 
 
-def _read_rows(src: _Source) -> Iterator[tuple]:
+def _read_rows(src: _Source) -> Generator[tuple[Any, ...], None, None]:
     """The data rows of one village file, as read (types restored later by
     the writer's converters), with ``src.count``/``src.sums`` updated."""
     wb = _open(src.path, src.shown)

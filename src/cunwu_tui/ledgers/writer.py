@@ -346,10 +346,11 @@ class _FastCell(Cell):
     """A cell whose style id is looked up once, not at every write."""
 
     __slots__ = ("_sid",)
+    _sid: int
     has_style = True
 
     @property
-    def style_id(self) -> int:  # type: ignore[override]
+    def style_id(self) -> int:
         return self._sid
 
 
@@ -409,17 +410,18 @@ class _StyleBook:
                 t.border = border
             t.alignment = align
             t.number_format = fmt
-            sa = self._arrays[key] = t._style
+            sa = self._arrays[key] = t._style  # type: ignore[attr-defined]  # openpyxl's private style array
         return sa
 
     def cell(self, ws, column: int, key: tuple, value: Any = None, data_type: str = "n") -> Cell:
         sa = self._array(ws, key)
+        c: Cell
         if self.fast:
             c = _FastCell(ws, row=1, column=column, style_array=copy(sa))
-            c._sid = self.wb._cell_styles.add(c._style)
+            c._sid = self.wb._cell_styles.add(c._style)  # type: ignore[attr-defined]  # openpyxl internals
         else:
             c = Cell(ws, row=1, column=column, style_array=copy(sa))
-        c._value, c.data_type = (value, data_type) if data_type != "s" else _text(value)
+        c._value, c.data_type = (value, data_type) if data_type != "s" else _text(value)  # type: ignore[attr-defined]
         return c
 
 
@@ -556,7 +558,7 @@ def _write_sheet(
             raise LedgerError(f"{sheet.label}第{count}条有{len(values)}项，应为{width}项。")
         for dc, conv, src, j in slots:
             try:
-                dc._value, dc.data_type = conv(values[src])
+                dc._value, dc.data_type = conv(values[src])  # type: ignore[attr-defined]  # openpyxl internals
             except _BadValue as exc:
                 raise LedgerError(
                     f"{sheet.label}第{count}条第{j + 1}列（{cols[j].header}）：{exc}。"
@@ -564,7 +566,7 @@ def _write_sheet(
         lines = 1
         for dc, w in wrapped:
             if dc.data_type == "s":
-                k = estimated_lines(dc._value, w)
+                k = estimated_lines(dc._value, w)  # type: ignore[attr-defined]
                 if k > lines:
                     lines = k
         if fast:
@@ -670,7 +672,7 @@ def write_workbook(
     sheets: Sequence[Sheet],
     *,
     doc: DocInfo,
-    custom: Mapping[str, Any] | Callable[[list[SheetResult]], Mapping[str, Any]] = (),
+    custom: Mapping[str, Any] | Iterable[tuple[str, Any]] | Callable[[list[SheetResult]], Mapping[str, Any]] = (),
     progress: Callable[[int], None] | None = None,
     progress_every: int = 500,
 ) -> list[SheetResult]:
@@ -697,11 +699,11 @@ def write_workbook(
         values = custom(results) if callable(custom) else dict(custom)
         for key, value in values.items():
             if isinstance(value, bool):
-                wb.custom_doc_props.append(BoolProperty(name=key, value=value))
+                wb.custom_doc_props.append(BoolProperty(name=key, value=value))  # type: ignore[attr-defined]  # not in the stubs
             elif isinstance(value, int):
-                wb.custom_doc_props.append(IntProperty(name=key, value=value))
+                wb.custom_doc_props.append(IntProperty(name=key, value=value))  # type: ignore[attr-defined]
             else:
-                wb.custom_doc_props.append(StringProperty(name=key, value=str(value)))
+                wb.custom_doc_props.append(StringProperty(name=key, value=str(value)))  # type: ignore[attr-defined]
         try:
             wb.save(tmp)
             saved = True

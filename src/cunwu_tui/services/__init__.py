@@ -7,8 +7,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cunwu_tui.services.core import Core, Operator, SaveError, ValidationError
+
+if TYPE_CHECKING:
+    from cunwu_tui.db.lock import DatabaseLock
 
 __all__ = ["Services", "open_services", "Operator", "SaveError", "ValidationError"]
 
@@ -42,7 +46,7 @@ class Services:
 
         self.core = core
         self.info = info
-        self._lock = None  # the shared instance lock, see open_services
+        self._lock: DatabaseLock | None = None  # the shared instance lock, see open_services
         from cunwu_tui.services.identity import IdentityService
 
         self.settings = SettingsService(core)

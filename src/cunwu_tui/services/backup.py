@@ -679,7 +679,7 @@ class BackupService:
         today = today or date.today()
         folder = self.managed_dir()
         stamp = f"{today:%Y%m%d}"
-        if folder.is_dir() and any(_AUTO_NAME.search(p.name) and _AUTO_NAME.search(p.name).group(1) == stamp
+        if folder.is_dir() and any((m := _AUTO_NAME.search(p.name)) is not None and m.group(1) == stamp
                                    for p in folder.glob("*.db")):
             return None
         try:

@@ -11,6 +11,7 @@ event's transaction by the same replay, see ``_summary_values``)."""
 
 from __future__ import annotations
 
+import builtins
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,7 +20,7 @@ from typing import Any, Sequence
 
 from sqlalchemy import bindparam, func, intersect, or_, update
 from sqlalchemy import text as sql_text
-from sqlmodel import select
+from sqlmodel import col, select
 
 from cunwu_tui.db.models import CaseEvent, CaseRecord, CaseSearchChar, Resident
 from cunwu_tui.domain import case_flow as cf
@@ -246,12 +247,12 @@ def _light():
     """What a list row needs, as plain rows (a page of ORM objects costs
     more than its query): the case's summary columns and the applicant's
     ID (masked in the row)."""
-    c = CaseRecord.__table__.c  # type: ignore[attr-defined]
+    c = CaseRecord.__table__.c
     return select(c.id, c.number, c.matter_code, c.matter_name, c.applicant_name, c.channel, c.kind, c.petition,
                   c.first_officer_name, c.received_at, c.status, c.next_due, c.next_due_what,
                   c.next_due_provisional, c.missing_documents, c.closed_at, c.summary_version,
-                  Resident.id_type.label("resident_id_type"),  # type: ignore[attr-defined]
-                  Resident.id_number.label("resident_id_number"))  # type: ignore[attr-defined]
+                  Resident.id_type.label("resident_id_type"),
+                  Resident.id_number.label("resident_id_number"))
 
 
 def _one_line(text: str) -> str:
@@ -603,12 +604,13 @@ class CaseService:
         """Rewrite the case's summary columns from the same replay as the
         detail (in the write's transaction, after its event)."""
         if events is None:
+            assert row.id is not None
             events = self._events(s, row.id)
         _, fstate, summary = self._state(row, events)
         values = self._summary_values(row, events, fstate, summary)
         before = row.status
         # (the ORM's UPDATE also sets the values on ``row``, as stored: nothing to flush again)
-        s.exec(update(CaseRecord).where(CaseRecord.id == row.id).values(**values))  # type: ignore[call-overload]
+        s.exec(update(CaseRecord).where(col(CaseRecord.id) == row.id).values(**values))
         if before != values["status"]:
             _count_statuses(s, {before: -1, values["status"]: 1})
         return summary
@@ -639,13 +641,13 @@ class CaseService:
                                 CaseRecord.status.in_((rules.OPEN, rules.ESCALATED))))  # type: ignore[attr-defined]
             elif stale_only:
                 q = q.where(CaseRecord.summary_version < SUMMARY_VERSION)
-            ids = list(s.exec(q.order_by(CaseRecord.id)))
+            ids = list(s.exec(q.order_by(col(CaseRecord.id))))
         table = CaseRecord.__table__  # type: ignore[attr-defined]
         done = 0
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
             with self.core.write() as s:
-                rows = list(s.exec(select(CaseRecord).where(CaseRecord.id.in_(part))))  # type: ignore[attr-defined]
+                rows = list(s.exec(select(CaseRecord).where(col(CaseRecord.id).in_(part))))
                 events = self._events_of(s, part)
                 changes = []
                 moved: dict[str, int] = {}
@@ -680,8 +682,8 @@ class CaseService:
             with self.core.write() as s:
                 _index_cases(s, [tuple(r) for r in missing[i:i + 2000]])
         with self.core.read() as s:
-            real = dict(s.connection().execute(sql_text("SELECT status, COUNT(*) FROM case_record GROUP BY status")).all())
-            kept = dict(s.connection().execute(sql_text("SELECT status, n FROM case_status_count WHERE n != 0")).all())
+            real: dict[str, int] = dict(s.connection().execute(sql_text("SELECT status, COUNT(*) FROM case_record GROUP BY status")).all())
+            kept: dict[str, int] = dict(s.connection().execute(sql_text("SELECT status, n FROM case_status_count WHERE n != 0")).all())
         if real != kept:
             import logging
 
@@ -691,11 +693,11 @@ class CaseService:
                 _count_statuses(s, real)
 
     @staticmethod
-    def _events_of(s, ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
+    def _events_of(s, ids: Sequence[int | None]) -> dict[int, list[CaseEvent]]:
         events: dict[int, list[CaseEvent]] = {}
         for chunk in range(0, len(ids), 500):  # one query per 500 cases, not one per case
             part = list(ids[chunk:chunk + 500])
-            for e in s.exec(select(CaseEvent).where(CaseEvent.case_id.in_(part)).order_by(CaseEvent.id)):  # type: ignore[attr-defined]
+            for e in s.exec(select(CaseEvent).where(col(CaseEvent.case_id).in_(part)).order_by(col(CaseEvent.id))):
                 events.setdefault(e.case_id, []).append(e)
         return events
 
@@ -751,7 +753,7 @@ class CaseService:
             if digits.isdigit() and len(digits) <= 4:
                 found.append(CaseRecord.seq == int(digits))
             if len(q) >= 4 and any(ch.isdigit() for ch in q):
-                found += [Resident.id_number.endswith(q), Resident.id_number == q]  # type: ignore[attr-defined]
+                found += [Resident.id_number.endswith(q), Resident.id_number == q]
             conds.append(or_(*found))
             chars = sorted(rules.search_chars(q))
             if chars and not any(ch.isascii() and ch.isdigit() for ch in q) and self._indexed:
@@ -771,7 +773,7 @@ class CaseService:
         with self.core.read() as s:
             run = s.connection().execute  # plain rows through Core: the ORM's per-statement work is not needed
             first = joined.where(*conds, *running).order_by(
-                CaseRecord.next_due, CaseRecord.received_at, CaseRecord.id)  # type: ignore[arg-type]
+                CaseRecord.next_due, CaseRecord.received_at, CaseRecord.id)
             found_rows = list(run(first.offset(offset).limit(limit + 1)))
             if len(found_rows) <= limit and not deadline_only:
                 skip = 0
@@ -799,7 +801,7 @@ class CaseService:
             rows = [r for r in rows if r.soon and not r.overdue]
         return CasePage(tuple(rows), more, total)
 
-    def _summary_rows(self, s, found: Sequence[Any], today: date) -> list[CaseRow]:
+    def _summary_rows(self, s, found: Sequence[Any], today: date) -> builtins.list[CaseRow]:
         """List rows from the summary columns (``found``: rows of ``_light``);
         a case not summarised by this version yet (never after opening) is
         read whole and replayed instead."""
@@ -831,7 +833,7 @@ class CaseService:
             missing_documents=row.missing_documents, closed_at=row.closed_at,
         )
 
-    def for_residents(self, resident_ids: Sequence[int], today: date | None = None) -> list[CaseRow]:
+    def for_residents(self, resident_ids: Sequence[int], today: date | None = None) -> builtins.list[CaseRow]:
         """Every case of these registrations (a resident and the duplicates
         merged into it), in every status, newest first."""
         today = today or self.core.now().date()
@@ -869,11 +871,11 @@ class CaseService:
                 state = "待办"
             else:
                 state = "未走" if any(st.order < x for x in fstate.reached) and st.branch else "待办"
-            e = done_info.get(st.order)
+            done_e = done_info.get(st.order)
             chain = [n for n in notices if n.case_step == st.order]
             items.append(StepItem(
                 st.order, st.text, st.branch, st.actor, st.needs_notice, state,
-                e.recorded_at if e else None, e.operator_name if e else "", e.text if e else "",
+                done_e.recorded_at if done_e else None, done_e.operator_name if done_e else "", done_e.text if done_e else "",
                 f"{st.limit_value}{'个' if st.limit_unit == '工作日' else ''}{st.limit_unit}" if st.limit_value is not None else "",
                 None, "；".join(f"{n.round or ''}{n.number} {n.status}" + (f"（{n.result_text}）" if n.result_text else "")
                                for n in chain),
@@ -983,7 +985,7 @@ class CaseService:
         return self.notices.for_case(number, session)
 
     @staticmethod
-    def _reached_at(row: CaseRecord, events: list[CaseEvent]) -> datetime:
+    def _reached_at(row: CaseRecord, events: builtins.list[CaseEvent]) -> datetime:
         """When the case arrived at its current step: its last step event
         (done, branch or back), else its intake."""
         flow_kinds = (rules.STEP_DONE, rules.STEP_BRANCH, rules.STEP_BACK)
@@ -1264,6 +1266,7 @@ class CaseService:
             errors["on"] = "收到日期不能晚于今天。"
         if errors:
             raise ValidationError(errors)
+        assert person is not None  # else errors["received_by"]
         names: list[str] = []
 
         def fn(s, row):
@@ -1347,7 +1350,7 @@ class CaseService:
         return self._write(case_id, "延期", fn, field="new_due",
                            audit={"due": due, "reason": reason, "approver": leader.name})
 
-    def refusal_leaders(self) -> list[tuple[str, int]]:
+    def refusal_leaders(self) -> builtins.list[tuple[str, int]]:
         """Who a refusal beyond the clerk's authority can go to: active staff
         holding a leading post. (name, id) pairs."""
         return [(p.name, p.id) for p in self.staff.leaders()]
@@ -1570,7 +1573,7 @@ class CaseService:
             refusals_open=sum(1 for r in live if r.status in rules.REFUSAL_KINDS),
         )
 
-    def received_between(self, start: date, end: date) -> list[CaseDetail]:
+    def received_between(self, start: date, end: date) -> builtins.list[CaseDetail]:
         """Cases received in [start, end), in number order (受理登记台账)."""
         with self.core.read() as s:
             ids = list(s.exec(select(CaseRecord.id).where(
@@ -1578,7 +1581,7 @@ class CaseService:
                 CaseRecord.received_at < datetime.combine(end, datetime.min.time())).order_by(CaseRecord.year, CaseRecord.seq)))
         return [self.detail(i, end) for i in ids]
 
-    def refusals_between(self, start: date, end: date) -> list[RefusalRow]:
+    def refusals_between(self, start: date, end: date) -> builtins.list[RefusalRow]:
         """Refusals recorded in [start, end) (否定报备台账)."""
         lo, hi = datetime.combine(start, datetime.min.time()), datetime.combine(end, datetime.min.time())
         out = []
@@ -1587,6 +1590,7 @@ class CaseService:
                                                        CaseEvent.recorded_at < hi).order_by(CaseEvent.recorded_at)))
             for ref in refs:
                 row = s.get(CaseRecord, ref.case_id)
+                assert row is not None  # an event's case (foreign key)
                 data = json.loads(ref.data) if ref.data else {}
                 later = [e for e in self._events(s, ref.case_id) if e.id > ref.id]
                 opinion = next((e for e in later if e.kind == rules.LEADER_OPINION), None)

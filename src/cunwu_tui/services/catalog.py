@@ -25,7 +25,7 @@ from cunwu_tui.db.models import LocalMatter, MatterAddition
 from cunwu_tui.services.core import Core, ValidationError
 
 if TYPE_CHECKING:
-    from cunwu_tui.domain.catalog import Catalog, Matter
+    from cunwu_tui.domain.catalog import Catalog, Matter, TimeLimit
     from cunwu_tui.domain.search import SearchIndex
 
 log = logging.getLogger("cunwu.catalog")
@@ -277,7 +277,7 @@ def _addition_info(row: MatterAddition) -> AdditionInfo:
 _TIME_LIMIT = re.compile(r"^(当日|当天|即办|(\d{1,3})\s*个?\s*(工作日|日|天|个月|小时))$")
 
 
-def parse_time_limit(text: str):
+def parse_time_limit(text: str) -> TimeLimit:
     """``5个工作日``, ``7日`` / ``7天``, ``1个月``, ``当日`` -> TimeLimit.
 
     Raises ValueError with a Chinese message for anything else."""
@@ -461,7 +461,7 @@ class CatalogService:
     def _as_matter(info: LocalMatterInfo) -> "Matter":
         from cunwu_tui.domain.catalog import Document, Fact, Matter
 
-        limits = ()
+        limits: tuple[TimeLimit, ...] = ()
         if info.time_limit:
             try:
                 limits = (replace(parse_time_limit(info.time_limit), seed=LOCAL_SEED),)

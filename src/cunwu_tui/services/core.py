@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -75,9 +75,9 @@ def _evidence_links(core: "Core"):
         from cunwu_tui.db.evidence import append_links
         from cunwu_tui.domain.evidence import ADDED, CHANGED, EVIDENCE
 
-        changes = [(obj.__tablename__, getattr(obj, "id", None), op)
+        changes = cast("list[tuple[str, int, str]]", [(obj.__tablename__, getattr(obj, "id", None), op)
                    for op, objs in ((ADDED, session.new), (CHANGED, session.dirty))
-                   for obj in objs if getattr(obj, "__tablename__", None) in EVIDENCE]
+                   for obj in objs if getattr(obj, "__tablename__", None) in EVIDENCE])
         if changes:
             append_links(session.connection(), changes, core.now())
 

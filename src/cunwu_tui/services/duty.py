@@ -337,6 +337,12 @@ def _clean(text: str, limit: int, field: str, label: str, multiline: bool = Fals
         raise ValidationError({field: str(exc)}) from None
 
 
+def _id(row: Staff) -> int:
+    """The id of a person read from the database (never None there)."""
+    assert row.id is not None
+    return row.id
+
+
 def _also_off(off: dict[int, set[date]], *plans: dict) -> dict[int, set[date]]:
     """``off`` plus the days each person already has a post in ``plans``."""
     out = {p: set(days) for p, days in off.items()}
@@ -365,7 +371,7 @@ class DutyService:
         return [r for r in rows if role in split_roles(r.roles)]
 
     @staticmethod
-    def _phones(s) -> dict[int, str]:
+    def _phones(s) -> dict[int | None, str]:
         return {r.id: r.phone for r in s.exec(select(Staff))}
 
     def _person(self, s, staff_id: int | None, field: str, role: str | None = None, required: bool = True) -> Staff | None:
@@ -386,7 +392,7 @@ class DutyService:
             return [(r.id, r.name) for r in self._people(s, role)]  # type: ignore[misc]
 
     # -- rota ---------------------------------------------------------------------
-    def _day_info(self, r: DutyDay, phones: dict[int, str], cal) -> DutyDayInfo:
+    def _day_info(self, r: DutyDay, phones: dict[int | None, str], cal) -> DutyDayInfo:
         info = cal.day_info(r.day)
         holiday = info.holiday if r.kind == fair.HOLIDAY and info.holiday else ""
         return DutyDayInfo(r.day, r.kind, holiday, r.staff_id, r.staff_name, phones.get(r.staff_id, ""),
@@ -421,7 +427,7 @@ class DutyService:
         staff, leaders, chiefs = (self._people(s, r) for r in (DUTY_ROLE, LEADER_ROLE, CHIEF_ROLE))
         if not staff:
             raise ValidationError({"month": "没有在岗的值班员：请在 F9 设置的人员中给值班人员加上「值班员」职务。"})
-        everyone = {r.name: r.id for r in (*staff, *leaders, *chiefs)}
+        everyone = {r.name: _id(r) for r in (*staff, *leaders, *chiefs)}
         try:
             leaves = fair.parse_leave_lines(leave_text, everyone)
         except ValueError as exc:
@@ -434,15 +440,15 @@ class DutyService:
         # Nobody holds two posts on one day: the 值班领导 of the holidays
         # first, then who is on duty, then the 带班领导.
         holidays = [d for d in days if kinds[d] == fair.HOLIDAY]
-        chief = fair.generate(holidays, [r.id for r in chiefs], kinds, off) if chiefs else {}
-        on = fair.generate(days, [r.id for r in staff], kinds, _also_off(off, chief),
+        chief = fair.generate(holidays, [_id(r) for r in chiefs], kinds, off) if chiefs else {}
+        on = fair.generate(days, [_id(r) for r in staff], kinds, _also_off(off, chief),
                            prev.staff_id if prev else None)
         # A night is not given to that day's day person, nor to the
         # next day's (they would work the night and then the day).
         next_day = {d - _ONE_DAY: p for d, p in on.items()}
-        nights = (fair.generate(days, [r.id for r in staff], kinds, _also_off(off, chief, on, next_day),
+        nights = (fair.generate(days, [_id(r) for r in staff], kinds, _also_off(off, chief, on, next_day),
                                 prev.night_id if prev else None) if night else {})
-        lead = fair.generate(days, [r.id for r in leaders], kinds, _also_off(off, chief, on, nights),
+        lead = fair.generate(days, [_id(r) for r in leaders], kinds, _also_off(off, chief, on, nights),
                              prev.leader_id if prev else None)
         return on, nights, lead, chief, names
 
@@ -503,11 +509,13 @@ class DutyService:
             from cunwu_tui.domain.seal_numbers import parse_moment
 
             try:
-                from_day = parse_moment(from_day.strip() + " 00:00", "开始日期").date() if from_day.strip() else None
+                parsed = parse_moment(from_day.strip() + " 00:00", "开始日期").date() if from_day.strip() else None
             except ValueError:
-                from_day = None
-            if from_day is None:
+                parsed = None
+            if parsed is None:
                 errors["from_day"] = "请填写开始日期，如 2027-01-01。"
+            else:
+                from_day = parsed
         today = self.core.now().date()
         if isinstance(from_day, date):
             if (from_day.year, from_day.month) != (year, month):
@@ -597,7 +605,7 @@ class DutyService:
             chief = self._person(s, chief_id, "chief", CHIEF_ROLE, required=False)
             new = {"staff": person, "leader": leader, "chief": chief}
             if night_id is not _KEEP:
-                new["night"] = self._person(s, night_id, "night", DUTY_ROLE, required=False)  # type: ignore[arg-type]
+                new["night"] = self._person(s, night_id, "night", DUTY_ROLE, required=False)
                 if new["night"] is not None and new["night"].id == person.id:  # type: ignore[union-attr]
                     raise ValidationError({"night": "夜间值班和白天值班不能是同一人。"})
             changed = [(k, getattr(row, f"{k}_name"), p.name if p else "") for k, p in new.items()
@@ -852,7 +860,7 @@ class DutyService:
         out = []
         for r in rows:
             c = closes.get(r.id)
-            out.append(ItemInfo(r.id, r.handover_id, days[r.handover_id], r.text, r.recorded_at,  # type: ignore[arg-type]
+            out.append(ItemInfo(r.id, r.handover_id, days[r.handover_id], r.text, r.recorded_at,
                                 c.closed_at if c else None, c.note if c else "", c.operator_name if c else ""))
         return out
 
@@ -957,20 +965,21 @@ class DutyService:
             self._handed_over_already(day)
             out = self._person(s, outgoing_id, "outgoing")
             inc = self._person(s, incoming_id, "incoming")
-            row = DutyHandover(shift_day=day, handed_at=moment, outgoing_id=out.id, outgoing_name=out.name,  # type: ignore[union-attr]
-                               incoming_id=inc.id, incoming_name=inc.name, note=note,  # type: ignore[union-attr]
+            assert out is not None and inc is not None  # required: _person raised
+            row = DutyHandover(shift_day=day, handed_at=moment, outgoing_id=out.id, outgoing_name=out.name,
+                               incoming_id=inc.id, incoming_name=inc.name, note=note,
                                operator_name=op.name if op else "", recorded_at=now)
             s.add(row)
             s.flush()
             for text in lines:
-                s.add(DutyItem(handover_id=row.id, text=text, recorded_at=now))  # type: ignore[arg-type]
+                s.add(DutyItem(handover_id=row.id, text=text, recorded_at=now))
             if confirmed:
-                s.add(DutyConfirm(handover_id=row.id, confirmed_at=moment, by_id=inc.id, by_name=inc.name,  # type: ignore[union-attr, arg-type]
+                s.add(DutyConfirm(handover_id=row.id, confirmed_at=moment, by_id=inc.id, by_name=inc.name,
                                   operator_name=op.name if op else "", recorded_at=now))
             s.flush()
             info = self._handover_infos(s, [row])[0]
             self.core.audit(s, "duty_handover", row.id, "新增", None, {
-                "name": f"{day:%m-%d} {out.name}交{inc.name}", "items": lines, "note": row.note,  # type: ignore[union-attr]
+                "name": f"{day:%m-%d} {out.name}交{inc.name}", "items": lines, "note": row.note,
                 "confirmed": confirmed})
         return info
 
@@ -1034,7 +1043,7 @@ class DutyService:
         with self.core.read() as s:
             done = select(DutyConfirm.handover_id)
             rows = s.exec(select(DutyHandover).where(col(DutyHandover.id).not_in(done))
-                          .order_by(DutyHandover.id.desc()).limit(5)).all()  # type: ignore[union-attr]
+                          .order_by(col(DutyHandover.id).desc()).limit(5)).all()
             return self._handover_infos(s, rows)
 
     def open_items(self) -> list[ItemInfo]:
@@ -1160,7 +1169,7 @@ class DutyService:
             rows = {r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= period.start, DutyDay.day <= period.end))}
             kinds = {d: rows[d].kind if d in rows else fair.HOLIDAY for d in days}
             busy = {d: r.staff_id for d, r in rows.items()}
-            plan = fair.generate(days, [c.id for c in chiefs], kinds, _also_off({}, busy)) if chiefs else {}
+            plan = fair.generate(days, [_id(c) for c in chiefs], kinds, _also_off({}, busy)) if chiefs else {}
             names = {c.id: c.name for c in chiefs}
             published = {(m.year, m.month) for m in s.exec(select(DutyMonth).where(DutyMonth.status == PUBLISHED))}
             for d in days:

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from cunwu_tui.db.models import HolidaySchedule
 from cunwu_tui.domain import workdays
@@ -46,7 +46,7 @@ class HolidayService:
 
     def entered(self) -> list[ScheduleInfo]:
         with self.core.read() as s:
-            rows = s.exec(select(HolidaySchedule).order_by(HolidaySchedule.year)).all()
+            rows = s.exec(select(HolidaySchedule).order_by(col(HolidaySchedule.year))).all()
             return [ScheduleInfo(r.year, r.source, r.content, "设置录入") for r in rows]
 
     def schedules(self) -> list[ScheduleInfo]:

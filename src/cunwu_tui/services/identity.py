@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from cunwu_tui.db.models import Approval, PinState, Staff, StaffCredential
 from cunwu_tui.domain import pins
@@ -99,7 +99,7 @@ class IdentityService:
         """True while no active administrator has a PIN: the first run, or
         the first start after upgrading an older database."""
         with self.core.read() as s:
-            q = (select(Staff.id).join(StaffCredential, StaffCredential.staff_id == Staff.id)
+            q = (select(Staff.id).join(StaffCredential, col(StaffCredential.staff_id) == col(Staff.id))
                  .where(Staff.active == True, Staff.admin == True))  # noqa: E712
             return s.exec(q).first() is None
 
@@ -108,7 +108,7 @@ class IdentityService:
         with self.core.read() as s:
             with_pin = set(s.exec(select(StaffCredential.staff_id)).all())
             rows = s.exec(select(Staff).where(Staff.active == True).order_by(Staff.id)).all()  # noqa: E712
-            return [Person(r.id, r.name, split_roles(r.roles), bool(r.admin), r.id in with_pin)  # type: ignore[arg-type]
+            return [Person(r.id, r.name, split_roles(r.roles), bool(r.admin), r.id in with_pin)
                     for r in rows]
 
     def has_pin(self, staff_id: int) -> bool:
@@ -182,10 +182,10 @@ class IdentityService:
             raise ValidationError({field: f"{person.name}的密码不对。{extra}{wait}"})
         if state.failures:
             with self.core.write() as s:
-                row = s.get(PinState, staff_id)
-                if row is not None:
-                    row.failures, row.not_before = 0, None
-                    s.add(row)
+                reset = s.get(PinState, staff_id)
+                if reset is not None:
+                    reset.failures, reset.not_before = 0, None
+                    s.add(reset)
         return Confirmed(person.id, person.name, person.phone, split_roles(person.roles), bool(person.admin))  # type: ignore[arg-type]
 
     def _lock_logged(self, person: Staff, state: pins.TryState) -> None:
@@ -235,7 +235,7 @@ class IdentityService:
             raise ValidationError(errors)
         now = self.core.now()
         with self.core.write() as s:
-            taken = (select(Staff.id).join(StaffCredential, StaffCredential.staff_id == Staff.id)
+            taken = (select(Staff.id).join(StaffCredential, col(StaffCredential.staff_id) == col(Staff.id))
                      .where(Staff.active == True, Staff.admin == True))  # noqa: E712
             if s.exec(taken).first() is not None:
                 raise ValidationError({"name": "已有管理员：请由管理员在设置的人员页登记新人员。"})

@@ -4,15 +4,16 @@ early or quietly. Numbered 公示〔2026〕第001号 per year."""
 
 from __future__ import annotations
 
+import builtins
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from cunwu_tui.db.models import Notice, NoticeObjection, NoticePerson, ObjectionOutcome
 from cunwu_tui.domain import inputs
@@ -157,7 +158,7 @@ class NoticeService:
         self.core = core
         self.settings = settings
         self.catalog = catalog
-        self.case_gate = None
+        self.case_gate: Callable[[Any, str, int, datetime, int | None], None] | None = None
         """Set by the facade to ``CaseService.notice_gate``: called in the
         write of a notice linked to a case step, it refuses a notice the case
         step is not ready for (ValidationError)."""
@@ -192,10 +193,10 @@ class NoticeService:
         persons: dict[int, int] = {}
         chunks = [None] if ids is None else [list(ids[i:i + 500]) for i in range(0, len(ids), 500)]
         for part in chunks:
-            q1 = select(NoticeObjection.notice_id, func.count()).group_by(NoticeObjection.notice_id)
+            q1 = select(NoticeObjection.notice_id, func.count()).group_by(col(NoticeObjection.notice_id))
             q2 = (select(NoticeObjection.notice_id, func.count()).select_from(ObjectionOutcome).join(NoticeObjection)
-                  .group_by(NoticeObjection.notice_id))
-            q3 = select(NoticePerson.notice_id, func.count()).group_by(NoticePerson.notice_id)
+                  .group_by(col(NoticeObjection.notice_id)))
+            q3 = select(NoticePerson.notice_id, func.count()).group_by(col(NoticePerson.notice_id))
             if part is not None:
                 q1 = q1.where(NoticeObjection.notice_id.in_(part))  # type: ignore[attr-defined]
                 q2 = q2.where(NoticeObjection.notice_id.in_(part))  # type: ignore[attr-defined]
@@ -223,7 +224,7 @@ class NoticeService:
         withdrawn (newest first)."""
         now = now or self.core.now()
         with self.core.read() as s:
-            q = select(Notice).order_by(Notice.id)
+            q = select(Notice).order_by(col(Notice.id))
             if status in (rules.RUNNING, rules.PENDING, rules.EXPIRED):  # neither closed nor withdrawn
                 q = q.where(Notice.closed_at.is_(None), Notice.withdrawn_at.is_(None))  # type: ignore[union-attr]
                 infos = self._infos(s, list(s.exec(q)), now)
@@ -234,7 +235,7 @@ class NoticeService:
         return self._sorted(infos)
 
     def page(self, status: str | None = None, limit: int = 200, now: datetime | None = None, offset: int = 0
-             ) -> tuple[list[NoticeInfo], int]:
+             ) -> tuple[builtins.list[NoticeInfo], int]:
         """``limit`` notices of ``list(status)`` from ``offset``, in its
         order, and how many ``list(status)`` has in all; reads only those
         (the live ones are few; closed and withdrawn ones come newest first,
@@ -261,7 +262,7 @@ class NoticeService:
             if status == rules.WITHDRAWN:
                 return self._infos(s, newest(withdrawn, offset, limit), now), count(withdrawn)
             live = self._sorted(self._infos(s, list(s.exec(select(Notice).where(
-                Notice.closed_at.is_(None), Notice.withdrawn_at.is_(None)).order_by(Notice.id))), now))  # type: ignore[union-attr]
+                col(Notice.closed_at).is_(None), col(Notice.withdrawn_at).is_(None)).order_by(col(Notice.id)))), now))
             out = live[offset:offset + limit]
             skip = offset - len(live)
             n_closed = count(closed) if skip > 0 or len(out) < limit else 0
@@ -272,7 +273,7 @@ class NoticeService:
         return out, total
 
     @staticmethod
-    def _sorted(infos: list[NoticeInfo]) -> list[NoticeInfo]:
+    def _sorted(infos: builtins.list[NoticeInfo]) -> builtins.list[NoticeInfo]:
         order = {rules.EXPIRED: 0, rules.RUNNING: 1, rules.PENDING: 2, rules.CLOSED: 3, rules.WITHDRAWN: 4}
 
         def key(i: NoticeInfo):
@@ -281,7 +282,7 @@ class NoticeService:
 
         return sorted(infos, key=key)
 
-    def for_case(self, case_ref: str, session=None, now: datetime | None = None) -> list[NoticeInfo]:
+    def for_case(self, case_ref: str, session=None, now: datetime | None = None) -> builtins.list[NoticeInfo]:
         """The notices linked to a case, oldest first (in ``session`` when
         the caller is inside a write)."""
         now = now or self.core.now()
@@ -291,7 +292,7 @@ class NoticeService:
         with self.core.read() as s:
             return self._infos(s, list(s.exec(q)), now)
 
-    def between(self, start: date, end: date) -> list[NoticeInfo]:
+    def between(self, start: date, end: date) -> builtins.list[NoticeInfo]:
         """Notices that start in [start, end), in number order (for the ledger)."""
         lo, hi = datetime.combine(start, time.min), datetime.combine(end, time.min)
         now = self.core.now()
@@ -299,12 +300,12 @@ class NoticeService:
             q = select(Notice).where(Notice.start_at >= lo, Notice.start_at < hi).order_by(Notice.year, Notice.seq)
             return self._infos(s, list(s.exec(q)), now)
 
-    def persons(self, notice_id: int) -> list[PersonLine]:
+    def persons(self, notice_id: int) -> builtins.list[PersonLine]:
         with self.core.read() as s:
             q = select(NoticePerson).where(NoticePerson.notice_id == notice_id).order_by(NoticePerson.seq)
             return [_person(r) for r in s.exec(q)]
 
-    def objections(self, notice_id: int) -> list[ObjectionInfo]:
+    def objections(self, notice_id: int) -> builtins.list[ObjectionInfo]:
         with self.core.read() as s:
             q = (select(NoticeObjection, ObjectionOutcome)
                  .join(ObjectionOutcome, isouter=True)
@@ -317,12 +318,12 @@ class NoticeService:
                                          r.answered_at if r else None))
             return out
 
-    def ending_soon(self, today: date, within: int = 2) -> list[NoticeInfo]:
+    def ending_soon(self, today: date, within: int = 2) -> builtins.list[NoticeInfo]:
         now = datetime.combine(today, self.core.now().time()) if today == self.core.now().date() else \
             datetime.combine(today, time(12, 0))
         return [i for i in self.list(rules.RUNNING, now) if (i.end - today).days <= within]
 
-    def without_result(self, today: date) -> list[NoticeInfo]:
+    def without_result(self, today: date) -> builtins.list[NoticeInfo]:
         now = datetime.combine(today, time(23, 59))
         return [i for i in self.list(rules.EXPIRED, now)]
 
@@ -428,7 +429,7 @@ class NoticeService:
         if later is not None:
             raise ValidationError({"title": f"上一轮公示已发起下一轮：{number(later.year, later.seq)}。"})
 
-    def chain(self, notice_id: int) -> list[NoticeInfo]:
+    def chain(self, notice_id: int) -> builtins.list[NoticeInfo]:
         """The rounds of a notice, first round first (following previous_id
         back and the rounds posted after it)."""
         now = self.core.now()
@@ -436,11 +437,11 @@ class NoticeService:
             row = s.get(Notice, notice_id)
             if row is None:
                 return []
-            while row.previous_id is not None and s.get(Notice, row.previous_id) is not None:
-                row = s.get(Notice, row.previous_id)
+            while row.previous_id is not None and (previous := s.get(Notice, row.previous_id)) is not None:
+                row = previous
             out = [row]
             while True:
-                nxt = s.exec(select(Notice).where(Notice.previous_id == out[-1].id).order_by(Notice.id)).first()
+                nxt = s.exec(select(Notice).where(Notice.previous_id == out[-1].id).order_by(col(Notice.id))).first()
                 if nxt is None or nxt in out:
                     break
                 out.append(nxt)
@@ -533,7 +534,7 @@ class NoticeService:
         return info
 
     def handle_objection(self, objection_id: int, handling: str, result: str,
-                         answered_at: str | datetime | None = None) -> tuple[ObjectionInfo, NoticeInfo]:
+                         answered_at: str | date | None = None) -> tuple[ObjectionInfo, NoticeInfo]:
         """Record how an objection was checked and answered. An upheld
         objection (成立) ends the notice as 有异议; the caller offers a
         second-round notice (``second_round_defaults``)."""

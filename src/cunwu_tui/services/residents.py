@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_
-from sqlmodel import select
+from sqlmodel import col, select
 
 from cunwu_tui.db.models import Resident, ResidentMerge
 from cunwu_tui.domain import inputs
@@ -205,8 +205,8 @@ class ResidentService:
             return stmt
         conds = [Resident.name.contains(q), Resident.group_name == q]  # type: ignore[attr-defined]
         if len(q) >= 4 and any(ch.isdigit() for ch in q):
-            conds += [Resident.id_number.endswith(q), Resident.id_number == q,  # type: ignore[attr-defined]
-                      Resident.phone.endswith(q)]  # type: ignore[attr-defined]
+            conds += [Resident.id_number.endswith(q), Resident.id_number == q,
+                      Resident.phone.endswith(q)]
         return stmt.where(or_(*conds))
 
     def search(self, query: str, limit: int = 50) -> list[ResidentInfo]:
@@ -239,7 +239,7 @@ class ResidentService:
             total = s.exec(self._where(select(func.count()).select_from(Resident), query)).one()
             offset = max(0, min(offset, (max(total, 1) - 1) // limit * limit))
             stmt = self._where(select(Resident, ResidentMerge).join(
-                ResidentMerge, ResidentMerge.duplicate_id == Resident.id, isouter=True), query)
+                ResidentMerge, col(ResidentMerge.duplicate_id) == col(Resident.id), isouter=True), query)
             stmt = stmt.order_by(Resident.name, Resident.id).offset(offset).limit(limit)
             items = tuple(resident_info(r, m) for r, m in s.exec(stmt))
         return ResidentPage(items, int(total), offset, limit)

@@ -17,6 +17,7 @@ approval, numbered per seal per year, append-only and tamper-evident.
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
 from dataclasses import dataclass
@@ -344,7 +345,7 @@ class SealRegisterService:
                             col(SealUse.applicant_name).contains(text, autoescape=True)))
         return q
 
-    def between(self, start: date, end: date) -> list[SealUseInfo]:
+    def between(self, start: date, end: date) -> builtins.list[SealUseInfo]:
         """Entries used in [start, end), in order of use (the ledger)."""
         q = self._query().where(SealUse.used_at >= datetime.combine(start, time.min),
                                 SealUse.used_at < datetime.combine(end, time.min))
@@ -352,14 +353,14 @@ class SealRegisterService:
         with self.core.read() as s:
             return self._infos(s, list(s.exec(q)))
 
-    def on_day(self, day: date) -> list[SealUseInfo]:
+    def on_day(self, day: date) -> builtins.list[SealUseInfo]:
         return self.between(day, day + timedelta(days=1))
 
     def counts(self, year: int) -> YearCounts:
         """Uses per seal per month of ``year`` (voided entries apart)."""
         lo, hi = datetime(year, 1, 1), datetime(year + 1, 1, 1)
         with self.core.read() as s:
-            seals = list(s.exec(select(Seal).order_by(Seal.id)))
+            seals = list(s.exec(select(Seal).order_by(col(Seal.id))))
             q = self._query().where(SealUse.used_at >= lo, SealUse.used_at < hi)
             rows = list(s.exec(q))
         out = []
@@ -378,7 +379,7 @@ class SealRegisterService:
             out.append(SealYearRow(seal.name, tuple(months), sum(months), copies, voided))
         return YearCounts(year, tuple(out))
 
-    def approvers(self, seal_id: int) -> list[tuple[int, str]]:
+    def approvers(self, seal_id: int) -> builtins.list[tuple[int, str]]:
         """Active staff holding the role that approves this seal: (id, name)."""
         with self.core.read() as s:
             seal = s.get(Seal, seal_id)
@@ -578,7 +579,7 @@ class SealRegisterService:
                                           audit=(AUDIT_ENTITY, current.number))
         return self.get(use_id)
 
-    def pending(self) -> list[SealUseInfo]:
+    def pending(self) -> builtins.list[SealUseInfo]:
         """Entries waiting for their approver (待审批), oldest first."""
         approved = (select(Approval.id).where(Approval.subject_table == AUDIT_ENTITY, Approval.kind == SEAL_USE,
                                               col(Approval.subject_id) == col(SealUse.id)).exists())

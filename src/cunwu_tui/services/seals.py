@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from cunwu_tui.db.models import Seal, Staff
 from cunwu_tui.domain.roles import ROLES
@@ -53,7 +53,7 @@ class SealService:
 
     def list(self, active_only: bool = False) -> list[SealInfo]:
         with self.core.read() as s:
-            q = select(Seal).order_by(Seal.id)
+            q = select(Seal).order_by(col(Seal.id))
             if active_only:
                 q = q.where(Seal.active == True)  # noqa: E712
             return [self._info(s, r) for r in s.exec(q)]

@@ -4,9 +4,10 @@ record; the last active administrator cannot be removed."""
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from cunwu_tui.db.models import Staff, StaffCredential
 from cunwu_tui.domain import pins
@@ -48,7 +49,7 @@ class StaffService:
 
     def list(self, active_only: bool = False) -> list[StaffInfo]:
         with self.core.read() as s:
-            q = select(Staff).order_by(Staff.active.desc(), Staff.id)  # type: ignore[attr-defined]
+            q = select(Staff).order_by(col(Staff.active).desc(), col(Staff.id))
             if active_only:
                 q = q.where(Staff.active == True)  # noqa: E712
             with_pin = set(s.exec(select(StaffCredential.staff_id)).all())
@@ -61,10 +62,10 @@ class StaffService:
 
             return _info(row, credential(s, staff_id) is not None) if row else None
 
-    def with_role(self, role: str, active_only: bool = True) -> list[StaffInfo]:
+    def with_role(self, role: str, active_only: bool = True) -> builtins.list[StaffInfo]:
         return [p for p in self.list(active_only) if role in p.roles]
 
-    def leaders(self) -> list[StaffInfo]:
+    def leaders(self) -> builtins.list[StaffInfo]:
         """Active staff holding a leading post (domain.roles.LEADER_ROLES):
         who may approve a refusal, a 延期, a holiday rota."""
         return [p for p in self.list(active_only=True) if LEADER_ROLES & set(p.roles)]
@@ -154,6 +155,6 @@ class StaffService:
 
     def _other_admins(self, staff_id: int) -> int:
         with self.core.read() as s:
-            q = (select(Staff.id).join(StaffCredential, StaffCredential.staff_id == Staff.id)
+            q = (select(Staff.id).join(StaffCredential, col(StaffCredential.staff_id) == col(Staff.id))
                  .where(Staff.active == True, Staff.admin == True, Staff.id != staff_id))  # noqa: E712
             return len(s.exec(q).all())

@@ -916,7 +916,7 @@ class HolidayScreen(_ExportMixin, AppScreen):
         self.refresh_data()
 
     def _entries(self):
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         rotas = {r.start: r for r in self.services.duty.holiday_rotas()}
         periods = {p.start: p for p in self.services.duty.upcoming_holidays(today)}
         out = []

@@ -407,7 +407,7 @@ class SealUseDetailScreen(AppScreen):
 class _Modal(ModalForm):
     """The shared modal form; the seal forms' Selects hold ids as well as text."""
 
-    def choice(self, field: str) -> Any:  # type: ignore[override]
+    def choice(self, field: str) -> Any:
         return self.picked(field)
 
 

@@ -13,7 +13,7 @@ Create Date: 2026-12-02
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 revision = "0005"
 down_revision = "0003"

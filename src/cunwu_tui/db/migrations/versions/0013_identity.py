@@ -8,7 +8,7 @@ Create Date: 2026-12-06
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 revision = "0013"
 down_revision = ("0004", "0006", "0011", "0012")

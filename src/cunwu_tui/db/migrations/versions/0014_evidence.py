@@ -15,7 +15,7 @@ from datetime import datetime
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 revision = "0014"
 down_revision = "0013"

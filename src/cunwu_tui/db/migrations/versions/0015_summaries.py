@@ -20,7 +20,7 @@ Create Date: 2026-12-06
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 revision = "0015"
 down_revision = "0014"

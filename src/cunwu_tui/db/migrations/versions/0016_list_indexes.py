@@ -13,7 +13,7 @@ Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0016"
