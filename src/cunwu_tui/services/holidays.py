@@ -69,7 +69,7 @@ class HolidayService:
         workdays.set_default_calendar(cal)
         return cal
 
-    def save_year(self, year: int, text: str, source: str = "") -> ScheduleInfo:
+    def save_year(self, year: int | str, text: str, source: str = "") -> ScheduleInfo:
         try:
             year = int(year)
         except (TypeError, ValueError):

@@ -107,7 +107,7 @@ class CunwuApp(App[int]):
         from cunwu_tui.logsetup import setup_logging
 
         setup_logging()
-        self.MODES = _modes()
+        self.MODES = _modes()  # type: ignore[misc]  # built per app: the screens are imported late
         super().__init__()
         # chosen before the first frame: changed in on_mount it restyled every widget (about 40 ms)
         self.theme = _pick_theme(self.console.color_system)
@@ -422,7 +422,7 @@ class CunwuApp(App[int]):
             return
         from cunwu_tui.ui.palette import ChinesePalette
 
-        if self.use_command_palette and not ChinesePalette.is_open(self):
+        if self.use_command_palette and not ChinesePalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(ChinesePalette(id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -4,6 +4,7 @@ and the app's own commands found by Chinese, pinyin or initials."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable
 
 from rich.align import Align
@@ -82,7 +83,7 @@ def app_commands(app, screen) -> list[PaletteCommand]:
     screens = app.FUNCTION_KEYS  # ui/app.SCREENS, through the app: this module is imported by ui/app
     out: list[PaletteCommand] = []
     for key, mode, name in screens:
-        out.append(PaletteCommand(f"打开{name}", key.upper(), lambda m=mode: app.action_go(m), (name, f"打开{name}")))
+        out.append(PaletteCommand(f"打开{name}", key.upper(), partial(app.action_go, mode), (name, f"打开{name}")))
         cls = app.MODES[mode]
         cls = getattr(cls, "screen_class", cls)  # a screen imported when first shown (ui/app._LazyScreen)
         for b in getattr(cls, "BINDINGS", ()):

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
+from textual.widgets.data_table import RowKey
 
 
 class TopBar(Static):
@@ -122,7 +123,7 @@ class CheckList(OptionList):
         if choices:
             self.highlighted = 0
 
-    def action_toggle(self) -> None:
+    def action_toggle(self) -> None:  # type: ignore[override]  # Space on a CheckList, not DOMNode's toggle
         if self.highlighted is None:
             return
         value = self.get_option_at_index(self.highlighted).id or ""
@@ -213,6 +214,12 @@ class PagedTable(DataTable):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if self.more and event.cursor_row >= self.row_count - max(self.MARGIN, self.size.height):
             self._read()  # the screen hears of the highlight as well
+
+
+def key_id(key: RowKey) -> int:
+    """The id a table row was added under (``key=str(id)``)."""
+    assert key.value is not None
+    return int(key.value)
 
 
 def fit(text: str, cells: int) -> str:

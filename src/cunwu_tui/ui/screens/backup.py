@@ -8,14 +8,19 @@ thread workers so that a large database never freezes the screen.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static, TabbedContent
 
 from cunwu_tui.errors import SaveError, ValidationError
 from cunwu_tui.ui.widgets import FieldError, Form, field_row
+
+if TYPE_CHECKING:
+    from cunwu_tui.services import Services
 
 
 def compose_backup_page() -> ComposeResult:
@@ -53,6 +58,10 @@ class BackupPageMixin(Screen):
     """The 备份 page's loading and actions (mixed into SettingsScreen; a
     Screen subclass so that Textual collects its ``@on`` handlers)."""
 
+    if TYPE_CHECKING:
+        services: Services | None  # AppScreen's, in SettingsScreen
+        live: Services
+
     def _load_backup(self) -> None:
         services = self.services
         if services is None:
@@ -79,7 +88,7 @@ class BackupPageMixin(Screen):
         form = self.query_one("#backup-form", Form)
         values = {f: self.query_one(f"#f-{f}", Input).value for f in ("backup_dir", "keep_daily", "keep_monthly", "warn_days")}
         try:
-            self.services.backups.save_settings(values["backup_dir"], values["keep_daily"], values["keep_monthly"],
+            self.live.backups.save_settings(values["backup_dir"], values["keep_daily"], values["keep_monthly"],
                                                 values["warn_days"])
         except (ValidationError, SaveError) as exc:
             form.show_errors(_field_errors(exc))
@@ -93,7 +102,7 @@ class BackupPageMixin(Screen):
     def action_backup_now(self) -> None:
         if self.services is None:
             return
-        tabs = self.query_one("#tabs")
+        tabs = self.query_one("#tabs", TabbedContent)
         if tabs.active != "tab-backup":
             tabs.active = "tab-backup"
         form = self.query_one("#backup-form", Form)
@@ -115,7 +124,7 @@ class BackupPageMixin(Screen):
         from cunwu_tui.services.backup import BackupError
 
         try:
-            result = self.services.backups.backup_now()
+            result = self.live.backups.backup_now()
         except (ValidationError, BackupError) as exc:
             self.app.call_from_thread(self._backup_failed, exc)
             return
@@ -134,7 +143,7 @@ class BackupPageMixin(Screen):
         self.query_one("#backup-form", Form).show_errors(errors)
         self._show_backup_status()
         self.app.push_screen(MessageDialog("没有备份", "\n".join(errors.values())))
-        self.app.refresh_screen()  # the 工作台 shows the failure too
+        self.app.refresh_screen()  # type: ignore[attr-defined]  # the 工作台 shows the failure too
 
     def _backup_done(self, result) -> None:
         from cunwu_tui.ui.screens.dialogs import MessageDialog
@@ -142,7 +151,7 @@ class BackupPageMixin(Screen):
         self._show_backup_status()
         self.app.push_screen(MessageDialog("已备份", f"备份文件：{result.path}\n说明文件：{result.manifest.name}\n"
                                                     f"大小：{max(1, result.size // 1024)} KB，已通过自检。"))
-        self.app.refresh_screen()
+        self.app.refresh_screen()  # type: ignore[attr-defined]
 
     # -- restore ----------------------------------------------------------
     @on(Input.Submitted, "#f-restore_file")
@@ -184,6 +193,7 @@ class BackupPageMixin(Screen):
 
         self._show_backup_status()
         db = sqlite_file(self.app.db_url)  # type: ignore[attr-defined]
+        assert db is not None  # backups, and so a restore, only for a database file
         text = (f"{info.summary()}\n\n恢复后，现在的数据库先移到 {backup_dir_for(db)}，"
                 f"再换成这个备份；其他村务通窗口须先关闭。确认恢复吗？")
 
@@ -195,7 +205,7 @@ class BackupPageMixin(Screen):
             if yes:  # replacing the database is an administrator's decision (as for cunwu restore)
                 from cunwu_tui.ui.screens.forms import AdminConfirmForm
 
-                self.app.push_screen(AdminConfirmForm(self.services, "从备份恢复：管理员确认",
+                self.app.push_screen(AdminConfirmForm(self.live, "从备份恢复：管理员确认",
                                                       f"将用 {info.path.name} 替换现在的数据库，须由管理员输入本人密码确认。"),
                                      confirmed)
 

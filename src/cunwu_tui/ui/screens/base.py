@@ -30,6 +30,14 @@ class AppScreen(Guarded, Screen):
     def services(self) -> Services | None:
         return self.app.services  # type: ignore[attr-defined]
 
+    @property
+    def live(self) -> Services:
+        """The services, where a screen needs them open: its keys and forms
+        work once the database is open (None there was always a bug)."""
+        services = self.services
+        assert services is not None, "the database is not open yet"
+        return services
+
     def on_screen_resume(self) -> None:
         for bar in self.query(TopBar):  # the village or operator may have changed on another screen
             bar.update(self.app.top_bar_text())  # type: ignore[attr-defined]

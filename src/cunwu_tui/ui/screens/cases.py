@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.domain import inputs
 from cunwu_tui.ui.screens.modal import ModalForm as _Modal
-from cunwu_tui.ui.widgets import CheckList, FieldError, Form, PagedTable, blank_select, cut, field_row, screen_text
+from cunwu_tui.ui.widgets import CheckList, FieldError, Form, PagedTable, blank_select, cut, field_row, key_id, screen_text
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -135,7 +135,7 @@ class CasesScreen(AppScreen):
 
     @on(DataTable.RowSelected, "#case-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(CaseDetailScreen(int(event.row_key.value)))
+        self.app.push_screen(CaseDetailScreen(key_id(event.row_key)))
 
     def action_new(self) -> None:
         self.open_intake()
@@ -146,7 +146,7 @@ class CasesScreen(AppScreen):
             if case_id:
                 self.app.push_screen(CaseDetailScreen(case_id, offer_letter=True))
 
-        self.app.push_screen(IntakeForm(self.services, code, seed), saved)
+        self.app.push_screen(IntakeForm(self.live, code, seed), saved)
 
 
 # ---------------------------------------------------------------------------
@@ -648,7 +648,7 @@ class CaseDetailScreen(AppScreen):
         from cunwu_tui.ui.screens.lookup import LetterDialog
 
         try:
-            path = self.services.cases.write_paper(paper)
+            path = self.live.cases.write_paper(paper)
         except ValidationError as exc:
             self.app.push_screen(LetterDialog(paper.text, "", next(iter(exc.errors.values()))), then)
             return
@@ -659,13 +659,13 @@ class CaseDetailScreen(AppScreen):
         if self.detail.row.status == "已作废":
             self.notify("该办件已作废。", severity="warning")
             return
-        self._show_paper(self.services.cases.receipt(self.case_id, self.app.today()), then)  # type: ignore[attr-defined]
+        self._show_paper(self.live.cases.receipt(self.case_id, self.app.today()), then)  # type: ignore[attr-defined]
 
     def action_refusal_paper(self) -> None:
         """不予受理（确认）告知书 (Y); W then records when it was handed over."""
         if not self._allowed("Y"):
             return
-        self._show_paper(self.services.cases.refusal_paper(self.case_id, self.app.today()))  # type: ignore[attr-defined]
+        self._show_paper(self.live.cases.refusal_paper(self.case_id, self.app.today()))  # type: ignore[attr-defined]
 
     def refresh_data(self) -> None:
         if self.services is None:
@@ -723,7 +723,7 @@ class CaseDetailScreen(AppScreen):
         return False
 
     def _form(self, title: str, fields: list[tuple], save: Callable[[dict], Any], hint: str = "") -> None:
-        self.app.push_screen(SimpleForm(self.services, title, fields, save, hint), lambda _r: self.refresh_data())
+        self.app.push_screen(SimpleForm(self.live, title, fields, save, hint), lambda _r: self.refresh_data())
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -734,7 +734,7 @@ class CaseDetailScreen(AppScreen):
             return
         d = self.detail
         step = next(s for s in d.steps if s.order == d.current_step)
-        cases = self.services.cases
+        cases = self.live.cases
         self._form(f"办理第{step.order}步：{step.text}", [("note", "办理情况", "input", "", "可不填，如：已入户调查")],
                    lambda v: cases.complete_step(self.case_id, step.order, v["note"]),
                    d.notice_block or (f"本步时限：{step.limit_text}" if step.limit_text else ""))
@@ -744,7 +744,7 @@ class CaseDetailScreen(AppScreen):
             return
         d = self.detail
         options = [(c[2], f"{c[0]}|{c[1] if c[1] is not None else ''}") for c in d.choices]
-        cases = self.services.cases
+        cases = self.live.cases
 
         def save(v):
             from cunwu_tui.errors import ValidationError
@@ -763,7 +763,7 @@ class CaseDetailScreen(AppScreen):
             return
         d = self.detail
         options = [(cut(f"第{s.order}步 {s.text}", 50), s.order) for s in d.steps if s.state in ("已办", "当前")]
-        cases = self.services.cases
+        cases = self.live.cases
 
         def save(v):
             from cunwu_tui.errors import ValidationError
@@ -780,22 +780,22 @@ class CaseDetailScreen(AppScreen):
             return
         from cunwu_tui.ui.screens.notices import NoticeForm
 
-        defaults = self.services.cases.notice_defaults(self.case_id)
+        defaults = self.live.cases.notice_defaults(self.case_id)
 
         def saved(notice_id: int | None) -> None:
             if notice_id:
-                self.services.cases.link_notice(self.case_id, notice_id)
+                self.live.cases.link_notice(self.case_id, notice_id)
             self.refresh_data()
 
-        self.app.push_screen(NoticeForm(self.services, defaults), saved)
+        self.app.push_screen(NoticeForm(self.live, defaults), saved)
 
     def action_letter(self) -> None:
         from cunwu_tui.errors import ValidationError
         from cunwu_tui.ui.screens.lookup import LetterDialog
 
-        letter = self.services.cases.letter(self.case_id, self.app.today())  # type: ignore[attr-defined]
+        letter = self.live.cases.letter(self.case_id, self.app.today())  # type: ignore[attr-defined]
         try:
-            path = self.services.catalog.write_letter(letter)
+            path = self.live.catalog.write_letter(letter)
         except ValidationError as exc:
             self.app.push_screen(LetterDialog(letter.text, "", next(iter(exc.errors.values()))))
             return
@@ -805,7 +805,7 @@ class CaseDetailScreen(AppScreen):
     def action_escalate(self) -> None:
         if not self._allowed("T"):
             return
-        cases = self.services.cases
+        cases = self.live.cases
         self._form("上报 / 转办", [("mode", "方式", "select", "上报", ("上报", "转办")),
                                   ("to", "上报/转办至", "input", "", "如：柳河镇民政办"),
                                   ("chase", "催办日期", "input", "", "到这天仍无反馈就催办，如 2026-12-10"),
@@ -815,7 +815,7 @@ class CaseDetailScreen(AppScreen):
     def action_feedback(self) -> None:
         if not self._allowed("F"):
             return
-        cases = self.services.cases
+        cases = self.live.cases
         self._form("登记反馈", [("feedback", "反馈内容", "input", "", "必填")],
                    lambda v: cases.feedback(self.case_id, v["feedback"]))
 
@@ -824,7 +824,7 @@ class CaseDetailScreen(AppScreen):
             return
         d = self.detail
         left = sum(1 for s in d.steps if s.state in ("当前", "待办"))
-        cases = self.services.cases
+        cases = self.live.cases
         fields = [("result", "办理结果", "input", "", "必填，如：已审核通过，上报镇民政办")]
         hints = []
         if left and not d.finished_steps:
@@ -840,13 +840,13 @@ class CaseDetailScreen(AppScreen):
         if not self._allowed("C"):
             return
         today = self.app.today()  # type: ignore[attr-defined]
-        self.app.push_screen(LateDocumentsForm(self.services, self.case_id, self.detail, today),
+        self.app.push_screen(LateDocumentsForm(self.live, self.case_id, self.detail, today),
                              lambda _r: self.refresh_data())
 
     def action_refuse(self) -> None:
         if not self._allowed("X"):
             return
-        cases = self.services.cases
+        cases = self.live.cases
         leaders = cases.refusal_leaders()
         self._form("否定报备：不予受理 / 不予确认", [
             ("refusal_kind", "类型", "select", "不予受理", ("不予受理", "不予确认")),
@@ -860,7 +860,7 @@ class CaseDetailScreen(AppScreen):
     def action_leader(self) -> None:
         if not self._allowed("L"):
             return
-        cases = self.services.cases
+        cases = self.live.cases
         who = cases.refusal_leader(self.case_id)
         name = who[1] if who else "领导"
         self._form("登记领导意见", [("agree", "意见", "select", "同意", ("同意", "不同意")),
@@ -872,7 +872,7 @@ class CaseDetailScreen(AppScreen):
     def action_told(self) -> None:
         if not self._allowed("W"):
             return
-        cases = self.services.cases
+        cases = self.live.cases
         today = self.app.today()  # type: ignore[attr-defined]
         self._form("登记书面告知", [("told_on", "告知日期", "input", f"{today:%Y-%m-%d}", ""),
                                     ("how", "告知方式", "input", "书面告知书当面送达", "")],
@@ -881,7 +881,7 @@ class CaseDetailScreen(AppScreen):
     def action_materials(self) -> None:
         if not self._allowed("M"):
             return
-        cases = self.services.cases
+        cases = self.live.cases
         today = self.app.today()  # type: ignore[attr-defined]
         self._form("退还材料（签收）", [("materials", "退还的材料", "input", "", "必填"),
                                         ("signed_by", "签收人", "input", self.detail.row.applicant, "申请人或代领人"),
@@ -891,7 +891,7 @@ class CaseDetailScreen(AppScreen):
     def action_void(self) -> None:
         if not self._allowed("Z"):
             return
-        cases = self.services.cases
+        cases = self.live.cases
         self._form("作废本件", [("void_reason", "作废原因", "input", "", "必填，如：重复登记，见第0012号")],
                    lambda v: cases.void(self.case_id, v["void_reason"]),
                    "登记有误的（如申请人选错、重复登记）才作废；作废后记录和编号保留，编号不再使用。正确的请重新受理。")
@@ -900,7 +900,7 @@ class CaseDetailScreen(AppScreen):
     def action_accept(self) -> None:
         if not self._allowed("A"):
             return
-        cases = self.services.cases
+        cases = self.live.cases
         today = self.app.today()  # type: ignore[attr-defined]
         self._form("信访：决定受理", [("accepted_on", "受理日期", "input", f"{today:%Y-%m-%d}", ""),
                                       ("told_on", "告知信访人日期", "input", f"{today:%Y-%m-%d}", "书面告知的日期")],
@@ -910,7 +910,7 @@ class CaseDetailScreen(AppScreen):
     def action_extend(self) -> None:
         if not self._allowed("E"):
             return
-        cases = self.services.cases
+        cases = self.live.cases
         if not self.detail.row.petition:
             due = next((t for t in self.detail.deadlines if t.open and t.what.startswith("承诺办结")), None)
             self._form("延期（报领导审批）", [
@@ -933,7 +933,7 @@ class CaseDetailScreen(AppScreen):
     def action_review(self) -> None:
         if not self._allowed("V"):
             return
-        cases = self.services.cases
+        cases = self.live.cases
         today = self.app.today()  # type: ignore[attr-defined]
         self._form("信访：复查 / 复核", [("level", "类别", "select", "复查", ("复查", "复核")),
                                          ("requested_on", "申请日期", "input", f"{today:%Y-%m-%d}", ""),

@@ -6,7 +6,7 @@ long-holiday rotas (draw up, file, notify, export)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -21,7 +21,7 @@ from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.modal import ModalForm, PinPrompt
-from cunwu_tui.ui.widgets import FieldError, Form, field_row, fit, screen_text
+from cunwu_tui.ui.widgets import FieldError, Form, field_row, key_id, fit, screen_text
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -395,7 +395,7 @@ class ItemsScreen(Guarded, ModalScreen):
 
     @on(DataTable.RowSelected, "#items-table")
     def _close_item(self, event: DataTable.RowSelected) -> None:
-        item_id = int(event.row_key.value)
+        item_id = key_id(event.row_key)
 
         def done(result) -> None:
             self.reload()
@@ -505,7 +505,7 @@ class DutyScreen(AppScreen):
         self.refresh_data()
 
     def now(self) -> datetime:
-        return self.services.core.now()
+        return self.live.core.now()
 
     def on_resize(self) -> None:
         """Texts are cut to the width: redo the table (its columns only grow by themselves)."""
@@ -537,7 +537,7 @@ class DutyScreen(AppScreen):
         subs = self.services.duty.substitutions(*shift_bounds(day))
         table = self.query_one("#duty-log", DataTable)
         table.clear()
-        rows = [(e.at, "log", e) for e in entries] + [(x.start_at, "sub", x) for x in subs]
+        rows: list[tuple[datetime, str, Any]] = [(e.at, "log", e) for e in entries] + [(x.start_at, "sub", x) for x in subs]
         for _, kind, e in sorted(rows, key=lambda r: r[0]):
             if kind == "log":
                 mark = "（作废）" if e.voided else ""
@@ -560,16 +560,16 @@ class DutyScreen(AppScreen):
                 self.notify(f"已记到{entry.shift_day:%m-%d}的班（{entry.staff_name}）。")
             self.refresh_data()
 
-        self.app.push_screen(LogForm(self.services), done)
+        self.app.push_screen(LogForm(self.live), done)
 
     def action_substitute(self) -> None:
-        self.app.push_screen(SubstitutionForm(self.services), self._after)
+        self.app.push_screen(SubstitutionForm(self.live), self._after)
 
     def action_handover(self) -> None:
-        self.app.push_screen(HandoverForm(self.services), self._after)
+        self.app.push_screen(HandoverForm(self.live), self._after)
 
     def action_items(self) -> None:
-        self.app.push_screen(ItemsScreen(self.services), self._after)
+        self.app.push_screen(ItemsScreen(self.live), self._after)
 
     @on(DataTable.RowSelected, "#duty-log")
     def _open_row(self, event: DataTable.RowSelected) -> None:
@@ -577,11 +577,11 @@ class DutyScreen(AppScreen):
 
         kind, _, raw = str(event.row_key.value or "").partition("-")
         if kind == "log":
-            self.app.push_screen(LogDetailScreen(self.services, int(raw)), self._after)
+            self.app.push_screen(LogDetailScreen(self.live, int(raw)), self._after)
             return
         from cunwu_tui.domain.duty import shift_bounds, shift_day
 
-        sub = next((x for x in self.services.duty.substitutions(*shift_bounds(shift_day(self.now()))) if x.id == int(raw)), None)
+        sub = next((x for x in self.live.duty.substitutions(*shift_bounds(shift_day(self.now()))) if x.id == int(raw)), None)
         if sub is not None:
             text = screen_text(sub.text) + (f"\n说明：{screen_text(sub.note)}" if sub.note else "")
             text += f"\n【作废】{screen_text(sub.void_reason)}" if sub.voided else ""
@@ -590,14 +590,14 @@ class DutyScreen(AppScreen):
     def action_confirm(self) -> None:
         from cunwu_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
 
-        waiting = self.services.duty.unconfirmed()
+        waiting = self.live.duty.unconfirmed()
         if not waiting:
             self.app.push_screen(MessageDialog("确认接班", "没有待确认的交接班。"))
             return
         h = waiting[0]
         items = "；".join(i.text for i in h.items if i.open) or "无"
-        if self.services.duty.confirm_needs_pin(h.incoming_id):  # someone else at the keyboard
-            self.app.push_screen(ConfirmHandoverForm(self.services, h, items), lambda _r: self.refresh_data())
+        if self.live.duty.confirm_needs_pin(h.incoming_id):  # someone else at the keyboard
+            self.app.push_screen(ConfirmHandoverForm(self.live, h, items), lambda _r: self.refresh_data())
             return
 
         def answer(yes: bool | None) -> None:
@@ -605,7 +605,7 @@ class DutyScreen(AppScreen):
 
             if yes:
                 try:
-                    self.services.duty.confirm(h.id)
+                    self.live.duty.confirm(h.id)
                 except (ValidationError, SaveError) as exc:
                     message = "".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
                     self.app.push_screen(MessageDialog("未能确认接班", message))
@@ -624,12 +624,12 @@ class DutyScreen(AppScreen):
         kind, _, raw = key.partition("-")
         target = "log" if kind == "log" else "substitution"
         word = "值班记录" if kind == "log" else "替班"
-        self.app.push_screen(ReasonForm(self.services, f"作废这条{word}（原记录保留，标为作废）", "作废原因",
-                                        lambda text: self.services.duty.void(target, int(raw), text), "必填"),
+        self.app.push_screen(ReasonForm(self.live, f"作废这条{word}（原记录保留，标为作废）", "作废原因",
+                                        lambda text: self.live.duty.void(target, int(raw), text), "必填"),
                              self._after)
 
     def action_who(self) -> None:
-        self.app.push_screen(WhoForm(self.services))
+        self.app.push_screen(WhoForm(self.live))
 
     def action_rota(self) -> None:
         self.app.push_screen(RotaScreen())
@@ -738,10 +738,10 @@ class RotaScreen(_ExportMixin, AppScreen):
 
     def action_generate(self) -> None:
         if self.rota.status == "已发布":
-            self.app.push_screen(ReplanForm(self.services, self.rota), self._replanned)
+            self.app.push_screen(ReplanForm(self.live, self.rota), self._replanned)
             return
         night = self.rota.night if self.rota.exists else self._previous_night()
-        self.app.push_screen(GenerateForm(self.services, self.year, self.month, self.rota.leave_lines, night),
+        self.app.push_screen(GenerateForm(self.live, self.year, self.month, self.rota.leave_lines, night),
                              lambda _r: self.refresh_data())
 
     def _replanned(self, rota) -> None:
@@ -756,7 +756,7 @@ class RotaScreen(_ExportMixin, AppScreen):
     def _previous_night(self) -> bool:
         """A new month keeps the night duty choice of the month before."""
         y, m = (self.year - 1, 12) if self.month == 1 else (self.year, self.month - 1)
-        return self.services.duty.month(y, m).night
+        return self.live.duty.month(y, m).night
 
     def action_publish(self) -> None:
         from cunwu_tui.errors import ValidationError
@@ -766,12 +766,12 @@ class RotaScreen(_ExportMixin, AppScreen):
             if not yes:
                 return
             try:
-                self.services.duty.publish(self.year, self.month)
+                self.live.duty.publish(self.year, self.month)
             except ValidationError as exc:
                 self.app.push_screen(MessageDialog("未能发布", next(iter(exc.errors.values()))))
             self.refresh_data()
 
-        warning = self.services.duty.publish_warning(self.year, self.month)
+        warning = self.live.duty.publish_warning(self.year, self.month)
         text = "发布后不能重新生成；调整某一天或从某一天起重新安排（G）须写明原因，记录在案。"
         if warning:
             text = f"{warning}\n\n{text}\n仍要现在发布吗？"
@@ -795,7 +795,7 @@ class RotaScreen(_ExportMixin, AppScreen):
     def _edit(self, event: DataTable.RowSelected) -> None:
         day = date.fromisoformat(str(event.row_key.value))
         info = next(d for d in self.rota.days if d.day == day)
-        self.app.push_screen(DayForm(self.services, info, self.rota.status == "已发布", self.rota.night),
+        self.app.push_screen(DayForm(self.live, info, self.rota.status == "已发布", self.rota.night),
                              lambda _r: self.refresh_data())
 
 
@@ -987,7 +987,7 @@ class HolidayScreen(_ExportMixin, AppScreen):
         if r is not None or p is None:
             return
         try:
-            self.services.duty.create_holiday_rota(p)
+            self.live.duty.create_holiday_rota(p)
         except ValidationError as exc:
             self.app.push_screen(MessageDialog("未能编制", next(iter(exc.errors.values()))))
         self.refresh_data()
@@ -1007,7 +1007,7 @@ class HolidayScreen(_ExportMixin, AppScreen):
         if r.signed_at is not None:
             self.notify(f"已由{r.signed_by}审签。")
             return
-        self.app.push_screen(SignForm(self.services, r), lambda _x: self.refresh_data())
+        self.app.push_screen(SignForm(self.live, r), lambda _x: self.refresh_data())
 
     def action_file(self) -> None:
         r = self._need_rota()
@@ -1018,17 +1018,17 @@ class HolidayScreen(_ExportMixin, AppScreen):
 
             self.app.push_screen(MessageDialog("还没有审签", "请先由领导审签（按 G，领导本人输入密码），再报上级机关备案。"))
             return
-        profile = self.services.settings.profile()
-        self.app.push_screen(ReasonForm(self.services, f"{r.name}值班表报上级机关备案", "报送机关",
-                                        lambda text: self.services.duty.file_holiday_rota(r.id, text),
+        profile = self.live.settings.profile()
+        self.app.push_screen(ReasonForm(self.live, f"{r.name}值班表报上级机关备案", "报送机关",
+                                        lambda text: self.live.duty.file_holiday_rota(r.id, text),
                                         f"如：{profile.township or '乡镇'}党政办"), lambda _x: self.refresh_data())
 
     def action_notify_all(self) -> None:
         r = self._need_rota()
         if r is None:
             return
-        self.app.push_screen(ReasonForm(self.services, f"{r.name}值班表已通知带班领导、值班领导、值班人员", "通知方式",
-                                        lambda text: self.services.duty.notify_holiday_rota(r.id, text),
+        self.app.push_screen(ReasonForm(self.live, f"{r.name}值班表已通知带班领导、值班领导、值班人员", "通知方式",
+                                        lambda text: self.live.duty.notify_holiday_rota(r.id, text),
                                         "如：电话和微信群通知，可不填"), lambda _x: self.refresh_data())
 
     def action_export_rota(self) -> None:

@@ -105,8 +105,8 @@ class ExportScreen(AppScreen):
             self.app.call_from_thread(self._step, done, titles)
 
         try:
-            paths = self.services.exports.export(
-                month, names, out_dir or None, remember_dir=True, today=self.app.today(), on_ledger=on_ledger
+            paths = self.live.exports.export(
+                month, names, out_dir or None, remember_dir=True, today=self.app.today(), on_ledger=on_ledger  # type: ignore[attr-defined]
             )
         except (ValidationError, SaveError) as exc:
             errors = getattr(exc, "errors", {"out_dir": str(exc)})

@@ -58,7 +58,7 @@ class LookupScreen(AppScreen):
     @work(thread=True, exclusive=True, group="catalog", exit_on_error=False)
     def load_catalog(self) -> None:
         try:
-            self.services.catalog.warm()
+            self.live.catalog.warm()
         except Exception as exc:
             import logging
 
@@ -79,7 +79,7 @@ class LookupScreen(AppScreen):
             self.show_results()
 
     def show_results(self) -> None:
-        catalog = self.services.catalog
+        catalog = self.live.catalog
         query = self.query_one("#q", Input).value.strip()
         results = self.query_one("#results", OptionList)
         results.clear_options()
@@ -211,17 +211,17 @@ def _render(v: MatterView) -> Text:
         section("收费", [v.fees], numbered=False)
     steps = []
     for s in v.steps:
-        line = f"{s.order}. "
+        step = f"{s.order}. "
         if s.branch:
-            line += f"〔{s.branch}〕"
-        line += s.text
+            step += f"〔{s.branch}〕"
+        step += s.text
         if s.actor:
-            line += f"（{s.actor}）"
+            step += f"（{s.actor}）"
         if s.time_limit:
-            line += f"　时限：{s.time_limit}"
+            step += f"　时限：{s.time_limit}"
         if s.note:
-            line += f"\n   {s.note}"
-        steps.append(line)
+            step += f"\n   {s.note}"
+        steps.append(step)
     if v.order_note and v.seed_order:
         steps.append(f"（流程图顺序按文意重排；来源原文的先后为：{v.seed_order}）")
     section("办理流程" + ("（流程图顺序按文意重排）" if v.order_note else ""), steps, numbered=False)
@@ -317,9 +317,9 @@ class MatterScreen(AppScreen):
             return
         from cunwu_tui.errors import ValidationError
 
-        letter = self.services.catalog.letter(self.code, self.seed, today=self.app.today())  # type: ignore[attr-defined]
+        letter = self.live.catalog.letter(self.code, self.seed, today=self.app.today())  # type: ignore[attr-defined]
         try:
-            path = self.services.catalog.write_letter(letter)
+            path = self.live.catalog.write_letter(letter)
         except ValidationError as exc:
             self.app.push_screen(LetterDialog(letter.text, "", next(iter(exc.errors.values()))))
             return
@@ -333,10 +333,10 @@ class MatterScreen(AppScreen):
         if self.view.category == "制度":
             self.notify("工作制度没有所需材料。", severity="warning")
             return
-        self.app.push_screen(AdditionForm(self.services, self.view, "document"), self._after_save)
+        self.app.push_screen(AdditionForm(self.live, self.view, "document"), self._after_save)
 
     def action_add_note(self) -> None:
-        self.app.push_screen(AdditionForm(self.services, self.view, "note"), self._after_save)
+        self.app.push_screen(AdditionForm(self.live, self.view, "note"), self._after_save)
 
     def action_withdraw(self) -> None:
         items = [(d.addition_id, f"材料：{d.name}") for d in self.view.documents if d.local]
@@ -344,22 +344,22 @@ class MatterScreen(AppScreen):
         if not items:
             self.notify("这个事项没有本村补充的内容。")
             return
-        self.app.push_screen(WithdrawDialog(self.services, items), self._after_save)
+        self.app.push_screen(WithdrawDialog(self.live, items), self._after_save)
 
     def action_edit_local(self) -> None:
-        info = self.services.catalog.local_by_code(self.code)
+        info = self.live.catalog.local_by_code(self.code)
         if info is None:
             self.notify("只有本村事项可以编辑；目录中的事项可以添加材料或说明。")
             return
 
         def saved(code: str | None) -> None:
             if code:
-                if self.code in self.services.catalog.catalog():
+                if self.code in self.live.catalog.catalog():
                     self.refresh_data()
                 else:  # withdrawn
                     self.app.pop_screen()
 
-        self.app.push_screen(LocalMatterForm(self.services, info), saved)
+        self.app.push_screen(LocalMatterForm(self.live, info), saved)
 
 
 class LetterDialog(Guarded, ModalScreen[None]):

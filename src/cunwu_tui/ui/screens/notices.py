@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static, TextArea
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.domain import inputs
 from cunwu_tui.ui.screens.modal import ModalForm
-from cunwu_tui.ui.widgets import CheckList, FieldError, Form, PagedTable, blank_select, field_row, screen_text
+from cunwu_tui.ui.widgets import CheckList, FieldError, Form, PagedTable, blank_select, field_row, key_id, screen_text
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -92,7 +92,7 @@ class NoticesScreen(AppScreen):
 
     @on(DataTable.RowSelected, "#notice-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(NoticeDetailScreen(int(event.row_key.value)))
+        self.app.push_screen(NoticeDetailScreen(key_id(event.row_key)))
 
     def action_new(self) -> None:
         def saved(notice_id: int | None) -> None:
@@ -100,7 +100,7 @@ class NoticesScreen(AppScreen):
             if notice_id:
                 self.app.push_screen(NoticeDetailScreen(notice_id))
 
-        self.app.push_screen(NoticeForm(self.services), saved)
+        self.app.push_screen(NoticeForm(self.live), saved)
 
 
 def render_notice(i: NoticeInfo, persons, objections) -> Text:
@@ -190,10 +190,10 @@ class NoticeDetailScreen(AppScreen):
         self.refresh_data()
 
     def action_objection(self) -> None:
-        self.app.push_screen(ObjectionForm(self.services, self.info), self._refresh)
+        self.app.push_screen(ObjectionForm(self.live, self.info), self._refresh)
 
     def action_handle(self) -> None:
-        open_ = [o for o in self.services.notices.objections(self.notice_id) if not o.result]
+        open_ = [o for o in self.live.notices.objections(self.notice_id) if not o.result]
         if not open_:
             self.notify("没有待处理的异议。")
             return
@@ -205,14 +205,14 @@ class NoticeDetailScreen(AppScreen):
 
                 def answer(yes: bool | None) -> None:
                     if yes:
-                        defaults = self.services.notices.second_round_defaults(self.notice_id)
-                        self.app.push_screen(NoticeForm(self.services, defaults), self._after_second)
+                        defaults = self.live.notices.second_round_defaults(self.notice_id)
+                        self.app.push_screen(NoticeForm(self.live, defaults), self._after_second)
 
                 self.app.push_screen(ConfirmDialog(
                     "异议成立，本次公示已按「有异议」结束",
                     "请重新调查核实。核实后要发起第二次公示吗？（名单等内容已带入，可修改）"), answer)
 
-        self.app.push_screen(HandleForm(self.services, open_[0]), done)
+        self.app.push_screen(HandleForm(self.live, open_[0]), done)
 
     def _after_second(self, notice_id: int | None) -> None:
         if notice_id:
@@ -220,17 +220,17 @@ class NoticeDetailScreen(AppScreen):
             self.app.push_screen(NoticeDetailScreen(notice_id))
 
     def action_close_notice(self) -> None:
-        self.app.push_screen(CloseForm(self.services, self.info), self._refresh)
+        self.app.push_screen(CloseForm(self.live, self.info), self._refresh)
 
     def action_withdraw(self) -> None:
-        self.app.push_screen(WithdrawForm(self.services, self.info), self._refresh)
+        self.app.push_screen(WithdrawForm(self.live, self.info), self._refresh)
 
     def action_board_list(self) -> None:
         from cunwu_tui.errors import ValidationError
         from cunwu_tui.ui.screens.dialogs import MessageDialog
 
         try:
-            path = self.services.notices.write_public_list(self.notice_id)
+            path = self.live.notices.write_public_list(self.notice_id)
         except ValidationError as exc:
             self.app.push_screen(MessageDialog("未能保存公示名单", next(iter(exc.errors.values()))))
             return

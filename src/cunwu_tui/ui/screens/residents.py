@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.screens.modal import ModalForm
-from cunwu_tui.ui.widgets import FieldError, Form, blank_select, cut, field_row, screen_text
+from cunwu_tui.ui.widgets import FieldError, Form, blank_select, cut, field_row, key_id, screen_text
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -41,7 +41,7 @@ class ResidentsScreen(AppScreen):
         Binding("pageup,left_square_bracket", "prev_page", "上一页", show=False),
     ]
 
-    def __init__(self, open_case: Callable[[int], None]):
+    def __init__(self, open_case: Callable[[int], object]):
         super().__init__()
         self.open_case = open_case
 
@@ -102,7 +102,7 @@ class ResidentsScreen(AppScreen):
 
     @on(DataTable.RowSelected, "#res-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(ResidentDetailScreen(int(event.row_key.value), self.open_case))
+        self.app.push_screen(ResidentDetailScreen(key_id(event.row_key), self.open_case))
 
 
 def render_resident(r: ResidentInfo, kept: ResidentInfo | None, cases, today) -> Text:
@@ -133,7 +133,7 @@ class ResidentDetailScreen(AppScreen):
         Binding("h", "merge", "合并", show=False),
     ]
 
-    def __init__(self, resident_id: int, open_case: Callable[[int], None]):
+    def __init__(self, resident_id: int, open_case: Callable[[int], object]):
         super().__init__()
         self.resident_id = resident_id
         self.open_case = open_case
@@ -175,16 +175,18 @@ class ResidentDetailScreen(AppScreen):
 
     @on(DataTable.RowSelected, "#res-cases")
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.open_case(int(event.row_key.value))
+        self.open_case(key_id(event.row_key))
 
     def action_correct(self) -> None:
-        self.app.push_screen(CorrectForm(self.services, self.info), lambda _r: self.refresh_data())
+        assert self.info is not None  # the screen shows a resident
+        self.app.push_screen(CorrectForm(self.live, self.info), lambda _r: self.refresh_data())
 
     def action_merge(self) -> None:
+        assert self.info is not None
         if self.info.merged_into:
             self.notify("本登记已合并，不能再合并。", severity="warning")
             return
-        self.app.push_screen(MergeForm(self.services, self.info), lambda _r: self.refresh_data())
+        self.app.push_screen(MergeForm(self.live, self.info), lambda _r: self.refresh_data())
 
 
 class CorrectForm(ModalForm):

@@ -111,14 +111,19 @@ class SealVerifyMixin:
     every register's evidence chain and the triggers) in a worker and say
     the result per register (F5 and F9 both offer it)."""
 
+    if TYPE_CHECKING:  # from the screen it is mixed into
+        services: Services | None
+        live: Services
+        app: Any
+
     def action_verify(self) -> None:
         self.run_verify()
 
     @work(thread=True, group="seal-verify", exclusive=True, exit_on_error=False)
     def run_verify(self) -> None:
         try:
-            check = self.services.seal_register.verify()
-            report = self.services.evidence.verify(full=True)
+            check = self.live.seal_register.verify()
+            report = self.live.evidence.verify(full=True)
         except Exception:
             import logging
 
@@ -191,7 +196,7 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
         if self.services is None:
             return
         search = self.query_one("#seal-search", Input).value
-        filters = dict(seal_id=self.seal_id, month=self.month or None,
+        filters: dict[str, Any] = dict(seal_id=self.seal_id, month=self.month or None,
                        major=None if self.major == "全部" else self.major == "是",
                        voided=None if self.voided == "全部" else self.voided == "仅作废", search=search)
         # a page at a time, newest first (years of them would take seconds to lay out); totals of all
@@ -272,11 +277,11 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
             if use_id:
                 self.app.push_screen(SealUseDetailScreen(use_id))
 
-        self.app.push_screen(SealUseForm(self.services, {"seal_id": self.seal_id} if self.seal_id else None), saved)
+        self.app.push_screen(SealUseForm(self.live, {"seal_id": self.seal_id} if self.seal_id else None), saved)
 
     def action_counts(self) -> None:
-        year = int(self.month[:4]) if self.month else self.app.today().year  # type: ignore[attr-defined]
-        self.app.push_screen(CountsDialog(self.services, year))
+        year = int(self.month[:4]) if self.month else self.app.today().year
+        self.app.push_screen(CountsDialog(self.live, year))
 
     # -- the month's ledger ------------------------------------------------
     def action_export(self) -> None:
@@ -284,7 +289,7 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
             return
         from cunwu_tui.services.export import default_month
 
-        month = self.month or default_month(self.app.today())  # type: ignore[attr-defined]
+        month = self.month or default_month(self.app.today())
         self._exporting = True
         self.notify(f"正在导出 {month} 用印登记台账。")
         self.run_export(month)
@@ -294,7 +299,7 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
         from cunwu_tui.errors import SaveError, ValidationError
 
         try:
-            paths = self.services.exports.export(month, ["seals"], today=self.app.today())  # type: ignore[attr-defined]
+            paths = self.live.exports.export(month, ["seals"], today=self.app.today())
         except (ValidationError, SaveError) as exc:
             text = "\n".join(getattr(exc, "errors", {"": str(exc)}).values())
             self.app.call_from_thread(self._exported, "未能导出用印登记台账", text)
@@ -351,7 +356,7 @@ class SealUseDetailScreen(AppScreen):
         if not self.info.pending:
             self.notify(f"{self.info.number} 不在待审批状态（{self.info.status}）。")
             return
-        self.app.push_screen(ApproveForm(self.services, self.info), lambda _: self.refresh_data())
+        self.app.push_screen(ApproveForm(self.live, self.info), lambda _: self.refresh_data())
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -374,7 +379,7 @@ class SealUseDetailScreen(AppScreen):
                     f"{self.info.number} 已作废",
                     "作废记录已保存，原登记保留并标为作废。\n要重新登记一条正确的用印记录吗？（原内容已带入，可修改）"), answer)
 
-        self.app.push_screen(VoidForm(self.services, self.info), done)
+        self.app.push_screen(VoidForm(self.live, self.info), done)
 
     def action_again(self) -> None:
         u = self.info
@@ -401,7 +406,7 @@ class SealUseDetailScreen(AppScreen):
             else:
                 self.refresh_data()
 
-        self.app.push_screen(SealUseForm(self.services, defaults), saved)
+        self.app.push_screen(SealUseForm(self.live, defaults), saved)
 
 
 class _Modal(ModalForm):
@@ -437,7 +442,7 @@ class SealUseForm(_Modal):
         applicant = applicant if applicant in {p.id for p in staff} | {OUTSIDER} else Select.NULL
         keeper = d.get("keeper_id")
         if keeper is None and seal_id is not Select.NULL:
-            keeper = self._seals[seal_id].keeper_id
+            keeper = self._seals[seal_id].keeper_id  # type: ignore[index]  # a seal is chosen
         keeper = keeper if keeper in {p.id for p in staff} else Select.NULL
         with Form(classes="dialog", id="seal-form"):
             if d.get("refers_to_number"):

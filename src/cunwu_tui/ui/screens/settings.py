@@ -81,7 +81,7 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
             p = services.settings.profile()
             for field in ("village", "township", "county", "phone"):
                 self.query_one(f"#f-{field}", Input).value = getattr(p, field)
-            self._profile_loaded = self._profile_values()
+            self._profile_loaded: tuple[str, ...] | None = self._profile_values()
         self._load_staff()
         self._load_seals()
         self._load_coverage()
@@ -91,7 +91,7 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
         table = self.query_one("#staff-table", DataTable)
         row = table.cursor_row
         table.clear()
-        for p in self.services.staff.list():
+        for p in self.live.staff.list():
             roles = "、".join((*p.roles, "管理员")) if p.admin else p.roles_text
             table.add_row(p.name, p.phone, roles, "在岗" if p.active else "离岗",
                           "已设" if p.has_pin else ("未设" if p.active else ""), key=str(p.id))
@@ -102,7 +102,7 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
         table = self.query_one("#seal-table", DataTable)
         row = table.cursor_row
         table.clear()
-        for s in self.services.seals.list():
+        for s in self.live.seals.list():
             table.add_row(s.name, s.short_name, s.approver_role, s.keeper_name or "未指定",
                           "启用" if s.active else "停用", key=str(s.id))
         if table.row_count:
@@ -111,7 +111,7 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
     def _load_coverage(self) -> None:
         from cunwu_tui.domain import workdays
 
-        mine = self.services.holidays.schedules()
+        mine = self.live.holidays.schedules()
         cal = workdays.default_calendar()
         own = "、".join(f"{s.year}年（{s.origin}）" for s in mine)
         package = [y for y in cal.covered_years() if y not in {s.year for s in mine}]
@@ -178,7 +178,7 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
         if len(event.value) != 4 or not event.value.isdigit():
             return
         year = int(event.value)
-        for s in self.services.holidays.schedules():
+        for s in self.live.holidays.schedules():
             if s.year == year:
                 self.query_one("#f-content", TextArea).text = self._holidays_loaded = s.content
                 return
@@ -219,9 +219,9 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
     def action_new(self) -> None:
         tab = self._active_tab()
         if tab == "tab-staff":
-            self.app.push_screen(StaffForm(self.services), self._after_form)
+            self.app.push_screen(StaffForm(self.live), self._after_form)
         elif tab == "tab-seals":
-            self.app.push_screen(SealForm(self.services), self._after_form)
+            self.app.push_screen(SealForm(self.live), self._after_form)
 
     def _staff_on_cursor(self):
         table = self.query_one("#staff-table", DataTable)
@@ -237,32 +237,32 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
         if not person.active:
             self.notify(f"{person.name}已离岗，不能设置密码。")
             return
-        self.app.push_screen(PinForm(self.services, person), self._after_form)
+        self.app.push_screen(PinForm(self.live, person), self._after_form)
 
     def action_my_pin(self) -> None:
         if self._active_tab() == "tab-staff":
-            self.app.push_screen(PinForm(self.services), self._after_form)
+            self.app.push_screen(PinForm(self.live), self._after_form)
 
     def action_idle(self) -> None:
         if self._active_tab() == "tab-staff":
-            self.app.push_screen(IdleForm(self.services), self._after_form)
+            self.app.push_screen(IdleForm(self.live), self._after_form)
 
     def _after_form(self, saved: bool | None) -> None:
         if saved:
             self.notify("已保存。")
-            self.app.refresh_screen()  # type: ignore[attr-defined]
+            self.app.refresh_screen()
 
     @on(DataTable.RowSelected, "#staff-table")
     def _edit_staff(self, event: DataTable.RowSelected) -> None:
-        person = self.services.staff.get(int(event.row_key.value or 0))
+        person = self.live.staff.get(int(event.row_key.value or 0))
         if person:
-            self.app.push_screen(StaffForm(self.services, person), self._after_form)
+            self.app.push_screen(StaffForm(self.live, person), self._after_form)
 
     @on(DataTable.RowSelected, "#seal-table")
     def _edit_seal(self, event: DataTable.RowSelected) -> None:
-        seal = next((s for s in self.services.seals.list() if str(s.id) == event.row_key.value), None)
+        seal = next((s for s in self.live.seals.list() if str(s.id) == event.row_key.value), None)
         if seal:
-            self.app.push_screen(SealForm(self.services, seal), self._after_form)
+            self.app.push_screen(SealForm(self.live, seal), self._after_form)
 
     @on(Button.Pressed, "#save-profile")
     def _save_profile(self) -> None:
@@ -271,14 +271,14 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
         from cunwu_tui.services.settings import VillageProfile
 
         try:
-            self.services.settings.save_profile(VillageProfile(**values))
+            self.live.settings.save_profile(VillageProfile(**values))
         except (ValidationError, SaveError) as exc:
             form.show_errors(getattr(exc, "errors", {"form": str(exc)}))
             return
         form.clear_errors()
         self._profile_loaded = self._profile_values()
         self.notify("村(社区)信息已保存。")
-        self.app.refresh_screen()  # type: ignore[attr-defined]
+        self.app.refresh_screen()
 
     @on(Button.Pressed, "#save-holidays")
     def _save_holidays(self) -> None:
@@ -286,14 +286,14 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
         year = self.query_one("#f-year", Input).value.strip()
         text = self.query_one("#f-content", TextArea).text
         try:
-            saved = self.services.holidays.save_year(year, text)
+            saved = self.live.holidays.save_year(year, text)
         except (ValidationError, SaveError) as exc:
             form.show_errors(getattr(exc, "errors", {"content": str(exc)}))
             return
         form.clear_errors()
         self._holidays_loaded = text
         self.notify(f"{saved.year}年节假日安排已保存。")
-        self.app.refresh_screen()  # type: ignore[attr-defined]
+        self.app.refresh_screen()
 
     @on(Input.Submitted, "#f-path")
     @on(Button.Pressed, "#import-holidays")
@@ -304,7 +304,7 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
             form.show_errors({"path": "请填写要导入的文件路径。"})
             return
         try:
-            saved = self.services.holidays.import_file(path)
+            saved = self.live.holidays.import_file(path)
         except (ValidationError, SaveError) as exc:
             form.show_errors(getattr(exc, "errors", {"path": str(exc)}))
             return
@@ -313,4 +313,4 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
         self.query_one("#f-year", Input).value = str(saved.year)
         self.query_one("#f-content", TextArea).text = saved.content
         self.notify(f"已导入{saved.year}年节假日安排。")
-        self.app.refresh_screen()  # type: ignore[attr-defined]
+        self.app.refresh_screen()
