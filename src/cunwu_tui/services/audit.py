@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, Iterator
 
 from sqlmodel import select
 
@@ -139,7 +140,7 @@ _HIDDEN_FIELDS = {"id", "keeper_id", "code", "matter_code", "chain", "hash"}
 SETTING_NAMES = {"ui.last_operator_id": "上次的操作员", "export.dir": "台账导出文件夹"}
 
 
-def _load(raw: str) -> dict:
+def _load(raw: str) -> dict[str, Any]:
     try:
         data = json.loads(raw) if raw else {}
     except ValueError:
@@ -154,11 +155,11 @@ _NOTES = frozenset({"confirmed_by"})
 _KIND_FIELD_NAMES = {"staff": {"name": "姓名"}}
 
 
-def _empty(value) -> bool:
+def _empty(value: object) -> bool:
     return value is None or value == "" or value == []
 
 
-def _show(kind: str, key: str, value) -> str:
+def _show(kind: str, key: str, value: object) -> str:
     if _empty(value):
         return "（空）"
     # The operation log is a ledger that leaves the office: residents' ID
@@ -196,7 +197,7 @@ def describe_change(before: str, after: str, kind: str = "") -> tuple[str, str]:
         keys = [k for k in keys if not _empty((old or new).get(k))]
     names = {**FIELD_NAMES, **_KIND_FIELD_NAMES.get(kind, {})}
 
-    def text(data: dict, notes: bool = True) -> str:
+    def text(data: dict[str, Any], notes: bool = True) -> str:
         if not data:
             return ""
         return "\n".join(f"{names.get(k, k)}：{_show(kind, k, data.get(k))}" for k in keys
@@ -250,7 +251,7 @@ class AuditService:
     def __init__(self, core: Core):
         self.core = core
 
-    def between(self, start: date, end: date):
+    def between(self, start: date, end: date) -> Iterator[AuditEntry]:
         """Entries with start <= at < end, oldest first (streamed)."""
         lo, hi = datetime.combine(start, time.min), datetime.combine(end, time.min)
         with self.core.read() as s:

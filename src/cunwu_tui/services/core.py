@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from cunwu_tui.db.engine import write_intent
 from cunwu_tui.db.models import AuditLog
-from cunwu_tui.errors import SaveError, ValidationError  # noqa: F401  (re-exported)
+from cunwu_tui.errors import SaveError as SaveError, ValidationError as ValidationError  # re-exported
 
 log = logging.getLogger("cunwu.services")
 
@@ -66,7 +66,7 @@ def _no_raw_controls(session: Session, _context: Any, _instances: Any) -> None:
                     setattr(obj, key, cleaned)
 
 
-def _evidence_links(core: "Core"):
+def _evidence_links(core: "Core") -> Callable[[Session, Any], None]:
     """after_flush: a link in its register's chain for every row of an
     evidence table the flush added or changed (db/evidence.py), read back
     through the write's own connection: same transaction as the rows."""

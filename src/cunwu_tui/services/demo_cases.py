@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from cunwu_tui.services.demo_base import demo_id_number
 
 if TYPE_CHECKING:
+    from cunwu_tui.services.cases import CaseRow
     from cunwu_tui.services.demo_base import DemoContext
 
 RESIDENTS = (
@@ -44,15 +45,16 @@ def fill_demo_cases(ctx: DemoContext) -> str:
     for name, (birth, seq), phone, group, address in RESIDENTS:
         people[name] = services.residents.add(name, "居民身份证", demo_id_number(birth, seq), phone, group, address).id
 
-    def take(code: str, who: str, when: datetime, kind: str = "承诺件", limit=None, unit: str = "工作日",
-             got: int | None = None, channel: str = "来访", petition: bool = False, note: str = "", seed=None):
+    def take(code: str, who: str, when: datetime, kind: str = "承诺件", limit: int | None = None, unit: str = "工作日",
+             got: int | None = None, channel: str = "来访", petition: bool = False, note: str = "",
+             seed: str | None = None) -> CaseRow:
         ctx.at(when)
         docs = cases.intake_defaults(code, seed)["documents"]
         n = len(docs) if got is None else got
         return cases.add(code, people[who], channel, clerk, kind, [i < n for i in range(len(docs))], note, limit, unit,
                          petition, seed)
 
-    def steps(case_id: int, day: date, *labels, note: str = "") -> None:
+    def steps(case_id: int, day: date, *labels: int | str, note: str = "") -> None:
         """Walk the case on: an int completes that step, a str takes a branch."""
         hh = 9
         for item in labels:

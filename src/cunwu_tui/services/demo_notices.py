@@ -4,7 +4,7 @@ region code 140431 of the invented 清源县)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from cunwu_tui.services.demo_base import demo_id_number
@@ -17,7 +17,7 @@ def fill_demo_notices(ctx: DemoContext) -> str:
     s = ctx.services.notices
     start, today = ctx.start, ctx.today
 
-    def at(day, hh: int, mm: int = 0) -> datetime:
+    def at(day: date, hh: int, mm: int = 0) -> datetime:
         moment = datetime.combine(day, time(hh, mm))
         ctx.at(moment)
         return moment

@@ -5,10 +5,11 @@ them), one voided and registered again. Every name is invented."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 if TYPE_CHECKING:
     from cunwu_tui.services.demo_base import DemoContext
+    from cunwu_tui.services.seal_register import SealUseInfo
 
 PARTY, COMMITTEE, ECONOMY = "党支部印章", "村(居)委会印章", "村集体经济组织印章"
 APPROVERS = {PARTY: "王建国", COMMITTEE: "李秀英", ECONOMY: "周海"}
@@ -82,7 +83,7 @@ def fill_seal_uses(ctx: DemoContext) -> str:
 
     from cunwu_tui.services.demo_base import DEMO_PIN
 
-    def add(use: Use, when: datetime, refers_to: int | None = None, pin: str = DEMO_PIN):
+    def add(use: Use, when: datetime, refers_to: int | None = None, pin: str = DEMO_PIN) -> SealUseInfo:
         if when.date() == date.today():  # the real clock: never a use later than now
             now = datetime.now().replace(second=0, microsecond=0)
             when = max(datetime.combine(when.date(), time.min), min(when, now - timedelta(minutes=6)))
@@ -99,7 +100,7 @@ def fill_seal_uses(ctx: DemoContext) -> str:
             meeting_ref=meeting[2] if meeting else "", refers_to_id=refers_to, approver_pin=pin,
         )
 
-    def spread(uses, days: list[date], first_hour: int = 9):
+    def spread(uses: Sequence[Use], days: list[date], first_hour: int = 9) -> list[tuple[Use, datetime]]:
         """(use, moment) pairs over ``days``, in order, a couple a day."""
         out = []
         for n, use in enumerate(uses):

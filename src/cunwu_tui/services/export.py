@@ -6,10 +6,15 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from cunwu_tui.services.core import Core, ValidationError
-from cunwu_tui.services.settings import EXPORT_DIR, VillageProfile
+from cunwu_tui.services.settings import EXPORT_DIR, SettingsService, VillageProfile
+
+if TYPE_CHECKING:
+    from cunwu_tui.domain.evidence import Head
+    from cunwu_tui.services import Services
+    from cunwu_tui.ledgers.engine import Period
 
 DEFAULT_DIR = "exports"
 
@@ -35,7 +40,7 @@ def default_month(today: date) -> str:
 
 
 class ExportService:
-    def __init__(self, core: Core, settings, profile: Callable[[], VillageProfile], source):
+    def __init__(self, core: Core, settings: SettingsService, profile: Callable[[], VillageProfile], source: Services):
         self.core = core
         self.settings = settings
         self.profile = profile
@@ -115,10 +120,11 @@ class ExportService:
             self.settings.set(EXPORT_DIR, str(folder.resolve()))
         return paths
 
-    def _evidence_heads(self, period) -> tuple[list, list]:
+    def _evidence_heads(self, period: Period) -> tuple[list[Head], list[Head]]:
         """The registers' heads at the end of the month and of the month
         before (printed on every ledger: services/evidence.py)."""
         evidence = getattr(self.source, "evidence", None)
         if evidence is None:
             return [], []
-        return evidence.month_heads(period.year, period.month)
+        heads: tuple[list[Head], list[Head]] = evidence.month_heads(period.year, period.month)
+        return heads

@@ -17,9 +17,10 @@ before, never inside, the write it authorises.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from cunwu_tui.db.models import Approval, PinState, Staff, StaffCredential
 from cunwu_tui.domain import pins
@@ -79,9 +80,10 @@ class ApprovalInfo:
     recorded_at: datetime
 
 
-def credential(s, staff_id: int) -> StaffCredential | None:
+def credential(s: Session, staff_id: int) -> StaffCredential | None:
     """The person's PIN record, if they have one."""
-    return s.exec(select(StaffCredential).where(StaffCredential.staff_id == staff_id)).first()
+    row: StaffCredential | None = s.exec(select(StaffCredential).where(col(StaffCredential.staff_id) == staff_id)).first()
+    return row
 
 
 def _approval(a: Approval) -> ApprovalInfo:
@@ -138,7 +140,7 @@ class IdentityService:
         return n
 
     # -- the PIN check --------------------------------------------------------
-    def _state(self, s, staff_id: int) -> pins.TryState:
+    def _state(self, s: Session, staff_id: int) -> pins.TryState:
         row = s.get(PinState, staff_id)
         return pins.TryState(row.failures, row.not_before) if row else pins.TryState()
 
@@ -214,7 +216,7 @@ class IdentityService:
             self.core.audit(s, "operator", person.id, "开始操作")
         return self.core.operator
 
-    def setup(self, name: str, phone: str, roles, pin: object, again: object, staff_id: int | None = None) -> Operator:
+    def setup(self, name: str, phone: str, roles: Iterable[str], pin: object, again: object, staff_id: int | None = None) -> Operator:
         """The first administrator, with a PIN: a new person, or (a database
         upgraded from before PINs) one of its staff. Only while
         ``needs_setup()``; then starts work as them."""
@@ -315,14 +317,14 @@ class IdentityService:
                 s.add(state)
             self.core.audit(s, "staff", staff_id, action, None, {"name": person.name})
 
-    def store_initial(self, session, staff_id: int, new_pin: str, by_id: int, by_name: str) -> None:
+    def store_initial(self, session: Session, staff_id: int, new_pin: str, by_id: int, by_name: str) -> None:
         """Inside the write that adds a person: their first PIN (hashed by
         the caller before the write)."""
         session.add(StaffCredential(staff_id=staff_id, pin_hash=new_pin, set_at=self.core.now(), set_by_id=by_id,
                                     set_by_name=by_name))
 
     # -- approvals ------------------------------------------------------------
-    def record_approval(self, session, kind: str, subject_table: str, subject_id: int, approver: Confirmed,
+    def record_approval(self, session: Session, kind: str, subject_table: str, subject_id: int, approver: Confirmed,
                         agree: bool = True, text: str = "", audit: tuple[str, str] | None = None) -> Approval:
         """Inside the caller's write: the approval of ``approver``, whose PIN
         the caller checked with ``confirm`` just before. ``audit``: the
@@ -343,7 +345,7 @@ class IdentityService:
                          **({"text": text} if text else {})})
         return row
 
-    def approvals(self, subject_table: str, subject_ids) -> dict[int, list[ApprovalInfo]]:
+    def approvals(self, subject_table: str, subject_ids: Iterable[int]) -> dict[int, list[ApprovalInfo]]:
         ids = list(subject_ids)
         if not ids:
             return {}

@@ -7,7 +7,7 @@ ledger, a generator of its lines. Adding a ledger adds a builder to ``ROWS``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from cunwu_tui.ledgers.engine import Period
 from cunwu_tui.ledgers.registers import (
@@ -27,6 +27,8 @@ from cunwu_tui.ledgers.registers import (
 )
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from cunwu_tui.services import Services
     from cunwu_tui.services.duty import DutyDayInfo
 
@@ -64,7 +66,7 @@ def _day(d: DutyDayInfo, changes: tuple[RotaChangeLine, ...] = ()) -> DutyDayLin
 
 def duty_rota_lines(services: Services, period: Period) -> Iterator[DutyDayLine]:
     rota = services.duty.month(period.year, period.month)
-    changes: dict = {}
+    changes: dict[date, list[RotaChangeLine]] = {}
     for c in rota.changes:
         changes.setdefault(c.day, []).append(
             RotaChangeLine(c.recorded_at, c.role, c.old_name, c.new_name, c.reason, c.operator_name))
@@ -102,7 +104,7 @@ def refusal_lines(services: Services, period: Period) -> Iterator[RefusalLine]:
                           r.materials, r.operator)
 
 
-ROWS: dict[str, Callable[[Services, Period], Iterable]] = {
+ROWS: dict[str, Callable[[Services, Period], Iterable[Any]]] = {
     "staff": staff_lines,
     "audit": audit_lines,
     "notices": notice_lines,
@@ -115,7 +117,7 @@ ROWS: dict[str, Callable[[Services, Period], Iterable]] = {
 }
 
 
-def ledger_lines(services: Services, name: str, period: Period) -> Iterable:
+def ledger_lines(services: Services, name: str, period: Period) -> Iterable[Any]:
     """The lines of ledger ``name`` for ``period`` (lazily: the services are
     read when the writer asks for the first line)."""
     return ROWS[name](services, period)

@@ -4,11 +4,13 @@ way for the staff list (services/staff.py) and the first administrator
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from cunwu_tui.domain.roles import ROLES
 from cunwu_tui.services.core import ValidationError
 
 
-def clean_person(name: str, phone: str, roles) -> tuple[str, str, tuple[str, ...]]:
+def clean_person(name: str, phone: str, roles: Iterable[str]) -> tuple[str, str, tuple[str, ...]]:
     errors: dict[str, str] = {}
     from cunwu_tui.domain.inputs import clean
 

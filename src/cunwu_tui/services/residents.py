@@ -7,9 +7,10 @@ numbers masked; the full numbers are for the case file only."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, or_
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from cunwu_tui.db.models import Resident, ResidentMerge
 from cunwu_tui.domain import inputs
@@ -73,7 +74,7 @@ def resident_info(r: Resident, merge: ResidentMerge | None = None) -> ResidentIn
                         merge.kept_id if merge else None, merge.reason if merge else "")
 
 
-def _audit(i: ResidentInfo) -> dict:
+def _audit(i: ResidentInfo) -> dict[str, Any]:
     """A resident as the operation log records it (the log masks ID and
     phone numbers when it shows them)."""
     return {"name": i.name, "id_type": i.id_type, "id_number": i.id_number, "phone": i.phone,
@@ -104,7 +105,8 @@ class ResidentService:
     def __init__(self, core: Core):
         self.core = core
 
-    def _clean(self, name, id_type, id_number, phone, group, address, note) -> dict:
+    def _clean(self, name: str, id_type: str, id_number: str, phone: str, group: str, address: str,
+               note: str) -> dict[str, Any]:
         errors: dict[str, str] = {}
         name = _one_line(name)
         if not name:
@@ -147,7 +149,7 @@ class ResidentService:
         return dict(name=name, id_type=id_type, id_number=number, phone=phone, group_name=group,
                     address=address, note=note)
 
-    def _clash(self, s, id_type: str, number: str, own_id: int | None = None) -> None:
+    def _clash(self, s: Session, id_type: str, number: str, own_id: int | None = None) -> None:
         q = select(Resident).where(Resident.id_type == id_type, Resident.id_number == number)
         if own_id is not None:
             q = q.where(Resident.id != own_id)
@@ -195,7 +197,7 @@ class ResidentService:
             return resident_info(row, merge)
 
     @staticmethod
-    def _where(stmt, query: str):
+    def _where(stmt: Any, query: str) -> Any:
         """By name (part of it), 村民小组, ID number (whole, or its last 4 or
         more characters) or phone (whole, or its last 4 or more digits)."""
         import unicodedata

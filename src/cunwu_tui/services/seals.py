@@ -3,9 +3,11 @@ role that approves its use. Seals are edited or made inactive, never deleted."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import asdict, dataclass
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from cunwu_tui.db.models import Seal, Staff
 from cunwu_tui.domain.roles import ROLES
@@ -39,11 +41,11 @@ class SealService:
     decision, confirmed with their PIN (services/identity.py): whoever may
     approve a seal decides who may stamp."""
 
-    def __init__(self, core: Core, identity=None):
+    def __init__(self, core: Core, identity: Any = None):
         self.core = core
         self.identity = identity
 
-    def _info(self, s, row: Seal) -> SealInfo:
+    def _info(self, s: Session, row: Seal) -> SealInfo:
         keeper = s.get(Staff, row.keeper_id) if row.keeper_id else None
         assert row.id is not None
         return SealInfo(
@@ -69,7 +71,8 @@ class SealService:
                 s.flush()
                 self.core.audit(s, "seal", row.id, "新增", None, self._info(s, row))
 
-    def _validate(self, s, name, short_name, keeper_id, approver_role, seal_id=None):
+    def _validate(self, s: Session, name: str, short_name: str, keeper_id: int | None, approver_role: str,
+                  seal_id: int | None = None) -> tuple[str, str]:
         errors: dict[str, str] = {}
         from cunwu_tui.domain.inputs import clean
 

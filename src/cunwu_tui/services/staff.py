@@ -5,6 +5,7 @@ record; the last active administrator cannot be removed."""
 from __future__ import annotations
 
 import builtins
+from typing import Any, Iterable
 from dataclasses import dataclass
 
 from sqlmodel import col, select
@@ -36,14 +37,14 @@ def _info(row: Staff, has_pin: bool = False) -> StaffInfo:
     return StaffInfo(row.id, row.name, row.phone, split_roles(row.roles), row.active, bool(row.admin), has_pin)
 
 
-def _record(info: StaffInfo) -> dict:
+def _record(info: StaffInfo) -> dict[str, Any]:
     """A person as the operation log keeps them (no PIN state)."""
     return {"name": info.name, "phone": info.phone, "roles": info.roles_text, "active": info.active,
             "admin": info.admin}
 
 
 class StaffService:
-    def __init__(self, core: Core, identity=None):
+    def __init__(self, core: Core, identity: Any = None):
         self.core = core
         self.identity = identity  # services/identity.IdentityService (set by the facade)
 
@@ -78,7 +79,7 @@ class StaffService:
             raise ValidationError({field: message})
         return person
 
-    def add(self, name: str, phone: str = "", roles=(), admin: bool = False, pin: object = "",
+    def add(self, name: str, phone: str = "", roles: Iterable[str] = (), admin: bool = False, pin: object = "",
             pin_again: object | None = None, *, admin_id: int | None = None, admin_pin: object = "") -> StaffInfo:
         """A new person, by an administrator (``admin_id``, default the
         operator, with their ``admin_pin``). ``pin``: the person's first PIN
@@ -120,7 +121,7 @@ class StaffService:
                 self.core.audit(s, "staff", row.id, "设置密码", None, {"name": row.name, "confirmed_by": by.name})
         return info
 
-    def update(self, staff_id: int, name: str, phone: str, roles, active: bool = True, admin: bool | None = None,
+    def update(self, staff_id: int, name: str, phone: str, roles: Iterable[str], active: bool = True, admin: bool | None = None,
                *, admin_id: int | None = None, admin_pin: object = "") -> StaffInfo:
         """Name, phone, roles, administrator, in post or not: by an
         administrator. The last active administrator stays one."""
