@@ -29,10 +29,15 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from cunwu_tui import __version__
 from cunwu_tui.errors import ValidationError
 from cunwu_tui.paths import backup_dir_for, make_private, private_mkdir, sqlite_file
+
+if TYPE_CHECKING:
+    from cunwu_tui.services.core import Core
+    from cunwu_tui.services.settings import SettingsService
 
 log = logging.getLogger("cunwu.backup")
 
@@ -133,7 +138,7 @@ class BackupInfo:
     first_at: datetime | None
     last_at: datetime | None
     counts: dict[str, int]
-    manifest: dict = field(default_factory=dict)
+    manifest: dict[str, Any] = field(default_factory=dict)
 
     @property
     def period_text(self) -> str:
@@ -209,7 +214,7 @@ def _setting(con: sqlite3.Connection, key: str) -> str:
     return row[0] if row else ""
 
 
-def _moment(raw) -> datetime | None:
+def _moment(raw: object) -> datetime | None:
     if not raw:
         return None
     try:
@@ -218,7 +223,7 @@ def _moment(raw) -> datetime | None:
         return None
 
 
-def _chain_head(con: sqlite3.Connection) -> dict:
+def _chain_head(con: sqlite3.Connection) -> dict[str, Any]:
     """The seal register's last link (position, hash), for the manifest."""
     best = (0, "")
     for table in ("seal_use", "seal_void"):
@@ -231,7 +236,7 @@ def _chain_head(con: sqlite3.Connection) -> dict:
     return {"position": best[0], "hash": best[1]}
 
 
-def _evidence_heads(con: sqlite3.Connection) -> dict:
+def _evidence_heads(con: sqlite3.Connection) -> dict[str, Any]:
     """Every register's chain head {register: [links, hash]} (services/
     evidence.py): ``cunwu verify --against 备份.json`` checks a database
     against it later. Empty for a copy without the chain."""
@@ -248,7 +253,7 @@ def _evidence_heads(con: sqlite3.Connection) -> dict:
     return out
 
 
-def _write_json(path: Path, data: dict) -> None:
+def _write_json(path: Path, data: dict[str, Any]) -> None:
     """Atomically: a temporary file beside ``path``, fsync, rename."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
@@ -459,7 +464,7 @@ def inspect_backup(file: str | Path) -> BackupInfo:
         raise BackupError(f"{shown} 已损坏（{exc}），不能用来恢复。") from exc
     finally:
         con.close()
-    manifest: dict = {}
+    manifest: dict[str, Any] = {}
     manifest_path = path.with_suffix(".json")
     if manifest_path.is_file():
         try:
@@ -608,7 +613,7 @@ def _remove(path: Path) -> None:
 class BackupService:
     """Backups of the open database."""
 
-    def __init__(self, core, settings, url: str):
+    def __init__(self, core: Core, settings: SettingsService, url: str):
         self.core = core
         self.settings = settings
         self.url = url
@@ -633,7 +638,7 @@ class BackupService:
         return BackupSettings(self.settings.get(BACKUP_DIR, ""), managed, self._int(KEEP_DAILY),
                               self._int(KEEP_MONTHLY), self._int(WARN_DAYS))
 
-    def save_settings(self, dir: str, keep_daily, keep_monthly, warn_days) -> BackupSettings:
+    def save_settings(self, dir: str, keep_daily: object, keep_monthly: object, warn_days: object) -> BackupSettings:
         from cunwu_tui.domain import inputs
 
         f = inputs.Fields()
@@ -702,14 +707,14 @@ class BackupService:
     def _status_path(self) -> Path:
         return self.managed_dir() / STATUS_FILE
 
-    def _read_status(self) -> dict:
+    def _read_status(self) -> dict[str, Any]:
         try:
             data = json.loads(self._status_path().read_text(encoding="utf-8"))
             return data if isinstance(data, dict) else {}
         except (OSError, ValueError, BackupError):
             return {}
 
-    def _write_status(self, data: dict) -> None:
+    def _write_status(self, data: dict[str, Any]) -> None:
         try:
             private_mkdir(self.managed_dir())
             _write_json(self._status_path(), data)

@@ -16,16 +16,18 @@ import threading
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from cunwu_tui.domain.inputs import clean as clean_text
 from cunwu_tui.db.models import LocalMatter, MatterAddition
 from cunwu_tui.services.core import Core, ValidationError
 
 if TYPE_CHECKING:
-    from cunwu_tui.domain.catalog import Catalog, Matter, TimeLimit
+    from cunwu_tui.domain.catalog import Catalog, Matter, Notice, TimeLimit
+    from cunwu_tui.domain.search import SearchRecord
+    from cunwu_tui.services.settings import SettingsService
     from cunwu_tui.domain.search import SearchIndex
 
 log = logging.getLogger("cunwu.catalog")
@@ -293,13 +295,13 @@ def parse_time_limit(text: str) -> TimeLimit:
     return TimeLimit(int(m.group(2)), unit, raw)
 
 
-def _time_limit_text(t) -> str:
+def _time_limit_text(t: TimeLimit) -> str:
     if t.text:
         return t.text
     return "当日" if t.value == 0 else f"{t.value}{'个' if t.unit == '工作日' else ''}{t.unit}"
 
 
-def _notice_text(n) -> str:
+def _notice_text(n: Notice) -> str:
     parts = []
     if n.round:
         parts.append(f"{n.round}公示")
@@ -323,7 +325,7 @@ def view_of(matter: "Matter", seed: str | None = None,
         with_docs = [s for s in seeds if any(matter.seed_of(d) == s for d in matter.documents)]
         seed = (with_docs or list(seeds) or [LOCAL_SEED])[0]
 
-    def mine(item) -> bool:
+    def mine(item: Any) -> bool:
         own = matter.seed_of(item)
         return own in ("", seed)
 
@@ -377,7 +379,7 @@ def view_of(matter: "Matter", seed: str | None = None,
 
 
 class CatalogService:
-    def __init__(self, core: Core, settings=None, catalog_dir: Path | None = None, cache_file: Path | None = None):
+    def __init__(self, core: Core, settings: SettingsService | None = None, catalog_dir: Path | None = None, cache_file: Path | None = None):
         self.core = core
         self.settings = settings
         self.catalog_dir = catalog_dir
@@ -439,7 +441,7 @@ class CatalogService:
             self._merged = None
             self._index = None
 
-    def _records(self):
+    def _records(self) -> list[SearchRecord]:
         from cunwu_tui.domain.search import SearchRecord
 
         extra_docs: dict[str, list[str]] = {}
@@ -572,7 +574,7 @@ class CatalogService:
         self._changed()
         return after
 
-    def _audit_view(self, a: AdditionInfo) -> dict:
+    def _audit_view(self, a: AdditionInfo) -> dict[str, Any]:
         try:
             name = self.catalog().by_code(a.matter_code).name
         except KeyError:
@@ -580,8 +582,8 @@ class CatalogService:
         return {"name": name, "kind": "材料" if a.kind == "document" else "备注", "text": a.text,
                 "form": a.form, "count": a.count, "active": a.active}
 
-    def _clean_local(self, name, aliases, category, where, fees, time_limit, conditions, documents, notes,
-                     own_id: int | None, s) -> dict:
+    def _clean_local(self, name: str, aliases: str, category: str, where: str, fees: str, time_limit: str,
+                     conditions: str, documents: str, notes: str, own_id: int | None, s: Session) -> dict[str, Any]:
         errors: dict[str, str] = {}
         name = clean_text(name)
         if not name:
