@@ -10,15 +10,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from cunwu_tui.db.models import Notice, NoticeObjection, NoticePerson, ObjectionOutcome
 from cunwu_tui.domain import inputs
 from cunwu_tui.domain import notices as rules
 from cunwu_tui.services.core import Core, ValidationError
+
+if TYPE_CHECKING:
+    from cunwu_tui.services.catalog import CatalogService
+    from cunwu_tui.services.settings import SettingsService
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,7 @@ def _person(r: NoticePerson) -> PersonLine:
 
 
 class NoticeService:
-    def __init__(self, core: Core, settings=None, catalog=None):
+    def __init__(self, core: Core, settings: SettingsService | None = None, catalog: CatalogService | None = None):
         self.core = core
         self.settings = settings
         self.catalog = catalog
@@ -164,7 +168,7 @@ class NoticeService:
         step is not ready for (ValidationError)."""
 
     # -- views -----------------------------------------------------------
-    def _info(self, s, row: Notice, now: datetime, tallies: dict[int, tuple[int, int, int]] | None = None) -> NoticeInfo:
+    def _info(self, s: Session, row: Notice, now: datetime, tallies: dict[int, tuple[int, int, int]] | None = None) -> NoticeInfo:
         assert row.id is not None
         p = rules.period(row.start_at, row.length, row.unit)
         st = rules.status(p, now, closed=row.closed_at is not None, withdrawn=row.withdrawn_at is not None)
@@ -185,7 +189,7 @@ class NoticeService:
         )
 
     @staticmethod
-    def _tallies(s, ids: Sequence[int] | None) -> dict[int, tuple[int, int, int]]:
+    def _tallies(s: Session, ids: Sequence[int] | None) -> dict[int, tuple[int, int, int]]:
         """notice id -> (objections, objections handled, persons), in three
         grouped queries whatever the number of notices (``None``: all)."""
         objections: dict[int, int] = {}
@@ -207,7 +211,7 @@ class NoticeService:
         keys = set(objections) | set(persons)
         return {k: (objections.get(k, 0), handled.get(k, 0), persons.get(k, 0)) for k in keys}
 
-    def _infos(self, s, rows: list[Notice], now: datetime, all_rows: bool = False) -> list[NoticeInfo]:
+    def _infos(self, s: Session, rows: list[Notice], now: datetime, all_rows: bool = False) -> list[NoticeInfo]:
         tallies = self._tallies(s, None if all_rows else [r.id for r in rows if r.id is not None])
         return [self._info(s, r, now, tallies) for r in rows]
 
@@ -247,13 +251,13 @@ class NoticeService:
         closed = Notice.closed_at.is_not(None) & Notice.withdrawn_at.is_(None)  # type: ignore[union-attr]
         withdrawn = Notice.withdrawn_at.is_not(None)  # type: ignore[union-attr]
         with self.core.read() as s:
-            def newest(cond, skip: int, n: int) -> list[Notice]:
+            def newest(cond: Any, skip: int, n: int) -> builtins.list[Notice]:
                 if n <= 0:
                     return []
                 q = select(Notice).where(cond).order_by(Notice.start_at.desc(), Notice.id)  # type: ignore[attr-defined]
                 return list(s.exec(q.offset(max(skip, 0)).limit(n)))
 
-            def count(cond=None) -> int:
+            def count(cond: Any = None) -> int:
                 q = select(func.count()).select_from(Notice)
                 return int(s.exec(q if cond is None else q.where(cond)).one())
 
@@ -276,13 +280,13 @@ class NoticeService:
     def _sorted(infos: builtins.list[NoticeInfo]) -> builtins.list[NoticeInfo]:
         order = {rules.EXPIRED: 0, rules.RUNNING: 1, rules.PENDING: 2, rules.CLOSED: 3, rules.WITHDRAWN: 4}
 
-        def key(i: NoticeInfo):
+        def key(i: NoticeInfo) -> tuple[int, float, int]:
             active = i.status in (rules.EXPIRED, rules.RUNNING, rules.PENDING)
             return (order[i.status], i.end.toordinal() if active else -i.start_at.timestamp(), i.id)
 
         return sorted(infos, key=key)
 
-    def for_case(self, case_ref: str, session=None, now: datetime | None = None) -> builtins.list[NoticeInfo]:
+    def for_case(self, case_ref: str, session: Session | None = None, now: datetime | None = None) -> builtins.list[NoticeInfo]:
         """The notices linked to a case, oldest first (in ``session`` when
         the caller is inside a write)."""
         now = now or self.core.now()
@@ -377,7 +381,7 @@ class NoticeService:
         photo_path = f.text("photo_path", photo_path, "照片文件", inputs.LINE).strip('"')
         if photo_path and not Path(photo_path).expanduser().is_file():
             errors["photo_path"] = f"找不到照片文件：{photo_path}"
-        people: list = []
+        people: list[tuple[str, str, str, Decimal | None, str]] = []
         persons = f.text("persons", persons, "公示名单", inputs.LIST, multiline=True)
         try:
             people = parse_persons(persons, today=now.date())
@@ -412,7 +416,7 @@ class NoticeService:
         return info
 
     @staticmethod
-    def _check_next_round(s, previous_id: int, start_at: datetime, case_ref: str, case_step: int | None) -> None:
+    def _check_next_round(s: Session, previous_id: int, start_at: datetime, case_ref: str, case_step: int | None) -> None:
         """A next round answers an upheld objection: the previous round must
         have ended 有异议, and the new one cannot start before that objection
         was decided, nor serve another case step."""
@@ -425,7 +429,7 @@ class NoticeService:
             raise ValidationError({"title": "下一轮公示应与上一轮关联同一办件的同一步骤。"})
         if start_at.date() < prev.closed_at.date():
             raise ValidationError({"start": f"异议 {prev.closed_at:%Y-%m-%d} 才核实成立，下一轮公示不能早于这一天开始。"})
-        later = s.exec(select(Notice).where(Notice.previous_id == previous_id, Notice.withdrawn_at.is_(None))).first()  # type: ignore[union-attr]
+        later = s.exec(select(Notice).where(Notice.previous_id == previous_id, col(Notice.withdrawn_at).is_(None))).first()
         if later is not None:
             raise ValidationError({"title": f"上一轮公示已发起下一轮：{number(later.year, later.seq)}。"})
 
@@ -448,13 +452,13 @@ class NoticeService:
             return [self._info(s, r, now) for r in out]
 
     @staticmethod
-    def _audit(i: NoticeInfo) -> dict:
+    def _audit(i: NoticeInfo) -> dict[str, Any]:
         return {"name": f"{i.number} {i.title}", "category": i.kind, "round": i.round, "places": list(i.places),
                 "start": f"{i.start_at:%Y-%m-%d %H:%M}", "length": i.length_text,
                 "end": f"{i.end:%Y-%m-%d}" + ("（预计）" if i.provisional else ""), "persons": i.persons,
                 "status": i.status, "result": i.result_text}
 
-    def _open_row(self, s, notice_id: int, field: str = "notice") -> Notice:
+    def _open_row(self, s: Session, notice_id: int, field: str = "notice") -> Notice:
         row = s.get(Notice, notice_id)
         if row is None:
             raise ValidationError({field: "该公示不存在。"})
@@ -580,7 +584,7 @@ class NoticeService:
                                  handling, result, answered)
         return info, after
 
-    def second_round_defaults(self, notice_id: int) -> dict:
+    def second_round_defaults(self, notice_id: int) -> dict[str, Any]:
         """The form's defaults for the next round after an upheld objection."""
         i = self.get(notice_id)
         people = "\n".join(

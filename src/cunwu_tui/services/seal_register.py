@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
-from sqlmodel import col, or_, select
+from sqlmodel import Session, col, or_, select
 
 from cunwu_tui.db.models import Approval, AuditLog, Seal, SealTally, SealUse, SealVoid, Staff
 from cunwu_tui.domain import inputs
@@ -241,13 +241,13 @@ class MeetingRegister(Protocol):
 
 
 class SealRegisterService:
-    def __init__(self, core: Core, identity=None, meetings: MeetingRegister | None = None):
+    def __init__(self, core: Core, identity: Any = None, meetings: MeetingRegister | None = None):
         self.core = core
         self.identity = identity  # services/identity.IdentityService: approvals in person
         self.meetings = meetings  # a later meeting register plugs in here (MeetingRegister)
 
     # -- reading ------------------------------------------------------------
-    def _infos(self, s, rows: list[tuple[SealUse, SealVoid | None]]) -> list[SealUseInfo]:
+    def _infos(self, s: Session, rows: list[tuple[SealUse, SealVoid | None]]) -> list[SealUseInfo]:
         ids = [u.id for u, _ in rows]
         refer_ids = {u.refers_to_id for u, _ in rows if u.refers_to_id}
         numbers: dict[int, str] = {}
@@ -287,7 +287,7 @@ class SealRegisterService:
             approved_by=approval.approver_name if approval else "", needs_approval=bool(u.needs_approval),
         )
 
-    def _query(self):
+    def _query(self) -> Any:
         return select(SealUse, SealVoid).join(SealVoid, col(SealVoid.use_id) == col(SealUse.id), isouter=True)
 
     def get(self, use_id: int) -> SealUseInfo:
@@ -325,7 +325,8 @@ class SealRegisterService:
             return _count(s, self._filtered(_TALLY, seal_id, month, major, voided, search))
 
     @staticmethod
-    def _filtered(q, seal_id, month, major, voided, search):
+    def _filtered(q: Any, seal_id: int | None, month: str | date | None, major: bool | None, voided: bool | None,
+                  search: str | None) -> Any:
         if seal_id is not None:
             q = q.where(SealUse.seal_id == seal_id)
         if month:
@@ -532,7 +533,8 @@ class SealRegisterService:
             info = self._info(row, None, refers.number if refers else "", approval=approval)
         return info
 
-    def _may_approve(self, seal_id, applicant_id, applicant_name, approver_id) -> bool:
+    def _may_approve(self, seal_id: int | None, applicant_id: int | None, applicant_name: str,
+                     approver_id: int | None) -> bool:
         """Whether the chosen approver could approve this entry at all: only
         then is their PIN checked (otherwise the write names what is wrong
         at its field, and no wrong try is counted)."""
@@ -618,7 +620,7 @@ class SealRegisterService:
         return info
 
     @staticmethod
-    def _chain_head(s) -> tuple[int, str]:
+    def _chain_head(s: Session) -> tuple[int, str]:
         """(position, hash) of the last link, (0, GENESIS) when empty."""
         last_use = s.exec(select(SealUse.chain_seq, SealUse.hash).order_by(col(SealUse.chain_seq).desc())).first()
         last_void = s.exec(select(SealVoid.chain_seq, SealVoid.hash).order_by(col(SealVoid.chain_seq).desc())).first()
@@ -691,7 +693,7 @@ class SealRegisterService:
             log.exception("saving the seal register checkpoint failed")
 
     @staticmethod
-    def _head(s) -> tuple[int, str] | None:
+    def _head(s: Session) -> tuple[int, str] | None:
         found = [r for r in (s.exec(select(SealUse.chain_seq, SealUse.hash).order_by(col(SealUse.chain_seq).desc())
                                     .limit(1)).first(),
                              s.exec(select(SealVoid.chain_seq, SealVoid.hash).order_by(col(SealVoid.chain_seq).desc())
@@ -792,7 +794,7 @@ class SealRegisterService:
         return ChainCheck(True, entries, voids)
 
     @staticmethod
-    def _snapshot_at(s, position: int) -> dict[str, Any]:
+    def _snapshot_at(s: Session, position: int) -> dict[str, Any]:
         """The entry (or void) at a chain position, in words."""
         u = s.exec(select(SealUse).where(SealUse.chain_seq == position)).first()
         if u is not None:
