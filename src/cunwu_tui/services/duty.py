@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from cunwu_tui.db.models import (
     DutyCaseLink, DutyChange, DutyConfirm, DutyDay, DutyHandover, DutyItem, DutyItemClose, DutyLog, DutyMonth,
@@ -29,6 +29,12 @@ from cunwu_tui.domain import rota as fair
 from cunwu_tui.domain.roles import split_roles
 from cunwu_tui.ledgers.registers import DutyLogLine
 from cunwu_tui.services.core import Core, ValidationError
+
+if TYPE_CHECKING:
+    from cunwu_tui.domain.workdays import WorkCalendar
+    from cunwu_tui.services.identity import ApprovalInfo
+
+_Plan = dict[date, int | None]  # who has a post on each day
 
 DRAFT, PUBLISHED = "草稿", "已发布"
 DUTY_ROLE, LEADER_ROLE, CHIEF_ROLE = "值班员", "带班领导", "值班领导"
@@ -343,7 +349,7 @@ def _id(row: Staff) -> int:
     return row.id
 
 
-def _also_off(off: dict[int, set[date]], *plans: dict) -> dict[int, set[date]]:
+def _also_off(off: dict[int, set[date]], *plans: Mapping[date, int | None]) -> dict[int, set[date]]:
     """``off`` plus the days each person already has a post in ``plans``."""
     out = {p: set(days) for p, days in off.items()}
     for plan in plans:
@@ -353,28 +359,28 @@ def _also_off(off: dict[int, set[date]], *plans: dict) -> dict[int, set[date]]:
     return out
 
 
-def _calendar():
+def _calendar() -> WorkCalendar:
     from cunwu_tui.domain.workdays import default_calendar
 
     return default_calendar()
 
 
 class DutyService:
-    def __init__(self, core: Core, identity=None, staff=None):
+    def __init__(self, core: Core, identity: Any = None, staff: Any = None):
         self.core = core
         self.identity = identity  # services/identity.IdentityService: the leader's sign-off
         self.staff = staff  # services/staff.StaffService: who is a leader
 
     # -- staff ------------------------------------------------------------------
-    def _people(self, s, role: str) -> list[Staff]:
+    def _people(self, s: Session, role: str) -> list[Staff]:
         rows = s.exec(select(Staff).where(Staff.active == True).order_by(Staff.id)).all()  # noqa: E712
         return [r for r in rows if role in split_roles(r.roles)]
 
     @staticmethod
-    def _phones(s) -> dict[int | None, str]:
+    def _phones(s: Session) -> dict[int | None, str]:
         return {r.id: r.phone for r in s.exec(select(Staff))}
 
-    def _person(self, s, staff_id: int | None, field: str, role: str | None = None, required: bool = True) -> Staff | None:
+    def _person(self, s: Session, staff_id: int | None, field: str, role: str | None = None, required: bool = True) -> Staff | None:
         if staff_id is None:
             if required:
                 raise ValidationError({field: "请选择人员。"})
@@ -392,7 +398,7 @@ class DutyService:
             return [(r.id, r.name) for r in self._people(s, role)]  # type: ignore[misc]
 
     # -- rota ---------------------------------------------------------------------
-    def _day_info(self, r: DutyDay, phones: dict[int | None, str], cal) -> DutyDayInfo:
+    def _day_info(self, r: DutyDay, phones: dict[int | None, str], cal: WorkCalendar) -> DutyDayInfo:
         info = cal.day_info(r.day)
         holiday = info.holiday if r.kind == fair.HOLIDAY and info.holiday else ""
         return DutyDayInfo(r.day, r.kind, holiday, r.staff_id, r.staff_name, phones.get(r.staff_id, ""),
@@ -421,7 +427,8 @@ class DutyService:
                          m.published_at if m else None, m.published_by if m else "", rows, change_infos,
                          bool(m.night) if m else False)
 
-    def _plan(self, s, days: list[date], kinds: dict[date, str], leave_text: str, night: bool):
+    def _plan(self, s: Session, days: list[date], kinds: dict[date, str], leave_text: str, night: bool
+              ) -> tuple[_Plan, _Plan, _Plan, _Plan, dict[int | None, str]]:
         """A fair plan for ``days`` (consecutive, in order): (on duty, nights,
         带班领导, 值班领导 on holidays, names by id)."""
         staff, leaders, chiefs = (self._people(s, r) for r in (DUTY_ROLE, LEADER_ROLE, CHIEF_ROLE))
@@ -590,7 +597,7 @@ class DutyService:
         return self.month(year, month)
 
     def set_day(self, day: date, staff_id: int | None, leader_id: int | None, chief_id: int | None = None,
-                reason: str = "", night_id=_KEEP) -> DutyDayInfo:
+                reason: str = "", night_id: Any = _KEEP) -> DutyDayInfo:
         """Change one day by hand. A published month needs a reason, and the
         change is recorded in the rota's change register."""
         reason = _clean(reason, inputs.TITLE, "reason", "调整原因")
@@ -636,7 +643,7 @@ class DutyService:
         return SubInfo(r.id, r.start_at, r.end_at, r.away_name, r.by_id, r.by_name, r.reason, r.note,  # type: ignore[arg-type]
                        r.operator_name, r.recorded_at, void is not None, void.reason if void else "")
 
-    def _voids(self, s, kind: str) -> dict[int, DutyVoid]:
+    def _voids(self, s: Session, kind: str) -> dict[int, DutyVoid]:
         return {v.target_id: v for v in s.exec(select(DutyVoid).where(DutyVoid.kind == kind))}
 
     def substitutions(self, start: datetime, end: datetime, include_voided: bool = True) -> list[SubInfo]:
@@ -833,7 +840,7 @@ class DutyService:
         return self.logs(a, b)
 
     # -- handover -----------------------------------------------------------------------
-    def _handover_infos(self, s, rows: Iterable[DutyHandover]) -> list[HandoverInfo]:
+    def _handover_infos(self, s: Session, rows: Iterable[DutyHandover]) -> list[HandoverInfo]:
         rows = list(rows)
         ids = [r.id for r in rows]
         if not ids:
@@ -849,7 +856,7 @@ class DutyService:
                                     c.confirmed_at if c else None, c.by_name if c else "", r.operator_name))
         return out
 
-    def _item_infos(self, s, rows) -> list[ItemInfo]:
+    def _item_infos(self, s: Session, rows: Iterable[DutyItem]) -> list[ItemInfo]:
         rows = list(rows)
         if not rows:
             return []
@@ -859,6 +866,7 @@ class DutyService:
             col(DutyHandover.id).in_({r.handover_id for r in rows})))}
         out = []
         for r in rows:
+            assert r.id is not None  # read from the database
             c = closes.get(r.id)
             out.append(ItemInfo(r.id, r.handover_id, days[r.handover_id], r.text, r.recorded_at,
                                 c.closed_at if c else None, c.note if c else "", c.operator_name if c else ""))
@@ -1089,7 +1097,7 @@ class DutyService:
         sch = cal.schedule(year)
         if sch is None:
             return []
-        runs: list[list] = []
+        runs: list[list[Any]] = []
         for d in sorted(sch.holidays):
             name = sch.holidays[d]
             if runs and runs[-1][0] == name and runs[-1][2] + _ONE_DAY == d:
@@ -1108,7 +1116,7 @@ class DutyService:
                                r.notified_at, r.notified_note, r.notified_by, tuple(self.days(r.start, r.end)),
                                signed.recorded_at if signed else None, signed.approver_name if signed else "")
 
-    def _signed(self, rota_id: int):
+    def _signed(self, rota_id: int) -> ApprovalInfo | None:
         from cunwu_tui.services.identity import HOLIDAY_ROTA
 
         if self.identity is None:
@@ -1246,7 +1254,7 @@ class DutyService:
         """值班记录及交接班: log entries, substitutions and handovers of
         [start, end) in time order, as the ledger prints them."""
         a, b = datetime.combine(start, time.min), datetime.combine(end, time.min)
-        rows: list[tuple] = []
+        rows: list[tuple[Any, ...]] = []
         for e in self.logs(a, b):
             remark = f"【作废】{e.void_reason}" if e.voided else ""
             if e.refers_to_id:

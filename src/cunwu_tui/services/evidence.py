@@ -19,13 +19,16 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from cunwu_tui.db import evidence as db
 from cunwu_tui.domain import evidence as ev
 from cunwu_tui.services.core import Core
+
+if TYPE_CHECKING:
+    from cunwu_tui.services import Services
 
 log = logging.getLogger("cunwu.evidence")
 
@@ -119,7 +122,7 @@ class AgainstCheck:
 
 @dataclass
 class _Problem:
-    key: tuple
+    key: tuple[Any, ...]
     record: str
     what: str
     detail: str = ""
@@ -162,12 +165,12 @@ _EXTRA_NAMES = {
 
 
 class EvidenceService:
-    def __init__(self, core: Core, settings=None):
+    def __init__(self, core: Core, settings: Any = None):
         self.core = core
         self.settings = settings
 
     # -- naming a record ----------------------------------------------------
-    def _label(self, conn, table: str, row_id: int, gone: bool = False) -> str:
+    def _label(self, conn: Connection, table: str, row_id: int, gone: bool = False) -> str:
         spec = ev.EVIDENCE[table]
         base = f"{spec.noun}第{row_id}条"
         try:
@@ -175,7 +178,9 @@ class EvidenceService:
                 return f"操作日志第{row_id}条"
             if gone:
                 return base
-            one = lambda sql, **kw: conn.execute(text(sql), {"i": row_id, **kw}).first()  # noqa: E731
+            def one(sql: str, **kw: Any) -> Any:
+                return conn.execute(text(sql), {"i": row_id, **kw}).first()
+
             if table == "seal_use":
                 r = one("SELECT number FROM seal_use WHERE id = :i")
                 return f"用印登记 {r[0]}" if r else base
@@ -252,7 +257,7 @@ class EvidenceService:
         return not str(last).startswith(today.isoformat())
 
     # checkpoint: {register: [seq, hash], "_full": iso time of the last clean full check}
-    def _checkpoint(self, conn) -> dict[str, Any]:
+    def _checkpoint(self, conn: Connection) -> dict[str, Any]:
         row = conn.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": CHECKPOINT}).first()
         try:
             data = json.loads(row[0]) if row else {}
@@ -260,7 +265,7 @@ class EvidenceService:
             data = {}
         return data if isinstance(data, dict) else {}
 
-    def _save_checkpoint(self, heads: dict, full: bool, now: datetime, keep: dict) -> None:
+    def _save_checkpoint(self, heads: dict[str, Any], full: bool, now: datetime, keep: dict[str, Any]) -> None:
         from cunwu_tui.services.settings import put_setting
 
         data = dict(heads)
@@ -271,12 +276,12 @@ class EvidenceService:
         except Exception:  # a checkpoint only saves time
             log.exception("saving the evidence checkpoint failed")
 
-    def _links(self, conn, register: str, after: int = 0) -> list[tuple]:
+    def _links(self, conn: Connection, register: str, after: int = 0) -> list[tuple[Any, ...]]:
         return db.raw_rows(conn, "SELECT seq, table_name, row_id, op, at, row_digest, tags, prev_hash, hash "
                                  "FROM evidence_link WHERE register_name = ? AND seq > ? ORDER BY seq",
                            (register, after))
 
-    def _walk(self, conn, register: str, links: Iterable[tuple], seq0: int, prev: str) -> _Problem | None:
+    def _walk(self, conn: Connection, register: str, links: Iterable[tuple[Any, ...]], seq0: int, prev: str) -> _Problem | None:
         expected = seq0
         for seq, table, row_id, op, at, digest, tags, prev_hash, hash_ in links:
             expected += 1
@@ -295,12 +300,14 @@ class EvidenceService:
         return None
 
     @staticmethod
-    def _stream(conn, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple]:
+    def _stream(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         """Rows straight from the driver, a thousand at a time (same
         connection and transaction as ``db.raw_rows``): ten years of a
         register are never all in memory at once."""
         conn.execute(text("SELECT 1"))  # the transaction has begun on this connection
-        cur = conn.connection.driver_connection.execute(sql, tuple(params))
+        driver = conn.connection.driver_connection
+        assert driver is not None  # an open connection
+        cur = driver.execute(sql, tuple(params))
         try:
             while True:
                 chunk = cur.fetchmany(1000)
@@ -310,7 +317,7 @@ class EvidenceService:
         finally:
             cur.close()
 
-    def _full(self, conn, register: str, mark: Any) -> RegisterCheck:
+    def _full(self, conn: Connection, register: str, mark: Any) -> RegisterCheck:
         # Everything streamed, nothing of ten years held at once: one pass over
         # the links walks the chain; then per table the rows (by id) are merged
         # with each row's latest link (by row id, from the index on table and
@@ -320,7 +327,7 @@ class EvidenceService:
         mark_seq = int(mark[0]) if isinstance(mark, list) and len(mark) == 2 else 0
         at_mark: str | None = None
 
-        def tap(links: Iterable[tuple]) -> Iterator[tuple]:
+        def tap(links: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
             nonlocal count, at_mark
             for link in links:
                 count += 1
@@ -349,7 +356,7 @@ class EvidenceService:
                       "AND table_name = ? GROUP BY row_id ORDER BY row_id", (register, spec.table))
             link = next(latest, None)
             gone: list[int] = []
-            mismatched: dict[int, tuple[str, tuple]] = {}
+            mismatched: dict[int, tuple[str, tuple[Any, ...]]] = {}
             for row in self._stream(conn, f'SELECT id, {cols} FROM "{spec.table}" ORDER BY id'):
                 total += 1
                 row_id = int(row[0])
@@ -407,7 +414,7 @@ class EvidenceService:
         return RegisterCheck(register, False, total, count, first.record, first.what, first.detail,
                              len(problems) - 1)
 
-    def _incremental(self, conn, register: str, mark: Any) -> RegisterCheck | None:
+    def _incremental(self, conn: Connection, register: str, mark: Any) -> RegisterCheck | None:
         """From the checkpoint: the links added since, their rows, and per
         table the row count and highest id against the links. None when
         there is no checkpoint or anything is off (then the full check
@@ -423,15 +430,15 @@ class EvidenceService:
         new = self._links(conn, register, seq0)
         if self._walk(conn, register, new, seq0, hash0 if seq0 else ev.GENESIS):
             return None
-        latest: dict[tuple[str, int], tuple] = {}
+        latest: dict[tuple[str, int], tuple[Any, ...]] = {}
         for link in new:
             latest[(link[1], link[2])] = link
         total = 0
         for spec in ev.tables_of(register):
-            count, top = conn.execute(text(f'SELECT COUNT(*), MAX(id) FROM "{spec.table}"')).first()
+            count, top = conn.execute(text(f'SELECT COUNT(*), MAX(id) FROM "{spec.table}"')).one()
             linked, top_linked = conn.execute(text(
                 "SELECT COUNT(DISTINCT row_id), MAX(row_id) FROM evidence_link WHERE table_name = :t"),
-                {"t": spec.table}).first()
+                {"t": spec.table}).one()
             if count != linked or (top or 0) != (top_linked or 0):
                 return None
             total += count
@@ -439,9 +446,9 @@ class EvidenceService:
             rows = db.read_rows(conn, spec.table, ids) if ids else []
             if len(rows) != len(ids):
                 return None
-            for row in rows:
-                digest, _ = ev.row_digest(spec.columns, row[1:], with_tags=False)
-                if latest[(spec.table, int(row[0]))][5] != digest:
+            for current in rows:
+                digest, _ = ev.row_digest(spec.columns, current[1:], with_tags=False)
+                if latest[(spec.table, int(current[0]))][5] != digest:
                     return None
         return RegisterCheck(register, True, total, seq0 + len(new))
 
@@ -518,7 +525,7 @@ def read_anchors(path: str) -> tuple[str, list[tuple[str, int, str]]]:
     return read_sheet(p)
 
 
-def verify_lines(services, against: Sequence[str] = ()) -> tuple[bool, list[str]]:
+def verify_lines(services: Services, against: Sequence[str] = ()) -> tuple[bool, list[str]]:
     """``cunwu verify``: the seal register's own check, every register's
     chain, the triggers, and each ``against`` (a ledger file, a backup
     manifest or 登记簿:条数:校验码). (all whole, lines to print)."""
