@@ -16,11 +16,11 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from sqlalchemy import bindparam, func, intersect, or_, update
 from sqlalchemy import text as sql_text
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from cunwu_tui.db.models import CaseEvent, CaseRecord, CaseSearchChar, Resident
 from cunwu_tui.domain import case_flow as cf
@@ -29,6 +29,12 @@ from cunwu_tui.domain import inputs
 from cunwu_tui.domain import deadlines as dl
 from cunwu_tui.services.core import Core, ValidationError
 from cunwu_tui.services.identity import CASE_POSTPONE, PETITION_EXTEND, REFUSAL_OPINION
+
+if TYPE_CHECKING:
+    from cunwu_tui.domain.catalog import Notice as NoticeRule
+    from cunwu_tui.services.catalog import InformLetter
+    from cunwu_tui.services.identity import Confirmed
+    from cunwu_tui.services.notices import NoticeInfo
 
 
 @dataclass(frozen=True)
@@ -224,7 +230,7 @@ _FILTER_STATUSES: dict[str, tuple[str, ...]] = {  # the statuses each list shows
     rules.F_REFUSED: tuple(rules.REFUSAL_KINDS)}
 
 
-def _count_statuses(s, delta: dict[str, int]) -> None:
+def _count_statuses(s: Session, delta: dict[str, int]) -> None:
     """Move the kept per-status counts by ``delta`` (in the caller's write)."""
     for status, d in delta.items():
         if d:
@@ -233,7 +239,7 @@ def _count_statuses(s, delta: dict[str, int]) -> None:
                 "ON CONFLICT (status) DO UPDATE SET n = case_status_count.n + :d"), {"s": status, "d": d})
 
 
-def _index_cases(s, cases: Sequence[tuple]) -> None:
+def _index_cases(s: Session, cases: Sequence[tuple[Any, ...]]) -> None:
     """The search index's rows for (id, applicant, matter, code, number)."""
     pairs = [{"c": ch, "i": c[0]} for c in cases for ch in rules.search_chars(*c[1:])]
     if pairs:
@@ -243,16 +249,17 @@ def _index_cases(s, cases: Sequence[tuple]) -> None:
                                pairs)
 
 
-def _light():
+def _light() -> Any:
     """What a list row needs, as plain rows (a page of ORM objects costs
     more than its query): the case's summary columns and the applicant's
     ID (masked in the row)."""
-    c = CaseRecord.__table__.c
-    return select(c.id, c.number, c.matter_code, c.matter_name, c.applicant_name, c.channel, c.kind, c.petition,
+    c = CaseRecord.__table__.c  # type: ignore[attr-defined]
+    # More columns than sqlmodel's select() has overloads for:
+    return select(c.id, c.number, c.matter_code, c.matter_name, c.applicant_name, c.channel, c.kind, c.petition,  # type: ignore[call-overload]
                   c.first_officer_name, c.received_at, c.status, c.next_due, c.next_due_what,
                   c.next_due_provisional, c.missing_documents, c.closed_at, c.summary_version,
-                  Resident.id_type.label("resident_id_type"),
-                  Resident.id_number.label("resident_id_number"))
+                  col(Resident.id_type).label("resident_id_type"),
+                  col(Resident.id_number).label("resident_id_number"))
 
 
 def _one_line(text: str) -> str:
@@ -296,8 +303,9 @@ def _docs_of(raw: str, events: Sequence[CaseEvent] = ()) -> tuple[DocState, ...]
 
 
 class CaseService:
-    def __init__(self, core: Core, settings=None, catalog=None, residents=None, notices=None, staff=None,
-                 identity=None):
+    def __init__(self, core: Core, settings: Any = None, catalog: Any = None, residents: Any = None, notices: Any = None,
+                 staff: Any = None,
+                 identity: Any = None):
         self.core = core
         self._indexed = True  # searches use case_search_char (tests compare them with a plain reading of every case)
         self.identity = identity  # services/identity.IdentityService: leaders approve in person
@@ -443,7 +451,7 @@ class CaseService:
             added = self._row(row, resident, summary, now.date(), events)
         return added
 
-    def letter(self, case_id: int, today: date | None = None):
+    def letter(self, case_id: int, today: date | None = None) -> InformLetter:
         """The 一次性告知书 of a case: exactly the documents still missing."""
         with self.core.read() as s:
             row = self._get(s, case_id)
@@ -455,7 +463,9 @@ class CaseService:
         else:  # the catalog changed since the intake: match by line
             got = {d.name for d in docs if d.received}
             received = [d.line in got for d in view.documents]
-        return self.catalog.letter(row.matter_code, row.seed, applicant, received, today or self.core.now().date())
+        letter: InformLetter = self.catalog.letter(row.matter_code, row.seed, applicant, received,
+                                                   today or self.core.now().date())
+        return letter
 
     # -- papers for the applicant ------------------------------------------------
     def _office(self) -> tuple[str, str, str]:
@@ -557,13 +567,13 @@ class CaseService:
         return path
 
     # -- reading ----------------------------------------------------------------
-    def _get(self, s, case_id: int) -> CaseRecord:
+    def _get(self, s: Session, case_id: int) -> CaseRecord:
         row = s.get(CaseRecord, case_id)
         if row is None:
             raise ValidationError({"case": "该办件不存在。"})
         return row
 
-    def _events(self, s, case_id: int) -> list[CaseEvent]:
+    def _events(self, s: Session, case_id: int | None) -> list[CaseEvent]:
         return list(s.exec(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)))
 
     @staticmethod
@@ -579,7 +589,7 @@ class CaseService:
         kinds = {rules.STEP_DONE: cf.DONE, rules.STEP_BRANCH: cf.BRANCH, rules.STEP_BACK: cf.BACK}
         return [cf.FlowEvent(kinds[e.kind], e.step, e.label, e.recorded_at.date()) for e in events if e.kind in kinds]
 
-    def _state(self, row: CaseRecord, events: list[CaseEvent]):
+    def _state(self, row: CaseRecord, events: list[CaseEvent]) -> tuple[cf.Flow, cf.FlowState, rules.Summary]:
         flow = self._flow(row)
         try:
             fstate = flow.replay(self._flow_events(events))
@@ -600,7 +610,7 @@ class CaseService:
                                     summary.accepted_on, summary.extension_days)
         return flow, fstate, summary
 
-    def _resummarize(self, s, row: CaseRecord, events: list[CaseEvent] | None = None) -> rules.Summary:
+    def _resummarize(self, s: Session, row: CaseRecord, events: list[CaseEvent] | None = None) -> rules.Summary:
         """Rewrite the case's summary columns from the same replay as the
         detail (in the write's transaction, after its event)."""
         if events is None:
@@ -615,7 +625,8 @@ class CaseService:
             _count_statuses(s, {before: -1, values["status"]: 1})
         return summary
 
-    def _summary_values(self, row: CaseRecord, events: Sequence[CaseEvent], fstate, summary: rules.Summary) -> dict:
+    def _summary_values(self, row: CaseRecord, events: Sequence[CaseEvent], fstate: cf.FlowState,
+                        summary: rules.Summary) -> dict[str, Any]:
         closed = None
         if summary.status in (rules.CONCLUDED, rules.REFUSED, rules.VOIDED):
             closed = row.closed_at or self.core.now()
@@ -693,7 +704,7 @@ class CaseService:
                 _count_statuses(s, real)
 
     @staticmethod
-    def _events_of(s, ids: Sequence[int | None]) -> dict[int, list[CaseEvent]]:
+    def _events_of(s: Session, ids: Sequence[int | None]) -> dict[int, list[CaseEvent]]:
         events: dict[int, list[CaseEvent]] = {}
         for chunk in range(0, len(ids), 500):  # one query per 500 cases, not one per case
             part = list(ids[chunk:chunk + 500])
@@ -801,7 +812,7 @@ class CaseService:
             rows = [r for r in rows if r.soon and not r.overdue]
         return CasePage(tuple(rows), more, total)
 
-    def _summary_rows(self, s, found: Sequence[Any], today: date) -> builtins.list[CaseRow]:
+    def _summary_rows(self, s: Session, found: Sequence[Any], today: date) -> builtins.list[CaseRow]:
         """List rows from the summary columns (``found``: rows of ``_light``);
         a case not summarised by this version yet (never after opening) is
         read whole and replayed instead."""
@@ -931,7 +942,7 @@ class CaseService:
         )
 
     @staticmethod
-    def _event_text(flow: cf.Flow, e: CaseEvent, data: dict) -> str:
+    def _event_text(flow: cf.Flow, e: CaseEvent, data: dict[str, Any]) -> str:
         def step_text(n: int | None) -> str:
             try:
                 return f"第{n}步 {flow.step(n).text}" if n is not None else ""
@@ -979,10 +990,11 @@ class CaseService:
             return f"{e.label}：{e.on_date:%Y-%m-%d}" + extra if e.on_date else e.label + extra
         return e.text
 
-    def _notices(self, number: str, session=None):
+    def _notices(self, number: str, session: Session | None = None) -> builtins.list[NoticeInfo]:
         if self.notices is None:
             return []
-        return self.notices.for_case(number, session)
+        found: builtins.list[NoticeInfo] = self.notices.for_case(number, session)
+        return found
 
     @staticmethod
     def _reached_at(row: CaseRecord, events: builtins.list[CaseEvent]) -> datetime:
@@ -993,7 +1005,7 @@ class CaseService:
         return last.recorded_at if last is not None else row.received_at
 
     @staticmethod
-    def _notice_block(number: str, step: int, notices, reached_at: datetime | None = None) -> tuple[str, int | None]:
+    def _notice_block(number: str, step: int, notices: Sequence[NoticeInfo], reached_at: datetime | None = None) -> tuple[str, int | None]:
         """Why the step cannot pass yet ("" when it can), judged on the
         latest round of the step's notices; a round posted before the case
         last arrived at the step does not serve this arrival."""
@@ -1016,7 +1028,7 @@ class CaseService:
             return f"{n.number}已期满，请在 F7 公示中登记结果后再完成本步。", n.id
         return f"{n.number}{n.status}，{n.end:%m-%d}期满，期满并登记结果后才能完成本步。", n.id
 
-    def notice_gate(self, s, case_ref: str, step: int, start_at: datetime, previous_id: int | None = None) -> None:
+    def notice_gate(self, s: Session, case_ref: str, step: int, start_at: datetime, previous_id: int | None = None) -> None:
         """Called inside the write of a notice linked to a case step: the
         case must be at that step, the notice cannot start before the case
         got there, and after an upheld objection the next round needs the
@@ -1060,7 +1072,7 @@ class CaseService:
         mine = [n for n in self._notices(d.row.number) if n.case_step == d.current_step and n.status != nr.WITHDRAWN]
         latest = max(mine, key=lambda n: n.id) if mine else None
         if latest is not None and latest.status == nr.CLOSED and latest.result == nr.UPHELD:
-            out = self.notices.second_round_defaults(latest.id)
+            out: dict[str, Any] = self.notices.second_round_defaults(latest.id)
             out["round"] = "第二次" if not latest.round or latest.round == "第一次" else latest.round
             return out
         n, unit = self.notices.default_length(d.row.matter_code)
@@ -1071,7 +1083,7 @@ class CaseService:
                 "matter_code": d.row.matter_code, "case_ref": d.row.number, "case_step": d.current_step,
                 "length": n, "unit": unit, "round": rule.round if rule is not None else ""}
 
-    def _step_notice(self, code: str, seed: str, order: int):
+    def _step_notice(self, code: str, seed: str, order: int) -> NoticeRule | None:
         """The catalog's notice rule of one step of a case's variant (or None)."""
         try:
             matter = self.catalog.matter(code)
@@ -1080,8 +1092,8 @@ class CaseService:
         return next((s.notice for s in matter.steps if s.order == order and matter.seed_of(s) in ("", seed)), None)
 
     # -- writing ----------------------------------------------------------------
-    def _event(self, s, row: CaseRecord, kind: str, step: int | None = None, label: str = "",
-               on_date: date | None = None, text: str = "", data: dict | None = None) -> CaseEvent:
+    def _event(self, s: Session, row: CaseRecord, kind: str, step: int | None = None, label: str = "",
+               on_date: date | None = None, text: str = "", data: dict[str, Any] | None = None) -> CaseEvent:
         op = self.core.operator
         e = CaseEvent(case_id=row.id, kind=kind, step=step, label=label, on_date=on_date, text=text,
                       data=json.dumps(data, ensure_ascii=False, default=str) if data else "",
@@ -1090,15 +1102,16 @@ class CaseService:
         s.flush()
         return e
 
-    def _open(self, s, case_id: int, allowed=(rules.OPEN, rules.ESCALATED), field: str = "case") -> CaseRecord:
+    def _open(self, s: Session, case_id: int, allowed: Sequence[str] = (rules.OPEN, rules.ESCALATED), field: str = "case") -> CaseRecord:
         row = self._get(s, case_id)
         _, _, summary = self._state(row, self._events(s, case_id))
         if summary.status not in allowed:
             raise ValidationError({field: f"该办件已{summary.status_text()}，不能再办理此项。"})
         return row
 
-    def _write(self, case_id: int, action: str, fn, allowed=(rules.OPEN, rules.ESCALATED), field: str = "case",
-               audit: dict | None = None) -> CaseRow:
+    def _write(self, case_id: int, action: str, fn: Callable[[Session, CaseRecord], None],
+               allowed: Sequence[str] = (rules.OPEN, rules.ESCALATED), field: str = "case",
+               audit: dict[str, Any] | None = None) -> CaseRow:
         with self.core.write() as s:
             row = self._open(s, case_id, allowed, field)
             fn(s, row)
@@ -1109,7 +1122,7 @@ class CaseService:
     def complete_step(self, case_id: int, step: int, note: str = "") -> CaseRow:
         note = _text(note, "note", "办理情况", inputs.LINE)
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             events = self._events(s, row.id)
             flow, fstate, _ = self._state(row, events)
             if fstate.choices:
@@ -1128,7 +1141,7 @@ class CaseService:
     def choose(self, case_id: int, label: str, first_step: int | None = None, note: str = "") -> CaseRow:
         note = _text(note, "note", "说明", inputs.LINE)
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             flow, fstate, _ = self._state(row, self._events(s, row.id))
             try:
                 flow.apply(fstate, cf.FlowEvent(cf.BRANCH, first_step, label))
@@ -1142,7 +1155,7 @@ class CaseService:
         reason = _text(reason, "reason", "退回原因", inputs.LINE,
                        required="请写明退回的原因（如：公示有异议，重新调查核实）。")
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             flow, fstate, _ = self._state(row, self._events(s, row.id))
             try:
                 flow.apply(fstate, cf.FlowEvent(cf.BACK, step))
@@ -1178,7 +1191,7 @@ class CaseService:
         """Put a notice posted for the current step on the case's record."""
         info = self.notices.get(notice_id)
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             flow, fstate, _ = self._state(row, self._events(s, row.id))
             if info.case_ref != row.number or fstate.current is None or info.case_step != fstate.current:
                 raise ValidationError({"notice": "该公示不是本件当前步骤的公示。"})
@@ -1202,7 +1215,7 @@ class CaseService:
         if errors:
             raise ValidationError(errors)
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             self._event(s, row, rules.ESCALATE, label=mode, text=to_whom, on_date=chase, data={"note": note})
 
         return self._write(case_id, mode, fn, allowed=(rules.OPEN,), audit={"to": to_whom, "chase": chase})
@@ -1210,7 +1223,7 @@ class CaseService:
     def feedback(self, case_id: int, text: str) -> CaseRow:
         text = _text(text, "feedback", "反馈内容", inputs.TEXT, required="请填写反馈的内容。", multiline=True)
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             self._event(s, row, rules.FEEDBACK, text=text)
 
         return self._write(case_id, "收到反馈", fn, allowed=(rules.ESCALATED,), field="feedback", audit={"text": text})
@@ -1222,7 +1235,7 @@ class CaseService:
         missing_reason = _text(missing_reason, "missing_reason", "缺材料仍办结的理由", inputs.LINE)
         audit: dict[str, Any] = {"result": result}
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             blocks = [n for n in self._notices(row.number, s) if n.status in ("待发布", "公示中", "已期满")]
             if blocks:
                 raise ValidationError({"result": f"{blocks[0].number}尚未结束，不能办结。"})
@@ -1269,7 +1282,7 @@ class CaseService:
         assert person is not None  # else errors["received_by"]
         names: list[str] = []
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             docs = _docs_of(row.documents, self._events(s, row.id))
             if when is not None and when < row.received_at.date():
                 raise ValidationError({"on": "收到日期不能早于受理日期。"})
@@ -1295,9 +1308,10 @@ class CaseService:
         return self.staff.leader(leader_id, field,
                                  f"{purpose}须由领导审批：请选择审批的领导（书记、主任或带班、值班领导）。")
 
-    def _leader_in_person(self, leader_id: int, pin: object, field: str = "leader_pin"):
+    def _leader_in_person(self, leader_id: int, pin: object, field: str = "leader_pin") -> Confirmed:
         """The leader, present, types their own PIN (identity by staff id)."""
-        return self.identity.confirm(leader_id, pin, field, "领导")
+        approver: Confirmed = self.identity.confirm(leader_id, pin, field, "领导")
+        return approver
 
     def postpone(self, case_id: int, new_due: str | date, reason: str, leader_id: int | None,
                  told: bool = False, leader_pin: object = "") -> CaseRow:
@@ -1330,9 +1344,10 @@ class CaseService:
             self._open(s, case_id, (rules.OPEN, rules.ESCALATED), "new_due")
         approver = self._leader_in_person(leader.id, leader_pin)
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             if row.petition:
                 raise ValidationError({"new_due": "信访件按信访工作条例延期（E）。"})
+            assert due is not None  # else errors["new_due"]
             _, _, summary = self._state(row, self._events(s, row.id))
             current = next((t for t in summary.open_deadlines if t.what.startswith("承诺办结")), None)
             if current is None:
@@ -1374,7 +1389,7 @@ class CaseService:
         if errors:
             raise ValidationError(errors)
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             self._event(s, row, rules.REFUSE, label=kind, text=reason,
                         data={"basis": basis, "beyond_authority": bool(beyond_authority),
                               "leader": leader.name if leader else "", "leader_id": leader.id if leader else None})
@@ -1382,7 +1397,7 @@ class CaseService:
         return self._write(case_id, kind, fn, allowed=(rules.OPEN, rules.ESCALATED), field="reason",
                            audit={"reason": reason, "basis": basis})
 
-    def _refusal(self, s, row) -> dict:
+    def _refusal(self, s: Session, row: CaseRecord) -> dict[str, Any]:
         refusal = None
         for e in self._events(s, row.id):
             data = json.loads(e.data) if e.data else {}
@@ -1423,7 +1438,7 @@ class CaseService:
             raise ValidationError({"leader_pin": "该否定报备没有记下报审的领导，无法确认领导本人。"})
         approver = self._leader_in_person(int(leader_id), leader_pin)
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             refusal = self._refusal(s, row)
             if refusal.get("opinion"):
                 raise ValidationError({"opinion": "领导意见已登记。"})
@@ -1440,7 +1455,7 @@ class CaseService:
         told = _date(told_on, "told_on", "书面告知日期", window=inputs.past(self.core.now().date()))
         how = _text(how, "how", "告知方式", inputs.SHORT)
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             refusal = self._refusal(s, row)
             if refusal.get("told"):
                 raise ValidationError({"told_on": "书面告知已登记。"})
@@ -1459,7 +1474,7 @@ class CaseService:
         when = f.day("returned_on", on, "退还日期", inputs.past(today), required=False) or today
         f.done()
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             self._event(s, row, rules.MATERIALS, on_date=when, text=materials, data={"signed_by": signed_by})
 
         return self._write(case_id, "退还材料", fn, allowed=rules.REFUSAL_KINDS, field="materials",
@@ -1471,14 +1486,15 @@ class CaseService:
         reason = _text(reason, "void_reason", "作废原因", inputs.LINE,
                        required="请写明作废原因（如：重复登记，见〔2026〕第0012号）。")
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             self._event(s, row, rules.VOID, text=reason)
 
         return self._write(case_id, "作废", fn, allowed=(rules.OPEN, rules.ESCALATED, rules.CONCLUDED, rules.REFUSED),
                            field="void_reason", audit={"void_reason": reason})
 
     # -- 信访 -------------------------------------------------------------------
-    def _petition(self, s, case_id: int, allowed=(rules.OPEN, rules.ESCALATED), field="petition") -> CaseRecord:
+    def _petition(self, s: Session, case_id: int, allowed: Sequence[str] = (rules.OPEN, rules.ESCALATED),
+                  field: str = "petition") -> CaseRecord:
         row = self._open(s, case_id, allowed, field)
         if not row.petition:
             raise ValidationError({field: "该办件不是信访件。"})
@@ -1489,7 +1505,7 @@ class CaseService:
         accepted = _date(accepted_on, "accepted_on", "受理日期", window=window)
         told = _date(told_on, "told_on", "告知信访人日期", required=False, window=window)
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             self._petition(s, case_id, field="accepted_on")
             _, _, summary = self._state(row, self._events(s, row.id))
             if summary.accepted_on is not None:
@@ -1518,7 +1534,7 @@ class CaseService:
             self._petition(s, case_id, field="days")
         approver = self._leader_in_person(leader.id, leader_pin)
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             self._petition(s, case_id, field="days")
             _, _, summary = self._state(row, self._events(s, row.id))
             if summary.accepted_on is None:
@@ -1551,7 +1567,7 @@ class CaseService:
         if answered is not None and requested is not None and answered < requested:
             raise ValidationError({"answered_on": f"{level}意见日期不能早于申请日期。"})
 
-        def fn(s, row):
+        def fn(s: Session, row: CaseRecord) -> None:
             self._petition(s, case_id, allowed=(rules.CONCLUDED,), field="requested_on")
             self._event(s, row, rules.REVIEW_REQUEST if answered is None else rules.REVIEW_ANSWER, label=level,
                         on_date=answered or requested, text=text)
