@@ -770,8 +770,8 @@ class CaseService:
             if chars and not any(ch.isascii() and ch.isdigit() for ch in q) and self._indexed:
                 # only the cases holding every typed character (the index kept at intake), not every case
                 holding = [select(CaseSearchChar.case_id).where(CaseSearchChar.ch == ch) for ch in chars]
-                conds.append(CaseRecord.id.in_(holding[0] if len(holding) == 1  # type: ignore[union-attr]
-                                               else intersect(*holding)))
+                conds.append(col(CaseRecord.id).in_(holding[0] if len(holding) == 1
+                                                    else intersect(*holding)))
         # a range, not IS NOT NULL: SQLite then reads the few cases through the index on next_due
         running = [CaseRecord.next_due >= date.min]  # type: ignore[operator]
         if filter == rules.F_OVERDUE:

@@ -40,16 +40,16 @@ log = logging.getLogger("cunwu.seal_register")
 AUDIT_ENTITY = "seal_use"
 CHECKPOINT = "seal_chain_checkpoint"  # setting: where the last clean check of the hash chain ended
 TALLY_KEY = "all"  # seal_tally's one row: the whole register
-_TALLY = select(func.count(SealUse.id), func.coalesce(func.sum(SealUse.copies).filter(col(SealVoid.id).is_(None)), 0)
+_TALLY = select(func.count(col(SealUse.id)), func.coalesce(func.sum(SealUse.copies).filter(col(SealVoid.id).is_(None)), 0)
                 ).select_from(SealUse).join(SealVoid, col(SealVoid.use_id) == col(SealUse.id), isouter=True)
 
 
-def _count(s, q) -> tuple[int, int]:
+def _count(s: Session, q: Any) -> tuple[int, int]:
     n, copies = s.exec(q).one()
     return int(n), int(copies or 0)
 
 
-def _move_tally(s, entries: int, copies: int) -> None:
+def _move_tally(s: Session, entries: int, copies: int) -> None:
     """Move the register's kept totals (in the caller's write)."""
     row = s.get(SealTally, TALLY_KEY)
     if row is None:  # first entry (or never counted): from the register itself, this entry included
