@@ -221,9 +221,9 @@ class ResidentService:
         merged = select(ResidentMerge.duplicate_id)
         q = "".join(unicodedata.normalize("NFKC", query or "").split()).upper()
         with self.core.read() as s:
-            kept = select(Resident).where(Resident.id.not_in(merged))  # type: ignore[union-attr]
+            kept = select(Resident).where(col(Resident.id).not_in(merged))
             found: list[Resident] = []
-            begins = (Resident.name >= q) & (Resident.name < q + "\U0010ffff")  # type: ignore[operator]
+            begins = (col(Resident.name) >= q) & (col(Resident.name) < q + "\U0010ffff")
             if q:
                 found = list(s.exec(kept.where(begins).order_by(Resident.name, Resident.id).limit(limit)))
             if len(found) < limit:
