@@ -139,9 +139,10 @@ def main() -> int:
 
     import openpyxl
 
-    print(f"python {platform.python_version()}, openpyxl {openpyxl.__version__}, "
-          f"nproc {os.cpu_count()}, {platform.platform()}"
-          + (", public append path" if args.no_fast_path else ""))
+    print(
+        f"python {platform.python_version()}, openpyxl {openpyxl.__version__}, "
+        f"nproc {os.cpu_count()}, {platform.platform()}" + (", public append path" if args.no_fast_path else "")
+    )
     print(f"{'rows':>8} {'styled s':>9} {'baseline s':>11} {'ratio':>6} {'styled MB':>10} {'baseline MB':>12}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -112,7 +112,9 @@ def bench_catalog(label: str, records: list[SearchRecord], runs: int, reps: int)
         for n in range(runs):
             cache = Path(tmp) / f"cold-{n}.json"
             cold.append(fresh(FRESH_LOAD, str(rows), str(cache))["load"])
-        print(f"(b) first load_or_build, fresh process (import pypinyin + build + write): median {ms(statistics.median(cold))}")
+        print(
+            f"(b) first load_or_build, fresh process (import pypinyin + build + write): median {ms(statistics.median(cold))}"
+        )
 
         cache = Path(tmp) / "search-index.json"
         load_or_build(records, cache)
@@ -122,7 +124,9 @@ def bench_catalog(label: str, records: list[SearchRecord], runs: int, reps: int)
             t = time.perf_counter()
             load_or_build(records, cache)
             loads.append(time.perf_counter() - t)
-        print(f"(c) load_or_build from cache, in-process: median {ms(statistics.median(loads))} (cache file {size / 1024:.0f} KiB)")
+        print(
+            f"(c) load_or_build from cache, in-process: median {ms(statistics.median(loads))} (cache file {size / 1024:.0f} KiB)"
+        )
         warm = [fresh(FRESH_LOAD, str(rows), str(cache)) for _ in range(runs)]
         assert not any(w["pypinyin"] for w in warm), "pypinyin imported on a cache hit"
         print(
@@ -161,8 +165,10 @@ def main() -> None:
 
     print(f"Python {platform.python_version()} on {platform.system()} {platform.machine()}")
     imports = [
-        fresh("import json, time; t = time.perf_counter(); import pypinyin; from pypinyin import pinyin, Style; "
-              "print(json.dumps({'t': time.perf_counter() - t}))")["t"]
+        fresh(
+            "import json, time; t = time.perf_counter(); import pypinyin; from pypinyin import pinyin, Style; "
+            "print(json.dumps({'t': time.perf_counter() - t}))"
+        )["t"]
         for _ in range(args.runs)
     ]
     from importlib.metadata import version
@@ -172,7 +178,9 @@ def main() -> None:
     base = catalog_records()
     SearchIndex.build(base[:1])  # import pypinyin here, outside the timings
     bench_catalog("shipped catalog", base, args.runs, args.reps)
-    bench_catalog(f"synthetic (shipped + {args.names} names)", base + synthetic_records(base, args.names), args.runs, args.reps)
+    bench_catalog(
+        f"synthetic (shipped + {args.names} names)", base + synthetic_records(base, args.names), args.runs, args.reps
+    )
 
 
 if __name__ == "__main__":

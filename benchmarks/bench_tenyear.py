@@ -142,6 +142,7 @@ def service_figures(path: Path, runs: int, out_dir: Path) -> dict[str, float]:
             s.audit.recent(8, changes_only=True)
 
         out["工作台 refresh"] = med(dashboard, runs)
+
         def seal_page():  # what F5 asks: a page, and the totals when there is more
             infos = s.seal_register.list(limit=page + 1)
             return infos, s.seal_register.tally() if len(infos) > page else None
@@ -150,8 +151,9 @@ def service_figures(path: Path, runs: int, out_dir: Path) -> dict[str, float]:
         out["F6 duty panel"] = med(lambda: duty_panel(s, s.core.now()), runs)
         out["F7 notice list"] = med(lambda: s.notices.page(None, page), runs)
         nid = s.notices.list()[0].id
-        out["F7 notice detail"] = med(lambda: (s.notices.get(nid), s.notices.persons(nid), s.notices.objections(nid)),
-                                      runs)
+        out["F7 notice detail"] = med(
+            lambda: (s.notices.get(nid), s.notices.persons(nid), s.notices.objections(nid)), runs
+        )
         # what F4's applicant picker asks for as 王 is typed (ui/screens/cases.py: the first 20)
         out["F4 applicant search 王"] = med(lambda: s.residents.search("王", 20), runs)
         out["F4 applicant search 秀英 (part of a given name)"] = med(lambda: s.residents.search("秀英", 20), runs)
@@ -216,18 +218,29 @@ def startup_figures(path: Path, runs: int) -> dict[str, float]:
         got = json.loads(r.stdout.strip().splitlines()[-1])
         frames.append(got["frame"])
         dbs.append(got["db"])
-    return {"first frame, minimal app": statistics.median(minimal), "first frame": statistics.median(frames),
-            "database ready": statistics.median(dbs)}
+    return {
+        "first frame, minimal app": statistics.median(minimal),
+        "first frame": statistics.median(frames),
+        "database ready": statistics.median(dbs),
+    }
 
 
 def app_figures(path: Path, runs: int) -> dict[str, float]:
     """Peak RSS after visiting F2..F8 ``runs`` times, and the median time
     from a function key until its screen has settled."""
-    r = subprocess.run([sys.executable, "-c", RSS, f"sqlite:///{path}", str(runs)], capture_output=True, text=True,
-                       check=True)
+    r = subprocess.run(
+        [sys.executable, "-c", RSS, f"sqlite:///{path}", str(runs)], capture_output=True, text=True, check=True
+    )
     got = json.loads(r.stdout.strip().splitlines()[-1])
-    names = {"f2": "工作台", "f3": "事项查询", "f4": "受理登记", "f5": "用印登记", "f6": "值班", "f7": "公示",
-             "f8": "台账导出"}
+    names = {
+        "f2": "工作台",
+        "f3": "事项查询",
+        "f4": "受理登记",
+        "f5": "用印登记",
+        "f6": "值班",
+        "f7": "公示",
+        "f8": "台账导出",
+    }
     out = {f"{k.upper()} {names[k]} until settled": v for k, v in got.items() if k in names}
     out["peak RSS after F2-F8 (MiB)"] = got["rss"]
     return out

@@ -39,29 +39,63 @@ def build(url: str, n_audit: int, n_events: int) -> float:
     t0 = time.perf_counter()
     start = datetime(2017, 1, 3, 9, 0)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO staff (name, phone, roles, active, created_at) "
-                          "VALUES ('赵丽', '13903510004', '文书', 1, '2017-01-02 09:00:00.000000')"))
-        conn.execute(text("INSERT INTO resident (name, id_type, id_number, phone, group_name, address, note, "
-                          "created_at) VALUES (:n, '居民身份证', '', '', '一组', '', '', :t)"),
-                     [{"n": f"居民{i:05d}", "t": str(start)} for i in range(n_cases)])
-        conn.execute(text(
-            "INSERT INTO case_record (year, seq, number, matter_code, matter_name, seed, resident_id, applicant_name,"
-            " channel, first_officer_id, first_officer_name, kind, petition, documents, note, received_at,"
-            " limit_value, limit_unit, due_date, due_provisional, operator_id, operator_name, recorded_at, status,"
-            " next_due, closed_at) VALUES (:y, :q, :num, 'MS-HUKOU-QIANYI', '户口迁移', '', :r, :n, '来访', 1,"
-            " '赵丽', '承诺件', 0, '[]', '', :t, 10, '工作日', NULL, 0, 1, '赵丽', :t, '已办结', NULL, :t)"),
-            [{"y": 2017 + i * 10 // n_cases, "q": i + 1, "num": f"〔{2017 + i * 10 // n_cases}〕第{i + 1:05d}号",
-              "r": i + 1, "n": f"居民{i:05d}", "t": str(start + timedelta(hours=8 * i))} for i in range(n_cases)])
-        conn.execute(text(
-            "INSERT INTO case_event (case_id, kind, step, label, on_date, text, data, operator_id, operator_name,"
-            " recorded_at) VALUES (:c, 'step', :st, '审核', NULL, '已按规定办理', :d, 1, '赵丽', :t)"),
-            [{"c": i // 10 + 1, "st": i % 10, "d": json.dumps({"n": i}),
-              "t": str(start + timedelta(minutes=15 * i))} for i in range(n_events)])
-        conn.execute(text(
-            "INSERT INTO audit_log (at, operator_id, operator_name, entity, entity_id, action, before, after)"
-            " VALUES (:t, 1, '赵丽', 'case', :e, '办理', '', :a)"),
-            [{"t": str(start + timedelta(minutes=10 * i)), "e": str(i // 3 + 1),
-              "a": json.dumps({"step": i % 10, "text": "已按规定办理"}, ensure_ascii=False)} for i in range(n_audit)])
+        conn.execute(
+            text(
+                "INSERT INTO staff (name, phone, roles, active, created_at) "
+                "VALUES ('赵丽', '13903510004', '文书', 1, '2017-01-02 09:00:00.000000')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO resident (name, id_type, id_number, phone, group_name, address, note, "
+                "created_at) VALUES (:n, '居民身份证', '', '', '一组', '', '', :t)"
+            ),
+            [{"n": f"居民{i:05d}", "t": str(start)} for i in range(n_cases)],
+        )
+        conn.execute(
+            text(
+                "INSERT INTO case_record (year, seq, number, matter_code, matter_name, seed, resident_id, applicant_name,"
+                " channel, first_officer_id, first_officer_name, kind, petition, documents, note, received_at,"
+                " limit_value, limit_unit, due_date, due_provisional, operator_id, operator_name, recorded_at, status,"
+                " next_due, closed_at) VALUES (:y, :q, :num, 'MS-HUKOU-QIANYI', '户口迁移', '', :r, :n, '来访', 1,"
+                " '赵丽', '承诺件', 0, '[]', '', :t, 10, '工作日', NULL, 0, 1, '赵丽', :t, '已办结', NULL, :t)"
+            ),
+            [
+                {
+                    "y": 2017 + i * 10 // n_cases,
+                    "q": i + 1,
+                    "num": f"〔{2017 + i * 10 // n_cases}〕第{i + 1:05d}号",
+                    "r": i + 1,
+                    "n": f"居民{i:05d}",
+                    "t": str(start + timedelta(hours=8 * i)),
+                }
+                for i in range(n_cases)
+            ],
+        )
+        conn.execute(
+            text(
+                "INSERT INTO case_event (case_id, kind, step, label, on_date, text, data, operator_id, operator_name,"
+                " recorded_at) VALUES (:c, 'step', :st, '审核', NULL, '已按规定办理', :d, 1, '赵丽', :t)"
+            ),
+            [
+                {"c": i // 10 + 1, "st": i % 10, "d": json.dumps({"n": i}), "t": str(start + timedelta(minutes=15 * i))}
+                for i in range(n_events)
+            ],
+        )
+        conn.execute(
+            text(
+                "INSERT INTO audit_log (at, operator_id, operator_name, entity, entity_id, action, before, after)"
+                " VALUES (:t, 1, '赵丽', 'case', :e, '办理', '', :a)"
+            ),
+            [
+                {
+                    "t": str(start + timedelta(minutes=10 * i)),
+                    "e": str(i // 3 + 1),
+                    "a": json.dumps({"step": i % 10, "text": "已按规定办理"}, ensure_ascii=False),
+                }
+                for i in range(n_audit)
+            ],
+        )
         db.chain_existing(conn, list(ev.EVIDENCE), datetime(2026, 12, 1, 9, 0))
     engine.dispose()
     return time.perf_counter() - t0
@@ -81,8 +115,10 @@ def main() -> None:
         url = "sqlite:///" + str(Path(tmp) / "bench.db")
         took = build(url, args.audit, args.events)
         size = (Path(tmp) / "bench.db").stat().st_size / 1e6
-        print(f"built: {args.audit} audit rows, {args.events} case events, {args.events // 10} cases and residents, "
-              f"every row chained, in {took:.1f} s ({size:.0f} MB)")
+        print(
+            f"built: {args.audit} audit rows, {args.events} case events, {args.events // 10} cases and residents, "
+            f"every row chained, in {took:.1f} s ({size:.0f} MB)"
+        )
         s = open_services(url)
         try:
             t0 = time.perf_counter()
@@ -113,8 +149,10 @@ def main() -> None:
         print(f"full verify (every row of every register): {full:.2f} s")
         print(f"incremental verify (start-up, nothing new): {incremental * 1000:.0f} ms")
         print(f"incremental verify (start-up, 5 writes since): {incremental2 * 1000:.0f} ms")
-        print(f"one write (staff added, 2 links): best {min(writes) * 1000:.1f} ms, "
-              f"median {sorted(writes)[2] * 1000:.1f} ms")
+        print(
+            f"one write (staff added, 2 links): best {min(writes) * 1000:.1f} ms, "
+            f"median {sorted(writes)[2] * 1000:.1f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -58,8 +58,11 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         url = "sqlite:///" + str(Path(tmp) / "bench.db")
-        subprocess.run([sys.executable, "-m", "cunwu_tui", "--db", url.removeprefix("sqlite:///"), "demo"],
-                       capture_output=True, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "cunwu_tui", "--db", url.removeprefix("sqlite:///"), "demo"],
+            capture_output=True,
+            check=True,
+        )
         runs = []
         for _ in range(args.runs):
             out = subprocess.run([sys.executable, "-c", FIRST_FRAME, url], capture_output=True, text=True, check=True)

@@ -102,11 +102,24 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
         res = []
         for i in range(n_res):
             first = f"1404311{1950 + i % 60}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"[:17]
-            name = SURNAMES[rnd.randrange(len(SURNAMES))] + GIVEN[rnd.randrange(len(GIVEN))] + \
-                (GIVEN[rnd.randrange(len(GIVEN))] if i % 3 else "")
-            res.append({"id": rid0 + i, "name": name, "id_type": "居民身份证", "id_number": first + check_character(first),
-                        "phone": f"139{i:08d}", "group_name": f"{1 + i % 8}组", "address": f"{1 + i % 8}组{i % 90 + 1}号",
-                        "note": "", "created_at": datetime(2016, 10, 1, 9) + timedelta(hours=i)})
+            name = (
+                SURNAMES[rnd.randrange(len(SURNAMES))]
+                + GIVEN[rnd.randrange(len(GIVEN))]
+                + (GIVEN[rnd.randrange(len(GIVEN))] if i % 3 else "")
+            )
+            res.append(
+                {
+                    "id": rid0 + i,
+                    "name": name,
+                    "id_type": "居民身份证",
+                    "id_number": first + check_character(first),
+                    "phone": f"139{i:08d}",
+                    "group_name": f"{1 + i % 8}组",
+                    "address": f"{1 + i % 8}组{i % 90 + 1}号",
+                    "note": "",
+                    "created_at": datetime(2016, 10, 1, 9) + timedelta(hours=i),
+                }
+            )
         conn.execute(t(m.Resident).insert(), res)
         counts["resident"] = n_res
 
@@ -131,8 +144,15 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
             seqs[year] = seqs.get(year, 0) + 1
             r = res[rnd.randrange(n_res)]
             c = {k: _shift(v, delta) for k, v in tpl.items()}
-            c.update(id=cid, year=year, seq=seqs[year], number=f"〔{year}〕第{seqs[year]:05d}号", summary_version=0,
-                     resident_id=r["id"], applicant_name=r["name"])
+            c.update(
+                id=cid,
+                year=year,
+                seq=seqs[year],
+                number=f"〔{year}〕第{seqs[year]:05d}号",
+                summary_version=0,
+                resident_id=r["id"],
+                applicant_name=r["name"],
+            )
             case_batch.append(c)
             evs = by_case.get(tpl["id"], [])
             for j, e in enumerate(evs):
@@ -142,9 +162,19 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
                 event_batch.append(ne)
                 if j == 0:
                     for k in range(notes_each):
-                        event_batch.append({**ne, "id": eid, "kind": "note", "step": None, "label": "", "on_date": None,
-                                            "text": f"电话联系申请人，告知办理进度（{k + 1}）", "data": "",
-                                            "recorded_at": ne["recorded_at"] + timedelta(minutes=5 * (k + 1))})
+                        event_batch.append(
+                            {
+                                **ne,
+                                "id": eid,
+                                "kind": "note",
+                                "step": None,
+                                "label": "",
+                                "on_date": None,
+                                "text": f"电话联系申请人，告知办理进度（{k + 1}）",
+                                "data": "",
+                                "recorded_at": ne["recorded_at"] + timedelta(minutes=5 * (k + 1)),
+                            }
+                        )
                         eid += 1
             cid += 1
             if len(event_batch) > 20000:
@@ -187,30 +217,57 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
             chain += 1
             u = {k: _shift(v, delta) for k, v in tpl.items()}
             number = re.sub(r"〔\d{4}〕第\d+号", f"〔{year}〕第{seal_seq[key]:03d}号", tpl["number"])
-            u.update(id=uid, chain_seq=chain, year=year, seq=seal_seq[key], number=number, refers_to_id=None,
-                     prev_hash=prev)
+            u.update(
+                id=uid, chain_seq=chain, year=year, seq=seal_seq[key], number=number, refers_to_id=None, prev_hash=prev
+            )
             u["hash"] = seal_rules.link_hash(seal_rules.USE, sr._fields(Row(u), sr.USE_FIELDS), prev)
             prev = u["hash"]
             new_uses.append(u)
             if tpl["id"] in approvals:  # given in person at the time, as the sample's was
                 a = approvals[tpl["id"]]
-                new_approvals.append({**a, "id": apid, "subject_id": uid, "recorded_at": _shift(a["recorded_at"], delta)})
+                new_approvals.append(
+                    {**a, "id": apid, "subject_id": uid, "recorded_at": _shift(a["recorded_at"], delta)}
+                )
                 apid += 1
-            seal_audits.append({**tpl_use_audit, "at": u["recorded_at"], "entity_id": number,
-                                "after": json.dumps({**sr._snapshot(Row(u)), "chain": chain, "hash": u["hash"]},
-                                                    ensure_ascii=False, sort_keys=True)})
+            seal_audits.append(
+                {
+                    **tpl_use_audit,
+                    "at": u["recorded_at"],
+                    "entity_id": number,
+                    "after": json.dumps(
+                        {**sr._snapshot(Row(u)), "chain": chain, "hash": u["hash"]}, ensure_ascii=False, sort_keys=True
+                    ),
+                }
+            )
             uid += 1
             if i % 150 == 149:
                 chain += 1
-                v = {"id": vid, "chain_seq": chain, "use_id": u["id"], "number": number, "reason": "盖章位置错误，重新登记",
-                     "operator_id": u["operator_id"], "operator_name": u["operator_name"],
-                     "recorded_at": u["recorded_at"] + timedelta(minutes=20), "prev_hash": prev}
+                v = {
+                    "id": vid,
+                    "chain_seq": chain,
+                    "use_id": u["id"],
+                    "number": number,
+                    "reason": "盖章位置错误，重新登记",
+                    "operator_id": u["operator_id"],
+                    "operator_name": u["operator_name"],
+                    "recorded_at": u["recorded_at"] + timedelta(minutes=20),
+                    "prev_hash": prev,
+                }
                 v["hash"] = seal_rules.link_hash(seal_rules.VOID, sr._fields(Row(v), sr.VOID_FIELDS), prev)
                 prev = v["hash"]
                 new_voids.append(v)
-                seal_audits.append({**tpl_void_audit, "at": v["recorded_at"], "entity_id": number,
-                                    "after": json.dumps({**sr._void_snapshot(Row(v)), "chain": chain, "hash": v["hash"]},
-                                                        ensure_ascii=False, sort_keys=True)})
+                seal_audits.append(
+                    {
+                        **tpl_void_audit,
+                        "at": v["recorded_at"],
+                        "entity_id": number,
+                        "after": json.dumps(
+                            {**sr._void_snapshot(Row(v)), "chain": chain, "hash": v["hash"]},
+                            ensure_ascii=False,
+                            sort_keys=True,
+                        ),
+                    }
+                )
                 vid += 1
         conn.execute(t(m.SealUse).insert(), new_uses)
         conn.execute(t(m.SealVoid).insert(), new_voids)
@@ -223,8 +280,9 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
         persons = rows(conn, m.NoticePerson)
         objections = rows(conn, m.NoticeObjection)
         outcomes = rows(conn, m.ObjectionOutcome)
-        nid, pid, oid, qid = (next_id(conn, x) for x in (m.Notice, m.NoticePerson, m.NoticeObjection,
-                                                          m.ObjectionOutcome))
+        nid, pid, oid, qid = (
+            next_id(conn, x) for x in (m.Notice, m.NoticePerson, m.NoticeObjection, m.ObjectionOutcome)
+        )
         nseq: dict[int, int] = {}
         nb, pb, ob, qb = [], [], [], []
         ids: dict[int, int] = {}
@@ -238,8 +296,14 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
             year = min(day.year, 2025)
             nseq[year] = nseq.get(year, 0) + 1
             n = {k: _shift(v, delta) for k, v in tpl.items()}
-            n.update(id=nid, year=year, seq=nseq[year], case_ref="", case_step=None,
-                     previous_id=ids.get(tpl["previous_id"]) if tpl["previous_id"] else None)
+            n.update(
+                id=nid,
+                year=year,
+                seq=nseq[year],
+                case_ref="",
+                case_step=None,
+                previous_id=ids.get(tpl["previous_id"]) if tpl["previous_id"] else None,
+            )
             if n["closed_at"] is None and n["withdrawn_at"] is None:
                 n.update(closed_at=start + timedelta(days=int(tpl["length"]) + 2), result="无异议", result_note="")
             ids[tpl["id"]] = nid
@@ -253,8 +317,15 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
                 od = start + timedelta(days=1)
                 ob.append({**o, "id": oid, "notice_id": nid, "received_at": od, "recorded_at": od})
                 if outcomes:
-                    qb.append({**outcomes[0], "id": qid, "objection_id": oid, "answered_at": od + timedelta(days=1),
-                               "recorded_at": od + timedelta(days=1)})
+                    qb.append(
+                        {
+                            **outcomes[0],
+                            "id": qid,
+                            "objection_id": oid,
+                            "answered_at": od + timedelta(days=1),
+                            "recorded_at": od + timedelta(days=1),
+                        }
+                    )
                     qid += 1
                 oid += 1
             nid += 1
@@ -270,16 +341,26 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
         hand_tpl = rows(conn, m.DutyHandover)
         conf_tpl = rows(conn, m.DutyConfirm)[0]
         have_months = {(r["year"], r["month"]) for r in rows(conn, m.DutyMonth)}
-        mid, did, lid, hid, cfid = (next_id(conn, x) for x in (m.DutyMonth, m.DutyDay, m.DutyLog, m.DutyHandover,
-                                                              m.DutyConfirm))
+        mid, did, lid, hid, cfid = (
+            next_id(conn, x) for x in (m.DutyMonth, m.DutyDay, m.DutyLog, m.DutyHandover, m.DutyConfirm)
+        )
         mb, db_, lb, hb, cb = [], [], [], [], []
         day = first_day
         i = 0
         while day <= date(2026, 9, 30):
             if day.day == 1 and (day.year, day.month) not in have_months:
                 gen = datetime.combine(day - timedelta(days=5), datetime.min.time()).replace(hour=10)
-                mb.append({**month_tpl, "id": mid, "year": day.year, "month": day.month, "leave_lines": "",
-                           "generated_at": gen, "published_at": gen + timedelta(days=1)})
+                mb.append(
+                    {
+                        **month_tpl,
+                        "id": mid,
+                        "year": day.year,
+                        "month": day.month,
+                        "leave_lines": "",
+                        "generated_at": gen,
+                        "published_at": gen + timedelta(days=1),
+                    }
+                )
                 mid += 1
             d = day_tpl[i % len(day_tpl)]
             db_.append({**d, "id": did, "day": day, "kind": "工作日" if day.weekday() < 5 else "休息日"})
@@ -287,8 +368,16 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
             for k in range(2 if i % 20 else 1):
                 lt = log_tpl[(2 * i + k) % len(log_tpl)]
                 at = datetime.combine(day, lt["at"].time())
-                lb.append({**lt, "id": lid, "shift_day": day, "at": at, "recorded_at": at,
-                           "told_at": _shift(lt["told_at"], at - lt["at"])})
+                lb.append(
+                    {
+                        **lt,
+                        "id": lid,
+                        "shift_day": day,
+                        "at": at,
+                        "recorded_at": at,
+                        "told_at": _shift(lt["told_at"], at - lt["at"]),
+                    }
+                )
                 lid += 1
             if i % 50:
                 ht = hand_tpl[i % len(hand_tpl)]
@@ -299,8 +388,13 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
                 cfid += 1
             day += timedelta(days=1)
             i += 1
-        for model, batch in ((m.DutyMonth, mb), (m.DutyDay, db_), (m.DutyLog, lb), (m.DutyHandover, hb),
-                             (m.DutyConfirm, cb)):
+        for model, batch in (
+            (m.DutyMonth, mb),
+            (m.DutyDay, db_),
+            (m.DutyLog, lb),
+            (m.DutyHandover, hb),
+            (m.DutyConfirm, cb),
+        ):
             if batch:
                 conn.execute(t(model).insert(), batch)
         counts["duty_day"], counts["duty_log"], counts["duty_handover"] = len(db_), len(lb), len(hb)
@@ -322,7 +416,7 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
             a["id"] = aid
             aid += 1
         for k in range(0, len(batch), 50000):
-            conn.execute(t(m.AuditLog).insert(), batch[k:k + 50000])
+            conn.execute(t(m.AuditLog).insert(), batch[k : k + 50000])
         counts["audit_log"] = aid - 1
 
     # -- summaries by the app's own replay, then the evidence links of every bulk row
@@ -350,7 +444,10 @@ def main() -> None:
     t0 = time.perf_counter()
     counts = build(Path(args.path), args.scale)
     size = Path(args.path).stat().st_size / 2**20
-    print(f"built in {time.perf_counter() - t0:.0f} s, {size:.0f} MiB: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print(
+        f"built in {time.perf_counter() - t0:.0f} s, {size:.0f} MiB: "
+        + ", ".join(f"{k} {v}" for k, v in counts.items())
+    )
 
 
 if __name__ == "__main__":

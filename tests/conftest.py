@@ -21,7 +21,7 @@ def _isolate(tmp_path_factory, monkeypatch):
     # test_identity.py; each stored hash names the cost it was made with).
     from cunwu_tui.domain import pins
 
-    monkeypatch.setattr(pins, "SCRYPT_N", 2 ** 10)
+    monkeypatch.setattr(pins, "SCRYPT_N", 2**10)
 
 
 @pytest.fixture

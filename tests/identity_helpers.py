@@ -37,5 +37,6 @@ def first_admin_id(services) -> int:
 
 
 def update_person(services, staff_id: int, name: str, phone: str, roles, active: bool = True, admin=None):
-    return services.staff.update(staff_id, name, phone, roles, active, admin, admin_id=first_admin_id(services),
-                                 admin_pin=PIN)
+    return services.staff.update(
+        staff_id, name, phone, roles, active, admin, admin_id=first_admin_id(services), admin_pin=PIN
+    )

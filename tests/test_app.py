@@ -46,16 +46,24 @@ async def type_text(pilot, text: str):
     await pilot.press(*list(text))
 
 
-
 async def test_every_function_key_reaches_its_screen(demo_db):
     app = CunwuApp(demo_db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         assert app.services.operator.name == "赵丽"
         assert isinstance(app.screen, DashboardScreen)
-        for key, cls in (("f9", SettingsScreen), ("f8", ExportScreen), ("f2", DashboardScreen),
-                         ("f3", LookupScreen), ("f4", CasesScreen), ("f5", SealRegisterScreen), ("f6", DutyScreen), ("f7", NoticesScreen), ("f8", ExportScreen),
-                         ("f9", SettingsScreen)):
+        for key, cls in (
+            ("f9", SettingsScreen),
+            ("f8", ExportScreen),
+            ("f2", DashboardScreen),
+            ("f3", LookupScreen),
+            ("f4", CasesScreen),
+            ("f5", SealRegisterScreen),
+            ("f6", DutyScreen),
+            ("f7", NoticesScreen),
+            ("f8", ExportScreen),
+            ("f9", SettingsScreen),
+        ):
             await pilot.press(key)
             await pilot.pause()
             assert isinstance(app.screen, cls), key
@@ -151,7 +159,9 @@ async def test_fresh_database_registers_operator_then_settings_round_trip(db_url
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert [(p.name, p.roles, p.has_pin) for p in app.services.staff.list()] == [
-            ("赵丽", (), True), ("陈明", ("会计",), True)]
+            ("赵丽", (), True),
+            ("陈明", ("会计",), True),
+        ]
         await pilot.press("ctrl+q")
 
     # Restart on the same database: everything is still there.
@@ -250,8 +260,6 @@ async def test_unexpected_error_is_logged_not_shown_as_traceback(demo_db, tmp_pa
     assert "boom in a handler" in log_path().read_text(encoding="utf-8")
 
 
-
-
 async def test_f8_exports_last_month_without_overwriting(demo_db, tmp_path, monkeypatch):
     from textual.widgets import Static
 
@@ -293,8 +301,13 @@ async def test_f8_exports_last_month_without_overwriting(demo_db, tmp_path, monk
 
         first = tmp_path / "exports" / "青山村_人员名册_2026-10.xlsx"
         # the dialog is pushed before it is composed: wait for its text too
-        await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog)
-                       and str(first) in " ".join(str(w.render()) for w in app.screen.query(Static)))
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, MessageDialog)
+                and str(first) in " ".join(str(w.render()) for w in app.screen.query(Static))
+            ),
+        )
         assert first.exists()
         await pilot.press("enter")  # closes the dialog; the list stays on the screen
         assert app.screen is screen
@@ -555,8 +568,10 @@ async def test_an_upgraded_database_asks_one_of_its_staff_to_become_the_administ
 
     open_services(db_url).close()
     con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
-    con.execute("INSERT INTO staff (name, phone, roles, active, created_at, admin) VALUES "
-                "('王建国', '', '书记', 1, '2026-01-05 09:00:00', 0), ('赵丽', '', '文书', 1, '2026-01-05 09:00:00', 0)")
+    con.execute(
+        "INSERT INTO staff (name, phone, roles, active, created_at, admin) VALUES "
+        "('王建国', '', '书记', 1, '2026-01-05 09:00:00', 0), ('赵丽', '', '文书', 1, '2026-01-05 09:00:00', 0)"
+    )
     con.commit()
     con.close()
     app = CunwuApp(db_url, today=TODAY)
@@ -564,7 +579,9 @@ async def test_an_upgraded_database_asks_one_of_its_staff_to_become_the_administ
         await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen) and bool(app.screen.query("#staff-list")))
         await pilot.pause()  # composed: read what it says
         said = "".join(str(w.render()) for w in app.screen.query("Static"))
-        assert "设置管理员" in said and "（未设密码）" in str(app.screen.query_one("#staff-list").get_option_at_index(0).prompt)
+        assert "设置管理员" in said and "（未设密码）" in str(
+            app.screen.query_one("#staff-list").get_option_at_index(0).prompt
+        )
         await pilot.press("down", "enter")  # 赵丽
         await type_text(pilot, PIN)
         await pilot.press("enter")
@@ -573,7 +590,9 @@ async def test_an_upgraded_database_asks_one_of_its_staff_to_become_the_administ
         await wait_for(pilot, lambda: app.ready())
         assert app.services.operator.name == "赵丽"
         assert [(p.name, p.admin, p.has_pin) for p in app.services.identity.people()] == [
-            ("王建国", False, False), ("赵丽", True, True)]
+            ("王建国", False, False),
+            ("赵丽", True, True),
+        ]
 
 
 async def test_f9_who_approves_a_seal_is_changed_only_with_an_administrators_pin(demo_db):

@@ -209,9 +209,13 @@ async def test_refusal_with_its_deadlines_and_follow_ups(demo_db):
         text = detail_text(detail)
         assert "退还材料：户口簿复印件，签收人：李四" in text
         assert not services.cases.row(detail.case_id).overdue
-        [ledger] = [r for r in services.cases.refusals_between(services.core.now().date().replace(day=1),
-                                                               date_after(services.core.now().date()))
-                    if r.applicant == "李四"]
+        [ledger] = [
+            r
+            for r in services.cases.refusals_between(
+                services.core.now().date().replace(day=1), date_after(services.core.now().date())
+            )
+            if r.applicant == "李四"
+        ]
         assert ledger.leader == "李秀英" and ledger.told_on is not None
 
 
@@ -286,8 +290,19 @@ def _case_waiting_on_its_notice(db_url) -> str:
     s.set_operator(clerk.id, PIN)
     rid = s.residents.search("李德全")[0].id
     d = s.cases.intake_defaults("MS-DIBAO", "000_df0ea5699719fa07.txt")
-    row = s.cases.add("MS-DIBAO", rid, "来访", clerk.id, "承诺件", [True] * len(d["documents"]), "", 20, "工作日",
-                      False, "000_df0ea5699719fa07.txt")
+    row = s.cases.add(
+        "MS-DIBAO",
+        rid,
+        "来访",
+        clerk.id,
+        "承诺件",
+        [True] * len(d["documents"]),
+        "",
+        20,
+        "工作日",
+        False,
+        "000_df0ea5699719fa07.txt",
+    )
     for n in (1, 2, 3):
         s.cases.complete_step(row.id, n)
     s.cases.choose(row.id, "")
@@ -307,7 +322,7 @@ async def test_a_case_waiting_on_its_notice_suggests_no_refused_key(demo_db):
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
         screen = app.screen
         await pilot.press("slash")
-        await type_text(pilot, number[number.index("第") + 1:-1])
+        await type_text(pilot, number[number.index("第") + 1 : -1])
         await pilot.press("enter", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
         detail = app.screen
@@ -315,7 +330,7 @@ async def test_a_case_waiting_on_its_notice_suggests_no_refused_key(demo_db):
         keys = str(detail.query_one("#case-keys", Static).render())
         assert "下一步：第9步" in text and "按 D" not in text
         assert "期满并登记结果后才能完成本步" in text
-        assert "第一次公示〔" in text and "公示中" in text          # the step's notice chain
+        assert "第一次公示〔" in text and "公示中" in text  # the step's notice chain
         assert "D 办理本步" not in keys and "G 发布公示" not in keys and "J 办结" not in keys
         await pilot.press("d")
         await pilot.pause()
@@ -375,7 +390,7 @@ async def test_late_documents_and_concluding_with_some_still_missing(demo_db):
         await pilot.press("f4")
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
         await pilot.press("slash")
-        await type_text(pilot, number[number.index("第") + 1:-1])
+        await type_text(pilot, number[number.index("第") + 1 : -1])
         await pilot.press("enter", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
         detail = app.screen
@@ -384,7 +399,7 @@ async def test_late_documents_and_concluding_with_some_still_missing(demo_db):
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, LateDocumentsForm))
         form = app.screen
-        await pilot.press("ctrl+s")          # nothing ticked: refused at the field
+        await pilot.press("ctrl+s")  # nothing ticked: refused at the field
         await pilot.pause()
         assert app.screen is form and "勾选" in error_of(form, "documents")
         await pilot.press("space", "down", "space")
@@ -414,7 +429,11 @@ async def test_residents_register_search_detail_correct_and_merge(demo_db):
     s = open_services(demo_db)
     s.set_operator(next(p for p in s.staff.list() if p.active).id, PIN)
     dup = s.residents.add("李德全", "户口簿", "HK0001", "", "三组")
-    kept = s.residents.search("李德全")[0] if s.residents.search("李德全")[0].id != dup.id else s.residents.search("李德全")[1]
+    kept = (
+        s.residents.search("李德全")[0]
+        if s.residents.search("李德全")[0].id != dup.id
+        else s.residents.search("李德全")[1]
+    )
     s.close()
     app = CunwuApp(demo_db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -431,11 +450,16 @@ async def test_residents_register_search_detail_correct_and_merge(demo_db):
         await pilot.press("slash")
         await type_text(pilot, "三组")
         await pilot.pause()
-        assert "共 3 人" in info()                      # 李德全, 赵春花 and the duplicate
-        await pilot.press("enter")                    # to the list
+        assert "共 3 人" in info()  # 李德全, 赵春花 and the duplicate
+        await pilot.press("enter")  # to the list
         # the duplicate: H merges it into the one kept, with a reason
-        row = next(i for i in range(table.row_count) if "*" in str(table.get_row_at(i)[2])
-                   and str(table.get_row_at(i)[0]) == "李德全" and "HK" in str(table.get_row_at(i)[2]))
+        row = next(
+            i
+            for i in range(table.row_count)
+            if "*" in str(table.get_row_at(i)[2])
+            and str(table.get_row_at(i)[0]) == "李德全"
+            and "HK" in str(table.get_row_at(i)[2])
+        )
         table.move_cursor(row=row)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ResidentDetailScreen))
@@ -457,8 +481,11 @@ async def test_residents_register_search_detail_correct_and_merge(demo_db):
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is reg)
         # the kept one: all its cases in every status, and a correction on the record
-        row = next(i for i in range(table.row_count) if str(table.get_row_at(i)[0]) == "李德全"
-                   and "HK" not in str(table.get_row_at(i)[2]))
+        row = next(
+            i
+            for i in range(table.row_count)
+            if str(table.get_row_at(i)[0]) == "李德全" and "HK" not in str(table.get_row_at(i)[2])
+        )
         table.move_cursor(row=row)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ResidentDetailScreen))
@@ -492,7 +519,7 @@ async def test_postpone_an_ordinary_case_with_a_leaders_approval(demo_db):
         await pilot.press("f4")
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
         await pilot.press("slash")
-        await type_text(pilot, number[number.index("第") + 1:-1])
+        await type_text(pilot, number[number.index("第") + 1 : -1])
         await pilot.press("enter", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
         detail = app.screen
@@ -548,8 +575,8 @@ async def test_office_rules_are_read_in_f3_and_never_taken_in(demo_db):
         assert "N 受理" not in keys and "P 告知书" not in keys
         await pilot.press("n")
         await pilot.pause()
-        assert app.screen is detail                     # not taken to the intake form
+        assert app.screen is detail  # not taken to the intake form
         # nor offered in the intake's matter search
         form = await new_intake(pilot, "首问负责制")
         assert not any(c.startswith("ZD-") for c in form._matter_codes) and not form.code.startswith("ZD-")
-        assert app.services.catalog.search("首问负责制", 5)[0].code == "ZD-JIGUAN-XIAONENG"   # F3 finds it
+        assert app.services.catalog.search("首问负责制", 5)[0].code == "ZD-JIGUAN-XIAONENG"  # F3 finds it

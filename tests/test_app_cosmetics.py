@@ -56,7 +56,9 @@ async def _duty_content_width(db, size) -> int:
     async with app.run_test(size=size) as pilot:
         await start(pilot)
         app.services.core.clock = lambda: datetime(2026, 11, 22, 21, 30)
-        app.services.duty.add_log("来访", "三组村民反映村道两侧路灯不亮已经一个多星期，晚上出行不便，希望尽快修好并安排电工巡查", at="21:00")
+        app.services.duty.add_log(
+            "来访", "三组村民反映村道两侧路灯不亮已经一个多星期，晚上出行不便，希望尽快修好并安排电工巡查", at="21:00"
+        )
         await pilot.press("f6")
         await pilot.pause()
         table = app.screen.query_one("#duty-log", DataTable)

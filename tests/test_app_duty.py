@@ -232,7 +232,8 @@ async def test_f6_an_entry_in_another_shift_asks_first(demo_db):
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog)
         message = str(dialog.query_one("Static.title").render()) + "".join(
-            str(w.render()) for w in dialog.query("Static"))
+            str(w.render()) for w in dialog.query("Static")
+        )
         assert "11-21的班" in message and earlier.person_name in message and earlier.leader_name in message
         await pilot.press("n")
         await pilot.pause()
@@ -270,7 +271,9 @@ async def test_f6_publish_without_next_years_holidays_asks_then_replan_and_j_off
         await pilot.press("f6", "j")
         await pilot.pause()
         holiday = app.screen
-        assert "2027年节假日安排尚未录入" in text_of(holiday, "#holiday-next") and "F9" in text_of(holiday, "#holiday-next")
+        assert "2027年节假日安排尚未录入" in text_of(holiday, "#holiday-next") and "F9" in text_of(
+            holiday, "#holiday-next"
+        )
         await pilot.press("escape", "r", "full_stop", "full_stop")
         await pilot.pause()
         rota = app.screen
@@ -439,8 +442,9 @@ async def test_f6_c_the_incoming_person_confirms_with_their_own_pin(demo_db):
         duty = app.services.duty
         app.services.core.clock = lambda: NOW
         day, out, inc = duty.handover_defaults(NOW)
-        others = [p.id for p in app.services.staff.list(active_only=True)
-                  if p.id not in (out, app.services.operator.id)]
+        others = [
+            p.id for p in app.services.staff.list(active_only=True) if p.id not in (out, app.services.operator.id)
+        ]
         incoming = inc if inc != app.services.operator.id else others[0]
         h = duty.hand_over(day, out, incoming, "三组落石待清理")  # confirmed later
         await pilot.press("f6")

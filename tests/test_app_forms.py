@@ -136,7 +136,9 @@ async def test_duty_forms_start_on_their_first_field(demo_db):
 
 
 class _TallForm(App):
-    CSS = "VerticalScroll { height: 12; } .row { height: 3; } .error { display: none; } .error.-shown { display: block; }"
+    CSS = (
+        "VerticalScroll { height: 12; } .row { height: 3; } .error { display: none; } .error.-shown { display: block; }"
+    )
 
     def compose(self):
         with Form():

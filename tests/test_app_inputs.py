@@ -54,8 +54,7 @@ async def test_ime_symbols_long_lines_and_escapes_in_every_field(demo_db, screen
         form = app.screen
         widgets = fields(form)
         assert widgets, f"{type(form).__name__} has no text fields"
-        counts = {name: len(list(getattr(app.services, name).list()))
-                  for name in ("seal_register", "notices")}
+        counts = {name: len(list(getattr(app.services, name).list())) for name in ("seal_register", "notices")}
         for value in ("①", "𠮷", LONG, ESCAPE):
             for w in widgets:
                 if value in ("①", "𠮷"):
@@ -81,7 +80,9 @@ async def test_ime_symbols_long_lines_and_escapes_in_every_field(demo_db, screen
         assert app.is_running
         # nothing with control characters was stored
         for name, before in counts.items():
-            for row in list(getattr(app.services, name).list())[: max(0, len(list(getattr(app.services, name).list())) - before)]:
+            for row in list(getattr(app.services, name).list())[
+                : max(0, len(list(getattr(app.services, name).list())) - before)
+            ]:
                 assert "\x1b" not in repr(row) and "\\x00" not in repr(row)
 
 
@@ -114,7 +115,9 @@ async def test_an_unexpected_error_in_a_form_keeps_the_app_and_the_typing(demo_d
         monkeypatch.setattr(type(screen), "action_log", lambda self: boom())
         await pilot.press("l")
         await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog))
-        assert getattr(app.screen, "unexpected_report", False) and "出错了" in str(app.screen.query("Static").first().render())
+        assert getattr(app.screen, "unexpected_report", False) and "出错了" in str(
+            app.screen.query("Static").first().render()
+        )
         await pilot.press("enter")
         await pilot.pause()
         assert app.is_running and app.screen is screen

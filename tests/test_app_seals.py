@@ -11,7 +11,13 @@ from textual.widgets import DataTable, Input, Select, Static
 from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.screens.dashboard import DashboardScreen
 from cunwu_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
-from cunwu_tui.ui.screens.seal_register import ApproveForm, SealRegisterScreen, SealUseDetailScreen, SealUseForm, VoidForm
+from cunwu_tui.ui.screens.seal_register import (
+    ApproveForm,
+    SealRegisterScreen,
+    SealUseDetailScreen,
+    SealUseForm,
+    VoidForm,
+)
 
 from identity_helpers import PIN
 from test_app import SIZE, TODAY, start, type_text, wait_for
@@ -204,8 +210,9 @@ async def test_f5_filters_search_and_the_ledger_in_one_key(demo_db, tmp_path, mo
         await pilot.pause()
         counts = app.screen.query_one("#counts-table", DataTable)
         october = [str(c) for c in counts.get_row_at(9)]
-        assert october[0] == "10月" and int(october[-1]) == len(app.services.seal_register.list(
-            month="2026-10", voided=False))
+        assert october[0] == "10月" and int(october[-1]) == len(
+            app.services.seal_register.list(month="2026-10", voided=False)
+        )
 
 
 async def test_dashboard_today_and_a_broken_chain(demo_db):

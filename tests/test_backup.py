@@ -20,7 +20,7 @@ from cunwu_tui.cli import main
 from cunwu_tui.errors import ValidationError
 from cunwu_tui.paths import backup_dir_for, sqlite_file
 from cunwu_tui.services import open_services
-from cunwu_tui.services.backup import (BackupError, inspect_backup, prune, restore_backup, sha256_of)
+from cunwu_tui.services.backup import BackupError, inspect_backup, prune, restore_backup, sha256_of
 from identity_helpers import add_person, PIN
 
 TODAY = date(2026, 11, 22)
@@ -31,10 +31,18 @@ def dump(path: Path) -> dict[str, list[tuple]]:
     """Every table's rows, in rowid order (a WITHOUT ROWID table: sorted)."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        tables = [(r[0], "WITHOUT ROWID" in (r[1] or "").upper()) for r in con.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        return {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall()) if clustered
-                else con.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t, clustered in tables}
+        tables = [
+            (r[0], "WITHOUT ROWID" in (r[1] or "").upper())
+            for r in con.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        return {
+            t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall())
+            if clustered
+            else con.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall()
+            for t, clustered in tables
+        }
     finally:
         con.close()
 
@@ -61,10 +69,15 @@ def _writer(path: str, n: int, started) -> None:
     con.execute("PRAGMA busy_timeout=30000")
     for i in range(n):
         con.execute("BEGIN IMMEDIATE")
-        con.execute("INSERT INTO staff (name, phone, roles, active, created_at) VALUES (?, '', '', 1, ?)",
-                    (f"写入{i}", "2026-11-22 09:00:00"))
-        con.execute("INSERT INTO audit_log (at, operator_name, entity, entity_id, action, before, after) "
-                    "VALUES (?, '系统', 'writer', ?, '新增', '', '')", ("2026-11-22 09:00:00", str(i)))
+        con.execute(
+            "INSERT INTO staff (name, phone, roles, active, created_at) VALUES (?, '', '', 1, ?)",
+            (f"写入{i}", "2026-11-22 09:00:00"),
+        )
+        con.execute(
+            "INSERT INTO audit_log (at, operator_name, entity, entity_id, action, before, after) "
+            "VALUES (?, '系统', 'writer', ?, '新增', '', '')",
+            ("2026-11-22 09:00:00", str(i)),
+        )
         con.execute("COMMIT")
         if i == 5:
             started.set()
@@ -290,8 +303,10 @@ def test_older_backup_is_upgraded_through_the_migrations(tmp_path, db_url):
     engine = make_engine("sqlite:///" + str(old))
     upgrade(engine, "0001")
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO staff (name, phone, roles, active, created_at) VALUES ('老文书', '', '文书', 1, :t)"),
-                     {"t": datetime(2026, 1, 5, 9, 0)})
+        conn.execute(
+            text("INSERT INTO staff (name, phone, roles, active, created_at) VALUES ('老文书', '', '文书', 1, :t)"),
+            {"t": datetime(2026, 1, 5, 9, 0)},
+        )
     engine.dispose()
     info = inspect_backup(old)
     assert info.needs_upgrade and info.revisions == ("0001",)
@@ -314,7 +329,7 @@ def _bad_files(good: Path, tmp: Path) -> dict[str, Path]:
     corrupt = bytearray(data)
     page = int.from_bytes(data[16:18], "big")
     for i in range(page * 3, len(data) - page, page):  # scribble over every page but the first
-        corrupt[i: i + 64] = os.urandom(64)
+        corrupt[i : i + 64] = os.urandom(64)
     files["corrupted"] = tmp / "corrupted.db"
     files["corrupted"].write_bytes(bytes(corrupt))
     files["text"] = tmp / "notes.db"
@@ -327,7 +342,9 @@ def _bad_files(good: Path, tmp: Path) -> dict[str, Path]:
     files["newer"] = tmp / "newer.db"
     shutil.copy(good, files["newer"])
     con = sqlite3.connect(files["newer"])
-    con.execute("UPDATE alembic_version SET version_num = '9999' WHERE version_num = (SELECT MAX(version_num) FROM alembic_version)")
+    con.execute(
+        "UPDATE alembic_version SET version_num = '9999' WHERE version_num = (SELECT MAX(version_num) FROM alembic_version)"
+    )
     con.commit()
     con.close()
     files["manifest_mismatch"] = tmp / "mismatch.db"
@@ -338,8 +355,15 @@ def _bad_files(good: Path, tmp: Path) -> dict[str, Path]:
     return files
 
 
-MESSAGES = {"truncated": "不完整", "cut_mid_page": "不完整", "corrupted": "损坏", "text": "不是村务通",
-            "foreign": "不是村务通", "newer": "更新版本", "manifest_mismatch": "校验值不一致"}
+MESSAGES = {
+    "truncated": "不完整",
+    "cut_mid_page": "不完整",
+    "corrupted": "损坏",
+    "text": "不是村务通",
+    "foreign": "不是村务通",
+    "newer": "更新版本",
+    "manifest_mismatch": "校验值不一致",
+}
 
 
 def test_bad_files_are_refused_and_nothing_changes(demo_db, tmp_path):
@@ -387,8 +411,7 @@ def test_lock_of_a_crashed_process_does_not_block(demo_db, tmp_path):
     s = open_services(demo_db)
     backup = s.backups.backup_now(str(tmp_path / "u"))
     s.close()
-    code = ("import os, sys; from cunwu_tui.services import open_services; "
-            f"s = open_services({demo_db!r}); os._exit(0)")
+    code = f"import os, sys; from cunwu_tui.services import open_services; s = open_services({demo_db!r}); os._exit(0)"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
     assert sqlite_file(demo_db).with_name("cunwu.db.lock").exists()
     restore_backup(demo_db, backup.path)
@@ -413,8 +436,15 @@ def test_files_with_personal_data_are_owner_only(tmp_path, monkeypatch):
         auto = s.backups.auto_backup(date(2030, 1, 1))
         s.set_operator(s.staff.list()[0].id, PIN)
         exported = s.exports.export("2026-10", ["staff"], tmp_path / "exports")
-        for p in (db, db.with_name("cunwu.db-wal"), db.with_name("cunwu.db-shm"), backup.path, backup.manifest,
-                  auto.path, *exported):
+        for p in (
+            db,
+            db.with_name("cunwu.db-wal"),
+            db.with_name("cunwu.db-shm"),
+            backup.path,
+            backup.manifest,
+            auto.path,
+            *exported,
+        ):
             assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
         for d in (backup_dir_for(db), db.parent, tmp_path / "exports"):
             assert stat.S_IMODE(d.stat().st_mode) == 0o700, d

@@ -15,8 +15,24 @@ from cunwu_tui.services import ValidationError
 from identity_helpers import PIN, add_person
 
 ID = "11010519491231002X"
-OPS = ("step", "step", "step", "escalate", "feedback", "conclude", "refuse", "refuse_beyond", "agree", "disagree",
-       "told", "documents", "postpone", "void", "day", "week")
+OPS = (
+    "step",
+    "step",
+    "step",
+    "escalate",
+    "feedback",
+    "conclude",
+    "refuse",
+    "refuse_beyond",
+    "agree",
+    "disagree",
+    "told",
+    "documents",
+    "postpone",
+    "void",
+    "day",
+    "week",
+)
 
 
 class Clock:
@@ -29,12 +45,13 @@ class Clock:
 
 def _stored(s, case_id):
     with s.core.engine.connect() as conn:
-        return conn.execute(text("SELECT current_step, summary_version FROM case_record WHERE id = :i"),
-                            {"i": case_id}).one()
+        return conn.execute(
+            text("SELECT current_step, summary_version FROM case_record WHERE id = :i"), {"i": case_id}
+        ).one()
 
 
 def check(s, case_id, today):
-    replayed = s.cases.row(case_id, today)                        # replays the events
+    replayed = s.cases.row(case_id, today)  # replays the events
     listed = next(r for r in s.cases.list("全部", today=today) if r.id == case_id)  # the summary columns
     assert listed == replayed
     member = {f: case_id in {r.id for r in s.cases.list(f, today=today)} for f in ("在办", "即将到期", "逾期", "办结")}
@@ -51,8 +68,11 @@ def check(s, case_id, today):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ops=st.lists(st.sampled_from(OPS), max_size=12), code=st.sampled_from(["MS-DIBAO", "MS-HUKOU-QIANYI"]),
-       petition=st.booleans())
+@given(
+    ops=st.lists(st.sampled_from(OPS), max_size=12),
+    code=st.sampled_from(["MS-DIBAO", "MS-HUKOU-QIANYI"]),
+    petition=st.booleans(),
+)
 def test_summary_equals_replay_after_any_events(services, ops, code, petition):
     s = services
     if s.identity.needs_setup():
@@ -118,8 +138,12 @@ def test_upgraded_database_gets_summaries_once(services, db_url):
     s.cases.complete_step(row.id, s.cases.detail(row.id).current_step)
     want = s.cases.list("全部")
     with s.core.engine.begin() as conn:  # as an older version left it: only status/next_due kept
-        conn.execute(text("UPDATE case_record SET summary_version = 0, next_due_what = '', current_step = NULL, "
-                          "missing_documents = 0"))
+        conn.execute(
+            text(
+                "UPDATE case_record SET summary_version = 0, next_due_what = '', current_step = NULL, "
+                "missing_documents = 0"
+            )
+        )
     assert s.cases.list("全部") == want  # not summarised yet: replayed
     s.close()
     again = open_services(db_url)

@@ -32,7 +32,9 @@ def s(services):
     services.core.clock = Clock(datetime(2026, 9, 28, 9, 0))
     services.settings.save_profile(
         __import__("cunwu_tui.services.settings", fromlist=["VillageProfile"]).VillageProfile(
-            village="青山村", township="柳河镇", county="清源县", phone="0351-6012345"))
+            village="青山村", township="柳河镇", county="清源县", phone="0351-6012345"
+        )
+    )
     return services
 
 
@@ -47,8 +49,19 @@ def resident(s):
 def take_in(s, code="MS-DIBAO", kind="承诺件", limit=20, unit="工作日", received=None, petition=False, seed=None):
     d = s.cases.intake_defaults(code, seed)
     flags = received if received is not None else [False] * len(d["documents"])
-    return s.cases.add(code, resident(s) if not s.residents.search("王桂英") else s.residents.search("王桂英")[0].id,
-                       "来访", staff_id(s, "赵丽"), kind, flags, "", limit, unit, petition, seed)
+    return s.cases.add(
+        code,
+        resident(s) if not s.residents.search("王桂英") else s.residents.search("王桂英")[0].id,
+        "来访",
+        staff_id(s, "赵丽"),
+        kind,
+        flags,
+        "",
+        limit,
+        unit,
+        petition,
+        seed,
+    )
 
 
 def test_intake_numbers_and_deadline(s):
@@ -72,17 +85,27 @@ def test_immediate_case_due_the_same_working_day(s):
     assert row.next_due == date(2026, 10, 8)
 
 
-@pytest.mark.parametrize(("kwargs", "field", "words"), [
-    ({"channel": "传真"}, "channel", "受理渠道"),
-    ({"kind": "急件"}, "kind", "办件类型"),
-    ({"limit_value": None}, "limit", "承诺办结时限"),
-    ({"limit_value": "三天"}, "limit", "整数"),
-    ({"resident_id": None}, "resident", "申请人"),
-    ({"matter_code": "NO-SUCH"}, "matter", "事项"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "field", "words"),
+    [
+        ({"channel": "传真"}, "channel", "受理渠道"),
+        ({"kind": "急件"}, "kind", "办件类型"),
+        ({"limit_value": None}, "limit", "承诺办结时限"),
+        ({"limit_value": "三天"}, "limit", "整数"),
+        ({"resident_id": None}, "resident", "申请人"),
+        ({"matter_code": "NO-SUCH"}, "matter", "事项"),
+    ],
+)
 def test_bad_intake_saves_nothing(s, kwargs, field, words):
-    args = dict(matter_code="MS-DIBAO", resident_id=resident(s), channel="来访", first_officer_id=staff_id(s, "赵丽"),
-                kind="承诺件", limit_value=10, limit_unit="日")
+    args = dict(
+        matter_code="MS-DIBAO",
+        resident_id=resident(s),
+        channel="来访",
+        first_officer_id=staff_id(s, "赵丽"),
+        kind="承诺件",
+        limit_value=10,
+        limit_unit="日",
+    )
     args.update(kwargs)
     with pytest.raises(ValidationError) as exc:
         s.cases.add(**args)
@@ -157,7 +180,9 @@ def test_notice_step_waits_for_the_notice_and_an_objection_sends_back(s):
     assert d.current_step == 7
     s.cases.complete_step(row.id, 7, "重新调查")
     s.cases.complete_step(row.id, 8)
-    second = s.cases.publish_notice(row.id, "低保第一次公示（重新公示）：王桂英", "公开栏", datetime(2026, 10, 12, 11, 0), 7, "日")
+    second = s.cases.publish_notice(
+        row.id, "低保第一次公示（重新公示）：王桂英", "公开栏", datetime(2026, 10, 12, 11, 0), 7, "日"
+    )
     s.core.clock = Clock(datetime(2026, 10, 20, 9, 0))
     s.notices.close(second.id, "无异议")
     s.cases.complete_step(row.id, 9, "公示无异议")
@@ -178,15 +203,16 @@ def test_conclude_and_lists(s):
     with pytest.raises(ValidationError, match="已办结"):
         s.cases.complete_step(b.id, 1)
     assert [r.number for r in s.cases.list(rules.F_ALL, "0002")] == [b.number]
-    assert [r.number for r in s.cases.list(rules.F_ALL, "王桂")] == [b.number, a.number] or \
-        {r.number for r in s.cases.list(rules.F_ALL, "王桂")} == {a.number, b.number}
+    assert [r.number for r in s.cases.list(rules.F_ALL, "王桂")] == [b.number, a.number] or {
+        r.number for r in s.cases.list(rules.F_ALL, "王桂")
+    } == {a.number, b.number}
     assert len(s.cases.list(rules.F_ALL, "002X")) == 2
     assert len(s.cases.list(rules.F_ALL, "低保")) == 2 or len(s.cases.list(rules.F_ALL, "最低生活")) == 2
 
 
 def test_overdue_and_soon_and_counts(s):
-    a = take_in(s, limit=3, unit="日")          # due 10-08 (10-01 falls in the holiday)
-    b = take_in(s, limit=30, unit="日")         # due 10-28
+    a = take_in(s, limit=3, unit="日")  # due 10-08 (10-01 falls in the holiday)
+    b = take_in(s, limit=30, unit="日")  # due 10-28
     today = date(2026, 10, 9)
     assert [r.number for r in s.cases.list(rules.F_OVERDUE, today=today)] == [a.number]
     assert s.cases.list(rules.F_SOON, today=today) == []
@@ -216,8 +242,14 @@ def test_refusal_with_its_deadlines(s):
         s.cases.refuse(row.id, "不予受理", "", "", beyond_authority=True)
     assert set(exc.value.errors) == {"reason", "basis", "leader"}
     assert s.cases.row(row.id).status == "在办"
-    s.cases.refuse(row.id, "不予受理", "家庭人均收入高于当地低保标准", "《最低生活保障审核确认办法》第十条",
-                   True, staff_id(s, "李秀英"))
+    s.cases.refuse(
+        row.id,
+        "不予受理",
+        "家庭人均收入高于当地低保标准",
+        "《最低生活保障审核确认办法》第十条",
+        True,
+        staff_id(s, "李秀英"),
+    )
     r = s.cases.row(row.id, date(2026, 10, 9))
     assert r.status == "不予受理"
     d = s.cases.detail(row.id, date(2026, 10, 9))
@@ -292,8 +324,12 @@ def test_event_records_cannot_be_changed(s, db_url):
     row = take_in(s)
     s.cases.complete_step(row.id, 1)
     con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
-    for sql in ("UPDATE case_event SET text = 'x'", "DELETE FROM case_event",
-                "UPDATE case_record SET applicant_name = '张三'", "DELETE FROM case_record"):
+    for sql in (
+        "UPDATE case_event SET text = 'x'",
+        "DELETE FROM case_event",
+        "UPDATE case_record SET applicant_name = '张三'",
+        "DELETE FROM case_record",
+    ):
         with pytest.raises(sqlite3.DatabaseError, match="只能追加"):
             con.execute(sql)
     con.close()
@@ -377,8 +413,20 @@ def test_refusal_at_the_year_end_is_provisional(s):
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-_kinds = st.sampled_from([rules.ESCALATE, rules.FEEDBACK, rules.CONCLUDE, rules.REFUSE, rules.LEADER_OPINION,
-                          rules.REFUSAL_NOTICE, rules.ACCEPT, rules.EXTEND, rules.REVIEW_REQUEST, rules.REVIEW_ANSWER])
+_kinds = st.sampled_from(
+    [
+        rules.ESCALATE,
+        rules.FEEDBACK,
+        rules.CONCLUDE,
+        rules.REFUSE,
+        rules.LEADER_OPINION,
+        rules.REFUSAL_NOTICE,
+        rules.ACCEPT,
+        rules.EXTEND,
+        rules.REVIEW_REQUEST,
+        rules.REVIEW_ANSWER,
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -401,9 +449,16 @@ def test_summary_invariants(petition, raw):
             data = {"agree": flag}
         elif kind == rules.EXTEND:
             data = {"days": 30}
-        events.append(rules.Event(kind, day, label=rules.REVIEW_LEVELS[int(flag)] if kind in (
-            rules.REVIEW_REQUEST, rules.REVIEW_ANSWER) else "", date=day + timedelta(days=1) if kind == rules.ESCALATE else None,
-            text="理由" if kind == rules.EXTEND else "", data=data))
+        events.append(
+            rules.Event(
+                kind,
+                day,
+                label=rules.REVIEW_LEVELS[int(flag)] if kind in (rules.REVIEW_REQUEST, rules.REVIEW_ANSWER) else "",
+                date=day + timedelta(days=1) if kind == rules.ESCALATE else None,
+                text="理由" if kind == rules.EXTEND else "",
+                data=data,
+            )
+        )
     summary = rules.summarize(intake, events)
     assert summary.status in rules.STATUSES
     opened = summary.open_deadlines
@@ -460,11 +515,23 @@ def test_second_round_waits_for_the_objection_and_the_case(s):
     with pytest.raises(ValidationError, match="已有公示"):
         s.notices.add("重复", "低保", "公开栏", datetime(2026, 10, 9, 10), 7, "日", case_ref=row.number, case_step=9)
     with pytest.raises(ValidationError, match="当前不在第5步"):
-        s.notices.add("别的步骤", "低保", "公开栏", datetime(2026, 10, 9, 10), 7, "日", case_ref=row.number, case_step=5)
+        s.notices.add(
+            "别的步骤", "低保", "公开栏", datetime(2026, 10, 9, 10), 7, "日", case_ref=row.number, case_step=5
+        )
     # a next round needs an upheld objection first
     with pytest.raises(ValidationError, match="没有异议成立"):
-        s.notices.add("第二次", "低保", "公开栏", datetime(2026, 10, 9, 10), 7, "日", round="第二次",
-                      case_ref=row.number, case_step=9, previous_id=first.id)
+        s.notices.add(
+            "第二次",
+            "低保",
+            "公开栏",
+            datetime(2026, 10, 9, 10),
+            7,
+            "日",
+            round="第二次",
+            case_ref=row.number,
+            case_step=9,
+            previous_id=first.id,
+        )
     s.core.clock = Clock(datetime(2026, 10, 12, 10, 0))
     obj = s.notices.add_objection(first.id, "2026-10-12 09:30", "李四", "家中有车辆")
     s.notices.handle_objection(obj.id, "入户核实，情况属实", "成立")
@@ -482,12 +549,25 @@ def test_second_round_waits_for_the_objection_and_the_case(s):
     assert defaults["previous_id"] == first.id and defaults["round"] == "第二次" and defaults["case_step"] == 9
     # back-dated before the objection was decided: refused
     with pytest.raises(ValidationError, match="不能早于这一天") as exc:
-        s.notices.add("低保第二次公示", "低保", "公开栏", datetime(2026, 10, 9, 9, 0), 7, "日", round="第二次",
-                      backdate_reason="补登记", case_ref=row.number, case_step=9, previous_id=first.id)
+        s.notices.add(
+            "低保第二次公示",
+            "低保",
+            "公开栏",
+            datetime(2026, 10, 9, 9, 0),
+            7,
+            "日",
+            round="第二次",
+            backdate_reason="补登记",
+            case_ref=row.number,
+            case_step=9,
+            previous_id=first.id,
+        )
     assert "start" in exc.value.errors
     # a fresh first round instead of the chain's next one: refused
     with pytest.raises(ValidationError, match="接续"):
-        s.notices.add("另起一个", "低保", "公开栏", datetime(2026, 10, 12, 15), 7, "日", case_ref=row.number, case_step=9)
+        s.notices.add(
+            "另起一个", "低保", "公开栏", datetime(2026, 10, 12, 15), 7, "日", case_ref=row.number, case_step=9
+        )
     second = s.cases.publish_notice(row.id, "低保第二次公示：王桂英", "公开栏", datetime(2026, 10, 12, 15, 0), 7, "日")
     assert second.previous_id == first.id and second.round == "第二次"
     assert [n.id for n in s.notices.chain(second.id)] == [first.id, second.id]
@@ -622,7 +702,14 @@ def test_refusal_letter_reason_basis_report_and_handover(s, tmp_path):
     row = take_in(s)
     with pytest.raises(ValidationError, match="没有登记不予受理"):
         s.cases.refusal_paper(row.id)
-    s.cases.refuse(row.id, "不予受理", "家庭人均收入超过低保标准", "《最低生活保障审核确认办法》第十条", True, staff_id(s, "李秀英"))
+    s.cases.refuse(
+        row.id,
+        "不予受理",
+        "家庭人均收入超过低保标准",
+        "《最低生活保障审核确认办法》第十条",
+        True,
+        staff_id(s, "李秀英"),
+    )
     assert "李秀英：尚未提出意见" in s.cases.refusal_paper(row.id).text
     s.cases.leader_opinion(row.id, True, "按规定办理", leader_pin=PIN)
     paper = s.cases.refusal_paper(row.id, date(2026, 9, 29))
@@ -640,11 +727,11 @@ def test_refusal_letter_reason_basis_report_and_handover(s, tmp_path):
 
 
 def test_postpone_an_ordinary_case_needs_a_leader_and_a_later_date(s):
-    row = take_in(s)                                   # 20 工作日 from 09-28: due 10-30
+    row = take_in(s)  # 20 工作日 from 09-28: due 10-30
     clerk, leader = staff_id(s, "赵丽"), staff_id(s, "李秀英")
     with pytest.raises(ValidationError) as exc:
         s.cases.postpone(row.id, "2026-11-20", " ", clerk)
-    assert set(exc.value.errors) == {"reason", "told", "leader"}       # the clerk is no leader
+    assert set(exc.value.errors) == {"reason", "told", "leader"}  # the clerk is no leader
     with pytest.raises(ValidationError, match="晚于现在的期限 2026-10-30"):
         s.cases.postpone(row.id, "2026-10-20", "需入户核实", leader, told=True, leader_pin=PIN)
     with pytest.raises(ValidationError) as exc:  # the leader must be there: their own PIN

@@ -425,7 +425,12 @@ def test_seal_matters_have_both_variants(shipped):
 
 
 def test_find_by_alias(shipped):
-    assert {m.code for m in shipped.find("三会一课")} >= {"DJ-DANGYUAN-DAHUI", "DJ-ZHIWEIHUI", "DJ-DANGXIAOZU", "DJ-DANGKE"}
+    assert {m.code for m in shipped.find("三会一课")} >= {
+        "DJ-DANGYUAN-DAHUI",
+        "DJ-ZHIWEIHUI",
+        "DJ-DANGXIAOZU",
+        "DJ-DANGKE",
+    }
     assert shipped.find("宅基地")[0].code == "MS-ZHAIJIDI"
     assert shipped.find("") == ()
 
@@ -477,24 +482,24 @@ def _error(text: str, source: str = "data/matters/minsheng.toml") -> str:
 def test_error_bad_form():
     msg = _error(GOOD.replace('form = "原件"', 'form = "原价"'))
     assert msg == (
-        "data/matters/minsheng.toml：第1个事项（MS-A）的 documents[1].form 取值无效：\"原价\"，"
+        'data/matters/minsheng.toml：第1个事项（MS-A）的 documents[1].form 取值无效："原价"，'
         "应为 原件/复印件/原件及复印件"
     )
 
 
 def test_error_bad_unit():
     msg = _error(GOOD.replace('unit = "工作日"', 'unit = "天"'))
-    assert msg.startswith("data/matters/minsheng.toml：第1个事项（MS-A）的 time_limits[1].unit 取值无效：\"天\"")
+    assert msg.startswith('data/matters/minsheng.toml：第1个事项（MS-A）的 time_limits[1].unit 取值无效："天"')
     assert "日/工作日/个月/小时" in msg
     msg = _error(GOOD.replace('notice = { length = 7, unit = "日"', 'notice = { length = 7, unit = "周"'))
-    assert "steps[2].notice.unit 取值无效：\"周\"" in msg and "minsheng.toml" in msg
+    assert 'steps[2].notice.unit 取值无效："周"' in msg and "minsheng.toml" in msg
 
 
 def test_error_unknown_field():
     msg = _error(GOOD.replace('name = "身份证"', 'nmae = "身份证"'))
-    assert "data/matters/minsheng.toml：第1个事项（MS-A）的 documents[1] 含未知字段 \"nmae\"" in msg
+    assert 'data/matters/minsheng.toml：第1个事项（MS-A）的 documents[1] 含未知字段 "nmae"' in msg
     msg = _error(GOOD.replace('category = "民生保障"', 'category = "民生保障"\ncolour = "红"'))
-    assert "第1个事项（MS-A）含未知字段 \"colour\"" in msg
+    assert '第1个事项（MS-A）含未知字段 "colour"' in msg
     assert "含未知的顶层字段" in _error("title = 1\n" + GOOD)
 
 
@@ -521,10 +526,14 @@ def test_error_step_order():
 
 
 def test_error_seed_attribution():
-    two = GOOD.replace('seeds = ["000_df0ea5699719fa07.txt"]', 'seeds = ["000_df0ea5699719fa07.txt", "002_d87d51b7e53a5638.txt"]')
+    two = GOOD.replace(
+        'seeds = ["000_df0ea5699719fa07.txt"]', 'seeds = ["000_df0ea5699719fa07.txt", "002_d87d51b7e53a5638.txt"]'
+    )
     assert "documents[1].seed 缺失" in _error(two)
     assert "seeds[1] 不是来源文件名" in _error(GOOD.replace("000_df0ea5699719fa07.txt", "seed0.txt"))
-    assert "order_note 取值无效" in _error(GOOD.replace('category = "民生保障"', 'category = "民生保障"\norder_note = "乱序"'))
+    assert "order_note 取值无效" in _error(
+        GOOD.replace('category = "民生保障"', 'category = "民生保障"\norder_note = "乱序"')
+    )
 
 
 def test_error_toml_syntax():
@@ -533,7 +542,7 @@ def test_error_toml_syntax():
 
 def test_error_duplicate_code_in_one_file():
     msg = _error(GOOD + GOOD.replace('name = "甲"', 'name = "乙"').split("[[matter.documents]]")[0])
-    assert msg == "data/matters/minsheng.toml：第2个事项的 code 重复：\"MS-A\"，已用于第1个事项"
+    assert msg == 'data/matters/minsheng.toml：第2个事项的 code 重复："MS-A"，已用于第1个事项'
 
 
 def test_error_duplicate_code_across_files(tmp_path, monkeypatch):
@@ -544,7 +553,7 @@ def test_error_duplicate_code_across_files(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(CatalogError) as exc:
         load_catalog(folder)
-    assert str(exc.value) == "data/matters/b.toml：第1个事项的 code 重复：\"MS-A\"，已用于 data/matters/a.toml 第1个事项"
+    assert str(exc.value) == 'data/matters/b.toml：第1个事项的 code 重复："MS-A"，已用于 data/matters/a.toml 第1个事项'
 
 
 def test_error_not_utf8(tmp_path):
@@ -618,10 +627,13 @@ def test_every_notice_step_has_its_rule_or_a_sourced_exemption(shipped):
 def test_notice_gap_check_can_fail():
     (m,) = parse_matters(GOOD.replace('text = "个人申请"', 'text = "村委会公示"'), "x.toml")
     assert len(_notice_gaps([m])) == 1
-    (m,) = parse_matters(GOOD.replace('notice = { length = 7, unit = "日", round = "第一次" }', "notice = {}"), "x.toml")
+    (m,) = parse_matters(
+        GOOD.replace('notice = { length = 7, unit = "日", round = "第一次" }', "notice = {}"), "x.toml"
+    )
     assert len(_notice_gaps([m])) == 1
-    fixed = GOOD.replace('notice = { length = 7, unit = "日", round = "第一次" }',
-                         'notice = {}\nnotice_exempt = "来源未写公示期限"')
+    fixed = GOOD.replace(
+        'notice = { length = 7, unit = "日", round = "第一次" }', 'notice = {}\nnotice_exempt = "来源未写公示期限"'
+    )
     (m,) = parse_matters(fixed, "x.toml")
     assert _notice_gaps([m]) == []
 
@@ -631,7 +643,9 @@ def test_notice_exemption_must_fit_the_step():
     assert "notice_exempt 为“来源未写公示期限”，该步骤应有 notice 且不写 length" in _error(bad)
     bad = GOOD.replace('round = "第一次" }', 'round = "第一次" }\nnotice_exempt = "本步不是公示"')
     assert "该步骤不应有 notice" in _error(bad)
-    assert "notice_exempt 取值无效" in _error(GOOD.replace('text = "个人申请"', 'text = "个人申请"\nnotice_exempt = "懒得写"'))
+    assert "notice_exempt 取值无效" in _error(
+        GOOD.replace('text = "个人申请"', 'text = "个人申请"\nnotice_exempt = "懒得写"')
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -683,16 +697,25 @@ def test_seed_order_of_the_named_matters(shipped):
     assert siyi.order_note == ORDER_NOTE
     # Seed 000's flowchart lists the four deliberations bottom-up.
     assert siyi.seed_order_text(S000).split("／") == [
-        "公开组织实施结果", "组织实施", "决议公开", "居民大会决议", "党员大会审议", "两委会商议", "党组织提议"]
+        "公开组织实施结果",
+        "组织实施",
+        "决议公开",
+        "居民大会决议",
+        "党员大会审议",
+        "两委会商议",
+        "党组织提议",
+    ]
     linshi = _one(shipped, "MS-LINSHI-JIUZHU").seed_order_text(S000).split("／")
-    assert linshi[:2] == ["终止", "审核未通过，书面通知申请人并说明理由"]   # one 终止 box, quoted once
+    assert linshi[:2] == ["终止", "审核未通过，书面通知申请人并说明理由"]  # one 终止 box, quoted once
     dangyuan = _one(shipped, "DJ-FAZHAN-DANGYUAN")
     assert dangyuan.order_note == ORDER_NOTE and dangyuan.seed_order_text(S003)
 
 
 def test_seed_order_must_list_every_step_once():
-    text = GOOD.replace('category = "民生保障"', 'category = "民生保障"\norder_note = "流程图顺序按文意重排"\n'
-                        'seed_order = [{ steps = [2, 2] }]')
+    text = GOOD.replace(
+        'category = "民生保障"',
+        'category = "民生保障"\norder_note = "流程图顺序按文意重排"\nseed_order = [{ steps = [2, 2] }]',
+    )
     assert "seed_order[1].steps 应恰好列出该来源的全部步骤序号" in _error(text)
     text = GOOD.replace('category = "民生保障"', 'category = "民生保障"\nseed_order = [{ steps = [2, 1] }]')
     assert "请同时写 order_note" in _error(text)
@@ -706,8 +729,9 @@ def test_temporary_assistance_flow_offers_only_reachable_branches(shipped):
     from cunwu_tui.domain import case_flow as cf
 
     m = _one(shipped, "MS-LINSHI-JIUZHU")
-    flow = cf.Flow([cf.FlowStep(s.order, s.text, s.branch, s.next_on_branch, s.notice is not None, after=s.after)
-                    for s in m.steps])
+    flow = cf.Flow(
+        [cf.FlowStep(s.order, s.text, s.branch, s.next_on_branch, s.notice is not None, after=s.after) for s in m.steps]
+    )
     by_label = {s.branch: s.order for s in reversed(m.steps) if s.branch}
 
     def labels(state):
@@ -727,7 +751,7 @@ def test_temporary_assistance_flow_offers_only_reachable_branches(shipped):
     assert labels(st) == ["不超过4倍", "4倍以上"]
     st = flow.apply(st, cf.FlowEvent(cf.BRANCH, by_label["不超过4倍"], "不超过4倍"))
     st = flow.apply(st, cf.FlowEvent(cf.DONE, st.current))
-    assert labels(st) == ["审批未通过", "审批通过"]          # 4倍以上 is no longer offered
+    assert labels(st) == ["审批未通过", "审批通过"]  # 4倍以上 is no longer offered
     with pytest.raises(cf.FlowError):
         flow.apply(st, cf.FlowEvent(cf.BRANCH, by_label["4倍以上"], "4倍以上"))
     st = flow.apply(st, cf.FlowEvent(cf.BRANCH, by_label["审批通过"], "审批通过"))
@@ -740,18 +764,35 @@ def test_temporary_assistance_flow_offers_only_reachable_branches(shipped):
 
 def test_office_rules_are_reference_entries_word_true(shipped):
     rules = [m for m in shipped if m.is_rule]
-    assert {m.code for m in rules} == {"ZD-JIGUAN-XIAONENG", "ZD-QUANLI-CHAJIU", "ZD-ZONGZHI-WEIWEN",
-                                       "ZD-GANGWEI-XIAONENG", "ZD-MINZHENGBAN-ZHIZE"}
+    assert {m.code for m in rules} == {
+        "ZD-JIGUAN-XIAONENG",
+        "ZD-QUANLI-CHAJIU",
+        "ZD-ZONGZHI-WEIWEN",
+        "ZD-GANGWEI-XIAONENG",
+        "ZD-MINZHENGBAN-ZHIZE",
+    }
     assert all(m.category == cat.RULES_CATEGORY and not m.steps and not m.documents for m in rules)
     text = {m.code: "\n".join(n.text for n in m.notes) for m in rules}
     x = text["ZD-JIGUAN-XIAONENG"]
-    for part in ("一、首问负责制", "二、一次性告知制", "三、限时办结制", "出具收件回执,写明所收材料名称、页数、办结时间及经办人姓名",
-                 "信访件", "四、否定处分报备制", "应在3天内", "10个工作日内办结", "五、服务承诺制", "六、同岗替代制",
-                 "七、效能投诉制"):
+    for part in (
+        "一、首问负责制",
+        "二、一次性告知制",
+        "三、限时办结制",
+        "出具收件回执,写明所收材料名称、页数、办结时间及经办人姓名",
+        "信访件",
+        "四、否定处分报备制",
+        "应在3天内",
+        "10个工作日内办结",
+        "五、服务承诺制",
+        "六、同岗替代制",
+        "七、效能投诉制",
+    ):
         assert part in x, part
     q = text["ZD-QUANLI-CHAJIU"]
     assert "回复时限在收到分配问题旳5个工作日内" in q and "应该从重问责" in q and "(三)首问责任制" in q
     assert "一、矛盾纠纷排查制度" in text["ZD-ZONGZHI-WEIWEN"] and "二、接访制度" in text["ZD-ZONGZHI-WEIWEN"]
     g = text["ZD-GANGWEI-XIAONENG"]
-    assert "每年11-12月份完成下一报刊征订任务" in g and "每年3-4月份完成机关工作人员考核工作" in g and "每年3-6月份" in g
+    assert (
+        "每年11-12月份完成下一报刊征订任务" in g and "每年3-4月份完成机关工作人员考核工作" in g and "每年3-6月份" in g
+    )
     assert shipped.find("首问负责制")[0].code == "ZD-JIGUAN-XIAONENG"

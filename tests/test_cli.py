@@ -78,8 +78,9 @@ def test_demo_via_environment(tmp_path, monkeypatch, capsys):
 
 
 def test_python_dash_m(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "cunwu_tui", "--version"], capture_output=True, text=True,
-                         encoding="utf-8", check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "cunwu_tui", "--version"], capture_output=True, text=True, encoding="utf-8", check=True
+    )
     assert __version__ in out.stdout
 
 

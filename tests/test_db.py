@@ -153,8 +153,9 @@ def test_a_current_database_opens_without_importing_alembic(db_url, tmp_path):
     from cunwu_tui.services import open_services
 
     open_services(db_url).close()  # created and migrated
-    code = ("import sys; from cunwu_tui.services import open_services; s = open_services(sys.argv[1]); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako'))); s.close()")
-    out = subprocess.run([sys.executable, "-c", code, db_url], capture_output=True, text=True, check=True,
-                         cwd=tmp_path)
+    code = (
+        "import sys; from cunwu_tui.services import open_services; s = open_services(sys.argv[1]); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako'))); s.close()"
+    )
+    out = subprocess.run([sys.executable, "-c", code, db_url], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert out.stdout.strip() == "[]"

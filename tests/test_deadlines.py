@@ -45,7 +45,9 @@ def test_petition_timeline():
     assert extended.date == date(2026, 11, 9) and extended.what == "办结（已延期）"
 
 
-@pytest.mark.parametrize(("days", "reason", "words"), [(31, "复杂", "不得超过30日"), (10, " ", "延期理由"), (-1, "x", "不得超过")])
+@pytest.mark.parametrize(
+    ("days", "reason", "words"), [(31, "复杂", "不得超过30日"), (10, " ", "延期理由"), (-1, "x", "不得超过")]
+)
 def test_petition_extension_rules(days, reason, words):
     with pytest.raises(ValueError, match=words):
         dl.petition_conclusion(date(2026, 8, 3), days, reason)

@@ -18,12 +18,20 @@ from identity_helpers import PIN, add_person
 def duty(services):
     """A small office: four on duty, two leaders, one 值班领导; a clock."""
     s = services
-    s.settings.save_profile(__import__("cunwu_tui.services.settings", fromlist=["VillageProfile"]).VillageProfile(
-        village="青山村", township="柳河镇", county="清源县", phone="0351-6012345"))
+    s.settings.save_profile(
+        __import__("cunwu_tui.services.settings", fromlist=["VillageProfile"]).VillageProfile(
+            village="青山村", township="柳河镇", county="清源县", phone="0351-6012345"
+        )
+    )
     people = {}
-    for name, roles in (("王建国", ("书记", "带班领导")), ("李秀英", ("主任", "带班领导")),
-                        ("张伟", ("值班员", "值班领导")), ("赵丽", ("文书", "值班员")),
-                        ("陈明", ("值班员",)), ("刘芳", ("值班员",))):
+    for name, roles in (
+        ("王建国", ("书记", "带班领导")),
+        ("李秀英", ("主任", "带班领导")),
+        ("张伟", ("值班员", "值班领导")),
+        ("赵丽", ("文书", "值班员")),
+        ("陈明", ("值班员",)),
+        ("刘芳", ("值班员",)),
+    ):
         people[name] = add_person(s, name, f"1390351{len(people):04d}", roles)
     clerk = people["赵丽"]
     s.core.operator = Operator(clerk.id, clerk.name, clerk.phone)
@@ -83,8 +91,13 @@ def test_publish_then_changes_need_a_reason_and_are_recorded(duty):
     rota = d.month(2026, 12)
     assert rota.status == "已发布" and len(rota.changes) == 1
     c = rota.changes[0]
-    assert (c.role, c.old_name, c.new_name, c.reason, c.operator_name) == ("值班人员", other.name, first.staff_name,
-                                                                        "陈明外出学习", "赵丽")
+    assert (c.role, c.old_name, c.new_name, c.reason, c.operator_name) == (
+        "值班人员",
+        other.name,
+        first.staff_name,
+        "陈明外出学习",
+        "赵丽",
+    )
     # The change register is append-only in the database itself.
     path = duty.core.engine.url.database
     con = sqlite3.connect(path)
@@ -439,7 +452,11 @@ def test_publishing_without_the_years_holidays_says_so_and_a_published_month_can
     changed = {c.day for c in new.changes}
     for day, x in days.items():
         differs = (x.kind, x.staff_name, x.leader_name, x.chief_name) != (
-            old[day].kind, old[day].staff_name, old[day].leader_name, old[day].chief_name)
+            old[day].kind,
+            old[day].staff_name,
+            old[day].leader_name,
+            old[day].chief_name,
+        )
         assert differs == (day in changed), day
     assert all(c.reason == "已录入2027年节假日安排" for c in new.changes)
     assert any(c.role == "类别" and c.new_name == "节假日" for c in new.changes)

@@ -22,41 +22,61 @@ TODAY = date(2026, 11, 22)
 # Rows made by hand for the tables the demo leaves with fewer than two.
 EXTRA = {
     "duty_change": "INSERT INTO duty_change (day, role, old_name, new_name, reason, operator_id, operator_name,"
-                   " recorded_at) VALUES ('2026-11-20', '值班人员', '甲', '乙', '调班', NULL, '', '2026-11-19 10:00:00')",
+    " recorded_at) VALUES ('2026-11-20', '值班人员', '甲', '乙', '调班', NULL, '', '2026-11-19 10:00:00')",
     "duty_void": "INSERT INTO duty_void (kind, target_id, reason, operator_name, recorded_at) SELECT 'log', id, '测试',"
-                 " '', '2026-11-20 10:00:00' FROM duty_log ORDER BY id LIMIT 2",
+    " '', '2026-11-20 10:00:00' FROM duty_log ORDER BY id LIMIT 2",
     "duty_case_link": "INSERT INTO duty_case_link (log_id, case_id, case_number, operator_name, recorded_at) SELECT id,"
-                      " 1, '〔2026〕第0001号', '', '2026-11-20 10:00:00' FROM duty_log ORDER BY id LIMIT 2",
-    "holiday_rota": "INSERT INTO holiday_rota (name, start, \"end\", filed_at, filed_to, filed_by, notified_at,"
-                    " notified_note, notified_by, created_at) VALUES ('元旦', '2027-01-01', '2027-01-03', NULL, '',"
-                    " '', NULL, '', '', '2026-11-20 10:00:00')",
+    " 1, '〔2026〕第0001号', '', '2026-11-20 10:00:00' FROM duty_log ORDER BY id LIMIT 2",
+    "holiday_rota": 'INSERT INTO holiday_rota (name, start, "end", filed_at, filed_to, filed_by, notified_at,'
+    " notified_note, notified_by, created_at) VALUES ('元旦', '2027-01-01', '2027-01-03', NULL, '',"
+    " '', NULL, '', '', '2026-11-20 10:00:00')",
     "notice_objection": "INSERT INTO notice_objection (notice_id, received_at, from_name, content, received_by,"
-                        " recorded_at) SELECT notice_id, received_at, '', '再提异议', received_by, recorded_at"
-                        " FROM notice_objection LIMIT 1",
+    " recorded_at) SELECT notice_id, received_at, '', '再提异议', received_by, recorded_at"
+    " FROM notice_objection LIMIT 1",
     "objection_outcome": "INSERT INTO objection_outcome (objection_id, handling, result, answered_at, operator_name,"
-                         " recorded_at) SELECT MAX(id), '核实', '不成立', NULL, '', '2026-11-20 10:00:00'"
-                         " FROM notice_objection",
+    " recorded_at) SELECT MAX(id), '核实', '不成立', NULL, '', '2026-11-20 10:00:00'"
+    " FROM notice_objection",
     "resident_merge": "INSERT INTO resident_merge (duplicate_id, kept_id, reason, operator_id, operator_name,"
-                      " recorded_at) SELECT id, 1, '重复登记', NULL, '', '2026-11-20 10:00:00' FROM resident"
-                      " WHERE id > 1 ORDER BY id DESC LIMIT 2",
+    " recorded_at) SELECT id, 1, '重复登记', NULL, '', '2026-11-20 10:00:00' FROM resident"
+    " WHERE id > 1 ORDER BY id DESC LIMIT 2",
 }
 
 # A covered column to change in each table, and the Chinese label verify must name.
 CHANGE = {
-    "seal_use": ("title", "文件名称"), "seal_void": ("reason", ""), "case_record": ("applicant_name", ""),
-    "case_event": ("text", ""), "duty_change": ("reason", ""), "duty_log": ("content", "内容"),
-    "duty_substitution": ("note", ""), "duty_handover": ("note", ""), "duty_item": ("text", ""),
-    "duty_item_close": ("note", ""), "duty_confirm": ("by_name", ""), "duty_void": ("reason", ""),
-    "duty_case_link": ("case_number", ""), "holiday_rota": ("filed_to", ""), "notice": ("title", ""),
-    "notice_person": ("name", ""), "notice_objection": ("content", ""), "objection_outcome": ("handling", ""),
-    "resident": ("phone", "电话"), "resident_merge": ("reason", ""), "staff": ("name", ""),
-    "audit_log": ("after", ""), "staff_credential": ("pin_hash", ""), "approval": ("approver_name", "审批人"),
+    "seal_use": ("title", "文件名称"),
+    "seal_void": ("reason", ""),
+    "case_record": ("applicant_name", ""),
+    "case_event": ("text", ""),
+    "duty_change": ("reason", ""),
+    "duty_log": ("content", "内容"),
+    "duty_substitution": ("note", ""),
+    "duty_handover": ("note", ""),
+    "duty_item": ("text", ""),
+    "duty_item_close": ("note", ""),
+    "duty_confirm": ("by_name", ""),
+    "duty_void": ("reason", ""),
+    "duty_case_link": ("case_number", ""),
+    "holiday_rota": ("filed_to", ""),
+    "notice": ("title", ""),
+    "notice_person": ("name", ""),
+    "notice_objection": ("content", ""),
+    "objection_outcome": ("handling", ""),
+    "resident": ("phone", "电话"),
+    "resident_merge": ("reason", ""),
+    "staff": ("name", ""),
+    "audit_log": ("after", ""),
+    "staff_credential": ("pin_hash", ""),
+    "approval": ("approver_name", "审批人"),
 }
 
 # Unique columns bent so that a copied row can be slipped in.
 UNIQUE = {
-    "seal_use": {"chain_seq": "chain_seq + 100000", "hash": "hash || 'x'", "seq": "seq + 1000",
-                 "number": "number || 'x'"},
+    "seal_use": {
+        "chain_seq": "chain_seq + 100000",
+        "hash": "hash || 'x'",
+        "seq": "seq + 1000",
+        "number": "number || 'x'",
+    },
     "seal_void": {"chain_seq": "chain_seq + 100000", "use_id": "use_id + 100000", "hash": "hash || 'x'"},
     "case_record": {"number": "number || 'x'", "seq": "seq + 1000"},
     "notice": {"seq": "seq + 1000"},
@@ -152,8 +172,9 @@ def test_update_is_named(copy, table):
     assert r.what == "被改动", r.message
     if label:
         assert label in r.detail, r.message
-    assert str(row) in r.record or table in ("seal_use", "seal_void", "case_record", "case_event", "notice",
-                                             "staff"), r.message
+    assert str(row) in r.record or table in ("seal_use", "seal_void", "case_record", "case_event", "notice", "staff"), (
+        r.message
+    )
 
 
 @pytest.mark.parametrize("table", TABLES)
@@ -180,8 +201,12 @@ def test_insert_is_named(copy, table):
 @pytest.mark.parametrize("table", TABLES)
 def test_swap_is_named(copy, table):
     a, b = _ids(copy, table)[:2]
-    _tamper(copy, f'UPDATE "{table}" SET id = -1 WHERE id = {a}', f'UPDATE "{table}" SET id = {a} WHERE id = {b}',
-            f'UPDATE "{table}" SET id = {b} WHERE id = -1')
+    _tamper(
+        copy,
+        f'UPDATE "{table}" SET id = -1 WHERE id = {a}',
+        f'UPDATE "{table}" SET id = {a} WHERE id = {b}',
+        f'UPDATE "{table}" SET id = {b} WHERE id = -1',
+    )
     r = _check(copy, table)
     assert r.what == "顺序被调换", r.message
 
@@ -189,13 +214,17 @@ def test_swap_is_named(copy, table):
 def test_records_are_named_in_words(copy):
     con = sqlite3.connect(_file(copy))
     case_id, number = con.execute("SELECT id, number FROM case_record ORDER BY id LIMIT 1").fetchone()
-    third = con.execute("SELECT id FROM case_event WHERE case_id = ? ORDER BY id LIMIT 1 OFFSET 2",
-                        (case_id,)).fetchone()
+    third = con.execute(
+        "SELECT id FROM case_event WHERE case_id = ? ORDER BY id LIMIT 1 OFFSET 2", (case_id,)
+    ).fetchone()
     con.close()
     if third is None:
         pytest.skip("demo case with fewer than three events")
-    _tamper(copy, f"UPDATE case_event SET text = '改过' WHERE id = {third[0]}",
-            "UPDATE audit_log SET after = '{}' WHERE id = 7")
+    _tamper(
+        copy,
+        f"UPDATE case_event SET text = '改过' WHERE id = {third[0]}",
+        "UPDATE audit_log SET after = '{}' WHERE id = 7",
+    )
     s = open_services(copy)
     try:
         report = s.evidence.verify()
@@ -221,16 +250,23 @@ def test_changes_made_by_the_app_are_chained(demo_services):
     person = s.staff.list()[0]
     s.staff.update(person.id, person.name + "甲", "13900000001", person.roles, admin_pin=DEMO_PIN)
     with s.core.engine.connect() as conn:
-        ops = [r[0] for r in conn.execute(text(
-            "SELECT op FROM evidence_link WHERE table_name = 'staff' AND row_id = :i ORDER BY seq"), {"i": person.id})]
+        ops = [
+            r[0]
+            for r in conn.execute(
+                text("SELECT op FROM evidence_link WHERE table_name = 'staff' AND row_id = :i ORDER BY seq"),
+                {"i": person.id},
+            )
+        ]
     assert ops[0] == "新增" and ops[-1] == "修改"
     assert s.evidence.verify().ok
 
 
 def test_declared_triggers_are_what_the_migrations_create(services):
     with services.core.engine.connect() as conn:
-        have = {n: " ".join(sql.split()) for n, sql in conn.execute(
-            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))}
+        have = {
+            n: " ".join(sql.split())
+            for n, sql in conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+        }
         assert db_evidence.trigger_problems(conn) == []
     assert have == {n: " ".join(sql.split()) for n, sql in db_evidence.EXPECTED_TRIGGERS.items()}
 
@@ -255,8 +291,10 @@ def test_dropped_and_altered_triggers_are_restored_on_the_record(copy):
     s = open_services(copy)
     try:
         report = s.evidence.verify(full=False)
-        assert {(t.name, t.state) for t in report.triggers} == {("duty_log_no_update", "缺失"),
-                                                               ("audit_log_no_delete", "被改动")}
+        assert {(t.name, t.state) for t in report.triggers} == {
+            ("duty_log_no_update", "缺失"),
+            ("audit_log_no_delete", "被改动"),
+        }
         assert report.restored and "已按原样恢复" in report.trigger_message
         assert not report.broken
         again = s.evidence.verify(full=False)
@@ -293,8 +331,11 @@ def test_removing_the_last_row_with_its_link_is_caught_by_the_checkpoint(copy):
         assert s.evidence.verify().ok
     finally:
         s.close()
-    _tamper(copy, "DELETE FROM evidence_link WHERE id = (SELECT MAX(id) FROM evidence_link WHERE table_name = 'staff')",
-            "DELETE FROM staff WHERE id = (SELECT MAX(id) FROM staff)")
+    _tamper(
+        copy,
+        "DELETE FROM evidence_link WHERE id = (SELECT MAX(id) FROM evidence_link WHERE table_name = 'staff')",
+        "DELETE FROM staff WHERE id = (SELECT MAX(id) FROM staff)",
+    )
     s = open_services(copy)
     try:
         report = s.evidence.verify(full=False)
@@ -306,8 +347,12 @@ def test_removing_the_last_row_with_its_link_is_caught_by_the_checkpoint(copy):
 def _rewrite_with_the_apps_own_code(url: str, at: datetime) -> None:
     """An insider changes a duty entry, then recomputes every chain with the
     app's own functions: the database alone looks whole again."""
-    _tamper(url, "UPDATE duty_log SET content = '改写过的内容' WHERE id = 1", "DELETE FROM evidence_link",
-            "DELETE FROM setting WHERE key = 'evidence_checkpoint'")
+    _tamper(
+        url,
+        "UPDATE duty_log SET content = '改写过的内容' WHERE id = 1",
+        "DELETE FROM evidence_link",
+        "DELETE FROM setting WHERE key = 'evidence_checkpoint'",
+    )
     s = open_services(url)
     try:
         with s.core.engine.begin() as conn:
@@ -331,7 +376,7 @@ def test_a_rewrite_is_caught_against_an_earlier_export(copy, tmp_path, capsys):
         s.close()
     sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("校验").to_python()
     header = next(i for i, r in enumerate(sheet) if r[0] == "登记簿")
-    rows = {r[0]: r for r in sheet[header + 1:] if r[0] in ev.registers()}
+    rows = {r[0]: r for r in sheet[header + 1 :] if r[0] in ev.registers()}
     assert set(rows) == set(ev.registers())
     duty = rows["值班记录"]
     assert int(duty[1]) > 0 and len(duty[2]) == 19
@@ -396,10 +441,18 @@ def test_an_older_database_is_chained_at_the_upgrade(tmp_path):
     engine = make_engine("sqlite:///" + str(path))
     upgrade(engine, "0003")
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO staff (name, phone, roles, active, created_at) "
-                          "VALUES ('老文书', '', '文书', 1, '2026-01-05 09:00:00.000000')"))
-        conn.execute(text("INSERT INTO audit_log (at, operator_id, operator_name, entity, entity_id, action, before,"
-                          " after) VALUES ('2026-01-05 09:00:00.000000', NULL, '系统', 'staff', '1', '新增', '', '')"))
+        conn.execute(
+            text(
+                "INSERT INTO staff (name, phone, roles, active, created_at) "
+                "VALUES ('老文书', '', '文书', 1, '2026-01-05 09:00:00.000000')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO audit_log (at, operator_id, operator_name, entity, entity_id, action, before,"
+                " after) VALUES ('2026-01-05 09:00:00.000000', NULL, '系统', 'staff', '1', '新增', '', '')"
+            )
+        )
     engine.dispose()
     s = open_services("sqlite:///" + str(path))
     try:

@@ -93,7 +93,9 @@ def test_audit_changes_in_words():
     after = '{"active": false, "id": 8, "name": "周海", "phone": "1", "roles": ["值班员", "委员"]}'
     assert describe_change(before, after, "staff") == ("职务：值班员\n状态：在岗", "职务：值班员、委员\n状态：离岗")
     assert describe_change("", '{"id": 3, "name": "党支部印章", "note": "", "active": true}', "seal") == (
-        "", "名称：党支部印章\n状态：在用")
+        "",
+        "名称：党支部印章\n状态：在用",
+    )
     assert describe_change('{"note": "旧"}', '{"note": ""}') == ("备注：旧", "备注：（空）")
     assert describe_change('{"value": null}', '{"value": "D:\\\\台账"}') == ("值：（空）", "值：D:\\台账")
     assert describe_change("", "") == ("", "")

@@ -34,8 +34,15 @@ def test_digit_pins_need_six_digits_and_no_obvious_run(digits):
 
 
 def test_pin_rules_in_words():
-    for pin, words in (("", "请设置"), ("12345", "至少6位"), ("111111", "容易被猜到"), ("123456", "容易被猜到"),
-                       ("987654", "容易被猜到"), ("abc12", "至少8个字"), ("2468\x1b[31m", "控制字符")):
+    for pin, words in (
+        ("", "请设置"),
+        ("12345", "至少6位"),
+        ("111111", "容易被猜到"),
+        ("123456", "容易被猜到"),
+        ("987654", "容易被猜到"),
+        ("abc12", "至少8个字"),
+        ("2468\x1b[31m", "控制字符"),
+    ):
         with pytest.raises(pins.PinError, match=words):
             pins.check_new(pin)
     with pytest.raises(pins.PinError, match="两次输入"):
@@ -45,7 +52,7 @@ def test_pin_rules_in_words():
 
 
 def test_hash_is_salted_slow_and_never_the_pin():
-    assert pins.PRODUCTION_N == 2 ** 14 and pins.SCRYPT_R == 8  # 16 MiB a try (the suite runs cheaper)
+    assert pins.PRODUCTION_N == 2**14 and pins.SCRYPT_R == 8  # 16 MiB a try (the suite runs cheaper)
     a, b = pins.hash_pin(PIN, n=pins.PRODUCTION_N), pins.hash_pin(PIN, n=pins.PRODUCTION_N)
     assert a != b and PIN not in a and a.startswith("scrypt$16384$8$1$")
     assert pins.matches(PIN, a) and pins.matches("２４６８１０", a) and not pins.matches(OTHER, a)
@@ -225,8 +232,12 @@ def office(services):
     services.settings.save_profile(VILLAGE)
     zhao = setup_admin(services, "赵丽", "13903510004", ("文书",))
     people = {"赵丽": zhao}
-    for name, roles in (("王建国", ("书记", "带班领导")), ("李秀英", ("主任", "带班领导")), ("王某", ("书记",)),
-                        ("陈明", ("会计",))):
+    for name, roles in (
+        ("王建国", ("书记", "带班领导")),
+        ("李秀英", ("主任", "带班领导")),
+        ("王某", ("书记",)),
+        ("陈明", ("会计",)),
+    ):
         people[name] = add_person(services, name, "", roles)
     seals = {x.name: x for x in services.seals.list()}
     for x in seals.values():
@@ -241,8 +252,15 @@ def test_a_seal_use_approved_by_the_book_is_only_approved_by_the_approvers_pin(o
     reg = s.seal_register
 
     def use(**kw):
-        args = dict(seal_id=s.party_seal.id, title="党员组织关系介绍信", purpose="转出组织关系", copies=1,
-                    destination="柳河镇党委", applicant_id=p["赵丽"].id, approver_id=p["王建国"].id)
+        args = dict(
+            seal_id=s.party_seal.id,
+            title="党员组织关系介绍信",
+            purpose="转出组织关系",
+            copies=1,
+            destination="柳河镇党委",
+            applicant_id=p["赵丽"].id,
+            approver_id=p["王建国"].id,
+        )
         args.update(kw)
         return reg.add(**args)
 
@@ -305,12 +323,27 @@ def test_the_cli_export_needs_an_operator_and_pin(demo_db_path, tmp_path, monkey
     assert main(["export", "--db", demo_db_path, "--month", "2026-10", "--out", str(out)]) == 2
     assert "赵丽" in capsys.readouterr().err and not out.exists()  # the last operator, but no PIN: refused
     monkeypatch.setattr(sys, "stdin", io.StringIO(OTHER + "\n"))
-    assert main(["export", "--db", demo_db_path, "--month", "2026-10", "--out", str(out),
-                 "--operator", "王建国"]) == 2
+    assert main(["export", "--db", demo_db_path, "--month", "2026-10", "--out", str(out), "--operator", "王建国"]) == 2
     assert "密码不对" in capsys.readouterr().err and not out.exists()
     monkeypatch.setattr(sys, "stdin", io.StringIO(PIN + "\n"))
-    assert main(["export", "--db", demo_db_path, "--month", "2026-10", "--out", str(out), "--ledger", "staff",
-                 "--operator", "王 建国"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                demo_db_path,
+                "--month",
+                "2026-10",
+                "--out",
+                str(out),
+                "--ledger",
+                "staff",
+                "--operator",
+                "王 建国",
+            ]
+        )
+        == 0
+    )
     from cunwu_tui.services import open_services
 
     s = open_services("sqlite:///" + demo_db_path)

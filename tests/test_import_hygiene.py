@@ -114,17 +114,21 @@ def test_the_check_sees_what_it_should():
         "    return cunwu_tui.a.b._deep, c._alias, b._bound, x._relative, c.public, c.__doc__, b.obj._attr\n"
     )
     found = sorted(what for _, what in private_uses(source, "cunwu_tui.ui.y", False, modules))
-    assert found == sorted([
-        "from cunwu_tui.a.b import _hidden",
-        "from cunwu_tui.c import _lazy",
-        "cunwu_tui.a.b._deep",
-        "cunwu_tui.c._alias",
-        "cunwu_tui.a.b._bound",
-        "cunwu_tui.ui.x._relative",
-    ])
+    assert found == sorted(
+        [
+            "from cunwu_tui.a.b import _hidden",
+            "from cunwu_tui.c import _lazy",
+            "cunwu_tui.a.b._deep",
+            "cunwu_tui.c._alias",
+            "cunwu_tui.a.b._bound",
+            "cunwu_tui.ui.x._relative",
+        ]
+    )
     # a module's own private names are its own business
-    assert private_uses("import cunwu_tui.c as me\nme._own\nfrom cunwu_tui.c import _x\n",
-                        "cunwu_tui.c", False, modules) == []
+    assert (
+        private_uses("import cunwu_tui.c as me\nme._own\nfrom cunwu_tui.c import _x\n", "cunwu_tui.c", False, modules)
+        == []
+    )
 
 
 def test_import_contracts_hold():
@@ -136,6 +140,12 @@ def test_import_contracts_hold():
     command = str(exe) if exe.exists() else shutil.which("lint-imports")
     if command is None:
         pytest.skip("lint-imports is not on PATH")
-    done = subprocess.run([command, "--config", str(ROOT / "pyproject.toml"), "--no-cache"], cwd=ROOT,
-                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+    done = subprocess.run(
+        [command, "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -24,12 +24,46 @@ TODAY = date(2026, 11, 22)
 # What real people type and paste: IME symbols, rare characters, full-width
 # digits, terminal escapes, control characters, very long lines.
 NASTY = [
-    "①", "②③", "²", "㈠", "𠮷", "１２", "1e9", "NaN", "inf", "-3", "0", "1.5", "  ", "\u3000", "=1+1", "@SUM(A1)",
-    "\x00", "a\x00b", "\x1b[31m红\x1b[0m", "\x1b]0;标题\x07", "\x07\x08", "\u202e反转", "\r\n", "第一行\n第二行",
-    "x" * 2001, "中" * 2000 + "文", "2026-13-01", "1800-01-01", "9999-12-31", "2026-02-30", "12:60", "25:00",
-    "２０２６－１１－２０", "2026年11月20日", "e\u0301", "é",
+    "①",
+    "②③",
+    "²",
+    "㈠",
+    "𠮷",
+    "１２",
+    "1e9",
+    "NaN",
+    "inf",
+    "-3",
+    "0",
+    "1.5",
+    "  ",
+    "\u3000",
+    "=1+1",
+    "@SUM(A1)",
+    "\x00",
+    "a\x00b",
+    "\x1b[31m红\x1b[0m",
+    "\x1b]0;标题\x07",
+    "\x07\x08",
+    "\u202e反转",
+    "\r\n",
+    "第一行\n第二行",
+    "x" * 2001,
+    "中" * 2000 + "文",
+    "2026-13-01",
+    "1800-01-01",
+    "9999-12-31",
+    "2026-02-30",
+    "12:60",
+    "25:00",
+    "２０２６－１１－２０",
+    "2026年11月20日",
+    "e\u0301",
+    "é",
 ]
-nasty = st.one_of(st.sampled_from(NASTY), st.text(max_size=40), st.text(alphabet=st.characters(codec="utf-8"), max_size=600))
+nasty = st.one_of(
+    st.sampled_from(NASTY), st.text(max_size=40), st.text(alphabet=st.characters(codec="utf-8"), max_size=600)
+)
 
 
 # -- the layer itself ---------------------------------------------------------
@@ -94,8 +128,13 @@ def test_dates_in_their_window():
     past = inputs.past(TODAY)
     assert inputs.day("２０２６－１１－２０", "日期", past) == date(2026, 11, 20)
     assert inputs.day("2026年11月20日", "日期", past) == date(2026, 11, 20)
-    for bad, words in [("1800-01-01", "1949年10月1日"), ("9999-12-31", "不能晚于"), ("2026-02-30", "格式不对"),
-                       ("2026-1①-20", "格式不对"), ("明天", "格式不对")]:
+    for bad, words in [
+        ("1800-01-01", "1949年10月1日"),
+        ("9999-12-31", "不能晚于"),
+        ("2026-02-30", "格式不对"),
+        ("2026-1①-20", "格式不对"),
+        ("明天", "格式不对"),
+    ]:
         with pytest.raises(inputs.InputError, match=words):
             inputs.day(bad, "日期", past)
     assert inputs.moment("2026-11-20", "时间", past, date_only_at=time(8)) == datetime(2026, 11, 20, 8)
@@ -127,17 +166,50 @@ class Env:
 
 def _calls():
     """(name, call(env, value)): one nasty value into one field."""
-    seal = lambda e, **kw: e.s.seal_register.add(**{  # noqa: E731
-        "seal_id": e.seal, "title": "证明", "purpose": "开具证明", "copies": 1, "destination": "本村存档",
-        "applicant_name": "王某", "approver_id": e.people["李秀英"], "keeper_id": e.people["赵丽"], **kw})
-    notice = lambda e, **kw: e.s.notices.add(**{  # noqa: E731
-        "title": "名单公示", "kind": "其他", "places": "公开栏", "start": datetime.now(), "length": 7, "unit": "日",
-        **kw})
-    resident = lambda e, **kw: e.s.residents.add(**{  # noqa: E731
-        "name": "测试人", "id_type": "其他", "id_number": "X123", **kw})
-    intake = lambda e, **kw: e.s.cases.add(**{  # noqa: E731
-        "matter_code": "MS-DIBAO", "resident_id": e.resident, "channel": "来访",
-        "first_officer_id": e.people["赵丽"], "kind": "承诺件", "limit_value": 20, "limit_unit": "工作日", **kw})
+    seal = lambda e, **kw: e.s.seal_register.add(  # noqa: E731
+        **{
+            "seal_id": e.seal,
+            "title": "证明",
+            "purpose": "开具证明",
+            "copies": 1,
+            "destination": "本村存档",
+            "applicant_name": "王某",
+            "approver_id": e.people["李秀英"],
+            "keeper_id": e.people["赵丽"],
+            **kw,
+        }
+    )
+    notice = lambda e, **kw: e.s.notices.add(  # noqa: E731
+        **{
+            "title": "名单公示",
+            "kind": "其他",
+            "places": "公开栏",
+            "start": datetime.now(),
+            "length": 7,
+            "unit": "日",
+            **kw,
+        }
+    )
+    resident = lambda e, **kw: e.s.residents.add(  # noqa: E731
+        **{
+            "name": "测试人",
+            "id_type": "其他",
+            "id_number": "X123",
+            **kw,
+        }
+    )
+    intake = lambda e, **kw: e.s.cases.add(  # noqa: E731
+        **{
+            "matter_code": "MS-DIBAO",
+            "resident_id": e.resident,
+            "channel": "来访",
+            "first_officer_id": e.people["赵丽"],
+            "kind": "承诺件",
+            "limit_value": 20,
+            "limit_unit": "工作日",
+            **kw,
+        }
+    )
     log = lambda e, **kw: e.s.duty.add_log(**{"kind": "来访", "content": "群众来访", **kw})  # noqa: E731
     return [
         ("seal.title", lambda e, v: seal(e, title=v)),
@@ -147,10 +219,16 @@ def _calls():
         ("seal.note", lambda e, v: seal(e, note=v)),
         ("seal.used_at", lambda e, v: seal(e, used_at=v)),
         ("seal.applicant", lambda e, v: seal(e, applicant_name=v)),
-        ("seal.meeting_date", lambda e, v: seal(e, major=True, meeting_type="村民代表会议", meeting_date=v,
-                                                meeting_ref="村代〔2026〕1号")),
-        ("seal.meeting_ref", lambda e, v: seal(e, major=True, meeting_type="村民代表会议", meeting_date="2026-11-01",
-                                               meeting_ref=v)),
+        (
+            "seal.meeting_date",
+            lambda e, v: seal(
+                e, major=True, meeting_type="村民代表会议", meeting_date=v, meeting_ref="村代〔2026〕1号"
+            ),
+        ),
+        (
+            "seal.meeting_ref",
+            lambda e, v: seal(e, major=True, meeting_type="村民代表会议", meeting_date="2026-11-01", meeting_ref=v),
+        ),
         ("seal.void", lambda e, v: e.s.seal_register.void(e.use, v)),
         ("notice.title", lambda e, v: notice(e, title=v)),
         ("notice.summary", lambda e, v: notice(e, summary=v)),
@@ -181,16 +259,24 @@ def _calls():
         ("duty.at", lambda e, v: log(e, at=v)),
         ("duty.sub_note", lambda e, v: e.s.duty.add_substitution("09:00", "10:00", e.people["张伟"], "其他", v)),
         ("duty.sub_start", lambda e, v: e.s.duty.add_substitution(v, "10:00", e.people["张伟"], "就餐")),
-        ("duty.handover_items", lambda e, v: e.s.duty.hand_over(date(2026, 11, 1), e.people["赵丽"],
-                                                                 e.people["张伟"], v)),
+        (
+            "duty.handover_items",
+            lambda e, v: e.s.duty.hand_over(date(2026, 11, 1), e.people["赵丽"], e.people["张伟"], v),
+        ),
         ("case.refuse_basis", lambda e, v: e.s.cases.refuse(e.case, "不予受理", "不符合条件", v)),
         ("case.conclude", lambda e, v: e.s.cases.conclude(e.case, v)),
         ("case.step_note", lambda e, v: e.s.cases.complete_step(e.case, 1, v)),
         ("notice.withdraw", lambda e, v: e.s.notices.withdraw(e.notice, v)),
-        ("profile.village", lambda e, v: e.s.settings.save_profile(
-            __import__("dataclasses").replace(e.s.settings.profile(), village=v))),
-        ("profile.county", lambda e, v: e.s.settings.save_profile(
-            __import__("dataclasses").replace(e.s.settings.profile(), county=v))),
+        (
+            "profile.village",
+            lambda e, v: e.s.settings.save_profile(
+                __import__("dataclasses").replace(e.s.settings.profile(), village=v)
+            ),
+        ),
+        (
+            "profile.county",
+            lambda e, v: e.s.settings.save_profile(__import__("dataclasses").replace(e.s.settings.profile(), county=v)),
+        ),
         ("local.name", lambda e, v: e.s.catalog.add_local(v, documents="户口簿")),
         ("local.where", lambda e, v: e.s.catalog.add_local("本村测试事项", where=v)),
         ("local.time_limit", lambda e, v: e.s.catalog.add_local("本村测试事项二", time_limit=v)),
@@ -246,11 +332,16 @@ def test_every_entry_point_refuses_at_a_field_or_stores_sane_text(demo_services,
 
 def test_the_known_crashes_are_field_messages(demo_services):
     env = Env(demo_services)
-    for name, value, field in [("seal.copies", "①", "copies"), ("notice.length", "²", "length"),
-                               ("case.limit", 1.5, "limit"), ("duty.at", "1800-01-01 09:00", "at"),
-                               ("seal.meeting_date", "9999-12-31", "meeting_date"),
-                               ("case.chase", "9999-12-31", "chase"), ("duty.content", "情" * 2001, "content"),
-                               ("duty.handover_items", "事" * 501, "items")]:
+    for name, value, field in [
+        ("seal.copies", "①", "copies"),
+        ("notice.length", "²", "length"),
+        ("case.limit", 1.5, "limit"),
+        ("duty.at", "1800-01-01 09:00", "at"),
+        ("seal.meeting_date", "9999-12-31", "meeting_date"),
+        ("case.chase", "9999-12-31", "chase"),
+        ("duty.content", "情" * 2001, "content"),
+        ("duty.handover_items", "事" * 501, "items"),
+    ]:
         call = dict(CALLS)[name]
         with pytest.raises(ValidationError) as exc:
             call(env, value)
@@ -261,17 +352,32 @@ def test_a_case_received_before_1949_is_refused(demo_services):
     env = Env(demo_services)
     with pytest.raises(ValidationError) as exc:
         dict(_calls())["case.note"]  # the intake helper is inside; call the service directly
-        demo_services.cases.add("MS-DIBAO", env.resident, "来访", env.people["赵丽"], "承诺件", limit_value=20,
-                                received_at=datetime(1800, 1, 1, 9, 0))
+        demo_services.cases.add(
+            "MS-DIBAO",
+            env.resident,
+            "来访",
+            env.people["赵丽"],
+            "承诺件",
+            limit_value=20,
+            received_at=datetime(1800, 1, 1, 9, 0),
+        )
     assert "received_at" in exc.value.errors
 
 
 def test_nul_and_escape_never_reach_a_register(demo_services, db_url):
     env = Env(demo_services)
     demo_services.duty.add_log("来访", "王某\x00来访\x1b[2J", "已\x07答复")
-    demo_services.seal_register.add(env.seal, "证明\x1b]0;x\x07", "开具\x00证明", "１", "本村存档",
-                                    applicant_name="王\x1b[1m某", approver_id=env.people["李秀英"],
-                                    keeper_id=env.people["赵丽"], note="第一行\n第二行\x00")
+    demo_services.seal_register.add(
+        env.seal,
+        "证明\x1b]0;x\x07",
+        "开具\x00证明",
+        "１",
+        "本村存档",
+        applicant_name="王\x1b[1m某",
+        approver_id=env.people["李秀英"],
+        keeper_id=env.people["赵丽"],
+        note="第一行\n第二行\x00",
+    )
     assert not _raw_controls(db_url)
     assert demo_services.seal_register.list()[0].title == "证明"
     assert demo_services.seal_register.verify().ok
@@ -343,20 +449,23 @@ def test_help_is_chinese_and_aligned(args):
     for line in text.splitlines():
         if line.startswith("  -") and "  " in line.strip():
             head = line[: line.index("  ", 3)].rstrip() if "  " in line[3:] else line
-            rest = line[len(head):]
+            rest = line[len(head) :]
             starts.add(width(head) + len(rest) - len(rest.lstrip()))
     assert len(starts) <= 1, starts
     assert all(width(line) <= 80 for line in text.splitlines() if not line.startswith("  cunwu")), text
 
 
-@pytest.mark.parametrize("args, words", [
-    (["bogus"], "没有「bogus」这个选项"),
-    (["lookup", "--limit", "1e9", "低保"], "只能填数字"),
-    (["lookup", "--limit", "0", "低保"], "1至200"),
-    (["lookup"], "缺少必需的参数"),
-    (["export", "--month"], "需要一个值"),
-    (["--nonsense"], "无法识别的参数"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["bogus"], "没有「bogus」这个选项"),
+        (["lookup", "--limit", "1e9", "低保"], "只能填数字"),
+        (["lookup", "--limit", "0", "低保"], "1至200"),
+        (["lookup"], "缺少必需的参数"),
+        (["export", "--month"], "需要一个值"),
+        (["--nonsense"], "无法识别的参数"),
+    ],
+)
 def test_bad_arguments_get_a_chinese_sentence(args, words, tmp_path):
     out = run_cli(*args)
     assert out.returncode == 2

@@ -63,7 +63,18 @@ def _rows(source, period):
 
 def sample_rows() -> list[tuple]:
     return [
-        (1, date(2026, 11, 2), datetime(2026, 11, 2, 9, 30), "张三", "开具证明", Decimal("12.50"), 2, True, ID, "13800138000"),
+        (
+            1,
+            date(2026, 11, 2),
+            datetime(2026, 11, 2, 9, 30),
+            "张三",
+            "开具证明",
+            Decimal("12.50"),
+            2,
+            True,
+            ID,
+            "13800138000",
+        ),
         (2, date(2026, 11, 3), datetime(2026, 11, 3, 14, 5), "李四", "盖章" * 40, 7, 1, False, ID, "13800138001"),
         (3, "2026-11-04", "2026-11-04T08:00", "王五", None, "1,000.456", "3", None, None, None),
         (4, datetime(2026, 11, 5, 17, 0), date(2026, 11, 5), "赵六", "备注", 0.1, 0, "是", ID, ""),
@@ -124,7 +135,14 @@ def test_period_parse_accepts(text):
 
 @pytest.mark.parametrize(
     "text, hint",
-    [("2026-13", "1到12"), ("2026-00", "1到12"), ("26-1", "4位"), ("abc", "年-月"), ("", "请填写"), ("2026-11-05", "年-月")],
+    [
+        ("2026-13", "1到12"),
+        ("2026-00", "1到12"),
+        ("26-1", "4位"),
+        ("abc", "年-月"),
+        ("", "请填写"),
+        ("2026-11-05", "年-月"),
+    ],
 )
 def test_period_parse_rejects_in_chinese(text, hint):
     with pytest.raises(ValueError) as err:
@@ -431,8 +449,16 @@ def test_ledger_filename():
 
 @pytest.mark.parametrize(
     "name, expected",
-    [("CON", "_CON"), ("nul.txt", "_nul.txt"), ("com1.xlsx", "_com1.xlsx"), ("lpt9", "_lpt9"),
-     ("名册. . ", "名册"), ("a:b", "a_b"), ("   ", "台账"), ("CONTROL", "CONTROL")],
+    [
+        ("CON", "_CON"),
+        ("nul.txt", "_nul.txt"),
+        ("com1.xlsx", "_com1.xlsx"),
+        ("lpt9", "_lpt9"),
+        ("名册. . ", "名册"),
+        ("a:b", "a_b"),
+        ("   ", "台账"),
+        ("CONTROL", "CONTROL"),
+    ],
 )
 def test_safe_filename(name, expected):
     assert safe_filename(name) == expected

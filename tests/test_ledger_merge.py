@@ -88,8 +88,9 @@ def sheet(path: Path, name: str) -> list[list]:
 
 
 def test_merge_three_villages(tmp_path, three):
-    out = merge_ledgers(three, tmp_path / "汇总.xlsx", "城关镇", operator="赵镇", phone="0371-12345678",
-                        filled_on=date(2026, 12, 5))
+    out = merge_ledgers(
+        three, tmp_path / "汇总.xlsx", "城关镇", operator="赵镇", phone="0371-12345678", filled_on=date(2026, 12, 5)
+    )
     assert out == tmp_path / "汇总.xlsx"
     wb = CalamineWorkbook.from_path(str(out))
     assert wb.sheet_names == ["用印登记台账", "汇总"]

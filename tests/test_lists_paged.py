@@ -118,9 +118,10 @@ async def test_lists_read_the_next_page_as_the_cursor_goes_down(demo_db, monkeyp
         await start(pilot)
         s = app.services
         for key, screen, table_id, filter_id, whole in (
-                ("f4", CasesScreen, "#case-table", "#case-filter", lambda: s.cases.list("全部", today=TODAY)),
-                ("f5", SealRegisterScreen, "#seal-table", "#seal-filter", lambda: s.seal_register.list()),
-                ("f7", NoticesScreen, "#notice-table", "#notice-filter", lambda: s.notices.list())):
+            ("f4", CasesScreen, "#case-table", "#case-filter", lambda: s.cases.list("全部", today=TODAY)),
+            ("f5", SealRegisterScreen, "#seal-table", "#seal-filter", lambda: s.seal_register.list()),
+            ("f7", NoticesScreen, "#notice-table", "#notice-filter", lambda: s.notices.list()),
+        ):
             await pilot.press(key)
             await wait_for(pilot, lambda: isinstance(app.screen, screen))
             if key == "f4":
@@ -132,7 +133,7 @@ async def test_lists_read_the_next_page_as_the_cursor_goes_down(demo_db, monkeyp
             assert len(want) > 3
             # whole pages (the next ones read at once: the screen is taller than a page), in order
             assert table.row_count % 3 == 0 or not table.more
-            assert [k.value for k in table.rows] == want[:table.row_count]
+            assert [k.value for k in table.rows] == want[: table.row_count]
             assert "向下翻看" in str(app.screen.query_one(filter_id, Static).render()) or not table.more
             for _ in range(len(want) + 2):
                 await pilot.press("down")
@@ -207,8 +208,26 @@ def test_a_search_through_the_character_index_finds_what_reading_every_case_find
     today = s.core.now().date()
     rows = s.cases.list("全部", today=today, limit=10_000)
     names = sorted({r.applicant for r in rows})
-    queries = ["王", "桂英", "低保", "最低生活", "ms-", "MS-DIBAO", "ｍｓ", "〔2026〕第", "第", "号", "王 桂", "无此人",
-               "𠮷", "①", "，", *names[:5], *(n[1:] for n in names[:5]), *(r.matter_name[:3] for r in rows[:5])]
+    queries = [
+        "王",
+        "桂英",
+        "低保",
+        "最低生活",
+        "ms-",
+        "MS-DIBAO",
+        "ｍｓ",
+        "〔2026〕第",
+        "第",
+        "号",
+        "王 桂",
+        "无此人",
+        "𠮷",
+        "①",
+        "，",
+        *names[:5],
+        *(n[1:] for n in names[:5]),
+        *(r.matter_name[:3] for r in rows[:5]),
+    ]
     for q in queries:
         for f in case_rules.FILTERS:
             s.cases._indexed = True

@@ -51,20 +51,34 @@ def test_exact_alias_first_and_document_reason(clerk):
 
 def test_view_of_a_matter_with_several_sources(clerk):
     v = clerk.catalog.view("MS-DIBAO")
-    assert [t for _, t in v.variants] == ["八一社区工作流程", "沁源县村级组织（社区）履行职责事项流程", "规范权力运行制度汇编"]
+    assert [t for _, t in v.variants] == [
+        "八一社区工作流程",
+        "沁源县村级组织（社区）履行职责事项流程",
+        "规范权力运行制度汇编",
+    ]
     assert v.seed == "000_df0ea5699719fa07.txt"  # the first source that lists documents
     assert v.documents[1].name == "书面申请书、家庭收入和财产状况的书面声明"
     # the form is not repeated when the seed's own words already say it
     assert v.documents[0].line.endswith("（出示原件，提供复印件）")
     other = clerk.catalog.view("MS-DIBAO", "004_6236ee6db6d88bf7.txt")
-    assert [d.name for d in other.documents] == ["以书面形式阐明申请救济事由", "如实填报个人和家庭有关情况", "有关证明材料"]
+    assert [d.name for d in other.documents] == [
+        "以书面形式阐明申请救济事由",
+        "如实填报个人和家庭有关情况",
+        "有关证明材料",
+    ]
     assert any("10天内" in t for t in other.time_limits)
 
 
 @pytest.mark.parametrize(
     ("text", "value", "unit"),
-    [("5个工作日", 5, "工作日"), ("7日", 7, "日"), ("7天", 7, "日"), ("1个月", 1, "个月"), ("当日", 0, "日"),
-     (" 15 个工作日 ", 15, "工作日")],
+    [
+        ("5个工作日", 5, "工作日"),
+        ("7日", 7, "日"),
+        ("7天", 7, "日"),
+        ("1个月", 1, "个月"),
+        ("当日", 0, "日"),
+        (" 15 个工作日 ", 15, "工作日"),
+    ],
 )
 def test_time_limit_parsing(text, value, unit):
     t = parse_time_limit(text)
@@ -102,8 +116,12 @@ def test_additions_are_shown_searchable_audited_and_withdrawn(clerk):
 
 @pytest.mark.parametrize(
     ("args", "field"),
-    [(("", "", ""), "text"), (("身份证", "扫描件", ""), "form"), (("身份证", "", "0"), "count"),
-     (("身份证", "", "两份"), "count")],
+    [
+        (("", "", ""), "text"),
+        (("身份证", "扫描件", ""), "form"),
+        (("身份证", "", "0"), "count"),
+        (("身份证", "", "两份"), "count"),
+    ],
 )
 def test_bad_addition_saves_nothing(clerk, args, field):
     with pytest.raises(ValidationError) as exc:
@@ -123,15 +141,22 @@ def test_additions_survive_an_upgrade_of_the_shipped_catalog(clerk, tmp_path):
     shutil.copytree(default_catalog_dir(), old)
     before = CatalogService(clerk.core, clerk.settings, catalog_dir=old, cache_file=tmp_path / "i.json")
     before.add_document("MS-DIBAO", "村民小组长证明")
-    own = before.add_local("农村建房申请", aliases="建房、宅基地建房", documents="身份证\n户口簿",
-                           time_limit="5个工作日", conditions="本村村民")
+    own = before.add_local(
+        "农村建房申请",
+        aliases="建房、宅基地建房",
+        documents="身份证\n户口簿",
+        time_limit="5个工作日",
+        conditions="本村村民",
+    )
     # a new release changes the wording of a shipped document
     new = tmp_path / "new"
     shutil.copytree(old, new)
     f = new / "minsheng.toml"
     text = f.read_text(encoding="utf-8")
-    f.write_text(text.replace("书面申请书、家庭收入和财产状况的书面声明", "书面申请书和家庭收入、财产状况书面声明", 1),
-                 encoding="utf-8")
+    f.write_text(
+        text.replace("书面申请书、家庭收入和财产状况的书面声明", "书面申请书和家庭收入、财产状况书面声明", 1),
+        encoding="utf-8",
+    )
     after = CatalogService(clerk.core, clerk.settings, catalog_dir=new, cache_file=tmp_path / "i.json")
     docs = [d.name for d in after.view("MS-DIBAO").documents]
     assert "书面申请书和家庭收入、财产状况书面声明" in docs and docs[-1] == "村民小组长证明"
@@ -141,9 +166,16 @@ def test_additions_survive_an_upgrade_of_the_shipped_catalog(clerk, tmp_path):
 
 def test_local_matter_round_trip(clerk):
     cat = clerk.catalog
-    info = cat.add_local("农村建房申请", aliases="建房、宅基地建房", where="村委会一楼", fees="免费",
-                         time_limit="5个工作日", conditions="本村村民\n\n有建房需要", documents="身份证\n户口簿",
-                         notes="需村民小组长签字")
+    info = cat.add_local(
+        "农村建房申请",
+        aliases="建房、宅基地建房",
+        where="村委会一楼",
+        fees="免费",
+        time_limit="5个工作日",
+        conditions="本村村民\n\n有建房需要",
+        documents="身份证\n户口簿",
+        notes="需村民小组长签字",
+    )
     assert info.code == "CUN-0001" and info.aliases == ("建房", "宅基地建房")
     v = cat.view(info.code)
     assert v.local and v.category == "本村事项" and v.conditions == ("本村村民", "有建房需要")
@@ -157,9 +189,11 @@ def test_local_matter_round_trip(clerk):
 
 @pytest.mark.parametrize(
     ("kwargs", "field", "words"),
-    [({"name": ""}, "name", "请填写事项名称"),
-     ({"name": "最低生活保障认定"}, "name", "已有"),
-     ({"name": "农村建房", "time_limit": "尽快"}, "time_limit", "时限请写成")],
+    [
+        ({"name": ""}, "name", "请填写事项名称"),
+        ({"name": "最低生活保障认定"}, "name", "已有"),
+        ({"name": "农村建房", "time_limit": "尽快"}, "time_limit", "时限请写成"),
+    ],
 )
 def test_bad_local_matter_saves_nothing(clerk, kwargs, field, words):
     with pytest.raises(ValidationError) as exc:

@@ -42,8 +42,15 @@ def clock(services):
 
 
 def post(s, **kw):
-    args = dict(title="2026年11月低保对象公示", kind="低保", places=["公开栏", "微信群"], start=NOW,
-                length=7, unit="日", persons=PEOPLE)
+    args = dict(
+        title="2026年11月低保对象公示",
+        kind="低保",
+        places=["公开栏", "微信群"],
+        start=NOW,
+        length=7,
+        unit="日",
+        persons=PEOPLE,
+    )
     args.update(kw)
     return s.notices.add(**args)
 
@@ -73,8 +80,12 @@ def test_bad_lengths(n, unit):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.dates(date(2026, 1, 1), date(2026, 12, 20)), st.integers(1, 30), st.sampled_from(rules.UNITS),
-       st.integers(-3, 40))
+@given(
+    st.dates(date(2026, 1, 1), date(2026, 12, 20)),
+    st.integers(1, 30),
+    st.sampled_from(rules.UNITS),
+    st.integers(-3, 40),
+)
 def test_status_and_countdown_agree(start, n, unit, offset):
     p = rules.period(datetime.combine(start, datetime.min.time()).replace(hour=9), n, unit)
     today = start + timedelta(days=offset)
@@ -85,7 +96,7 @@ def test_status_and_countdown_agree(start, n, unit, offset):
     assert (s == rules.EXPIRED) == (today > p.end)
     assert rules.can_close(p, today) == (today >= p.end)
     if s == rules.RUNNING:
-        first = max(today, start + timedelta(days=1))   # the start day is not counted
+        first = max(today, start + timedelta(days=1))  # the start day is not counted
         assert cd.days == (p.end - first).days + 1 and 0 <= cd.workdays <= cd.days
         assert cd.ends_today == (today == p.end)
         if today == start:
@@ -142,10 +153,18 @@ def test_post_number_and_countdown(clock):
 
 @pytest.mark.parametrize(
     ("kw", "field"),
-    [({"title": " "}, "title"), ({"kind": "杂项"}, "kind"), ({"places": []}, "places"),
-     ({"start": "下周一"}, "start"), ({"length": "七"}, "length"), ({"length": 0}, "length"),
-     ({"unit": "周"}, "unit"), ({"persons": "张三 110105194912310021"}, "persons"),
-     ({"start": NOW - timedelta(days=2)}, "backdate_reason"), ({"photo_path": "/no/such/photo.jpg"}, "photo_path")],
+    [
+        ({"title": " "}, "title"),
+        ({"kind": "杂项"}, "kind"),
+        ({"places": []}, "places"),
+        ({"start": "下周一"}, "start"),
+        ({"length": "七"}, "length"),
+        ({"length": 0}, "length"),
+        ({"unit": "周"}, "unit"),
+        ({"persons": "张三 110105194912310021"}, "persons"),
+        ({"start": NOW - timedelta(days=2)}, "backdate_reason"),
+        ({"photo_path": "/no/such/photo.jpg"}, "photo_path"),
+    ],
 )
 def test_every_rule_refuses_and_saves_nothing(clock, kw, field):
     s, _ = clock
@@ -184,7 +203,7 @@ def test_expired_without_result_is_listed(clock):
 
 def test_ending_soon(clock):
     s, at = clock
-    short = post(s, title="短", length=1)      # ends 11-24
+    short = post(s, title="短", length=1)  # ends 11-24
     post(s, title="长", length=20)
     at(datetime(2026, 11, 23, 15, 0))
     assert [i.id for i in s.notices.ending_soon(date(2026, 11, 23))] == [short.id]
@@ -276,7 +295,20 @@ def test_ledger_of_the_month(clock, tmp_path):
     path = s.exports.export("2026-11", ["notices"], tmp_path, today=date(2026, 12, 1))[0]
     rows = sheet(path)
     assert rows[0][0] == "青山村公示台账（2026年11月）"
-    assert rows[2] == ["序号", "编号", "标题", "类别", "公示地点", "开始", "结束", "期限", "状态", "异议数", "结果", "经办人"]
+    assert rows[2] == [
+        "序号",
+        "编号",
+        "标题",
+        "类别",
+        "公示地点",
+        "开始",
+        "结束",
+        "期限",
+        "状态",
+        "异议数",
+        "结果",
+        "经办人",
+    ]
     r = rows[3]
     assert r[1] == "公示〔2026〕第001号" and r[3] == "低保" and r[4] == "公开栏、微信群"
     assert r[5] == datetime(2026, 11, 23, 9, 30) and r[6] == "2026-11-30" and r[7] == "7日" and r[9] == 1

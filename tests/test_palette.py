@@ -32,8 +32,15 @@ async def test_the_commands_come_from_the_apps_bindings_and_match_pinyin(demo_db
 
         assert {f"值班：{b.description}" for b in DutyScreen.BINDINGS if len(b.description) <= 2} <= titles
         assert {"打开受理登记", "打开值班", "新建受理", "帮助", "退出"} <= titles
-        for query, first in (("新建受理", "新建受理"), ("shouli", None), ("xjsl", "新建受理"), ("登记用印", "用印登记：登记"),
-                             ("记值班", "值班：记录"), ("jilu", "值班：记录"), ("zhiban", None)):
+        for query, first in (
+            ("新建受理", "新建受理"),
+            ("shouli", None),
+            ("xjsl", "新建受理"),
+            ("登记用印", "用印登记：登记"),
+            ("记值班", "值班：记录"),
+            ("jilu", "值班：记录"),
+            ("zhiban", None),
+        ):
             got = _titles(app, query)
             assert got, query
             if first:

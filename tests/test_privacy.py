@@ -20,32 +20,50 @@ ID = "11010519491231002X"  # a valid 18-character number
 MOBILE = "13812345678"
 
 
-@pytest.mark.parametrize("text, masked", [
-    (f"来电 {MOBILE} 反映", "来电 138****5678 反映"),
-    ("+86 138-0013-8000", "+86 138-****-8000"),
-    (f"身份证{ID}号", "身份证110105********002X号"),
-    ("11010519491231002x", "110105********002x"),
-    ("110105 19491231 002X", "110105 ******** 002X"),
-    ("旧证 110105491231002", "旧证 110105*****1002"),
-    ("座机0371-12345678转", "座机0371-****5678转"),
-    ("(010)12345678", "(010)****5678"),
-    ("１３８００１３８０００", "１３８****８０００"),
-])
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        (f"来电 {MOBILE} 反映", "来电 138****5678 反映"),
+        ("+86 138-0013-8000", "+86 138-****-8000"),
+        (f"身份证{ID}号", "身份证110105********002X号"),
+        ("11010519491231002x", "110105********002x"),
+        ("110105 19491231 002X", "110105 ******** 002X"),
+        ("旧证 110105491231002", "旧证 110105*****1002"),
+        ("座机0371-12345678转", "座机0371-****5678转"),
+        ("(010)12345678", "(010)****5678"),
+        ("１３８００１３８０００", "１３８****８０００"),
+    ],
+)
 def test_masks_ids_and_phones(text, masked):
     assert mask_personal(text) == masked
     assert has_personal(text) and not has_personal(masked)
 
 
-@pytest.mark.parametrize("text", [
-    "2026-11-22 09:30", "〔2026〕第0001号", "村委〔2026〕第015号", "20261122-093000", "金额 12345678.00元",
-    "12345678901234567890", "共 3 份", "cunwu_自动备份_20261202-180512.db", "110105********002X", "138****5678",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-22 09:30",
+        "〔2026〕第0001号",
+        "村委〔2026〕第015号",
+        "20261122-093000",
+        "金额 12345678.00元",
+        "12345678901234567890",
+        "共 3 份",
+        "cunwu_自动备份_20261202-180512.db",
+        "110105********002X",
+        "138****5678",
+    ],
+)
 def test_leaves_dates_numbers_and_masked_values_alone(text):
     assert mask_personal(text) == text
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2020, 12, 31)), st.integers(0, 999),
-       st.text(alphabet="村民来电反映，。：", max_size=5), st.text(alphabet="村民来电反映，。：", max_size=5))
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2020, 12, 31)),
+    st.integers(0, 999),
+    st.text(alphabet="村民来电反映，。：", max_size=5),
+    st.text(alphabet="村民来电反映，。：", max_size=5),
+)
 def test_any_id_number_in_text_is_masked(born, seq, before, after):
     first17 = f"110105{born:%Y%m%d}{seq:03d}"
     number = first17 + check_character(first17)
@@ -124,8 +142,12 @@ def _rows(path: Path) -> list[list]:
 def test_phone_typed_into_a_duty_entry_is_masked_in_the_ledgers(demo_services, tmp_path):
     s = demo_services
     s.set_operator(s.staff.list()[3].id, PIN)
-    entry = s.duty.add_log("来电", f"村民李四（{MOBILE}，身份证{ID}）反映三组路灯不亮", f"已告知电工，回电{MOBILE}",
-                           at=datetime(2026, 11, 20, 10, 0))
+    entry = s.duty.add_log(
+        "来电",
+        f"村民李四（{MOBILE}，身份证{ID}）反映三组路灯不亮",
+        f"已告知电工，回电{MOBILE}",
+        at=datetime(2026, 11, 20, 10, 0),
+    )
     assert MOBILE in entry.content  # the record keeps what was typed
     paths = s.exports.export("2026-11", ["duty_log", "staff"], tmp_path / "out", today=date(2026, 12, 2))
     duty_log, staff = paths

@@ -92,8 +92,15 @@ def _many(s, n=25):
 
     out = []
     for i in range(n):
-        out.append(s.residents.add(f"村民{i:02d}", "居民身份证", demo_id_number("19600101", f"{i + 100:03d}"),
-                                   f"139035{i:05d}", "一组" if i % 2 else "二组"))
+        out.append(
+            s.residents.add(
+                f"村民{i:02d}",
+                "居民身份证",
+                demo_id_number("19600101", f"{i + 100:03d}"),
+                f"139035{i:05d}",
+                "一组" if i % 2 else "二组",
+            )
+        )
     return out
 
 
@@ -103,11 +110,11 @@ def test_register_pages_and_searches(s):
     assert first.total == 25 and len(first.items) == 10 and (first.page, first.pages) == (1, 3)
     last = s.residents.page("", 20, 10)
     assert len(last.items) == 5 and last.page == 3
-    assert s.residents.page("", 999, 10).page == 3            # past the end: the last page
+    assert s.residents.page("", 999, 10).page == 3  # past the end: the last page
     assert {r.name for r in s.residents.page("二组", 0, 50).items} == {p.name for p in people[::2]}
     tail = people[7].id_number[-4:]
     assert [r.id for r in s.residents.page(tail).items] == [people[7].id]
-    assert [r.id for r in s.residents.page("00007").items] == [people[7].id]   # phone tail
+    assert [r.id for r in s.residents.page("00007").items] == [people[7].id]  # phone tail
     assert s.residents.page("村民1").total == 10
 
 
@@ -157,8 +164,9 @@ def test_the_picker_lists_names_beginning_with_what_was_typed_first(services):
     """The applicant picker (F4): every match, those whose name begins with
     what was typed first, each part in name order; merged duplicates out."""
     s = services
-    for i, (name, group) in enumerate((("王桂英", "一组"), ("小王", "二组"), ("王明", "三组"), ("李秀英", "王家组"),
-                                       ("赵王氏", "一组"))):
+    for i, (name, group) in enumerate(
+        (("王桂英", "一组"), ("小王", "二组"), ("王明", "三组"), ("李秀英", "王家组"), ("赵王氏", "一组"))
+    ):
         s.residents.add(name, "户口簿", f"HK{i:04d}", "", group)
     got = [r.name for r in s.residents.search("王", 50)]
     assert got == ["王明", "王桂英", "小王", "赵王氏"]

@@ -139,8 +139,11 @@ def test_substitution_covers_only_its_span_and_the_latest_wins():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.datetimes(min_value=datetime(2026, 12, 1, 8, 30), max_value=datetime(2026, 12, 3, 8, 29)),
-       st.integers(0, 600), st.integers(1, 600))
+@given(
+    st.datetimes(min_value=datetime(2026, 12, 1, 8, 30), max_value=datetime(2026, 12, 3, 8, 29)),
+    st.integers(0, 600),
+    st.integers(1, 600),
+)
 def test_on_duty_is_the_substitute_exactly_inside_the_span(moment, offset, length):
     start = datetime(2026, 12, 1, 8, 30) + timedelta(minutes=offset)
     cover = duty.Cover(1, start, start + timedelta(minutes=length), by=99)

@@ -37,6 +37,7 @@ class Village:
 
         self.s = services
         services.settings.save_profile(VILLAGE)
+
         def add(name, phone, roles):
             return add_person(services, name, phone, roles)
 
@@ -48,10 +49,22 @@ class Village:
         self.sun = add("孙强", "", ["主任"])  # a second 主任, to be made inactive
         services.set_operator(self.zhao.id, PIN)
         seals = {x.name: x for x in services.seals.list()}
-        for name, keeper in (("党支部印章", self.chen), ("村(居)委会印章", self.zhao), ("村集体经济组织印章", self.chen)):
+        for name, keeper in (
+            ("党支部印章", self.chen),
+            ("村(居)委会印章", self.zhao),
+            ("村集体经济组织印章", self.chen),
+        ):
             x = seals[name]
-            services.seals.update(x.id, x.name, x.short_name, x.approver_role, keeper.id, x.major_body,
-                                  admin_id=self.wang.id, admin_pin=PIN)  # the first person: the administrator
+            services.seals.update(
+                x.id,
+                x.name,
+                x.short_name,
+                x.approver_role,
+                keeper.id,
+                x.major_body,
+                admin_id=self.wang.id,
+                admin_pin=PIN,
+            )  # the first person: the administrator
         self.seals = {x.name: x for x in services.seals.list()}
         self.party = self.seals["党支部印章"]
         self.committee = self.seals["村(居)委会印章"]
@@ -63,9 +76,17 @@ class Village:
         self.moment = when
 
     def use(self, **kw):
-        args = dict(seal_id=self.committee.id, title="关于申请村道维修资金的报告", purpose="申请维修资金", copies=2,
-                    destination="柳河镇人民政府", applicant_id=self.zhao.id, approver_id=self.li.id,
-                    used_at="2026-11-23 09:30", approver_pin=PIN)  # the approver is there
+        args = dict(
+            seal_id=self.committee.id,
+            title="关于申请村道维修资金的报告",
+            purpose="申请维修资金",
+            copies=2,
+            destination="柳河镇人民政府",
+            applicant_id=self.zhao.id,
+            approver_id=self.li.id,
+            used_at="2026-11-23 09:30",
+            approver_pin=PIN,
+        )  # the approver is there
         args.update(kw)
         return self.s.seal_register.add(**args)
 
@@ -114,8 +135,14 @@ def test_moments_and_days():
 def _chain(n: int) -> list[rules.Link]:
     links, prev = [], rules.GENESIS
     for i in range(1, n + 1):
-        fields = {"id": i, "title": f"文件{i}", "copies": i, "used_at": datetime(2026, 10, i, 9, 0), "major": i % 2 == 0,
-                  "meeting_date": date(2026, 10, i) if i % 2 == 0 else None}
+        fields = {
+            "id": i,
+            "title": f"文件{i}",
+            "copies": i,
+            "used_at": datetime(2026, 10, i, 9, 0),
+            "major": i % 2 == 0,
+            "meeting_date": date(2026, 10, i) if i % 2 == 0 else None,
+        }
         h = rules.link_hash(rules.USE, fields, prev)
         links.append(rules.Link(rules.USE, i, f"第{i:03d}号", fields, prev, h))
         prev = h
@@ -133,14 +160,16 @@ def test_a_whole_chain_verifies():
 def test_any_changed_field_is_found_at_its_link(i, key, data):
     links = _chain(6)
     old = links[i].fields[key]
-    new = data.draw({
-        "title": st.text(min_size=1).filter(lambda t: t != old),
-        "copies": st.integers().filter(lambda n: n != old),
-        "used_at": st.datetimes().map(lambda d: d.replace(microsecond=0)).filter(lambda d: d != old),
-        "major": st.just(not old),
-        "meeting_date": st.dates().filter(lambda d: d != old),
-        "id": st.integers().filter(lambda n: n != old),
-    }[key])
+    new = data.draw(
+        {
+            "title": st.text(min_size=1).filter(lambda t: t != old),
+            "copies": st.integers().filter(lambda n: n != old),
+            "used_at": st.datetimes().map(lambda d: d.replace(microsecond=0)).filter(lambda d: d != old),
+            "major": st.just(not old),
+            "meeting_date": st.dates().filter(lambda d: d != old),
+            "id": st.integers().filter(lambda n: n != old),
+        }[key]
+    )
     changed = dict(links[i].fields)
     changed[key] = new
     links[i] = rules.Link(rules.USE, links[i].position, links[i].label, changed, links[i].prev_hash, links[i].hash)
@@ -167,8 +196,20 @@ def test_removed_reordered_and_rewritten_links_are_named():
     fault = rules.verify_chain(forged, anchors)
     assert fault.label == "第003号" and fault.code == rules.ANCHOR
     # A link whose predecessor changed hands: the link is named.
-    swapped = links[:2] + [rules.Link(rules.USE, 3, "第003号", links[2].fields, "f" * 64,
-                                      rules.link_hash(rules.USE, links[2].fields, "f" * 64))] + links[3:]
+    swapped = (
+        links[:2]
+        + [
+            rules.Link(
+                rules.USE,
+                3,
+                "第003号",
+                links[2].fields,
+                "f" * 64,
+                rules.link_hash(rules.USE, links[2].fields, "f" * 64),
+            )
+        ]
+        + links[3:]
+    )
     assert rules.verify_chain(swapped).code == rules.LINK
     dup = links + [links[-1]]
     assert rules.verify_chain(dup).code == rules.DUPLICATE
@@ -199,8 +240,16 @@ def test_an_entry_with_its_approval(v):
 
 
 def test_defaults_outsider_and_major(v):
-    u = v.use(used_at="", applicant_id=None, applicant_name=" 郑国强 ", keeper_id=v.chen.id, major=True,
-              meeting_type="两委联席会议", meeting_date="2026-11-20", meeting_ref="纪要〔2026〕4号")
+    u = v.use(
+        used_at="",
+        applicant_id=None,
+        applicant_name=" 郑国强 ",
+        keeper_id=v.chen.id,
+        major=True,
+        meeting_type="两委联席会议",
+        meeting_date="2026-11-20",
+        meeting_ref="纪要〔2026〕4号",
+    )
     assert u.used_at == NOW  # now by default
     assert u.applicant_outsider and u.applicant_id is None and u.applicant_text == "郑国强（村外）"
     assert u.keeper_name == "陈明"
@@ -239,11 +288,22 @@ def test_defaults_outsider_and_major(v):
         ({"major": True, "meeting_date": "2026-11-20", "meeting_ref": "x"}, "meeting_type", "会议类型"),
         ({"major": True, "meeting_type": "支委会", "meeting_ref": "x"}, "meeting_date", "会议日期"),
         ({"major": True, "meeting_type": "支委会", "meeting_date": "2026-11-20"}, "meeting_ref", "决议"),
-        ({"major": True, "meeting_type": "支委会", "meeting_date": "2026-11-21", "meeting_ref": "x",
-          "used_at": "2026-11-20 09:00"},
-         "meeting_date", "不能晚于用印日期"),
-        ({"major": True, "meeting_type": "开会", "meeting_date": "2026-11-20", "meeting_ref": "x"},
-         "meeting_type", "会议类型"),
+        (
+            {
+                "major": True,
+                "meeting_type": "支委会",
+                "meeting_date": "2026-11-21",
+                "meeting_ref": "x",
+                "used_at": "2026-11-20 09:00",
+            },
+            "meeting_date",
+            "不能晚于用印日期",
+        ),
+        (
+            {"major": True, "meeting_type": "开会", "meeting_date": "2026-11-20", "meeting_ref": "x"},
+            "meeting_type",
+            "会议类型",
+        ),
         ({"note": "备" * 501}, "note", "备注最多500字"),
     ],
 )
@@ -279,8 +339,17 @@ def test_rules_about_people_and_seals_that_changed(v):
         v.use(seal_id=new.id, approver_id=v.li.id)
     assert "尚未指定保管人" in exc.value.errors["keeper"] and "监委会主任" in exc.value.errors["approver"]
     c = v.committee
-    s.seals.update(c.id, c.name, c.short_name, c.approver_role, c.keeper_id, c.major_body, active=False,
-                   admin_id=v.wang.id, admin_pin=PIN)
+    s.seals.update(
+        c.id,
+        c.name,
+        c.short_name,
+        c.approver_role,
+        c.keeper_id,
+        c.major_body,
+        active=False,
+        admin_id=v.wang.id,
+        admin_pin=PIN,
+    )
     with pytest.raises(ValidationError) as exc:
         v.use()
     assert "已停用" in exc.value.errors["seal"]
@@ -327,7 +396,10 @@ def test_a_voided_number_is_never_given_again(v):
     v.s.seal_register.void(second.id, "文件名称填错")
     third = v.use(title="第三份")
     assert [first.number, second.number, third.number] == [
-        "村委〔2026〕第001号", "村委〔2026〕第002号", "村委〔2026〕第003号"]
+        "村委〔2026〕第001号",
+        "村委〔2026〕第002号",
+        "村委〔2026〕第003号",
+    ]
 
 
 def test_two_instances_at_once_never_share_a_number(v, db_url):
@@ -343,8 +415,16 @@ def test_two_instances_at_once_never_share_a_number(v, db_url):
         def write(services, n: int) -> None:
             try:
                 for i in range(n):
-                    services.seal_register.add(v.committee.id, f"文件{i}", "事由", 1, "本村存档",
-                                               applicant_id=v.chen.id, approver_id=v.li.id, used_at="2026-11-23 09:00")
+                    services.seal_register.add(
+                        v.committee.id,
+                        f"文件{i}",
+                        "事由",
+                        1,
+                        "本村存档",
+                        applicant_id=v.chen.id,
+                        approver_id=v.li.id,
+                        used_at="2026-11-23 09:00",
+                    )
             except BaseException as exc:  # pragma: no cover - reported below
                 errors.append(exc)
 
@@ -401,8 +481,13 @@ def test_void_is_its_own_record_and_the_entry_stays(v):
         v.use(refers_to_id=fixed.id)
     assert "只能更正已作废的登记" in exc.value.errors["refers_to"]
     actions = [(e.action, e.entity) for e in s.audit.recent(5, changes_only=True)]
-    assert actions == [("用印审批", "用印登记"), ("新增", "用印登记"), ("作废", "用印登记"),
-                       ("用印审批", "用印登记"), ("新增", "用印登记")]
+    assert actions == [
+        ("用印审批", "用印登记"),
+        ("新增", "用印登记"),
+        ("作废", "用印登记"),
+        ("用印审批", "用印登记"),
+        ("新增", "用印登记"),
+    ]
     assert s.seal_register.verify().ok
 
 
@@ -410,8 +495,12 @@ def test_rows_cannot_be_changed_or_deleted_even_in_sqlite(v):
     u = v.use()
     v.s.seal_register.void(u.id, "填错")
     con = sqlite3.connect(db_file(v.s))
-    for sql in ("UPDATE seal_use SET copies = 9", "DELETE FROM seal_use", "UPDATE seal_void SET reason = 'x'",
-                "DELETE FROM seal_void"):
+    for sql in (
+        "UPDATE seal_use SET copies = 9",
+        "DELETE FROM seal_use",
+        "UPDATE seal_void SET reason = 'x'",
+        "DELETE FROM seal_void",
+    ):
         with pytest.raises(sqlite3.DatabaseError, match="只能新增"):
             con.execute(sql)
     con.close()
@@ -435,10 +524,12 @@ def _tamper(services, *sql: str) -> None:
 
 def _several(v) -> list:
     out = []
-    for i, (seal, approver) in enumerate([(v.committee, v.li), (v.party, v.wang), (v.committee, v.li),
-                                          (v.economy, v.zhou), (v.committee, v.li)]):
-        out.append(v.use(seal_id=seal.id, approver_id=approver.id, title=f"文件{i + 1}",
-                         used_at=f"2026-11-{10 + i} 09:00"))
+    for i, (seal, approver) in enumerate(
+        [(v.committee, v.li), (v.party, v.wang), (v.committee, v.li), (v.economy, v.zhou), (v.committee, v.li)]
+    ):
+        out.append(
+            v.use(seal_id=seal.id, approver_id=approver.id, title=f"文件{i + 1}", used_at=f"2026-11-{10 + i} 09:00")
+        )
     v.s.seal_register.void(out[1].id, "盖错了")
     return out
 
@@ -450,7 +541,9 @@ def test_a_row_changed_in_sqlite_is_named_with_what_changed(v):
     check = v.s.seal_register.verify()
     assert not check.ok and check.number == "村委〔2026〕第002号"
     assert "登记后被改动过" in check.problem
-    assert "份数（登记时 2，现在 5）" in check.problem and "送往单位（登记时 柳河镇人民政府，现在 别处）" in check.problem
+    assert (
+        "份数（登记时 2，现在 5）" in check.problem and "送往单位（登记时 柳河镇人民政府，现在 别处）" in check.problem
+    )
     assert check.message.startswith("用印登记校验不一致：村委〔2026〕第002号：")
 
 
@@ -470,8 +563,10 @@ def test_a_rewritten_chain_is_caught_by_the_operation_log(v):
         rows += [(rules.VOID, r, VOID_FIELDS) for r in session.exec(select(SealVoid))]
         for kind, r, names in sorted(rows, key=lambda x: x[1].chain_seq):
             h = rules.link_hash(kind, {n: getattr(r, n) for n in names}, prev)
-            updates.append(f"UPDATE {'seal_use' if kind == rules.USE else 'seal_void'} SET prev_hash = '{prev}', "
-                           f"hash = '{h}' WHERE id = {r.id}")
+            updates.append(
+                f"UPDATE {'seal_use' if kind == rules.USE else 'seal_void'} SET prev_hash = '{prev}', "
+                f"hash = '{h}' WHERE id = {r.id}"
+            )
             prev = h
     _tamper(v.s, *updates)
     check = v.s.seal_register.verify()
@@ -569,12 +664,18 @@ def test_quick_chain_check_equals_the_full_one_on_any_prefix():
     for start in range(len(links)):
         prev = links[start - 1].hash if start else rules.GENESIS
         bad = [*links[start:]]
-        bad[-1] = rules.Link(bad[-1].kind, bad[-1].position, bad[-1].label, {**bad[-1].fields, "copies": 99},
-                             bad[-1].prev_hash, bad[-1].hash)
+        bad[-1] = rules.Link(
+            bad[-1].kind,
+            bad[-1].position,
+            bad[-1].label,
+            {**bad[-1].fields, "copies": 99},
+            bad[-1].prev_hash,
+            bad[-1].hash,
+        )
         fault = rules.verify_chain(bad, start=start, prev=prev)
         assert fault is not None and fault.position == links[-1].position
         if start + 1 < len(links):  # one missing right after the checkpoint
-            assert rules.verify_chain(links[start + 1:], start=start, prev=prev).code == rules.GAP
+            assert rules.verify_chain(links[start + 1 :], start=start, prev=prev).code == rules.GAP
 
 
 def test_cli_verify(v, db_url, capsys):
@@ -597,8 +698,16 @@ def test_filters_search_today_and_counts(v):
     s = v.s
     _several(v)
     v.at(datetime(2026, 11, 23, 11, 0))
-    v.use(applicant_id=None, applicant_name="何秀兰", title="居住证明", used_at="2026-11-23 10:30", major=True,
-          meeting_type="其他", meeting_date="2026-11-23", meeting_ref="记录1")
+    v.use(
+        applicant_id=None,
+        applicant_name="何秀兰",
+        title="居住证明",
+        used_at="2026-11-23 10:30",
+        major=True,
+        meeting_type="其他",
+        meeting_date="2026-11-23",
+        meeting_ref="记录1",
+    )
     v.at(datetime(2026, 12, 1, 9, 0))
     v.use(title="十二月的文件", used_at="2026-12-01 08:45")
     reg = s.seal_register
@@ -625,18 +734,51 @@ def test_ledger_read_back(v, tmp_path):
 
     assert ("seals", "用印登记台账") in [(c.name, c.title) for c in ledger_choices()]
     uses = _several(v)
-    v.use(title="重大事项文件", used_at="2026-11-20 15:00", major=True, meeting_type="村民代表会议",
-          meeting_date="2026-11-18", meeting_ref="青村代决〔2026〕8号", note="=SUM(A1)")
+    v.use(
+        title="重大事项文件",
+        used_at="2026-11-20 15:00",
+        major=True,
+        meeting_type="村民代表会议",
+        meeting_date="2026-11-18",
+        meeting_ref="青村代决〔2026〕8号",
+        note="=SUM(A1)",
+    )
     v.use(title="上个月的", used_at="2026-10-30 09:00")
-    v.s.seal_register.add(v.committee.id, "纠正件", "更正", 3, "本村存档", applicant_id=v.zhao.id,
-                          approver_id=v.li.id, used_at="2026-11-11 09:30", refers_to_id=uses[1].id)
+    v.s.seal_register.add(
+        v.committee.id,
+        "纠正件",
+        "更正",
+        3,
+        "本村存档",
+        applicant_id=v.zhao.id,
+        approver_id=v.li.id,
+        used_at="2026-11-11 09:30",
+        refers_to_id=uses[1].id,
+    )
     paths = v.s.exports.export("2026-11", ["seals"], tmp_path, today=NOW.date())
     assert [p.name for p in paths] == ["青山村_用印登记台账_2026-11.xlsx"]
     rows = sheet(paths[0])
     assert rows[0][0] == "青山村用印登记台账（2026年11月）"
-    assert rows[2] == ["序号", "编号", "日期", "印章", "文件名称", "用印事由", "份数", "送往单位", "经办人", "审批人",
-                       "审批时间", "是否重大事项", "会议决议", "监印人", "备注/作废说明"]
-    body = [r for r in rows[3:] if r[0] not in ("", "合计") and not str(r[0]).startswith(("单位负责人", "登记簿校验码"))]
+    assert rows[2] == [
+        "序号",
+        "编号",
+        "日期",
+        "印章",
+        "文件名称",
+        "用印事由",
+        "份数",
+        "送往单位",
+        "经办人",
+        "审批人",
+        "审批时间",
+        "是否重大事项",
+        "会议决议",
+        "监印人",
+        "备注/作废说明",
+    ]
+    body = [
+        r for r in rows[3:] if r[0] not in ("", "合计") and not str(r[0]).startswith(("单位负责人", "登记簿校验码"))
+    ]
     assert str(rows[-1][0]).startswith("登记簿校验码（截至2026年11月30日")  # the footer's anchors (防篡改)
     assert [r[4] for r in body] == ["文件1", "文件2", "纠正件", "文件3", "文件4", "文件5", "重大事项文件"]
     assert all(isinstance(r[2], datetime) for r in body)
@@ -678,7 +820,9 @@ def test_a_meeting_register_can_refuse_a_major_entry(v):
 
     class Meetings:
         def check(self, meeting_type, day, reference):
-            return "" if reference == "纪要〔2026〕4号" else f"会议记录中没有 {reference}（{meeting_type}，{day:%m-%d}）。"
+            return (
+                "" if reference == "纪要〔2026〕4号" else f"会议记录中没有 {reference}（{meeting_type}，{day:%m-%d}）。"
+            )
 
     v.s.seal_register.meetings = Meetings()
     major = dict(major=True, meeting_type="两委联席会议", meeting_date="2026-11-20")

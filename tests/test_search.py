@@ -263,7 +263,9 @@ def test_best_field_of_a_record():
 
 
 def test_duplicate_texts_across_records():
-    idx = SearchIndex.build([SearchRecord("A", "甲", documents=("户口簿",)), SearchRecord("B", "乙", documents=("户口簿",))])
+    idx = SearchIndex.build(
+        [SearchRecord("A", "甲", documents=("户口簿",)), SearchRecord("B", "乙", documents=("户口簿",))]
+    )
     assert keys(idx.search("hkb")) == ["A", "B"]
 
 

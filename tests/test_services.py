@@ -104,10 +104,12 @@ def test_default_seals_and_edit(services):
     keeper = add_person(services, "赵丽", "", ["文书"])
     s = seals[1]
     with pytest.raises(ValidationError, match="密码不对"):  # whoever approves a seal is an administrator's call
-        services.seals.update(s.id, s.name, s.short_name, "文书", keeper.id, s.major_body, admin_id=keeper.id,
-                              admin_pin="975310")
-    updated = services.seals.update(s.id, s.name, s.short_name, s.approver_role, keeper.id, s.major_body,
-                                    admin_id=keeper.id, admin_pin=PIN)
+        services.seals.update(
+            s.id, s.name, s.short_name, "文书", keeper.id, s.major_body, admin_id=keeper.id, admin_pin="975310"
+        )
+    updated = services.seals.update(
+        s.id, s.name, s.short_name, s.approver_role, keeper.id, s.major_body, admin_id=keeper.id, admin_pin=PIN
+    )
     assert updated.keeper_name == "赵丽"
     with pytest.raises(ValidationError) as err:
         services.seals.add("", "", "国王")

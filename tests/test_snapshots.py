@@ -55,11 +55,16 @@ def _demo_file(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
     with pytest.MonkeyPatch.context() as mp:
         home = tmp_path_factory.mktemp("demo-home")
-        for var, sub in (("HOME", ""), ("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "state"),
-                         ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
+        for var, sub in (
+            ("HOME", ""),
+            ("XDG_DATA_HOME", "data"),
+            ("XDG_STATE_HOME", "state"),
+            ("XDG_CONFIG_HOME", "config"),
+            ("XDG_CACHE_HOME", "cache"),
+        ):
             mp.setenv(var, str(home / sub) if sub else str(home))
         mp.delenv("CUNWU_DB", raising=False)
-        mp.setattr(pins, "SCRYPT_N", 2 ** 10)
+        mp.setattr(pins, "SCRYPT_N", 2**10)
         mp.chdir(folder)
         services = open_services(DB_URL)
         try:
@@ -132,8 +137,14 @@ async def sign_in(pilot):
     await until_ready(pilot)
     await pilot.press("enter")
     await pilot.press(*PIN, "enter")
-    await wait_for(pilot, lambda: app.ready() and screen_is(app, "DashboardScreen")
-                   and "操作员：赵丽" in str(app.screen.query_one("#today").render()))
+    await wait_for(
+        pilot,
+        lambda: (
+            app.ready()
+            and screen_is(app, "DashboardScreen")
+            and "操作员：赵丽" in str(app.screen.query_one("#today").render())
+        ),
+    )
     # "当前操作员：赵丽" leaves on a timer: gone before another screen is
     # pushed (a toast stays in the rack of the screen it was shown on)
     app.clear_notifications()
@@ -193,6 +204,7 @@ def filled(input_id: str):
 def steps(*actions):
     """A run_before: sign in, run ``actions`` (each ``await action(pilot)``),
     settle."""
+
     async def run(pilot):
         await sign_in(pilot)
         for action in actions:
@@ -236,6 +248,7 @@ F9 = to("f9", "SettingsScreen", filled("#f-village"))
 
 def tab(name: str, ready=None):
     """F9 again turns the page (README, 备份与恢复)."""
+
     async def action(pilot):
         screen = pilot.app.screen
         await pilot.press("f9")
@@ -251,8 +264,10 @@ SEALS = tab("tab-seals", rows("#seal-table"))
 
 # -- before anyone works --------------------------------------------------
 
+
 def test_operator_picker(snap_compare, make_app):
     """The picker after start: the last operator (赵丽) preselected."""
+
     async def run(pilot):
         await until_ready(pilot)
         await settle(pilot)
@@ -262,6 +277,7 @@ def test_operator_picker(snap_compare, make_app):
 
 def test_operator_wrong_pin(snap_compare, make_app):
     """赵丽 chosen, a wrong PIN: refused at the field."""
+
     async def run(pilot):
         await until_ready(pilot)
         await pilot.press("enter", *"135792", "enter")
@@ -273,6 +289,7 @@ def test_operator_wrong_pin(snap_compare, make_app):
 
 # -- F2 工作台, F1, Ctrl+P ----------------------------------------------------
 
+
 def test_dashboard(snap_compare, make_app):
     assert shot(snap_compare, make_app())
 
@@ -280,6 +297,7 @@ def test_dashboard(snap_compare, make_app):
 def test_dashboard_end(snap_compare, make_app):
     """Scrolled to the end: 用印, 备份 (the day's automatic backup, at NOW),
     最近的修改."""
+
     async def to_end(pilot):
         pilot.app.screen.query_one("#dashboard").scroll_end(animate=False)
         await pilot.pause()
@@ -301,6 +319,7 @@ def test_command_palette(snap_compare, make_app):
 
 # -- F3 事项查询 -------------------------------------------------------------
 
+
 def test_f3_search(snap_compare, make_app):
     assert shot(snap_compare, make_app(), F3, SEARCH)
 
@@ -311,10 +330,13 @@ def test_f3_matter(snap_compare, make_app):
 
 def test_f3_letter(snap_compare, make_app):
     """P: the 一次性告知书 on screen (its Excel file goes to ./exports)."""
-    assert shot(snap_compare, make_app(), F3, SEARCH, MATTER, to("p", "LetterDialog", lambda s: s.query("#letter Static")))
+    assert shot(
+        snap_compare, make_app(), F3, SEARCH, MATTER, to("p", "LetterDialog", lambda s: s.query("#letter Static"))
+    )
 
 
 # -- F4 受理登记 -------------------------------------------------------------
+
 
 def test_f4_cases(snap_compare, make_app):
     assert shot(snap_compare, make_app(), F4)
@@ -336,6 +358,7 @@ def test_f4_residents(snap_compare, make_app):
 
 # -- F5 用印登记 -------------------------------------------------------------
 
+
 def test_f5_seal_register(snap_compare, make_app):
     assert shot(snap_compare, make_app(), F5)
 
@@ -351,6 +374,7 @@ def test_f5_seal_form(snap_compare, make_app):
 
 # -- F6 值班 -----------------------------------------------------------------
 
+
 def test_f6_duty(snap_compare, make_app):
     assert shot(snap_compare, make_app(), F6)
 
@@ -365,6 +389,7 @@ def test_f6_holiday_rota(snap_compare, make_app):
 
 # -- F7 公示 -----------------------------------------------------------------
 
+
 def test_f7_notices(snap_compare, make_app):
     assert shot(snap_compare, make_app(), F7)
 
@@ -375,11 +400,13 @@ def test_f7_notice_detail(snap_compare, make_app):
 
 # -- F8 台账导出 -------------------------------------------------------------
 
+
 def test_f8_export(snap_compare, make_app):
     assert shot(snap_compare, make_app(), to("f8", "ExportScreen", filled("#f-month")))
 
 
 # -- F9 设置, page by page ---------------------------------------------------
+
 
 def test_f9_profile(snap_compare, make_app):
     assert shot(snap_compare, make_app(), F9)
@@ -399,11 +426,11 @@ def test_f9_holidays(snap_compare, make_app):
 
 def test_f9_backup(snap_compare, make_app):
     """The managed folder beside the database: ``cunwu_备份`` (relative)."""
-    assert shot(snap_compare, make_app(), F9, STAFF, SEALS, tab("tab-holidays"),
-                tab("tab-backup"))
+    assert shot(snap_compare, make_app(), F9, STAFF, SEALS, tab("tab-holidays"), tab("tab-backup"))
 
 
 # -- the 16-colour theme (CUNWU_THEME=ansi, as on an old Windows console) ---
+
 
 def test_ansi_dashboard(snap_compare, make_app):
     assert shot(snap_compare, make_app(theme="ansi"))

@@ -49,11 +49,21 @@ def test_open_path_says_what_is_wrong(tmp_path, monkeypatch):
 
 def test_gbk_console_and_a_path_with_chinese_and_spaces(tmp_path):
     db = tmp_path / "村务 数据" / "青山村 2026.db"
-    env = {**os.environ, "PYTHONIOENCODING": "gbk", "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "d"),
-           "XDG_STATE_HOME": str(tmp_path / "s"), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    env = {
+        **os.environ,
+        "PYTHONIOENCODING": "gbk",
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path / "d"),
+        "XDG_STATE_HOME": str(tmp_path / "s"),
+        "XDG_CACHE_HOME": str(tmp_path / "c"),
+    }
     env.pop("CUNWU_DB", None)
-    run = lambda *a: subprocess.run([sys.executable, "-m", "cunwu_tui", *a], capture_output=True, env=env,  # noqa: E731
-                                    timeout=180)
+    run = lambda *a: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "cunwu_tui", *a],
+        capture_output=True,
+        env=env,
+        timeout=180,
+    )
     out = run("demo", "--db", str(db))
     assert out.returncode == 0, out.stderr.decode("gbk", "replace")
     # 𠮷 is not in GBK: replaced on the console, never a UnicodeEncodeError

@@ -79,7 +79,9 @@ def test_zero_periods():
     assert cal.due_date(date(2026, 10, 3), 0, DAY).date == date(2026, 10, 8)
 
 
-@pytest.mark.parametrize("n, unit", [(-1, DAY), (-5, WORKDAY), (3, "天"), (3, "周"), (3, ""), (1.5, DAY), (True, DAY), ("3", DAY)])
+@pytest.mark.parametrize(
+    "n, unit", [(-1, DAY), (-5, WORKDAY), (3, "天"), (3, "周"), (3, ""), (1.5, DAY), (True, DAY), ("3", DAY)]
+)
 def test_bad_period_raises_in_chinese(n, unit):
     with pytest.raises(ValueError, match="期限"):
         WorkCalendar().due_date(date(2026, 1, 5), n, unit)
@@ -161,10 +163,10 @@ def test_workdays_between():
 def test_custom_schedule_overrides_package():
     mine = YearSchedule(2026, {date(2026, 10, 8): "国庆节"}, frozenset({date(2026, 10, 11)}), "设置录入")
     cal = WorkCalendar([mine])
-    assert cal.is_workday(date(2026, 10, 1))          # not in our table: a Thursday
+    assert cal.is_workday(date(2026, 10, 1))  # not in our table: a Thursday
     assert not cal.is_workday(date(2026, 10, 8))
-    assert cal.is_workday(date(2026, 10, 11))         # our makeup Sunday
-    assert not cal.is_workday(date(2026, 10, 10))     # the package's makeup day is ignored
+    assert cal.is_workday(date(2026, 10, 11))  # our makeup Sunday
+    assert not cal.is_workday(date(2026, 10, 10))  # the package's makeup day is ignored
     assert cal.day_info(date(2026, 10, 8)).holiday == "国庆节"
     assert cal.schedule(2026) is mine
     assert WorkCalendar().schedule(2026) == w.package_schedule(2026)
@@ -299,9 +301,7 @@ def test_format_lines_round_trip_for_every_package_year():
 
 def test_format_lines_shape():
     sch = w.parse_schedule_lines(2027, "调休上班 2027-02-20\n端午节 2027-06-09\n春节 2027-02-05 至 2027-02-13")
-    assert w.format_schedule_lines(sch) == (
-        "春节 2027-02-05 至 2027-02-13\n调休上班 2027-02-20\n端午节 2027-06-09\n"
-    )
+    assert w.format_schedule_lines(sch) == ("春节 2027-02-05 至 2027-02-13\n调休上班 2027-02-20\n端午节 2027-06-09\n")
 
 
 names = st.sampled_from(["元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"])
@@ -329,7 +329,10 @@ def test_round_trip_random_schedules(data):
         ("国庆节 2026-10-01", "第1行：2026-10-01不在2027年内"),
         ("元旦 2026-12-30 至 2026-12-31", "不在2027年内"),
         ("元旦 2027-01-01\n调休上班 2027-02-08", "第2行：2027-02-08是星期一，调休上班日应为星期六或星期日"),
-        ("元旦 2027-01-01 至 2027-01-03\n调休上班 2027-01-02", "第2行：2027-01-02已在第1行列为元旦假日，不能又是调休上班日"),
+        (
+            "元旦 2027-01-01 至 2027-01-03\n调休上班 2027-01-02",
+            "第2行：2027-01-02已在第1行列为元旦假日，不能又是调休上班日",
+        ),
         ("元旦 2027-01-01 至 2027-01-03\n春节 2027-01-03", "第2行：2027-01-03已在第1行列为元旦"),
         ("2027-01-01 元旦", "第1行：请先写节日名称"),
         ("元旦 2027-01-01 2027-01-03", "第1行：无法识别"),
@@ -372,7 +375,12 @@ def test_parse_toml():
     sch = w.parse_schedule_toml(TOML, "data/holidays/2027.toml")
     assert sch.year == 2027
     assert sch.source == "国务院办公厅关于2027年部分节假日安排的通知（测试）"
-    assert sch.holidays == {date(2027, 1, 1): "元旦", date(2027, 1, 2): "元旦", date(2027, 1, 3): "元旦", date(2027, 6, 9): "端午节"}
+    assert sch.holidays == {
+        date(2027, 1, 1): "元旦",
+        date(2027, 1, 2): "元旦",
+        date(2027, 1, 3): "元旦",
+        date(2027, 6, 9): "端午节",
+    }
     assert sch.makeup_workdays == frozenset({date(2027, 2, 7)})
     no_title = w.parse_schedule_toml(TOML.replace("source = ", "# source = "), "2027.toml")
     assert no_title.source == "2027.toml"

@@ -41,8 +41,12 @@ def _add_db(p: argparse.ArgumentParser, top: bool) -> None:
 
 def _add_operator(p: argparse.ArgumentParser, admin: bool = False) -> None:
     who = "管理员" if admin else "操作员"
-    p.add_argument("--operator", metavar="姓名", default="",
-                   help=f"{who}姓名，默认为上次界面中的操作员；随后输入本人密码，不在终端中时从标准输入读一行")
+    p.add_argument(
+        "--operator",
+        metavar="姓名",
+        default="",
+        help=f"{who}姓名，默认为上次界面中的操作员；随后输入本人密码，不在终端中时从标准输入读一行",
+    )
 
 
 def _ledger_names() -> str:
@@ -67,83 +71,131 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
-    demo = sub.add_parser("demo", help="填入示例村庄的数据（本月和上月）", add_help=False,
-                          description="为新用户填入一个虚构村庄的本月和上月数据：人员、印章等。已有数据时不重复填入。")
+    demo = sub.add_parser(
+        "demo",
+        help="填入示例村庄的数据（本月和上月）",
+        add_help=False,
+        description="为新用户填入一个虚构村庄的本月和上月数据：人员、印章等。已有数据时不重复填入。",
+    )
     demo.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     _add_db(demo, top=False)
 
-    export = sub.add_parser("export", help="导出某月的台账（Excel）", add_help=False,
-                            description="把某月的台账导出为 Excel 文件，打印写好的文件路径。",
-                            # one ledger a line: a name is never wrapped in two
-                            epilog="可用的台账（--ledger 名称）：\n  " + _ledger_names().replace("、", "\n  "),
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    export = sub.add_parser(
+        "export",
+        help="导出某月的台账（Excel）",
+        add_help=False,
+        description="把某月的台账导出为 Excel 文件，打印写好的文件路径。",
+        # one ledger a line: a name is never wrapped in two
+        epilog="可用的台账（--ledger 名称）：\n  " + _ledger_names().replace("、", "\n  "),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     export.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     export.add_argument("--month", metavar="年-月", help="月份，如 2026-10（默认：上个月）")
-    export.add_argument("--ledger", metavar="名称", action="append",
-                        help="台账名称，可重复；默认全部（见下方列表）")
+    export.add_argument("--ledger", metavar="名称", action="append", help="台账名称，可重复；默认全部（见下方列表）")
     export.add_argument("--out", metavar="文件夹", help="输出文件夹（默认：当前目录下的 exports）")
     _add_operator(export)
     _add_db(export, top=False)
 
-    lookup = sub.add_parser("lookup", help="查询事项：办理条件和所需材料（一次性告知）", add_help=False,
-                            description="按事项名称、拼音、首字母或材料名称查找事项，列出最匹配的几项和第一项的所需材料。")
+    lookup = sub.add_parser(
+        "lookup",
+        help="查询事项：办理条件和所需材料（一次性告知）",
+        add_help=False,
+        description="按事项名称、拼音、首字母或材料名称查找事项，列出最匹配的几项和第一项的所需材料。",
+    )
     lookup.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     lookup.add_argument("keywords", metavar="关键词", nargs="+", help="如：低保、dibao、dbsq、残疾证")
-    lookup.add_argument("--limit", metavar="N", type=whole_number(1, 200, "列出的项数"), default=8,
-                        help="最多列出几项（1至200，默认 8）")
+    lookup.add_argument(
+        "--limit",
+        metavar="N",
+        type=whole_number(1, 200, "列出的项数"),
+        default=8,
+        help="最多列出几项（1至200，默认 8）",
+    )
     _add_db(lookup, top=False)
 
-    verify = sub.add_parser("verify", help="校验各登记簿是否完整、未被改动", add_help=False,
-                            description="重新计算每个登记簿（用印登记、办件、值班记录、公示、居民、人员、审批、操作日志）"
-                                        "的校验链：每个登记簿打印「完整」和条数，或第一条对不上的记录和问题；"
-                                        "被删除或改动的保护触发器按原样恢复。有问题时以状态 1 退出。",
-                            epilog="--against：证明登记簿仍是某份导出台账（其「校验」表）或备份说明（.json）"
-                                   "当时所依据的内容；也可直接给校验码，如 用印登记:57:3F2A-91BC-0D4E-7781（可重复）。",
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    verify = sub.add_parser(
+        "verify",
+        help="校验各登记簿是否完整、未被改动",
+        add_help=False,
+        description="重新计算每个登记簿（用印登记、办件、值班记录、公示、居民、人员、审批、操作日志）"
+        "的校验链：每个登记簿打印「完整」和条数，或第一条对不上的记录和问题；"
+        "被删除或改动的保护触发器按原样恢复。有问题时以状态 1 退出。",
+        epilog="--against：证明登记簿仍是某份导出台账（其「校验」表）或备份说明（.json）"
+        "当时所依据的内容；也可直接给校验码，如 用印登记:57:3F2A-91BC-0D4E-7781（可重复）。",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     verify.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
-    verify.add_argument("--against", metavar="文件或校验码", action="append", default=[],
-                        help="导出的台账（.xlsx）、备份说明（.json）或 登记簿:条数:校验码；可重复")
+    verify.add_argument(
+        "--against",
+        metavar="文件或校验码",
+        action="append",
+        default=[],
+        help="导出的台账（.xlsx）、备份说明（.json）或 登记簿:条数:校验码；可重复",
+    )
     _add_db(verify, top=False)
 
-    duty = sub.add_parser("duty", help="现在（或某个时间）谁在值班、带班领导及电话", add_help=False,
-                          description="按值班表和替班记录，回答某个时间是谁在值班，以及当天的带班领导和电话。")
+    duty = sub.add_parser(
+        "duty",
+        help="现在（或某个时间）谁在值班、带班领导及电话",
+        add_help=False,
+        description="按值班表和替班记录，回答某个时间是谁在值班，以及当天的带班领导和电话。",
+    )
     duty.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
-    duty.add_argument("--at", metavar="时间", default="", help="如 \"2026-11-22 12:10\"（默认：现在）")
+    duty.add_argument("--at", metavar="时间", default="", help='如 "2026-11-22 12:10"（默认：现在）')
     _add_db(duty, top=False)
 
-    merge = sub.add_parser("merge", help="乡镇汇总：把多个村的同一种台账合并为一个文件", add_help=False,
-                           description="把多个村(社区)导出的同一种、同一月份的台账合并到一个工作簿，"
-                                       "增加“村(社区)”列，并附各村条数汇总表。")
+    merge = sub.add_parser(
+        "merge",
+        help="乡镇汇总：把多个村的同一种台账合并为一个文件",
+        add_help=False,
+        description="把多个村(社区)导出的同一种、同一月份的台账合并到一个工作簿，"
+        "增加“村(社区)”列，并附各村条数汇总表。",
+    )
     merge.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     merge.add_argument("files", metavar="文件", nargs="+", help="各村导出的台账文件（.xlsx）")
-    merge.add_argument("--out", metavar="文件", required=True,
-                       help="合并后的文件，或一个已有的文件夹（自动取名）；已有同名文件时另存为带编号的文件")
+    merge.add_argument(
+        "--out",
+        metavar="文件",
+        required=True,
+        help="合并后的文件，或一个已有的文件夹（自动取名）；已有同名文件时另存为带编号的文件",
+    )
     merge.add_argument("--township", metavar="名称", help="乡镇(街道)名称（默认：取第一个文件里的填报单位）")
     merge.add_argument("--operator", metavar="姓名", default="", help="经办人，写在表尾")
     merge.add_argument("--phone", metavar="电话", default="", help="联系电话，写在表尾")
-    merge.add_argument("--previous", metavar="文件",
-                       help="上月的汇总文件：核对各村本月台账的校验码是否与上月报来的衔接（不衔接时警告）")
+    merge.add_argument(
+        "--previous",
+        metavar="文件",
+        help="上月的汇总文件：核对各村本月台账的校验码是否与上月报来的衔接（不衔接时警告）",
+    )
     _add_db(merge, top=False)
 
-    backup = sub.add_parser("backup", help="备份数据库（如备份到U盘）", add_help=False,
-                            description="在软件使用中也能安全地备份：生成经过自检的数据库副本"
-                                        "（〈村名〉_备份_〈时间〉.db）和说明文件（.json，含校验值和各台账条数）。",
-                            epilog="不加 --to 时备份到 F9 设置中记住的备份位置（未设置时为数据库旁的备份文件夹）。\n"
-                                   "退出状态：0 成功；2 备份位置不存在、只读或空间不足，或找不到数据库；1 数据库自检未通过。",
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    backup = sub.add_parser(
+        "backup",
+        help="备份数据库（如备份到U盘）",
+        add_help=False,
+        description="在软件使用中也能安全地备份：生成经过自检的数据库副本"
+        "（〈村名〉_备份_〈时间〉.db）和说明文件（.json，含校验值和各台账条数）。",
+        epilog="不加 --to 时备份到 F9 设置中记住的备份位置（未设置时为数据库旁的备份文件夹）。\n"
+        "退出状态：0 成功；2 备份位置不存在、只读或空间不足，或找不到数据库；1 数据库自检未通过。",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     backup.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     backup.add_argument("--to", metavar="文件夹", help="备份到这个文件夹，如 E:\\村务通备份")
     _add_operator(backup)
     _add_db(backup, top=False)
 
-    restore = sub.add_parser("restore", help="从备份文件恢复数据库", add_help=False,
-                             description="检查备份文件（是否完整、未损坏、是村务通的数据库、与说明文件的校验值一致），"
-                                         "显示其中的内容并询问；确认后先把现在的数据库移到备份文件夹，再换成备份，"
-                                         "旧版本的备份自动升级。其他村务通窗口开着时拒绝恢复。",
-                             epilog="换了新电脑或硬盘坏了：装好村务通后，一条命令即可：\n"
-                                    "  cunwu restore E:\\村务通备份\\青山村_备份_20261202-180512.db\n"
-                                    "退出状态：0 已恢复；2 文件被拒绝、数据库正在使用或未确认（均未作任何改动）。",
-                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    restore = sub.add_parser(
+        "restore",
+        help="从备份文件恢复数据库",
+        add_help=False,
+        description="检查备份文件（是否完整、未损坏、是村务通的数据库、与说明文件的校验值一致），"
+        "显示其中的内容并询问；确认后先把现在的数据库移到备份文件夹，再换成备份，"
+        "旧版本的备份自动升级。其他村务通窗口开着时拒绝恢复。",
+        epilog="换了新电脑或硬盘坏了：装好村务通后，一条命令即可：\n"
+        "  cunwu restore E:\\村务通备份\\青山村_备份_20261202-180512.db\n"
+        "退出状态：0 已恢复；2 文件被拒绝、数据库正在使用或未确认（均未作任何改动）。",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     restore.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     restore.add_argument("file", metavar="备份文件", help="要恢复的备份文件（.db）")
     restore.add_argument("--yes", action="store_true", help="不询问，直接恢复（用于脚本）")
@@ -390,9 +442,15 @@ def _cmd_merge(args) -> int:
 
     try:
         warnings: list[str] = []
-        out = merge_ledgers(args.files, args.out, args.township or None,
-                            operator=args.operator.strip(), phone=args.phone.strip(),
-                            previous=args.previous or None, warnings=warnings)
+        out = merge_ledgers(
+            args.files,
+            args.out,
+            args.township or None,
+            operator=args.operator.strip(),
+            phone=args.phone.strip(),
+            previous=args.previous or None,
+            warnings=warnings,
+        )
     except LedgerError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
@@ -459,7 +517,10 @@ def _cmd_restore(url: str, args) -> int:
         print(f"将恢复为数据库 {db}。")
     if not args.yes:
         if not (sys.stdin and sys.stdin.isatty()):
-            print("错误：恢复会替换现在的数据库，需要确认：请在终端窗口中运行，或加 --yes。未作任何改动。", file=sys.stderr)
+            print(
+                "错误：恢复会替换现在的数据库，需要确认：请在终端窗口中运行，或加 --yes。未作任何改动。",
+                file=sys.stderr,
+            )
             return 2
         try:
             answer = input("确认恢复吗？输入 y 回车确认，直接回车取消：")

@@ -18,7 +18,7 @@ import unicodedata
 CATALOGUE: dict[str, str] = {
     "usage: ": "用法：",
     "positional arguments": "参数",
-    "optional arguments": "选项",   # Python 3.9 and older
+    "optional arguments": "选项",  # Python 3.9 and older
     "options": "选项",
     "show this help message and exit": "显示本帮助并退出",
     "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
@@ -59,8 +59,9 @@ def install() -> None:
 
 def width(text: str) -> int:
     """Columns a terminal gives ``text``: wide and full-width characters two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 0 if unicodedata.combining(ch) else 1
-               for ch in text)
+    return sum(
+        2 if unicodedata.east_asian_width(ch) in ("W", "F") else 0 if unicodedata.combining(ch) else 1 for ch in text
+    )
 
 
 def wrap(text: str, columns: int) -> list[str]:
@@ -104,7 +105,7 @@ class Formatter(argparse.RawDescriptionHelpFormatter):
             return text
         tokens = re.findall(r"\[[^\]]*\]|\S+", " ".join(line.strip() for line in lines))
         head = " ".join(tokens[:2]) if len(tokens) > 1 and not tokens[1].startswith("[") else tokens[0]
-        rest = tokens[len(head.split(" ")):]
+        rest = tokens[len(head.split(" ")) :]
         indent = " " * (width(head) + 1)
         out, line = [], head
         for tok in rest:

@@ -24,8 +24,13 @@ def open_path(path: str | Path) -> str:
         found = shutil.which(opener)
         if found is None:
             return f"本机没有 {opener}，无法直接打开；请在文件管理器中打开：{p}"
-        subprocess.Popen([found, str(p)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
+        subprocess.Popen(
+            [found, str(p)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     except OSError as exc:
         return f"无法打开：{p}（{exc.strerror or exc}）"
     return ""

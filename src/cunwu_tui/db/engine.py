@@ -46,8 +46,9 @@ def make_engine(url: str) -> Engine:
         secure_database_files(path)
     # hide_parameters: an error message (and so the log) never carries the
     # values of a statement: residents' ID numbers and phones.
-    engine = create_engine(url, hide_parameters=True,
-                           connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+    engine = create_engine(
+        url, hide_parameters=True, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    )
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine

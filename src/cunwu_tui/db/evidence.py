@@ -31,9 +31,11 @@ _LINK = "校验记录只能新增，不能修改或删除。"
 # 0013 (identity)
 _APPROVAL = "审批记录只能新增，不能修改或删除。"
 
-_CASE_INTAKE = ("year, seq, number, matter_code, matter_name, seed, resident_id, applicant_name, channel, "
-                "first_officer_id, first_officer_name, kind, petition, documents, note, received_at, limit_value, "
-                "limit_unit, due_date, due_provisional, operator_id, operator_name, recorded_at")
+_CASE_INTAKE = (
+    "year, seq, number, matter_code, matter_name, seed, resident_id, applicant_name, channel, "
+    "first_officer_id, first_officer_name, kind, petition, documents, note, received_at, limit_value, "
+    "limit_unit, due_date, due_provisional, operator_id, operator_name, recorded_at"
+)
 
 
 def _refuse(table: str, event: str, message: str) -> tuple[str, str]:
@@ -46,25 +48,44 @@ def _append_only(tables: Iterable[str], message: str) -> list[tuple[str, str]]:
 
 
 # Every trigger the migrations create: name -> SQL as SQLite keeps it.
-EXPECTED_TRIGGERS: dict[str, str] = dict([
-    *_append_only(("seal_use", "seal_void"), _SEAL),
-    *_append_only(("duty_change", "duty_log", "duty_substitution", "duty_handover", "duty_item", "duty_item_close",
-                   "duty_confirm", "duty_void", "duty_case_link"), _DUTY),
-    *_append_only(("case_event",), _CASE),
-    ("case_record_keep_intake", f"CREATE TRIGGER case_record_keep_intake BEFORE UPDATE OF {_CASE_INTAKE} "
-                                f"ON case_record BEGIN SELECT RAISE(ABORT, '{_CASE}'); END"),
-    _refuse("case_record", "DELETE", _CASE),
-    *_append_only(("resident_merge",), _MERGE),
-    *_append_only(("notice_person", "notice_objection", "objection_outcome"), _NOTICE),
-    *_append_only(("audit_log",), _AUDIT),
-    *_append_only(("evidence_link",), _LINK),
-    *_append_only(("approval",), _APPROVAL),
-])
+EXPECTED_TRIGGERS: dict[str, str] = dict(
+    [
+        *_append_only(("seal_use", "seal_void"), _SEAL),
+        *_append_only(
+            (
+                "duty_change",
+                "duty_log",
+                "duty_substitution",
+                "duty_handover",
+                "duty_item",
+                "duty_item_close",
+                "duty_confirm",
+                "duty_void",
+                "duty_case_link",
+            ),
+            _DUTY,
+        ),
+        *_append_only(("case_event",), _CASE),
+        (
+            "case_record_keep_intake",
+            f"CREATE TRIGGER case_record_keep_intake BEFORE UPDATE OF {_CASE_INTAKE} "
+            f"ON case_record BEGIN SELECT RAISE(ABORT, '{_CASE}'); END",
+        ),
+        _refuse("case_record", "DELETE", _CASE),
+        *_append_only(("resident_merge",), _MERGE),
+        *_append_only(("notice_person", "notice_objection", "objection_outcome"), _NOTICE),
+        *_append_only(("audit_log",), _AUDIT),
+        *_append_only(("evidence_link",), _LINK),
+        *_append_only(("approval",), _APPROVAL),
+    ]
+)
 
 # The triggers migration 0014 (evidence) adds (it keeps its own copy of the SQL).
-NEW_IN_0014 = tuple(n for n in EXPECTED_TRIGGERS
-                    if n.split("_no_")[0] in ("notice_person", "notice_objection", "objection_outcome", "audit_log",
-                                              "evidence_link"))
+NEW_IN_0014 = tuple(
+    n
+    for n in EXPECTED_TRIGGERS
+    if n.split("_no_")[0] in ("notice_person", "notice_objection", "objection_outcome", "audit_log", "evidence_link")
+)
 
 
 def _squash(sql: str | None) -> str:
@@ -94,8 +115,9 @@ def restore_triggers(conn: Connection, names: Iterable[str]) -> None:
 LINK_COLUMNS = "register_name, seq, table_name, row_id, op, at, row_digest, tags, prev_hash, hash"
 
 
-def read_rows(conn: Connection, table: str, ids: Sequence[int] | None = None,
-              after_id: int | None = None) -> list[tuple]:
+def read_rows(
+    conn: Connection, table: str, ids: Sequence[int] | None = None, after_id: int | None = None
+) -> list[tuple]:
     """(id, covered values...) as stored; all rows, the rows ``ids``, or
     the rows after ``after_id``, by id."""
     cols = ", ".join(f'"{c}"' for c in ev.EVIDENCE[table].columns)
@@ -106,7 +128,7 @@ def read_rows(conn: Connection, table: str, ids: Sequence[int] | None = None,
         return raw_rows(conn, sql + where + " ORDER BY id")
     ids = sorted(set(int(i) for i in ids))
     for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
+        chunk = ids[i : i + 500]
         out += [tuple(r) for r in conn.execute(text(f"{sql} WHERE id IN ({', '.join(map(str, chunk))})"))]
     return sorted(out)
 
@@ -123,8 +145,10 @@ def raw_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[tup
 
 def head(conn: Connection, register: str) -> tuple[int, str, Any]:
     """(seq, hash, at) of the register's last link; (0, GENESIS, None)."""
-    row = conn.execute(text("SELECT seq, hash, at FROM evidence_link WHERE register_name = :r "
-                            "ORDER BY seq DESC LIMIT 1"), {"r": register}).first()
+    row = conn.execute(
+        text("SELECT seq, hash, at FROM evidence_link WHERE register_name = :r ORDER BY seq DESC LIMIT 1"),
+        {"r": register},
+    ).first()
     return (0, ev.GENESIS, None) if row is None else (int(row[0]), str(row[1]), row[2])
 
 
@@ -133,10 +157,11 @@ def latest_digests(conn: Connection, table: str, ids: Sequence[int]) -> dict[int
     out: dict[int, tuple[int, str]] = {}
     ids = sorted(set(int(i) for i in ids))
     for i in range(0, len(ids), 500):
-        chunk = ", ".join(map(str, ids[i:i + 500]))
-        for row_id, seq, digest in conn.execute(text(
-                f"SELECT row_id, seq, row_digest FROM evidence_link WHERE table_name = :t AND row_id IN ({chunk})"),
-                {"t": table}):
+        chunk = ", ".join(map(str, ids[i : i + 500]))
+        for row_id, seq, digest in conn.execute(
+            text(f"SELECT row_id, seq, row_digest FROM evidence_link WHERE table_name = :t AND row_id IN ({chunk})"),
+            {"t": table},
+        ):
             if row_id not in out or seq > out[row_id][0]:
                 out[row_id] = (seq, digest)
     return {k: v[1] for k, v in out.items()}
@@ -173,12 +198,25 @@ def append_links(conn: Connection, changes: Iterable[tuple[str, int, str]], at: 
             h = heads[register]
             h[0] += 1
             link = ev.link_hash(h[1], register, h[0], table, row_id, op, h[2], digest, tags)
-            pending.append({"r": register, "s": h[0], "t": table, "i": row_id, "o": op, "a": ev.at_text(h[2]),
-                            "d": digest, "g": tags, "p": h[1], "h": link})
+            pending.append(
+                {
+                    "r": register,
+                    "s": h[0],
+                    "t": table,
+                    "i": row_id,
+                    "o": op,
+                    "a": ev.at_text(h[2]),
+                    "d": digest,
+                    "g": tags,
+                    "p": h[1],
+                    "h": link,
+                }
+            )
             h[1] = link
     if pending:
-        conn.execute(text(f"INSERT INTO evidence_link ({LINK_COLUMNS}) "
-                          "VALUES (:r, :s, :t, :i, :o, :a, :d, :g, :p, :h)"), pending)
+        conn.execute(
+            text(f"INSERT INTO evidence_link ({LINK_COLUMNS}) VALUES (:r, :s, :t, :i, :o, :a, :d, :g, :p, :h)"), pending
+        )
     return len(pending)
 
 
@@ -197,9 +235,13 @@ def chain_existing(conn: Connection, tables: Sequence[str], at: datetime) -> int
     upgrade: vouched for as found), in table order then id order."""
     added = 0
     for table in tables:
-        linked = {int(r[0]) for r in conn.execute(
-            text("SELECT DISTINCT row_id FROM evidence_link WHERE table_name = :t"), {"t": table})}
-        ids = [int(r[0]) for r in conn.execute(text(f'SELECT id FROM "{table}" ORDER BY id')) if int(r[0]) not in linked]
+        linked = {
+            int(r[0])
+            for r in conn.execute(text("SELECT DISTINCT row_id FROM evidence_link WHERE table_name = :t"), {"t": table})
+        }
+        ids = [
+            int(r[0]) for r in conn.execute(text(f'SELECT id FROM "{table}" ORDER BY id')) if int(r[0]) not in linked
+        ]
         for i in range(0, len(ids), 5000):
-            added += append_links(conn, [(table, x, ev.ADDED) for x in ids[i:i + 5000]], at)
+            added += append_links(conn, [(table, x, ev.ADDED) for x in ids[i : i + 5000]], at)
     return added

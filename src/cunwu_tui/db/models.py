@@ -273,8 +273,9 @@ class SealUse(SQLModel, table=True):
     keeper_id: int = Field(foreign_key="staff.id")
     keeper_name: str = Field(max_length=32)
     note: str = Field(default="")
-    refers_to_id: Optional[int] = Field(default=None, foreign_key="seal_use.id", index=True,
-                                        description="the voided entry it corrects")
+    refers_to_id: Optional[int] = Field(
+        default=None, foreign_key="seal_use.id", index=True, description="the voided entry it corrects"
+    )
     operator_id: Optional[int] = Field(default=None, foreign_key="staff.id")
     operator_name: str = Field(default="", max_length=32)
     recorded_at: datetime = Field(sa_type=DateTime)
@@ -482,7 +483,9 @@ class DutyLog(SQLModel, table=True):
     leader_told: bool = Field(default=False)
     told_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
     leader_name: str = Field(default="", max_length=32)
-    refers_to_id: Optional[int] = Field(default=None, foreign_key="duty_log.id", description="the voided entry it corrects")
+    refers_to_id: Optional[int] = Field(
+        default=None, foreign_key="duty_log.id", description="the voided entry it corrects"
+    )
     operator_name: str = Field(default="", max_length=32)
     recorded_at: datetime = Field(sa_type=DateTime)
 

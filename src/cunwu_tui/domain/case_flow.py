@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-CONTINUE = ""            # the decision "继续主线"
+CONTINUE = ""  # the decision "继续主线"
 CONTINUE_TEXT = "继续主线（不属于以上情况）"
 
 DONE = "done"
@@ -47,25 +47,25 @@ class FlowStep:
     branch: str = ""
     next_on_branch: int | None = None
     needs_notice: bool = False
-    limit_value: int | None = None      # the step's own time limit, if tracked
-    limit_unit: str = ""                # 日 / 工作日
+    limit_value: int | None = None  # the step's own time limit, if tracked
+    limit_unit: str = ""  # 日 / 工作日
     actor: str = ""
-    after: tuple[str, ...] = ()         # branch labels this group follows (a tree block)
+    after: tuple[str, ...] = ()  # branch labels this group follows (a tree block)
 
 
 @dataclass(frozen=True)
 class FlowEvent:
-    kind: str                # done | branch | back
+    kind: str  # done | branch | back
     step: int | None = None  # done: the step's order; back: the step gone back to;
-                             # branch: the first step of the chosen group (labels may repeat)
-    label: str = ""          # branch: the chosen label ("" = 继续主线)
-    on: date | None = None   # when it happened (for step deadlines)
+    # branch: the first step of the chosen group (labels may repeat)
+    label: str = ""  # branch: the chosen label ("" = 继续主线)
+    on: date | None = None  # when it happened (for step deadlines)
 
 
 @dataclass(frozen=True)
 class Choice:
-    label: str               # "" for 继续主线
-    first_step: int | None   # the step the choice leads to (None: the end)
+    label: str  # "" for 继续主线
+    first_step: int | None  # the step the choice leads to (None: the end)
 
     @property
     def text(self) -> str:
@@ -74,12 +74,12 @@ class Choice:
 
 @dataclass(frozen=True)
 class FlowState:
-    current: int | None                  # order of the step to do next (None: decision or finished)
-    choices: tuple[Choice, ...]          # non-empty: a branch decision is due
+    current: int | None  # order of the step to do next (None: decision or finished)
+    choices: tuple[Choice, ...]  # non-empty: a branch decision is due
     finished: bool
-    done: tuple[int, ...]                # orders marked done, in the order they were done
-    reached: frozenset[int]              # every step that has been current at some point
-    current_since: date | None = None    # when the current step (or decision) was reached
+    done: tuple[int, ...]  # orders marked done, in the order they were done
+    reached: frozenset[int]  # every step that has been current at some point
+    current_since: date | None = None  # when the current step (or decision) was reached
     path: tuple[str, ...] = field(default=())  # branch labels taken, in order
 
     @property
@@ -180,8 +180,15 @@ class Flow:
         cur, choices = self._arrive(0)
         return self._state(cur, choices, (), frozenset(), None, ())
 
-    def _state(self, cur: int | None, choices: tuple[Choice, ...], done: tuple[int, ...], reached: frozenset[int],
-               since: date | None, path: tuple[str, ...]) -> FlowState:
+    def _state(
+        self,
+        cur: int | None,
+        choices: tuple[Choice, ...],
+        done: tuple[int, ...],
+        reached: frozenset[int],
+        since: date | None,
+        path: tuple[str, ...],
+    ) -> FlowState:
         current = self.steps[cur].order if cur is not None else None
         reached = reached | ({current} if current is not None else set())
         finished = cur is None and not choices
@@ -201,8 +208,12 @@ class Flow:
         if event.kind == BRANCH:
             if not state.choices:
                 raise FlowError("当前没有需要选择的办理情况。")
-            match = [c for c in state.choices if c.label == event.label
-                     and (event.step is None or event.label == CONTINUE or c.first_step == event.step)]
+            match = [
+                c
+                for c in state.choices
+                if c.label == event.label
+                and (event.step is None or event.label == CONTINUE or c.first_step == event.step)
+            ]
             if not match:
                 raise FlowError(f"办理情况「{event.label}」不在可选范围内。")
             c = match[0]

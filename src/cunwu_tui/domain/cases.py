@@ -35,7 +35,7 @@ OPEN = "在办"
 ESCALATED = "待反馈"
 CONCLUDED = "办结"
 REFUSED = "不予受理"
-VOIDED = "已作废"        # taken in by mistake: the number stays used, the record stays
+VOIDED = "已作废"  # taken in by mistake: the number stays used, the record stays
 STATUSES: tuple[str, ...] = (OPEN, ESCALATED, CONCLUDED, REFUSED, VOIDED)
 
 # List filters
@@ -67,25 +67,40 @@ REVIEW_REQUEST = "review"
 REVIEW_ANSWER = "review_answer"
 NOTE = "note"
 VOID = "void"
-DOCUMENTS = "documents"   # 补交材料: documents brought after the intake
-POSTPONE = "postpone"     # 延期 of an ordinary case: a new promised date, approved by a leader
+DOCUMENTS = "documents"  # 补交材料: documents brought after the intake
+POSTPONE = "postpone"  # 延期 of an ordinary case: a new promised date, approved by a leader
 
 EVENT_NAMES: dict[str, str] = {
-    INTAKE: "受理登记", STEP_DONE: "完成步骤", STEP_BRANCH: "办理情况", STEP_BACK: "退回步骤",
-    NOTICE_LINK: "发布公示", ESCALATE: "上报/转办", FEEDBACK: "收到反馈", CONCLUDE: "办结",
-    REFUSE: "否定报备", LEADER_OPINION: "领导意见", REFUSAL_NOTICE: "书面告知", MATERIALS: "退还材料",
-    ACCEPT: "决定受理", EXTEND: "延期", REVIEW_REQUEST: "申请复查复核", REVIEW_ANSWER: "复查复核意见",
-    NOTE: "备注", VOID: "作废", DOCUMENTS: "补交材料", POSTPONE: "延期",
+    INTAKE: "受理登记",
+    STEP_DONE: "完成步骤",
+    STEP_BRANCH: "办理情况",
+    STEP_BACK: "退回步骤",
+    NOTICE_LINK: "发布公示",
+    ESCALATE: "上报/转办",
+    FEEDBACK: "收到反馈",
+    CONCLUDE: "办结",
+    REFUSE: "否定报备",
+    LEADER_OPINION: "领导意见",
+    REFUSAL_NOTICE: "书面告知",
+    MATERIALS: "退还材料",
+    ACCEPT: "决定受理",
+    EXTEND: "延期",
+    REVIEW_REQUEST: "申请复查复核",
+    REVIEW_ANSWER: "复查复核意见",
+    NOTE: "备注",
+    VOID: "作废",
+    DOCUMENTS: "补交材料",
+    POSTPONE: "延期",
 }
 
 
 @dataclass(frozen=True)
 class Event:
     kind: str
-    on: date                      # the day it was recorded
+    on: date  # the day it was recorded
     step: int | None = None
     label: str = ""
-    date: date | None = None      # the date it names (chase on, told on, accepted on ...)
+    date: date | None = None  # the date it names (chase on, told on, accepted on ...)
     text: str = ""
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -129,7 +144,7 @@ class Summary:
     status: str
     refusal_kind: str
     deadlines: tuple[Tracked, ...]
-    accepted_on: date | None = None     # 信访: the acceptance
+    accepted_on: date | None = None  # 信访: the acceptance
     extension_days: int = 0
 
     @property
@@ -218,8 +233,10 @@ def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar:
                 chase = None
             refusal = [_track(d) for d in dl.refusal_deadlines(e.on, bool(e.data.get("beyond_authority")), cal)]
         elif e.kind == LEADER_OPINION:
-            refusal = [Tracked(t.what, t.date, t.provisional, e.on) if t.what == "领导审核意见" and t.met_on is None
-                       else t for t in refusal]
+            refusal = [
+                Tracked(t.what, t.date, t.provisional, e.on) if t.what == "领导审核意见" and t.met_on is None else t
+                for t in refusal
+            ]
             if not e.data.get("agree", True):
                 # the leader does not agree with the refusal: the case is handled again
                 status = OPEN
@@ -228,13 +245,19 @@ def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar:
                 out.extend(t for t in refusal if t.met_on is not None)
                 refusal = []
         elif e.kind == REFUSAL_NOTICE:
-            refusal = [Tracked(t.what, t.date, t.provisional, when) if t.what == "书面告知申请人" and t.met_on is None
-                       else t for t in refusal]
+            refusal = [
+                Tracked(t.what, t.date, t.provisional, when) if t.what == "书面告知申请人" and t.met_on is None else t
+                for t in refusal
+            ]
         elif e.kind == ACCEPT:
             accepted_on = when
             if acceptance is not None:
-                acceptance = Tracked(acceptance.what, acceptance.date, acceptance.provisional,
-                                     e.data.get("told_on") and date.fromisoformat(e.data["told_on"]) or when)
+                acceptance = Tracked(
+                    acceptance.what,
+                    acceptance.date,
+                    acceptance.provisional,
+                    e.data.get("told_on") and date.fromisoformat(e.data["told_on"]) or when,
+                )
             conclusion = petition_conclusion()
         elif e.kind == POSTPONE and promise is not None and e.date is not None:
             # 限时办结制: a delay approved by a leader moves the promised date; the first one stays on the record
@@ -246,14 +269,18 @@ def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar:
                 conclusion = petition_conclusion()
         elif e.kind == REVIEW_REQUEST:
             second = e.label == REVIEW_LEVELS[1]
-            reviews = [Tracked(t.what, t.date, t.provisional, when, t.office) if not t.office and t.met_on is None
-                       else t for t in reviews]
+            reviews = [
+                Tracked(t.what, t.date, t.provisional, when, t.office) if not t.office and t.met_on is None else t
+                for t in reviews
+            ]
             reviews.append(_track(dl.review_decision(when, second, cal)))
         elif e.kind == REVIEW_ANSWER:
             second = e.label == REVIEW_LEVELS[1]
             name = "提出复核意见" if second else "提出复查意见"
-            reviews = [Tracked(t.what, t.date, t.provisional, when) if t.what == name and t.met_on is None else t
-                       for t in reviews]
+            reviews = [
+                Tracked(t.what, t.date, t.provisional, when) if t.what == name and t.met_on is None else t
+                for t in reviews
+            ]
             if not second:
                 reviews.append(_track(dl.review_request_window(when, True, cal), office=False))
     voided = any(e.kind == VOID for e in events)
@@ -274,8 +301,9 @@ def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar:
     return Summary(status, refusal_kind, tuple(deadlines), accepted_on, extension)
 
 
-def promised_due(received_on: date, kind: str, limit_value: int | None, limit_unit: str,
-                 calendar: WorkCalendar | None = None) -> workdays.Due | None:
+def promised_due(
+    received_on: date, kind: str, limit_value: int | None, limit_unit: str, calendar: WorkCalendar | None = None
+) -> workdays.Due | None:
     """The intake's deadline: 即办件 the same day; otherwise the time limit
     (日 or 工作日) counted from the day of receipt."""
     if kind == KINDS[0]:
@@ -286,6 +314,7 @@ def promised_due(received_on: date, kind: str, limit_value: int | None, limit_un
 
 
 # -- the search index --------------------------------------------------------
+
 
 def search_key(text: str) -> str:
     """A search as typed, or a searched column, the way both are compared:

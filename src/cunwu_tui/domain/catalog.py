@@ -281,7 +281,7 @@ class Matter:
             return ""
         by_order = {s.order: s for s in self.steps_for(seed)}
         texts: list[str] = []
-        for n in so.steps:   # one box of the flowchart may serve two steps (终止): quoted once
+        for n in so.steps:  # one box of the flowchart may serve two steps (终止): quoted once
             if n in by_order and (not texts or texts[-1] != by_order[n].text):
                 texts.append(by_order[n].text)
         return "／".join(texts)
@@ -471,7 +471,7 @@ class _Checker:
             if key not in schema:
                 known = "、".join(schema)
                 at = f"的 {path} " if path else ""
-                self.fail(f"{at}含未知字段 \"{key}\"（可用字段：{known}）")
+                self.fail(f'{at}含未知字段 "{key}"（可用字段：{known}）')
         for key, spec in schema.items():
             p = f"{path}.{key}" if path else key
             if key not in table:
@@ -487,7 +487,7 @@ class _Checker:
                 self.fail(f"的 {path} 不能为空")
             if spec.choices is not None and value not in spec.choices:
                 shown = _CHOICE_SEP.join(c for c in spec.choices if c)
-                self.fail(f"的 {path} 取值无效：\"{value}\"，应为 {shown}")
+                self.fail(f'的 {path} 取值无效："{value}"，应为 {shown}')
         elif spec.kind == "int":
             self.expect(value, int, path)
             if spec.positive and value <= 0:
@@ -617,23 +617,23 @@ def _build(raw: dict[str, Any], source: str) -> Matter:
 def _check_matter_rules(m: Matter, ck: _Checker) -> None:
     """Rules across fields: code shape, seeds, seed attribution, step order."""
     if not _CODE_RE.match(m.code):
-        ck.fail(f"的 code 格式无效：\"{m.code}\"，应为大写字母前缀加短名，如 MS-DIBAO")
+        ck.fail(f'的 code 格式无效："{m.code}"，应为大写字母前缀加短名，如 MS-DIBAO')
     for i, seed in enumerate(m.seeds, 1):
         if not _SEED_RE.match(seed):
-            ck.fail(f"的 seeds[{i}] 不是来源文件名：\"{seed}\"（应如 002_d87d51b7e53a5638.txt）")
+            ck.fail(f'的 seeds[{i}] 不是来源文件名："{seed}"（应如 002_d87d51b7e53a5638.txt）')
     if len(set(m.seeds)) != len(m.seeds):
         ck.fail("的 seeds 有重复的来源文件")
     if len(set(m.aliases)) != len(m.aliases) or m.name in m.aliases:
         ck.fail("的 aliases 有重复的名称（或与 name 相同）")
     if m.order_note and m.order_note != ORDER_NOTE:
-        ck.fail(f"的 order_note 取值无效：\"{m.order_note}\"，应为 {ORDER_NOTE}")
+        ck.fail(f'的 order_note 取值无效："{m.order_note}"，应为 {ORDER_NOTE}')
 
     many = len(m.seeds) > 1
 
     def seed_ok(item: Any, path: str) -> None:
         seed = getattr(item, "seed", "")
         if seed and seed not in m.seeds:
-            ck.fail(f"的 {path}.seed 不在本事项的 seeds 中：\"{seed}\"")
+            ck.fail(f'的 {path}.seed 不在本事项的 seeds 中："{seed}"')
         if many and not seed:
             ck.fail(f"的 {path}.seed 缺失：本事项有多个来源，每一项都要注明来源文件")
 
@@ -678,13 +678,13 @@ def _check_matter_rules(m: Matter, ck: _Checker) -> None:
         for i, s in items:
             for label in s.after:
                 if label not in labels:
-                    ck.fail(f"的 steps[{i}].after 指向不存在的分支：\"{label}\"")
+                    ck.fail(f'的 steps[{i}].after 指向不存在的分支："{label}"')
             if s.next_on_branch is not None and s.next_on_branch not in orders:
                 ck.fail(f"的 steps[{i}].next_on_branch 指向不存在的步骤：{s.next_on_branch}")
     for i, so in enumerate(m.seed_orders, 1):
         seed_ok(so, f"seed_order[{i}]")
         if not m.order_note:
-            ck.fail(f"的 seed_order[{i}] 只用于重排过的流程：请同时写 order_note = \"{ORDER_NOTE}\"")
+            ck.fail(f'的 seed_order[{i}] 只用于重排过的流程：请同时写 order_note = "{ORDER_NOTE}"')
         seed_orders = sorted(s.order for _, s in groups.get(m.seed_of(so), []))
         if sorted(so.steps) != seed_orders:
             ck.fail(f"的 seed_order[{i}].steps 应恰好列出该来源的全部步骤序号（1至{len(seed_orders)}各一次）")
@@ -706,7 +706,7 @@ def parse_matters(text: str, source_name: str) -> list[Matter]:
     ck = _Checker(source_name)
     for key in doc:
         if key != "matter":
-            ck.fail(f"含未知的顶层字段 \"{key}\"（只允许 [[matter]]）")
+            ck.fail(f'含未知的顶层字段 "{key}"（只允许 [[matter]]）')
     raw_matters = doc.get("matter", [])
     if not isinstance(raw_matters, list) or not all(isinstance(x, dict) for x in raw_matters):
         ck.fail("的 matter 应写成 [[matter]] 表数组")
@@ -722,9 +722,7 @@ def parse_matters(text: str, source_name: str) -> list[Matter]:
     seen: dict[str, int] = {}
     for n, m in enumerate(out, 1):
         if m.code in seen:
-            raise CatalogError(
-                f"{source_name}：第{n}个事项的 code 重复：\"{m.code}\"，已用于第{seen[m.code]}个事项"
-            )
+            raise CatalogError(f'{source_name}：第{n}个事项的 code 重复："{m.code}"，已用于第{seen[m.code]}个事项')
         seen[m.code] = n
     return out
 
@@ -754,9 +752,7 @@ def load_catalog(folder: Path | str | None = None) -> Catalog:
         for n, m in enumerate(parse_matters(text, shown), 1):
             if m.code in first_seen:
                 other, k = first_seen[m.code]
-                raise CatalogError(
-                    f"{shown}：第{n}个事项的 code 重复：\"{m.code}\"，已用于 {other} 第{k}个事项"
-                )
+                raise CatalogError(f'{shown}：第{n}个事项的 code 重复："{m.code}"，已用于 {other} 第{k}个事项')
             first_seen[m.code] = (shown, n)
             matters.append(m)
     return Catalog(matters, files)
@@ -770,4 +766,3 @@ def default_catalog_dir() -> Path:
     if installed.is_dir():
         return installed
     return here.parents[3] / "data" / "matters"
-

@@ -16,15 +16,15 @@ from cunwu_tui.domain import workdays
 from cunwu_tui.domain.workdays import WorkCalendar
 
 # 否定报备 (seeds: 否定报备制度)
-LEADER_OPINION = (3, "日")          # the leader's opinion when the refusal is beyond the clerk's authority
-WRITTEN_NOTICE = (10, "工作日")     # the written notice of refusal to the applicant
+LEADER_OPINION = (3, "日")  # the leader's opinion when the refusal is beyond the clerk's authority
+WRITTEN_NOTICE = (10, "工作日")  # the written notice of refusal to the applicant
 
 # 信访工作条例 (2022)
-PETITION_ACCEPTANCE = (15, "日")    # decide acceptance and tell the petitioner (第二十三条)
-PETITION_CONCLUSION = (60, "日")    # conclude, counted from acceptance (第三十二条)
-PETITION_MAX_EXTENSION = 30         # days, with the reason recorded and told to the petitioner
-REVIEW_WINDOW = (30, "日")          # ask for 复查 / 复核 after receiving the written answer (第三十五条)
-REVIEW_DECISION = (30, "日")        # the 复查 / 复核 opinion after receiving the request
+PETITION_ACCEPTANCE = (15, "日")  # decide acceptance and tell the petitioner (第二十三条)
+PETITION_CONCLUSION = (60, "日")  # conclude, counted from acceptance (第三十二条)
+PETITION_MAX_EXTENSION = 30  # days, with the reason recorded and told to the petitioner
+REVIEW_WINDOW = (30, "日")  # ask for 复查 / 复核 after receiving the written answer (第三十五条)
+REVIEW_DECISION = (30, "日")  # the 复查 / 复核 opinion after receiving the request
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,9 @@ def petition_acceptance(received_on: date, calendar: WorkCalendar | None = None)
     return _due("决定是否受理并告知信访人", received_on, PETITION_ACCEPTANCE, calendar)
 
 
-def petition_conclusion(accepted_on: date, extension_days: int = 0, reason: str = "", calendar: WorkCalendar | None = None) -> Deadline:
+def petition_conclusion(
+    accepted_on: date, extension_days: int = 0, reason: str = "", calendar: WorkCalendar | None = None
+) -> Deadline:
     """The 60-day conclusion, plus an extension of at most 30 days, which
     needs its reason. ValueError (Chinese) otherwise."""
     if extension_days < 0 or extension_days > PETITION_MAX_EXTENSION:

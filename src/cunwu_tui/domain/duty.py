@@ -50,17 +50,22 @@ class Cover:
 @dataclass(frozen=True)
 class OnDuty:
     day: date
-    scheduled: int | None        # who the rota names for the duty day
-    person: int | None           # who is actually on duty at the moment
-    substitution: int | None     # the substitution in force, if any
+    scheduled: int | None  # who the rota names for the duty day
+    person: int | None  # who is actually on duty at the moment
+    substitution: int | None  # the substitution in force, if any
 
 
 def is_night(moment: datetime, start: time = SHIFT_START, night: time = NIGHT_START) -> bool:
     return moment.time() >= night or moment.time() < start
 
 
-def on_duty_at(moment: datetime, rota: Mapping[date, int | None], covers: Iterable[Cover],
-               start: time = SHIFT_START, nights: Mapping[date, int | None] | None = None) -> OnDuty:
+def on_duty_at(
+    moment: datetime,
+    rota: Mapping[date, int | None],
+    covers: Iterable[Cover],
+    start: time = SHIFT_START,
+    nights: Mapping[date, int | None] | None = None,
+) -> OnDuty:
     """Who was (is) on duty at ``moment``: the rota's person for the duty
     day (at night the night person, where ``nights`` names one), unless a
     substitution covers the moment; of several, the one recorded last

@@ -87,4 +87,4 @@ def mask_id_number(text: object) -> str:
     n = len(s)
     head = min(6, n // 3)
     tail = min(4, n // 4)
-    return s[:head] + "*" * (n - head - tail) + (s[n - tail:] if tail else "")
+    return s[:head] + "*" * (n - head - tail) + (s[n - tail :] if tail else "")

@@ -33,22 +33,22 @@ OFFICE_EPOCH = date(1949, 10, 1)
 PLAN_HORIZON_DAYS = 3 * 366
 
 # Declared lengths (characters, as the clerk counts them: 𠮷 is one).
-NAME = 32          # a person's name, a short label
-SHORT = 64         # a reference number, a place, a unit
-TITLE = 200        # a title, a one-line subject
-LINE = 500         # a one-line note, a reason, a basis
-TEXT = 2000        # a multi-line account: what happened, what was done
-LIST = 20000       # pasted lists (a notice's persons, holiday schedules)
+NAME = 32  # a person's name, a short label
+SHORT = 64  # a reference number, a place, a unit
+TITLE = 200  # a title, a one-line subject
+LINE = 500  # a one-line note, a reason, a basis
+TEXT = 2000  # a multi-line account: what happened, what was done
+LIST = 20000  # pasted lists (a notice's persons, holiday schedules)
 
 _DIGITS = frozenset("0123456789０１２３４５６７８９")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 # ESC sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), and
 # two-character escapes. Removed whole, so no "[31m" is left behind.
 _ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"        # CSI
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC
-    r"|\x1b[@-Z\\-_]"                 # Fe escapes
-    r"|\x9b[0-?]*[ -/]*[@-~]"         # 8-bit CSI
+    r"|\x1b[@-Z\\-_]"  # Fe escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 
@@ -150,8 +150,9 @@ def limit_hint(limit: int) -> str:
 # -- numbers ---------------------------------------------------------------
 
 
-def integer(raw: object, label: str, low: int = 0, high: int = 999_999, required: bool = True,
-            unit: str = "") -> int | None:
+def integer(
+    raw: object, label: str, low: int = 0, high: int = 999_999, required: bool = True, unit: str = ""
+) -> int | None:
     """A whole number written with ASCII or full-width digits, ``low`` to
     ``high``. ``None`` for an empty optional field."""
     if isinstance(raw, bool):
@@ -197,8 +198,9 @@ def _ascii_digits(s: str) -> bool:
     return all(ch in "0123456789" for ch in s if ch.isdigit() or ch.isnumeric())
 
 
-def day(raw: object, label: str = "日期", window: Window | None = None, required: bool = True,
-        example: str = "2026-11-20") -> date | None:
+def day(
+    raw: object, label: str = "日期", window: Window | None = None, required: bool = True, example: str = "2026-11-20"
+) -> date | None:
     """``2026-11-20`` (also 2026/11/20, 20261120, 2026.11.20, 2026年11月20日)."""
     value: date | None
     if isinstance(raw, datetime):
@@ -226,8 +228,14 @@ def day(raw: object, label: str = "日期", window: Window | None = None, requir
     return value
 
 
-def moment(raw: object, label: str = "时间", window: Window | None = None, required: bool = True,
-           date_only_at: time | None = None, example: str = "2026-11-23 09:30") -> datetime | None:
+def moment(
+    raw: object,
+    label: str = "时间",
+    window: Window | None = None,
+    required: bool = True,
+    date_only_at: time | None = None,
+    example: str = "2026-11-23 09:30",
+) -> datetime | None:
     """``2026-11-23 09:30``; a date alone is accepted only when
     ``date_only_at`` says which time it means (then that time of the day)."""
     value: datetime | None
@@ -327,20 +335,43 @@ class Fields:
             self.errors.setdefault(field, str(exc))
             return None
 
-    def text(self, field: str, raw: object, label: str, limit: int = LINE, required: bool | str = False,
-             multiline: bool = False) -> str:
+    def text(
+        self,
+        field: str,
+        raw: object,
+        label: str,
+        limit: int = LINE,
+        required: bool | str = False,
+        multiline: bool = False,
+    ) -> str:
         return self._take(field, text, raw, label, limit, required, multiline) or ""
 
-    def integer(self, field: str, raw: object, label: str, low: int = 0, high: int = 999_999,
-                required: bool = True, unit: str = "") -> int | None:
+    def integer(
+        self,
+        field: str,
+        raw: object,
+        label: str,
+        low: int = 0,
+        high: int = 999_999,
+        required: bool = True,
+        unit: str = "",
+    ) -> int | None:
         return self._take(field, integer, raw, label, low, high, required, unit)
 
-    def day(self, field: str, raw: object, label: str = "日期", window: Window | None = None,
-            required: bool = True) -> date | None:
+    def day(
+        self, field: str, raw: object, label: str = "日期", window: Window | None = None, required: bool = True
+    ) -> date | None:
         return self._take(field, day, raw, label, window, required)
 
-    def moment(self, field: str, raw: object, label: str = "时间", window: Window | None = None,
-               required: bool = True, date_only_at: time | None = None) -> datetime | None:
+    def moment(
+        self,
+        field: str,
+        raw: object,
+        label: str = "时间",
+        window: Window | None = None,
+        required: bool = True,
+        date_only_at: time | None = None,
+    ) -> datetime | None:
         return self._take(field, moment, raw, label, window, required, date_only_at)
 
     def error(self, field: str, message: str) -> None:

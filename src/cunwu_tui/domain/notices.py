@@ -18,8 +18,19 @@ if TYPE_CHECKING:
     from cunwu_tui.domain.workdays import WorkCalendar
 
 KINDS: tuple[str, ...] = (
-    "村务", "党务", "财务", "低保", "低收入家庭", "临时救助", "救灾", "宅基地", "惠农补贴",
-    "党员发展", "后备干部", "决策", "其他",
+    "村务",
+    "党务",
+    "财务",
+    "低保",
+    "低收入家庭",
+    "临时救助",
+    "救灾",
+    "宅基地",
+    "惠农补贴",
+    "党员发展",
+    "后备干部",
+    "决策",
+    "其他",
 )
 ROUNDS: tuple[str, ...] = ("", "第一次", "第二次", "长期")
 UNITS: tuple[str, ...] = ("日", "工作日")
@@ -28,14 +39,14 @@ PLACES: tuple[str, ...] = ("公开栏", "广播", "微信群", "村民小组", "
 # Status
 PENDING = "待发布"
 RUNNING = "公示中"
-EXPIRED = "已期满"      # the period is over, no result recorded yet
+EXPIRED = "已期满"  # the period is over, no result recorded yet
 CLOSED = "已结束"
 WITHDRAWN = "已撤回"
 
 # Results
 NO_OBJECTION = "无异议"
 HANDLED = "有异议已处理"
-UPHELD = "有异议"        # an upheld objection ended the notice
+UPHELD = "有异议"  # an upheld objection ended the notice
 RESULTS: tuple[str, ...] = (NO_OBJECTION, HANDLED)
 
 OBJECTION_RESULTS: tuple[str, ...] = ("成立", "不成立")
@@ -43,10 +54,18 @@ OBJECTION_RESULTS: tuple[str, ...] = ("成立", "不成立")
 # The catalog matter whose rule gives a kind's default length (the form's
 # default; the clerk may change it).
 KIND_MATTERS: dict[str, str] = {
-    "村务": "YG-CUNWU", "党务": "YG-DANGWU", "财务": "YG-CAIWU", "低保": "MS-DIBAO",
-    "低收入家庭": "MS-DISHOURU", "临时救助": "MS-LINSHI-JIUZHU", "救灾": "MS-JIUZAI",
-    "宅基地": "MS-ZHAIJIDI", "惠农补贴": "RC-GENGDI-BUTIE", "党员发展": "DJ-FAZHAN-DANGYUAN",
-    "后备干部": "RC-HOUBEI-XUANPEI", "决策": "YG-JUECE-GONGKAI",
+    "村务": "YG-CUNWU",
+    "党务": "YG-DANGWU",
+    "财务": "YG-CAIWU",
+    "低保": "MS-DIBAO",
+    "低收入家庭": "MS-DISHOURU",
+    "临时救助": "MS-LINSHI-JIUZHU",
+    "救灾": "MS-JIUZAI",
+    "宅基地": "MS-ZHAIJIDI",
+    "惠农补贴": "RC-GENGDI-BUTIE",
+    "党员发展": "DJ-FAZHAN-DANGYUAN",
+    "后备干部": "RC-HOUBEI-XUANPEI",
+    "决策": "YG-JUECE-GONGKAI",
 }
 
 
@@ -62,8 +81,8 @@ DEFAULT_LENGTH = (7, "日")
 @dataclass(frozen=True)
 class Period:
     start: datetime
-    end: date               # the last day of the notice
-    provisional: bool       # the end uses weekends only for a year without holiday data
+    end: date  # the last day of the notice
+    provisional: bool  # the end uses weekends only for a year without holiday data
     reason: str = ""
 
 
@@ -100,8 +119,8 @@ def can_close(p: Period, today: date) -> bool:
 
 @dataclass(frozen=True)
 class Countdown:
-    days: int          # days of the period still to run, today and the end day included
-    workdays: int      # working days of the period still to run, today and the end day included
+    days: int  # days of the period still to run, today and the end day included
+    workdays: int  # working days of the period still to run, today and the end day included
     ends_today: bool
 
 

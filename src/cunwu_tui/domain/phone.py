@@ -32,7 +32,7 @@ def _clean(text: object) -> str:
 
 def _strip_country_code(s: str) -> str:
     for prefix in ("+86", "0086", "86"):
-        rest = s[len(prefix):].lstrip("-")
+        rest = s[len(prefix) :].lstrip("-")
         if s.startswith(prefix) and rest.replace("-", "").startswith("1"):
             return rest
     return s
@@ -71,7 +71,9 @@ def validate_phone(text: object) -> str:
             raise ValueError("座机区号不正确：区号为010、02X或0XXX（如 0371）。")
         m = _LOCAL.fullmatch(rest[1:] if rest.startswith("-") else rest)
         if not m:
-            raise ValueError(f"座机号码不正确：应为区号加7至8位号码，分机号用-隔开（如 {area}-12345678 或 {area}-12345678-123）。")
+            raise ValueError(
+                f"座机号码不正确：应为区号加7至8位号码，分机号用-隔开（如 {area}-12345678 或 {area}-12345678-123）。"
+            )
         local, ext = m.group(1), m.group(2)
         return f"{area}-{local}" + (f"-{ext}" if ext else "")
     raise ValueError(f"电话号码格式不正确：{_EXAMPLES}。")
@@ -95,7 +97,7 @@ def mask_phone(text: object) -> str:
         s = "" if text is None else "".join(ch for ch in str(text) if not ch.isspace())
         n = len(s)
         head, tail = min(3, n // 4), min(4, n // 4)
-        return s[:head] + "*" * (n - head - tail) + (s[n - tail:] if tail else "")
+        return s[:head] + "*" * (n - head - tail) + (s[n - tail :] if tail else "")
     if is_mobile(number):
         return number[:3] + "****" + number[7:]
     area, local, *ext = number.split("-")

@@ -33,7 +33,7 @@ MAX_LENGTH = 64
 # scrypt cost: n=2**14, r=8 -> 16 MiB and roughly 0.1 s on an old office PC.
 # (The test suite lowers SCRYPT_N for speed; the stored hash names its own
 # cost, so a PIN always verifies with the cost it was made with.)
-PRODUCTION_N = 2 ** 14
+PRODUCTION_N = 2**14
 SCRYPT_N, SCRYPT_R, SCRYPT_P, KEY_BYTES, SALT_BYTES = PRODUCTION_N, 8, 1, 32, 16
 
 # Wrong tries in a row: no wait for the first FREE_TRIES, then a growing wait,
@@ -90,8 +90,9 @@ def hash_pin(pin: str, salt: bytes | None = None, n: int | None = None, r: int =
     """``scrypt$n$r$p$salt$key`` (base64). The PIN itself is never kept."""
     salt = salt if salt is not None else secrets.token_bytes(SALT_BYTES)
     n = n or SCRYPT_N
-    key = hashlib.scrypt(normalize(pin).encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=KEY_BYTES,
-                         maxmem=256 * 1024 * 1024)
+    key = hashlib.scrypt(
+        normalize(pin).encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=KEY_BYTES, maxmem=256 * 1024 * 1024
+    )
     b64 = base64.b64encode
     return f"scrypt${n}${r}${p}${b64(salt).decode()}${b64(key).decode()}"
 
@@ -103,8 +104,15 @@ def matches(pin: object, stored: str) -> bool:
         if scheme != "scrypt":
             return False
         want = base64.b64decode(key)
-        got = hashlib.scrypt(normalize(pin).encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r),
-                             p=int(p), dklen=len(want), maxmem=256 * 1024 * 1024)
+        got = hashlib.scrypt(
+            normalize(pin).encode("utf-8"),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(want),
+            maxmem=256 * 1024 * 1024,
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(got, want)
@@ -149,8 +157,7 @@ class TryState:
             return ""
         if self.locked(now):
             minutes = max(1, -(-int(left.total_seconds()) // 60))
-            return (f"密码连续输错{self.failures}次，已锁定，请{minutes}分钟后再试，"
-                    "或请管理员重设密码。")
+            return f"密码连续输错{self.failures}次，已锁定，请{minutes}分钟后再试，或请管理员重设密码。"
         return f"密码输错次数较多，请{max(1, int(left.total_seconds()))}秒后再试。"
 
     def tries_left(self) -> int:

@@ -63,7 +63,7 @@ def _mask_landline(s: str) -> str:
     if sep is not None:
         head = {i for i in digits if i < sep}
     else:
-        head = set(digits[:3 if s[1] in "12\uff11\uff12" else 4])
+        head = set(digits[: 3 if s[1] in "12\uff11\uff12" else 4])
     return _keep(s, head | set(digits[-4:]))
 
 

@@ -44,8 +44,9 @@ def classify(days: Iterable[date], calendar: WorkCalendar) -> dict[date, str]:
     return {d: day_kind(calendar.day_info(d)) for d in days}
 
 
-def _quotas(days: Sequence[date], kinds: Mapping[date, str], people: Sequence[int],
-            pointer: int = 0) -> dict[tuple[int, str], int]:
+def _quotas(
+    days: Sequence[date], kinds: Mapping[date, str], people: Sequence[int], pointer: int = 0
+) -> dict[tuple[int, str], int]:
     """How many days of each kind each person should get: the floor for
     everyone, the remainders handed out round the people in turn, carrying
     on from kind to kind, so that the totals stay within one as well."""
@@ -104,13 +105,13 @@ def generate(
             left_total = total_quota[p] - totals[p]
             # Someone whose next day is blocked by leave is best used now.
             return (
-                left_kind <= 0,                      # within this kind's quota first
-                p == previous,                       # not two days running
-                left_total <= 0,                     # within the total quota
-                -left_kind,                          # the most still owed of this kind
+                left_kind <= 0,  # within this kind's quota first
+                p == previous,  # not two days running
+                left_total <= 0,  # within the total quota
+                -left_kind,  # the most still owed of this kind
                 -left_total,
                 following is not None and following in off[p],
-                last.get(p, date.min),               # longest rested
+                last.get(p, date.min),  # longest rested
                 order[p],
             )
 
@@ -125,8 +126,13 @@ def generate(
     return result
 
 
-def _rebalance(days: list[date], kinds: Mapping[date, str], off: Mapping[int, frozenset[date]],
-               result: dict[date, int | None], people: list[int]) -> None:
+def _rebalance(
+    days: list[date],
+    kinds: Mapping[date, str],
+    off: Mapping[int, frozenset[date]],
+    result: dict[date, int | None],
+    people: list[int],
+) -> None:
     """Leave can leave the totals uneven: move days from whoever has two
     more than someone else to them, a day of a kind the giver has more of
     first, a day not next to the taker's own days first."""
@@ -148,11 +154,14 @@ def _rebalance(days: list[date], kinds: Mapping[date, str], off: Mapping[int, fr
                 options = [d for d in days if result[d] == giver and d not in off[taker]]
                 if not options:
                     continue
-                d = min(options, key=lambda d: (
-                    by_kind[(giver, kinds[d])] <= by_kind[(taker, kinds[d])],
-                    (d - _ONE_DAY) in mine or (d + _ONE_DAY) in mine,
-                    d,
-                ))
+                d = min(
+                    options,
+                    key=lambda d: (
+                        by_kind[(giver, kinds[d])] <= by_kind[(taker, kinds[d])],
+                        (d - _ONE_DAY) in mine or (d + _ONE_DAY) in mine,
+                        d,
+                    ),
+                )
                 result[d] = taker
                 moved = True
                 break
@@ -162,8 +171,13 @@ def _rebalance(days: list[date], kinds: Mapping[date, str], off: Mapping[int, fr
             return
 
 
-def _untangle(days: list[date], kinds: Mapping[date, str], off: Mapping[int, frozenset[date]],
-              result: dict[date, int | None], before: int | None) -> None:
+def _untangle(
+    days: list[date],
+    kinds: Mapping[date, str],
+    off: Mapping[int, frozenset[date]],
+    result: dict[date, int | None],
+    before: int | None,
+) -> None:
     """Remove days back to back by swapping a day with another day of the
     same kind (so no count changes), where neither swap partner then lands
     next to one of their own days or on leave. Deterministic: days in order,
@@ -194,8 +208,12 @@ def _untangle(days: list[date], kinds: Mapping[date, str], off: Mapping[int, fro
                 if d in off.get(q, ()) or e in off.get(p, ()):
                     continue
                 result[d], result[e] = q, p
-                if not clash(d) and not clash(e) and not any(
-                    clash(x) for x in (d - _ONE_DAY, d + _ONE_DAY, e - _ONE_DAY, e + _ONE_DAY) if x in index
+                if (
+                    not clash(d)
+                    and not clash(e)
+                    and not any(
+                        clash(x) for x in (d - _ONE_DAY, d + _ONE_DAY, e - _ONE_DAY, e + _ONE_DAY) if x in index
+                    )
                 ):
                     changed = True
                     break
@@ -252,7 +270,9 @@ def parse_leave_lines(text: str, names: Iterable[str]) -> list[Leave]:
             continue
         m = _LEAVE_RE.match(line)
         if not m:
-            raise ValueError(f"第{n}行看不懂：{line}。请写成 姓名 开始日期 至 结束日期 原因，如 赵丽 2026-12-03 至 2026-12-05 请假。")
+            raise ValueError(
+                f"第{n}行看不懂：{line}。请写成 姓名 开始日期 至 结束日期 原因，如 赵丽 2026-12-03 至 2026-12-05 请假。"
+            )
         if m["name"] not in known:
             raise ValueError(f"第{n}行：{m['name']} 不是值班人员。")
         try:

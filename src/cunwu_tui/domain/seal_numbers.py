@@ -56,6 +56,7 @@ def missing_seqs(used: Sequence[int]) -> list[int]:
 
 # -- input --------------------------------------------------------------
 
+
 def parse_moment(text: str | datetime, what: str = "用印时间") -> datetime:
     """``2026-11-23 09:30`` (a date alone is not enough: the register keeps
     the time of the use). ValueError with a Chinese message."""
@@ -146,8 +147,9 @@ class Fault:
 CONTENT, LINK, GAP, DUPLICATE, ANCHOR, MISSING = "content", "link", "gap", "duplicate", "anchor", "missing"
 
 
-def verify_chain(links: Sequence[Link], anchors: Sequence[Anchor] = (), start: int = 0,
-                 prev: str = GENESIS) -> Fault | None:
+def verify_chain(
+    links: Sequence[Link], anchors: Sequence[Anchor] = (), start: int = 0, prev: str = GENESIS
+) -> Fault | None:
     """Check every link in chain order; the first fault, or None when the
     whole register matches. ``anchors`` (from the operation log) catch a
     removed last record and a record rewritten together with its hashes.
@@ -163,29 +165,26 @@ def verify_chain(links: Sequence[Link], anchors: Sequence[Anchor] = (), start: i
     for place, i in enumerate(ordered, start + 1):
         link = links[i]
         if link.position < place:
-            return Fault(i, link.position, link.label, DUPLICATE,
-                         f"链序号 {link.position} 重复：有记录被复制或插入。")
+            return Fault(i, link.position, link.label, DUPLICATE, f"链序号 {link.position} 重复：有记录被复制或插入。")
         if link.position > place:
             gone = by_position.get(place)
             what = f"（操作日志中为 {gone.label}）" if gone else ""
-            return Fault(i, link.position, link.label, GAP,
-                         f"在它之前缺少第 {place} 条记录{what}：有记录被删除。")
+            return Fault(i, link.position, link.label, GAP, f"在它之前缺少第 {place} 条记录{what}：有记录被删除。")
         if link_hash(link.kind, link.fields, link.prev_hash) != link.hash:
             return Fault(i, link.position, link.label, CONTENT, "内容与校验值不符：登记后被改动过。")
         if link.prev_hash != expected_prev:
-            return Fault(i, link.position, link.label, LINK,
-                         "与上一条记录衔接不上：上一条记录被改动、替换或删除过。")
+            return Fault(i, link.position, link.label, LINK, "与上一条记录衔接不上：上一条记录被改动、替换或删除过。")
         anchor = by_position.get(link.position)
         if anchor is not None and anchor.hash != link.hash:
-            return Fault(i, link.position, link.label, ANCHOR,
-                         "与保存时记入操作日志的校验值不同：登记后被改写过。")
+            return Fault(i, link.position, link.label, ANCHOR, "与保存时记入操作日志的校验值不同：登记后被改写过。")
         expected_prev = link.hash
     last = start + len(links)
     beyond = sorted(p for p in by_position if p > last)
     if beyond:
         a = by_position[beyond[0]]
-        return Fault(None, a.position, a.label, MISSING,
-                     f"操作日志记有第 {a.position} 条记录，登记簿中已没有：记录被删除。")
+        return Fault(
+            None, a.position, a.label, MISSING, f"操作日志记有第 {a.position} 条记录，登记簿中已没有：记录被删除。"
+        )
     return None
 
 

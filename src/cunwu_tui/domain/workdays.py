@@ -66,16 +66,18 @@ _MIN_YEAR, _MAX_YEAR = 1900, 2199
 _WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 # chinesecalendar names (English) -> the names used in State Council notices.
-PACKAGE_NAMES: Mapping[str, str] = MappingProxyType({
-    "New Year's Day": "元旦",
-    "Spring Festival": "春节",
-    "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节",
-    "Mid-autumn Festival": "中秋节",
-    "National Day": "国庆节",
-    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
-})
+PACKAGE_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "New Year's Day": "元旦",
+        "Spring Festival": "春节",
+        "Tomb-sweeping Day": "清明节",
+        "Labour Day": "劳动节",
+        "Dragon Boat Festival": "端午节",
+        "Mid-autumn Festival": "中秋节",
+        "National Day": "国庆节",
+        "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+    }
+)
 
 
 # ---------------------------------------------------------------------------
@@ -106,16 +108,16 @@ class YearSchedule:
 class DayInfo:
     date: date
     is_workday: bool
-    holiday: str | None        # Chinese holiday name if inside a holiday break
-    makeup_workday: bool       # 调休上班
-    provisional: bool          # year not covered -> weekends only
+    holiday: str | None  # Chinese holiday name if inside a holiday break
+    makeup_workday: bool  # 调休上班
+    provisional: bool  # year not covered -> weekends only
 
 
 @dataclass(frozen=True)
 class Due:
     date: date
     provisional: bool
-    reason: str                # "" when not provisional
+    reason: str  # "" when not provisional
     missing_years: tuple[int, ...]
 
 
@@ -198,7 +200,7 @@ def _years_text(years: Iterable[int]) -> str:
         if j - i >= 2:
             parts.append(f"{ys[i]}至{ys[j]}")
         else:
-            parts.extend(str(y) for y in ys[i:j + 1])
+            parts.extend(str(y) for y in ys[i : j + 1])
         i = j + 1
     return "、".join(parts)
 
@@ -408,8 +410,9 @@ def _check_name(name: object, where: str) -> str:
     return name
 
 
-def _build(year: int, holiday_items: Iterable[tuple[Any, ...]], makeup_items: Iterable[tuple[Any, ...]],
-           source: str) -> YearSchedule:
+def _build(
+    year: int, holiday_items: Iterable[tuple[Any, ...]], makeup_items: Iterable[tuple[Any, ...]], source: str
+) -> YearSchedule:
     """Check and assemble a schedule.
 
     holiday_items: (name, start, end, where); makeup_items: (day, where);
@@ -422,7 +425,9 @@ def _build(year: int, holiday_items: Iterable[tuple[Any, ...]], makeup_items: It
         if d > last:
             raise ValueError(f"{where}：{d.isoformat()}不在{year}年内。")
         if d < (first if allow_december else date(year, 1, 1)):
-            raise ValueError(f"{where}：{d.isoformat()}不在{year}年内（只有元旦假期及其调休上班日可以从上一年12月开始）。")
+            raise ValueError(
+                f"{where}：{d.isoformat()}不在{year}年内（只有元旦假期及其调休上班日可以从上一年12月开始）。"
+            )
 
     holidays: dict[date, str] = {}
     seen: dict[date, str] = {}

@@ -25,7 +25,7 @@ HEADERS = ("登记簿", "条数", "校验码", "上月末条数", "上月末校�
 
 
 def footnote(ctx: LedgerContext, period: Period) -> str:
-    return (f"登记簿校验码（截至{cn_date(period.last_day)}，见「{SHEET}」表）：" + ev.heads_text(ctx.evidence))
+    return f"登记簿校验码（截至{cn_date(period.last_day)}，见「{SHEET}」表）：" + ev.heads_text(ctx.evidence)
 
 
 def evidence_sheet(ctx: LedgerContext, period: Period):
@@ -41,14 +41,21 @@ def evidence_sheet(ctx: LedgerContext, period: Period):
         title=f"{ctx.village}登记簿校验码（{period.label}）",
         unit=f"填报单位：{ctx.township}{ctx.village}",
         filled=f"导出时间：{exported}",
-        columns=(Column(HEADERS[0], 12, TEXT), Column(HEADERS[1], 10, INTEGER), Column(HEADERS[2], 24, TEXT),
-                 Column(HEADERS[3], 12, INTEGER), Column(HEADERS[4], 24, TEXT)),
+        columns=(
+            Column(HEADERS[0], 12, TEXT),
+            Column(HEADERS[1], 10, INTEGER),
+            Column(HEADERS[2], 24, TEXT),
+            Column(HEADERS[3], 12, INTEGER),
+            Column(HEADERS[4], 24, TEXT),
+        ),
         rows=rows,
         orientation="portrait",
         totals=False,
         count_label=None,
-        closing=(f"截至{cn_date(period.last_day)}各登记簿的条数和校验码。用 cunwu verify --against 本文件 "
-                 f"可证明登记簿仍是本台账导出时所依据的内容。"),
+        closing=(
+            f"截至{cn_date(period.last_day)}各登记簿的条数和校验码。用 cunwu verify --against 本文件 "
+            f"可证明登记簿仍是本台账导出时所依据的内容。"
+        ),
         label=SHEET,
         report_progress=False,
     )
@@ -56,7 +63,9 @@ def evidence_sheet(ctx: LedgerContext, period: Period):
 
 def custom_props(ctx: LedgerContext, period: Period) -> dict[str, Any]:
     data = {
-        "version": ev.CHAIN_VERSION, "month": period.iso, "village": ctx.village,
+        "version": ev.CHAIN_VERSION,
+        "month": period.iso,
+        "village": ctx.village,
         "end": {h.register: [h.count, h.hash] for h in ctx.evidence},
         "previous": {h.register: [h.count, h.hash] for h in ctx.evidence_previous},
     }
@@ -67,7 +76,7 @@ def custom_props(ctx: LedgerContext, period: Period) -> dict[str, Any]:
 class VillageHeads:
     village: str
     month: str
-    end: dict[str, tuple[int, str]]       # register -> (count, digest)
+    end: dict[str, tuple[int, str]]  # register -> (count, digest)
     previous: dict[str, tuple[int, str]]
 
 
@@ -96,8 +105,12 @@ def read_village(path: Path) -> VillageHeads | None:
     try:
         data = json.loads(raw)
         conv = lambda m: {r: (int(c), ev.short_digest(h)) for r, (c, h) in m.items()}  # noqa: E731
-        return VillageHeads(str(data.get("village", "")), str(data.get("month", "")), conv(data.get("end", {})),
-                            conv(data.get("previous", {})))
+        return VillageHeads(
+            str(data.get("village", "")),
+            str(data.get("month", "")),
+            conv(data.get("end", {})),
+            conv(data.get("previous", {})),
+        )
     except (ValueError, TypeError, AttributeError):
         return None
 
@@ -147,8 +160,9 @@ def heads_line(end: dict[str, tuple[int, str]]) -> str:
 
 
 def villages_prop(heads: dict[str, VillageHeads]) -> str:
-    return json.dumps({v: {r: list(x) for r, x in h.end.items()} for v, h in heads.items()},
-                      ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        {v: {r: list(x) for r, x in h.end.items()} for v, h in heads.items()}, ensure_ascii=False, separators=(",", ":")
+    )
 
 
 def read_villages(path: Path) -> dict[str, dict[str, tuple[int, str]]]:

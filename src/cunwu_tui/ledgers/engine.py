@@ -31,7 +31,14 @@ __all__ = [
 ]
 
 TEXT, DATE, DATETIME, INTEGER, MONEY, BOOL, ID_NUMBER, PHONE = (
-    "text", "date", "datetime", "integer", "money", "bool", "id_number", "phone",
+    "text",
+    "date",
+    "datetime",
+    "integer",
+    "money",
+    "bool",
+    "id_number",
+    "phone",
 )
 COLUMN_TYPES = frozenset({TEXT, DATE, DATETIME, INTEGER, MONEY, BOOL, ID_NUMBER, PHONE})
 SUMMABLE_TYPES = frozenset({INTEGER, MONEY})
@@ -130,9 +137,7 @@ class Ledger:
     def output_columns(self) -> tuple[tuple[int, Column], ...]:
         """(index in a source row, column) of every column written to the
         sheet: all of them, except phone columns of a public ledger."""
-        return tuple(
-            (i, c) for i, c in enumerate(self.columns) if not (self.public and c.type == PHONE)
-        )
+        return tuple((i, c) for i, c in enumerate(self.columns) if not (self.public and c.type == PHONE))
 
     @property
     def headers(self) -> tuple[str, ...]:

@@ -74,14 +74,20 @@ def write_inform_letter(letter: LetterView, path: Path) -> Path:
         label=TITLE,
         report_progress=False,
     )
-    write_workbook(path, [sheet], doc=DocInfo(title=f"{letter.village}{TITLE}：{letter.matter_name}",
-                                              subject=letter.matter_name, category=TITLE))
+    write_workbook(
+        path,
+        [sheet],
+        doc=DocInfo(title=f"{letter.village}{TITLE}：{letter.matter_name}", subject=letter.matter_name, category=TITLE),
+    )
     return path
 
 
 def paper_filename(paper: PaperView) -> str:
     """〈村名〉_收件回执_〈编号〉_〈申请人〉_2026-11-23.xlsx, safe on Windows."""
-    return safe_filename(f"{paper.village or '本村'}_{paper.kind}_{paper.number}_{paper.applicant}_{paper.on.isoformat()}") + ".xlsx"
+    return (
+        safe_filename(f"{paper.village or '本村'}_{paper.kind}_{paper.number}_{paper.applicant}_{paper.on.isoformat()}")
+        + ".xlsx"
+    )
 
 
 def write_case_paper(paper: PaperView, path: Path) -> Path:
@@ -105,6 +111,11 @@ def write_case_paper(paper: PaperView, path: Path) -> Path:
         label=paper.kind,
         report_progress=False,
     )
-    write_workbook(path, [sheet], doc=DocInfo(title=f"{paper.village}{paper.kind}：{paper.number}",
-                                              subject=paper.matter_name, category=paper.kind))
+    write_workbook(
+        path,
+        [sheet],
+        doc=DocInfo(
+            title=f"{paper.village}{paper.kind}：{paper.number}", subject=paper.matter_name, category=paper.kind
+        ),
+    )
     return path

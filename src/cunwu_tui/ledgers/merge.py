@@ -167,12 +167,7 @@ def _from_layout(path, shown, keywords, title_text, headers, header_row) -> _Sou
         pass
     m = _KEYWORDS.fullmatch(keywords.strip())
     wanted = m.group(2) if m else None
-    matches = [
-        variant
-        for ledger in all_ledgers()
-        for variant in _variants(ledger)
-        if list(variant.headers) == headers
-    ]
+    matches = [variant for ledger in all_ledgers() for variant in _variants(ledger) if list(variant.headers) == headers]
     if wanted is not None:
         matches = [x for x in matches if x.name == wanted] or matches
     if not matches:
@@ -226,9 +221,9 @@ def _check_same(sources: list[_Source]) -> None:
             raise LedgerError(
                 f"文件 {s.shown} 与第一个文件 {first.shown} 一个是公示版（身份证号已隐藏）、一个不是，不能合并。"
             )
-        if [c.header for c in s.columns] != [c.header for c in first.columns] or [
-            c.type for c in s.columns
-        ] != [c.type for c in first.columns]:
+        if [c.header for c in s.columns] != [c.header for c in first.columns] or [c.type for c in s.columns] != [
+            c.type for c in first.columns
+        ]:
             raise LedgerError(
                 f"文件 {s.shown} 的表头与第一个文件 {first.shown} 不一致（可能由不同版本导出），不能合并。"
             )
@@ -430,9 +425,13 @@ def merge_ledgers(
         if previous is not None:
             evidence_cols += (Column("与上月衔接", 30, TEXT, wrap=True),)
     summary_columns = (
-        Column(VILLAGE_HEADER, max(village_col.width, 14.0), TEXT),
-        Column("条数", 10, INTEGER, total=True),
-    ) + tuple(Column(c.header, max(c.width, 14), c.type, total=True) for _, c in total_cols) + evidence_cols
+        (
+            Column(VILLAGE_HEADER, max(village_col.width, 14.0), TEXT),
+            Column("条数", 10, INTEGER, total=True),
+        )
+        + tuple(Column(c.header, max(c.width, 14), c.type, total=True) for _, c in total_cols)
+        + evidence_cols
+    )
 
     def summary_rows() -> Iterator[tuple]:
         for s in sources:
@@ -475,7 +474,8 @@ def merge_ledgers(
             "cunwu_rows": results[0].count,
             "cunwu_columns": writer.columns_spec(columns),
             anchors.VILLAGES_PROP: anchors.villages_prop(
-                {s.village or s.path.stem: h for s in sources if (h := heads[s.path]) is not None}),
+                {s.village or s.path.stem: h for s in sources if (h := heads[s.path]) is not None}
+            ),
         }
 
     writer.write_workbook(
@@ -513,8 +513,10 @@ def _continuity(sources: list[_Source], heads: dict, previous: str | Path, perio
         broken = [r for r, v in h.previous.items() if r in then and tuple(then[r]) != tuple(v)]
         if broken:
             r = broken[0]
-            out[s.path] = (f"{name}：{r}不衔接：本月台账所记上月末为 {h.previous[r][0]} 条 {h.previous[r][1]}，"
-                           f"上月报来的是 {then[r][0]} 条 {then[r][1]}：上月报送之后登记簿被改写过，请核实。")
+            out[s.path] = (
+                f"{name}：{r}不衔接：本月台账所记上月末为 {h.previous[r][0]} 条 {h.previous[r][1]}，"
+                f"上月报来的是 {then[r][0]} 条 {then[r][1]}：上月报送之后登记簿被改写过，请核实。"
+            )
         else:
             out[s.path] = anchors.CONTINUES
     return out

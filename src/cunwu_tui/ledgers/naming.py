@@ -129,9 +129,7 @@ def write_ledger(
     """
     from cunwu_tui.ledgers import writer
 
-    return writer.write_ledger(
-        ledger, ctx, period, rows, Path(path), progress=progress, progress_every=progress_every
-    )
+    return writer.write_ledger(ledger, ctx, period, rows, Path(path), progress=progress, progress_every=progress_every)
 
 
 def export_ledgers(

@@ -65,21 +65,24 @@ def write_public_list(view: PublicListView, path: Path) -> Path:
     people = view.people
     village, township, phone = view.village, view.township, view.phone
     has_amount = any(p.amount is not None for p in people)
-    columns = [Column("序号", 6, "integer"), Column("姓名", 12), Column("组别", 10),
-               Column("身份证号", 22, "id_number")]
+    columns = [
+        Column("序号", 6, "integer"),
+        Column("姓名", 12),
+        Column("组别", 10),
+        Column("身份证号", 22, "id_number"),
+    ]
     if has_amount:
         columns.append(Column("金额（元）", 14, "money", total=True))
     columns.append(Column("备注", 26, wrap=True))
-    rows = [
-        (p.seq, p.name, p.group, p.id_number) + ((p.amount,) if has_amount else ()) + (p.note,)
-        for p in people
-    ]
+    rows = [(p.seq, p.name, p.group, p.id_number) + ((p.amount,) if has_amount else ()) + (p.note,) for p in people]
     end = cn_date(view.end) + ("（预计）" if view.provisional else "")
     committee, supervisors = committee_names(village)
-    closing = (f"公示期：{cn_date(view.start_at.date())}至{end}（{view.length_text}）。"
-               f"如有异议，请在公示期内向{committee}或{supervisors}反映"
-               + (f"，联系电话：{phone}。" if phone else "。")
-               + f"\n{committee}　{cn_date(view.start_at.date())}")
+    closing = (
+        f"公示期：{cn_date(view.start_at.date())}至{end}（{view.length_text}）。"
+        f"如有异议，请在公示期内向{committee}或{supervisors}反映"
+        + (f"，联系电话：{phone}。" if phone else "。")
+        + f"\n{committee}　{cn_date(view.start_at.date())}"
+    )
     sheet = Sheet(
         name="公示名单",
         title=view.title,

@@ -33,8 +33,8 @@ class AuditLine:
     entity: str
     subject: str
     action: str
-    before: str   # 修改前, in words
-    after: str    # 修改后, in words
+    before: str  # 修改前, in words
+    after: str  # 修改后, in words
 
 
 def _staff_rows(lines: Iterable[StaffLine], period: Period) -> Iterable[Sequence]:
@@ -102,8 +102,20 @@ class NoticeLine:
 def _notice_rows(lines: Iterable[NoticeLine], period: Period) -> Iterable[Sequence]:
     for i, n in enumerate(lines, start=1):
         end = n.end.isoformat() + ("（预计）" if n.provisional else "")
-        yield (i, n.number, n.title, n.kind + (f"（{n.round}）" if n.round else ""), "、".join(n.places),
-               n.start_at, end, n.length_text, n.status, n.objections, n.result_text, n.operator_name)
+        yield (
+            i,
+            n.number,
+            n.title,
+            n.kind + (f"（{n.round}）" if n.round else ""),
+            "、".join(n.places),
+            n.start_at,
+            end,
+            n.length_text,
+            n.status,
+            n.objections,
+            n.result_text,
+            n.operator_name,
+        )
 
 
 NOTICES = register(
@@ -140,8 +152,8 @@ class SealLine:
     copies: int
     destination: str
     applicant_text: str
-    approved_by: str       # who approved in person ("" before approval)
-    approver_name: str     # who was asked to approve
+    approved_by: str  # who approved in person ("" before approval)
+    approver_name: str  # who was asked to approve
     approved_at: datetime | None
     major: bool
     meeting_text: str
@@ -152,10 +164,23 @@ class SealLine:
 def _seal_rows(lines: Iterable[SealLine], period: Period) -> Iterable[Sequence]:
     for i, u in enumerate(lines, start=1):
         # A voided entry stays, marked; its copies are left out of the 合计.
-        yield (i, u.number + ("（作废）" if u.voided else ""), u.used_at, u.seal_name, u.title, u.purpose,
-               None if u.voided else u.copies, u.destination, u.applicant_text,
-               u.approved_by or u.approver_name, u.approved_at, u.major,
-               u.meeting_text, u.keeper_name, u.remark)
+        yield (
+            i,
+            u.number + ("（作废）" if u.voided else ""),
+            u.used_at,
+            u.seal_name,
+            u.title,
+            u.purpose,
+            None if u.voided else u.copies,
+            u.destination,
+            u.applicant_text,
+            u.approved_by or u.approver_name,
+            u.approved_at,
+            u.major,
+            u.meeting_text,
+            u.keeper_name,
+            u.remark,
+        )
 
 
 SEALS = register(
@@ -212,15 +237,28 @@ class DutyDayLine:
     leader_phone: str
     chief_name: str = ""
     chief_phone: str = ""
-    changes: tuple[RotaChangeLine, ...] = ()   # the month's rota: the day's changes, in order
+    changes: tuple[RotaChangeLine, ...] = ()  # the month's rota: the day's changes, in order
 
 
 def _duty_rota_rows(lines: Iterable[DutyDayLine], period: Period) -> Iterable[Sequence]:
     for d in lines:
-        changes = [f"{c.recorded_at:%m-%d} {c.role}{c.old_name or '（空）'}改为"
-                   f"{c.new_name or '（空）'}（{c.reason}，{c.operator_name}）" for c in d.changes]
-        yield (d.day, f"星期{_WEEKDAYS[d.day.weekday()]}", d.kind_text, d.staff_name, d.staff_phone,
-               d.night_name, d.night_phone, d.leader_name, d.leader_phone, "；".join(changes))
+        changes = [
+            f"{c.recorded_at:%m-%d} {c.role}{c.old_name or '（空）'}改为"
+            f"{c.new_name or '（空）'}（{c.reason}，{c.operator_name}）"
+            for c in d.changes
+        ]
+        yield (
+            d.day,
+            f"星期{_WEEKDAYS[d.day.weekday()]}",
+            d.kind_text,
+            d.staff_name,
+            d.staff_phone,
+            d.night_name,
+            d.night_phone,
+            d.leader_name,
+            d.leader_phone,
+            "；".join(changes),
+        )
 
 
 DUTY_ROTA = register(
@@ -251,12 +289,12 @@ class DutyLogLine:
     """值班记录及交接班: a log entry, a substitution or a handover."""
 
     at: datetime
-    person: str       # 值班人员
-    kind: str         # 类别
-    situation: str    # 情况
-    handling: str     # 处理情况
-    reported: str     # 报告带班领导
-    remark: str       # 备注
+    person: str  # 值班人员
+    kind: str  # 类别
+    situation: str  # 情况
+    handling: str  # 处理情况
+    reported: str  # 报告带班领导
+    remark: str  # 备注
 
 
 def _duty_log_rows(lines: Iterable[DutyLogLine], period: Period) -> Iterable[Sequence]:
@@ -296,14 +334,31 @@ class HolidayRotaLine:
 def _duty_holiday_rows(lines: Iterable[HolidayRotaLine], period: Period) -> Iterable[Sequence]:
     n = 0
     for r in lines:
-        filing = "；".join(x for x in (
-            f"{r.filed_at:%Y-%m-%d}报{r.filed_to}备案" if r.filed_at else "",
-            f"{r.notified_at:%Y-%m-%d}已通知带班领导、值班领导、值班人员" if r.notified_at else "") if x)
+        filing = "；".join(
+            x
+            for x in (
+                f"{r.filed_at:%Y-%m-%d}报{r.filed_to}备案" if r.filed_at else "",
+                f"{r.notified_at:%Y-%m-%d}已通知带班领导、值班领导、值班人员" if r.notified_at else "",
+            )
+            if x
+        )
         for j, d in enumerate(r.days):
             n += 1
-            yield (n, d.day, f"星期{_WEEKDAYS[d.day.weekday()]}", r.name, d.staff_name, d.staff_phone,
-                   d.night_name, d.night_phone, d.leader_name, d.leader_phone, d.chief_name, d.chief_phone,
-                   filing if j == 0 else "")
+            yield (
+                n,
+                d.day,
+                f"星期{_WEEKDAYS[d.day.weekday()]}",
+                r.name,
+                d.staff_name,
+                d.staff_phone,
+                d.night_name,
+                d.night_phone,
+                d.leader_name,
+                d.leader_phone,
+                d.chief_name,
+                d.chief_phone,
+                filing if j == 0 else "",
+            )
 
 
 DUTY_HOLIDAY = register(
@@ -342,13 +397,13 @@ class LateDocument:
 
 @dataclass(frozen=True)
 class Refusal:
-    kind: str     # 不予受理 / 不予确认
+    kind: str  # 不予受理 / 不予确认
     reason: str
 
 
 @dataclass(frozen=True)
 class Escalation:
-    mode: str     # 上报 / 转办
+    mode: str  # 上报 / 转办
     to: str
 
 
@@ -367,15 +422,15 @@ class CaseLine:
     first_officer: str
     status: str
     closed_at: datetime | None
-    missing: tuple[str, ...]           # documents still missing
+    missing: tuple[str, ...]  # documents still missing
     late_documents: tuple[LateDocument, ...]
-    missing_reason: str                # 办结 with documents missing: why
+    missing_reason: str  # 办结 with documents missing: why
     deadlines: tuple[Tracked, ...]
     void_reason: str
     result: str
     refusal: Refusal | None
     escalation: Escalation | None
-    step_order: int | None             # the current step, if any
+    step_order: int | None  # the current step, if any
     step_text: str
 
 
@@ -386,11 +441,16 @@ def _case_rows(lines: Iterable[CaseLine], period: Period) -> Iterable[Sequence]:
     for i, d in enumerate(lines, start=1):
         missing = "、".join(d.missing)
         if d.late_documents:
-            missing = (missing + "\n" if missing else "齐全\n") + "补交：" + "；".join(
-                f"{doc.name}（{doc.received_on:%m-%d} {doc.received_by}收）" for doc in d.late_documents)
+            missing = (
+                (missing + "\n" if missing else "齐全\n")
+                + "补交："
+                + "；".join(f"{doc.name}（{doc.received_on:%m-%d} {doc.received_by}收）" for doc in d.late_documents)
+            )
         if d.missing_reason:
             missing += f"\n缺材料办结理由：{d.missing_reason}"
-        promised = next((t for t in d.deadlines if t.what in ("承诺办结", "承诺办结（已延期）", "办结", "办结（已延期）")), None)
+        promised = next(
+            (t for t in d.deadlines if t.what in ("承诺办结", "承诺办结（已延期）", "办结", "办结（已延期）")), None
+        )
         due = f"{promised.date:%Y-%m-%d}" + ("\n（预计）" if promised.provisional else "") if promised else ""
         if d.void_reason:
             outcome = f"作废：{d.void_reason}"
@@ -402,11 +462,28 @@ def _case_rows(lines: Iterable[CaseLine], period: Period) -> Iterable[Sequence]:
             outcome = f"{d.escalation.mode}至{d.escalation.to}，待反馈"
         else:
             outcome = f"办理中：第{d.step_order}步 {d.step_text}" if d.step_order is not None else "办理中"
-        late = any(t.office and ((t.met_on or period.next_month_first_day) > t.date) for t in d.deadlines
-                   if t.met_on is not None or t.date < period.next_month_first_day)
-        yield (i, d.number, d.received_at, d.applicant, d.applicant_masked_id, d.matter_name,
-               d.channel, d.kind + ("（信访）" if d.petition else ""), d.first_officer, missing or "齐全", due,
-               d.status, d.closed_at, outcome, late)
+        late = any(
+            t.office and ((t.met_on or period.next_month_first_day) > t.date)
+            for t in d.deadlines
+            if t.met_on is not None or t.date < period.next_month_first_day
+        )
+        yield (
+            i,
+            d.number,
+            d.received_at,
+            d.applicant,
+            d.applicant_masked_id,
+            d.matter_name,
+            d.channel,
+            d.kind + ("（信访）" if d.petition else ""),
+            d.first_officer,
+            missing or "齐全",
+            due,
+            d.status,
+            d.closed_at,
+            outcome,
+            late,
+        )
 
 
 CASES = register(
@@ -458,10 +535,24 @@ def _refusal_rows(lines: Iterable[RefusalLine], period: Period) -> Iterable[Sequ
     for i, r in enumerate(lines, start=1):
         leader = ""
         if r.beyond_authority:
-            leader = f"{r.leader}（{r.leader_due:%m-%d}前）" + (f"：{r.leader_opinion}" if r.leader_opinion else "：未登记")
+            leader = f"{r.leader}（{r.leader_due:%m-%d}前）" + (
+                f"：{r.leader_opinion}" if r.leader_opinion else "：未登记"
+            )
         told = f"{r.told_on:%Y-%m-%d}" if r.told_on else f"未告知（{r.told_due:%m-%d}前）"
-        yield (i, r.number, r.refused_at, r.applicant, r.matter_name, r.kind, r.reason, r.basis, leader or "经办人权限内",
-               told, r.materials, r.operator)
+        yield (
+            i,
+            r.number,
+            r.refused_at,
+            r.applicant,
+            r.matter_name,
+            r.kind,
+            r.reason,
+            r.basis,
+            leader or "经办人权限内",
+            told,
+            r.materials,
+            r.operator,
+        )
 
 
 REFUSALS = register(

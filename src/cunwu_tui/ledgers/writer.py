@@ -78,12 +78,24 @@ TYPE_CODES = {TEXT: "s", DATE: "d", DATETIME: "t", INTEGER: "i", MONEY: "m", BOO
 CODE_TYPES = {v: k for k, v in TYPE_CODES.items()}
 
 _NUMBER_FORMATS = {
-    TEXT: "@", ID_NUMBER: "@", PHONE: "@", BOOL: "@",
-    DATE: "yyyy-mm-dd", DATETIME: "yyyy-mm-dd hh:mm", INTEGER: "0", MONEY: "0.00",
+    TEXT: "@",
+    ID_NUMBER: "@",
+    PHONE: "@",
+    BOOL: "@",
+    DATE: "yyyy-mm-dd",
+    DATETIME: "yyyy-mm-dd hh:mm",
+    INTEGER: "0",
+    MONEY: "0.00",
 }
 _HORIZONTAL = {
-    TEXT: "left", ID_NUMBER: "center", PHONE: "center", BOOL: "center",
-    DATE: "center", DATETIME: "center", INTEGER: "right", MONEY: "right",
+    TEXT: "left",
+    ID_NUMBER: "center",
+    PHONE: "center",
+    BOOL: "center",
+    DATE: "center",
+    DATETIME: "center",
+    INTEGER: "right",
+    MONEY: "right",
 }
 _CENT = Decimal("0.01")
 
@@ -310,8 +322,14 @@ def _bool(v: Any) -> tuple[Any, str]:
 
 
 _CONVERTERS: dict[str, Callable[[Any], tuple[Any, str]]] = {
-    TEXT: _text, PHONE: _text, ID_NUMBER: _text,
-    DATE: _date, DATETIME: _datetime, INTEGER: _integer, MONEY: _money, BOOL: _bool,
+    TEXT: _text,
+    PHONE: _text,
+    ID_NUMBER: _text,
+    DATE: _date,
+    DATETIME: _datetime,
+    INTEGER: _integer,
+    MONEY: _money,
+    BOOL: _bool,
 }
 
 
@@ -377,7 +395,9 @@ class _StyleBook:
         self.fast = fast
         self._arrays: dict[tuple, Any] = {}
         self._fonts = {
-            "title": _font(18, True), "plain": _font(11), "bold": _font(11, True),
+            "title": _font(18, True),
+            "plain": _font(11),
+            "bold": _font(11, True),
         }
 
     def _spec(self, key: tuple) -> tuple[Font, Border | None, Alignment, str]:
@@ -560,9 +580,7 @@ def _write_sheet(
             try:
                 dc._value, dc.data_type = conv(values[src])  # type: ignore[attr-defined]  # openpyxl internals
             except _BadValue as exc:
-                raise LedgerError(
-                    f"{sheet.label}第{count}条第{j + 1}列（{cols[j].header}）：{exc}。"
-                ) from None
+                raise LedgerError(f"{sheet.label}第{count}条第{j + 1}列（{cols[j].header}）：{exc}。") from None
         lines = 1
         for dc, w in wrapped:
             if dc.data_type == "s":
@@ -628,7 +646,9 @@ def _create_temp(folder: Path, name: str) -> Path:
     for _ in range(100):
         tmp = folder / f".{name}.{secrets.token_hex(4)}.tmp"
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)  # owner-only: ledgers hold phones
+            fd = os.open(
+                tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600
+            )  # owner-only: ledgers hold phones
         except FileExistsError:
             continue
         except OSError as exc:
@@ -762,7 +782,9 @@ def parse_columns_spec(spec: str, headers: Sequence[str]) -> tuple[Column, ...]:
 
 
 def ledger_keywords(kind: str, name: str, period: Period) -> str:
-    return f"{KEYWORD_PREFIX}:{name}:{period.iso}" if kind == "ledger" else f"{KEYWORD_PREFIX}-{kind}:{name}:{period.iso}"
+    return (
+        f"{KEYWORD_PREFIX}:{name}:{period.iso}" if kind == "ledger" else f"{KEYWORD_PREFIX}-{kind}:{name}:{period.iso}"
+    )
 
 
 def write_ledger(

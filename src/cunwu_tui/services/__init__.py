@@ -60,8 +60,9 @@ class Services:
         self.catalog = CatalogService(core, self.settings)
         self.notices = NoticeService(core, self.settings, self.catalog)
         self.residents = ResidentService(core)
-        self.cases = CaseService(core, self.settings, self.catalog, self.residents, self.notices, self.staff,
-                                 self.identity)
+        self.cases = CaseService(
+            core, self.settings, self.catalog, self.residents, self.notices, self.staff, self.identity
+        )
         self.notices.case_gate = self.cases.notice_gate
         self.holidays.on_change = lambda: self.cases.resummarize_all(live_only=True)  # deadlines in 工作日 move
         self.duty = DutyService(core, self.identity, self.staff)

@@ -200,8 +200,7 @@ def describe_change(before: str, after: str, kind: str = "") -> tuple[str, str]:
     def text(data: dict[str, Any], notes: bool = True) -> str:
         if not data:
             return ""
-        return "\n".join(f"{names.get(k, k)}：{_show(kind, k, data.get(k))}" for k in keys
-                         if notes or k not in _NOTES)
+        return "\n".join(f"{names.get(k, k)}：{_show(kind, k, data.get(k))}" for k in keys if notes or k not in _NOTES)
 
     return text(old, notes=False), text(new)
 
@@ -211,12 +210,12 @@ class AuditEntry:
     id: int
     at: datetime
     operator: str
-    entity: str       # Chinese name of the entity kind
+    entity: str  # Chinese name of the entity kind
     entity_id: str
     action: str
     before: str
     after: str
-    kind: str = ""    # the raw entity key, e.g. "staff"
+    kind: str = ""  # the raw entity key, e.g. "staff"
 
     @property
     def change(self) -> tuple[str, str]:
@@ -243,8 +242,17 @@ class AuditEntry:
 
 
 def _entry(r: AuditLog) -> AuditEntry:
-    return AuditEntry(r.id or 0, r.at, r.operator_name, ENTITY_NAMES.get(r.entity, r.entity),
-                      r.entity_id, r.action, r.before, r.after, r.entity)
+    return AuditEntry(
+        r.id or 0,
+        r.at,
+        r.operator_name,
+        ENTITY_NAMES.get(r.entity, r.entity),
+        r.entity_id,
+        r.action,
+        r.before,
+        r.after,
+        r.entity,
+    )
 
 
 class AuditService:

@@ -76,8 +76,8 @@ class BackupError(Exception):
 # -- plain values -------------------------------------------------------------
 @dataclass(frozen=True)
 class BackupSettings:
-    dir: str            # where 立即备份 writes ("" = the managed folder)
-    managed_dir: str    # the managed folder (automatic backups)
+    dir: str  # where 立即备份 writes ("" = the managed folder)
+    managed_dir: str  # the managed folder (automatic backups)
     keep_daily: int
     keep_monthly: int
     warn_days: int
@@ -101,8 +101,8 @@ class BackupStatus:
     last_ok_path: str
     last_error_at: datetime | None
     last_error: str
-    warning: str   # "" when all is well: what the 工作台 says otherwise
-    last_manual_at: datetime | None = None   # the last 立即备份 / `cunwu backup` (to a stick)
+    warning: str  # "" when all is well: what the 工作台 says otherwise
+    last_manual_at: datetime | None = None  # the last 立即备份 / `cunwu backup` (to a stick)
     last_manual_path: str = ""
     last_auto_at: datetime | None = None
     last_auto_path: str = ""
@@ -128,6 +128,7 @@ class BackupStatus:
 class BackupInfo:
     """What a backup file holds (checked: header, integrity, revision,
     manifest hash)."""
+
     path: Path
     size: int
     sha256: str
@@ -164,7 +165,7 @@ class BackupInfo:
 @dataclass(frozen=True)
 class RestoreResult:
     info: BackupInfo
-    set_aside: Path | None   # the database that was there before, or None
+    set_aside: Path | None  # the database that was there before, or None
 
 
 # -- helpers --------------------------------------------------------------------
@@ -197,13 +198,16 @@ def _read_only(path: Path) -> sqlite3.Connection:
 
 
 def _tables(con: sqlite3.Connection) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
 
 
 def _counts(con: sqlite3.Connection) -> dict[str, int]:
-    return {t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
-            for t in _tables(con) if t != "alembic_version"}
+    return {t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in _tables(con) if t != "alembic_version"}
 
 
 def _setting(con: sqlite3.Connection, key: str) -> str:
@@ -245,8 +249,9 @@ def _evidence_heads(con: sqlite3.Connection) -> dict[str, Any]:
     out = {}
     for register in registers():
         try:
-            row = con.execute("SELECT seq, hash FROM evidence_link WHERE register_name = ? ORDER BY seq DESC LIMIT 1",
-                              (register,)).fetchone()
+            row = con.execute(
+                "SELECT seq, hash FROM evidence_link WHERE register_name = ? ORDER BY seq DESC LIMIT 1", (register,)
+            ).fetchone()
         except sqlite3.Error:
             return {}
         out[register] = [int(row[0]), str(row[1])] if row else [0, GENESIS]
@@ -294,8 +299,9 @@ def _destination(raw: str) -> Path:
     return folder
 
 
-def write_backup(db_path: Path, folder: Path, village: str, kind: str = MANUAL,
-                 now: datetime | None = None) -> BackupResult:
+def write_backup(
+    db_path: Path, folder: Path, village: str, kind: str = MANUAL, now: datetime | None = None
+) -> BackupResult:
     """One checked backup of ``db_path`` into ``folder`` (which exists) with
     its manifest. Raises ValidationError (``dir``: the folder is read-only or
     full) or BackupError (the database itself failed the check); nothing is
@@ -311,8 +317,12 @@ def write_backup(db_path: Path, folder: Path, village: str, kind: str = MANUAL,
     except OSError:
         free = None
     if free is not None and free < needed + (1 << 20):
-        raise ValidationError({"dir": f"备份位置 {folder} 空间不足：需要约 {needed // (1 << 20) + 1} MB，"
-                                      f"只剩 {free // (1 << 20)} MB。请清理U盘或换一个位置。"})
+        raise ValidationError(
+            {
+                "dir": f"备份位置 {folder} 空间不足：需要约 {needed // (1 << 20) + 1} MB，"
+                f"只剩 {free // (1 << 20)} MB。请清理U盘或换一个位置。"
+            }
+        )
     stem = f"{_safe_name(village)}_{kind}_{now:%Y%m%d-%H%M%S}"
     target = folder / f"{stem}.db"
     n = 2
@@ -367,7 +377,9 @@ def write_backup(db_path: Path, folder: Path, village: str, kind: str = MANUAL,
             except OSError:
                 pass
         if isinstance(exc, (OSError, sqlite3.Error)):
-            raise ValidationError({"dir": f"无法写入备份位置 {folder}：{_reason(exc)}。没有留下不完整的文件。"}) from exc
+            raise ValidationError(
+                {"dir": f"无法写入备份位置 {folder}：{_reason(exc)}。没有留下不完整的文件。"}
+            ) from exc
         raise
     return BackupResult(target, manifest_path, now, kind, digest, size, counts)
 
@@ -455,8 +467,9 @@ def inspect_backup(file: str | Path) -> BackupInfo:
         if not revisions:
             raise BackupError(f"{shown} 没有版本信息，不是完整的村务通数据库，不能用来恢复。")
         if unknown:
-            raise BackupError(f"{shown} 来自更新版本的村务通（数据库版本 {'、'.join(sorted(unknown))}），"
-                              f"请先升级本机的村务通再恢复。")
+            raise BackupError(
+                f"{shown} 来自更新版本的村务通（数据库版本 {'、'.join(sorted(unknown))}），请先升级本机的村务通再恢复。"
+            )
         counts = _counts(con)
         first, last = con.execute("SELECT MIN(at), MAX(at) FROM audit_log").fetchone()
         village, township = _setting(con, "profile.village"), _setting(con, "profile.township")
@@ -471,13 +484,26 @@ def inspect_backup(file: str | Path) -> BackupInfo:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
             expected = str(manifest.get("sha256", ""))
         except (OSError, ValueError, AttributeError) as exc:
-            raise BackupError(f"说明文件 {manifest_path.name} 无法读取或已损坏，不能确认备份完好。"
-                              f"确需恢复，请把它移走后再试。") from exc
+            raise BackupError(
+                f"说明文件 {manifest_path.name} 无法读取或已损坏，不能确认备份完好。确需恢复，请把它移走后再试。"
+            ) from exc
         if expected and expected != digest:
-            raise BackupError(f"{shown} 与说明文件 {manifest_path.name} 中的校验值不一致："
-                              f"文件可能已损坏或被改动过，不能用来恢复。")
-    return BackupInfo(path, size, digest, revisions, frozenset(revisions) != head_revisions(),
-                      village, township, _moment(first), _moment(last), counts, manifest)
+            raise BackupError(
+                f"{shown} 与说明文件 {manifest_path.name} 中的校验值不一致：文件可能已损坏或被改动过，不能用来恢复。"
+            )
+    return BackupInfo(
+        path,
+        size,
+        digest,
+        revisions,
+        frozenset(revisions) != head_revisions(),
+        village,
+        township,
+        _moment(first),
+        _moment(last),
+        counts,
+        manifest,
+    )
 
 
 def _checkpoint(db: Path) -> None:
@@ -498,8 +524,9 @@ def _sidecars(db: Path) -> list[Path]:
     return [db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal")]
 
 
-def restore_backup(url: str, file: str | Path, expected_sha256: str | None = None,
-                   now: datetime | None = None) -> RestoreResult:
+def restore_backup(
+    url: str, file: str | Path, expected_sha256: str | None = None, now: datetime | None = None
+) -> RestoreResult:
     """Put the backup ``file`` in place of the database at ``url``.
 
     Refused (BackupError, nothing changed) when the file fails the checks,
@@ -553,7 +580,7 @@ def restore_backup(url: str, file: str | Path, expected_sha256: str | None = Non
                     n += 1
                 for src in (db, *_sidecars(db)):
                     if src.exists():
-                        dst = set_aside.with_name(set_aside.name + src.name[len(db.name):])
+                        dst = set_aside.with_name(set_aside.name + src.name[len(db.name) :])
                         os.replace(src, dst)
                         moved.append((dst, src))
             else:
@@ -574,8 +601,9 @@ def restore_backup(url: str, file: str | Path, expected_sha256: str | None = Non
                 _remove(p)
             for dst, src in reversed(moved):
                 os.replace(dst, src)
-            raise BackupError(f"恢复后无法打开数据库（{exc if _chinese(exc) else type(exc).__name__}），"
-                              f"已放回原来的数据库。") from exc
+            raise BackupError(
+                f"恢复后无法打开数据库（{exc if _chinese(exc) else type(exc).__name__}），已放回原来的数据库。"
+            ) from exc
         return RestoreResult(info, set_aside)
     finally:
         lock.release()
@@ -589,9 +617,14 @@ def _open_restored(url: str, info: BackupInfo) -> None:
     services = open_services(url, lock=False)
     try:
         with services.core.write() as s:
-            services.core.audit(s, "backup", info.path.name, "恢复", None,
-                                {"file": str(info.path), "sha256": info.sha256,
-                                 "revisions": list(info.revisions)})
+            services.core.audit(
+                s,
+                "backup",
+                info.path.name,
+                "恢复",
+                None,
+                {"file": str(info.path), "sha256": info.sha256, "revisions": list(info.revisions)},
+            )
     finally:
         services.close()
 
@@ -635,8 +668,13 @@ class BackupService:
 
     def current_settings(self) -> BackupSettings:
         managed = str(self.managed_dir()) if self.db_path else ""
-        return BackupSettings(self.settings.get(BACKUP_DIR, ""), managed, self._int(KEEP_DAILY),
-                              self._int(KEEP_MONTHLY), self._int(WARN_DAYS))
+        return BackupSettings(
+            self.settings.get(BACKUP_DIR, ""),
+            managed,
+            self._int(KEEP_DAILY),
+            self._int(KEEP_MONTHLY),
+            self._int(WARN_DAYS),
+        )
 
     def save_settings(self, dir: str, keep_daily: object, keep_monthly: object, warn_days: object) -> BackupSettings:
         from cunwu_tui.domain import inputs
@@ -684,8 +722,9 @@ class BackupService:
         today = today or date.today()
         folder = self.managed_dir()
         stamp = f"{today:%Y%m%d}"
-        if folder.is_dir() and any((m := _AUTO_NAME.search(p.name)) is not None and m.group(1) == stamp
-                                   for p in folder.glob("*.db")):
+        if folder.is_dir() and any(
+            (m := _AUTO_NAME.search(p.name)) is not None and m.group(1) == stamp for p in folder.glob("*.db")
+        ):
             return None
         try:
             private_mkdir(folder)
@@ -700,8 +739,16 @@ class BackupService:
         s = self.current_settings()
         removed = prune(folder, s.keep_daily, s.keep_monthly)
         self._record_success(result)
-        return BackupResult(result.path, result.manifest, result.at, result.kind, result.sha256,
-                            result.size, result.counts, tuple(removed))
+        return BackupResult(
+            result.path,
+            result.manifest,
+            result.at,
+            result.kind,
+            result.sha256,
+            result.size,
+            result.counts,
+            tuple(removed),
+        )
 
     # status
     def _status_path(self) -> Path:
@@ -723,8 +770,12 @@ class BackupService:
 
     def _record_success(self, result: BackupResult) -> None:
         data = self._read_status()
-        entry = {"at": result.at.isoformat(timespec="seconds"), "path": str(result.path),
-                 "kind": result.kind, "sha256": result.sha256}
+        entry = {
+            "at": result.at.isoformat(timespec="seconds"),
+            "path": str(result.path),
+            "kind": result.kind,
+            "sha256": result.sha256,
+        }
         data["last_ok"] = entry
         data["last_manual" if result.kind == MANUAL else "last_auto"] = entry
         if (data.get("last_error") or {}).get("kind") == result.kind:
@@ -755,11 +806,22 @@ class BackupService:
             # the automatic copies sit on the same disk: they do not count
             warning = "还没有把数据备份到U盘：请按 F9 设置，在备份页按 Ctrl+B。"
         elif (now.date() - manual_at.date()).days >= warn_days:
-            warning = (f"已经{(now.date() - manual_at.date()).days}天没有备份到U盘了（上次 {manual_at:%Y-%m-%d}）："
-                       f"请按 F9 设置，在备份页按 Ctrl+B。")
+            warning = (
+                f"已经{(now.date() - manual_at.date()).days}天没有备份到U盘了（上次 {manual_at:%Y-%m-%d}）："
+                f"请按 F9 设置，在备份页按 Ctrl+B。"
+            )
         auto = data.get("last_auto") or {}
-        return BackupStatus(ok_at, str(ok.get("path", "")), err_at, str(err.get("message", "")), warning,
-                            manual_at, str(manual.get("path", "")), _moment(auto.get("at")), str(auto.get("path", "")))
+        return BackupStatus(
+            ok_at,
+            str(ok.get("path", "")),
+            err_at,
+            str(err.get("message", "")),
+            warning,
+            manual_at,
+            str(manual.get("path", "")),
+            _moment(auto.get("at")),
+            str(auto.get("path", "")),
+        )
 
 
 def _message(exc: BaseException) -> str:

@@ -41,10 +41,10 @@ if TYPE_CHECKING:
 class DocState:
     name: str
     received: bool
-    form: str = ""                  # 原件 / 复印件 / 原件及复印件 as received ("" not said)
-    pages: int | None = None        # pages received (the 收件回执 names them)
+    form: str = ""  # 原件 / 复印件 / 原件及复印件 as received ("" not said)
+    pages: int | None = None  # pages received (the 收件回执 names them)
     received_on: date | None = None  # brought later (补交材料): when
-    received_by: str = ""           # ... and who took them
+    received_by: str = ""  # ... and who took them
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class StepItem:
     branch: str
     actor: str
     needs_notice: bool
-    state: str                 # 已办 / 当前 / 待办 / 未走
+    state: str  # 已办 / 当前 / 待办 / 未走
     done_at: datetime | None = None
     done_by: str = ""
     note: str = ""
@@ -114,7 +114,7 @@ class CaseDetail:
     documents: tuple[DocState, ...]
     steps: tuple[StepItem, ...]
     current_step: int | None
-    choices: tuple[tuple[str, int | None, str], ...]   # (label, first step, text)
+    choices: tuple[tuple[str, int | None, str], ...]  # (label, first step, text)
     finished_steps: bool
     deadlines: tuple[rules.Tracked, ...]
     timeline: tuple[TimelineItem, ...]
@@ -123,19 +123,22 @@ class CaseDetail:
     result: str
     accepted_on: date | None
     extension_days: int
-    notice_block: str           # why the current step cannot be completed yet ("" if it can)
+    notice_block: str  # why the current step cannot be completed yet ("" if it can)
     linked_notice_id: int | None
     void_reason: str = ""
-    notice_key: str = ""        # the key that moves the blocked step on: G (post), R (send back), "" (wait / F7)
-    conclude_block: str = ""    # why J 办结 would be refused now ("" if it would not)
-    missing_reason: str = ""    # 办结 with documents still missing: why (on the record and the ledger)
+    notice_key: str = ""  # the key that moves the blocked step on: G (post), R (send back), "" (wait / F7)
+    conclude_block: str = ""  # why J 办结 would be refused now ("" if it would not)
+    missing_reason: str = ""  # 办结 with documents still missing: why (on the record and the ledger)
 
     @property
     def can_postpone(self) -> bool:
         """延期 (with a leader's approval) applies: an ordinary case still
         running against its promised date."""
-        return (not self.row.petition and self.row.status in (rules.OPEN, rules.ESCALATED)
-                and any(t.open and t.what.startswith("承诺办结") for t in self.deadlines))
+        return (
+            not self.row.petition
+            and self.row.status in (rules.OPEN, rules.ESCALATED)
+            and any(t.open and t.what.startswith("承诺办结") for t in self.deadlines)
+        )
 
     @property
     def can_complete_step(self) -> bool:
@@ -197,7 +200,7 @@ class CasePaper:
     """A paper handed to the applicant (收件回执, 不予受理告知书): rows of
     (项目, 内容) as printed and shown, the signature line at the foot."""
 
-    kind: str                 # 收件回执 / 不予受理告知书
+    kind: str  # 收件回执 / 不予受理告知书
     number: str
     applicant: str
     matter_name: str
@@ -224,29 +227,37 @@ def _next_deadline(summary: rules.Summary) -> rules.Tracked | None:
 
 
 SUMMARY_VERSION = 1  # case_record's summary columns as _summary_values writes them (raise to redo them all)
-_WITH_DEADLINE = "_with_deadline"   # internal filter: every case with a deadline running
+_WITH_DEADLINE = "_with_deadline"  # internal filter: every case with a deadline running
 _FILTER_STATUSES: dict[str, tuple[str, ...]] = {  # the statuses each list shows (None: every status)
-    rules.F_OPEN: (rules.OPEN, rules.ESCALATED), rules.F_CONCLUDED: (rules.CONCLUDED,),
-    rules.F_REFUSED: tuple(rules.REFUSAL_KINDS)}
+    rules.F_OPEN: (rules.OPEN, rules.ESCALATED),
+    rules.F_CONCLUDED: (rules.CONCLUDED,),
+    rules.F_REFUSED: tuple(rules.REFUSAL_KINDS),
+}
 
 
 def _count_statuses(s: Session, delta: dict[str, int]) -> None:
     """Move the kept per-status counts by ``delta`` (in the caller's write)."""
     for status, d in delta.items():
         if d:
-            s.connection().execute(sql_text(
-                "INSERT INTO case_status_count (status, n) VALUES (:s, :d) "
-                "ON CONFLICT (status) DO UPDATE SET n = case_status_count.n + :d"), {"s": status, "d": d})
+            s.connection().execute(
+                sql_text(
+                    "INSERT INTO case_status_count (status, n) VALUES (:s, :d) "
+                    "ON CONFLICT (status) DO UPDATE SET n = case_status_count.n + :d"
+                ),
+                {"s": status, "d": d},
+            )
 
 
 def _index_cases(s: Session, cases: Sequence[tuple[Any, ...]]) -> None:
     """The search index's rows for (id, applicant, matter, code, number)."""
     pairs = [{"c": ch, "i": c[0]} for c in cases for ch in rules.search_chars(*c[1:])]
     if pairs:
-        s.connection().execute(sql_text("INSERT OR IGNORE INTO case_search_char (ch, case_id) VALUES (:c, :i)")
-                               if s.connection().dialect.name == "sqlite" else sql_text(
-                                   "INSERT INTO case_search_char (ch, case_id) VALUES (:c, :i) ON CONFLICT DO NOTHING"),
-                               pairs)
+        s.connection().execute(
+            sql_text("INSERT OR IGNORE INTO case_search_char (ch, case_id) VALUES (:c, :i)")
+            if s.connection().dialect.name == "sqlite"
+            else sql_text("INSERT INTO case_search_char (ch, case_id) VALUES (:c, :i) ON CONFLICT DO NOTHING"),
+            pairs,
+        )
 
 
 def _light() -> Any:
@@ -255,27 +266,50 @@ def _light() -> Any:
     ID (masked in the row)."""
     c = CaseRecord.__table__.c  # type: ignore[attr-defined]
     # More columns than sqlmodel's select() has overloads for:
-    return select(c.id, c.number, c.matter_code, c.matter_name, c.applicant_name, c.channel, c.kind, c.petition,  # type: ignore[call-overload]
-                  c.first_officer_name, c.received_at, c.status, c.next_due, c.next_due_what,
-                  c.next_due_provisional, c.missing_documents, c.closed_at, c.summary_version,
-                  col(Resident.id_type).label("resident_id_type"),
-                  col(Resident.id_number).label("resident_id_number"))
+    return select(
+        c.id,
+        c.number,
+        c.matter_code,
+        c.matter_name,
+        c.applicant_name,
+        c.channel,
+        c.kind,
+        c.petition,  # type: ignore[call-overload]
+        c.first_officer_name,
+        c.received_at,
+        c.status,
+        c.next_due,
+        c.next_due_what,
+        c.next_due_provisional,
+        c.missing_documents,
+        c.closed_at,
+        c.summary_version,
+        col(Resident.id_type).label("resident_id_type"),
+        col(Resident.id_number).label("resident_id_number"),
+    )
 
 
 def _one_line(text: str) -> str:
     return inputs.clean(text)
 
 
-def _text(value: object, field: str, label: str, limit: int = inputs.LINE, required: bool | str = False,
-          multiline: bool = False) -> str:
+def _text(
+    value: object,
+    field: str,
+    label: str,
+    limit: int = inputs.LINE,
+    required: bool | str = False,
+    multiline: bool = False,
+) -> str:
     try:
         return inputs.text(value, label, limit, required, multiline)
     except inputs.InputError as exc:
         raise ValidationError({field: str(exc)}) from None
 
 
-def _date(value: str | date | None, field: str, what: str, required: bool = True,
-          window: inputs.Window | None = None) -> date | None:
+def _date(
+    value: str | date | None, field: str, what: str, required: bool = True, window: inputs.Window | None = None
+) -> date | None:
     try:
         return inputs.day(value, what, window or inputs.Window(), required, example="2026-12-02")
     except inputs.InputError as exc:
@@ -289,23 +323,40 @@ def _docs_of(raw: str, events: Sequence[CaseEvent] = ()) -> tuple[DocState, ...]
         items = json.loads(raw) if raw else []
     except ValueError:
         return ()
-    docs = [DocState(str(it[0]), bool(it[1]), str(it[2]) if len(it) > 2 else "",
-                     int(it[3]) if len(it) > 3 and it[3] else None) for it in items]
+    docs = [
+        DocState(
+            str(it[0]), bool(it[1]), str(it[2]) if len(it) > 2 else "", int(it[3]) if len(it) > 3 and it[3] else None
+        )
+        for it in items
+    ]
     for e in events:
         if e.kind != rules.DOCUMENTS:
             continue
         data = json.loads(e.data) if e.data else {}
         for i in data.get("documents", ()):
             if 0 <= i < len(docs) and not docs[i].received:
-                docs[i] = DocState(docs[i].name, True, docs[i].form, data.get("pages", {}).get(str(i)),
-                                   e.on_date or e.recorded_at.date(), data.get("received_by", ""))
+                docs[i] = DocState(
+                    docs[i].name,
+                    True,
+                    docs[i].form,
+                    data.get("pages", {}).get(str(i)),
+                    e.on_date or e.recorded_at.date(),
+                    data.get("received_by", ""),
+                )
     return tuple(docs)
 
 
 class CaseService:
-    def __init__(self, core: Core, settings: Any = None, catalog: Any = None, residents: Any = None, notices: Any = None,
-                 staff: Any = None,
-                 identity: Any = None):
+    def __init__(
+        self,
+        core: Core,
+        settings: Any = None,
+        catalog: Any = None,
+        residents: Any = None,
+        notices: Any = None,
+        staff: Any = None,
+        identity: Any = None,
+    ):
         self.core = core
         self._indexed = True  # searches use case_search_char (tests compare them with a plain reading of every case)
         self.identity = identity  # services/identity.IdentityService: leaders approve in person
@@ -328,10 +379,17 @@ class CaseService:
                 continue
             limit = s.time_limit
             if limit is None:
-                limit = next((t for t in matter.time_limits if t.step == s.order and matter.seed_of(t) in ("", seed)), None)
-            value, unit = (limit.value, limit.unit) if limit is not None and limit.unit in ("日", "工作日") else (None, "")
-            out.append(cf.FlowStep(s.order, s.text, s.branch, s.next_on_branch, s.notice is not None, value, unit, s.actor,
-                                   s.after))
+                limit = next(
+                    (t for t in matter.time_limits if t.step == s.order and matter.seed_of(t) in ("", seed)), None
+                )
+            value, unit = (
+                (limit.value, limit.unit) if limit is not None and limit.unit in ("日", "工作日") else (None, "")
+            )
+            out.append(
+                cf.FlowStep(
+                    s.order, s.text, s.branch, s.next_on_branch, s.notice is not None, value, unit, s.actor, s.after
+                )
+            )
         return tuple(out)
 
     def intake_defaults(self, code: str, seed: str | None = None) -> dict[str, Any]:
@@ -342,10 +400,19 @@ class CaseService:
         matter = self.catalog.matter(code)
         if getattr(matter, "is_rule", False):
             raise ValidationError({"matter": f"「{matter.name}」是本单位的工作制度，仅供查阅，不是可受理的事项。"})
-        limit = next((t for t in matter.time_limits if t.step is None and matter.seed_of(t) in ("", view.seed)
-                      and t.unit in ("日", "工作日")), None)
+        limit = next(
+            (
+                t
+                for t in matter.time_limits
+                if t.step is None and matter.seed_of(t) in ("", view.seed) and t.unit in ("日", "工作日")
+            ),
+            None,
+        )
         return {
-            "code": view.code, "name": view.name, "seed": view.seed, "variants": view.variants,
+            "code": view.code,
+            "name": view.name,
+            "seed": view.seed,
+            "variants": view.variants,
             "documents": tuple(d.line for d in view.documents),
             "limit": (limit.value, limit.unit, limit.text) if limit else None,
             "petition": "信访" in view.name or "来信来访" in view.name or any("信访" in a for a in view.aliases),
@@ -353,10 +420,22 @@ class CaseService:
         }
 
     # -- intake -----------------------------------------------------------------
-    def add(self, matter_code: str, resident_id: int | None, channel: str, first_officer_id: int | None, kind: str,
-            received: Sequence[bool] = (), note: str = "", limit_value: int | str | None = None, limit_unit: str = "日",
-            petition: bool = False, seed: str | None = None, received_at: datetime | None = None,
-            pages: Sequence[int | None] | str = ()) -> CaseRow:
+    def add(
+        self,
+        matter_code: str,
+        resident_id: int | None,
+        channel: str,
+        first_officer_id: int | None,
+        kind: str,
+        received: Sequence[bool] = (),
+        note: str = "",
+        limit_value: int | str | None = None,
+        limit_unit: str = "日",
+        petition: bool = False,
+        seed: str | None = None,
+        received_at: datetime | None = None,
+        pages: Sequence[int | None] | str = (),
+    ) -> CaseRow:
         """Take a case in. ``pages``: the page count of each document
         received, in list order (a string of numbers separated by spaces, as
         typed, or a sequence); it goes on the 收件回执."""
@@ -427,14 +506,29 @@ class CaseService:
             seq = (s.exec(select(func.max(CaseRecord.seq)).where(CaseRecord.year == year)).one() or 0) + 1
             op = self.core.operator
             row = CaseRecord(
-                year=year, seq=seq, number=dl.case_number(year, seq), matter_code=view.code, matter_name=view.name,
-                seed=view.seed, resident_id=resident_id, applicant_name=resident.name, channel=channel,
-                first_officer_id=officer.id, first_officer_name=officer.name, kind=kind, petition=bool(petition),
-                documents=json.dumps(stored, ensure_ascii=False), note=note,
-                received_at=when, limit_value=None if petition or kind == rules.KINDS[0] else value,
+                year=year,
+                seq=seq,
+                number=dl.case_number(year, seq),
+                matter_code=view.code,
+                matter_name=view.name,
+                seed=view.seed,
+                resident_id=resident_id,
+                applicant_name=resident.name,
+                channel=channel,
+                first_officer_id=officer.id,
+                first_officer_name=officer.name,
+                kind=kind,
+                petition=bool(petition),
+                documents=json.dumps(stored, ensure_ascii=False),
+                note=note,
+                received_at=when,
+                limit_value=None if petition or kind == rules.KINDS[0] else value,
                 limit_unit=unit if value is not None and not petition and kind != rules.KINDS[0] else "",
-                due_date=due.date if due else None, due_provisional=bool(due and due.provisional),
-                operator_id=op.id if op else None, operator_name=op.name if op else "", recorded_at=now,
+                due_date=due.date if due else None,
+                due_provisional=bool(due and due.provisional),
+                operator_id=op.id if op else None,
+                operator_name=op.name if op else "",
+                recorded_at=now,
             )
             s.add(row)
             s.flush()
@@ -443,10 +537,22 @@ class CaseService:
             self._event(s, row, rules.INTAKE, text=note)
             events = self._events(s, row.id)
             summary = self._resummarize(s, row, events)
-            self.core.audit(s, "case", row.number, "受理登记", None, {
-                "matter": view.name, "applicant": resident.name, "channel": channel, "first_officer": officer.name,
-                "kind": kind + ("（信访）" if petition else ""), "due": row.due_date.isoformat() if row.due_date else "",
-                "missing": "、".join(n for n, f in zip(docs, flags) if not f)})
+            self.core.audit(
+                s,
+                "case",
+                row.number,
+                "受理登记",
+                None,
+                {
+                    "matter": view.name,
+                    "applicant": resident.name,
+                    "channel": channel,
+                    "first_officer": officer.name,
+                    "kind": kind + ("（信访）" if petition else ""),
+                    "due": row.due_date.isoformat() if row.due_date else "",
+                    "missing": "、".join(n for n, f in zip(docs, flags) if not f),
+                },
+            )
             # the new case's list row, from the write's own replay (no second read)
             added = self._row(row, resident, summary, now.date(), events)
         return added
@@ -463,14 +569,19 @@ class CaseService:
         else:  # the catalog changed since the intake: match by line
             got = {d.name for d in docs if d.received}
             received = [d.line in got for d in view.documents]
-        letter: InformLetter = self.catalog.letter(row.matter_code, row.seed, applicant, received,
-                                                   today or self.core.now().date())
+        letter: InformLetter = self.catalog.letter(
+            row.matter_code, row.seed, applicant, received, today or self.core.now().date()
+        )
         return letter
 
     # -- papers for the applicant ------------------------------------------------
     def _office(self) -> tuple[str, str, str]:
         prof = self.settings.profile() if self.settings is not None else None
-        return (getattr(prof, "village", "") or "", getattr(prof, "township", "") or "", getattr(prof, "phone", "") or "")
+        return (
+            getattr(prof, "village", "") or "",
+            getattr(prof, "township", "") or "",
+            getattr(prof, "phone", "") or "",
+        )
 
     def receipt(self, case_id: int, today: date | None = None) -> CasePaper:
         """收件回执 (限时办结制: 写明所收材料名称、页数、办结时间及经办人姓名):
@@ -480,9 +591,12 @@ class CaseService:
         r = d.row
         village, township, office_phone = self._office()
         handler = self.staff.get(self._first_officer_id(case_id)) if self.staff is not None else None
-        rows: list[tuple[str, str]] = [("办理事项", r.matter_name), ("申请人", f"{r.applicant}（{r.applicant_masked_id}）"),
-                                       ("受理时间", f"{r.received_at:%Y-%m-%d %H:%M}"),
-                                       ("办件类型", r.kind + ("（信访件）" if r.petition else ""))]
+        rows: list[tuple[str, str]] = [
+            ("办理事项", r.matter_name),
+            ("申请人", f"{r.applicant}（{r.applicant_masked_id}）"),
+            ("受理时间", f"{r.received_at:%Y-%m-%d %H:%M}"),
+            ("办件类型", r.kind + ("（信访件）" if r.petition else "")),
+        ]
         got = [doc for doc in d.documents if doc.received]
         for i, doc in enumerate(got, 1):
             form = doc.form or "□原件 □复印件"
@@ -496,10 +610,18 @@ class CaseService:
         if r.kind == rules.KINDS[0]:
             due = "即办件，当日办结"
         else:
-            promised = next((t for t in d.deadlines if t.what in ("承诺办结", "承诺办结（已延期）", "办结", "办结（已延期）")), None)
-            due = (f"{promised.date:%Y年%m月%d日}" + ("（预计）" if promised.provisional else "")) if promised else "按信访工作条例"
+            promised = next(
+                (t for t in d.deadlines if t.what in ("承诺办结", "承诺办结（已延期）", "办结", "办结（已延期）")), None
+            )
+            due = (
+                (f"{promised.date:%Y年%m月%d日}" + ("（预计）" if promised.provisional else ""))
+                if promised
+                else "按信访工作条例"
+            )
         rows.append(("办结时间", due + (f"（{d.limit_text}）" if d.limit_text and r.kind != rules.KINDS[0] else "")))
-        rows.append(("经办人", r.first_officer + (f"　电话：{handler.phone}" if handler is not None and handler.phone else "")))
+        rows.append(
+            ("经办人", r.first_officer + (f"　电话：{handler.phone}" if handler is not None and handler.phone else ""))
+        )
         rows.append(("办理单位", f"{township}{village}" + (f"　电话：{office_phone}" if office_phone else "")))
         gap = "\u3000" * 6
         on = today or self.core.now().date()
@@ -517,26 +639,48 @@ class CaseService:
             raise ValidationError({"refusal": "该办件没有登记不予受理（确认），不能出具告知书。"})
         village, township, office_phone = self._office()
         kind = f.get("kind", rules.REFUSED)
-        rows: list[tuple[str, str]] = [("申请人", f"{r.applicant}（{r.applicant_masked_id}）"), ("申请事项", r.matter_name),
-                                       ("受理时间", f"{r.received_at:%Y-%m-%d %H:%M}"), ("决定", kind),
-                                       ("理由", f.get("reason", "")), ("依据", f.get("basis", ""))]
+        rows: list[tuple[str, str]] = [
+            ("申请人", f"{r.applicant}（{r.applicant_masked_id}）"),
+            ("申请事项", r.matter_name),
+            ("受理时间", f"{r.received_at:%Y-%m-%d %H:%M}"),
+            ("决定", kind),
+            ("理由", f.get("reason", "")),
+            ("依据", f.get("basis", "")),
+        ]
         if f.get("beyond_authority"):
             if "leader_opinion" in f:
-                opinion = f"{'同意' if f.get('agree', True) else '不同意'}" + (f"（{f['leader_opinion']}）" if f["leader_opinion"] else "")
+                opinion = f"{'同意' if f.get('agree', True) else '不同意'}" + (
+                    f"（{f['leader_opinion']}）" if f["leader_opinion"] else ""
+                )
             else:
                 opinion = "尚未提出意见（3日内）"
             rows.append(("领导审核", f"{f.get('leader', '')}：{opinion}"))
         rows.append(("报备", f"本件已按否定报备制登记备案，并书面报上级机关（{township or '乡镇（街道）'}）。"))
-        rows.append(("材料", "申请人要求退还被否定的申报材料的，予以退还，并签收备查。"
-                     + (f"已退还：{f['materials']}（{f.get('signed_by', '')}签收）" if f.get("materials") else "")))
+        rows.append(
+            (
+                "材料",
+                "申请人要求退还被否定的申报材料的，予以退还，并签收备查。"
+                + (f"已退还：{f['materials']}（{f.get('signed_by', '')}签收）" if f.get("materials") else ""),
+            )
+        )
         if r.petition:
             rows.append(("信访人", "不予受理的信访事项，请向有权处理的部门提出。"))
         rows.append(("告知单位", f"{township}{village}" + (f"　电话：{office_phone}" if office_phone else "")))
         gap = "\u3000" * 6
         on = today or self.core.now().date()
         closing = f"经办人：{r.first_officer}{gap}　　申请人签收：{gap}　　日期：{on.year}年{on.month}月{on.day}日"
-        return CasePaper(f"{kind}告知书", r.number, r.applicant, r.matter_name, village, township, on, tuple(rows),
-                         closing, unit_label="告知单位")
+        return CasePaper(
+            f"{kind}告知书",
+            r.number,
+            r.applicant,
+            r.matter_name,
+            village,
+            township,
+            on,
+            tuple(rows),
+            closing,
+            unit_label="告知单位",
+        )
 
     def _first_officer_id(self, case_id: int) -> int | None:
         with self.core.read() as s:
@@ -556,14 +700,30 @@ class CaseService:
             folder = Path(remembered) if remembered else Path.cwd() / DEFAULT_DIR
         try:
             target = ensure_writable_folder(Path(folder).expanduser())
-            view = PaperView(paper.kind, paper.number, paper.applicant, paper.matter_name, paper.village,
-                             paper.township, paper.on, paper.rows, paper.closing, paper.unit_label)
+            view = PaperView(
+                paper.kind,
+                paper.number,
+                paper.applicant,
+                paper.matter_name,
+                paper.village,
+                paper.township,
+                paper.on,
+                paper.rows,
+                paper.closing,
+                paper.unit_label,
+            )
             path = write_case_paper(view, unique_path(target / paper_filename(view)))
         except LedgerError as exc:
             raise ValidationError({"out_dir": str(exc)}) from None
         with self.core.write() as s:
-            self.core.audit(s, "case", paper.number, f"出具{paper.kind}", None,
-                            {"name": paper.kind, "applicant": paper.applicant, "file": str(path)})
+            self.core.audit(
+                s,
+                "case",
+                paper.number,
+                f"出具{paper.kind}",
+                None,
+                {"name": paper.kind, "applicant": paper.applicant, "file": str(path)},
+            )
         return path
 
     # -- reading ----------------------------------------------------------------
@@ -606,8 +766,13 @@ class CaseService:
                 d = workdays.due_date(fstate.current_since, step.limit_value, step.limit_unit)
                 extra.append(rules.Tracked(f"第{step.order}步时限", d.date, d.provisional))
         if extra:
-            summary = rules.Summary(summary.status, summary.refusal_kind, summary.deadlines + tuple(extra),
-                                    summary.accepted_on, summary.extension_days)
+            summary = rules.Summary(
+                summary.status,
+                summary.refusal_kind,
+                summary.deadlines + tuple(extra),
+                summary.accepted_on,
+                summary.extension_days,
+            )
         return flow, fstate, summary
 
     def _resummarize(self, s: Session, row: CaseRecord, events: list[CaseEvent] | None = None) -> rules.Summary:
@@ -625,17 +790,23 @@ class CaseService:
             _count_statuses(s, {before: -1, values["status"]: 1})
         return summary
 
-    def _summary_values(self, row: CaseRecord, events: Sequence[CaseEvent], fstate: cf.FlowState,
-                        summary: rules.Summary) -> dict[str, Any]:
+    def _summary_values(
+        self, row: CaseRecord, events: Sequence[CaseEvent], fstate: cf.FlowState, summary: rules.Summary
+    ) -> dict[str, Any]:
         closed = None
         if summary.status in (rules.CONCLUDED, rules.REFUSED, rules.VOIDED):
             closed = row.closed_at or self.core.now()
         nd = _next_deadline(summary)
-        return {"status": summary.status_text(), "next_due": summary.next_due, "closed_at": closed,
-                "next_due_what": nd.what if nd else "", "next_due_provisional": bool(nd and nd.provisional),
-                "current_step": fstate.current,
-                "missing_documents": sum(1 for d in _docs_of(row.documents, events) if not d.received),
-                "summary_version": SUMMARY_VERSION}
+        return {
+            "status": summary.status_text(),
+            "next_due": summary.next_due,
+            "closed_at": closed,
+            "next_due_what": nd.what if nd else "",
+            "next_due_provisional": bool(nd and nd.provisional),
+            "current_step": fstate.current,
+            "missing_documents": sum(1 for d in _docs_of(row.documents, events) if not d.received),
+            "summary_version": SUMMARY_VERSION,
+        }
 
     def resummarize_all(self, stale_only: bool = True, live_only: bool = False) -> int:
         """Summarise cases again by replaying their events: the ones not yet
@@ -648,15 +819,19 @@ class CaseService:
         with self.core.read() as s:
             q = select(CaseRecord.id)
             if live_only:
-                q = q.where(or_(CaseRecord.next_due.is_not(None),  # type: ignore[union-attr]
-                                CaseRecord.status.in_((rules.OPEN, rules.ESCALATED))))  # type: ignore[attr-defined]
+                q = q.where(
+                    or_(
+                        CaseRecord.next_due.is_not(None),  # type: ignore[union-attr]
+                        CaseRecord.status.in_((rules.OPEN, rules.ESCALATED)),  # type: ignore[attr-defined]
+                    )
+                )
             elif stale_only:
                 q = q.where(CaseRecord.summary_version < SUMMARY_VERSION)
             ids = list(s.exec(q.order_by(col(CaseRecord.id))))
         table = CaseRecord.__table__  # type: ignore[attr-defined]
         done = 0
         for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
+            part = ids[i : i + 500]
             with self.core.write() as s:
                 rows = list(s.exec(select(CaseRecord).where(col(CaseRecord.id).in_(part))))
                 events = self._events_of(s, part)
@@ -671,8 +846,11 @@ class CaseService:
                         moved[row.status] = moved.get(row.status, 0) - 1
                         moved[values["status"]] = moved.get(values["status"], 0) + 1
                 if changes:  # one statement for the lot (Core: no ORM bookkeeping per row)
-                    stmt = table.update().where(table.c.id == bindparam("_id")).values(
-                        {k: bindparam(k) for k in changes[0] if k != "_id"})
+                    stmt = (
+                        table.update()
+                        .where(table.c.id == bindparam("_id"))
+                        .values({k: bindparam(k) for k in changes[0] if k != "_id"})
+                    )
                     s.connection().execute(stmt, changes)
                     _count_statuses(s, moved)
                     done += len(changes)
@@ -686,15 +864,26 @@ class CaseService:
         search index yet, indexed."""
         with self.core.read() as s:
             top = s.connection().execute(sql_text("SELECT MAX(case_id) FROM case_search_char")).scalar() or 0
-            missing = s.connection().execute(sql_text(
-                "SELECT id, applicant_name, matter_name, matter_code, number FROM case_record WHERE id > :t"),
-                {"t": top}).all()
+            missing = (
+                s.connection()
+                .execute(
+                    sql_text(
+                        "SELECT id, applicant_name, matter_name, matter_code, number FROM case_record WHERE id > :t"
+                    ),
+                    {"t": top},
+                )
+                .all()
+            )
         for i in range(0, len(missing), 2000):
             with self.core.write() as s:
-                _index_cases(s, [tuple(r) for r in missing[i:i + 2000]])
+                _index_cases(s, [tuple(r) for r in missing[i : i + 2000]])
         with self.core.read() as s:
-            real: dict[str, int] = dict(s.connection().execute(sql_text("SELECT status, COUNT(*) FROM case_record GROUP BY status")).all())
-            kept: dict[str, int] = dict(s.connection().execute(sql_text("SELECT status, n FROM case_status_count WHERE n != 0")).all())
+            real: dict[str, int] = dict(
+                s.connection().execute(sql_text("SELECT status, COUNT(*) FROM case_record GROUP BY status")).all()
+            )
+            kept: dict[str, int] = dict(
+                s.connection().execute(sql_text("SELECT status, n FROM case_status_count WHERE n != 0")).all()
+            )
         if real != kept:
             import logging
 
@@ -707,25 +896,44 @@ class CaseService:
     def _events_of(s: Session, ids: Sequence[int | None]) -> dict[int, list[CaseEvent]]:
         events: dict[int, list[CaseEvent]] = {}
         for chunk in range(0, len(ids), 500):  # one query per 500 cases, not one per case
-            part = list(ids[chunk:chunk + 500])
+            part = list(ids[chunk : chunk + 500])
             for e in s.exec(select(CaseEvent).where(col(CaseEvent.case_id).in_(part)).order_by(col(CaseEvent.id))):
                 events.setdefault(e.case_id, []).append(e)
         return events
 
-    def _row(self, row: CaseRecord, resident: Resident | None, summary: rules.Summary, today: date,
-             events: Sequence[CaseEvent] = ()) -> CaseRow:
+    def _row(
+        self,
+        row: CaseRecord,
+        resident: Resident | None,
+        summary: rules.Summary,
+        today: date,
+        events: Sequence[CaseEvent] = (),
+    ) -> CaseRow:
         from cunwu_tui.services.residents import resident_info
 
         masked = resident_info(resident).masked_id if resident is not None else ""
         open_d = sorted(summary.open_deadlines, key=lambda d: d.date)
         nd = open_d[0] if open_d else None
         return CaseRow(
-            id=row.id or 0, number=row.number, matter_code=row.matter_code, matter_name=row.matter_name,
-            applicant=row.applicant_name, applicant_masked_id=masked, channel=row.channel, kind=row.kind,
-            petition=row.petition, first_officer=row.first_officer_name, received_at=row.received_at,
-            status=summary.status_text(), next_due=nd.date if nd else None, next_due_what=nd.what if nd else "",
-            provisional=bool(nd and nd.provisional), overdue=summary.overdue(today), soon=summary.due_within(today),
-            missing_documents=sum(1 for d in _docs_of(row.documents, events) if not d.received), closed_at=row.closed_at,
+            id=row.id or 0,
+            number=row.number,
+            matter_code=row.matter_code,
+            matter_name=row.matter_name,
+            applicant=row.applicant_name,
+            applicant_masked_id=masked,
+            channel=row.channel,
+            kind=row.kind,
+            petition=row.petition,
+            first_officer=row.first_officer_name,
+            received_at=row.received_at,
+            status=summary.status_text(),
+            next_due=nd.date if nd else None,
+            next_due_what=nd.what if nd else "",
+            provisional=bool(nd and nd.provisional),
+            overdue=summary.overdue(today),
+            soon=summary.due_within(today),
+            missing_documents=sum(1 for d in _docs_of(row.documents, events) if not d.received),
+            closed_at=row.closed_at,
         )
 
     def row(self, case_id: int, today: date | None = None) -> CaseRow:
@@ -736,13 +944,15 @@ class CaseService:
             _, _, summary = self._state(row, events)
             return self._row(row, s.get(Resident, row.resident_id), summary, today, events)
 
-    def list(self, filter: str = rules.F_OPEN, query: str = "", today: date | None = None,
-             limit: int = 500) -> list[CaseRow]:
+    def list(
+        self, filter: str = rules.F_OPEN, query: str = "", today: date | None = None, limit: int = 500
+    ) -> list[CaseRow]:
         """The first ``limit`` cases of ``page``'s list."""
         return list(self.page(filter, query, today, 0, limit).rows)
 
-    def page(self, filter: str = rules.F_OPEN, query: str = "", today: date | None = None, offset: int = 0,
-             limit: int = PAGE) -> CasePage:
+    def page(
+        self, filter: str = rules.F_OPEN, query: str = "", today: date | None = None, offset: int = 0, limit: int = PAGE
+    ) -> CasePage:
         """Cases by filter (在办 / 即将到期 / 逾期 / 办结 / 不予受理 / 全部),
         searched by number, applicant's name, ID number (whole or its last
         4+ characters) or matter; ``limit`` of them from ``offset``.
@@ -758,8 +968,12 @@ class CaseService:
         if statuses:
             conds.append(CaseRecord.status.in_(statuses))  # type: ignore[attr-defined]
         if q:
-            found = [CaseRecord.number.contains(q), CaseRecord.applicant_name.contains(q),  # type: ignore[attr-defined]
-                     CaseRecord.matter_name.contains(q), CaseRecord.matter_code.contains(q)]  # type: ignore[attr-defined]
+            found = [
+                CaseRecord.number.contains(q),  # type: ignore[attr-defined]
+                CaseRecord.applicant_name.contains(q),  # type: ignore[attr-defined]
+                CaseRecord.matter_name.contains(q),  # type: ignore[attr-defined]
+                CaseRecord.matter_code.contains(q),  # type: ignore[attr-defined]
+            ]
             digits = q.lstrip("〔[(（").replace("第", "").replace("号", "")
             if digits.isdigit() and len(digits) <= 4:
                 found.append(CaseRecord.seq == int(digits))
@@ -770,29 +984,32 @@ class CaseService:
             if chars and not any(ch.isascii() and ch.isdigit() for ch in q) and self._indexed:
                 # only the cases holding every typed character (the index kept at intake), not every case
                 holding = [select(CaseSearchChar.case_id).where(CaseSearchChar.ch == ch) for ch in chars]
-                conds.append(col(CaseRecord.id).in_(holding[0] if len(holding) == 1
-                                                    else intersect(*holding)))
+                conds.append(col(CaseRecord.id).in_(holding[0] if len(holding) == 1 else intersect(*holding)))
         # a range, not IS NOT NULL: SQLite then reads the few cases through the index on next_due
         running = [CaseRecord.next_due >= date.min]  # type: ignore[operator]
         if filter == rules.F_OVERDUE:
             running = [CaseRecord.next_due >= date.min, CaseRecord.next_due < today]  # type: ignore[operator]
         elif filter == rules.F_SOON:
-            running = [CaseRecord.next_due >= today,  # type: ignore[operator]
-                       CaseRecord.next_due <= dl.last_day_within(today, rules.SOON_WORKDAYS)]  # type: ignore[operator]
+            running = [
+                CaseRecord.next_due >= today,  # type: ignore[operator]
+                CaseRecord.next_due <= dl.last_day_within(today, rules.SOON_WORKDAYS),  # type: ignore[operator]
+            ]
         deadline_only = filter in (rules.F_SOON, rules.F_OVERDUE, _WITH_DEADLINE)
         joined = _light().join(Resident, CaseRecord.resident_id == Resident.id)
         with self.core.read() as s:
             run = s.connection().execute  # plain rows through Core: the ORM's per-statement work is not needed
-            first = joined.where(*conds, *running).order_by(
-                CaseRecord.next_due, CaseRecord.received_at, CaseRecord.id)
+            first = joined.where(*conds, *running).order_by(CaseRecord.next_due, CaseRecord.received_at, CaseRecord.id)
             found_rows = list(run(first.offset(offset).limit(limit + 1)))
             if len(found_rows) <= limit and not deadline_only:
                 skip = 0
                 if offset and not found_rows:  # the page starts among the others: how many came before it
-                    skip = offset - run(select(func.count()).select_from(
-                        joined.where(*conds, *running).subquery())).scalar_one()
+                    skip = (
+                        offset
+                        - run(select(func.count()).select_from(joined.where(*conds, *running).subquery())).scalar_one()
+                    )
                 rest = joined.where(*conds, CaseRecord.next_due.is_(None)).order_by(  # type: ignore[union-attr]
-                    CaseRecord.id.desc())  # type: ignore[union-attr]
+                    CaseRecord.id.desc()  # type: ignore[union-attr]
+                )
                 found_rows += list(run(rest.offset(max(skip, 0)).limit(limit + 1 - len(found_rows))))
             more = len(found_rows) > limit
             rows = self._summary_rows(s, found_rows[:limit], today)
@@ -801,8 +1018,10 @@ class CaseService:
                 if deadline_only:  # few: counted through the index on next_due
                     total = run(select(func.count()).select_from(CaseRecord).where(*running)).scalar_one()
                 else:  # kept on write, per status
-                    kept = sql_text("SELECT COALESCE(SUM(n), 0) FROM case_status_count" + (
-                        " WHERE status IN :s" if statuses else ""))
+                    kept = sql_text(
+                        "SELECT COALESCE(SUM(n), 0) FROM case_status_count"
+                        + (" WHERE status IN :s" if statuses else "")
+                    )
                     if statuses:
                         kept = kept.bindparams(bindparam("s", expanding=True))
                     total = int(run(kept, {"s": list(statuses)} if statuses else {}).scalar_one())
@@ -835,13 +1054,25 @@ class CaseService:
 
         nd = row.next_due
         return CaseRow(
-            id=row.id or 0, number=row.number, matter_code=row.matter_code, matter_name=row.matter_name,
-            applicant=row.applicant_name, applicant_masked_id=masked_id(row.resident_id_type, row.resident_id_number),
-            channel=row.channel, kind=row.kind, petition=row.petition, first_officer=row.first_officer_name,
-            received_at=row.received_at, status=row.status, next_due=nd, next_due_what=row.next_due_what if nd else "",
-            provisional=bool(nd and row.next_due_provisional), overdue=nd is not None and nd < today,
+            id=row.id or 0,
+            number=row.number,
+            matter_code=row.matter_code,
+            matter_name=row.matter_name,
+            applicant=row.applicant_name,
+            applicant_masked_id=masked_id(row.resident_id_type, row.resident_id_number),
+            channel=row.channel,
+            kind=row.kind,
+            petition=row.petition,
+            first_officer=row.first_officer_name,
+            received_at=row.received_at,
+            status=row.status,
+            next_due=nd,
+            next_due_what=row.next_due_what if nd else "",
+            provisional=bool(nd and row.next_due_provisional),
+            overdue=nd is not None and nd < today,
             soon=nd is not None and nd >= today and dl.working_days_left(today, nd) <= rules.SOON_WORKDAYS,
-            missing_documents=row.missing_documents, closed_at=row.closed_at,
+            missing_documents=row.missing_documents,
+            closed_at=row.closed_at,
         )
 
     def for_residents(self, resident_ids: Sequence[int], today: date | None = None) -> builtins.list[CaseRow]:
@@ -849,9 +1080,14 @@ class CaseService:
         merged into it), in every status, newest first."""
         today = today or self.core.now().date()
         with self.core.read() as s:
-            found = list(s.exec(_light().join(Resident, CaseRecord.resident_id == Resident.id)
-                                .where(CaseRecord.resident_id.in_(list(resident_ids)))  # type: ignore[attr-defined]
-                                .order_by(CaseRecord.received_at.desc())))  # type: ignore[attr-defined]
+            found = list(
+                s.exec(
+                    _light()
+                    .join(Resident, CaseRecord.resident_id == Resident.id)
+                    .where(CaseRecord.resident_id.in_(list(resident_ids)))  # type: ignore[attr-defined]
+                    .order_by(CaseRecord.received_at.desc())  # type: ignore[attr-defined]
+                )
+            )
             return self._summary_rows(s, found, today)
 
     def detail(self, case_id: int, today: date | None = None) -> CaseDetail:
@@ -884,13 +1120,27 @@ class CaseService:
                 state = "未走" if any(st.order < x for x in fstate.reached) and st.branch else "待办"
             done_e = done_info.get(st.order)
             chain = [n for n in notices if n.case_step == st.order]
-            items.append(StepItem(
-                st.order, st.text, st.branch, st.actor, st.needs_notice, state,
-                done_e.recorded_at if done_e else None, done_e.operator_name if done_e else "", done_e.text if done_e else "",
-                f"{st.limit_value}{'个' if st.limit_unit == '工作日' else ''}{st.limit_unit}" if st.limit_value is not None else "",
-                None, "；".join(f"{n.round or ''}{n.number} {n.status}" + (f"（{n.result_text}）" if n.result_text else "")
-                               for n in chain),
-            ))
+            items.append(
+                StepItem(
+                    st.order,
+                    st.text,
+                    st.branch,
+                    st.actor,
+                    st.needs_notice,
+                    state,
+                    done_e.recorded_at if done_e else None,
+                    done_e.operator_name if done_e else "",
+                    done_e.text if done_e else "",
+                    f"{st.limit_value}{'个' if st.limit_unit == '工作日' else ''}{st.limit_unit}"
+                    if st.limit_value is not None
+                    else "",
+                    None,
+                    "；".join(
+                        f"{n.round or ''}{n.number} {n.status}" + (f"（{n.result_text}）" if n.result_text else "")
+                        for n in chain
+                    ),
+                )
+            )
         block, linked, key = "", None, ""
         if fstate.current is not None and flow.step(fstate.current).needs_notice:
             block, linked = self._notice_block(row.number, fstate.current, notices, self._reached_at(row, events))
@@ -911,7 +1161,12 @@ class CaseService:
             elif refusal is not None and e.kind == rules.REFUSAL_NOTICE:
                 refusal = {**refusal, "told_on": e.on_date, "told_how": e.text}
             elif refusal is not None and e.kind == rules.MATERIALS:
-                refusal = {**refusal, "materials": e.text, "signed_by": data.get("signed_by", ""), "returned_on": e.on_date}
+                refusal = {
+                    **refusal,
+                    "materials": e.text,
+                    "signed_by": data.get("signed_by", ""),
+                    "returned_on": e.on_date,
+                }
             elif e.kind == rules.ESCALATE:
                 escalation = {"mode": e.label, "to": e.text, "chase_on": e.on_date, **data}
             elif e.kind == rules.FEEDBACK and escalation is not None:
@@ -921,8 +1176,14 @@ class CaseService:
                 missing_reason = data.get("missing_reason", "")
             elif e.kind == rules.VOID:
                 void_reason = e.text
-            timeline.append(TimelineItem(e.recorded_at, e.operator_name, rules.EVENT_NAMES.get(e.kind, e.kind),
-                                         self._event_text(flow, e, data)))
+            timeline.append(
+                TimelineItem(
+                    e.recorded_at,
+                    e.operator_name,
+                    rules.EVENT_NAMES.get(e.kind, e.kind),
+                    self._event_text(flow, e, data),
+                )
+            )
         limit_text = ""
         if row.kind == rules.KINDS[0]:
             limit_text = "即办件，当日办结"
@@ -931,14 +1192,31 @@ class CaseService:
         elif row.petition:
             limit_text = "按信访工作条例"
         return CaseDetail(
-            row=base, resident_id=row.resident_id, applicant_phone_masked=phone, seed=row.seed,
-            seed_title=seed_title(row.seed), note=row.note, limit_text=limit_text, documents=_docs_of(row.documents, events),
-            steps=tuple(items), current_step=fstate.current,
-            choices=tuple((c.label, c.first_step, c.text) for c in fstate.choices), finished_steps=fstate.finished,
-            deadlines=summary.deadlines, timeline=tuple(timeline), refusal=refusal, escalation=escalation,
-            result=result, accepted_on=summary.accepted_on, extension_days=summary.extension_days,
-            notice_block=block, linked_notice_id=linked, void_reason=void_reason, notice_key=key,
-            conclude_block=conclude_block, missing_reason=missing_reason,
+            row=base,
+            resident_id=row.resident_id,
+            applicant_phone_masked=phone,
+            seed=row.seed,
+            seed_title=seed_title(row.seed),
+            note=row.note,
+            limit_text=limit_text,
+            documents=_docs_of(row.documents, events),
+            steps=tuple(items),
+            current_step=fstate.current,
+            choices=tuple((c.label, c.first_step, c.text) for c in fstate.choices),
+            finished_steps=fstate.finished,
+            deadlines=summary.deadlines,
+            timeline=tuple(timeline),
+            refusal=refusal,
+            escalation=escalation,
+            result=result,
+            accepted_on=summary.accepted_on,
+            extension_days=summary.extension_days,
+            notice_block=block,
+            linked_notice_id=linked,
+            void_reason=void_reason,
+            notice_key=key,
+            conclude_block=conclude_block,
+            missing_reason=missing_reason,
         )
 
     @staticmethod
@@ -979,11 +1257,15 @@ class CaseService:
             who = f"，{data['leader']}批准" if data.get("leader") else ""
             return f"延长{data.get('days', '')}日{who}。理由：{e.text}"
         if e.kind == rules.POSTPONE:
-            return (f"办结期限由 {data.get('from', '')} 延至 {e.on_date:%Y-%m-%d}，{data.get('leader', '')}批准。"
-                    f"理由：{e.text}（已告知申请人）")
+            return (
+                f"办结期限由 {data.get('from', '')} 延至 {e.on_date:%Y-%m-%d}，{data.get('leader', '')}批准。"
+                f"理由：{e.text}（已告知申请人）"
+            )
         if e.kind == rules.DOCUMENTS:
             when = f"{e.on_date:%Y-%m-%d} " if e.on_date else ""
-            return f"{when}{data.get('received_by', '')}收到：{e.text}" + (f"（{data['note']}）" if data.get("note") else "")
+            return f"{when}{data.get('received_by', '')}收到：{e.text}" + (
+                f"（{data['note']}）" if data.get("note") else ""
+            )
         if e.kind == rules.CONCLUDE and data.get("missing"):
             return f"{e.text}。尚缺材料办结：{'、'.join(data['missing'])}；理由：{data.get('missing_reason', '')}"
         if e.kind in (rules.REVIEW_REQUEST, rules.REVIEW_ANSWER):
@@ -1005,7 +1287,9 @@ class CaseService:
         return last.recorded_at if last is not None else row.received_at
 
     @staticmethod
-    def _notice_block(number: str, step: int, notices: Sequence[NoticeInfo], reached_at: datetime | None = None) -> tuple[str, int | None]:
+    def _notice_block(
+        number: str, step: int, notices: Sequence[NoticeInfo], reached_at: datetime | None = None
+    ) -> tuple[str, int | None]:
         """Why the step cannot pass yet ("" when it can), judged on the
         latest round of the step's notices; a round posted before the case
         last arrived at the step does not serve this arrival."""
@@ -1028,7 +1312,9 @@ class CaseService:
             return f"{n.number}已期满，请在 F7 公示中登记结果后再完成本步。", n.id
         return f"{n.number}{n.status}，{n.end:%m-%d}期满，期满并登记结果后才能完成本步。", n.id
 
-    def notice_gate(self, s: Session, case_ref: str, step: int, start_at: datetime, previous_id: int | None = None) -> None:
+    def notice_gate(
+        self, s: Session, case_ref: str, step: int, start_at: datetime, previous_id: int | None = None
+    ) -> None:
         """Called inside the write of a notice linked to a case step: the
         case must be at that step, the notice cannot start before the case
         got there, and after an upheld objection the next round needs the
@@ -1046,14 +1332,18 @@ class CaseService:
             raise ValidationError({"title": f"办件{case_ref}当前不在第{step}步（公示步骤），不能为该步发布公示。"})
         reached = self._reached_at(row, events)
         if start_at.date() < reached.date():
-            raise ValidationError({"start": f"办件{case_ref} {reached:%Y-%m-%d} 才办到第{step}步，公示不能早于这一天开始。"})
+            raise ValidationError(
+                {"start": f"办件{case_ref} {reached:%Y-%m-%d} 才办到第{step}步，公示不能早于这一天开始。"}
+            )
         mine = [n for n in self._notices(case_ref, s) if n.case_step == step and n.status != nr.WITHDRAWN]
         latest = max(mine, key=lambda n: n.id) if mine else None
         if latest is None:
             return
         if latest.status == nr.CLOSED and latest.result == nr.UPHELD:
             if latest.closed_at is not None and reached < latest.closed_at:
-                raise ValidationError({"title": f"{latest.number}异议成立：请先在办件中按 R 退回重新调查核实，再发布下一轮公示。"})
+                raise ValidationError(
+                    {"title": f"{latest.number}异议成立：请先在办件中按 R 退回重新调查核实，再发布下一轮公示。"}
+                )
             if previous_id != latest.id:
                 raise ValidationError({"title": f"本步上一轮公示{latest.number}异议成立：请接续它发起下一轮公示。"})
             return
@@ -1078,10 +1368,17 @@ class CaseService:
         n, unit = self.notices.default_length(d.row.matter_code)
         rule = self._step_notice(d.row.matter_code, d.seed, d.current_step)
         if rule is not None and rule.length and rule.unit in nr.UNITS:
-            n, unit = rule.length, rule.unit       # the step's own period from the catalog
-        return {"title": f"{d.row.matter_name}公示", "kind": nr.kind_of_matter(d.row.matter_code),
-                "matter_code": d.row.matter_code, "case_ref": d.row.number, "case_step": d.current_step,
-                "length": n, "unit": unit, "round": rule.round if rule is not None else ""}
+            n, unit = rule.length, rule.unit  # the step's own period from the catalog
+        return {
+            "title": f"{d.row.matter_name}公示",
+            "kind": nr.kind_of_matter(d.row.matter_code),
+            "matter_code": d.row.matter_code,
+            "case_ref": d.row.number,
+            "case_step": d.current_step,
+            "length": n,
+            "unit": unit,
+            "round": rule.round if rule is not None else "",
+        }
 
     def _step_notice(self, code: str, seed: str, order: int) -> NoticeRule | None:
         """The catalog's notice rule of one step of a case's variant (or None)."""
@@ -1092,26 +1389,52 @@ class CaseService:
         return next((s.notice for s in matter.steps if s.order == order and matter.seed_of(s) in ("", seed)), None)
 
     # -- writing ----------------------------------------------------------------
-    def _event(self, s: Session, row: CaseRecord, kind: str, step: int | None = None, label: str = "",
-               on_date: date | None = None, text: str = "", data: dict[str, Any] | None = None) -> CaseEvent:
+    def _event(
+        self,
+        s: Session,
+        row: CaseRecord,
+        kind: str,
+        step: int | None = None,
+        label: str = "",
+        on_date: date | None = None,
+        text: str = "",
+        data: dict[str, Any] | None = None,
+    ) -> CaseEvent:
         op = self.core.operator
-        e = CaseEvent(case_id=row.id, kind=kind, step=step, label=label, on_date=on_date, text=text,
-                      data=json.dumps(data, ensure_ascii=False, default=str) if data else "",
-                      operator_id=op.id if op else None, operator_name=op.name if op else "", recorded_at=self.core.now())
+        e = CaseEvent(
+            case_id=row.id,
+            kind=kind,
+            step=step,
+            label=label,
+            on_date=on_date,
+            text=text,
+            data=json.dumps(data, ensure_ascii=False, default=str) if data else "",
+            operator_id=op.id if op else None,
+            operator_name=op.name if op else "",
+            recorded_at=self.core.now(),
+        )
         s.add(e)
         s.flush()
         return e
 
-    def _open(self, s: Session, case_id: int, allowed: Sequence[str] = (rules.OPEN, rules.ESCALATED), field: str = "case") -> CaseRecord:
+    def _open(
+        self, s: Session, case_id: int, allowed: Sequence[str] = (rules.OPEN, rules.ESCALATED), field: str = "case"
+    ) -> CaseRecord:
         row = self._get(s, case_id)
         _, _, summary = self._state(row, self._events(s, case_id))
         if summary.status not in allowed:
             raise ValidationError({field: f"该办件已{summary.status_text()}，不能再办理此项。"})
         return row
 
-    def _write(self, case_id: int, action: str, fn: Callable[[Session, CaseRecord], None],
-               allowed: Sequence[str] = (rules.OPEN, rules.ESCALATED), field: str = "case",
-               audit: dict[str, Any] | None = None) -> CaseRow:
+    def _write(
+        self,
+        case_id: int,
+        action: str,
+        fn: Callable[[Session, CaseRecord], None],
+        allowed: Sequence[str] = (rules.OPEN, rules.ESCALATED),
+        field: str = "case",
+        audit: dict[str, Any] | None = None,
+    ) -> CaseRow:
         with self.core.write() as s:
             row = self._open(s, case_id, allowed, field)
             fn(s, row)
@@ -1128,10 +1451,13 @@ class CaseService:
             if fstate.choices:
                 raise ValidationError({"step": "请先选择办理情况（分支）。"})
             if fstate.current != step:
-                raise ValidationError({"step": f"请按顺序办理：当前应办第{fstate.current}步。" if fstate.current
-                                       else "步骤已全部完成。"})
+                raise ValidationError(
+                    {"step": f"请按顺序办理：当前应办第{fstate.current}步。" if fstate.current else "步骤已全部完成。"}
+                )
             if flow.step(step).needs_notice:
-                block, _ = self._notice_block(row.number, step, self._notices(row.number, s), self._reached_at(row, events))
+                block, _ = self._notice_block(
+                    row.number, step, self._notices(row.number, s), self._reached_at(row, events)
+                )
                 if block:
                     raise ValidationError({"step": block})
             self._event(s, row, rules.STEP_DONE, step=step, text=note)
@@ -1152,8 +1478,9 @@ class CaseService:
         return self._write(case_id, "选择办理情况", fn, field="step", audit={"step": label or cf.CONTINUE_TEXT})
 
     def go_back(self, case_id: int, step: int, reason: str) -> CaseRow:
-        reason = _text(reason, "reason", "退回原因", inputs.LINE,
-                       required="请写明退回的原因（如：公示有异议，重新调查核实）。")
+        reason = _text(
+            reason, "reason", "退回原因", inputs.LINE, required="请写明退回的原因（如：公示有异议，重新调查核实）。"
+        )
 
         def fn(s: Session, row: CaseRecord) -> None:
             flow, fstate, _ = self._state(row, self._events(s, row.id))
@@ -1165,8 +1492,16 @@ class CaseService:
 
         return self._write(case_id, "退回步骤", fn, field="back_step", audit={"step": step, "reason": reason})
 
-    def publish_notice(self, case_id: int, title: str, places: str = "公开栏", start: str | datetime | None = None,
-                       length: int | str | None = None, unit: str = "日", kind: str = "") -> Any:
+    def publish_notice(
+        self,
+        case_id: int,
+        title: str,
+        places: str = "公开栏",
+        start: str | datetime | None = None,
+        length: int | str | None = None,
+        unit: str = "日",
+        kind: str = "",
+    ) -> Any:
         """Post the notice the current step requires, linked to the case
         (the screens use the F7 form with the case filled in, then
         ``link_notice``)."""
@@ -1181,9 +1516,19 @@ class CaseService:
         d = self.notice_defaults(case_id)
         if length in (None, ""):
             length, unit = d["length"], d["unit"]
-        info = self.notices.add(title, kind or nr.kind_of_matter(row.matter_code), places, start or self.core.now(), length, unit,
-                                round=d.get("round", ""), matter_code=row.matter_code, case_ref=row.number, case_step=step,
-                                previous_id=d.get("previous_id"))
+        info = self.notices.add(
+            title,
+            kind or nr.kind_of_matter(row.matter_code),
+            places,
+            start or self.core.now(),
+            length,
+            unit,
+            round=d.get("round", ""),
+            matter_code=row.matter_code,
+            case_ref=row.number,
+            case_step=step,
+            previous_id=d.get("previous_id"),
+        )
         self.link_notice(case_id, info.id)
         return info
 
@@ -1195,10 +1540,18 @@ class CaseService:
             flow, fstate, _ = self._state(row, self._events(s, row.id))
             if info.case_ref != row.number or fstate.current is None or info.case_step != fstate.current:
                 raise ValidationError({"notice": "该公示不是本件当前步骤的公示。"})
-            self._event(s, row, rules.NOTICE_LINK, step=info.case_step,
-                        text=f"{info.number} {info.title}，{info.period_text}", data={"notice_id": info.id})
+            self._event(
+                s,
+                row,
+                rules.NOTICE_LINK,
+                step=info.case_step,
+                text=f"{info.number} {info.title}，{info.period_text}",
+                data={"notice_id": info.id},
+            )
 
-        return self._write(case_id, "发布公示", fn, field="notice", audit={"step": info.case_step, "number": info.number})
+        return self._write(
+            case_id, "发布公示", fn, field="notice", audit={"step": info.case_step, "number": info.number}
+        )
 
     def escalate(self, case_id: int, mode: str, to_whom: str, chase_on: str | date | None, note: str = "") -> CaseRow:
         today = self.core.now().date()
@@ -1206,8 +1559,9 @@ class CaseService:
         errors = f.errors
         if mode not in rules.ESCALATE_MODES:
             errors["mode"] = "请选择 上报 或 转办。"
-        to_whom = f.text("to", to_whom, "上报或转办的单位（人）", inputs.TITLE,
-                         required="请填写上报或转办的单位（人）。")
+        to_whom = f.text(
+            "to", to_whom, "上报或转办的单位（人）", inputs.TITLE, required="请填写上报或转办的单位（人）。"
+        )
         note = f.text("note", note, "说明", inputs.LINE)
         chase = f.day("chase", chase_on, "催办日期", inputs.planned(today))
         if chase is not None and chase < today:
@@ -1241,8 +1595,12 @@ class CaseService:
                 raise ValidationError({"result": f"{blocks[0].number}尚未结束，不能办结。"})
             missing = [d.name for d in _docs_of(row.documents, self._events(s, row.id)) if not d.received]
             if missing and not missing_reason:
-                raise ValidationError({"missing_reason": f"还缺 {len(missing)} 项材料：请写明缺材料仍办结的理由"
-                                                         "（如：经核实不需要），或先按 C 登记补交材料。"})
+                raise ValidationError(
+                    {
+                        "missing_reason": f"还缺 {len(missing)} 项材料：请写明缺材料仍办结的理由"
+                        "（如：经核实不需要），或先按 C 登记补交材料。"
+                    }
+                )
             data = {"missing": missing, "missing_reason": missing_reason} if missing else None
             if missing:
                 audit.update({"missing": "、".join(missing), "reason": missing_reason})
@@ -1250,8 +1608,14 @@ class CaseService:
 
         return self._write(case_id, "办结", fn, field="result", audit=audit)
 
-    def receive_documents(self, case_id: int, documents: Sequence[int], received_by_id: int | None = None,
-                          on: str | date | None = None, note: str = "") -> CaseRow:
+    def receive_documents(
+        self,
+        case_id: int,
+        documents: Sequence[int],
+        received_by_id: int | None = None,
+        on: str | date | None = None,
+        note: str = "",
+    ) -> CaseRow:
         """补交材料: documents missing at intake, brought later; which ones
         (their numbers in the case's list, from 0), when, and who took them.
         An append-only event: the intake record is not changed."""
@@ -1270,8 +1634,10 @@ class CaseService:
         if person is None or not person.active:
             errors["received_by"] = "请选择收件人（在岗人员）。"
         try:
-            when = _date(on, "on", "收到日期", required=False, window=inputs.past(self.core.now().date())) \
+            when = (
+                _date(on, "on", "收到日期", required=False, window=inputs.past(self.core.now().date()))
                 or self.core.now().date()
+            )
         except ValidationError as exc:
             errors.update(exc.errors)
             when = None
@@ -1292,29 +1658,51 @@ class CaseService:
                 if docs[i].received:
                     raise ValidationError({"documents": f"「{docs[i].name}」已收到，不用补交。"})
                 names.append(docs[i].name)
-            self._event(s, row, rules.DOCUMENTS, on_date=when, text="、".join(names),
-                        data={"documents": idx, "received_by": person.name, "received_by_id": person.id,
-                              **({"note": note} if note else {})})
+            self._event(
+                s,
+                row,
+                rules.DOCUMENTS,
+                on_date=when,
+                text="、".join(names),
+                data={
+                    "documents": idx,
+                    "received_by": person.name,
+                    "received_by_id": person.id,
+                    **({"note": note} if note else {}),
+                },
+            )
 
-        return self._write(case_id, "补交材料", fn, field="documents",
-                           audit={"documents": "、".join(names) if names else idx, "received_by": person.name,
-                                  "start": when})
+        return self._write(
+            case_id,
+            "补交材料",
+            fn,
+            field="documents",
+            audit={"documents": "、".join(names) if names else idx, "received_by": person.name, "start": when},
+        )
 
     def check_leader(self, leader_id: int | None, field: str, purpose: str) -> Any:
         """The leader who approves (a refusal beyond the clerk's authority, a
         延期): active staff holding a leading post. Returns the StaffInfo;
         ValidationError at ``field`` otherwise. The leader's own PIN is
         checked by ``_leader_in_person``."""
-        return self.staff.leader(leader_id, field,
-                                 f"{purpose}须由领导审批：请选择审批的领导（书记、主任或带班、值班领导）。")
+        return self.staff.leader(
+            leader_id, field, f"{purpose}须由领导审批：请选择审批的领导（书记、主任或带班、值班领导）。"
+        )
 
     def _leader_in_person(self, leader_id: int, pin: object, field: str = "leader_pin") -> Confirmed:
         """The leader, present, types their own PIN (identity by staff id)."""
         approver: Confirmed = self.identity.confirm(leader_id, pin, field, "领导")
         return approver
 
-    def postpone(self, case_id: int, new_due: str | date, reason: str, leader_id: int | None,
-                 told: bool = False, leader_pin: object = "") -> CaseRow:
+    def postpone(
+        self,
+        case_id: int,
+        new_due: str | date,
+        reason: str,
+        leader_id: int | None,
+        told: bool = False,
+        leader_pin: object = "",
+    ) -> CaseRow:
         """延期 of an ordinary case (限时办结制: 确需延时的，报领导审批，并告知
         当事人延时办理的理由): a new promised date later than the current
         one, the reason, the approving leader; 信访件 use ``extend_petition``."""
@@ -1356,30 +1744,57 @@ class CaseService:
                 raise ValidationError({"new_due": f"新的办结日期应晚于现在的期限 {current.date:%Y-%m-%d}。"})
             if due > current.date.replace(year=current.date.year + 1):
                 raise ValidationError({"new_due": "延期不能超过一年，请核对日期。"})
-            approval = self.identity.record_approval(s, CASE_POSTPONE, "case_record", row.id, approver,
-                                                     text=reason, audit=("case", row.number))
-            self._event(s, row, rules.POSTPONE, on_date=due, text=reason,
-                        data={"leader": leader.name, "leader_id": leader.id, "from": current.date.isoformat(),
-                              "told": True, "approval_id": approval.id})
+            approval = self.identity.record_approval(
+                s, CASE_POSTPONE, "case_record", row.id, approver, text=reason, audit=("case", row.number)
+            )
+            self._event(
+                s,
+                row,
+                rules.POSTPONE,
+                on_date=due,
+                text=reason,
+                data={
+                    "leader": leader.name,
+                    "leader_id": leader.id,
+                    "from": current.date.isoformat(),
+                    "told": True,
+                    "approval_id": approval.id,
+                },
+            )
 
-        return self._write(case_id, "延期", fn, field="new_due",
-                           audit={"due": due, "reason": reason, "approver": leader.name})
+        return self._write(
+            case_id, "延期", fn, field="new_due", audit={"due": due, "reason": reason, "approver": leader.name}
+        )
 
     def refusal_leaders(self) -> builtins.list[tuple[str, int]]:
         """Who a refusal beyond the clerk's authority can go to: active staff
         holding a leading post. (name, id) pairs."""
         return [(p.name, p.id) for p in self.staff.leaders()]
 
-    def refuse(self, case_id: int, kind: str, reason: str, basis: str, beyond_authority: bool = False,
-               leader_id: int | None = None) -> CaseRow:
+    def refuse(
+        self,
+        case_id: int,
+        kind: str,
+        reason: str,
+        basis: str,
+        beyond_authority: bool = False,
+        leader_id: int | None = None,
+    ) -> CaseRow:
         f = inputs.Fields()
         errors = f.errors
         if kind not in rules.REFUSAL_KINDS:
             errors["refusal_kind"] = "请选择 不予受理 或 不予确认。"
-        reason = f.text("reason", reason, "理由", inputs.TEXT, multiline=True,
-                        required="否定报备：必须写明不予受理（确认）的理由。")
-        basis = f.text("basis", basis, "依据", inputs.TEXT, multiline=True,
-                       required="否定报备：必须写明依据（法律法规、政策条款）。")
+        reason = f.text(
+            "reason", reason, "理由", inputs.TEXT, multiline=True, required="否定报备：必须写明不予受理（确认）的理由。"
+        )
+        basis = f.text(
+            "basis",
+            basis,
+            "依据",
+            inputs.TEXT,
+            multiline=True,
+            required="否定报备：必须写明依据（法律法规、政策条款）。",
+        )
         leader = None
         if beyond_authority:
             try:
@@ -1390,12 +1805,28 @@ class CaseService:
             raise ValidationError(errors)
 
         def fn(s: Session, row: CaseRecord) -> None:
-            self._event(s, row, rules.REFUSE, label=kind, text=reason,
-                        data={"basis": basis, "beyond_authority": bool(beyond_authority),
-                              "leader": leader.name if leader else "", "leader_id": leader.id if leader else None})
+            self._event(
+                s,
+                row,
+                rules.REFUSE,
+                label=kind,
+                text=reason,
+                data={
+                    "basis": basis,
+                    "beyond_authority": bool(beyond_authority),
+                    "leader": leader.name if leader else "",
+                    "leader_id": leader.id if leader else None,
+                },
+            )
 
-        return self._write(case_id, kind, fn, allowed=(rules.OPEN, rules.ESCALATED), field="reason",
-                           audit={"reason": reason, "basis": basis})
+        return self._write(
+            case_id,
+            kind,
+            fn,
+            allowed=(rules.OPEN, rules.ESCALATED),
+            field="reason",
+            audit={"reason": reason, "basis": basis},
+        )
 
     def _refusal(self, s: Session, row: CaseRecord) -> dict[str, Any]:
         refusal = None
@@ -1442,14 +1873,30 @@ class CaseService:
             refusal = self._refusal(s, row)
             if refusal.get("opinion"):
                 raise ValidationError({"opinion": "领导意见已登记。"})
-            approval = self.identity.record_approval(s, REFUSAL_OPINION, "case_record", row.id, approver,
-                                                     agree=agree, text=text, audit=("case", row.number))
-            self._event(s, row, rules.LEADER_OPINION, text=text,
-                        data={"agree": bool(agree), "leader": approver.name, "leader_id": approver.id,
-                              "approval_id": approval.id})
+            approval = self.identity.record_approval(
+                s, REFUSAL_OPINION, "case_record", row.id, approver, agree=agree, text=text, audit=("case", row.number)
+            )
+            self._event(
+                s,
+                row,
+                rules.LEADER_OPINION,
+                text=text,
+                data={
+                    "agree": bool(agree),
+                    "leader": approver.name,
+                    "leader_id": approver.id,
+                    "approval_id": approval.id,
+                },
+            )
 
-        return self._write(case_id, "领导意见", fn, allowed=rules.REFUSAL_KINDS, field="opinion",
-                           audit={"result": "同意" if agree else "不同意", "text": text})
+        return self._write(
+            case_id,
+            "领导意见",
+            fn,
+            allowed=rules.REFUSAL_KINDS,
+            field="opinion",
+            audit={"result": "同意" if agree else "不同意", "text": text},
+        )
 
     def refusal_told(self, case_id: int, told_on: str | date, how: str = "书面告知") -> CaseRow:
         told = _date(told_on, "told_on", "书面告知日期", window=inputs.past(self.core.now().date()))
@@ -1469,32 +1916,51 @@ class CaseService:
         today = self.core.now().date()
         f = inputs.Fields()
         materials = f.text("materials", materials, "退还的材料", inputs.LINE, required="请填写退还的材料。")
-        signed_by = f.text("signed_by", signed_by, "签收人", inputs.NAME,
-                           required="退还材料须由申请人（或代领人）签收：请填写签收人。")
+        signed_by = f.text(
+            "signed_by", signed_by, "签收人", inputs.NAME, required="退还材料须由申请人（或代领人）签收：请填写签收人。"
+        )
         when = f.day("returned_on", on, "退还日期", inputs.past(today), required=False) or today
         f.done()
 
         def fn(s: Session, row: CaseRecord) -> None:
             self._event(s, row, rules.MATERIALS, on_date=when, text=materials, data={"signed_by": signed_by})
 
-        return self._write(case_id, "退还材料", fn, allowed=rules.REFUSAL_KINDS, field="materials",
-                           audit={"documents": materials, "applicant": signed_by})
+        return self._write(
+            case_id,
+            "退还材料",
+            fn,
+            allowed=rules.REFUSAL_KINDS,
+            field="materials",
+            audit={"documents": materials, "applicant": signed_by},
+        )
 
     def void(self, case_id: int, reason: str) -> CaseRow:
         """A case taken in by mistake (wrong applicant, entered twice): voided
         with its reason. The record and its number stay; nothing runs on it."""
-        reason = _text(reason, "void_reason", "作废原因", inputs.LINE,
-                       required="请写明作废原因（如：重复登记，见〔2026〕第0012号）。")
+        reason = _text(
+            reason,
+            "void_reason",
+            "作废原因",
+            inputs.LINE,
+            required="请写明作废原因（如：重复登记，见〔2026〕第0012号）。",
+        )
 
         def fn(s: Session, row: CaseRecord) -> None:
             self._event(s, row, rules.VOID, text=reason)
 
-        return self._write(case_id, "作废", fn, allowed=(rules.OPEN, rules.ESCALATED, rules.CONCLUDED, rules.REFUSED),
-                           field="void_reason", audit={"void_reason": reason})
+        return self._write(
+            case_id,
+            "作废",
+            fn,
+            allowed=(rules.OPEN, rules.ESCALATED, rules.CONCLUDED, rules.REFUSED),
+            field="void_reason",
+            audit={"void_reason": reason},
+        )
 
     # -- 信访 -------------------------------------------------------------------
-    def _petition(self, s: Session, case_id: int, allowed: Sequence[str] = (rules.OPEN, rules.ESCALATED),
-                  field: str = "petition") -> CaseRecord:
+    def _petition(
+        self, s: Session, case_id: int, allowed: Sequence[str] = (rules.OPEN, rules.ESCALATED), field: str = "petition"
+    ) -> CaseRecord:
         row = self._open(s, case_id, allowed, field)
         if not row.petition:
             raise ValidationError({field: "该办件不是信访件。"})
@@ -1518,8 +1984,9 @@ class CaseService:
 
         return self._write(case_id, "决定受理", fn, field="accepted_on", audit={"start": accepted})
 
-    def extend_petition(self, case_id: int, days: int | str, reason: str, leader_id: int | None = None,
-                        leader_pin: object = "") -> CaseRow:
+    def extend_petition(
+        self, case_id: int, days: int | str, reason: str, leader_id: int | None = None, leader_pin: object = ""
+    ) -> CaseRow:
         """延长办理期限 of a petition: approved by a leader in person."""
         f = inputs.Fields()
         n = f.integer("days", days, "延长天数", 1, 999, unit="日")  # the 30-day cap: dl.petition_conclusion
@@ -1547,16 +2014,22 @@ class CaseService:
                 raise ValidationError({"days": str(exc)}) from None
             if n <= 0:
                 raise ValidationError({"days": "延长天数应为1到30日。"})
-            approval = self.identity.record_approval(s, PETITION_EXTEND, "case_record", row.id, approver,
-                                                     text=reason, audit=("case", row.number))
-            self._event(s, row, rules.EXTEND, text=reason,
-                        data={"days": n, "leader": approver.name, "leader_id": approver.id,
-                              "approval_id": approval.id})
+            approval = self.identity.record_approval(
+                s, PETITION_EXTEND, "case_record", row.id, approver, text=reason, audit=("case", row.number)
+            )
+            self._event(
+                s,
+                row,
+                rules.EXTEND,
+                text=reason,
+                data={"days": n, "leader": approver.name, "leader_id": approver.id, "approval_id": approval.id},
+            )
 
         return self._write(case_id, "延期", fn, field="days", audit={"length": n, "reason": reason})
 
-    def review(self, case_id: int, level: str, requested_on: str | date, answered_on: str | date | None = None,
-               text: str = "") -> CaseRow:
+    def review(
+        self, case_id: int, level: str, requested_on: str | date, answered_on: str | date | None = None, text: str = ""
+    ) -> CaseRow:
         """A 复查 / 复核: its request (``answered_on`` empty) or its answer."""
         if level not in rules.REVIEW_LEVELS:
             raise ValidationError({"level": "请选择 复查 或 复核。"})
@@ -1569,11 +2042,23 @@ class CaseService:
 
         def fn(s: Session, row: CaseRecord) -> None:
             self._petition(s, case_id, allowed=(rules.CONCLUDED,), field="requested_on")
-            self._event(s, row, rules.REVIEW_REQUEST if answered is None else rules.REVIEW_ANSWER, label=level,
-                        on_date=answered or requested, text=text)
+            self._event(
+                s,
+                row,
+                rules.REVIEW_REQUEST if answered is None else rules.REVIEW_ANSWER,
+                label=level,
+                on_date=answered or requested,
+                text=text,
+            )
 
-        return self._write(case_id, f"{level}", fn, allowed=(rules.CONCLUDED,), field="requested_on",
-                           audit={"kind": level, "start": requested, "end": answered})
+        return self._write(
+            case_id,
+            f"{level}",
+            fn,
+            allowed=(rules.CONCLUDED,),
+            field="requested_on",
+            audit={"kind": level, "start": requested, "end": answered},
+        )
 
     # -- dashboard and ledgers -----------------------------------------------------
     def counts(self, today: date | None = None) -> Counts:
@@ -1592,9 +2077,16 @@ class CaseService:
     def received_between(self, start: date, end: date) -> builtins.list[CaseDetail]:
         """Cases received in [start, end), in number order (受理登记台账)."""
         with self.core.read() as s:
-            ids = list(s.exec(select(CaseRecord.id).where(
-                CaseRecord.received_at >= datetime.combine(start, datetime.min.time()),
-                CaseRecord.received_at < datetime.combine(end, datetime.min.time())).order_by(CaseRecord.year, CaseRecord.seq)))
+            ids = list(
+                s.exec(
+                    select(CaseRecord.id)
+                    .where(
+                        CaseRecord.received_at >= datetime.combine(start, datetime.min.time()),
+                        CaseRecord.received_at < datetime.combine(end, datetime.min.time()),
+                    )
+                    .order_by(CaseRecord.year, CaseRecord.seq)
+                )
+            )
         return [self.detail(i, end) for i in ids]
 
     def refusals_between(self, start: date, end: date) -> builtins.list[RefusalRow]:
@@ -1602,8 +2094,13 @@ class CaseService:
         lo, hi = datetime.combine(start, datetime.min.time()), datetime.combine(end, datetime.min.time())
         out = []
         with self.core.read() as s:
-            refs = list(s.exec(select(CaseEvent).where(CaseEvent.kind == rules.REFUSE, CaseEvent.recorded_at >= lo,
-                                                       CaseEvent.recorded_at < hi).order_by(CaseEvent.recorded_at)))
+            refs = list(
+                s.exec(
+                    select(CaseEvent)
+                    .where(CaseEvent.kind == rules.REFUSE, CaseEvent.recorded_at >= lo, CaseEvent.recorded_at < hi)
+                    .order_by(CaseEvent.recorded_at)
+                )
+            )
             for ref in refs:
                 row = s.get(CaseRecord, ref.case_id)
                 assert row is not None  # an event's case (foreign key)
@@ -1617,16 +2114,31 @@ class CaseService:
                 opinion_text = ""
                 if opinion is not None:
                     od = json.loads(opinion.data) if opinion.data else {}
-                    opinion_text = ("同意" if od.get("agree", True) else "不同意") + (f"：{opinion.text}" if opinion.text else "") \
+                    opinion_text = (
+                        ("同意" if od.get("agree", True) else "不同意")
+                        + (f"：{opinion.text}" if opinion.text else "")
                         + f"（{opinion.recorded_at:%m-%d}）"
-                out.append(RefusalRow(
-                    number=row.number, applicant=row.applicant_name, matter_name=row.matter_name,
-                    refused_at=ref.recorded_at, kind=ref.label, reason=ref.text, basis=data.get("basis", ""),
-                    beyond_authority=bool(data.get("beyond_authority")), leader=data.get("leader", ""),
-                    leader_opinion=opinion_text, leader_due=leader_due, told_on=told.on_date if told else None,
-                    told_due=deadlines[-1].date,
-                    materials="；".join(f"{e.text}（{json.loads(e.data).get('signed_by', '') if e.data else ''}签收，{e.on_date:%m-%d}）"
-                                       for e in mats),
-                    operator=ref.operator_name,
-                ))
+                    )
+                out.append(
+                    RefusalRow(
+                        number=row.number,
+                        applicant=row.applicant_name,
+                        matter_name=row.matter_name,
+                        refused_at=ref.recorded_at,
+                        kind=ref.label,
+                        reason=ref.text,
+                        basis=data.get("basis", ""),
+                        beyond_authority=bool(data.get("beyond_authority")),
+                        leader=data.get("leader", ""),
+                        leader_opinion=opinion_text,
+                        leader_due=leader_due,
+                        told_on=told.on_date if told else None,
+                        told_due=deadlines[-1].date,
+                        materials="；".join(
+                            f"{e.text}（{json.loads(e.data).get('signed_by', '') if e.data else ''}签收，{e.on_date:%m-%d}）"
+                            for e in mats
+                        ),
+                        operator=ref.operator_name,
+                    )
+                )
         return out

@@ -62,14 +62,16 @@ class DocLine:
     form: str = ""
     count: int | None = None
     note: str = ""
-    local: bool = False          # added by the village
+    local: bool = False  # added by the village
     addition_id: int | None = None
 
     @property
     def detail(self) -> str:
         """原件及复印件，2份；说明 — what goes after the name (the form is
         left out when the name already says it)."""
-        said = all(w in self.name for w in ("原件", "复印件")) if self.form == "原件及复印件" else self.form in self.name
+        said = (
+            all(w in self.name for w in ("原件", "复印件")) if self.form == "原件及复印件" else self.form in self.name
+        )
         parts = [p for p in ("" if said else self.form, f"{self.count}份" if self.count else "") if p]
         text = "，".join(parts)
         if self.note:
@@ -126,7 +128,7 @@ class MatterView:
     notes: tuple[NoteLine, ...]
     order_note: str = ""
     local: bool = False
-    seed_order: str = ""        # a reordered flow: the seed's own order, quoted
+    seed_order: str = ""  # a reordered flow: the seed's own order, quoted
 
     @property
     def seed_title(self) -> str:
@@ -138,8 +140,8 @@ class SearchResult:
     code: str
     name: str
     category: str
-    field: str      # name | alias | document | extra
-    text: str       # what matched
+    field: str  # name | alias | document | extra
+    text: str  # what matched
 
     @property
     def reason(self) -> str:
@@ -175,7 +177,7 @@ class InformLetter:
     clerk: str
     clerk_phone: str
     on: date
-    notes: tuple[str, ...] = ()   # the village's own notes on the matter
+    notes: tuple[str, ...] = ()  # the village's own notes on the matter
 
     @property
     def missing(self) -> tuple[DocLine, ...]:
@@ -266,9 +268,20 @@ def _split_aliases(text: str) -> tuple[str, ...]:
 
 def _local_info(row: LocalMatter) -> LocalMatterInfo:
     assert row.id is not None
-    return LocalMatterInfo(row.id, row.code, row.name, _split_aliases(row.aliases), row.category, row.where,
-                           row.fees, row.time_limit, _lines(row.conditions), _lines(row.documents),
-                           _lines(row.notes), row.active)
+    return LocalMatterInfo(
+        row.id,
+        row.code,
+        row.name,
+        _split_aliases(row.aliases),
+        row.category,
+        row.where,
+        row.fees,
+        row.time_limit,
+        _lines(row.conditions),
+        _lines(row.documents),
+        _lines(row.notes),
+        row.active,
+    )
 
 
 def _addition_info(row: MatterAddition) -> AdditionInfo:
@@ -316,8 +329,7 @@ def _notice_text(n: Notice) -> str:
     return "，".join(parts)
 
 
-def view_of(matter: "Matter", seed: str | None = None,
-            additions: Sequence[AdditionInfo] = ()) -> MatterView:
+def view_of(matter: "Matter", seed: str | None = None, additions: Sequence[AdditionInfo] = ()) -> MatterView:
     """The matter as source ``seed`` describes it (default: the first source
     that lists documents, else the first), plus the village's additions."""
     seeds = tuple(s for s in matter.seeds if s != LOCAL_SEED)
@@ -339,10 +351,17 @@ def view_of(matter: "Matter", seed: str | None = None,
         else:
             notes.append(NoteLine(a.text, True, a.id))
     steps = tuple(
-        StepLine(s.order, s.text, s.actor, s.branch, s.note,
-                 _time_limit_text(s.time_limit) if s.time_limit else "",
-                 _notice_text(s.notice) if s.notice else "")
-        for s in matter.steps if mine(s)
+        StepLine(
+            s.order,
+            s.text,
+            s.actor,
+            s.branch,
+            s.note,
+            _time_limit_text(s.time_limit) if s.time_limit else "",
+            _notice_text(s.notice) if s.notice else "",
+        )
+        for s in matter.steps
+        if mine(s)
     )
     limits = [_time_limit_text(t) for t in matter.time_limits if mine(t)]
     limits += [f"第{s.order}步（{s.text}）：{s.time_limit}" for s in steps if s.time_limit]
@@ -379,7 +398,13 @@ def view_of(matter: "Matter", seed: str | None = None,
 
 
 class CatalogService:
-    def __init__(self, core: Core, settings: SettingsService | None = None, catalog_dir: Path | None = None, cache_file: Path | None = None):
+    def __init__(
+        self,
+        core: Core,
+        settings: SettingsService | None = None,
+        catalog_dir: Path | None = None,
+        cache_file: Path | None = None,
+    ):
         self.core = core
         self.settings = settings
         self.catalog_dir = catalog_dir
@@ -547,8 +572,9 @@ class CatalogService:
     def _add(self, code: str, kind: str, text: str, form: str, count: int | None) -> AdditionInfo:
         self._known(code)
         with self.core.write() as s:
-            row = MatterAddition(matter_code=code, kind=kind, text=text, form=form, count=count,
-                                 active=True, created_at=self.core.now())
+            row = MatterAddition(
+                matter_code=code, kind=kind, text=text, form=form, count=count, active=True, created_at=self.core.now()
+            )
             s.add(row)
             s.flush()
             info = _addition_info(row)
@@ -569,8 +595,9 @@ class CatalogService:
             s.add(row)
             s.flush()
             after = _addition_info(row)
-            self.core.audit(s, "matter_addition", addition_id, "撤销", self._audit_view(before),
-                            self._audit_view(after))
+            self.core.audit(
+                s, "matter_addition", addition_id, "撤销", self._audit_view(before), self._audit_view(after)
+            )
         self._changed()
         return after
 
@@ -579,11 +606,29 @@ class CatalogService:
             name = self.catalog().by_code(a.matter_code).name
         except KeyError:
             name = a.matter_code
-        return {"name": name, "kind": "材料" if a.kind == "document" else "备注", "text": a.text,
-                "form": a.form, "count": a.count, "active": a.active}
+        return {
+            "name": name,
+            "kind": "材料" if a.kind == "document" else "备注",
+            "text": a.text,
+            "form": a.form,
+            "count": a.count,
+            "active": a.active,
+        }
 
-    def _clean_local(self, name: str, aliases: str, category: str, where: str, fees: str, time_limit: str,
-                     conditions: str, documents: str, notes: str, own_id: int | None, s: Session) -> dict[str, Any]:
+    def _clean_local(
+        self,
+        name: str,
+        aliases: str,
+        category: str,
+        where: str,
+        fees: str,
+        time_limit: str,
+        conditions: str,
+        documents: str,
+        notes: str,
+        own_id: int | None,
+        s: Session,
+    ) -> dict[str, Any]:
         errors: dict[str, str] = {}
         name = clean_text(name)
         if not name:
@@ -615,24 +660,46 @@ class CatalogService:
         f = inputs.Fields()
         where = f.text("where", where, "办理地点", inputs.TITLE)
         fees = f.text("fees", fees, "收费", inputs.TITLE)
-        for field, label, raw in (("conditions", "办理条件", conditions), ("documents", "所需材料", documents),
-                                  ("notes", "备注", notes), ("aliases", "别名", aliases)):
+        for field, label, raw in (
+            ("conditions", "办理条件", conditions),
+            ("documents", "所需材料", documents),
+            ("notes", "备注", notes),
+            ("aliases", "别名", aliases),
+        ):
             f.text(field, raw, label, inputs.TEXT, multiline=True)
         errors.update({k: v for k, v in f.errors.items() if k not in errors})
         if errors:
             raise ValidationError(errors)
-        return dict(name=name, aliases="、".join(_split_aliases(aliases)), category=category,
-                    where=where, fees=fees,
-                    time_limit=time_limit, conditions="\n".join(_lines(conditions)),
-                    documents="\n".join(docs), notes="\n".join(_lines(notes)))
+        return dict(
+            name=name,
+            aliases="、".join(_split_aliases(aliases)),
+            category=category,
+            where=where,
+            fees=fees,
+            time_limit=time_limit,
+            conditions="\n".join(_lines(conditions)),
+            documents="\n".join(docs),
+            notes="\n".join(_lines(notes)),
+        )
 
-    def add_local(self, name: str, aliases: str = "", category: str = "", where: str = "", fees: str = "",
-                  time_limit: str = "", conditions: str = "", documents: str = "", notes: str = "") -> LocalMatterInfo:
+    def add_local(
+        self,
+        name: str,
+        aliases: str = "",
+        category: str = "",
+        where: str = "",
+        fees: str = "",
+        time_limit: str = "",
+        conditions: str = "",
+        documents: str = "",
+        notes: str = "",
+    ) -> LocalMatterInfo:
         """A matter of the village's own (本村事项), numbered CUN-0001, ...;
         multi-line fields take one item per line."""
         with self.core.write() as s:
-            fields = self._clean_local(name, aliases, category, where, fees, time_limit, conditions, documents,
-                                       notes, None, s)
+            fields = self._clean_local(
+                name, aliases, category, where, fees, time_limit, conditions, documents, notes, None, s
+            )
             n = len(s.exec(select(LocalMatter.id)).all()) + 1
             row = LocalMatter(code=f"{LOCAL_PREFIX}{n:04d}", active=True, created_at=self.core.now(), **fields)
             s.add(row)
@@ -642,16 +709,28 @@ class CatalogService:
         self._changed()
         return info
 
-    def update_local(self, matter_id: int, name: str, aliases: str = "", category: str = "", where: str = "",
-                     fees: str = "", time_limit: str = "", conditions: str = "", documents: str = "",
-                     notes: str = "", active: bool = True) -> LocalMatterInfo:
+    def update_local(
+        self,
+        matter_id: int,
+        name: str,
+        aliases: str = "",
+        category: str = "",
+        where: str = "",
+        fees: str = "",
+        time_limit: str = "",
+        conditions: str = "",
+        documents: str = "",
+        notes: str = "",
+        active: bool = True,
+    ) -> LocalMatterInfo:
         with self.core.write() as s:
             row = s.get(LocalMatter, matter_id)
             if row is None:
                 raise ValidationError({"name": "该事项不存在。"})
             before = _local_info(row)
-            fields = self._clean_local(name, aliases, category, where, fees, time_limit, conditions, documents,
-                                       notes, matter_id, s)
+            fields = self._clean_local(
+                name, aliases, category, where, fees, time_limit, conditions, documents, notes, matter_id, s
+            )
             for k, v in fields.items():
                 setattr(row, k, v)
             row.active = active
@@ -669,8 +748,14 @@ class CatalogService:
             return _local_info(row) if row else None
 
     # -- 一次性告知书 ----------------------------------------------------------
-    def letter(self, code: str, seed: str | None = None, applicant: str = "",
-               received: Sequence[bool] | None = None, today: date | None = None) -> InformLetter:
+    def letter(
+        self,
+        code: str,
+        seed: str | None = None,
+        applicant: str = "",
+        received: Sequence[bool] | None = None,
+        today: date | None = None,
+    ) -> InformLetter:
         """The 一次性告知书 of a matter (one source's variant plus the
         village's additions). ``received`` (one flag per document of the
         view) makes it list only what is still missing."""
@@ -691,7 +776,9 @@ class CatalogService:
             documents=view.documents,
             received=tuple(received) if received is not None else None,
             where=view.where or (f"{village}办公室" if village else "本村(社区)办公室"),
-            when="材料备齐后，工作日办公时间内递交" + (f"（办公室电话：{profile.phone}）" if profile and profile.phone else "") + "。",
+            when="材料备齐后，工作日办公时间内递交"
+            + (f"（办公室电话：{profile.phone}）" if profile and profile.phone else "")
+            + "。",
             time_limits=view.time_limits,
             fees=view.fees,
             clerk=op.name if op else "",
@@ -715,12 +802,25 @@ class CatalogService:
             folder = Path(remembered) if remembered else Path.cwd() / DEFAULT_DIR
         try:
             target = ensure_writable_folder(Path(folder).expanduser())
-            view = LetterView(letter.village, letter.township, letter.matter_name, letter.applicant, letter.clerk,
-                              letter.on, tuple(letter.rows()))
+            view = LetterView(
+                letter.village,
+                letter.township,
+                letter.matter_name,
+                letter.applicant,
+                letter.clerk,
+                letter.on,
+                tuple(letter.rows()),
+            )
             path = write_inform_letter(view, unique_path(target / letter_filename(view)))
         except LedgerError as exc:
             raise ValidationError({"out_dir": str(exc)}) from None
         with self.core.write() as s:
-            self.core.audit(s, "inform_letter", letter.matter_code, "出具", None,
-                            {"name": letter.matter_name, "applicant": letter.applicant, "file": str(path)})
+            self.core.audit(
+                s,
+                "inform_letter",
+                letter.matter_code,
+                "出具",
+                None,
+                {"name": letter.matter_name, "applicant": letter.applicant, "file": str(path)},
+            )
         return path

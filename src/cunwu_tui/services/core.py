@@ -75,9 +75,15 @@ def _evidence_links(core: "Core") -> Callable[[Session, Any], None]:
         from cunwu_tui.db.evidence import append_links
         from cunwu_tui.domain.evidence import ADDED, CHANGED, EVIDENCE
 
-        changes = cast("list[tuple[str, int, str]]", [(obj.__tablename__, getattr(obj, "id", None), op)
-                   for op, objs in ((ADDED, session.new), (CHANGED, session.dirty))
-                   for obj in objs if getattr(obj, "__tablename__", None) in EVIDENCE])
+        changes = cast(
+            "list[tuple[str, int, str]]",
+            [
+                (obj.__tablename__, getattr(obj, "id", None), op)
+                for op, objs in ((ADDED, session.new), (CHANGED, session.dirty))
+                for obj in objs
+                if getattr(obj, "__tablename__", None) in EVIDENCE
+            ],
+        )
         if changes:
             append_links(session.connection(), changes, core.now())
 
@@ -96,7 +102,8 @@ class Core:
         # nested writes inside it use it, so a write never waits on a second
         # connection of its own (SQLite would block it for the busy timeout).
         self._session: contextvars.ContextVar[Session | None] = contextvars.ContextVar(
-            f"cunwu_write_{id(self)}", default=None)
+            f"cunwu_write_{id(self)}", default=None
+        )
 
     def now(self) -> datetime:
         return self.clock() if self.clock else datetime.now()

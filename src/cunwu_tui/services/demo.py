@@ -39,7 +39,11 @@ def _month_start(d: date, back: int = 0) -> date:
 def fill_demo(services: Services, today: date | None = None) -> list[str]:
     today = today or date.today()
     if services.staff.list():
-        raise ValidationError({"demo": "数据库中已有人员，示例数据只填入空数据库。请用 --db 指定一个新文件，例如：cunwu demo --db 示例.db"})
+        raise ValidationError(
+            {
+                "demo": "数据库中已有人员，示例数据只填入空数据库。请用 --db 指定一个新文件，例如：cunwu demo --db 示例.db"
+            }
+        )
     core = services.core
     start = _month_start(today, 1)
     moment = [datetime.combine(start, time(8, 30))]
@@ -58,8 +62,7 @@ def fill_demo(services: Services, today: date | None = None) -> list[str]:
                 services.identity.setup(name, phone, roles, DEMO_PIN, DEMO_PIN)
                 info = services.staff.list()[0]
             else:  # the clerk is an administrator too
-                info = services.staff.add(name, phone, roles, admin=name == "赵丽", pin=DEMO_PIN,
-                                          admin_pin=DEMO_PIN)
+                info = services.staff.add(name, phone, roles, admin=name == "赵丽", pin=DEMO_PIN, admin_pin=DEMO_PIN)
             people[name] = info
         # The clerk (文书) works from here on.
         clerk = people["赵丽"]
@@ -68,13 +71,21 @@ def fill_demo(services: Services, today: date | None = None) -> list[str]:
             keeper = people.get(KEEPERS.get(seal.name, ""))
             if keeper:
                 tick(3)
-                services.seals.update(seal.id, seal.name, seal.short_name, seal.approver_role, keeper.id,
-                                      seal.major_body, seal.note, True, admin_pin=DEMO_PIN)
+                services.seals.update(
+                    seal.id,
+                    seal.name,
+                    seal.short_name,
+                    seal.approver_role,
+                    keeper.id,
+                    seal.major_body,
+                    seal.note,
+                    True,
+                    admin_pin=DEMO_PIN,
+                )
         # Mid last month: a member leaves and is made inactive (never deleted).
         moment[0] = datetime.combine(start + timedelta(days=14), time(10, 5))
         retired = people["吴桂兰"]
-        services.staff.update(retired.id, retired.name, retired.phone, retired.roles, active=False,
-                              admin_pin=DEMO_PIN)
+        services.staff.update(retired.id, retired.name, retired.phone, retired.roles, active=False, admin_pin=DEMO_PIN)
         # This month: a phone number changes.
         moment[0] = datetime.combine(max(_month_start(today), today - timedelta(days=1)), time(9, 12))
         zhou = people["周海"]

@@ -45,14 +45,35 @@ def fill_demo_cases(ctx: DemoContext) -> str:
     for name, (birth, seq), phone, group, address in RESIDENTS:
         people[name] = services.residents.add(name, "居民身份证", demo_id_number(birth, seq), phone, group, address).id
 
-    def take(code: str, who: str, when: datetime, kind: str = "承诺件", limit: int | None = None, unit: str = "工作日",
-             got: int | None = None, channel: str = "来访", petition: bool = False, note: str = "",
-             seed: str | None = None) -> CaseRow:
+    def take(
+        code: str,
+        who: str,
+        when: datetime,
+        kind: str = "承诺件",
+        limit: int | None = None,
+        unit: str = "工作日",
+        got: int | None = None,
+        channel: str = "来访",
+        petition: bool = False,
+        note: str = "",
+        seed: str | None = None,
+    ) -> CaseRow:
         ctx.at(when)
         docs = cases.intake_defaults(code, seed)["documents"]
         n = len(docs) if got is None else got
-        return cases.add(code, people[who], channel, clerk, kind, [i < n for i in range(len(docs))], note, limit, unit,
-                         petition, seed)
+        return cases.add(
+            code,
+            people[who],
+            channel,
+            clerk,
+            kind,
+            [i < n for i in range(len(docs))],
+            note,
+            limit,
+            unit,
+            petition,
+            seed,
+        )
 
     def steps(case_id: int, day: date, *labels: int | str, note: str = "") -> None:
         """Walk the case on: an int completes that step, a str takes a branch."""
@@ -74,12 +95,21 @@ def fill_demo_cases(ctx: DemoContext) -> str:
 
     # 1. 低保 (村级流程): received last month, 入户调查 and 民主评议 done, the
     #    notice posted for its step and closed without objection, 上报乡镇.
-    dibao = take("MS-DIBAO", "王桂英", at(start + timedelta(days=2), 9, 15), limit=30, unit="日", got=3,
-                 seed="002_d87d51b7e53a5638.txt", note="单人户，患慢性病")
+    dibao = take(
+        "MS-DIBAO",
+        "王桂英",
+        at(start + timedelta(days=2), 9, 15),
+        limit=30,
+        unit="日",
+        got=3,
+        seed="002_d87d51b7e53a5638.txt",
+        note="单人户，患慢性病",
+    )
     steps(dibao.id, start + timedelta(days=3), 1, 2, 3, 4)
     ctx.at(datetime.combine(start + timedelta(days=11), time(8, 45)))
-    notice = cases.publish_notice(dibao.id, "低保申请人王桂英公示", "公开栏", datetime.combine(start + timedelta(days=11), time(8, 45)),
-                                  7, "日")
+    notice = cases.publish_notice(
+        dibao.id, "低保申请人王桂英公示", "公开栏", datetime.combine(start + timedelta(days=11), time(8, 45)), 7, "日"
+    )
     at(notice.end, 17, 20)
     services.notices.close(notice.id, "无异议")
     steps(dibao.id, notice.end + timedelta(days=1), 5, note="公示7日无异议")
@@ -98,16 +128,23 @@ def fill_demo_cases(ctx: DemoContext) -> str:
     #    notice given, the materials returned against signature.
     zhai = take("MS-ZHAIJIDI", "何秀兰", at(start + timedelta(days=9), 9, 40), limit=20)
     at(start + timedelta(days=10), 11)
-    cases.refuse(zhai.id, "不予受理", "申请人已有一处宅基地，不符合一户一宅规定",
-                 "《中华人民共和国土地管理法》第六十二条")
+    cases.refuse(
+        zhai.id, "不予受理", "申请人已有一处宅基地，不符合一户一宅规定", "《中华人民共和国土地管理法》第六十二条"
+    )
     at(start + timedelta(days=12), 10)
     cases.refusal_told(zhai.id, start + timedelta(days=12), "不予受理告知书当面送达")
     cases.return_materials(zhai.id, "宅基地和建房（规划许可）书面申请", "何秀兰", start + timedelta(days=12))
     count("不予受理")
 
     # 4. 信访 by letter: accepted, extended with its reason.
-    petition = take("PA-XINFANG", "刘长顺", at(start + timedelta(days=14), 14, 30), channel="来信", petition=True,
-                    note="反映村道排水沟堵塞，雨天积水进院")
+    petition = take(
+        "PA-XINFANG",
+        "刘长顺",
+        at(start + timedelta(days=14), 14, 30),
+        channel="来信",
+        petition=True,
+        note="反映村道排水沟堵塞，雨天积水进院",
+    )
     at(start + timedelta(days=16), 9)
     cases.accept_petition(petition.id, start + timedelta(days=16), start + timedelta(days=16))
     steps(petition.id, start + timedelta(days=17), 1, 2, 3, "职责范围内事项", 4)
@@ -144,12 +181,19 @@ def fill_demo_cases(ctx: DemoContext) -> str:
     count("办结")
 
     # 9. 不予确认 beyond the clerk's authority: the leader's opinion is due.
-    refused = take("MS-DIBAO", "李德全", at(today - timedelta(days=2), 9, 30), limit=30, unit="日",
-                   seed="002_d87d51b7e53a5638.txt")
+    refused = take(
+        "MS-DIBAO", "李德全", at(today - timedelta(days=2), 9, 30), limit=30, unit="日", seed="002_d87d51b7e53a5638.txt"
+    )
     steps(refused.id, today - timedelta(days=2), 1, 2)
     at(today - timedelta(days=2), 16)
-    cases.refuse(refused.id, "不予确认", "入户调查：家庭人均收入高于本县低保标准",
-                 "《最低生活保障审核确认办法》第十条", True, leader)
+    cases.refuse(
+        refused.id,
+        "不予确认",
+        "入户调查：家庭人均收入高于本县低保标准",
+        "《最低生活保障审核确认办法》第十条",
+        True,
+        leader,
+    )
     count("否定报备待领导意见")
 
     total = sum(counts.values())

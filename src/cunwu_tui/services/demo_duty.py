@@ -54,15 +54,28 @@ def fill_demo_duty(ctx: DemoContext) -> str:
     # A change after publishing, with its reason.
     change_day = start + timedelta(days=17)
     row = next(d for d in s.month(change_day.year, change_day.month).days if d.day == change_day)
-    other = next(p for p in ctx.people.values() if "值班员" in p.roles and p.active and p.id != row.staff_id
-                 and p.id not in (s.month(change_day.year, change_day.month).days[16].staff_id,
-                                  s.month(change_day.year, change_day.month).days[18].staff_id))
+    other = next(
+        p
+        for p in ctx.people.values()
+        if "值班员" in p.roles
+        and p.active
+        and p.id != row.staff_id
+        and p.id
+        not in (
+            s.month(change_day.year, change_day.month).days[16].staff_id,
+            s.month(change_day.year, change_day.month).days[18].staff_id,
+        )
+    )
     at(change_day - timedelta(days=2), 16)
     s.set_day(change_day, other.id, row.leader_id, row.chief_id, f"{row.staff_name}到镇里参加培训，与{other.name}对调")
 
     # A long holiday near the demo months: its rota, filed and notified.
-    holidays = [p for y in {start.year, today.year} for p in s.holiday_periods(y)
-                if start - timedelta(days=40) <= p.start <= today + timedelta(days=60)]
+    holidays = [
+        p
+        for y in {start.year, today.year}
+        for p in s.holiday_periods(y)
+        if start - timedelta(days=40) <= p.start <= today + timedelta(days=60)
+    ]
     filed = ""
     for p in holidays[-1:]:
         when = min(p.start - timedelta(days=10), today - timedelta(days=1))
@@ -106,24 +119,39 @@ def fill_demo_duty(ctx: DemoContext) -> str:
             s.add_log(kind, content, action)
             logs += 1
         if n % 5 == 2:  # a meal substitution
-            cover = next(p for p in ctx.people.values() if p.active and p.id != rota_day.staff_id
-                         and "值班员" in p.roles)
+            cover = next(
+                p for p in ctx.people.values() if p.active and p.id != rota_day.staff_id and "值班员" in p.roles
+            )
             at(day, 11, 50)
-            s.add_substitution(datetime.combine(day, time(12, 0)), datetime.combine(day, time(12, 40)), cover.id, "就餐")
+            s.add_substitution(
+                datetime.combine(day, time(12, 0)), datetime.combine(day, time(12, 40)), cover.id, "就餐"
+            )
             subs += 1
         if n == 9:  # the emergency: told to the 带班领导 at once
             at(day, 23, 5)
-            s.add_log("突发事件", "三组后山坡落石，村道半幅受阻", "设置警示标志，通知三组组长",
-                      at=datetime.combine(day, time(22, 40)), leader_told=True,
-                      told_at=datetime.combine(day, time(22, 45)))
+            s.add_log(
+                "突发事件",
+                "三组后山坡落石，村道半幅受阻",
+                "设置警示标志，通知三组组长",
+                at=datetime.combine(day, time(22, 40)),
+                leader_told=True,
+                told_at=datetime.combine(day, time(22, 45)),
+            )
             logs += 1
         nxt = day + timedelta(days=1)
         following = next((d for d in s.days(nxt, nxt)), None)
         if nxt < today and following is not None and following.staff_id and following.staff_id != rota_day.staff_id:
             items = ITEMS[(n // 3) % len(ITEMS)] if n % 3 == 0 else ""
             at(nxt, 8, 35)
-            h = s.hand_over(day, rota_day.staff_id, following.staff_id, items,
-                            "夜间平稳" if n % 2 else "", confirmed=n % 7 != 3, incoming_pin=DEMO_PIN)
+            h = s.hand_over(
+                day,
+                rota_day.staff_id,
+                following.staff_id,
+                items,
+                "夜间平稳" if n % 2 else "",
+                confirmed=n % 7 != 3,
+                incoming_pin=DEMO_PIN,
+            )
             if n % 7 == 3:
                 at(nxt, 9, 10)
                 s.confirm(h.id, DEMO_PIN)

@@ -21,28 +21,56 @@ class Use(NamedTuple):
     purpose: str
     copies: int
     destination: str
-    applicant: str                     # a member of staff, or an outsider's name
-    meeting: tuple[str, int, str] | None = None   # type, days before the use, 决议/记录编号
+    applicant: str  # a member of staff, or an outsider's name
+    meeting: tuple[str, int, str] | None = None  # type, days before the use, 决议/记录编号
 
 
 LAST_MONTH: tuple[Use, ...] = (
     Use(COMMITTEE, "王桂英家庭经济状况证明", "低保申请入户调查佐证", 1, "柳河镇民政办", "赵丽"),
     Use(PARTY, "党员组织关系介绍信（刘志远）", "流动党员转出组织关系", 1, "清源县城关镇东街社区党委", "张伟"),
     Use(COMMITTEE, "2026年第三季度村级财务收支公开表", "财务公开张贴", 2, "本村公开栏", "陈明"),
-    Use(ECONOMY, "东坡果园集体土地承包合同", "集体土地对外发包，签订合同", 3, "承包方、柳河镇农经站", "陈明",
-        ("村民代表会议", 6, "青村代决〔2026〕6号")),
+    Use(
+        ECONOMY,
+        "东坡果园集体土地承包合同",
+        "集体土地对外发包，签订合同",
+        3,
+        "承包方、柳河镇农经站",
+        "陈明",
+        ("村民代表会议", 6, "青村代决〔2026〕6号"),
+    ),
     Use(COMMITTEE, "居住证明（李德全）", "子女办理入学", 1, "清源县第二小学", "李德全"),
-    Use(PARTY, "关于推荐村级后备干部人选的报告", "报送后备干部人选", 2, "柳河镇党委组织办", "赵丽",
-        ("支委会", 3, "支委会会议记录2026第9期")),
-    Use(COMMITTEE, "村道硬化工程一事一议财政奖补申请", "申请项目奖补资金", 3, "柳河镇人民政府", "张伟",
-        ("两委联席会议", 4, "两委联席会议纪要〔2026〕4号")),
+    Use(
+        PARTY,
+        "关于推荐村级后备干部人选的报告",
+        "报送后备干部人选",
+        2,
+        "柳河镇党委组织办",
+        "赵丽",
+        ("支委会", 3, "支委会会议记录2026第9期"),
+    ),
+    Use(
+        COMMITTEE,
+        "村道硬化工程一事一议财政奖补申请",
+        "申请项目奖补资金",
+        3,
+        "柳河镇人民政府",
+        "张伟",
+        ("两委联席会议", 4, "两委联席会议纪要〔2026〕4号"),
+    ),
     Use(COMMITTEE, "残疾人两项补贴申请审核表（赵春花）", "残疾人补贴村级审核意见", 1, "柳河镇残联", "刘芳"),
     Use(ECONOMY, "集体门面房租金收据", "收取第四季度租金", 2, "承租人、村会计存档", "陈明"),
     Use(COMMITTEE, "介绍信（郑国强办理林权证）", "开具介绍信", 1, "清源县林业局", "郑国强"),
     Use(PARTY, "第三季度党费收缴情况报表", "按季报送党费收缴情况", 1, "柳河镇党委", "陈明"),
     Use(COMMITTEE, "高龄津贴申请审核表（何秀兰）", "高龄津贴村级审核意见", 1, "柳河镇民政办", "刘芳"),
-    Use(ECONOMY, "2026年度集体收益分配方案", "报镇农经站备案", 2, "柳河镇农经站", "陈明",
-        ("集体经济组织会议", 5, "成员代表会议决议〔2026〕2号")),
+    Use(
+        ECONOMY,
+        "2026年度集体收益分配方案",
+        "报镇农经站备案",
+        2,
+        "柳河镇农经站",
+        "陈明",
+        ("集体经济组织会议", 5, "成员代表会议决议〔2026〕2号"),
+    ),
     Use(COMMITTEE, "村民小组长推选结果报告", "报送推选结果", 1, "柳河镇人民政府", "赵丽"),
 )
 
@@ -53,11 +81,25 @@ CORRECTION = Use(COMMITTEE, "介绍信（郑国强办理林权登记）", "开�
 
 THIS_MONTH: tuple[Use, ...] = (
     Use(COMMITTEE, "临时救助申请审核意见（陈小梅）", "临时救助村级审核意见", 1, "柳河镇民政办", "赵丽"),
-    Use(PARTY, "预备党员转正材料报送函", "报送预备党员转正材料", 1, "柳河镇党委", "张伟",
-        ("党员大会", 2, "党员大会决议〔2026〕3号")),
+    Use(
+        PARTY,
+        "预备党员转正材料报送函",
+        "报送预备党员转正材料",
+        1,
+        "柳河镇党委",
+        "张伟",
+        ("党员大会", 2, "党员大会决议〔2026〕3号"),
+    ),
     Use(ECONOMY, "耕地地力保护补贴发放名单", "名单盖章确认", 2, "柳河镇农业综合服务中心", "陈明"),
-    Use(COMMITTEE, "村民代表会议决议（村道硬化工程）", "决议张贴公开", 1, "本村公开栏", "赵丽",
-        ("村民代表会议", 1, "青村代决〔2026〕8号")),
+    Use(
+        COMMITTEE,
+        "村民代表会议决议（村道硬化工程）",
+        "决议张贴公开",
+        1,
+        "本村公开栏",
+        "赵丽",
+        ("村民代表会议", 1, "青村代决〔2026〕8号"),
+    ),
 )
 TODAY = Use(COMMITTEE, "居住证明（何秀兰）", "办理养老保险待遇认证", 1, "清源县社保中心", "何秀兰")
 
@@ -91,13 +133,21 @@ def fill_seal_uses(ctx: DemoContext) -> str:
         applicant = people.get(use.applicant)
         meeting = use.meeting
         return register.add(
-            seals[use.seal].id, use.title, use.purpose, use.copies, use.destination,
+            seals[use.seal].id,
+            use.title,
+            use.purpose,
+            use.copies,
+            use.destination,
             applicant_id=applicant.id if applicant else None,
             applicant_name="" if applicant else use.applicant,
-            approver_id=people[APPROVERS[use.seal]].id, used_at=when, major=meeting is not None,
+            approver_id=people[APPROVERS[use.seal]].id,
+            used_at=when,
+            major=meeting is not None,
             meeting_type=meeting[0] if meeting else "",
             meeting_date=(when.date() - timedelta(days=meeting[1])) if meeting else None,
-            meeting_ref=meeting[2] if meeting else "", refers_to_id=refers_to, approver_pin=pin,
+            meeting_ref=meeting[2] if meeting else "",
+            refers_to_id=refers_to,
+            approver_pin=pin,
         )
 
     def spread(uses: Sequence[Use], days: list[date], first_hour: int = 9) -> list[tuple[Use, datetime]]:
@@ -133,5 +183,7 @@ def fill_seal_uses(ctx: DemoContext) -> str:
         count += 1
         pending = "，今天 1 条待审批"
     last_month = len(LAST_MONTH) + 1
-    return (f"用印登记 {count} 条（上月 {last_month} 条、本月 {count - last_month} 条，"
-            f"重大事项 {major} 条，作废 1 条并已重新登记{pending}）")
+    return (
+        f"用印登记 {count} 条（上月 {last_month} 条、本月 {count - last_month} 条，"
+        f"重大事项 {major} 条，作废 1 条并已重新登记{pending}）"
+    )

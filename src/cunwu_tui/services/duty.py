@@ -20,8 +20,19 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from sqlmodel import Session, col, select
 
 from cunwu_tui.db.models import (
-    DutyCaseLink, DutyChange, DutyConfirm, DutyDay, DutyHandover, DutyItem, DutyItemClose, DutyLog, DutyMonth,
-    DutySubstitution, DutyVoid, HolidayRota, Staff,
+    DutyCaseLink,
+    DutyChange,
+    DutyConfirm,
+    DutyDay,
+    DutyHandover,
+    DutyItem,
+    DutyItemClose,
+    DutyLog,
+    DutyMonth,
+    DutySubstitution,
+    DutyVoid,
+    HolidayRota,
+    Staff,
 )
 from cunwu_tui.domain import duty as rules
 from cunwu_tui.domain import inputs
@@ -81,8 +92,10 @@ class ChangeInfo:
 
     @property
     def text(self) -> str:
-        return (f"{self.recorded_at:%m-%d %H:%M} {self.operator_name}：{self.day:%m-%d}{self.role}"
-                f"{self.old_name or '（空）'}改为{self.new_name or '（空）'}，{self.reason}")
+        return (
+            f"{self.recorded_at:%m-%d %H:%M} {self.operator_name}：{self.day:%m-%d}{self.role}"
+            f"{self.old_name or '（空）'}改为{self.new_name or '（空）'}，{self.reason}"
+        )
 
 
 @dataclass(frozen=True)
@@ -155,11 +168,14 @@ class NowInfo:
 def on_duty_text(n: NowInfo) -> str:
     """``2026-11-22 12:10（11-22的班）值班：陈明 139...（替赵丽，就餐，
     12:00至12:40）；带班领导：王建国 139...``"""
+
     def who(name: str, phone: str) -> str:
         return f"{name} {phone}".strip() if name else "（未排班）"
 
-    text = (f"{n.at:%Y-%m-%d %H:%M}（{n.day:%m-%d}的班{'，夜间' if n.night_shift else ''}）"
-            f"值班：{who(n.person_name, n.person_phone)}")
+    text = (
+        f"{n.at:%Y-%m-%d %H:%M}（{n.day:%m-%d}的班{'，夜间' if n.night_shift else ''}）"
+        f"值班：{who(n.person_name, n.person_phone)}"
+    )
     if n.substitution is not None:
         sub = n.substitution
         text += f"（替{n.scheduled_name or '值班人员'}，{sub.reason}，{sub.start_at:%m-%d %H:%M}至{sub.end_at:%m-%d %H:%M}）"
@@ -219,8 +235,10 @@ class LogTarget:
 
     @property
     def text(self) -> str:
-        return (f"{self.at:%m-%d %H:%M}属于{self.day:%m-%d}的班：值班人员 {self.staff_name or '（未排班）'}，"
-                f"带班领导 {self.leader_name or '（未排班）'}。")
+        return (
+            f"{self.at:%m-%d %H:%M}属于{self.day:%m-%d}的班：值班人员 {self.staff_name or '（未排班）'}，"
+            f"带班领导 {self.leader_name or '（未排班）'}。"
+        )
 
 
 @dataclass(frozen=True)
@@ -302,7 +320,7 @@ class HolidayRotaInfo:
     notified_note: str
     notified_by: str
     days: tuple[DutyDayInfo, ...]
-    signed_at: datetime | None = None   # 领导审签: the leader typed their own PIN
+    signed_at: datetime | None = None  # 领导审签: the leader typed their own PIN
     signed_by: str = ""
 
     @property
@@ -315,8 +333,13 @@ class HolidayRotaInfo:
     @property
     def short_status(self) -> str:
         """The list's column: 已审签、已备案、未通知."""
-        return "、".join(("已审签" if self.signed_at else "未审签", "已备案" if self.filed_at else "未报备",
-                         "已通知" if self.notified_at else "未通知"))
+        return "、".join(
+            (
+                "已审签" if self.signed_at else "未审签",
+                "已备案" if self.filed_at else "未报备",
+                "已通知" if self.notified_at else "未通知",
+            )
+        )
 
 
 # -- helpers -------------------------------------------------------------------
@@ -380,7 +403,9 @@ class DutyService:
     def _phones(s: Session) -> dict[int | None, str]:
         return {r.id: r.phone for r in s.exec(select(Staff))}
 
-    def _person(self, s: Session, staff_id: int | None, field: str, role: str | None = None, required: bool = True) -> Staff | None:
+    def _person(
+        self, s: Session, staff_id: int | None, field: str, role: str | None = None, required: bool = True
+    ) -> Staff | None:
         if staff_id is None:
             if required:
                 raise ValidationError({field: "请选择人员。"})
@@ -401,10 +426,23 @@ class DutyService:
     def _day_info(self, r: DutyDay, phones: dict[int | None, str], cal: WorkCalendar) -> DutyDayInfo:
         info = cal.day_info(r.day)
         holiday = info.holiday if r.kind == fair.HOLIDAY and info.holiday else ""
-        return DutyDayInfo(r.day, r.kind, holiday, r.staff_id, r.staff_name, phones.get(r.staff_id, ""),
-                           r.leader_id, r.leader_name, phones.get(r.leader_id, ""),
-                           r.chief_id, r.chief_name, phones.get(r.chief_id, ""),
-                           r.night_id, r.night_name, phones.get(r.night_id, "") if r.night_id else "")
+        return DutyDayInfo(
+            r.day,
+            r.kind,
+            holiday,
+            r.staff_id,
+            r.staff_name,
+            phones.get(r.staff_id, ""),
+            r.leader_id,
+            r.leader_name,
+            phones.get(r.leader_id, ""),
+            r.chief_id,
+            r.chief_name,
+            phones.get(r.chief_id, ""),
+            r.night_id,
+            r.night_name,
+            phones.get(r.night_id, "") if r.night_id else "",
+        )
 
     def days(self, start: date, end: date) -> list[DutyDayInfo]:
         """Rota days with start <= day <= end."""
@@ -418,17 +456,30 @@ class DutyService:
         days = month_days(year, month)
         with self.core.read() as s:
             m = s.exec(select(DutyMonth).where(DutyMonth.year == year, DutyMonth.month == month)).first()
-            changes = s.exec(select(DutyChange).where(DutyChange.day >= days[0], DutyChange.day <= days[-1])
-                             .order_by(DutyChange.id)).all()
-            change_infos = tuple(ChangeInfo(c.id, c.day, c.role, c.old_name, c.new_name, c.reason, c.operator_name,
-                                            c.recorded_at) for c in changes)
+            changes = s.exec(
+                select(DutyChange).where(DutyChange.day >= days[0], DutyChange.day <= days[-1]).order_by(DutyChange.id)
+            ).all()
+            change_infos = tuple(
+                ChangeInfo(c.id, c.day, c.role, c.old_name, c.new_name, c.reason, c.operator_name, c.recorded_at)
+                for c in changes
+            )
         rows = tuple(self.days(days[0], days[-1])) if m else ()
-        return MonthRota(year, month, m is not None, m.status if m else "", m.leave_lines if m else "",
-                         m.published_at if m else None, m.published_by if m else "", rows, change_infos,
-                         bool(m.night) if m else False)
+        return MonthRota(
+            year,
+            month,
+            m is not None,
+            m.status if m else "",
+            m.leave_lines if m else "",
+            m.published_at if m else None,
+            m.published_by if m else "",
+            rows,
+            change_infos,
+            bool(m.night) if m else False,
+        )
 
-    def _plan(self, s: Session, days: list[date], kinds: dict[date, str], leave_text: str, night: bool
-              ) -> tuple[_Plan, _Plan, _Plan, _Plan, dict[int | None, str]]:
+    def _plan(
+        self, s: Session, days: list[date], kinds: dict[date, str], leave_text: str, night: bool
+    ) -> tuple[_Plan, _Plan, _Plan, _Plan, dict[int | None, str]]:
         """A fair plan for ``days`` (consecutive, in order): (on duty, nights,
         带班领导, 值班领导 on holidays, names by id)."""
         staff, leaders, chiefs = (self._people(s, r) for r in (DUTY_ROLE, LEADER_ROLE, CHIEF_ROLE))
@@ -448,15 +499,24 @@ class DutyService:
         # first, then who is on duty, then the 带班领导.
         holidays = [d for d in days if kinds[d] == fair.HOLIDAY]
         chief = fair.generate(holidays, [_id(r) for r in chiefs], kinds, off) if chiefs else {}
-        on = fair.generate(days, [_id(r) for r in staff], kinds, _also_off(off, chief),
-                           prev.staff_id if prev else None)
+        on = fair.generate(days, [_id(r) for r in staff], kinds, _also_off(off, chief), prev.staff_id if prev else None)
         # A night is not given to that day's day person, nor to the
         # next day's (they would work the night and then the day).
         next_day = {d - _ONE_DAY: p for d, p in on.items()}
-        nights = (fair.generate(days, [_id(r) for r in staff], kinds, _also_off(off, chief, on, next_day),
-                                prev.night_id if prev else None) if night else {})
-        lead = fair.generate(days, [_id(r) for r in leaders], kinds, _also_off(off, chief, on, nights),
-                             prev.leader_id if prev else None)
+        nights = (
+            fair.generate(
+                days,
+                [_id(r) for r in staff],
+                kinds,
+                _also_off(off, chief, on, next_day),
+                prev.night_id if prev else None,
+            )
+            if night
+            else {}
+        )
+        lead = fair.generate(
+            days, [_id(r) for r in leaders], kinds, _also_off(off, chief, on, nights), prev.leader_id if prev else None
+        )
         return on, nights, lead, chief, names
 
     def generate(self, year: int, month: int, leave_text: str = "", night: bool = False) -> MonthRota:
@@ -469,9 +529,15 @@ class DutyService:
         with self.core.write() as s:
             m = s.exec(select(DutyMonth).where(DutyMonth.year == year, DutyMonth.month == month)).first()
             if m is not None and m.status == PUBLISHED:
-                raise ValidationError({"month": f"{year}年{month}月的值班表已发布，不能重新生成：请逐日调整，或从某一天起重新安排（写明原因，记录在案）。"})
+                raise ValidationError(
+                    {
+                        "month": f"{year}年{month}月的值班表已发布，不能重新生成：请逐日调整，或从某一天起重新安排（写明原因，记录在案）。"
+                    }
+                )
             on, nights, lead, chief, names = self._plan(s, days, kinds, leave_text, night)
-            existing = {r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= days[0], DutyDay.day <= days[-1]))}
+            existing = {
+                r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= days[0], DutyDay.day <= days[-1]))
+            }
             for d in days:
                 row = existing.get(d) or DutyDay(day=d, kind=kinds[d])
                 row.kind = kinds[d]
@@ -489,10 +555,21 @@ class DutyService:
             s.add(m)
             s.flush()
             empty = [d for d in days if on.get(d) is None]
-            self.core.audit(s, "duty_month", f"{year}-{month:02d}", "生成", None, {
-                "month": f"{year}年{month}月", "people": [names[i] for i in dict.fromkeys(v for v in on.values() if v)],
-                "leave": leave_text.strip(), "empty": [f"{d:%m-%d}" for d in empty], "night": bool(night),
-                "operator": op.name if op else ""})
+            self.core.audit(
+                s,
+                "duty_month",
+                f"{year}-{month:02d}",
+                "生成",
+                None,
+                {
+                    "month": f"{year}年{month}月",
+                    "people": [names[i] for i in dict.fromkeys(v for v in on.values() if v)],
+                    "leave": leave_text.strip(),
+                    "empty": [f"{d:%m-%d}" for d in empty],
+                    "night": bool(night),
+                    "operator": op.name if op else "",
+                },
+            )
         return self.month(year, month)
 
     def publish_warning(self, year: int, month: int) -> str:
@@ -500,12 +577,16 @@ class DutyService:
         schedule is not entered yet ("" when it is)."""
         if _calendar().covered(year):
             return ""
-        return (f"{year}年的节假日安排还没有录入：元旦、春节等法定节假日和调休上班日暂按普通工作日、周末排班，"
-                f"节假日不排值班领导，节假日与工作日的天数不能分别均衡。"
-                f"建议先在 F9 设置的节假日页中录入{year}年安排，再重新生成草稿后发布；"
-                f"发布后也可以按 G 从某一天起重新安排（写明原因，每一处改动记录在案）。")
+        return (
+            f"{year}年的节假日安排还没有录入：元旦、春节等法定节假日和调休上班日暂按普通工作日、周末排班，"
+            f"节假日不排值班领导，节假日与工作日的天数不能分别均衡。"
+            f"建议先在 F9 设置的节假日页中录入{year}年安排，再重新生成草稿后发布；"
+            f"发布后也可以按 G 从某一天起重新安排（写明原因，每一处改动记录在案）。"
+        )
 
-    def replan(self, year: int, month: int, from_day: date | str, reason: str, leave_text: str | None = None) -> MonthRota:
+    def replan(
+        self, year: int, month: int, from_day: date | str, reason: str, leave_text: str | None = None
+    ) -> MonthRota:
         """Re-plan a published month from ``from_day`` to its end, fairly, with
         the calendar as it is now (e.g. after the holidays were entered). The
         days before stay; every change of every day (类别 and people) goes
@@ -545,37 +626,67 @@ class DutyService:
         changed_days = 0
         with self.core.write() as s:
             on, nights, lead, chief, names = self._plan(s, days, kinds, leave_text, rota.night)
-            existing = {r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= days[0], DutyDay.day <= days[-1]))}
+            existing = {
+                r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= days[0], DutyDay.day <= days[-1]))
+            }
             changes = []
             for d in days:
                 row = existing.get(d) or DutyDay(day=d, kind=kinds[d])
-                new = {"staff": on.get(d), "leader": lead.get(d), "chief": chief.get(d),
-                       "night": nights.get(d) if rota.night else None}
+                new = {
+                    "staff": on.get(d),
+                    "leader": lead.get(d),
+                    "chief": chief.get(d),
+                    "night": nights.get(d) if rota.night else None,
+                }
                 day_changes = []
                 if d in existing and row.kind != kinds[d]:
                     day_changes.append(("类别", row.kind, kinds[d]))
                 for k, pid in new.items():
                     if getattr(row, f"{k}_id") != pid:
-                        day_changes.append((ROLE_WORDS[k], getattr(row, f"{k}_name"), names.get(pid, "") if pid else ""))
+                        day_changes.append(
+                            (ROLE_WORDS[k], getattr(row, f"{k}_name"), names.get(pid, "") if pid else "")
+                        )
                         setattr(row, f"{k}_id", pid)
                         setattr(row, f"{k}_name", names.get(pid, "") if pid else "")
                 row.kind = kinds[d]
                 s.add(row)
                 for role, old, name in day_changes:
-                    s.add(DutyChange(day=d, role=role, old_name=old, new_name=name, reason=reason,
-                                     operator_id=op.id if op else None, operator_name=op.name if op else "",
-                                     recorded_at=now))
+                    s.add(
+                        DutyChange(
+                            day=d,
+                            role=role,
+                            old_name=old,
+                            new_name=name,
+                            reason=reason,
+                            operator_id=op.id if op else None,
+                            operator_name=op.name if op else "",
+                            recorded_at=now,
+                        )
+                    )
                     changes.append(f"{d:%m-%d}{role}：{old or '（空）'}改为{name or '（空）'}")
                 changed_days += bool(day_changes)
             empty = [f"{d:%m-%d}" for d in days if on.get(d) is None]
             if empty:
-                raise ValidationError({"from_day": f"重新安排后有没人值班的日子：{'、'.join(empty)}。请检查请假名单和值班员。"})
+                raise ValidationError(
+                    {"from_day": f"重新安排后有没人值班的日子：{'、'.join(empty)}。请检查请假名单和值班员。"}
+                )
             m = s.exec(select(DutyMonth).where(DutyMonth.year == year, DutyMonth.month == month)).one()
             m.leave_lines = (leave_text or "").strip()
             s.add(m)
-            self.core.audit(s, "duty_month", f"{year}-{month:02d}", "重新安排", None, {
-                "month": rota.label, "from": from_day.isoformat(), "reason": reason, "changes": changes,
-                "days": changed_days})
+            self.core.audit(
+                s,
+                "duty_month",
+                f"{year}-{month:02d}",
+                "重新安排",
+                None,
+                {
+                    "month": rota.label,
+                    "from": from_day.isoformat(),
+                    "reason": reason,
+                    "changes": changes,
+                    "days": changed_days,
+                },
+            )
         return self.month(year, month)
 
     def publish(self, year: int, month: int) -> MonthRota:
@@ -592,12 +703,25 @@ class DutyService:
             m = s.exec(select(DutyMonth).where(DutyMonth.year == year, DutyMonth.month == month)).one()
             m.status, m.published_at, m.published_by = PUBLISHED, self.core.now(), op.name if op else ""
             s.add(m)
-            self.core.audit(s, "duty_month", f"{year}-{month:02d}", "发布", {"status": DRAFT},
-                            {"month": rota.label, "status": PUBLISHED})
+            self.core.audit(
+                s,
+                "duty_month",
+                f"{year}-{month:02d}",
+                "发布",
+                {"status": DRAFT},
+                {"month": rota.label, "status": PUBLISHED},
+            )
         return self.month(year, month)
 
-    def set_day(self, day: date, staff_id: int | None, leader_id: int | None, chief_id: int | None = None,
-                reason: str = "", night_id: Any = _KEEP) -> DutyDayInfo:
+    def set_day(
+        self,
+        day: date,
+        staff_id: int | None,
+        leader_id: int | None,
+        chief_id: int | None = None,
+        reason: str = "",
+        night_id: Any = _KEEP,
+    ) -> DutyDayInfo:
         """Change one day by hand. A published month needs a reason, and the
         change is recorded in the rota's change register."""
         reason = _clean(reason, inputs.TITLE, "reason", "调整原因")
@@ -615,8 +739,11 @@ class DutyService:
                 new["night"] = self._person(s, night_id, "night", DUTY_ROLE, required=False)
                 if new["night"] is not None and new["night"].id == person.id:  # type: ignore[union-attr]
                     raise ValidationError({"night": "夜间值班和白天值班不能是同一人。"})
-            changed = [(k, getattr(row, f"{k}_name"), p.name if p else "") for k, p in new.items()
-                       if getattr(row, f"{k}_id") != (p.id if p else None)]
+            changed = [
+                (k, getattr(row, f"{k}_name"), p.name if p else "")
+                for k, p in new.items()
+                if getattr(row, f"{k}_id") != (p.id if p else None)
+            ]
             if not changed:
                 raise ValidationError({"staff": "没有改动。"})
             if m.status == PUBLISHED and not reason:
@@ -628,20 +755,46 @@ class DutyService:
             s.add(row)
             if m.status == PUBLISHED:
                 for k, old, name in changed:
-                    s.add(DutyChange(day=day, role=ROLE_WORDS[k], old_name=old, new_name=name, reason=reason,
-                                     operator_id=op.id if op else None, operator_name=op.name if op else "",
-                                     recorded_at=self.core.now()))
-            self.core.audit(s, "duty_day", day.isoformat(), "调整", {"day": day.isoformat(), **before},
-                            {"day": day.isoformat(), **{ROLE_WORDS[k]: n for k, _, n in changed},
-                             "reason": reason})
+                    s.add(
+                        DutyChange(
+                            day=day,
+                            role=ROLE_WORDS[k],
+                            old_name=old,
+                            new_name=name,
+                            reason=reason,
+                            operator_id=op.id if op else None,
+                            operator_name=op.name if op else "",
+                            recorded_at=self.core.now(),
+                        )
+                    )
+            self.core.audit(
+                s,
+                "duty_day",
+                day.isoformat(),
+                "调整",
+                {"day": day.isoformat(), **before},
+                {"day": day.isoformat(), **{ROLE_WORDS[k]: n for k, _, n in changed}, "reason": reason},
+            )
             s.flush()
             info = self._day_info(row, self._phones(s), _calendar())
         return info
 
     # -- who is on duty ---------------------------------------------------------------
     def _sub_info(self, r: DutySubstitution, void: DutyVoid | None = None) -> SubInfo:
-        return SubInfo(r.id, r.start_at, r.end_at, r.away_name, r.by_id, r.by_name, r.reason, r.note,  # type: ignore[arg-type]
-                       r.operator_name, r.recorded_at, void is not None, void.reason if void else "")
+        return SubInfo(
+            r.id,  # type: ignore[arg-type]
+            r.start_at,
+            r.end_at,
+            r.away_name,
+            r.by_id,
+            r.by_name,
+            r.reason,
+            r.note,
+            r.operator_name,
+            r.recorded_at,
+            void is not None,
+            void.reason if void else "",
+        )
 
     def _voids(self, s: Session, kind: str) -> dict[int, DutyVoid]:
         return {v.target_id: v for v in s.exec(select(DutyVoid).where(DutyVoid.kind == kind))}
@@ -650,8 +803,11 @@ class DutyService:
         """Substitutions overlapping [start, end), oldest first."""
         with self.core.read() as s:
             voids = self._voids(s, "substitution")
-            rows = s.exec(select(DutySubstitution).where(DutySubstitution.start_at < end, DutySubstitution.end_at > start)
-                          .order_by(DutySubstitution.start_at, DutySubstitution.id)).all()
+            rows = s.exec(
+                select(DutySubstitution)
+                .where(DutySubstitution.start_at < end, DutySubstitution.end_at > start)
+                .order_by(DutySubstitution.start_at, DutySubstitution.id)
+            ).all()
             out = [self._sub_info(r, voids.get(r.id)) for r in rows]
         return out if include_voided else [x for x in out if not x.voided]
 
@@ -665,19 +821,32 @@ class DutyService:
             names = {r.id: r.name for r in s.exec(select(Staff))}
             row = s.exec(select(DutyDay).where(DutyDay.day == day)).first()
         subs = self.substitutions(at - timedelta(days=8), at + timedelta(minutes=1), include_voided=False)
-        who = rules.on_duty_at(at, {day: row.staff_id} if row else {},
-                               [rules.Cover(x.id, x.start_at, x.end_at, x.by_id, x.by_name) for x in subs],
-                               nights={day: row.night_id} if row else None)
+        who = rules.on_duty_at(
+            at,
+            {day: row.staff_id} if row else {},
+            [rules.Cover(x.id, x.start_at, x.end_at, x.by_id, x.by_name) for x in subs],
+            nights={day: row.night_id} if row else None,
+        )
         night = bool(row and row.night_id and rules.is_night(at))
         sub = next((x for x in subs if x.id == who.substitution), None)
-        return NowInfo(at, day, who.person, names.get(who.person, "") if who.person else "",
-                       phones.get(who.person, "") if who.person else "",
-                       (row.night_name if night else row.staff_name) if row else "", sub,
-                       row.leader_name if row else "", phones.get(row.leader_id, "") if row else "",
-                       row.chief_name if row else "", phones.get(row.chief_id, "") if row else "", night)
+        return NowInfo(
+            at,
+            day,
+            who.person,
+            names.get(who.person, "") if who.person else "",
+            phones.get(who.person, "") if who.person else "",
+            (row.night_name if night else row.staff_name) if row else "",
+            sub,
+            row.leader_name if row else "",
+            phones.get(row.leader_id, "") if row else "",
+            row.chief_name if row else "",
+            phones.get(row.chief_id, "") if row else "",
+            night,
+        )
 
-    def add_substitution(self, start: str | datetime, end: str | datetime, by_id: int | None, reason: str,
-                         note: str = "") -> SubInfo:
+    def add_substitution(
+        self, start: str | datetime, end: str | datetime, by_id: int | None, reason: str, note: str = ""
+    ) -> SubInfo:
         now = self.core.now()
         errors: dict[str, str] = {}
         try:
@@ -699,15 +868,37 @@ class DutyService:
             by = self._person(s, by_id, "by")
             if scheduled.person_id == by.id:  # type: ignore[union-attr]
                 raise ValidationError({"by": f"{by.name} 这时本来就在值班，请选择替班的人。"})  # type: ignore[union-attr]
-            row = DutySubstitution(start_at=a, end_at=b, away_id=scheduled.person_id, away_name=scheduled.person_name,
-                                   by_id=by.id, by_name=by.name, reason=reason, note=note,  # type: ignore[union-attr]
-                                   operator_name=op.name if op else "", recorded_at=now)
+            row = DutySubstitution(
+                start_at=a,
+                end_at=b,
+                away_id=scheduled.person_id,
+                away_name=scheduled.person_name,
+                by_id=by.id,  # type: ignore[union-attr]
+                by_name=by.name,  # type: ignore[union-attr]
+                reason=reason,
+                note=note,
+                operator_name=op.name if op else "",
+                recorded_at=now,
+            )
             s.add(row)
             s.flush()
             info = self._sub_info(row)
-            self.core.audit(s, "duty_substitution", row.id, "新增", None, {
-                "name": info.text, "start": a, "end": b, "by": by.name, "away": scheduled.person_name,  # type: ignore[union-attr]
-                "reason": reason, "note": note})
+            self.core.audit(
+                s,
+                "duty_substitution",
+                row.id,
+                "新增",
+                None,
+                {
+                    "name": info.text,
+                    "start": a,
+                    "end": b,
+                    "by": by.name,  # type: ignore[union-attr]
+                    "away": scheduled.person_name,
+                    "reason": reason,
+                    "note": note,
+                },
+            )
         return info
 
     def void(self, kind: str, target_id: int, reason: str) -> None:
@@ -722,16 +913,38 @@ class DutyService:
             if s.exec(select(DutyVoid).where(DutyVoid.kind == kind, DutyVoid.target_id == target_id)).first():
                 raise ValidationError({"reason": "该记录已作废。"})
             op = self.core.operator
-            s.add(DutyVoid(kind=kind, target_id=target_id, reason=reason, operator_name=op.name if op else "",
-                           recorded_at=self.core.now()))
+            s.add(
+                DutyVoid(
+                    kind=kind,
+                    target_id=target_id,
+                    reason=reason,
+                    operator_name=op.name if op else "",
+                    recorded_at=self.core.now(),
+                )
+            )
             self.core.audit(s, f"duty_{kind}", target_id, "作废", None, {"void_reason": reason})
 
     # -- duty log -------------------------------------------------------------------
     def _log_info(self, r: DutyLog, void: DutyVoid | None, link: DutyCaseLink | None = None) -> LogInfo:
-        return LogInfo(r.id, r.shift_day, r.at, r.kind, r.content, r.action, r.staff_name, r.leader_told,  # type: ignore[arg-type]
-                       r.told_at, r.leader_name, r.refers_to_id, r.operator_name, r.recorded_at,
-                       void is not None, void.reason if void else "", link.case_id if link else None,
-                       link.case_number if link else "")
+        return LogInfo(
+            r.id,  # type: ignore[arg-type]
+            r.shift_day,
+            r.at,
+            r.kind,
+            r.content,
+            r.action,
+            r.staff_name,
+            r.leader_told,
+            r.told_at,
+            r.leader_name,
+            r.refers_to_id,
+            r.operator_name,
+            r.recorded_at,
+            void is not None,
+            void.reason if void else "",
+            link.case_id if link else None,
+            link.case_number if link else "",
+        )
 
     def log(self, log_id: int) -> LogInfo:
         """One entry, in full (its 处理情况, the case it became)."""
@@ -760,14 +973,35 @@ class DutyService:
             case = s.get(CaseRecord, case_id)
             if case is None:
                 raise ValidationError({"form": "该办件不存在。"})
-            s.add(DutyCaseLink(log_id=log_id, case_id=case_id, case_number=case.number,
-                               operator_name=op.name if op else "", recorded_at=self.core.now()))
-            self.core.audit(s, "duty_log", log_id, "受理为办件", None,
-                            {"name": f"{entry.kind}：{entry.content[:16]}", "case": case.number})
+            s.add(
+                DutyCaseLink(
+                    log_id=log_id,
+                    case_id=case_id,
+                    case_number=case.number,
+                    operator_name=op.name if op else "",
+                    recorded_at=self.core.now(),
+                )
+            )
+            self.core.audit(
+                s,
+                "duty_log",
+                log_id,
+                "受理为办件",
+                None,
+                {"name": f"{entry.kind}：{entry.content[:16]}", "case": case.number},
+            )
         return self.log(log_id)
 
-    def add_log(self, kind: str, content: str, action: str = "", at: str | datetime = "", leader_told: bool = False,
-                told_at: str | datetime = "", refers_to_id: int | None = None) -> LogInfo:
+    def add_log(
+        self,
+        kind: str,
+        content: str,
+        action: str = "",
+        at: str | datetime = "",
+        leader_told: bool = False,
+        told_at: str | datetime = "",
+        refers_to_id: int | None = None,
+    ) -> LogInfo:
         """One entry of the duty log. An emergency must say whether and when
         the 带班领导 was told, and it must have been."""
         now = self.core.now()
@@ -775,8 +1009,9 @@ class DutyService:
         if kind not in rules.LOG_KINDS:
             errors["kind"] = "请选择类别。"
         f = inputs.Fields()
-        content = f.text("content", content, "情况", inputs.TEXT, required="请填写情况（什么人、什么事）。",
-                         multiline=True)
+        content = f.text(
+            "content", content, "情况", inputs.TEXT, required="请填写情况（什么人、什么事）。", multiline=True
+        )
         action = f.text("action", action, "处理情况", inputs.TEXT, multiline=True)
         errors.update(f.errors)
         moment = told = None
@@ -801,16 +1036,40 @@ class DutyService:
         staff_id = who.person_id if who.person_id else (op.id if op else None)
         staff_name = who.person_name if who.person_id else (op.name if op else "")
         with self.core.write() as s:
-            row = DutyLog(shift_day=who.day, at=moment, kind=kind, content=content, action=action, staff_id=staff_id,
-                          staff_name=staff_name, leader_told=bool(leader_told), told_at=told,
-                          leader_name=who.leader_name if leader_told else "", refers_to_id=refers_to_id,
-                          operator_name=op.name if op else "", recorded_at=now)
+            row = DutyLog(
+                shift_day=who.day,
+                at=moment,
+                kind=kind,
+                content=content,
+                action=action,
+                staff_id=staff_id,
+                staff_name=staff_name,
+                leader_told=bool(leader_told),
+                told_at=told,
+                leader_name=who.leader_name if leader_told else "",
+                refers_to_id=refers_to_id,
+                operator_name=op.name if op else "",
+                recorded_at=now,
+            )
             s.add(row)
             s.flush()
             info = self._log_info(row, None)
-            self.core.audit(s, "duty_log", row.id, "新增", None, {
-                "name": f"{kind}：{content[:16]}", "at": moment, "kind": kind, "content": content, "action": action,
-                "handler": staff_name, "leader": info.leader_text})
+            self.core.audit(
+                s,
+                "duty_log",
+                row.id,
+                "新增",
+                None,
+                {
+                    "name": f"{kind}：{content[:16]}",
+                    "at": moment,
+                    "kind": kind,
+                    "content": content,
+                    "action": action,
+                    "handler": staff_name,
+                    "leader": info.leader_text,
+                },
+            )
         return info
 
     def log_target(self, at: str | datetime = "") -> LogTarget:
@@ -830,9 +1089,17 @@ class DutyService:
         """Entries with start <= at < end, oldest first (voided ones marked)."""
         with self.core.read() as s:
             voids = self._voids(s, "log")
-            rows = s.exec(select(DutyLog).where(DutyLog.at >= start, DutyLog.at < end).order_by(DutyLog.at, DutyLog.id)).all()
-            links = {k.log_id: k for k in s.exec(select(DutyCaseLink).where(
-                col(DutyCaseLink.log_id).in_([r.id for r in rows])))} if rows else {}
+            rows = s.exec(
+                select(DutyLog).where(DutyLog.at >= start, DutyLog.at < end).order_by(DutyLog.at, DutyLog.id)
+            ).all()
+            links = (
+                {
+                    k.log_id: k
+                    for k in s.exec(select(DutyCaseLink).where(col(DutyCaseLink.log_id).in_([r.id for r in rows])))
+                }
+                if rows
+                else {}
+            )
             return [self._log_info(r, voids.get(r.id), links.get(r.id)) for r in rows]
 
     def shift_logs(self, day: date) -> list[LogInfo]:
@@ -846,30 +1113,57 @@ class DutyService:
         if not ids:
             return []
         confirms = {c.handover_id: c for c in s.exec(select(DutyConfirm).where(col(DutyConfirm.handover_id).in_(ids)))}
-        items = self._item_infos(s, s.exec(select(DutyItem).where(col(DutyItem.handover_id).in_(ids))
-                                           .order_by(DutyItem.id)).all())
+        items = self._item_infos(
+            s, s.exec(select(DutyItem).where(col(DutyItem.handover_id).in_(ids)).order_by(DutyItem.id)).all()
+        )
         out = []
         for r in rows:
             c = confirms.get(r.id)
-            out.append(HandoverInfo(r.id, r.shift_day, r.handed_at, r.outgoing_name, r.incoming_id,  # type: ignore[arg-type]
-                                    r.incoming_name, r.note, tuple(i for i in items if i.handover_id == r.id),
-                                    c.confirmed_at if c else None, c.by_name if c else "", r.operator_name))
+            out.append(
+                HandoverInfo(
+                    r.id,  # type: ignore[arg-type]
+                    r.shift_day,
+                    r.handed_at,
+                    r.outgoing_name,
+                    r.incoming_id,
+                    r.incoming_name,
+                    r.note,
+                    tuple(i for i in items if i.handover_id == r.id),
+                    c.confirmed_at if c else None,
+                    c.by_name if c else "",
+                    r.operator_name,
+                )
+            )
         return out
 
     def _item_infos(self, s: Session, rows: Iterable[DutyItem]) -> list[ItemInfo]:
         rows = list(rows)
         if not rows:
             return []
-        closes = {c.item_id: c for c in s.exec(select(DutyItemClose).where(
-            col(DutyItemClose.item_id).in_([r.id for r in rows])))}
-        days = {h.id: h.shift_day for h in s.exec(select(DutyHandover).where(
-            col(DutyHandover.id).in_({r.handover_id for r in rows})))}
+        closes = {
+            c.item_id: c
+            for c in s.exec(select(DutyItemClose).where(col(DutyItemClose.item_id).in_([r.id for r in rows])))
+        }
+        days = {
+            h.id: h.shift_day
+            for h in s.exec(select(DutyHandover).where(col(DutyHandover.id).in_({r.handover_id for r in rows})))
+        }
         out = []
         for r in rows:
             assert r.id is not None  # read from the database
             c = closes.get(r.id)
-            out.append(ItemInfo(r.id, r.handover_id, days[r.handover_id], r.text, r.recorded_at,
-                                c.closed_at if c else None, c.note if c else "", c.operator_name if c else ""))
+            out.append(
+                ItemInfo(
+                    r.id,
+                    r.handover_id,
+                    days[r.handover_id],
+                    r.text,
+                    r.recorded_at,
+                    c.closed_at if c else None,
+                    c.note if c else "",
+                    c.operator_name if c else "",
+                )
+            )
         return out
 
     def handover_choices(self, now: datetime | None = None) -> list[HandoverChoice]:
@@ -890,7 +1184,9 @@ class DutyService:
             out.append(HandoverChoice(d, info.staff_name if info else "", ended))
         return out
 
-    def handover_defaults(self, now: datetime | None = None, day: date | None = None) -> tuple[date, int | None, int | None]:
+    def handover_defaults(
+        self, now: datetime | None = None, day: date | None = None
+    ) -> tuple[date, int | None, int | None]:
         """(duty day, outgoing, incoming) suggested for a handover: by default
         the oldest shift that ended without one (else the one ending now).
         See ``handover_plan``."""
@@ -922,14 +1218,25 @@ class DutyService:
         out, inc = rules.handover_pair(outs, ins)
         note = ""
         if inc is None:
-            note = ("下一个班还没有排班：请选择接班人。" if not any(ins) else
-                    "值班表上交班人和接班人是同一人：请选择另一位接班人。")
+            note = (
+                "下一个班还没有排班：请选择接班人。"
+                if not any(ins)
+                else "值班表上交班人和接班人是同一人：请选择另一位接班人。"
+            )
         ended = end <= now
         return HandoverPlan(day, out, inc, end if ended else now.replace(second=0, microsecond=0), ended, note)
 
-    def hand_over(self, day: date, outgoing_id: int | None, incoming_id: int | None, items: str = "",
-                  note: str = "", at: str | datetime = "", confirmed: bool = False,
-                  incoming_pin: object = "") -> HandoverInfo:
+    def hand_over(
+        self,
+        day: date,
+        outgoing_id: int | None,
+        incoming_id: int | None,
+        items: str = "",
+        note: str = "",
+        at: str | datetime = "",
+        confirmed: bool = False,
+        incoming_pin: object = "",
+    ) -> HandoverInfo:
         """交接班 for duty ``day``: open items, one per line, stay open (and
         shown) until closed. ``confirmed``: the incoming person confirmed
         there and then: they are the operator, or they type their own PIN
@@ -951,8 +1258,13 @@ class DutyService:
         elif "at" not in errors and moment < rules.shift_bounds(day)[0]:
             errors["at"] = f"交接时间不能早于{day:%m-%d}的班开始（{rules.shift_bounds(day)[0]:%m-%d %H:%M}）。"
         try:
-            lines = [x for x in (inputs.clean(x) for x in inputs.text(items, "遗留事项", inputs.TEXT,
-                                                                   multiline=True).splitlines()) if x]
+            lines = [
+                x
+                for x in (
+                    inputs.clean(x) for x in inputs.text(items, "遗留事项", inputs.TEXT, multiline=True).splitlines()
+                )
+                if x
+            ]
             long = next((x for x in lines if len(x) > inputs.LINE), None)
             if long is not None:
                 errors["items"] = f"遗留事项每行最多{inputs.LINE}字（「{long[:8]}」这一行有{len(long)}字），请分行写。"
@@ -974,29 +1286,59 @@ class DutyService:
             out = self._person(s, outgoing_id, "outgoing")
             inc = self._person(s, incoming_id, "incoming")
             assert out is not None and inc is not None  # required: _person raised
-            row = DutyHandover(shift_day=day, handed_at=moment, outgoing_id=out.id, outgoing_name=out.name,
-                               incoming_id=inc.id, incoming_name=inc.name, note=note,
-                               operator_name=op.name if op else "", recorded_at=now)
+            row = DutyHandover(
+                shift_day=day,
+                handed_at=moment,
+                outgoing_id=out.id,
+                outgoing_name=out.name,
+                incoming_id=inc.id,
+                incoming_name=inc.name,
+                note=note,
+                operator_name=op.name if op else "",
+                recorded_at=now,
+            )
             s.add(row)
             s.flush()
             for text in lines:
                 s.add(DutyItem(handover_id=row.id, text=text, recorded_at=now))
             if confirmed:
-                s.add(DutyConfirm(handover_id=row.id, confirmed_at=moment, by_id=inc.id, by_name=inc.name,
-                                  operator_name=op.name if op else "", recorded_at=now))
+                s.add(
+                    DutyConfirm(
+                        handover_id=row.id,
+                        confirmed_at=moment,
+                        by_id=inc.id,
+                        by_name=inc.name,
+                        operator_name=op.name if op else "",
+                        recorded_at=now,
+                    )
+                )
             s.flush()
             info = self._handover_infos(s, [row])[0]
-            self.core.audit(s, "duty_handover", row.id, "新增", None, {
-                "name": f"{day:%m-%d} {out.name}交{inc.name}", "items": lines, "note": row.note,
-                "confirmed": confirmed})
+            self.core.audit(
+                s,
+                "duty_handover",
+                row.id,
+                "新增",
+                None,
+                {
+                    "name": f"{day:%m-%d} {out.name}交{inc.name}",
+                    "items": lines,
+                    "note": row.note,
+                    "confirmed": confirmed,
+                },
+            )
         return info
 
     def _handed_over_already(self, day: date) -> None:
         with self.core.read() as s:
             done = s.exec(select(DutyHandover).where(DutyHandover.shift_day == day)).first()
         if done is not None:
-            raise ValidationError({"form": f"{day:%m-%d}的班已于 {done.handed_at:%m-%d %H:%M} 交接"
-                                           f"（{done.outgoing_name}交{done.incoming_name}）。"})
+            raise ValidationError(
+                {
+                    "form": f"{day:%m-%d}的班已于 {done.handed_at:%m-%d %H:%M} 交接"
+                    f"（{done.outgoing_name}交{done.incoming_name}）。"
+                }
+            )
 
     def confirm_needs_pin(self, incoming_id: int | None) -> bool:
         """接班确认 is the incoming person's own act: they are the operator,
@@ -1027,10 +1369,24 @@ class DutyService:
             c = s.exec(select(DutyConfirm).where(DutyConfirm.handover_id == handover_id)).first()
             if c is not None:
                 raise ValidationError({"form": f"{c.by_name} 已于 {c.confirmed_at:%m-%d %H:%M} 确认接班。"})
-            s.add(DutyConfirm(handover_id=handover_id, confirmed_at=now, by_id=row.incoming_id, by_name=row.incoming_name,
-                              operator_name=op.name if op else "", recorded_at=now))
-            self.core.audit(s, "duty_handover", handover_id, "确认", None,
-                            {"name": f"{row.shift_day:%m-%d} {row.incoming_name}确认接班"})
+            s.add(
+                DutyConfirm(
+                    handover_id=handover_id,
+                    confirmed_at=now,
+                    by_id=row.incoming_id,
+                    by_name=row.incoming_name,
+                    operator_name=op.name if op else "",
+                    recorded_at=now,
+                )
+            )
+            self.core.audit(
+                s,
+                "duty_handover",
+                handover_id,
+                "确认",
+                None,
+                {"name": f"{row.shift_day:%m-%d} {row.incoming_name}确认接班"},
+            )
             s.flush()
             info = self._handover_infos(s, [row])[0]
         return info
@@ -1043,15 +1399,22 @@ class DutyService:
 
     def handovers(self, start: datetime, end: datetime) -> list[HandoverInfo]:
         with self.core.read() as s:
-            rows = s.exec(select(DutyHandover).where(DutyHandover.handed_at >= start, DutyHandover.handed_at < end)
-                          .order_by(DutyHandover.handed_at, DutyHandover.id)).all()
+            rows = s.exec(
+                select(DutyHandover)
+                .where(DutyHandover.handed_at >= start, DutyHandover.handed_at < end)
+                .order_by(DutyHandover.handed_at, DutyHandover.id)
+            ).all()
             return self._handover_infos(s, rows)
 
     def unconfirmed(self) -> list[HandoverInfo]:
         with self.core.read() as s:
             done = select(DutyConfirm.handover_id)
-            rows = s.exec(select(DutyHandover).where(col(DutyHandover.id).not_in(done))
-                          .order_by(col(DutyHandover.id).desc()).limit(5)).all()
+            rows = s.exec(
+                select(DutyHandover)
+                .where(col(DutyHandover.id).not_in(done))
+                .order_by(col(DutyHandover.id).desc())
+                .limit(5)
+            ).all()
             return self._handover_infos(s, rows)
 
     def open_items(self) -> list[ItemInfo]:
@@ -1071,8 +1434,11 @@ class DutyService:
                 raise ValidationError({"note": "该事项不存在。"})
             if s.exec(select(DutyItemClose).where(DutyItemClose.item_id == item_id)).first():
                 raise ValidationError({"note": "该事项已办结。"})
-            s.add(DutyItemClose(item_id=item_id, closed_at=now, note=note,
-                                operator_name=op.name if op else "", recorded_at=now))
+            s.add(
+                DutyItemClose(
+                    item_id=item_id, closed_at=now, note=note, operator_name=op.name if op else "", recorded_at=now
+                )
+            )
             self.core.audit(s, "duty_item", item_id, "办结", None, {"name": item.text, "note": note})
             s.flush()
             info = self._item_infos(s, [item])[0]
@@ -1112,17 +1478,33 @@ class DutyService:
 
     def _rota_info(self, r: HolidayRota) -> HolidayRotaInfo:
         signed = self._signed(r.id)  # type: ignore[arg-type]
-        return HolidayRotaInfo(r.id, r.name, r.start, r.end, r.filed_at, r.filed_to, r.filed_by,  # type: ignore[arg-type]
-                               r.notified_at, r.notified_note, r.notified_by, tuple(self.days(r.start, r.end)),
-                               signed.recorded_at if signed else None, signed.approver_name if signed else "")
+        return HolidayRotaInfo(
+            r.id,  # type: ignore[arg-type]
+            r.name,
+            r.start,
+            r.end,
+            r.filed_at,
+            r.filed_to,
+            r.filed_by,
+            r.notified_at,
+            r.notified_note,
+            r.notified_by,
+            tuple(self.days(r.start, r.end)),
+            signed.recorded_at if signed else None,
+            signed.approver_name if signed else "",
+        )
 
     def _signed(self, rota_id: int) -> ApprovalInfo | None:
         from cunwu_tui.services.identity import HOLIDAY_ROTA
 
         if self.identity is None:
             return None
-        return next(iter(a for a in self.identity.approvals("holiday_rota", [rota_id]).get(rota_id, ())
-                         if a.kind == HOLIDAY_ROTA), None)
+        return next(
+            iter(
+                a for a in self.identity.approvals("holiday_rota", [rota_id]).get(rota_id, ()) if a.kind == HOLIDAY_ROTA
+            ),
+            None,
+        )
 
     def sign_leaders(self) -> list[tuple[str, int]]:
         """Who may sign a long holiday's rota off: active leaders (name, id)."""
@@ -1142,8 +1524,9 @@ class DutyService:
         with self.core.write() as s:
             if self._signed(rota_id) is not None:
                 raise ValidationError({"form": "已审签。"})
-            self.identity.record_approval(s, HOLIDAY_ROTA, "holiday_rota", rota_id, approver, text=r.name,
-                                          audit=("holiday_rota", str(rota_id)))
+            self.identity.record_approval(
+                s, HOLIDAY_ROTA, "holiday_rota", rota_id, approver, text=r.name, audit=("holiday_rota", str(rota_id))
+            )
         return self.holiday_rota(rota_id)
 
     def holiday_rotas(self) -> list[HolidayRotaInfo]:
@@ -1174,7 +1557,9 @@ class DutyService:
         now = self.core.now()
         with self.core.write() as s:
             chiefs = self._people(s, CHIEF_ROLE)
-            rows = {r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= period.start, DutyDay.day <= period.end))}
+            rows = {
+                r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= period.start, DutyDay.day <= period.end))
+            }
             kinds = {d: rows[d].kind if d in rows else fair.HOLIDAY for d in days}
             busy = {d: r.staff_id for d, r in rows.items()}
             plan = fair.generate(days, [_id(c) for c in chiefs], kinds, _also_off({}, busy)) if chiefs else {}
@@ -1187,9 +1572,18 @@ class DutyService:
                 row.chief_id, row.chief_name = plan[d], names[plan[d]]
                 s.add(row)
                 if (d.year, d.month) in published:
-                    s.add(DutyChange(day=d, role="值班领导", old_name="", new_name=row.chief_name,
-                                     reason=f"编制{period.name}值班表", operator_id=op.id if op else None,
-                                     operator_name=op.name if op else "", recorded_at=now))
+                    s.add(
+                        DutyChange(
+                            day=d,
+                            role="值班领导",
+                            old_name="",
+                            new_name=row.chief_name,
+                            reason=f"编制{period.name}值班表",
+                            operator_id=op.id if op else None,
+                            operator_name=op.name if op else "",
+                            recorded_at=now,
+                        )
+                    )
             r = HolidayRota(name=period.name, start=period.start, end=period.end, created_at=now)
             s.add(r)
             s.flush()
@@ -1220,8 +1614,9 @@ class DutyService:
                 raise ValidationError({"form": "请先由领导审签（领导本人输入密码），再报上级机关备案。"})
             r.filed_at, r.filed_to, r.filed_by = moment, filed_to, op.name if op else ""
             s.add(r)
-            self.core.audit(s, "holiday_rota", rota_id, "报备", None, {"name": r.name, "filed_to": filed_to,
-                                                                      "at": moment})
+            self.core.audit(
+                s, "holiday_rota", rota_id, "报备", None, {"name": r.name, "filed_to": filed_to, "at": moment}
+            )
         return self.holiday_rota(rota_id)
 
     def notify_holiday_rota(self, rota_id: int, note: str = "", at: str | datetime = "") -> HolidayRotaInfo:
@@ -1241,8 +1636,9 @@ class DutyService:
                 raise ValidationError({"form": f"已于 {r.notified_at:%m-%d %H:%M} 通知。"})
             r.notified_at, r.notified_note, r.notified_by = moment, note, op.name if op else ""
             s.add(r)
-            self.core.audit(s, "holiday_rota", rota_id, "通知", None, {"name": r.name, "note": r.notified_note,
-                                                                      "at": moment})
+            self.core.audit(
+                s, "holiday_rota", rota_id, "通知", None, {"name": r.name, "note": r.notified_note, "at": moment}
+            )
         return self.holiday_rota(rota_id)
 
     def holiday_rotas_between(self, start: date, end: date) -> list[HolidayRotaInfo]:
@@ -1268,7 +1664,17 @@ class DutyService:
         for h in self.handovers(a, b):
             items = "；".join(i.text + ("（已办结）" if not i.open else "") for i in h.items) or "无"
             confirm = f"{h.confirmed_by} {h.confirmed_at:%m-%d %H:%M}确认接班" if h.confirmed_at else "接班人未确认"
-            rows.append((h.handed_at, 2, h.outgoing_name, "交接班", f"{h.shift_day:%m-%d}的班，{h.outgoing_name}交{h.incoming_name}",
-                         f"遗留事项：{items}", "", "；".join(p for p in (confirm, h.note) if p)))
+            rows.append(
+                (
+                    h.handed_at,
+                    2,
+                    h.outgoing_name,
+                    "交接班",
+                    f"{h.shift_day:%m-%d}的班，{h.outgoing_name}交{h.incoming_name}",
+                    f"遗留事项：{items}",
+                    "",
+                    "；".join(p for p in (confirm, h.note) if p),
+                )
+            )
         rows.sort(key=lambda r: (r[0], r[1]))
         return [DutyLogLine(r[0], *r[2:]) for r in rows]

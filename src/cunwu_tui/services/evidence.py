@@ -35,7 +35,13 @@ log = logging.getLogger("cunwu.evidence")
 CHECKPOINT = "evidence_checkpoint"
 
 # What happened, as the clerk reads it.
-CHANGED, DELETED, UNREGISTERED, SWAPPED, REWRITTEN = "被改动", "被删除", "未经本程序登记的记录", "顺序被调换", "链被改写"
+CHANGED, DELETED, UNREGISTERED, SWAPPED, REWRITTEN = (
+    "被改动",
+    "被删除",
+    "未经本程序登记的记录",
+    "顺序被调换",
+    "链被改写",
+)
 
 
 @dataclass(frozen=True)
@@ -137,30 +143,90 @@ def _field_words(table: str, columns: Sequence[str]) -> str:
 
 _PEOPLE = {"name": "姓名"}
 _TABLE_NAMES = {
-    "seal_use": {"title": "文件名称", "applicant_name": "经办人", "applicant_id": "经办人", "approver_name": "审批人",
-                 "approver_id": "审批人", "keeper_id": "监印人", "keeper_name": "监印人", "destination": "送往单位"},
-    "audit_log": {"at": "时间", "action": "操作", "entity": "对象", "entity_id": "对象编号", "operator_name": "操作员",
-                  "operator_id": "操作员"},
-    "resident": _PEOPLE, "staff": {**_PEOPLE, "active": "在岗"}, "notice_person": _PEOPLE,
+    "seal_use": {
+        "title": "文件名称",
+        "applicant_name": "经办人",
+        "applicant_id": "经办人",
+        "approver_name": "审批人",
+        "approver_id": "审批人",
+        "keeper_id": "监印人",
+        "keeper_name": "监印人",
+        "destination": "送往单位",
+    },
+    "audit_log": {
+        "at": "时间",
+        "action": "操作",
+        "entity": "对象",
+        "entity_id": "对象编号",
+        "operator_name": "操作员",
+        "operator_id": "操作员",
+    },
+    "resident": _PEOPLE,
+    "staff": {**_PEOPLE, "active": "在岗"},
+    "notice_person": _PEOPLE,
     "case_record": {"applicant_name": "申请人", "first_officer_name": "首问人", "received_at": "受理时间"},
     "duty_log": {"staff_name": "值班人员", "leader_name": "带班领导", "leader_told": "报告带班领导"},
-    "staff_credential": {"staff_id": "人员", "pin_hash": "个人密码（校验值）", "set_at": "设置时间",
-                         "set_by_id": "设置人", "set_by_name": "设置人"},
-    "approval": {"kind": "审批事项", "subject_table": "审批对象", "subject_id": "审批对象", "approver_id": "审批人",
-                 "approver_name": "审批人", "agree": "意见", "text": "说明", "operator_id": "经办人",
-                 "operator_name": "经办人"},
+    "staff_credential": {
+        "staff_id": "人员",
+        "pin_hash": "个人密码（校验值）",
+        "set_at": "设置时间",
+        "set_by_id": "设置人",
+        "set_by_name": "设置人",
+    },
+    "approval": {
+        "kind": "审批事项",
+        "subject_table": "审批对象",
+        "subject_id": "审批对象",
+        "approver_id": "审批人",
+        "approver_name": "审批人",
+        "agree": "意见",
+        "text": "说明",
+        "operator_id": "经办人",
+        "operator_name": "经办人",
+    },
 }
 
 
 _EXTRA_NAMES = {
-    "chain_seq": "链序号", "prev_hash": "上一校验值", "hash": "校验值", "seal_id": "印章", "seal_name": "印章",
-    "year": "年度", "seq": "序号", "number": "编号", "recorded_at": "登记时间", "created_at": "建立时间",
-    "operator_id": "经办人", "operator_name": "经办人", "at": "时间", "entity": "对象", "entity_id": "对象编号",
-    "action": "操作", "before": "修改前", "after": "修改后", "case_id": "所属办件", "notice_id": "所属公示",
-    "text": "内容", "data": "内容", "kind": "类别", "step": "步骤", "label": "事项", "on_date": "日期",
-    "content": "情况", "reason": "原因", "note": "备注", "name": "姓名", "id_number": "证件号码", "phone": "电话",
-    "group_name": "村民小组", "address": "住址", "roles": "职务", "active": "在岗", "title": "标题",
-    "admin": "管理员", "needs_approval": "须本人审批",
+    "chain_seq": "链序号",
+    "prev_hash": "上一校验值",
+    "hash": "校验值",
+    "seal_id": "印章",
+    "seal_name": "印章",
+    "year": "年度",
+    "seq": "序号",
+    "number": "编号",
+    "recorded_at": "登记时间",
+    "created_at": "建立时间",
+    "operator_id": "经办人",
+    "operator_name": "经办人",
+    "at": "时间",
+    "entity": "对象",
+    "entity_id": "对象编号",
+    "action": "操作",
+    "before": "修改前",
+    "after": "修改后",
+    "case_id": "所属办件",
+    "notice_id": "所属公示",
+    "text": "内容",
+    "data": "内容",
+    "kind": "类别",
+    "step": "步骤",
+    "label": "事项",
+    "on_date": "日期",
+    "content": "情况",
+    "reason": "原因",
+    "note": "备注",
+    "name": "姓名",
+    "id_number": "证件号码",
+    "phone": "电话",
+    "group_name": "村民小组",
+    "address": "住址",
+    "roles": "职务",
+    "active": "在岗",
+    "title": "标题",
+    "admin": "管理员",
+    "needs_approval": "须本人审批",
 }
 
 
@@ -178,6 +244,7 @@ class EvidenceService:
                 return f"操作日志第{row_id}条"
             if gone:
                 return base
+
             def one(sql: str, **kw: Any) -> Any:
                 return conn.execute(text(sql), {"i": row_id, **kw}).first()
 
@@ -191,9 +258,11 @@ class EvidenceService:
                 r = one("SELECT number FROM case_record WHERE id = :i")
                 return f"办件{r[0]} 的受理登记" if r else base
             if table == "case_event":
-                r = one("SELECT c.number, (SELECT COUNT(*) FROM case_event e2 WHERE e2.case_id = e.case_id "
-                        "AND e2.id <= e.id) FROM case_event e LEFT JOIN case_record c ON c.id = e.case_id "
-                        "WHERE e.id = :i")
+                r = one(
+                    "SELECT c.number, (SELECT COUNT(*) FROM case_event e2 WHERE e2.case_id = e.case_id "
+                    "AND e2.id <= e.id) FROM case_event e LEFT JOIN case_record c ON c.id = e.case_id "
+                    "WHERE e.id = :i"
+                )
                 return f"办件{r[0]} 的第{r[1]}条办理记录" if r and r[0] else base
             if table == "notice":
                 r = one("SELECT year, seq FROM notice WHERE id = :i")
@@ -277,23 +346,32 @@ class EvidenceService:
             log.exception("saving the evidence checkpoint failed")
 
     def _links(self, conn: Connection, register: str, after: int = 0) -> list[tuple[Any, ...]]:
-        return db.raw_rows(conn, "SELECT seq, table_name, row_id, op, at, row_digest, tags, prev_hash, hash "
-                                 "FROM evidence_link WHERE register_name = ? AND seq > ? ORDER BY seq",
-                           (register, after))
+        return db.raw_rows(
+            conn,
+            "SELECT seq, table_name, row_id, op, at, row_digest, tags, prev_hash, hash "
+            "FROM evidence_link WHERE register_name = ? AND seq > ? ORDER BY seq",
+            (register, after),
+        )
 
-    def _walk(self, conn: Connection, register: str, links: Iterable[tuple[Any, ...]], seq0: int, prev: str) -> _Problem | None:
+    def _walk(
+        self, conn: Connection, register: str, links: Iterable[tuple[Any, ...]], seq0: int, prev: str
+    ) -> _Problem | None:
         expected = seq0
         for seq, table, row_id, op, at, digest, tags, prev_hash, hash_ in links:
             expected += 1
             what = None
             if seq != expected:
                 what = f"第 {expected} 个校验记录缺失" if seq > expected else f"校验记录第 {seq} 个重复"
-            elif prev_hash != prev or ev.link_hash(prev_hash, register, seq, table, row_id, op, at, digest,
-                                                    tags) != hash_:
+            elif (
+                prev_hash != prev
+                or ev.link_hash(prev_hash, register, seq, table, row_id, op, at, digest, tags) != hash_
+            ):
                 what = f"第 {seq} 个校验记录与上一条衔接不上或被改动"
             if what:
-                gone = table in ev.EVIDENCE and not conn.execute(
-                    text(f'SELECT 1 FROM "{table}" WHERE id = :i'), {"i": row_id}).first()
+                gone = (
+                    table in ev.EVIDENCE
+                    and not conn.execute(text(f'SELECT 1 FROM "{table}" WHERE id = :i'), {"i": row_id}).first()
+                )
                 label = self._label(conn, table, row_id, gone) if table in ev.EVIDENCE else f"第{row_id}条"
                 return _Problem((0, seq), label, REWRITTEN, what + "：校验记录被删除、插入或改写过。")
             prev = hash_
@@ -335,9 +413,14 @@ class EvidenceService:
                     at_mark = link[8]
                 yield link
 
-        links = tap(self._stream(conn, "SELECT seq, table_name, row_id, op, at, row_digest, tags, prev_hash, hash "
-                                       "FROM evidence_link WHERE register_name = ? AND seq > ? ORDER BY seq",
-                                 (register, 0)))
+        links = tap(
+            self._stream(
+                conn,
+                "SELECT seq, table_name, row_id, op, at, row_digest, tags, prev_hash, hash "
+                "FROM evidence_link WHERE register_name = ? AND seq > ? ORDER BY seq",
+                (register, 0),
+            )
+        )
         problems: list[_Problem] = []
         chain = self._walk(conn, register, links, 0, ev.GENESIS)
         for _ in links:  # the walk stops at the first fault: count the rest all the same
@@ -346,14 +429,23 @@ class EvidenceService:
             problems.append(chain)
         if mark_seq > 0:
             if mark_seq > count or at_mark != str(mark[1]):
-                problems.append(_Problem((0, mark_seq), f"第 {mark_seq} 个校验记录", REWRITTEN,
-                                         "与上次校验时不同：校验记录被删除或整条链被重新计算过。"))
+                problems.append(
+                    _Problem(
+                        (0, mark_seq),
+                        f"第 {mark_seq} 个校验记录",
+                        REWRITTEN,
+                        "与上次校验时不同：校验记录被删除或整条链被重新计算过。",
+                    )
+                )
         total = 0
         for order, spec in enumerate(ev.tables_of(register), 1):
             cols = ", ".join(f'"{c}"' for c in spec.columns)
             latest = self._stream(  # each row's latest link: SQLite takes row_digest from the MAX(seq) row
-                conn, "SELECT row_id, MAX(seq), row_digest FROM evidence_link WHERE register_name = ? "
-                      "AND table_name = ? GROUP BY row_id ORDER BY row_id", (register, spec.table))
+                conn,
+                "SELECT row_id, MAX(seq), row_digest FROM evidence_link WHERE register_name = ? "
+                "AND table_name = ? GROUP BY row_id ORDER BY row_id",
+                (register, spec.table),
+            )
             link = next(latest, None)
             gone: list[int] = []
             mismatched: dict[int, tuple[str, tuple[Any, ...]]] = {}
@@ -369,8 +461,14 @@ class EvidenceService:
                     link = next(latest, None)
                 digest, _ = ev.row_digest(spec.columns, row[1:], with_tags=False)
                 if kept is None:
-                    problems.append(_Problem((order, row_id), self._label(conn, spec.table, row_id), UNREGISTERED,
-                                             "数据库中有这条记录，但本程序从未登记过它：是绕过本程序加进去的。"))
+                    problems.append(
+                        _Problem(
+                            (order, row_id),
+                            self._label(conn, spec.table, row_id),
+                            UNREGISTERED,
+                            "数据库中有这条记录，但本程序从未登记过它：是绕过本程序加进去的。",
+                        )
+                    )
                 elif kept != digest:
                     mismatched[row_id] = (digest, row)
             while link is not None:
@@ -379,12 +477,15 @@ class EvidenceService:
             by_digest: dict[str, int] = {}
             if mismatched:  # only when something is off: whose content did it take? (first linked first)
                 for row_id, digest in self._stream(
-                        conn, "SELECT row_id, row_digest FROM evidence_link e WHERE register_name = ? AND "
-                              "table_name = ? AND seq = (SELECT MAX(seq) FROM evidence_link f WHERE "
-                              "f.register_name = e.register_name AND f.table_name = e.table_name AND "
-                              "f.row_id = e.row_id) ORDER BY (SELECT MIN(seq) FROM evidence_link g WHERE "
-                              "g.register_name = e.register_name AND g.table_name = e.table_name AND "
-                              "g.row_id = e.row_id)", (register, spec.table)):
+                    conn,
+                    "SELECT row_id, row_digest FROM evidence_link e WHERE register_name = ? AND "
+                    "table_name = ? AND seq = (SELECT MAX(seq) FROM evidence_link f WHERE "
+                    "f.register_name = e.register_name AND f.table_name = e.table_name AND "
+                    "f.row_id = e.row_id) ORDER BY (SELECT MIN(seq) FROM evidence_link g WHERE "
+                    "g.register_name = e.register_name AND g.table_name = e.table_name AND "
+                    "g.row_id = e.row_id)",
+                    (register, spec.table),
+                ):
                     by_digest.setdefault(digest, int(row_id))
             swapped: set[int] = set()
             for row_id, (digest, row) in mismatched.items():
@@ -393,26 +494,43 @@ class EvidenceService:
                     if row_id in swapped:  # its partner named the pair
                         continue
                     swapped.update((row_id, other))
-                    problems.append(_Problem(
-                        (order, min(row_id, other)), self._label(conn, spec.table, row_id), SWAPPED,
-                        f"它现在的内容是原来第{other}条记录的内容：记录的顺序或编号被调换过。"))
+                    problems.append(
+                        _Problem(
+                            (order, min(row_id, other)),
+                            self._label(conn, spec.table, row_id),
+                            SWAPPED,
+                            f"它现在的内容是原来第{other}条记录的内容：记录的顺序或编号被调换过。",
+                        )
+                    )
                     continue
                 _, now_tags = ev.row_digest(spec.columns, row[1:])
-                tags = conn.execute(text(
-                    "SELECT tags FROM evidence_link WHERE register_name = :r AND table_name = :t AND row_id = :i "
-                    "ORDER BY seq DESC LIMIT 1"), {"r": register, "t": spec.table, "i": row_id}).scalar() or ""
+                tags = (
+                    conn.execute(
+                        text(
+                            "SELECT tags FROM evidence_link WHERE register_name = :r AND table_name = :t AND row_id = :i "
+                            "ORDER BY seq DESC LIMIT 1"
+                        ),
+                        {"r": register, "t": spec.table, "i": row_id},
+                    ).scalar()
+                    or ""
+                )
                 fields = ev.changed_columns(spec.columns, tags, now_tags)
                 detail = f"改动的内容：{_field_words(spec.table, fields)}。" if fields else "内容与登记时不符。"
                 problems.append(_Problem((order, row_id), self._label(conn, spec.table, row_id), CHANGED, detail))
             for row_id in gone:
-                problems.append(_Problem((order, row_id), self._label(conn, spec.table, row_id, gone=True),
-                                         DELETED, "本程序登记过这条记录，数据库中已没有了。"))
+                problems.append(
+                    _Problem(
+                        (order, row_id),
+                        self._label(conn, spec.table, row_id, gone=True),
+                        DELETED,
+                        "本程序登记过这条记录，数据库中已没有了。",
+                    )
+                )
         if not problems:
             return RegisterCheck(register, True, total, count)
         problems.sort(key=lambda p: p.key)
         first = problems[0]
-        return RegisterCheck(register, False, total, count, first.record, first.what, first.detail,
-                             len(problems) - 1)
+        return RegisterCheck(register, False, total, count, first.record, first.what, first.detail, len(problems) - 1)
 
     def _incremental(self, conn: Connection, register: str, mark: Any) -> RegisterCheck | None:
         """From the checkpoint: the links added since, their rows, and per
@@ -423,8 +541,9 @@ class EvidenceService:
             return None
         seq0, hash0 = int(mark[0]), str(mark[1])
         if seq0 > 0:
-            row = conn.execute(text("SELECT hash FROM evidence_link WHERE register_name = :r AND seq = :s"),
-                               {"r": register, "s": seq0}).first()
+            row = conn.execute(
+                text("SELECT hash FROM evidence_link WHERE register_name = :r AND seq = :s"), {"r": register, "s": seq0}
+            ).first()
             if row is None or row[0] != hash0:
                 return None
         new = self._links(conn, register, seq0)
@@ -436,9 +555,10 @@ class EvidenceService:
         total = 0
         for spec in ev.tables_of(register):
             count, top = conn.execute(text(f'SELECT COUNT(*), MAX(id) FROM "{spec.table}"')).one()
-            linked, top_linked = conn.execute(text(
-                "SELECT COUNT(DISTINCT row_id), MAX(row_id) FROM evidence_link WHERE table_name = :t"),
-                {"t": spec.table}).one()
+            linked, top_linked = conn.execute(
+                text("SELECT COUNT(DISTINCT row_id), MAX(row_id) FROM evidence_link WHERE table_name = :t"),
+                {"t": spec.table},
+            ).one()
             if count != linked or (top or 0) != (top_linked or 0):
                 return None
             total += count
@@ -462,11 +582,15 @@ class EvidenceService:
                 if before is None:
                     seq, hash_, _ = db.head(conn, register)
                 else:
-                    row = conn.execute(text(
-                        # link times never go backwards within a register (db/evidence._later): the
-                        # latest time before ``before`` is the highest position (index ix_evidence_link_at)
-                        "SELECT seq, hash FROM evidence_link WHERE register_name = :r AND at < :b "
-                        "ORDER BY at DESC, seq DESC LIMIT 1"), {"r": register, "b": ev.at_text(before)}).first()
+                    row = conn.execute(
+                        text(
+                            # link times never go backwards within a register (db/evidence._later): the
+                            # latest time before ``before`` is the highest position (index ix_evidence_link_at)
+                            "SELECT seq, hash FROM evidence_link WHERE register_name = :r AND at < :b "
+                            "ORDER BY at DESC, seq DESC LIMIT 1"
+                        ),
+                        {"r": register, "b": ev.at_text(before)},
+                    ).first()
                     seq, hash_ = (int(row[0]), str(row[1])) if row else (0, ev.GENESIS)
                 out.append(ev.Head(register, seq, hash_))
         return out
@@ -487,15 +611,30 @@ class EvidenceService:
             for register, count, digest in wanted:
                 links = self._links(conn, register)[:count] if count else []
                 if count and len(links) < count:
-                    out.append(AgainstCheck(register, count, digest, False,
-                                            f"现在只有 {len(links)} 个校验记录，少于当时的 {count} 个：记录被删除过。",
-                                            source))
+                    out.append(
+                        AgainstCheck(
+                            register,
+                            count,
+                            digest,
+                            False,
+                            f"现在只有 {len(links)} 个校验记录，少于当时的 {count} 个：记录被删除过。",
+                            source,
+                        )
+                    )
                     continue
                 last = links[-1][8] if links else ev.GENESIS
                 if ev.short_digest(last) != digest:
-                    out.append(AgainstCheck(register, count, digest, False,
-                                            f"第 {count} 个校验记录的校验码现在是 {ev.short_digest(last)}，当时是 "
-                                            f"{digest}：登记簿在那之后被改写过（连校验记录一起重新计算过）。", source))
+                    out.append(
+                        AgainstCheck(
+                            register,
+                            count,
+                            digest,
+                            False,
+                            f"第 {count} 个校验记录的校验码现在是 {ev.short_digest(last)}，当时是 "
+                            f"{digest}：登记簿在那之后被改写过（连校验记录一起重新计算过）。",
+                            source,
+                        )
+                    )
                     continue
                 fault = self._walk(conn, register, links, 0, ev.GENESIS)
                 if fault:

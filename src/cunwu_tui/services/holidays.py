@@ -24,8 +24,8 @@ log = logging.getLogger("cunwu.holidays")
 class ScheduleInfo:
     year: int
     source: str
-    content: str      # line format, editable
-    origin: str       # 设置录入 / 随软件提供
+    content: str  # line format, editable
+    origin: str  # 设置录入 / 随软件提供
 
 
 def shipped_schedules() -> list[workdays.YearSchedule]:
@@ -102,8 +102,14 @@ class HolidayService:
             else:
                 row.source, row.content, row.updated_at = sch.source, content, self.core.now()
             s.add(row)
-            self.core.audit(s, "holiday_schedule", sch.year, "录入" if before is None else "修改",
-                            before, {"year": sch.year, "source": sch.source, "content": content})
+            self.core.audit(
+                s,
+                "holiday_schedule",
+                sch.year,
+                "录入" if before is None else "修改",
+                before,
+                {"year": sch.year, "source": sch.source, "content": content},
+            )
         self.calendar()
         if self.on_change is not None:  # the cases' summaries count working days by this calendar
             self.on_change()

@@ -82,14 +82,26 @@ class ApprovalInfo:
 
 def credential(s: Session, staff_id: int) -> StaffCredential | None:
     """The person's PIN record, if they have one."""
-    row: StaffCredential | None = s.exec(select(StaffCredential).where(col(StaffCredential.staff_id) == staff_id)).first()
+    row: StaffCredential | None = s.exec(
+        select(StaffCredential).where(col(StaffCredential.staff_id) == staff_id)
+    ).first()
     return row
 
 
 def _approval(a: Approval) -> ApprovalInfo:
     assert a.id is not None
-    return ApprovalInfo(a.id, a.kind, a.subject_table, a.subject_id, a.approver_id, a.approver_name, a.agree,
-                        a.text, a.operator_name, a.recorded_at)
+    return ApprovalInfo(
+        a.id,
+        a.kind,
+        a.subject_table,
+        a.subject_id,
+        a.approver_id,
+        a.approver_name,
+        a.agree,
+        a.text,
+        a.operator_name,
+        a.recorded_at,
+    )
 
 
 class IdentityService:
@@ -101,8 +113,11 @@ class IdentityService:
         """True while no active administrator has a PIN: the first run, or
         the first start after upgrading an older database."""
         with self.core.read() as s:
-            q = (select(Staff.id).join(StaffCredential, col(StaffCredential.staff_id) == col(Staff.id))
-                 .where(Staff.active == True, Staff.admin == True))  # noqa: E712
+            q = (
+                select(Staff.id)
+                .join(StaffCredential, col(StaffCredential.staff_id) == col(Staff.id))
+                .where(Staff.active == True, Staff.admin == True)  # noqa: E712
+            )
             return s.exec(q).first() is None
 
     def people(self) -> list[Person]:
@@ -110,8 +125,7 @@ class IdentityService:
         with self.core.read() as s:
             with_pin = set(s.exec(select(StaffCredential.staff_id)).all())
             rows = s.exec(select(Staff).where(Staff.active == True).order_by(Staff.id)).all()  # noqa: E712
-            return [Person(r.id, r.name, split_roles(r.roles), bool(r.admin), r.id in with_pin)
-                    for r in rows]
+            return [Person(r.id, r.name, split_roles(r.roles), bool(r.admin), r.id in with_pin) for r in rows]
 
     def has_pin(self, staff_id: int) -> bool:
         with self.core.read() as s:
@@ -173,8 +187,9 @@ class IdentityService:
                 row = s.get(PinState, staff_id) or PinState(staff_id=staff_id)
                 row.failures, row.not_before = after.failures, after.not_before
                 s.add(row)
-                self.core.audit(s, "operator", staff_id, "密码错误", None,
-                                {"operator": person.name, "count": after.failures})
+                self.core.audit(
+                    s, "operator", staff_id, "密码错误", None, {"operator": person.name, "count": after.failures}
+                )
             if after.locked(now):
                 self._lock_logged(person, after)
                 raise ValidationError({field: after.refusal(now)})
@@ -192,8 +207,14 @@ class IdentityService:
 
     def _lock_logged(self, person: Staff, state: pins.TryState) -> None:
         with self.core.write() as s:
-            self.core.audit(s, "operator", person.id, "锁定", None,
-                            {"operator": person.name, "count": state.failures, "end": state.not_before})
+            self.core.audit(
+                s,
+                "operator",
+                person.id,
+                "锁定",
+                None,
+                {"operator": person.name, "count": state.failures, "end": state.not_before},
+            )
 
     def admin(self, admin_id: int | None, pin: object, field: str = "admin_pin") -> Confirmed:
         """An administrator, proven by their PIN (default: the operator)."""
@@ -216,7 +237,9 @@ class IdentityService:
             self.core.audit(s, "operator", person.id, "开始操作")
         return self.core.operator
 
-    def setup(self, name: str, phone: str, roles: Iterable[str], pin: object, again: object, staff_id: int | None = None) -> Operator:
+    def setup(
+        self, name: str, phone: str, roles: Iterable[str], pin: object, again: object, staff_id: int | None = None
+    ) -> Operator:
         """The first administrator, with a PIN: a new person, or (a database
         upgraded from before PINs) one of its staff. Only while
         ``needs_setup()``; then starts work as them."""
@@ -237,8 +260,11 @@ class IdentityService:
             raise ValidationError(errors)
         now = self.core.now()
         with self.core.write() as s:
-            taken = (select(Staff.id).join(StaffCredential, col(StaffCredential.staff_id) == col(Staff.id))
-                     .where(Staff.active == True, Staff.admin == True))  # noqa: E712
+            taken = (
+                select(Staff.id)
+                .join(StaffCredential, col(StaffCredential.staff_id) == col(Staff.id))
+                .where(Staff.active == True, Staff.admin == True)  # noqa: E712
+            )
             if s.exec(taken).first() is not None:
                 raise ValidationError({"name": "已有管理员：请由管理员在设置的人员页登记新人员。"})
             if staff_id is not None:
@@ -249,19 +275,26 @@ class IdentityService:
                 row.admin = True
                 s.add(row)
             else:
-                row = Staff(name=name, phone=phone, roles=join_roles(roles), active=True, created_at=now,
-                            admin=True)
+                row = Staff(name=name, phone=phone, roles=join_roles(roles), active=True, created_at=now, admin=True)
                 s.add(row)
                 before = None
             s.flush()
             assert row.id is not None
             self.core.operator = Operator(row.id, row.name, row.phone)
-            s.add(StaffCredential(staff_id=row.id, pin_hash=pins.hash_pin(new_pin), set_at=now,
-                                  set_by_id=row.id, set_by_name=row.name))
+            s.add(
+                StaffCredential(
+                    staff_id=row.id, pin_hash=pins.hash_pin(new_pin), set_at=now, set_by_id=row.id, set_by_name=row.name
+                )
+            )
             if before is None:
-                self.core.audit(s, "staff", row.id, "新增", None,
-                                {"name": row.name, "phone": row.phone, "roles": row.roles, "active": True,
-                                 "admin": True})
+                self.core.audit(
+                    s,
+                    "staff",
+                    row.id,
+                    "新增",
+                    None,
+                    {"name": row.name, "phone": row.phone, "roles": row.roles, "active": True, "admin": True},
+                )
             else:
                 self.core.audit(s, "staff", row.id, "设为管理员", before, {"admin": True})
             self.core.audit(s, "staff", row.id, "设置密码", None, {"name": row.name})
@@ -270,8 +303,9 @@ class IdentityService:
         return self.core.operator
 
     # -- PINs -----------------------------------------------------------------
-    def set_pin(self, staff_id: int, pin: object, again: object, admin_id: int | None = None,
-                admin_pin: object = "") -> None:
+    def set_pin(
+        self, staff_id: int, pin: object, again: object, admin_id: int | None = None, admin_pin: object = ""
+    ) -> None:
         """An administrator sets (or resets) someone's PIN; a reset also
         lifts a lock."""
         errors: dict[str, str] = {}
@@ -305,8 +339,9 @@ class IdentityService:
                 raise ValidationError({"pin": "只能为在岗人员设置密码。"})
             cred = credential(s, staff_id)
             if cred is None:
-                cred = StaffCredential(staff_id=staff_id, pin_hash=digest, set_at=now, set_by_id=by_id,
-                                       set_by_name=by_name)
+                cred = StaffCredential(
+                    staff_id=staff_id, pin_hash=digest, set_at=now, set_by_id=by_id, set_by_name=by_name
+                )
                 action = "设置密码" if action == "重设密码" else action
             else:
                 cred.pin_hash, cred.set_at, cred.set_by_id, cred.set_by_name = digest, now, by_id, by_name
@@ -320,12 +355,24 @@ class IdentityService:
     def store_initial(self, session: Session, staff_id: int, new_pin: str, by_id: int, by_name: str) -> None:
         """Inside the write that adds a person: their first PIN (hashed by
         the caller before the write)."""
-        session.add(StaffCredential(staff_id=staff_id, pin_hash=new_pin, set_at=self.core.now(), set_by_id=by_id,
-                                    set_by_name=by_name))
+        session.add(
+            StaffCredential(
+                staff_id=staff_id, pin_hash=new_pin, set_at=self.core.now(), set_by_id=by_id, set_by_name=by_name
+            )
+        )
 
     # -- approvals ------------------------------------------------------------
-    def record_approval(self, session: Session, kind: str, subject_table: str, subject_id: int, approver: Confirmed,
-                        agree: bool = True, text: str = "", audit: tuple[str, str] | None = None) -> Approval:
+    def record_approval(
+        self,
+        session: Session,
+        kind: str,
+        subject_table: str,
+        subject_id: int,
+        approver: Confirmed,
+        agree: bool = True,
+        text: str = "",
+        audit: tuple[str, str] | None = None,
+    ) -> Approval:
         """Inside the caller's write: the approval of ``approver``, whose PIN
         the caller checked with ``confirm`` just before. ``audit``: the
         (entity, id) the operation log files it under (default: the
@@ -333,16 +380,29 @@ class IdentityService:
         if kind not in APPROVAL_KINDS:
             raise ValueError(kind)
         op = self.core.operator
-        row = Approval(kind=kind, subject_table=subject_table, subject_id=subject_id, approver_id=approver.id,
-                       approver_name=approver.name, agree=bool(agree), text=text,
-                       operator_id=op.id if op else None, operator_name=op.name if op else "",
-                       recorded_at=self.core.now().replace(microsecond=0))
+        row = Approval(
+            kind=kind,
+            subject_table=subject_table,
+            subject_id=subject_id,
+            approver_id=approver.id,
+            approver_name=approver.name,
+            agree=bool(agree),
+            text=text,
+            operator_id=op.id if op else None,
+            operator_name=op.name if op else "",
+            recorded_at=self.core.now().replace(microsecond=0),
+        )
         session.add(row)
         session.flush()
         entity, entity_id = audit or ("approval", str(row.id))
-        self.core.audit(session, entity, entity_id, kind, None,
-                        {"approver": approver.name, "result": "同意" if agree else "不同意",
-                         **({"text": text} if text else {})})
+        self.core.audit(
+            session,
+            entity,
+            entity_id,
+            kind,
+            None,
+            {"approver": approver.name, "result": "同意" if agree else "不同意", **({"text": text} if text else {})},
+        )
         return row
 
     def approvals(self, subject_table: str, subject_ids: Iterable[int]) -> dict[int, list[ApprovalInfo]]:
@@ -351,8 +411,12 @@ class IdentityService:
             return {}
         out: dict[int, list[ApprovalInfo]] = {}
         with self.core.read() as s:
-            q = (select(Approval).where(Approval.subject_table == subject_table)
-                 .where(Approval.subject_id.in_(ids)).order_by(Approval.id))  # type: ignore[attr-defined]
+            q = (
+                select(Approval)
+                .where(Approval.subject_table == subject_table)
+                .where(Approval.subject_id.in_(ids))  # type: ignore[attr-defined]
+                .order_by(Approval.id)
+            )
             for a in s.exec(q):
                 out.setdefault(a.subject_id, []).append(_approval(a))
         return out

@@ -48,20 +48,59 @@ def audit_lines(services: Services, period: Period) -> Iterator[AuditLine]:
 
 def notice_lines(services: Services, period: Period) -> Iterator[NoticeLine]:
     for n in services.notices.between(period.first_day, period.next_month_first_day):
-        yield NoticeLine(n.number, n.title, n.kind, n.round, tuple(n.places), n.start_at, n.end, n.provisional,
-                         n.length_text, n.status, n.objections, n.result_text, n.operator_name)
+        yield NoticeLine(
+            n.number,
+            n.title,
+            n.kind,
+            n.round,
+            tuple(n.places),
+            n.start_at,
+            n.end,
+            n.provisional,
+            n.length_text,
+            n.status,
+            n.objections,
+            n.result_text,
+            n.operator_name,
+        )
 
 
 def seal_lines(services: Services, period: Period) -> Iterator[SealLine]:
     for u in services.seal_register.between(period.first_day, period.next_month_first_day):
-        yield SealLine(u.number, u.voided, u.used_at, u.seal_name, u.title, u.purpose, u.copies, u.destination,
-                       u.applicant_text, u.approved_by, u.approver_name, u.approved_at, u.major, u.meeting_text,
-                       u.keeper_name, u.remark)
+        yield SealLine(
+            u.number,
+            u.voided,
+            u.used_at,
+            u.seal_name,
+            u.title,
+            u.purpose,
+            u.copies,
+            u.destination,
+            u.applicant_text,
+            u.approved_by,
+            u.approver_name,
+            u.approved_at,
+            u.major,
+            u.meeting_text,
+            u.keeper_name,
+            u.remark,
+        )
 
 
 def _day(d: DutyDayInfo, changes: tuple[RotaChangeLine, ...] = ()) -> DutyDayLine:
-    return DutyDayLine(d.day, d.kind_text, d.staff_name, d.staff_phone, d.night_name, d.night_phone,
-                       d.leader_name, d.leader_phone, d.chief_name, d.chief_phone, changes)
+    return DutyDayLine(
+        d.day,
+        d.kind_text,
+        d.staff_name,
+        d.staff_phone,
+        d.night_name,
+        d.night_phone,
+        d.leader_name,
+        d.leader_phone,
+        d.chief_name,
+        d.chief_phone,
+        changes,
+    )
 
 
 def duty_rota_lines(services: Services, period: Period) -> Iterator[DutyDayLine]:
@@ -69,7 +108,8 @@ def duty_rota_lines(services: Services, period: Period) -> Iterator[DutyDayLine]
     changes: dict[date, list[RotaChangeLine]] = {}
     for c in rota.changes:
         changes.setdefault(c.day, []).append(
-            RotaChangeLine(c.recorded_at, c.role, c.old_name, c.new_name, c.reason, c.operator_name))
+            RotaChangeLine(c.recorded_at, c.role, c.old_name, c.new_name, c.reason, c.operator_name)
+        )
     for d in rota.days:
         yield _day(d, tuple(changes.get(d.day, ())))
 
@@ -86,22 +126,58 @@ def duty_holiday_lines(services: Services, period: Period) -> Iterator[HolidayRo
 def case_lines(services: Services, period: Period) -> Iterator[CaseLine]:
     for d in services.cases.received_between(period.first_day, period.next_month_first_day):
         r = d.row
-        late = tuple(LateDocument(doc.name, doc.received_on, doc.received_by)
-                     for doc in d.documents if doc.received_on is not None)
+        late = tuple(
+            LateDocument(doc.name, doc.received_on, doc.received_by)
+            for doc in d.documents
+            if doc.received_on is not None
+        )
         refusal = Refusal(d.refusal.get("kind", ""), d.refusal.get("reason", "")) if d.refusal else None
         escalation = Escalation(d.escalation.get("mode", ""), d.escalation.get("to", "")) if d.escalation else None
         cur = next((s for s in d.steps if s.order == d.current_step), None)
-        yield CaseLine(r.number, r.received_at, r.applicant, r.applicant_masked_id, r.matter_name, r.channel,
-                       r.kind, r.petition, r.first_officer, r.status, r.closed_at, d.missing, late, d.missing_reason,
-                       tuple(d.deadlines), d.void_reason, d.result, refusal, escalation,
-                       cur.order if cur else None, cur.text if cur else "")
+        yield CaseLine(
+            r.number,
+            r.received_at,
+            r.applicant,
+            r.applicant_masked_id,
+            r.matter_name,
+            r.channel,
+            r.kind,
+            r.petition,
+            r.first_officer,
+            r.status,
+            r.closed_at,
+            d.missing,
+            late,
+            d.missing_reason,
+            tuple(d.deadlines),
+            d.void_reason,
+            d.result,
+            refusal,
+            escalation,
+            cur.order if cur else None,
+            cur.text if cur else "",
+        )
 
 
 def refusal_lines(services: Services, period: Period) -> Iterator[RefusalLine]:
     for r in services.cases.refusals_between(period.first_day, period.next_month_first_day):
-        yield RefusalLine(r.number, r.refused_at, r.applicant, r.matter_name, r.kind, r.reason, r.basis,
-                          r.beyond_authority, r.leader, r.leader_opinion, r.leader_due, r.told_on, r.told_due,
-                          r.materials, r.operator)
+        yield RefusalLine(
+            r.number,
+            r.refused_at,
+            r.applicant,
+            r.matter_name,
+            r.kind,
+            r.reason,
+            r.basis,
+            r.beyond_authority,
+            r.leader,
+            r.leader_opinion,
+            r.leader_due,
+            r.told_on,
+            r.told_due,
+            r.materials,
+            r.operator,
+        )
 
 
 ROWS: dict[str, Callable[[Services, Period], Iterable[Any]]] = {

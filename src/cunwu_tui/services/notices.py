@@ -44,7 +44,7 @@ class ObjectionInfo:
     content: str
     received_by: str
     handling: str = ""
-    result: str = ""            # 成立 / 不成立 / "" (not yet handled)
+    result: str = ""  # 成立 / 不成立 / "" (not yet handled)
     answered_at: datetime | None = None
 
     @property
@@ -111,8 +111,13 @@ def number(year: int, seq: int) -> str:
 def parse_moment(text: str | datetime | date, what: str = "时间") -> datetime:
     """``2026-11-23 09:00`` or ``2026-11-23`` (then 08:00, the start of the
     working day); ValueError with a Chinese message."""
-    return inputs.moment(text, what, inputs.Window(), date_only_at=time(8, 0),  # type: ignore[return-value]
-                         example="2026-11-23 09:00")
+    return inputs.moment(
+        text,
+        what,
+        inputs.Window(),
+        date_only_at=time(8, 0),  # type: ignore[return-value]
+        example="2026-11-23 09:00",
+    )
 
 
 def parse_persons(text: str, today: date | None = None) -> list[tuple[str, str, str, Decimal | None, str]]:
@@ -168,7 +173,9 @@ class NoticeService:
         step is not ready for (ValidationError)."""
 
     # -- views -----------------------------------------------------------
-    def _info(self, s: Session, row: Notice, now: datetime, tallies: dict[int, tuple[int, int, int]] | None = None) -> NoticeInfo:
+    def _info(
+        self, s: Session, row: Notice, now: datetime, tallies: dict[int, tuple[int, int, int]] | None = None
+    ) -> NoticeInfo:
         assert row.id is not None
         p = rules.period(row.start_at, row.length, row.unit)
         st = rules.status(p, now, closed=row.closed_at is not None, withdrawn=row.withdrawn_at is not None)
@@ -177,15 +184,39 @@ class NoticeService:
             tallies = self._tallies(s, [row.id])
         objections, handled, persons = tallies.get(row.id, (0, 0, 0))
         return NoticeInfo(
-            id=row.id, number=number(row.year, row.seq), title=row.title, kind=row.kind, round=row.round,
-            places=tuple(x for x in row.places.split("、") if x), start_at=row.start_at, length=row.length,
-            unit=row.unit, end=p.end, provisional=p.provisional, provisional_reason=p.reason, status=st,
-            days_left=cd.days, workdays_left=cd.workdays, summary=row.summary, photo_path=row.photo_path,
-            backdate_reason=row.backdate_reason, matter_code=row.matter_code, case_ref=row.case_ref,
-            case_step=row.case_step, previous_id=row.previous_id, operator_name=row.operator_name,
-            created_at=row.created_at, closed_at=row.closed_at, result=row.result, result_note=row.result_note,
-            withdrawn_at=row.withdrawn_at, withdraw_reason=row.withdraw_reason, objections=objections,
-            open_objections=objections - handled, persons=persons, ends_today=cd.ends_today,
+            id=row.id,
+            number=number(row.year, row.seq),
+            title=row.title,
+            kind=row.kind,
+            round=row.round,
+            places=tuple(x for x in row.places.split("、") if x),
+            start_at=row.start_at,
+            length=row.length,
+            unit=row.unit,
+            end=p.end,
+            provisional=p.provisional,
+            provisional_reason=p.reason,
+            status=st,
+            days_left=cd.days,
+            workdays_left=cd.workdays,
+            summary=row.summary,
+            photo_path=row.photo_path,
+            backdate_reason=row.backdate_reason,
+            matter_code=row.matter_code,
+            case_ref=row.case_ref,
+            case_step=row.case_step,
+            previous_id=row.previous_id,
+            operator_name=row.operator_name,
+            created_at=row.created_at,
+            closed_at=row.closed_at,
+            result=row.result,
+            result_note=row.result_note,
+            withdrawn_at=row.withdrawn_at,
+            withdraw_reason=row.withdraw_reason,
+            objections=objections,
+            open_objections=objections - handled,
+            persons=persons,
+            ends_today=cd.ends_today,
         )
 
     @staticmethod
@@ -195,11 +226,15 @@ class NoticeService:
         objections: dict[int, int] = {}
         handled: dict[int, int] = {}
         persons: dict[int, int] = {}
-        chunks = [None] if ids is None else [list(ids[i:i + 500]) for i in range(0, len(ids), 500)]
+        chunks = [None] if ids is None else [list(ids[i : i + 500]) for i in range(0, len(ids), 500)]
         for part in chunks:
             q1 = select(NoticeObjection.notice_id, func.count()).group_by(col(NoticeObjection.notice_id))
-            q2 = (select(NoticeObjection.notice_id, func.count()).select_from(ObjectionOutcome).join(NoticeObjection)
-                  .group_by(col(NoticeObjection.notice_id)))
+            q2 = (
+                select(NoticeObjection.notice_id, func.count())
+                .select_from(ObjectionOutcome)
+                .join(NoticeObjection)
+                .group_by(col(NoticeObjection.notice_id))
+            )
             q3 = select(NoticePerson.notice_id, func.count()).group_by(col(NoticePerson.notice_id))
             if part is not None:
                 q1 = q1.where(NoticeObjection.notice_id.in_(part))  # type: ignore[attr-defined]
@@ -238,19 +273,21 @@ class NoticeService:
             infos = [i for i in infos if i.status == status]
         return self._sorted(infos)
 
-    def page(self, status: str | None = None, limit: int = 200, now: datetime | None = None, offset: int = 0
-             ) -> tuple[builtins.list[NoticeInfo], int]:
+    def page(
+        self, status: str | None = None, limit: int = 200, now: datetime | None = None, offset: int = 0
+    ) -> tuple[builtins.list[NoticeInfo], int]:
         """``limit`` notices of ``list(status)`` from ``offset``, in its
         order, and how many ``list(status)`` has in all; reads only those
         (the live ones are few; closed and withdrawn ones come newest first,
         so SQL takes the ones asked for)."""
         if status in (rules.RUNNING, rules.PENDING, rules.EXPIRED):  # few: not closed, not withdrawn
             infos = self.list(status, now)
-            return infos[offset:offset + limit], len(infos)
+            return infos[offset : offset + limit], len(infos)
         now = now or self.core.now()
         closed = Notice.closed_at.is_not(None) & Notice.withdrawn_at.is_(None)  # type: ignore[union-attr]
         withdrawn = Notice.withdrawn_at.is_not(None)  # type: ignore[union-attr]
         with self.core.read() as s:
+
             def newest(cond: Any, skip: int, n: int) -> builtins.list[Notice]:
                 if n <= 0:
                     return []
@@ -265,9 +302,20 @@ class NoticeService:
                 return self._infos(s, newest(closed, offset, limit), now), count(closed)
             if status == rules.WITHDRAWN:
                 return self._infos(s, newest(withdrawn, offset, limit), now), count(withdrawn)
-            live = self._sorted(self._infos(s, list(s.exec(select(Notice).where(
-                col(Notice.closed_at).is_(None), col(Notice.withdrawn_at).is_(None)).order_by(col(Notice.id)))), now))
-            out = live[offset:offset + limit]
+            live = self._sorted(
+                self._infos(
+                    s,
+                    list(
+                        s.exec(
+                            select(Notice)
+                            .where(col(Notice.closed_at).is_(None), col(Notice.withdrawn_at).is_(None))
+                            .order_by(col(Notice.id))
+                        )
+                    ),
+                    now,
+                )
+            )
+            out = live[offset : offset + limit]
             skip = offset - len(live)
             n_closed = count(closed) if skip > 0 or len(out) < limit else 0
             rows = newest(closed, skip, limit - len(out))
@@ -286,7 +334,9 @@ class NoticeService:
 
         return sorted(infos, key=key)
 
-    def for_case(self, case_ref: str, session: Session | None = None, now: datetime | None = None) -> builtins.list[NoticeInfo]:
+    def for_case(
+        self, case_ref: str, session: Session | None = None, now: datetime | None = None
+    ) -> builtins.list[NoticeInfo]:
         """The notices linked to a case, oldest first (in ``session`` when
         the caller is inside a write)."""
         now = now or self.core.now()
@@ -311,20 +361,35 @@ class NoticeService:
 
     def objections(self, notice_id: int) -> builtins.list[ObjectionInfo]:
         with self.core.read() as s:
-            q = (select(NoticeObjection, ObjectionOutcome)
-                 .join(ObjectionOutcome, isouter=True)
-                 .where(NoticeObjection.notice_id == notice_id)
-                 .order_by(NoticeObjection.received_at, NoticeObjection.id))
+            q = (
+                select(NoticeObjection, ObjectionOutcome)
+                .join(ObjectionOutcome, isouter=True)
+                .where(NoticeObjection.notice_id == notice_id)
+                .order_by(NoticeObjection.received_at, NoticeObjection.id)
+            )
             out = []
             for o, r in s.exec(q):
-                out.append(ObjectionInfo(o.id, o.notice_id, o.received_at, o.from_name, o.content, o.received_by,
-                                         r.handling if r else "", r.result if r else "",
-                                         r.answered_at if r else None))
+                out.append(
+                    ObjectionInfo(
+                        o.id,
+                        o.notice_id,
+                        o.received_at,
+                        o.from_name,
+                        o.content,
+                        o.received_by,
+                        r.handling if r else "",
+                        r.result if r else "",
+                        r.answered_at if r else None,
+                    )
+                )
             return out
 
     def ending_soon(self, today: date, within: int = 2) -> builtins.list[NoticeInfo]:
-        now = datetime.combine(today, self.core.now().time()) if today == self.core.now().date() else \
-            datetime.combine(today, time(12, 0))
+        now = (
+            datetime.combine(today, self.core.now().time())
+            if today == self.core.now().date()
+            else datetime.combine(today, time(12, 0))
+        )
         return [i for i in self.list(rules.RUNNING, now) if (i.end - today).days <= within]
 
     def without_result(self, today: date) -> builtins.list[NoticeInfo]:
@@ -346,10 +411,24 @@ class NoticeService:
         return rules.DEFAULT_LENGTH
 
     # -- writes ----------------------------------------------------------
-    def add(self, title: str, kind: str, places: Iterable[str] | str, start: str | datetime | date,
-            length: int | str, unit: str, round: str = "", summary: str = "", persons: str = "",
-            photo_path: str = "", backdate_reason: str = "", matter_code: str = "", case_ref: str = "",
-            case_step: int | None = None, previous_id: int | None = None) -> NoticeInfo:
+    def add(
+        self,
+        title: str,
+        kind: str,
+        places: Iterable[str] | str,
+        start: str | datetime | date,
+        length: int | str,
+        unit: str,
+        round: str = "",
+        summary: str = "",
+        persons: str = "",
+        photo_path: str = "",
+        backdate_reason: str = "",
+        matter_code: str = "",
+        case_ref: str = "",
+        case_step: int | None = None,
+        previous_id: int | None = None,
+    ) -> NoticeInfo:
         """Post a notice. Every rule refuses with a message at its field and
         saves nothing."""
         now = self.core.now()
@@ -361,7 +440,7 @@ class NoticeService:
             errors["kind"] = "请选择公示类别。"
         if isinstance(places, str):
             places = re.split(r"[、，,;；\s]+", places)
-        place_list = tuple(dict.fromkeys(inputs.clean(p)[:inputs.SHORT] for p in places if inputs.clean(p)))
+        place_list = tuple(dict.fromkeys(inputs.clean(p)[: inputs.SHORT] for p in places if inputs.clean(p)))
         if not place_list:
             errors["places"] = "请至少选择一个公示地点。"
         start_at = f.moment("start", start, "开始时间", inputs.office(now.date()), date_only_at=time(8, 0))
@@ -399,24 +478,43 @@ class NoticeService:
             year = start_at.year
             seq = (s.exec(select(func.max(Notice.seq)).where(Notice.year == year)).one() or 0) + 1
             row = Notice(
-                year=year, seq=seq, title=title, kind=kind, round=round, places="、".join(place_list),
-                start_at=start_at, length=n, unit=unit, summary=summary, photo_path=photo_path,
+                year=year,
+                seq=seq,
+                title=title,
+                kind=kind,
+                round=round,
+                places="、".join(place_list),
+                start_at=start_at,
+                length=n,
+                unit=unit,
+                summary=summary,
+                photo_path=photo_path,
                 backdate_reason=backdate_reason if start_at.date() < now.date() else "",
-                matter_code=matter_code, case_ref=case_ref, case_step=case_step, previous_id=previous_id,
-                operator_id=op.id if op else None, operator_name=op.name if op else "", created_at=now,
+                matter_code=matter_code,
+                case_ref=case_ref,
+                case_step=case_step,
+                previous_id=previous_id,
+                operator_id=op.id if op else None,
+                operator_name=op.name if op else "",
+                created_at=now,
             )
             s.add(row)
             s.flush()
             for i, (name, group, idn, amount, note) in enumerate(people, 1):
-                s.add(NoticePerson(notice_id=row.id, seq=i, name=name, group_name=group, id_number=idn,
-                                   amount=amount, note=note))
+                s.add(
+                    NoticePerson(
+                        notice_id=row.id, seq=i, name=name, group_name=group, id_number=idn, amount=amount, note=note
+                    )
+                )
             s.flush()
             info = self._info(s, row, now)
             self.core.audit(s, "notice", info.number, "发布", None, self._audit(info))
         return info
 
     @staticmethod
-    def _check_next_round(s: Session, previous_id: int, start_at: datetime, case_ref: str, case_step: int | None) -> None:
+    def _check_next_round(
+        s: Session, previous_id: int, start_at: datetime, case_ref: str, case_step: int | None
+    ) -> None:
         """A next round answers an upheld objection: the previous round must
         have ended 有异议, and the new one cannot start before that objection
         was decided, nor serve another case step."""
@@ -424,12 +522,18 @@ class NoticeService:
         if prev is None:
             raise ValidationError({"title": "上一轮公示不存在。"})
         if prev.withdrawn_at is not None or prev.closed_at is None or prev.result != rules.UPHELD:
-            raise ValidationError({"title": f"上一轮公示{number(prev.year, prev.seq)}没有异议成立，不能发起下一轮公示。"})
+            raise ValidationError(
+                {"title": f"上一轮公示{number(prev.year, prev.seq)}没有异议成立，不能发起下一轮公示。"}
+            )
         if (case_ref or "") != (prev.case_ref or "") or (prev.case_ref and case_step != prev.case_step):
             raise ValidationError({"title": "下一轮公示应与上一轮关联同一办件的同一步骤。"})
         if start_at.date() < prev.closed_at.date():
-            raise ValidationError({"start": f"异议 {prev.closed_at:%Y-%m-%d} 才核实成立，下一轮公示不能早于这一天开始。"})
-        later = s.exec(select(Notice).where(Notice.previous_id == previous_id, col(Notice.withdrawn_at).is_(None))).first()
+            raise ValidationError(
+                {"start": f"异议 {prev.closed_at:%Y-%m-%d} 才核实成立，下一轮公示不能早于这一天开始。"}
+            )
+        later = s.exec(
+            select(Notice).where(Notice.previous_id == previous_id, col(Notice.withdrawn_at).is_(None))
+        ).first()
         if later is not None:
             raise ValidationError({"title": f"上一轮公示已发起下一轮：{number(later.year, later.seq)}。"})
 
@@ -453,10 +557,18 @@ class NoticeService:
 
     @staticmethod
     def _audit(i: NoticeInfo) -> dict[str, Any]:
-        return {"name": f"{i.number} {i.title}", "category": i.kind, "round": i.round, "places": list(i.places),
-                "start": f"{i.start_at:%Y-%m-%d %H:%M}", "length": i.length_text,
-                "end": f"{i.end:%Y-%m-%d}" + ("（预计）" if i.provisional else ""), "persons": i.persons,
-                "status": i.status, "result": i.result_text}
+        return {
+            "name": f"{i.number} {i.title}",
+            "category": i.kind,
+            "round": i.round,
+            "places": list(i.places),
+            "start": f"{i.start_at:%Y-%m-%d %H:%M}",
+            "length": i.length_text,
+            "end": f"{i.end:%Y-%m-%d}" + ("（预计）" if i.provisional else ""),
+            "persons": i.persons,
+            "status": i.status,
+            "result": i.result_text,
+        }
 
     def _open_row(self, s: Session, notice_id: int, field: str = "notice") -> Notice:
         row = s.get(Notice, notice_id)
@@ -506,13 +618,17 @@ class NoticeService:
             self.core.audit(s, "notice", after.number, "撤回", self._audit(before), self._audit(after))
         return after
 
-    def add_objection(self, notice_id: int, received_at: str | datetime, from_name: str, content: str,
-                      received_by: str = "") -> ObjectionInfo:
+    def add_objection(
+        self, notice_id: int, received_at: str | datetime, from_name: str, content: str, received_by: str = ""
+    ) -> ObjectionInfo:
         now = self.core.now()
         f = inputs.Fields()
         errors = f.errors
-        at = (f.moment("received_at", received_at, "收到时间", inputs.past(now.date()), date_only_at=time(8, 0))
-              if inputs.clean(received_at) else now)
+        at = (
+            f.moment("received_at", received_at, "收到时间", inputs.past(now.date()), date_only_at=time(8, 0))
+            if inputs.clean(received_at)
+            else now
+        )
         content = f.text("content", content, "异议内容", inputs.TEXT, required=True, multiline=True)
         from_name = f.text("from_name", from_name, "异议人姓名", inputs.NAME)
         op = self.core.operator
@@ -528,30 +644,46 @@ class NoticeService:
                 raise ValidationError({"received_at": "收到时间不能晚于现在。"})
             if at < row.start_at:
                 raise ValidationError({"received_at": f"公示 {row.start_at:%Y-%m-%d %H:%M} 才开始，收到时间不能更早。"})
-            o = NoticeObjection(notice_id=notice_id, received_at=at, from_name=from_name, content=content,
-                                received_by=received_by, recorded_at=now)
+            o = NoticeObjection(
+                notice_id=notice_id,
+                received_at=at,
+                from_name=from_name,
+                content=content,
+                received_by=received_by,
+                recorded_at=now,
+            )
             s.add(o)
             s.flush()
             info = ObjectionInfo(o.id or 0, notice_id, at, from_name, content, received_by)
-            self.core.audit(s, "notice_objection", o.id, "登记", None,
-                            {"name": number(row.year, row.seq), "from": info.who, "content": content})
+            self.core.audit(
+                s,
+                "notice_objection",
+                o.id,
+                "登记",
+                None,
+                {"name": number(row.year, row.seq), "from": info.who, "content": content},
+            )
         return info
 
-    def handle_objection(self, objection_id: int, handling: str, result: str,
-                         answered_at: str | date | None = None) -> tuple[ObjectionInfo, NoticeInfo]:
+    def handle_objection(
+        self, objection_id: int, handling: str, result: str, answered_at: str | date | None = None
+    ) -> tuple[ObjectionInfo, NoticeInfo]:
         """Record how an objection was checked and answered. An upheld
         objection (成立) ends the notice as 有异议; the caller offers a
         second-round notice (``second_round_defaults``)."""
         now = self.core.now()
         f = inputs.Fields()
         errors = f.errors
-        handling = f.text("handling", handling, "核实处理情况", inputs.TEXT, required="请填写核实处理情况。",
-                          multiline=True)
+        handling = f.text(
+            "handling", handling, "核实处理情况", inputs.TEXT, required="请填写核实处理情况。", multiline=True
+        )
         if result not in rules.OBJECTION_RESULTS:
             errors["result"] = "请选择核实结果：成立 或 不成立。"
         answered = None
         if inputs.clean(answered_at):
-            answered = f.moment("answered_at", answered_at, "答复时间", inputs.past(now.date()), date_only_at=time(8, 0))
+            answered = f.moment(
+                "answered_at", answered_at, "答复时间", inputs.past(now.date()), date_only_at=time(8, 0)
+            )
             if answered is not None and answered > now:
                 errors["answered_at"] = "答复时间不能晚于现在。"
         if errors:
@@ -567,21 +699,40 @@ class NoticeService:
                 raise ValidationError({"answered_at": "答复时间不能早于收到异议的时间。"})
             notice = self._open_row(s, o.notice_id, "handling")
             before = self._info(s, notice, now)
-            s.add(ObjectionOutcome(objection_id=objection_id, handling=handling, result=result, answered_at=answered,
-                                   operator_name=op.name if op else "", recorded_at=now))
+            s.add(
+                ObjectionOutcome(
+                    objection_id=objection_id,
+                    handling=handling,
+                    result=result,
+                    answered_at=answered,
+                    operator_name=op.name if op else "",
+                    recorded_at=now,
+                )
+            )
             if result == "成立":
                 notice.closed_at, notice.result = now, rules.UPHELD
                 notice.result_note = f"异议成立：{handling}"
                 s.add(notice)
             s.flush()
             after = self._info(s, notice, now)
-            self.core.audit(s, "notice_objection", objection_id, "处理", None,
-                            {"name": after.number, "result": result, "handling": handling,
-                             "answered": f"{answered:%Y-%m-%d %H:%M}" if answered else ""})
+            self.core.audit(
+                s,
+                "notice_objection",
+                objection_id,
+                "处理",
+                None,
+                {
+                    "name": after.number,
+                    "result": result,
+                    "handling": handling,
+                    "answered": f"{answered:%Y-%m-%d %H:%M}" if answered else "",
+                },
+            )
             if result == "成立":
                 self.core.audit(s, "notice", after.number, "异议成立", self._audit(before), self._audit(after))
-            info = ObjectionInfo(o.id or 0, o.notice_id, o.received_at, o.from_name, o.content, o.received_by,
-                                 handling, result, answered)
+            info = ObjectionInfo(
+                o.id or 0, o.notice_id, o.received_at, o.from_name, o.content, o.received_by, handling, result, answered
+            )
         return info, after
 
     def second_round_defaults(self, notice_id: int) -> dict[str, Any]:
@@ -591,9 +742,20 @@ class NoticeService:
             "\t".join(x for x in (p.name, p.group, p.id_number, "" if p.amount is None else f"{p.amount}", p.note) if x)
             for p in self.persons(notice_id)
         )
-        return {"title": i.title, "kind": i.kind, "places": i.places, "length": i.length, "unit": i.unit,
-                "round": "第二次", "summary": i.summary, "persons": people, "matter_code": i.matter_code,
-                "case_ref": i.case_ref, "case_step": i.case_step, "previous_id": i.id}
+        return {
+            "title": i.title,
+            "kind": i.kind,
+            "places": i.places,
+            "length": i.length,
+            "unit": i.unit,
+            "round": "第二次",
+            "summary": i.summary,
+            "persons": people,
+            "matter_code": i.matter_code,
+            "case_ref": i.case_ref,
+            "case_step": i.case_step,
+            "previous_id": i.id,
+        }
 
     # -- the list for the notice board --------------------------------------
     def write_public_list(self, notice_id: int, folder: str | Path | None = None) -> Path:
@@ -614,13 +776,19 @@ class NoticeService:
         try:
             target = ensure_writable_folder(Path(folder).expanduser())
             view = PublicListView(
-                info.title, info.number, info.start_at, info.end, info.provisional, info.length_text,
-                profile.village if profile else "", profile.township if profile else "",
+                info.title,
+                info.number,
+                info.start_at,
+                info.end,
+                info.provisional,
+                info.length_text,
+                profile.village if profile else "",
+                profile.township if profile else "",
                 profile.phone if profile else "",
-                tuple(ListedPerson(p.seq, p.name, p.group, p.id_number, p.amount, p.note) for p in people))
+                tuple(ListedPerson(p.seq, p.name, p.group, p.id_number, p.amount, p.note) for p in people),
+            )
             path = unique_path(target / public_list_filename(view))
             write_public_list(view, path)
         except LedgerError as exc:
             raise ValidationError({"out_dir": str(exc)}) from None
         return path
-

@@ -18,7 +18,13 @@ from cunwu_tui.services.core import Core, ValidationError
 
 ID_CARD = "居民身份证"
 ID_TYPES: tuple[str, ...] = (
-    ID_CARD, "户口簿", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证", "护照", "其他证件",
+    ID_CARD,
+    "户口簿",
+    "港澳居民来往内地通行证",
+    "台湾居民来往大陆通行证",
+    "外国人永久居留身份证",
+    "护照",
+    "其他证件",
 )
 
 
@@ -32,7 +38,7 @@ class ResidentInfo:
     group: str
     address: str
     note: str
-    merged_into: int | None = None     # a duplicate registration: the one kept
+    merged_into: int | None = None  # a duplicate registration: the one kept
     merge_reason: str = ""
 
     @property
@@ -70,15 +76,32 @@ def resident_info(r: Resident, merge: ResidentMerge | None = None) -> ResidentIn
     """A resident row as callers see it (merged into ``merge.kept_id`` when
     ``merge`` is given); cases use it for the applicant's masked numbers."""
     assert r.id is not None
-    return ResidentInfo(r.id, r.name, r.id_type, r.id_number, r.phone, r.group_name, r.address, r.note,
-                        merge.kept_id if merge else None, merge.reason if merge else "")
+    return ResidentInfo(
+        r.id,
+        r.name,
+        r.id_type,
+        r.id_number,
+        r.phone,
+        r.group_name,
+        r.address,
+        r.note,
+        merge.kept_id if merge else None,
+        merge.reason if merge else "",
+    )
 
 
 def _audit(i: ResidentInfo) -> dict[str, Any]:
     """A resident as the operation log records it (the log masks ID and
     phone numbers when it shows them)."""
-    return {"name": i.name, "id_type": i.id_type, "id_number": i.id_number, "phone": i.phone,
-            "group": i.group, "address": i.address, "note": i.note}
+    return {
+        "name": i.name,
+        "id_type": i.id_type,
+        "id_number": i.id_number,
+        "phone": i.phone,
+        "group": i.group,
+        "address": i.address,
+        "note": i.note,
+    }
 
 
 @dataclass(frozen=True)
@@ -105,8 +128,9 @@ class ResidentService:
     def __init__(self, core: Core):
         self.core = core
 
-    def _clean(self, name: str, id_type: str, id_number: str, phone: str, group: str, address: str,
-               note: str) -> dict[str, Any]:
+    def _clean(
+        self, name: str, id_type: str, id_number: str, phone: str, group: str, address: str, note: str
+    ) -> dict[str, Any]:
         errors: dict[str, str] = {}
         name = _one_line(name)
         if not name:
@@ -146,8 +170,9 @@ class ResidentService:
         errors.update(f.errors)
         if errors:
             raise ValidationError(errors)
-        return dict(name=name, id_type=id_type, id_number=number, phone=phone, group_name=group,
-                    address=address, note=note)
+        return dict(
+            name=name, id_type=id_type, id_number=number, phone=phone, group_name=group, address=address, note=note
+        )
 
     def _clash(self, s: Session, id_type: str, number: str, own_id: int | None = None) -> None:
         q = select(Resident).where(Resident.id_type == id_type, Resident.id_number == number)
@@ -157,8 +182,16 @@ class ResidentService:
         if other is not None:
             raise ValidationError({"id_number": f"该证件号已登记为「{other.name}」，请直接选用，不要重复登记。"})
 
-    def add(self, name: str, id_type: str = ID_CARD, id_number: str = "", phone: str = "", group: str = "",
-            address: str = "", note: str = "") -> ResidentInfo:
+    def add(
+        self,
+        name: str,
+        id_type: str = ID_CARD,
+        id_number: str = "",
+        phone: str = "",
+        group: str = "",
+        address: str = "",
+        note: str = "",
+    ) -> ResidentInfo:
         fields = self._clean(name, id_type, id_number, phone, group, address, note)
         with self.core.write() as s:
             self._clash(s, fields["id_type"], fields["id_number"])
@@ -169,8 +202,17 @@ class ResidentService:
             self.core.audit(s, "resident", row.id, "新增", None, info)
         return info
 
-    def update(self, resident_id: int, name: str, id_type: str = ID_CARD, id_number: str = "", phone: str = "",
-               group: str = "", address: str = "", note: str = "") -> ResidentInfo:
+    def update(
+        self,
+        resident_id: int,
+        name: str,
+        id_type: str = ID_CARD,
+        id_number: str = "",
+        phone: str = "",
+        group: str = "",
+        address: str = "",
+        note: str = "",
+    ) -> ResidentInfo:
         """Correct a resident's details (on the record, before and after)."""
         fields = self._clean(name, id_type, id_number, phone, group, address, note)
         with self.core.write() as s:
@@ -207,8 +249,7 @@ class ResidentService:
             return stmt
         conds = [Resident.name.contains(q), Resident.group_name == q]  # type: ignore[attr-defined]
         if len(q) >= 4 and any(ch.isdigit() for ch in q):
-            conds += [Resident.id_number.endswith(q), Resident.id_number == q,
-                      Resident.phone.endswith(q)]
+            conds += [Resident.id_number.endswith(q), Resident.id_number == q, Resident.phone.endswith(q)]
         return stmt.where(or_(*conds))
 
     def search(self, query: str, limit: int = 50) -> list[ResidentInfo]:
@@ -240,8 +281,12 @@ class ResidentService:
         with self.core.read() as s:
             total = s.exec(self._where(select(func.count()).select_from(Resident), query)).one()
             offset = max(0, min(offset, (max(total, 1) - 1) // limit * limit))
-            stmt = self._where(select(Resident, ResidentMerge).join(
-                ResidentMerge, col(ResidentMerge.duplicate_id) == col(Resident.id), isouter=True), query)
+            stmt = self._where(
+                select(Resident, ResidentMerge).join(
+                    ResidentMerge, col(ResidentMerge.duplicate_id) == col(Resident.id), isouter=True
+                ),
+                query,
+            )
             stmt = stmt.order_by(Resident.name, Resident.id).offset(offset).limit(limit)
             items = tuple(resident_info(r, m) for r, m in s.exec(stmt))
         return ResidentPage(items, int(total), offset, limit)
@@ -280,11 +325,22 @@ class ResidentService:
                 if m is not None:
                     who = "本登记" if rid == duplicate_id else "要保留的登记"
                     raise ValidationError({field: f"{who}已合并到其他登记，不能再合并。"})
-            row = ResidentMerge(duplicate_id=duplicate_id, kept_id=kept_id, reason=reason,
-                                operator_id=op.id if op else None, operator_name=op.name if op else "",
-                                recorded_at=self.core.now())
+            row = ResidentMerge(
+                duplicate_id=duplicate_id,
+                kept_id=kept_id,
+                reason=reason,
+                operator_id=op.id if op else None,
+                operator_name=op.name if op else "",
+                recorded_at=self.core.now(),
+            )
             s.add(row)
             s.flush()
-            self.core.audit(s, "resident", duplicate_id, "合并", _audit(resident_info(dup)),
-                            {"name": f"合并到 {resident_info(kept).label}", "reason": reason})
+            self.core.audit(
+                s,
+                "resident",
+                duplicate_id,
+                "合并",
+                _audit(resident_info(dup)),
+                {"name": f"合并到 {resident_info(kept).label}", "reason": reason},
+            )
             return resident_info(dup, row)

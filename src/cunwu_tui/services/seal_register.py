@@ -40,8 +40,11 @@ log = logging.getLogger("cunwu.seal_register")
 AUDIT_ENTITY = "seal_use"
 CHECKPOINT = "seal_chain_checkpoint"  # setting: where the last clean check of the hash chain ended
 TALLY_KEY = "all"  # seal_tally's one row: the whole register
-_TALLY = select(func.count(col(SealUse.id)), func.coalesce(func.sum(SealUse.copies).filter(col(SealVoid.id).is_(None)), 0)
-                ).select_from(SealUse).join(SealVoid, col(SealVoid.use_id) == col(SealUse.id), isouter=True)
+_TALLY = (
+    select(func.count(col(SealUse.id)), func.coalesce(func.sum(SealUse.copies).filter(col(SealVoid.id).is_(None)), 0))
+    .select_from(SealUse)
+    .join(SealVoid, col(SealVoid.use_id) == col(SealUse.id), isouter=True)
+)
 
 
 def _count(s: Session, q: Any) -> tuple[int, int]:
@@ -60,18 +63,51 @@ def _move_tally(s: Session, entries: int, copies: int) -> None:
         row.entries += entries
         row.copies += copies
         s.add(row)
+
+
 REGISTERED, VOIDED = "新增", "作废"
 OUTSIDER = "（村外）"
 
 # Content columns covered by each record's hash (everything but the hashes).
 USE_FIELDS: tuple[str, ...] = (
-    "id", "chain_seq", "seal_id", "seal_name", "year", "seq", "number", "used_at", "title", "purpose",
-    "copies", "destination", "applicant_id", "applicant_name", "applicant_outsider", "approver_id",
-    "approver_name", "major", "meeting_type", "meeting_date", "meeting_ref", "keeper_id", "keeper_name",
-    "note", "refers_to_id", "operator_id", "operator_name", "recorded_at",
+    "id",
+    "chain_seq",
+    "seal_id",
+    "seal_name",
+    "year",
+    "seq",
+    "number",
+    "used_at",
+    "title",
+    "purpose",
+    "copies",
+    "destination",
+    "applicant_id",
+    "applicant_name",
+    "applicant_outsider",
+    "approver_id",
+    "approver_name",
+    "major",
+    "meeting_type",
+    "meeting_date",
+    "meeting_ref",
+    "keeper_id",
+    "keeper_name",
+    "note",
+    "refers_to_id",
+    "operator_id",
+    "operator_name",
+    "recorded_at",
 )
 VOID_FIELDS: tuple[str, ...] = (
-    "id", "chain_seq", "use_id", "number", "reason", "operator_id", "operator_name", "recorded_at",
+    "id",
+    "chain_seq",
+    "use_id",
+    "number",
+    "reason",
+    "operator_id",
+    "operator_name",
+    "recorded_at",
 )
 
 
@@ -147,8 +183,11 @@ class SealUseInfo:
         """备注/作废说明 of the ledger: the note, what it corrects, the void."""
         parts = []
         if self.voided:
-            parts.append(f"【作废】{self.void_reason}（{self.voided_at:%Y-%m-%d} {self.voided_by}，原登记{self.copies}份）"
-                         if self.voided_at else f"【作废】{self.void_reason}")
+            parts.append(
+                f"【作废】{self.void_reason}（{self.voided_at:%Y-%m-%d} {self.voided_by}，原登记{self.copies}份）"
+                if self.voided_at
+                else f"【作废】{self.void_reason}"
+            )
             if self.corrected_by_number:
                 parts.append(f"已重新登记为 {self.corrected_by_number}")
         if self.refers_to_number:
@@ -182,7 +221,7 @@ class ChainCheck:
 @dataclass(frozen=True)
 class SealYearRow:
     seal: str
-    months: tuple[int, ...]   # valid uses in months 1..12
+    months: tuple[int, ...]  # valid uses in months 1..12
     total: int
     copies: int
     voided: int
@@ -205,12 +244,22 @@ def _snapshot(u: SealUse, refers_to: str = "") -> dict[str, Any]:
     """An entry in words, as the operation log keeps it (and as verify
     compares it later to name what was changed)."""
     return {
-        "number": u.number, "seal": u.seal_name, "used_at": f"{u.used_at:%Y-%m-%d %H:%M}", "document": u.title,
-        "purpose": u.purpose, "copies": u.copies, "destination": u.destination,
-        "handler": u.applicant_name + (OUTSIDER if u.applicant_outsider else ""), "approver": u.approver_name,
-        "major": bool(u.major), "meeting_type": u.meeting_type,
-        "meeting_date": f"{u.meeting_date:%Y-%m-%d}" if u.meeting_date else "", "meeting_ref": u.meeting_ref,
-        "keeper": u.keeper_name, "note": u.note, "refers_to": refers_to,
+        "number": u.number,
+        "seal": u.seal_name,
+        "used_at": f"{u.used_at:%Y-%m-%d %H:%M}",
+        "document": u.title,
+        "purpose": u.purpose,
+        "copies": u.copies,
+        "destination": u.destination,
+        "handler": u.applicant_name + (OUTSIDER if u.applicant_outsider else ""),
+        "approver": u.approver_name,
+        "major": bool(u.major),
+        "meeting_type": u.meeting_type,
+        "meeting_date": f"{u.meeting_date:%Y-%m-%d}" if u.meeting_date else "",
+        "meeting_ref": u.meeting_ref,
+        "keeper": u.keeper_name,
+        "note": u.note,
+        "refers_to": refers_to,
     }
 
 
@@ -261,30 +310,57 @@ class SealRegisterService:
                 corrected.setdefault(ref, n)
         approved: dict[int, Approval] = {}
         if ids:
-            q = select(Approval).where(Approval.subject_table == AUDIT_ENTITY, Approval.kind == SEAL_USE,
-                                       col(Approval.subject_id).in_(ids))
+            q = select(Approval).where(
+                Approval.subject_table == AUDIT_ENTITY, Approval.kind == SEAL_USE, col(Approval.subject_id).in_(ids)
+            )
             for a in s.exec(q.order_by(Approval.id)):
                 approved.setdefault(a.subject_id, a)
-        return [self._info(u, v, numbers.get(u.refers_to_id or 0, ""), corrected.get(u.id or 0, ""),
-                           approved.get(u.id or 0))
-                for u, v in rows]
+        return [
+            self._info(
+                u, v, numbers.get(u.refers_to_id or 0, ""), corrected.get(u.id or 0, ""), approved.get(u.id or 0)
+            )
+            for u, v in rows
+        ]
 
     @staticmethod
-    def _info(u: SealUse, v: SealVoid | None, refers: str = "", corrected: str = "",
-              approval: Approval | None = None) -> SealUseInfo:
+    def _info(
+        u: SealUse, v: SealVoid | None, refers: str = "", corrected: str = "", approval: Approval | None = None
+    ) -> SealUseInfo:
         assert u.id is not None
         return SealUseInfo(
-            id=u.id, number=u.number, seal_id=u.seal_id, seal_name=u.seal_name, used_at=u.used_at, title=u.title,
-            purpose=u.purpose, copies=u.copies, destination=u.destination, applicant_id=u.applicant_id,
-            applicant_name=u.applicant_name, applicant_outsider=u.applicant_outsider, approver_id=u.approver_id,
-            approver_name=u.approver_name, major=u.major, meeting_type=u.meeting_type, meeting_date=u.meeting_date,
-            meeting_ref=u.meeting_ref, keeper_id=u.keeper_id, keeper_name=u.keeper_name, note=u.note,
-            refers_to_id=u.refers_to_id, refers_to_number=refers, corrected_by_number=corrected,
-            operator_name=u.operator_name, recorded_at=u.recorded_at, voided=v is not None,
-            void_reason=v.reason if v else "", voided_at=v.recorded_at if v else None,
+            id=u.id,
+            number=u.number,
+            seal_id=u.seal_id,
+            seal_name=u.seal_name,
+            used_at=u.used_at,
+            title=u.title,
+            purpose=u.purpose,
+            copies=u.copies,
+            destination=u.destination,
+            applicant_id=u.applicant_id,
+            applicant_name=u.applicant_name,
+            applicant_outsider=u.applicant_outsider,
+            approver_id=u.approver_id,
+            approver_name=u.approver_name,
+            major=u.major,
+            meeting_type=u.meeting_type,
+            meeting_date=u.meeting_date,
+            meeting_ref=u.meeting_ref,
+            keeper_id=u.keeper_id,
+            keeper_name=u.keeper_name,
+            note=u.note,
+            refers_to_id=u.refers_to_id,
+            refers_to_number=refers,
+            corrected_by_number=corrected,
+            operator_name=u.operator_name,
+            recorded_at=u.recorded_at,
+            voided=v is not None,
+            void_reason=v.reason if v else "",
+            voided_at=v.recorded_at if v else None,
             voided_by=v.operator_name if v else "",
             approved_at=approval.recorded_at if approval else None,
-            approved_by=approval.approver_name if approval else "", needs_approval=bool(u.needs_approval),
+            approved_by=approval.approver_name if approval else "",
+            needs_approval=bool(u.needs_approval),
         )
 
     def _query(self) -> Any:
@@ -297,9 +373,16 @@ class SealRegisterService:
                 raise ValidationError({"entry": "该用印登记不存在。"})
             return self._infos(s, rows)[0]
 
-    def list(self, seal_id: int | None = None, month: str | date | None = None, major: bool | None = None,
-             voided: bool | None = None, search: str = "", limit: int | None = None, offset: int = 0
-             ) -> list[SealUseInfo]:
+    def list(
+        self,
+        seal_id: int | None = None,
+        month: str | date | None = None,
+        major: bool | None = None,
+        voided: bool | None = None,
+        search: str = "",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[SealUseInfo]:
         """Entries, newest use first (``limit`` of them from ``offset``).
         ``month``: 2026-10 (or any day in it; ValidationError when it is
         not a month); ``search`` matches the document title or the
@@ -313,8 +396,14 @@ class SealRegisterService:
         with self.core.read() as s:
             return self._infos(s, list(s.exec(q)))
 
-    def tally(self, seal_id: int | None = None, month: str | date | None = None, major: bool | None = None,
-              voided: bool | None = None, search: str = "") -> tuple[int, int]:
+    def tally(
+        self,
+        seal_id: int | None = None,
+        month: str | date | None = None,
+        major: bool | None = None,
+        voided: bool | None = None,
+        search: str = "",
+    ) -> tuple[int, int]:
         """(entries, copies of the entries not voided) that ``list`` with the
         same filters would give, without reading them (F5 shows a page)."""
         with self.core.read() as s:
@@ -325,15 +414,22 @@ class SealRegisterService:
             return _count(s, self._filtered(_TALLY, seal_id, month, major, voided, search))
 
     @staticmethod
-    def _filtered(q: Any, seal_id: int | None, month: str | date | None, major: bool | None, voided: bool | None,
-                  search: str | None) -> Any:
+    def _filtered(
+        q: Any,
+        seal_id: int | None,
+        month: str | date | None,
+        major: bool | None,
+        voided: bool | None,
+        search: str | None,
+    ) -> Any:
         if seal_id is not None:
             q = q.where(SealUse.seal_id == seal_id)
         if month:
             first = _month_of(month)
             nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-            q = q.where(SealUse.used_at >= datetime.combine(first, time.min),
-                        SealUse.used_at < datetime.combine(nxt, time.min))
+            q = q.where(
+                SealUse.used_at >= datetime.combine(first, time.min), SealUse.used_at < datetime.combine(nxt, time.min)
+            )
         if major is not None:
             q = q.where(SealUse.major == major)
         if voided is True:
@@ -342,14 +438,19 @@ class SealRegisterService:
             q = q.where(col(SealVoid.id).is_(None))
         text = " ".join((search or "").split())
         if text:
-            q = q.where(or_(col(SealUse.title).contains(text, autoescape=True),
-                            col(SealUse.applicant_name).contains(text, autoescape=True)))
+            q = q.where(
+                or_(
+                    col(SealUse.title).contains(text, autoescape=True),
+                    col(SealUse.applicant_name).contains(text, autoescape=True),
+                )
+            )
         return q
 
     def between(self, start: date, end: date) -> builtins.list[SealUseInfo]:
         """Entries used in [start, end), in order of use (the ledger)."""
-        q = self._query().where(SealUse.used_at >= datetime.combine(start, time.min),
-                                SealUse.used_at < datetime.combine(end, time.min))
+        q = self._query().where(
+            SealUse.used_at >= datetime.combine(start, time.min), SealUse.used_at < datetime.combine(end, time.min)
+        )
         q = q.order_by(SealUse.used_at, SealUse.chain_seq)
         with self.core.read() as s:
             return self._infos(s, list(s.exec(q)))
@@ -390,11 +491,26 @@ class SealRegisterService:
             return [(p.id, p.name) for p in people if seal.approver_role in split_roles(p.roles)]
 
     # -- writing ------------------------------------------------------------
-    def add(self, seal_id: int | None, title: str, purpose: str, copies: int | str, destination: str,
-            applicant_id: int | None = None, applicant_name: str = "", approver_id: int | None = None,
-            keeper_id: int | None = None, used_at: str | datetime | None = None, major: bool = False,
-            meeting_type: str = "", meeting_date: str | date | None = None, meeting_ref: str = "",
-            note: str = "", refers_to_id: int | None = None, approver_pin: object = "") -> SealUseInfo:
+    def add(
+        self,
+        seal_id: int | None,
+        title: str,
+        purpose: str,
+        copies: int | str,
+        destination: str,
+        applicant_id: int | None = None,
+        applicant_name: str = "",
+        approver_id: int | None = None,
+        keeper_id: int | None = None,
+        used_at: str | datetime | None = None,
+        major: bool = False,
+        meeting_type: str = "",
+        meeting_date: str | date | None = None,
+        meeting_ref: str = "",
+        note: str = "",
+        refers_to_id: int | None = None,
+        approver_pin: object = "",
+    ) -> SealUseInfo:
         """Register a use of a seal. Every rule refuses with a Chinese
         message at its field and nothing is saved.
 
@@ -431,8 +547,7 @@ class SealRegisterService:
                     f.error("meeting_date", "会议日期不能晚于用印日期：重大事项须先经会议决定，再用印。")
             if f.ok("meeting_ref") and not meeting_ref:
                 f.error("meeting_ref", "重大事项须填写会议决议文号或会议记录编号。")
-            elif (self.meetings is not None and f.ok("meeting_ref") and f.ok("meeting_date")
-                  and meeting_day is not None):
+            elif self.meetings is not None and f.ok("meeting_ref") and f.ok("meeting_date") and meeting_day is not None:
                 problem = self.meetings.check(meeting_type, meeting_day, meeting_ref)
                 if problem:
                     f.error("meeting_ref", problem)
@@ -442,8 +557,11 @@ class SealRegisterService:
         errors = f.errors
         op = self.core.operator
         confirmed: Confirmed | None = None
-        if not errors and str(approver_pin or "").strip() and self._may_approve(seal_id, applicant_id,
-                                                                                applicant_name, approver_id):
+        if (
+            not errors
+            and str(approver_pin or "").strip()
+            and self._may_approve(seal_id, applicant_id, applicant_name, approver_id)
+        ):
             confirmed = self.identity.confirm(approver_id, approver_pin, "approver_pin", "审批人")
 
         with self.core.write() as s:
@@ -463,8 +581,14 @@ class SealRegisterService:
             elif applicant_name and "applicant" not in errors:
                 # "王 某" is 王某: names are compared without spaces or width
                 key = name_key(applicant_name)
-                applicant = next((p for p in s.exec(select(Staff).where(Staff.active == True))  # noqa: E712
-                                  if name_key(p.name) == key), None)
+                applicant = next(
+                    (
+                        p
+                        for p in s.exec(select(Staff).where(Staff.active == True))  # noqa: E712
+                        if name_key(p.name) == key
+                    ),
+                    None,
+                )
             elif "applicant" not in errors:
                 errors["applicant"] = "请选择经办人，或填写村外经办人的姓名。"
             approver = s.get(Staff, approver_id) if approver_id is not None else None
@@ -473,8 +597,7 @@ class SealRegisterService:
             elif approver is None or not approver.active:
                 errors["approver"] = "审批人须为在岗人员。"
             elif seal is not None and seal.approver_role not in split_roles(approver.roles):
-                errors["approver"] = (f"{seal.name}由{seal.approver_role}审批，"
-                                      f"{approver.name}不是{seal.approver_role}。")
+                errors["approver"] = f"{seal.name}由{seal.approver_role}审批，{approver.name}不是{seal.approver_role}。"
             elif applicant is not None and applicant.id == approver.id:
                 errors["approver"] = "审批人不能是经办人本人：请由其他有审批权的人审批。"
             if keeper_id is None and seal is not None:
@@ -508,33 +631,56 @@ class SealRegisterService:
             position, prev_hash = self._chain_head(s)
             row = SealUse(
                 id=(s.exec(select(func.max(SealUse.id))).one() or 0) + 1,
-                chain_seq=position + 1, seal_id=seal.id, seal_name=seal.name, year=year, seq=seq,
-                number=rules.format_number(seal.short_name or seal.name, year, seq), used_at=when,
-                title=title, purpose=purpose, copies=n_copies, destination=destination,
+                chain_seq=position + 1,
+                seal_id=seal.id,
+                seal_name=seal.name,
+                year=year,
+                seq=seq,
+                number=rules.format_number(seal.short_name or seal.name, year, seq),
+                used_at=when,
+                title=title,
+                purpose=purpose,
+                copies=n_copies,
+                destination=destination,
                 applicant_id=applicant.id if applicant else None,
                 applicant_name=applicant.name if applicant else applicant_name,
-                applicant_outsider=applicant is None, approver_id=approver.id, approver_name=approver.name,
-                major=bool(major), meeting_type=meeting_type, meeting_date=meeting_day if major else None,
-                meeting_ref=meeting_ref, keeper_id=keeper.id, keeper_name=keeper.name, note=note,
-                refers_to_id=refers_to_id, operator_id=op.id if op else None, operator_name=op.name if op else "",
-                recorded_at=now, prev_hash=prev_hash, hash="", needs_approval=True,
+                applicant_outsider=applicant is None,
+                approver_id=approver.id,
+                approver_name=approver.name,
+                major=bool(major),
+                meeting_type=meeting_type,
+                meeting_date=meeting_day if major else None,
+                meeting_ref=meeting_ref,
+                keeper_id=keeper.id,
+                keeper_name=keeper.name,
+                note=note,
+                refers_to_id=refers_to_id,
+                operator_id=op.id if op else None,
+                operator_name=op.name if op else "",
+                recorded_at=now,
+                prev_hash=prev_hash,
+                hash="",
+                needs_approval=True,
             )
             row.hash = rules.link_hash(rules.USE, _fields(row, USE_FIELDS), prev_hash)
             s.add(row)
             _move_tally(s, 1, n_copies)
             s.flush()
             snap = _snapshot(row, refers.number if refers else "")
-            self.core.audit(s, AUDIT_ENTITY, row.number, REGISTERED, None,
-                            {**snap, "chain": row.chain_seq, "hash": row.hash})
+            self.core.audit(
+                s, AUDIT_ENTITY, row.number, REGISTERED, None, {**snap, "chain": row.chain_seq, "hash": row.hash}
+            )
             approval = None
             if confirmed is not None:
-                approval = self.identity.record_approval(s, SEAL_USE, AUDIT_ENTITY, row.id, confirmed,
-                                                         audit=(AUDIT_ENTITY, row.number))
+                approval = self.identity.record_approval(
+                    s, SEAL_USE, AUDIT_ENTITY, row.id, confirmed, audit=(AUDIT_ENTITY, row.number)
+                )
             info = self._info(row, None, refers.number if refers else "", approval=approval)
         return info
 
-    def _may_approve(self, seal_id: int | None, applicant_id: int | None, applicant_name: str,
-                     approver_id: int | None) -> bool:
+    def _may_approve(
+        self, seal_id: int | None, applicant_id: int | None, applicant_name: str, approver_id: int | None
+    ) -> bool:
         """Whether the chosen approver could approve this entry at all: only
         then is their PIN checked (otherwise the write names what is wrong
         at its field, and no wrong try is counted)."""
@@ -562,31 +708,55 @@ class SealRegisterService:
             raise ValidationError({"approver_pin": f"{current.number} 已审批（{current.approval_text}）。"})
         who = current.approver_id if approver_id is None else approver_id
         if who != current.approver_id:
-            raise ValidationError({"approver_pin": f"{current.number} 的审批人是{current.approver_name}："
-                                                   "须由其本人输入密码；换审批人请作废后重新登记。"})
+            raise ValidationError(
+                {
+                    "approver_pin": f"{current.number} 的审批人是{current.approver_name}："
+                    "须由其本人输入密码；换审批人请作废后重新登记。"
+                }
+            )
         confirmed = self.identity.confirm(who, approver_pin, "approver_pin", "审批人")
         with self.core.write() as s:
             if s.exec(select(SealVoid).where(SealVoid.use_id == use_id)).first() is not None:
                 raise ValidationError({"approver_pin": f"{current.number} 已作废，不能审批。"})
-            done = s.exec(select(Approval).where(Approval.subject_table == AUDIT_ENTITY,
-                                                 Approval.subject_id == use_id, Approval.kind == SEAL_USE)).first()
+            done = s.exec(
+                select(Approval).where(
+                    Approval.subject_table == AUDIT_ENTITY, Approval.subject_id == use_id, Approval.kind == SEAL_USE
+                )
+            ).first()
             if done is not None:
                 raise ValidationError({"approver_pin": f"{current.number} 已于 {done.recorded_at:%m-%d %H:%M} 审批。"})
             seal = s.get(Seal, current.seal_id)
             person = s.get(Staff, confirmed.id)
             if seal is not None and person is not None and seal.approver_role not in split_roles(person.roles):
-                raise ValidationError({"approver_pin": f"{seal.name}由{seal.approver_role}审批，"
-                                                       f"{person.name}现在不是{seal.approver_role}。"})
-            self.identity.record_approval(s, SEAL_USE, AUDIT_ENTITY, use_id, confirmed,
-                                          audit=(AUDIT_ENTITY, current.number))
+                raise ValidationError(
+                    {
+                        "approver_pin": f"{seal.name}由{seal.approver_role}审批，"
+                        f"{person.name}现在不是{seal.approver_role}。"
+                    }
+                )
+            self.identity.record_approval(
+                s, SEAL_USE, AUDIT_ENTITY, use_id, confirmed, audit=(AUDIT_ENTITY, current.number)
+            )
         return self.get(use_id)
 
     def pending(self) -> builtins.list[SealUseInfo]:
         """Entries waiting for their approver (待审批), oldest first."""
-        approved = (select(Approval.id).where(Approval.subject_table == AUDIT_ENTITY, Approval.kind == SEAL_USE,
-                                              col(Approval.subject_id) == col(SealUse.id)).exists())
-        q = (self._query().where(SealUse.needs_approval == True)  # noqa: E712
-             .where(col(SealVoid.id).is_(None)).where(~approved).order_by(SealUse.chain_seq))
+        approved = (
+            select(Approval.id)
+            .where(
+                Approval.subject_table == AUDIT_ENTITY,
+                Approval.kind == SEAL_USE,
+                col(Approval.subject_id) == col(SealUse.id),
+            )
+            .exists()
+        )
+        q = (
+            self._query()
+            .where(SealUse.needs_approval == True)  # noqa: E712
+            .where(col(SealVoid.id).is_(None))
+            .where(~approved)
+            .order_by(SealUse.chain_seq)
+        )
         with self.core.read() as s:
             return [u for u in self._infos(s, list(s.exec(q))) if u.pending]
 
@@ -606,16 +776,24 @@ class SealRegisterService:
                 raise ValidationError({"reason": f"{use.number} 已于 {done.recorded_at:%Y-%m-%d %H:%M} 作废。"})
             position, prev_hash = self._chain_head(s)
             v = SealVoid(
-                id=(s.exec(select(func.max(SealVoid.id))).one() or 0) + 1, chain_seq=position + 1,
-                use_id=use_id, number=use.number, reason=reason, operator_id=op.id if op else None,
-                operator_name=op.name if op else "", recorded_at=now, prev_hash=prev_hash, hash="",
+                id=(s.exec(select(func.max(SealVoid.id))).one() or 0) + 1,
+                chain_seq=position + 1,
+                use_id=use_id,
+                number=use.number,
+                reason=reason,
+                operator_id=op.id if op else None,
+                operator_name=op.name if op else "",
+                recorded_at=now,
+                prev_hash=prev_hash,
+                hash="",
             )
             v.hash = rules.link_hash(rules.VOID, _fields(v, VOID_FIELDS), prev_hash)
             s.add(v)
             s.flush()
             _move_tally(s, 0, -use.copies)
-            self.core.audit(s, AUDIT_ENTITY, use.number, VOIDED, None,
-                            {**_void_snapshot(v), "chain": v.chain_seq, "hash": v.hash})
+            self.core.audit(
+                s, AUDIT_ENTITY, use.number, VOIDED, None, {**_void_snapshot(v), "chain": v.chain_seq, "hash": v.hash}
+            )
             info = self._infos(s, [(use, v)])[0]
         return info
 
@@ -678,11 +856,13 @@ class SealRegisterService:
                 if head is None:
                     return
                 position, hash_ = head
-                mark = {"position": position, "hash": hash_,
-                        "uses": s.exec(select(func.count()).select_from(SealUse)).one(),
-                        "voids": s.exec(select(func.count()).select_from(SealVoid)).one(),
-                        "audit": s.exec(select(func.max(AuditLog.id)).where(AuditLog.entity == AUDIT_ENTITY)).one()
-                        or 0}
+                mark = {
+                    "position": position,
+                    "hash": hash_,
+                    "uses": s.exec(select(func.count()).select_from(SealUse)).one(),
+                    "voids": s.exec(select(func.count()).select_from(SealVoid)).one(),
+                    "audit": s.exec(select(func.max(AuditLog.id)).where(AuditLog.entity == AUDIT_ENTITY)).one() or 0,
+                }
                 put_setting(s, CHECKPOINT, json.dumps(mark))
                 kept, real = s.get(SealTally, TALLY_KEY), _count(s, _TALLY)  # the kept totals, recounted
                 if kept is None or (kept.entries, kept.copies) != real:
@@ -694,10 +874,18 @@ class SealRegisterService:
 
     @staticmethod
     def _head(s: Session) -> tuple[int, str] | None:
-        found = [r for r in (s.exec(select(SealUse.chain_seq, SealUse.hash).order_by(col(SealUse.chain_seq).desc())
-                                    .limit(1)).first(),
-                             s.exec(select(SealVoid.chain_seq, SealVoid.hash).order_by(col(SealVoid.chain_seq).desc())
-                                    .limit(1)).first()) if r is not None]
+        found = [
+            r
+            for r in (
+                s.exec(
+                    select(SealUse.chain_seq, SealUse.hash).order_by(col(SealUse.chain_seq).desc()).limit(1)
+                ).first(),
+                s.exec(
+                    select(SealVoid.chain_seq, SealVoid.hash).order_by(col(SealVoid.chain_seq).desc()).limit(1)
+                ).first(),
+            )
+            if r is not None
+        ]
         return max(((int(p), str(h)) for p, h in found), default=None)
 
     def _verify_since(self, mark: dict[str, Any] | None) -> ChainCheck | None:
@@ -707,8 +895,10 @@ class SealRegisterService:
             return None
         position, hash0 = int(mark["position"]), str(mark["hash"])
         with self.core.read() as s:
-            at = (s.exec(select(SealUse.hash).where(SealUse.chain_seq == position)).first()
-                  or s.exec(select(SealVoid.hash).where(SealVoid.chain_seq == position)).first())
+            at = (
+                s.exec(select(SealUse.hash).where(SealUse.chain_seq == position)).first()
+                or s.exec(select(SealVoid.hash).where(SealVoid.chain_seq == position)).first()
+            )
             if at != hash0:
                 return None
             uses = list(s.exec(select(SealUse).where(SealUse.chain_seq > position).order_by(SealUse.chain_seq)))
@@ -717,19 +907,31 @@ class SealRegisterService:
             n_voids = s.exec(select(func.count()).select_from(SealVoid)).one()
             if n_uses != int(mark["uses"]) + len(uses) or n_voids != int(mark["voids"]) + len(voids):
                 return None  # an entry before the checkpoint is gone (or one was slipped in)
-            logged = list(s.exec(select(AuditLog).where(AuditLog.entity == AUDIT_ENTITY,
-                                                        col(AuditLog.id) > int(mark["audit"]))
-                                 .order_by(col(AuditLog.id))))
+            logged = list(
+                s.exec(
+                    select(AuditLog)
+                    .where(AuditLog.entity == AUDIT_ENTITY, col(AuditLog.id) > int(mark["audit"]))
+                    .order_by(col(AuditLog.id))
+                )
+            )
             groups = {(u.seal_id, u.year) for u in uses}
-            seqs = {g: list(s.exec(select(SealUse.seq).where(SealUse.seal_id == g[0], SealUse.year == g[1])))
-                    for g in groups}
+            seqs = {
+                g: list(s.exec(select(SealUse.seq).where(SealUse.seal_id == g[0], SealUse.year == g[1])))
+                for g in groups
+            }
             referred = {v.use_id for v in voids}
-            numbers = dict(s.exec(select(SealUse.id, SealUse.number).where(col(SealUse.id).in_(referred)))
-                           .all()) if referred else {}
-        links = [rules.Link(rules.USE, u.chain_seq, u.number, _fields(u, USE_FIELDS), u.prev_hash, u.hash)
-                 for u in uses]
-        links += [rules.Link(rules.VOID, v.chain_seq, f"{v.number} 的作废记录", _fields(v, VOID_FIELDS),
-                             v.prev_hash, v.hash) for v in voids]
+            numbers = (
+                dict(s.exec(select(SealUse.id, SealUse.number).where(col(SealUse.id).in_(referred))).all())
+                if referred
+                else {}
+            )
+        links = [
+            rules.Link(rules.USE, u.chain_seq, u.number, _fields(u, USE_FIELDS), u.prev_hash, u.hash) for u in uses
+        ]
+        links += [
+            rules.Link(rules.VOID, v.chain_seq, f"{v.number} 的作废记录", _fields(v, VOID_FIELDS), v.prev_hash, v.hash)
+            for v in voids
+        ]
         anchors = [a for a in (_anchor(row) for row in logged) if a is not None]
         if any(a.position <= position for a in anchors):
             return None
@@ -755,16 +957,21 @@ class SealRegisterService:
         with self.core.read() as s:
             conn = s.connection()
             for u in conn.execute(sa_select(use_t).order_by(use_t.c.chain_seq)):
-                links.append(rules.Link(rules.USE, u.chain_seq, u.number, _fields(u, USE_FIELDS), u.prev_hash,
-                                        u.hash))
+                links.append(rules.Link(rules.USE, u.chain_seq, u.number, _fields(u, USE_FIELDS), u.prev_hash, u.hash))
                 numbers[u.id] = u.number
                 by_year.setdefault((u.seal_id, u.year), []).append((u.seq, u.number))
             for v in conn.execute(sa_select(void_t).order_by(void_t.c.chain_seq)):
-                links.append(rules.Link(rules.VOID, v.chain_seq, f"{v.number} 的作废记录", _fields(v, VOID_FIELDS),
-                                        v.prev_hash, v.hash))
+                links.append(
+                    rules.Link(
+                        rules.VOID, v.chain_seq, f"{v.number} 的作废记录", _fields(v, VOID_FIELDS), v.prev_hash, v.hash
+                    )
+                )
                 voided.append((v.use_id, v.number))
-            for a in conn.execute(sa_select(log_t.c.id, log_t.c.entity_id, log_t.c.action, log_t.c.after)
-                                  .where(log_t.c.entity == AUDIT_ENTITY).order_by(log_t.c.id)):
+            for a in conn.execute(
+                sa_select(log_t.c.id, log_t.c.entity_id, log_t.c.action, log_t.c.after)
+                .where(log_t.c.entity == AUDIT_ENTITY)
+                .order_by(log_t.c.id)
+            ):
                 anchor = _anchor(a)
                 if anchor is not None:
                     anchors.append(anchor)
@@ -773,13 +980,21 @@ class SealRegisterService:
             fault = rules.verify_chain(links, anchors)
             if fault is not None:
                 problem = fault.message
-                if fault.index is not None and fault.code in (rules.CONTENT, rules.ANCHOR) \
-                        and fault.position in logged_at:
+                if (
+                    fault.index is not None
+                    and fault.code in (rules.CONTENT, rules.ANCHOR)
+                    and fault.position in logged_at
+                ):
                     then = json.loads(s.get(AuditLog, logged_at[fault.position]).after)  # type: ignore[union-attr]
                     diff = rules.changed_fields(then, self._snapshot_at(s, fault.position), ignore=("chain", "hash"))
                     if diff:
-                        problem += "改动的内容：" + "；".join(
-                            f"{_words(d.field)}（登记时 {_short(d.then)}，现在 {_short(d.now)}）" for d in diff) + "。"
+                        problem += (
+                            "改动的内容："
+                            + "；".join(
+                                f"{_words(d.field)}（登记时 {_short(d.then)}，现在 {_short(d.now)}）" for d in diff
+                            )
+                            + "。"
+                        )
                 return ChainCheck(False, entries, voids, fault.label, problem)
         # The chain holds; the numbers of each seal's year must too.
         for _, group in sorted(by_year.items()):
@@ -789,8 +1004,13 @@ class SealRegisterService:
                 return ChainCheck(False, entries, voids, after[1], f"编号不连续：在它之前缺少第{gaps[0]:03d}号。")
         for use_id, number in voided:
             if numbers.get(use_id) != number:
-                return ChainCheck(False, entries, voids, f"{number} 的作废记录",
-                                  "作废记录指向的登记与编号不一致：登记的编号被改动过。")
+                return ChainCheck(
+                    False,
+                    entries,
+                    voids,
+                    f"{number} 的作废记录",
+                    "作废记录指向的登记与编号不一致：登记的编号被改动过。",
+                )
         return ChainCheck(True, entries, voids)
 
     @staticmethod

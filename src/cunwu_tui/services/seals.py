@@ -49,8 +49,15 @@ class SealService:
         keeper = s.get(Staff, row.keeper_id) if row.keeper_id else None
         assert row.id is not None
         return SealInfo(
-            row.id, row.name, row.short_name, row.keeper_id, keeper.name if keeper else "",
-            row.approver_role, row.major_body, row.active, row.note,
+            row.id,
+            row.name,
+            row.short_name,
+            row.keeper_id,
+            keeper.name if keeper else "",
+            row.approver_role,
+            row.major_body,
+            row.active,
+            row.note,
         )
 
     def list(self, active_only: bool = False) -> list[SealInfo]:
@@ -71,8 +78,15 @@ class SealService:
                 s.flush()
                 self.core.audit(s, "seal", row.id, "新增", None, self._info(s, row))
 
-    def _validate(self, s: Session, name: str, short_name: str, keeper_id: int | None, approver_role: str,
-                  seal_id: int | None = None) -> tuple[str, str]:
+    def _validate(
+        self,
+        s: Session,
+        name: str,
+        short_name: str,
+        keeper_id: int | None,
+        approver_role: str,
+        seal_id: int | None = None,
+    ) -> tuple[str, str]:
         errors: dict[str, str] = {}
         from cunwu_tui.domain.inputs import clean
 
@@ -98,24 +112,52 @@ class SealService:
             raise ValidationError(errors)
         return name, short_name
 
-    def add(self, name: str, short_name: str, approver_role: str, keeper_id: int | None = None,
-            major_body: str = "", note: str = "", *, admin_id: int | None = None, admin_pin: object = "") -> SealInfo:
+    def add(
+        self,
+        name: str,
+        short_name: str,
+        approver_role: str,
+        keeper_id: int | None = None,
+        major_body: str = "",
+        note: str = "",
+        *,
+        admin_id: int | None = None,
+        admin_pin: object = "",
+    ) -> SealInfo:
         with self.core.read() as s:
             self._validate(s, name, short_name, keeper_id, approver_role)
         by = self.identity.admin(admin_id, admin_pin)
         with self.core.write() as s:
             name, short_name = self._validate(s, name, short_name, keeper_id, approver_role)
-            row = Seal(name=name, short_name=short_name, keeper_id=keeper_id, approver_role=approver_role,
-                       major_body=_clean(major_body), active=True, note=_clean(note))
+            row = Seal(
+                name=name,
+                short_name=short_name,
+                keeper_id=keeper_id,
+                approver_role=approver_role,
+                major_body=_clean(major_body),
+                active=True,
+                note=_clean(note),
+            )
             s.add(row)
             s.flush()
             info = self._info(s, row)
             self.core.audit(s, "seal", row.id, "新增", None, {**asdict(info), "confirmed_by": by.name})
         return info
 
-    def update(self, seal_id: int, name: str, short_name: str, approver_role: str, keeper_id: int | None,
-               major_body: str = "", note: str = "", active: bool = True, *, admin_id: int | None = None,
-               admin_pin: object = "") -> SealInfo:
+    def update(
+        self,
+        seal_id: int,
+        name: str,
+        short_name: str,
+        approver_role: str,
+        keeper_id: int | None,
+        major_body: str = "",
+        note: str = "",
+        active: bool = True,
+        *,
+        admin_id: int | None = None,
+        admin_pin: object = "",
+    ) -> SealInfo:
         with self.core.read() as s:
             if s.get(Seal, seal_id) is None:
                 raise ValidationError({"name": "该印章不存在。"})
@@ -128,7 +170,12 @@ class SealService:
             name, short_name = self._validate(s, name, short_name, keeper_id, approver_role, seal_id)
             before = self._info(s, row)
             row.name, row.short_name, row.keeper_id = name, short_name, keeper_id
-            row.approver_role, row.major_body, row.note, row.active = approver_role, _clean(major_body), _clean(note), active
+            row.approver_role, row.major_body, row.note, row.active = (
+                approver_role,
+                _clean(major_body),
+                _clean(note),
+                active,
+            )
             s.add(row)
             s.flush()
             after = self._info(s, row)

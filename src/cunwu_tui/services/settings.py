@@ -13,10 +13,10 @@ from cunwu_tui.services.core import Core, ValidationError
 
 @dataclass(frozen=True)
 class VillageProfile:
-    village: str = ""   # 村(社区)名称
+    village: str = ""  # 村(社区)名称
     township: str = ""  # 所属乡镇(街道)
-    county: str = ""    # 县(区)
-    phone: str = ""     # 联系电话
+    county: str = ""  # 县(区)
+    phone: str = ""  # 联系电话
 
     @property
     def complete(self) -> bool:

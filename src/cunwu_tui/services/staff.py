@@ -39,8 +39,13 @@ def _info(row: Staff, has_pin: bool = False) -> StaffInfo:
 
 def _record(info: StaffInfo) -> dict[str, Any]:
     """A person as the operation log keeps them (no PIN state)."""
-    return {"name": info.name, "phone": info.phone, "roles": info.roles_text, "active": info.active,
-            "admin": info.admin}
+    return {
+        "name": info.name,
+        "phone": info.phone,
+        "roles": info.roles_text,
+        "active": info.active,
+        "admin": info.admin,
+    }
 
 
 class StaffService:
@@ -79,8 +84,18 @@ class StaffService:
             raise ValidationError({field: message})
         return person
 
-    def add(self, name: str, phone: str = "", roles: Iterable[str] = (), admin: bool = False, pin: object = "",
-            pin_again: object | None = None, *, admin_id: int | None = None, admin_pin: object = "") -> StaffInfo:
+    def add(
+        self,
+        name: str,
+        phone: str = "",
+        roles: Iterable[str] = (),
+        admin: bool = False,
+        pin: object = "",
+        pin_again: object | None = None,
+        *,
+        admin_id: int | None = None,
+        admin_pin: object = "",
+    ) -> StaffInfo:
         """A new person, by an administrator (``admin_id``, default the
         operator, with their ``admin_pin``). ``pin``: the person's first PIN
         (they can change it later); without it they cannot start work until
@@ -108,8 +123,14 @@ class StaffService:
             clash = s.exec(select(Staff).where(Staff.name == name, Staff.active == True)).first()  # noqa: E712
             if clash is not None:
                 raise ValidationError({"name": f"已有在岗人员「{name}」，同名请加以区分（如 {name}（二组））。"})
-            row = Staff(name=name, phone=phone, roles=join_roles(roles), active=True, created_at=self.core.now(),
-                        admin=bool(admin))
+            row = Staff(
+                name=name,
+                phone=phone,
+                roles=join_roles(roles),
+                active=True,
+                created_at=self.core.now(),
+                admin=bool(admin),
+            )
             s.add(row)
             s.flush()
             assert row.id is not None
@@ -121,8 +142,18 @@ class StaffService:
                 self.core.audit(s, "staff", row.id, "设置密码", None, {"name": row.name, "confirmed_by": by.name})
         return info
 
-    def update(self, staff_id: int, name: str, phone: str, roles: Iterable[str], active: bool = True, admin: bool | None = None,
-               *, admin_id: int | None = None, admin_pin: object = "") -> StaffInfo:
+    def update(
+        self,
+        staff_id: int,
+        name: str,
+        phone: str,
+        roles: Iterable[str],
+        active: bool = True,
+        admin: bool | None = None,
+        *,
+        admin_id: int | None = None,
+        admin_pin: object = "",
+    ) -> StaffInfo:
         """Name, phone, roles, administrator, in post or not: by an
         administrator. The last active administrator stays one."""
         name, phone, roles = clean_person(name, phone, roles)
@@ -131,8 +162,9 @@ class StaffService:
             raise ValidationError({"name": "该人员不存在。"})
         make_admin = current.admin if admin is None else bool(admin)
         if current.admin and (not active or not make_admin) and self._other_admins(staff_id) == 0:
-            raise ValidationError({"admin" if active else "active":
-                                   f"{current.name}是唯一的管理员：请先把另一位在岗人员设为管理员。"})
+            raise ValidationError(
+                {"admin" if active else "active": f"{current.name}是唯一的管理员：请先把另一位在岗人员设为管理员。"}
+            )
         by = self.identity.admin(admin_id, admin_pin)
         with self.core.write() as s:
             row = s.get(Staff, staff_id)
@@ -151,11 +183,16 @@ class StaffService:
             s.flush()
             after = _info(row, current.has_pin)
             if after != before:
-                self.core.audit(s, "staff", staff_id, "修改", _record(before), {**_record(after), "confirmed_by": by.name})
+                self.core.audit(
+                    s, "staff", staff_id, "修改", _record(before), {**_record(after), "confirmed_by": by.name}
+                )
         return after
 
     def _other_admins(self, staff_id: int) -> int:
         with self.core.read() as s:
-            q = (select(Staff.id).join(StaffCredential, col(StaffCredential.staff_id) == col(Staff.id))
-                 .where(Staff.active == True, Staff.admin == True, Staff.id != staff_id))  # noqa: E712
+            q = (
+                select(Staff.id)
+                .join(StaffCredential, col(StaffCredential.staff_id) == col(Staff.id))
+                .where(Staff.active == True, Staff.admin == True, Staff.id != staff_id)  # noqa: E712
+            )
             return len(s.exec(q).all())

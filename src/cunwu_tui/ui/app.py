@@ -63,10 +63,15 @@ class _LazyScreen:
 def _modes():
     from cunwu_tui.ui.screens.dashboard import DashboardScreen
 
-    lazy = {"export": ("export", "ExportScreen"), "lookup": ("lookup", "LookupScreen"),
-            "notices": ("notices", "NoticesScreen"), "settings": ("settings", "SettingsScreen"),
-            "seals": ("seal_register", "SealRegisterScreen"), "cases": ("cases", "CasesScreen"),
-            "duty": ("duty", "DutyScreen")}
+    lazy = {
+        "export": ("export", "ExportScreen"),
+        "lookup": ("lookup", "LookupScreen"),
+        "notices": ("notices", "NoticesScreen"),
+        "settings": ("settings", "SettingsScreen"),
+        "seals": ("seal_register", "SealRegisterScreen"),
+        "cases": ("cases", "CasesScreen"),
+        "duty": ("duty", "DutyScreen"),
+    }
     return {"dashboard": DashboardScreen, **{mode: _LazyScreen(*where) for mode, where in lazy.items()}}
 
 
@@ -186,8 +191,11 @@ class CunwuApp(App[int]):
             log.exception("cannot open database %s", self.db_url)
             from cunwu_tui.logsetup import log_path
 
-            self.call_from_thread(self._database_failed, f"{exc}" if _is_chinese(exc) else
-                                  f"无法打开数据库：{self.db_url}（{type(exc).__name__}）", str(log_path()))
+            self.call_from_thread(
+                self._database_failed,
+                f"{exc}" if _is_chinese(exc) else f"无法打开数据库：{self.db_url}（{type(exc).__name__}）",
+                str(log_path()),
+            )
             return
         self.call_from_thread(self._database_ready, services)
         self._check_seal_chain(services, quick=True)  # from the last checkpoint: quick
@@ -261,7 +269,9 @@ class CunwuApp(App[int]):
 
         self.open_error = message
         self.refresh_screen()
-        self.push_screen(MessageDialog("无法打开数据库", f"{message}\n\n详细信息已写入日志：{log_file}\n按 Ctrl+Q 退出。"))
+        self.push_screen(
+            MessageDialog("无法打开数据库", f"{message}\n\n详细信息已写入日志：{log_file}\n按 Ctrl+Q 退出。")
+        )
 
     # -- restore (F9 备份 -> 恢复) ---------------------------------------------
     def restore_database(self, info) -> None:
@@ -302,8 +312,11 @@ class CunwuApp(App[int]):
             from cunwu_tui.logsetup import log_path
 
             self.call_from_thread(self.pop_screen)
-            self.call_from_thread(self._database_failed, f"{exc}" if _is_chinese(exc) else
-                                  f"无法打开数据库：{self.db_url}（{type(exc).__name__}）", str(log_path()))
+            self.call_from_thread(
+                self._database_failed,
+                f"{exc}" if _is_chinese(exc) else f"无法打开数据库：{self.db_url}（{type(exc).__name__}）",
+                str(log_path()),
+            )
             return
         self.call_from_thread(self._restored, services, result, error)
         self._check_seal_chain(services, quick=False)
@@ -326,8 +339,10 @@ class CunwuApp(App[int]):
             return
         aside = f"\n原来的数据库已移到：{result.set_aside}" if result.set_aside else ""
         self.refresh_screen()
-        self.push_screen(MessageDialog("已恢复", f"已从 {result.info.path.name} 恢复。{aside}\n请重新选择操作员。"),
-                         lambda _: self.action_choose_operator(required=True))
+        self.push_screen(
+            MessageDialog("已恢复", f"已从 {result.info.path.name} 恢复。{aside}\n请重新选择操作员。"),
+            lambda _: self.action_choose_operator(required=True),
+        )
 
     # -- operator -----------------------------------------------------------
     def action_choose_operator(self, required: bool = False) -> None:
@@ -386,8 +401,10 @@ class CunwuApp(App[int]):
             if yes:
                 self.exit()
 
-        dialog = ConfirmDialog("退出村务通？", "正在填写的内容还没有保存，退出后将丢失。\n"
-                                       "按 Y 放弃并退出，按 N 回去继续填写（Ctrl+S 保存）。")
+        dialog = ConfirmDialog(
+            "退出村务通？",
+            "正在填写的内容还没有保存，退出后将丢失。\n按 Y 放弃并退出，按 N 回去继续填写（Ctrl+S 保存）。",
+        )
         dialog.quit_question = True  # type: ignore[attr-defined]
         self.push_screen(dialog, answer)
 
@@ -466,9 +483,12 @@ class CunwuApp(App[int]):
         self.bell()
         if any(getattr(s, "unexpected_report", False) for s in self.screen_stack):
             return  # one message at a time
-        dialog = MessageDialog("出错了", "刚才的操作没有完成，也没有保存任何改动；已填写的内容仍在。\n"
-                                         f"详细信息已写入日志：{log_path()}\n可以重试；"
-                                         "如果再次出现，请把日志文件交给维护人员。")
+        dialog = MessageDialog(
+            "出错了",
+            "刚才的操作没有完成，也没有保存任何改动；已填写的内容仍在。\n"
+            f"详细信息已写入日志：{log_path()}\n可以重试；"
+            "如果再次出现，请把日志文件交给维护人员。",
+        )
         dialog.unexpected_report = True  # type: ignore[attr-defined]
         self.push_screen(dialog)
 

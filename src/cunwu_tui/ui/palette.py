@@ -25,7 +25,9 @@ class ChinesePalette(CommandPalette):
         def _show_no_matches() -> None:
             if search_value:
                 self.query_one(CommandList).add_option(
-                    Option(Align.center(Text("没有找到匹配的命令", style="not bold")), disabled=True, id=self._NO_MATCHES)
+                    Option(
+                        Align.center(Text("没有找到匹配的命令", style="not bold")), disabled=True, id=self._NO_MATCHES
+                    )
                 )
                 self._list_visible = True
             else:
@@ -47,10 +49,10 @@ _NOT_COMMANDS = frozenset({"back", "table", "focus_search", "close", "cancel"})
 
 @dataclass(frozen=True)
 class PaletteCommand:
-    title: str                 # what it does: 新建受理
-    place: str                 # where and which key: 受理登记（F4）N
+    title: str  # what it does: 新建受理
+    place: str  # where and which key: 受理登记（F4）N
     run: Callable[[], Any]
-    words: tuple[str, ...]     # searchable texts, best first
+    words: tuple[str, ...]  # searchable texts, best first
 
 
 def _key_text(binding: Binding) -> str:
@@ -66,7 +68,8 @@ def _screen_action(app, mode: str, cls: type, action: str) -> Callable[[], None]
             if not isinstance(app.screen, cls):  # a list or detail opened from it: back to it first
                 stack = list(app.screen_stack)
                 if not any(isinstance(s, cls) for s in stack) or any(
-                        getattr(s, "has_unsaved", lambda: False)() for s in stack):
+                    getattr(s, "has_unsaved", lambda: False)() for s in stack
+                ):
                     app.notify("请先关闭正在填写的表单。", severity="warning")
                     return None
                 while not isinstance(app.screen, cls):
@@ -91,15 +94,20 @@ def app_commands(app, screen) -> list[PaletteCommand]:
                 continue
             desc = b.description
             words = tuple(dict.fromkeys((desc if name in desc else f"{desc}{name}", f"{name}{desc}", desc)))
-            out.append(PaletteCommand(desc if len(desc) > 2 or name in desc else f"{name}：{desc}",
-                                      f"{name}（{key.upper()}）{_key_text(b)}", _screen_action(app, mode, cls, b.action),
-                                      words))
+            out.append(
+                PaletteCommand(
+                    desc if len(desc) > 2 or name in desc else f"{name}：{desc}",
+                    f"{name}（{key.upper()}）{_key_text(b)}",
+                    _screen_action(app, mode, cls, b.action),
+                    words,
+                )
+            )
     names = {name for _, _, name in screens}
     for sc in app.get_system_commands(screen):
         title = sc.title.split("（")[0]
         if title in names:
             continue  # the screens are above
-        out.append(PaletteCommand(title, sc.title[len(title):].strip("（）"), sc.callback, (title, sc.help)))
+        out.append(PaletteCommand(title, sc.title[len(title) :].strip("（）"), sc.callback, (title, sc.help)))
     return out
 
 
@@ -135,7 +143,9 @@ def build_index(commands: list[PaletteCommand]):
     key = tuple(c.words for c in commands)
     if key not in _INDEXES:
         records = [SearchRecord(str(i), c.words[0], tuple(c.words[1:])) for i, c in enumerate(commands)]
-        _INDEXES[key] = load_or_build(records, Path(user_cache_dir("cunwu-tui", appauthor=False)) / "palette-index.json")
+        _INDEXES[key] = load_or_build(
+            records, Path(user_cache_dir("cunwu-tui", appauthor=False)) / "palette-index.json"
+        )
     return _INDEXES[key]
 
 

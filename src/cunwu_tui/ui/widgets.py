@@ -62,7 +62,9 @@ class Form(Vertical):
                 w.add_class("-invalid")
                 if first is None:
                     first = w
-                    first_line = self.query(f"#err-{field}").first(FieldError) if self.query(f"#err-{field}") else first_line
+                    first_line = (
+                        self.query(f"#err-{field}").first(FieldError) if self.query(f"#err-{field}") else first_line
+                    )
             except Exception:
                 pass
         for w in self.query(".-invalid"):
@@ -160,9 +162,23 @@ class StepProgress(Static):
 # Ambiguous-width punctuation (1 column for Rich, often 2 in Chinese
 # terminals) in text from the catalog, as fullwidth or ASCII on screen only.
 # One character for one, so that styled spans stay where they were.
-_SCREEN_SAFE = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』", "…": "⋯", "—": "－", "·": "・",
-                              "─": "－", "°": "度", "×": "x", "±": "＋",
-                              **{chr(0x2460 + i): chr(0xFF11 + i) for i in range(9)}, "⑩": "〸"})
+_SCREEN_SAFE = str.maketrans(
+    {
+        "“": "「",
+        "”": "」",
+        "‘": "『",
+        "’": "』",
+        "…": "⋯",
+        "—": "－",
+        "·": "・",
+        "─": "－",
+        "°": "度",
+        "×": "x",
+        "±": "＋",
+        **{chr(0x2460 + i): chr(0xFF11 + i) for i in range(9)},
+        "⑩": "〸",
+    }
+)
 
 
 def screen_text(text: str) -> str:
@@ -190,8 +206,12 @@ class PagedTable(DataTable):
         self.more = False
         self.loaded = 0
 
-    def show(self, fetch: Callable[[int, int], tuple[Sequence[Any], bool]], add: Callable[[Any], None],
-             keep_cursor: bool = False) -> Sequence[Any]:
+    def show(
+        self,
+        fetch: Callable[[int, int], tuple[Sequence[Any], bool]],
+        add: Callable[[Any], None],
+        keep_cursor: bool = False,
+    ) -> Sequence[Any]:
         """Empty the table and show the first page; returns its rows."""
         keep = self.cursor_row
         self._fetch, self._add = fetch, add
@@ -250,8 +270,13 @@ def cut(text: str, width: int) -> str:
 def blank_select(options, value: str = "", prompt: str = "请选择") -> Select:
     """A compact Select of plain strings that may be left blank; an empty
     option reads （不填）."""
-    return Select([(o or "（不填）", o) for o in options], value=value if value in options else Select.NULL,
-                  prompt=prompt, compact=True, allow_blank=True)
+    return Select(
+        [(o or "（不填）", o) for o in options],
+        value=value if value in options else Select.NULL,
+        prompt=prompt,
+        compact=True,
+        allow_blank=True,
+    )
 
 
 class KeysFooter(Footer):
@@ -268,5 +293,8 @@ class KeysFooter(Footer):
         if isinstance(watchers, dict):
             for name, bound in watchers.items():
                 if isinstance(bound, list):
-                    bound[:] = [(node, callback) for node, callback in bound
-                                if not getattr(node, "_closing", False) and not getattr(node, "_closed", False)]
+                    bound[:] = [
+                        (node, callback)
+                        for node, callback in bound
+                        if not getattr(node, "_closing", False) and not getattr(node, "_closed", False)
+                    ]

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 def compose_backup_page() -> ComposeResult:
     with Form(id="backup-form"):
         yield Static("", id="backup-status", classes="hint")
-        yield from field_row("备份位置", "backup_dir",
-                             Input(placeholder="U盘上的文件夹，如 E:\\村务通备份；空着为本机备份文件夹"))
+        yield from field_row(
+            "备份位置", "backup_dir", Input(placeholder="U盘上的文件夹，如 E:\\村务通备份；空着为本机备份文件夹")
+        )
         with Horizontal(classes="row"):
             yield Label("自动备份保留", classes="label")
             yield Input(id="f-keep_daily", classes="num", max_length=3)
@@ -86,10 +87,13 @@ class BackupPageMixin(Screen):
     @on(Button.Pressed, "#save-backup")
     def _save_backup_settings(self) -> None:
         form = self.query_one("#backup-form", Form)
-        values = {f: self.query_one(f"#f-{f}", Input).value for f in ("backup_dir", "keep_daily", "keep_monthly", "warn_days")}
+        values = {
+            f: self.query_one(f"#f-{f}", Input).value for f in ("backup_dir", "keep_daily", "keep_monthly", "warn_days")
+        }
         try:
-            self.live.backups.save_settings(values["backup_dir"], values["keep_daily"], values["keep_monthly"],
-                                                values["warn_days"])
+            self.live.backups.save_settings(
+                values["backup_dir"], values["keep_daily"], values["keep_monthly"], values["warn_days"]
+            )
         except (ValidationError, SaveError) as exc:
             form.show_errors(_field_errors(exc))
             return
@@ -110,8 +114,10 @@ class BackupPageMixin(Screen):
         current = self.services.backups.current_settings().dir
         if typed != current:  # what is on the screen is where it goes: remember it first
             try:
-                self.services.backups.save_settings(typed, *(self.query_one(f"#f-{f}", Input).value
-                                                             for f in ("keep_daily", "keep_monthly", "warn_days")))
+                self.services.backups.save_settings(
+                    typed,
+                    *(self.query_one(f"#f-{f}", Input).value for f in ("keep_daily", "keep_monthly", "warn_days")),
+                )
             except (ValidationError, SaveError) as exc:
                 form.show_errors(_field_errors(exc))
                 return
@@ -149,8 +155,13 @@ class BackupPageMixin(Screen):
         from cunwu_tui.ui.screens.dialogs import MessageDialog
 
         self._show_backup_status()
-        self.app.push_screen(MessageDialog("已备份", f"备份文件：{result.path}\n说明文件：{result.manifest.name}\n"
-                                                    f"大小：{max(1, result.size // 1024)} KB，已通过自检。"))
+        self.app.push_screen(
+            MessageDialog(
+                "已备份",
+                f"备份文件：{result.path}\n说明文件：{result.manifest.name}\n"
+                f"大小：{max(1, result.size // 1024)} KB，已通过自检。",
+            )
+        )
         self.app.refresh_screen()  # type: ignore[attr-defined]
 
     # -- restore ----------------------------------------------------------
@@ -194,8 +205,10 @@ class BackupPageMixin(Screen):
         self._show_backup_status()
         db = sqlite_file(self.app.db_url)  # type: ignore[attr-defined]
         assert db is not None  # backups, and so a restore, only for a database file
-        text = (f"{info.summary()}\n\n恢复后，现在的数据库先移到 {backup_dir_for(db)}，"
-                f"再换成这个备份；其他村务通窗口须先关闭。确认恢复吗？")
+        text = (
+            f"{info.summary()}\n\n恢复后，现在的数据库先移到 {backup_dir_for(db)}，"
+            f"再换成这个备份；其他村务通窗口须先关闭。确认恢复吗？"
+        )
 
         def confirmed(ok: bool | None) -> None:
             if ok:
@@ -205,8 +218,13 @@ class BackupPageMixin(Screen):
             if yes:  # replacing the database is an administrator's decision (as for cunwu restore)
                 from cunwu_tui.ui.screens.forms import AdminConfirmForm
 
-                self.app.push_screen(AdminConfirmForm(self.live, "从备份恢复：管理员确认",
-                                                      f"将用 {info.path.name} 替换现在的数据库，须由管理员输入本人密码确认。"),
-                                     confirmed)
+                self.app.push_screen(
+                    AdminConfirmForm(
+                        self.live,
+                        "从备份恢复：管理员确认",
+                        f"将用 {info.path.name} 替换现在的数据库，须由管理员输入本人密码确认。",
+                    ),
+                    confirmed,
+                )
 
         self.app.push_screen(ConfirmDialog("从备份恢复", text), answered)

@@ -20,7 +20,17 @@ from textual.widgets.option_list import Option
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.domain import inputs
 from cunwu_tui.ui.screens.modal import ModalForm as _Modal
-from cunwu_tui.ui.widgets import CheckList, FieldError, Form, PagedTable, blank_select, cut, field_row, key_id, screen_text
+from cunwu_tui.ui.widgets import (
+    CheckList,
+    FieldError,
+    Form,
+    PagedTable,
+    blank_select,
+    cut,
+    field_row,
+    key_id,
+    screen_text,
+)
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -30,7 +40,15 @@ if TYPE_CHECKING:
 FILTERS = ("在办", "即将到期", "逾期", "办结", "不予受理", "全部")
 CHANNELS = ("来访", "来电", "来信", "网上", "上级交办")
 KINDS = ("即办件", "承诺件", "上报件")
-ID_TYPES = ("居民身份证", "户口簿", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证", "护照", "其他证件")
+ID_TYPES = (
+    "居民身份证",
+    "户口簿",
+    "港澳居民来往内地通行证",
+    "台湾居民来往大陆通行证",
+    "外国人永久居留身份证",
+    "护照",
+    "其他证件",
+)
 
 
 def remaining(r: CaseRow, today) -> Text:
@@ -62,7 +80,7 @@ class CasesScreen(AppScreen):
 
     def on_mount(self) -> None:
         self.filter = FILTERS[0]
-        self.filter_chosen = False   # S pressed: the filter also limits a search
+        self.filter_chosen = False  # S pressed: the filter also limits a search
         table = self.query_one("#case-table", DataTable)
         table.add_columns("编号", "申请人", "事项", "状态", "期限", "剩余")
         table.focus()
@@ -86,9 +104,14 @@ class CasesScreen(AppScreen):
         def add(r) -> None:
             style = "bold" if r.overdue else ""
             table.add_row(
-                Text(r.number[r.number.index("第"):] if "第" in r.number else r.number, style=style),
-                Text(cut(r.applicant, 8)), Text(cut(r.matter_name, 22)), Text(r.status, style=style),
-                r.due_text, remaining(r, today), key=str(r.id))
+                Text(r.number[r.number.index("第") :] if "第" in r.number else r.number, style=style),
+                Text(cut(r.applicant, 8)),
+                Text(cut(r.matter_name, 22)),
+                Text(r.status, style=style),
+                r.due_text,
+                remaining(r, today),
+                key=str(r.id),
+            )
 
         table = self.query_one("#case-table", PagedTable)
         rows = table.show(fetch, add)
@@ -165,13 +188,14 @@ class DocChecks(CheckList):
 class IntakeForm(_Modal):
     """新建受理: matter (search as in F3), applicant (search or new), channel,
     首问人, kind, time limit, documents received, note."""
-    LIMITS = {"note": inputs.LINE}
 
+    LIMITS = {"note": inputs.LINE}
 
     BINDINGS = [Binding("ctrl+r", "new_resident", "新居民", key_display="^R")]
 
-    def __init__(self, services: Services, code: str = "", seed: str | None = None,
-                 prefill: dict[str, str] | None = None):
+    def __init__(
+        self, services: Services, code: str = "", seed: str | None = None, prefill: dict[str, str] | None = None
+    ):
         """``prefill``: 受理渠道 ``channel`` and 备注 ``note`` to start with
         (an intake started from a duty log entry says where it came from)."""
         super().__init__(services)
@@ -193,19 +217,33 @@ class IntakeForm(_Modal):
                 yield from field_row("事项", "matter", Input(placeholder="名称或拼音首字母，如 dbsq；下键选择"))
                 yield OptionList(id="matter-results", classes="picks")
                 yield Static("", id="matter-chosen", classes="hint")
-                yield from field_row("来源", "seed", Select([], prompt="（本事项只有一个来源）", compact=True, allow_blank=True))
-                yield from field_row("申请人", "resident", Input(placeholder="姓名或身份证号后4位；下键选择；Ctrl+R 登记新居民"))
+                yield from field_row(
+                    "来源", "seed", Select([], prompt="（本事项只有一个来源）", compact=True, allow_blank=True)
+                )
+                yield from field_row(
+                    "申请人", "resident", Input(placeholder="姓名或身份证号后4位；下键选择；Ctrl+R 登记新居民")
+                )
                 yield OptionList(id="resident-results", classes="picks")
                 yield Static("", id="resident-chosen", classes="hint")
                 yield from field_row("受理渠道", "channel", blank_select(CHANNELS, "来访"))
-                yield from field_row("首问人", "first_officer", Select(
-                    [(p.name, p.id) for p in staff], value=op.id if op and op.id in {p.id for p in staff} else Select.NULL,
-                    prompt="请选择", compact=True))
+                yield from field_row(
+                    "首问人",
+                    "first_officer",
+                    Select(
+                        [(p.name, p.id) for p in staff],
+                        value=op.id if op and op.id in {p.id for p in staff} else Select.NULL,
+                        prompt="请选择",
+                        compact=True,
+                    ),
+                )
                 yield from field_row("办件类型", "kind", blank_select(KINDS, "承诺件"))
                 yield from field_row("承诺时限", "limit", Input(placeholder="天数；即办件不填", max_length=3))
                 yield from field_row("时限单位", "unit", blank_select(("日", "工作日"), "工作日"))
-                yield CheckList([("按信访件办理（信访工作条例：15日内决定是否受理，60日内办结）", "petition", False)],
-                                id="f-petition", classes="one")
+                yield CheckList(
+                    [("按信访件办理（信访工作条例：15日内决定是否受理，60日内办结）", "petition", False)],
+                    id="f-petition",
+                    classes="one",
+                )
                 yield Label("已收材料（空格键勾选；未勾选的列入一次性告知书）", id="docs-label")
                 yield DocChecks([], id="f-documents", classes="docs")
                 yield FieldError("documents")
@@ -238,7 +276,8 @@ class IntakeForm(_Modal):
             return
         hits = [h for h in self.services.catalog.search(q, 30) if h.category != "制度"][:20]  # rules: F3 only
         self.query_one("#matter-chosen", Static).update(
-            self._chosen_text if hits else "没有找到。换个说法试试：事项名称、拼音首字母或所需材料。")
+            self._chosen_text if hits else "没有找到。换个说法试试：事项名称、拼音首字母或所需材料。"
+        )
         self._matter_codes = [h.code for h in hits]
         results.add_options([Option(cut(h.name, 56), id=h.code) for h in hits])
         results.display = bool(hits)
@@ -280,7 +319,8 @@ class IntakeForm(_Modal):
                 pet.highlighted = 0
                 pet.action_toggle()
         self.query_one("#docs-label", Label).update(
-            "已收材料（空格键勾选；未勾选的列入一次性告知书）" if d["documents"] else "本事项目录未列所需材料。")
+            "已收材料（空格键勾选；未勾选的列入一次性告知书）" if d["documents"] else "本事项目录未列所需材料。"
+        )
         self.query_one("#f-resident", Input).focus()
 
     @on(Select.Changed, "#f-seed")
@@ -356,16 +396,26 @@ class IntakeForm(_Modal):
         received = [str(i) in docs.selected for i in range(n)]
         officer = self.query_one("#f-first_officer", Select).value
         row = self.services.cases.add(
-            self.code, self.resident_id, self.choice("channel"), officer if isinstance(officer, int) else None,
-            self.choice("kind"), received, self.value("note"), self.value("limit"), self.choice("unit") or "日",
-            "petition" in self.query_one("#f-petition", CheckList).selected, self.seed, pages=self.value("pages"))
+            self.code,
+            self.resident_id,
+            self.choice("channel"),
+            officer if isinstance(officer, int) else None,
+            self.choice("kind"),
+            received,
+            self.value("note"),
+            self.value("limit"),
+            self.choice("unit") or "日",
+            "petition" in self.query_one("#f-petition", CheckList).selected,
+            self.seed,
+            pages=self.value("pages"),
+        )
         return row.id
 
 
 class ResidentForm(_Modal):
     """登记新居民: validated ID number or another document."""
-    LIMITS = {"name": inputs.NAME, "group": inputs.NAME, "address": inputs.TITLE, "note": inputs.LINE}
 
+    LIMITS = {"name": inputs.NAME, "group": inputs.NAME, "address": inputs.TITLE, "note": inputs.LINE}
 
     def __init__(self, services: Services, typed: str = ""):
         super().__init__(services)
@@ -388,9 +438,14 @@ class ResidentForm(_Modal):
         self.query_one("#f-name", Input).focus()
 
     def save(self) -> int:
-        return self.services.residents.add(self.value("name"), self.choice("id_type") or "居民身份证",
-                                           self.value("id_number"), self.value("phone"), self.value("group"),
-                                           self.value("address")).id
+        return self.services.residents.add(
+            self.value("name"),
+            self.choice("id_type") or "居民身份证",
+            self.value("id_number"),
+            self.value("phone"),
+            self.value("group"),
+            self.value("address"),
+        ).id
 
 
 # ---------------------------------------------------------------------------
@@ -402,8 +457,9 @@ class SimpleForm(_Modal):
     kind, default, options/placeholder) with kind input / select / check /
     pin (a leader's own PIN, typed by them, never shown)."""
 
-    def __init__(self, services: Services, title: str, fields: list[tuple], save: Callable[[dict], Any],
-                 hint: str = ""):
+    def __init__(
+        self, services: Services, title: str, fields: list[tuple], save: Callable[[dict], Any], hint: str = ""
+    ):
         super().__init__(services)
         self._title, self._fields, self._save, self._hint = title, fields, save, hint
 
@@ -416,16 +472,26 @@ class SimpleForm(_Modal):
                 if kind == "select":
                     options = extra
                     if options and isinstance(options[0], tuple):
-                        yield from field_row(label, field, Select(options, value=default if default is not None else Select.NULL,
-                                                                   prompt="请选择", compact=True, allow_blank=True))
+                        yield from field_row(
+                            label,
+                            field,
+                            Select(
+                                options,
+                                value=default if default is not None else Select.NULL,
+                                prompt="请选择",
+                                compact=True,
+                                allow_blank=True,
+                            ),
+                        )
                     else:
                         yield from field_row(label, field, blank_select(options, default or ""))
                 elif kind == "check":
                     yield CheckList([(label, "yes", bool(default))], id=f"f-{field}", classes="one")
                     yield FieldError(field)
                 elif kind == "pin":
-                    yield from field_row(label, field, Input(password=True, max_length=64,
-                                                             placeholder=extra or "本人输入个人密码"))
+                    yield from field_row(
+                        label, field, Input(password=True, max_length=64, placeholder=extra or "本人输入个人密码")
+                    )
                 else:
                     yield from field_row(label, field, Input(default or "", placeholder=extra or ""))
             yield FieldError("form")
@@ -471,16 +537,26 @@ class LateDocumentsForm(_Modal):
     def compose(self) -> ComposeResult:
         op = self.services.operator
         staff = self.services.staff.list(active_only=True)
-        missing = [(f"{i + 1}.{screen_text(doc.name)}", str(i), False)
-                   for i, doc in enumerate(self.detail.documents) if not doc.received]
+        missing = [
+            (f"{i + 1}.{screen_text(doc.name)}", str(i), False)
+            for i, doc in enumerate(self.detail.documents)
+            if not doc.received
+        ]
         with Form(classes="dialog", id="late-form"):
             yield Static("补交材料　Ctrl+S 保存　Esc 取消", classes="title")
             yield Label("本次收到的材料（空格键勾选）")
             yield DocChecks(missing, id="f-documents", classes="docs")
             yield FieldError("documents")
-            yield from field_row("收件人", "received_by", Select(
-                [(p.name, p.id) for p in staff], value=op.id if op and op.id in {p.id for p in staff} else Select.NULL,
-                prompt="请选择", compact=True))
+            yield from field_row(
+                "收件人",
+                "received_by",
+                Select(
+                    [(p.name, p.id) for p in staff],
+                    value=op.id if op and op.id in {p.id for p in staff} else Select.NULL,
+                    prompt="请选择",
+                    compact=True,
+                ),
+            )
             yield from field_row("收到日期", "on", Input(placeholder=f"不填为今天；如 {self.today:%Y-%m-%d}"))
             yield from field_row("说明", "note", Input(placeholder="可不填，如：本人送来"))
             yield FieldError("form")
@@ -491,8 +567,9 @@ class LateDocumentsForm(_Modal):
 
     def save(self):
         picked = [int(v) for v in self.query_one("#f-documents", CheckList).selected]
-        return self.services.cases.receive_documents(self.case_id, picked, self.picked("received_by"),
-                                                     self.value("on"), self.value("note"))
+        return self.services.cases.receive_documents(
+            self.case_id, picked, self.picked("received_by"), self.value("on"), self.value("note")
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -506,8 +583,14 @@ def render_case(d: CaseDetail, today) -> Text:
     r = d.row
     t = Text()
     t.append(f"{r.number}　{screen_text(r.matter_name)}\n", style="bold")
-    t.append(f"申请人：{r.applicant}（{r.applicant_masked_id}）" + (f"　电话：{d.applicant_phone_masked}" if d.applicant_phone_masked else "") + "\n")
-    t.append(f"{r.kind}{'（信访件）' if r.petition else ''}　渠道：{r.channel}　首问人：{r.first_officer}　受理：{r.received_at:%Y-%m-%d %H:%M}\n")
+    t.append(
+        f"申请人：{r.applicant}（{r.applicant_masked_id}）"
+        + (f"　电话：{d.applicant_phone_masked}" if d.applicant_phone_masked else "")
+        + "\n"
+    )
+    t.append(
+        f"{r.kind}{'（信访件）' if r.petition else ''}　渠道：{r.channel}　首问人：{r.first_officer}　受理：{r.received_at:%Y-%m-%d %H:%M}\n"
+    )
     status = Text(f"状态：{r.status}", style="bold")
     if r.overdue:
         status.append("（已逾期）", style="bold red")
@@ -517,7 +600,9 @@ def render_case(d: CaseDetail, today) -> Text:
     t.append("\n")
     if r.status in ("在办", "待反馈"):
         if d.choices:
-            t.append("下一步：请按 B 选择办理情况（" + "／".join(screen_text(c[2]) for c in d.choices) + "）\n", style="bold")
+            t.append(
+                "下一步：请按 B 选择办理情况（" + "／".join(screen_text(c[2]) for c in d.choices) + "）\n", style="bold"
+            )
         elif d.current_step is not None:
             cur = next((x for x in d.steps if x.order == d.current_step), None)
             if cur is not None:
@@ -539,7 +624,11 @@ def render_case(d: CaseDetail, today) -> Text:
             t.append(("　" if x.office else "　（信访人）") + screen_text(line) + "\n", style=style)
     if d.escalation:
         e = d.escalation
-        t.append(f"\n{e.get('mode', '')}至：{screen_text(e.get('to', ''))}" + (f"　催办日期：{e['chase_on']:%Y-%m-%d}" if e.get("chase_on") else "") + "\n")
+        t.append(
+            f"\n{e.get('mode', '')}至：{screen_text(e.get('to', ''))}"
+            + (f"　催办日期：{e['chase_on']:%Y-%m-%d}" if e.get("chase_on") else "")
+            + "\n"
+        )
         if e.get("feedback"):
             t.append(f"反馈：{screen_text(e['feedback'])}\n")
     if d.refusal:
@@ -548,7 +637,11 @@ def render_case(d: CaseDetail, today) -> Text:
         t.append(f"理由：{screen_text(f.get('reason', ''))}\n依据：{screen_text(f.get('basis', ''))}\n")
         if f.get("beyond_authority"):
             op = f.get("leader_opinion")
-            t.append(f"报领导审核：{f.get('leader', '')}" + (f"，意见：{screen_text(op)}" if op else "，尚未登记意见（L）") + "\n")
+            t.append(
+                f"报领导审核：{f.get('leader', '')}"
+                + (f"，意见：{screen_text(op)}" if op else "，尚未登记意见（L）")
+                + "\n"
+            )
         t.append(f"书面告知：{f['told_on']:%Y-%m-%d}\n" if f.get("told_on") else "书面告知：尚未登记（W）\n")
         if f.get("materials"):
             t.append(f"退还材料：{screen_text(f['materials'])}，签收人：{f.get('signed_by', '')}\n")
@@ -563,10 +656,15 @@ def render_case(d: CaseDetail, today) -> Text:
             extra.append("须公示")
         if s.limit_text:
             extra.append(f"时限{s.limit_text}")
-        line = f"{MARKS.get(s.state, '[ ]')} {s.order}.{branch}{screen_text(s.text)}" + (f"（{'，'.join(extra)}）" if extra else "")
+        line = f"{MARKS.get(s.state, '[ ]')} {s.order}.{branch}{screen_text(s.text)}" + (
+            f"（{'，'.join(extra)}）" if extra else ""
+        )
         t.append(line + "\n", style=style)
         if s.done_at:
-            t.append(f"      {s.done_at:%m-%d %H:%M} {s.done_by}" + (f"：{screen_text(s.note)}" if s.note else "") + "\n", style="dim")
+            t.append(
+                f"      {s.done_at:%m-%d %H:%M} {s.done_by}" + (f"：{screen_text(s.note)}" if s.note else "") + "\n",
+                style="dim",
+            )
         if s.notice_text:
             t.append(f"      {screen_text(s.notice_text)}\n", style="dim")
     missing = d.missing
@@ -575,8 +673,11 @@ def render_case(d: CaseDetail, today) -> Text:
         t.append("本事项目录未列所需材料。\n")
     else:
         open_ = r.status in ("在办", "待反馈")
-        t.append(f"已收 {len(d.documents) - len(missing)} 项，尚缺 {len(missing)} 项"
-                 + (f"（{'C 登记补交，' if open_ else ''}P 打印一次性告知书）" if missing else "") + "\n")
+        t.append(
+            f"已收 {len(d.documents) - len(missing)} 项，尚缺 {len(missing)} 项"
+            + (f"（{'C 登记补交，' if open_ else ''}P 打印一次性告知书）" if missing else "")
+            + "\n"
+        )
         for doc in d.documents:
             late = f"（{doc.received_on:%m-%d} 补交，{doc.received_by}收）" if doc.received_on else ""
             t.append(f"{'[X]' if doc.received else '[ ]'} {screen_text(doc.name)}{late}\n")
@@ -586,7 +687,11 @@ def render_case(d: CaseDetail, today) -> Text:
         t.append(f"\n备注：{screen_text(d.note)}\n")
     t.append("\n【办理记录】\n", style="bold")
     for item in d.timeline:
-        t.append(f"{item.at:%m-%d %H:%M} {item.operator} {item.what}" + (f"：{screen_text(item.text)}" if item.text else "") + "\n")
+        t.append(
+            f"{item.at:%m-%d %H:%M} {item.operator} {item.what}"
+            + (f"：{screen_text(item.text)}" if item.text else "")
+            + "\n"
+        )
     return t
 
 
@@ -639,9 +744,13 @@ class CaseDetailScreen(AppScreen):
             if yes:
                 self.action_letter()
 
-        self.app.push_screen(ConfirmDialog(
-            f"已受理：{self.detail.row.number}",
-            f"尚缺 {len(self.detail.missing)} 项材料。现在出具一次性告知书（列明全部尚缺材料）吗？"), answer)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"已受理：{self.detail.row.number}",
+                f"尚缺 {len(self.detail.missing)} 项材料。现在出具一次性告知书（列明全部尚缺材料）吗？",
+            ),
+            answer,
+        )
 
     def _show_paper(self, paper, then=None) -> None:
         from cunwu_tui.errors import ValidationError
@@ -735,9 +844,12 @@ class CaseDetailScreen(AppScreen):
         d = self.detail
         step = next(s for s in d.steps if s.order == d.current_step)
         cases = self.live.cases
-        self._form(f"办理第{step.order}步：{step.text}", [("note", "办理情况", "input", "", "可不填，如：已入户调查")],
-                   lambda v: cases.complete_step(self.case_id, step.order, v["note"]),
-                   d.notice_block or (f"本步时限：{step.limit_text}" if step.limit_text else ""))
+        self._form(
+            f"办理第{step.order}步：{step.text}",
+            [("note", "办理情况", "input", "", "可不填，如：已入户调查")],
+            lambda v: cases.complete_step(self.case_id, step.order, v["note"]),
+            d.notice_block or (f"本步时限：{step.limit_text}" if step.limit_text else ""),
+        )
 
     def action_branch(self) -> None:
         if not self._allowed("B"):
@@ -754,9 +866,12 @@ class CaseDetailScreen(AppScreen):
             label, _, first = v["choice"].partition("|")
             return cases.choose(self.case_id, label, int(first) if first else None, v["note"])
 
-        self._form("选择办理情况", [("choice", "办理情况", "select", None, options),
-                                    ("note", "说明", "input", "", "可不填")], save,
-                   "按实际情况选择本件走哪一条流程。")
+        self._form(
+            "选择办理情况",
+            [("choice", "办理情况", "select", None, options), ("note", "说明", "input", "", "可不填")],
+            save,
+            "按实际情况选择本件走哪一条流程。",
+        )
 
     def action_go_back(self) -> None:
         if not self._allowed("R"):
@@ -772,8 +887,14 @@ class CaseDetailScreen(AppScreen):
                 raise ValidationError({"back_step": "请选择退回到哪一步。"})
             return cases.go_back(self.case_id, v["back_step"], v["reason"])
 
-        self._form("退回重办", [("back_step", "退回到", "select", None, options),
-                                ("reason", "原因", "input", "", "必填，如：公示有异议，重新调查核实")], save)
+        self._form(
+            "退回重办",
+            [
+                ("back_step", "退回到", "select", None, options),
+                ("reason", "原因", "input", "", "必填，如：公示有异议，重新调查核实"),
+            ],
+            save,
+        )
 
     def action_notice(self) -> None:
         if not self._allowed("G"):
@@ -806,18 +927,26 @@ class CaseDetailScreen(AppScreen):
         if not self._allowed("T"):
             return
         cases = self.live.cases
-        self._form("上报 / 转办", [("mode", "方式", "select", "上报", ("上报", "转办")),
-                                  ("to", "上报/转办至", "input", "", "如：柳河镇民政办"),
-                                  ("chase", "催办日期", "input", "", "到这天仍无反馈就催办，如 2026-12-10"),
-                                  ("note", "说明", "input", "", "可不填")],
-                   lambda v: cases.escalate(self.case_id, v["mode"] or "", v["to"], v["chase"], v["note"]))
+        self._form(
+            "上报 / 转办",
+            [
+                ("mode", "方式", "select", "上报", ("上报", "转办")),
+                ("to", "上报/转办至", "input", "", "如：柳河镇民政办"),
+                ("chase", "催办日期", "input", "", "到这天仍无反馈就催办，如 2026-12-10"),
+                ("note", "说明", "input", "", "可不填"),
+            ],
+            lambda v: cases.escalate(self.case_id, v["mode"] or "", v["to"], v["chase"], v["note"]),
+        )
 
     def action_feedback(self) -> None:
         if not self._allowed("F"):
             return
         cases = self.live.cases
-        self._form("登记反馈", [("feedback", "反馈内容", "input", "", "必填")],
-                   lambda v: cases.feedback(self.case_id, v["feedback"]))
+        self._form(
+            "登记反馈",
+            [("feedback", "反馈内容", "input", "", "必填")],
+            lambda v: cases.feedback(self.case_id, v["feedback"]),
+        )
 
     def action_conclude(self) -> None:
         if not self._allowed("J"):
@@ -831,31 +960,44 @@ class CaseDetailScreen(AppScreen):
             hints.append(f"还有 {left} 个步骤未登记，办结后不能再办理。")
         if d.missing:
             fields.append(("missing_reason", "缺材料理由", "input", "", "必填：为何缺材料仍办结"))
-            hints.append(f"还缺 {len(d.missing)} 项材料：{'、'.join(d.missing)}。理由记入办理记录和受理登记台账；"
-                         "材料已交来的，请先按 C 登记补交。")
-        self._form("办结", fields, lambda v: cases.conclude(self.case_id, v["result"], v.get("missing_reason", "")),
-                   "".join(hints))
+            hints.append(
+                f"还缺 {len(d.missing)} 项材料：{'、'.join(d.missing)}。理由记入办理记录和受理登记台账；"
+                "材料已交来的，请先按 C 登记补交。"
+            )
+        self._form(
+            "办结",
+            fields,
+            lambda v: cases.conclude(self.case_id, v["result"], v.get("missing_reason", "")),
+            "".join(hints),
+        )
 
     def action_late_documents(self) -> None:
         if not self._allowed("C"):
             return
         today = self.app.today()  # type: ignore[attr-defined]
-        self.app.push_screen(LateDocumentsForm(self.live, self.case_id, self.detail, today),
-                             lambda _r: self.refresh_data())
+        self.app.push_screen(
+            LateDocumentsForm(self.live, self.case_id, self.detail, today), lambda _r: self.refresh_data()
+        )
 
     def action_refuse(self) -> None:
         if not self._allowed("X"):
             return
         cases = self.live.cases
         leaders = cases.refusal_leaders()
-        self._form("否定报备：不予受理 / 不予确认", [
-            ("refusal_kind", "类型", "select", "不予受理", ("不予受理", "不予确认")),
-            ("reason", "理由", "input", "", "必填"),
-            ("basis", "依据", "input", "", "必填：法律法规或政策条款"),
-            ("beyond", "超出经办人权限，报领导审核（领导3日内提出意见）", "check", False, None),
-            ("leader", "报审领导", "select", None, leaders)],
-            lambda v: cases.refuse(self.case_id, v["refusal_kind"] or "", v["reason"], v["basis"], v["beyond"], v["leader"]),
-            "否定报备制：写明理由和依据，10个工作日内书面告知申请人；申请人要求退还材料的，签收后退还。")
+        self._form(
+            "否定报备：不予受理 / 不予确认",
+            [
+                ("refusal_kind", "类型", "select", "不予受理", ("不予受理", "不予确认")),
+                ("reason", "理由", "input", "", "必填"),
+                ("basis", "依据", "input", "", "必填：法律法规或政策条款"),
+                ("beyond", "超出经办人权限，报领导审核（领导3日内提出意见）", "check", False, None),
+                ("leader", "报审领导", "select", None, leaders),
+            ],
+            lambda v: cases.refuse(
+                self.case_id, v["refusal_kind"] or "", v["reason"], v["basis"], v["beyond"], v["leader"]
+            ),
+            "否定报备制：写明理由和依据，10个工作日内书面告知申请人；申请人要求退还材料的，签收后退还。",
+        )
 
     def action_leader(self) -> None:
         if not self._allowed("L"):
@@ -863,38 +1005,56 @@ class CaseDetailScreen(AppScreen):
         cases = self.live.cases
         who = cases.refusal_leader(self.case_id)
         name = who[1] if who else "领导"
-        self._form("登记领导意见", [("agree", "意见", "select", "同意", ("同意", "不同意")),
-                                    ("opinion", "说明", "input", "", "不同意时必填"),
-                                    ("leader_pin", f"{name}的密码", "pin", "", f"{name}本人输入个人密码")],
-                   lambda v: cases.leader_opinion(self.case_id, v["agree"] != "不同意", v["opinion"], v["leader_pin"]),
-                   f"领导意见须由{name}本人输入密码确认。领导不同意不予受理的，本件恢复在办。")
+        self._form(
+            "登记领导意见",
+            [
+                ("agree", "意见", "select", "同意", ("同意", "不同意")),
+                ("opinion", "说明", "input", "", "不同意时必填"),
+                ("leader_pin", f"{name}的密码", "pin", "", f"{name}本人输入个人密码"),
+            ],
+            lambda v: cases.leader_opinion(self.case_id, v["agree"] != "不同意", v["opinion"], v["leader_pin"]),
+            f"领导意见须由{name}本人输入密码确认。领导不同意不予受理的，本件恢复在办。",
+        )
 
     def action_told(self) -> None:
         if not self._allowed("W"):
             return
         cases = self.live.cases
         today = self.app.today()  # type: ignore[attr-defined]
-        self._form("登记书面告知", [("told_on", "告知日期", "input", f"{today:%Y-%m-%d}", ""),
-                                    ("how", "告知方式", "input", "书面告知书当面送达", "")],
-                   lambda v: cases.refusal_told(self.case_id, v["told_on"], v["how"]))
+        self._form(
+            "登记书面告知",
+            [
+                ("told_on", "告知日期", "input", f"{today:%Y-%m-%d}", ""),
+                ("how", "告知方式", "input", "书面告知书当面送达", ""),
+            ],
+            lambda v: cases.refusal_told(self.case_id, v["told_on"], v["how"]),
+        )
 
     def action_materials(self) -> None:
         if not self._allowed("M"):
             return
         cases = self.live.cases
         today = self.app.today()  # type: ignore[attr-defined]
-        self._form("退还材料（签收）", [("materials", "退还的材料", "input", "", "必填"),
-                                        ("signed_by", "签收人", "input", self.detail.row.applicant, "申请人或代领人"),
-                                        ("returned_on", "退还日期", "input", f"{today:%Y-%m-%d}", "")],
-                   lambda v: cases.return_materials(self.case_id, v["materials"], v["signed_by"], v["returned_on"]))
+        self._form(
+            "退还材料（签收）",
+            [
+                ("materials", "退还的材料", "input", "", "必填"),
+                ("signed_by", "签收人", "input", self.detail.row.applicant, "申请人或代领人"),
+                ("returned_on", "退还日期", "input", f"{today:%Y-%m-%d}", ""),
+            ],
+            lambda v: cases.return_materials(self.case_id, v["materials"], v["signed_by"], v["returned_on"]),
+        )
 
     def action_void(self) -> None:
         if not self._allowed("Z"):
             return
         cases = self.live.cases
-        self._form("作废本件", [("void_reason", "作废原因", "input", "", "必填，如：重复登记，见第0012号")],
-                   lambda v: cases.void(self.case_id, v["void_reason"]),
-                   "登记有误的（如申请人选错、重复登记）才作废；作废后记录和编号保留，编号不再使用。正确的请重新受理。")
+        self._form(
+            "作废本件",
+            [("void_reason", "作废原因", "input", "", "必填，如：重复登记，见第0012号")],
+            lambda v: cases.void(self.case_id, v["void_reason"]),
+            "登记有误的（如申请人选错、重复登记）才作废；作废后记录和编号保留，编号不再使用。正确的请重新受理。",
+        )
 
     # -- 信访 -------------------------------------------------------------------
     def action_accept(self) -> None:
@@ -902,10 +1062,15 @@ class CaseDetailScreen(AppScreen):
             return
         cases = self.live.cases
         today = self.app.today()  # type: ignore[attr-defined]
-        self._form("信访：决定受理", [("accepted_on", "受理日期", "input", f"{today:%Y-%m-%d}", ""),
-                                      ("told_on", "告知信访人日期", "input", f"{today:%Y-%m-%d}", "书面告知的日期")],
-                   lambda v: cases.accept_petition(self.case_id, v["accepted_on"], v["told_on"]),
-                   "受理之日起60日内办结。不予受理的，按 X 登记否定报备。")
+        self._form(
+            "信访：决定受理",
+            [
+                ("accepted_on", "受理日期", "input", f"{today:%Y-%m-%d}", ""),
+                ("told_on", "告知信访人日期", "input", f"{today:%Y-%m-%d}", "书面告知的日期"),
+            ],
+            lambda v: cases.accept_petition(self.case_id, v["accepted_on"], v["told_on"]),
+            "受理之日起60日内办结。不予受理的，按 X 登记否定报备。",
+        )
 
     def action_extend(self) -> None:
         if not self._allowed("E"):
@@ -913,31 +1078,52 @@ class CaseDetailScreen(AppScreen):
         cases = self.live.cases
         if not self.detail.row.petition:
             due = next((t for t in self.detail.deadlines if t.open and t.what.startswith("承诺办结")), None)
-            self._form("延期（报领导审批）", [
-                ("new_due", "新的办结日期", "input", "", f"晚于 {due.date:%Y-%m-%d}，如 2026-12-20" if due else "如 2026-12-20"),
-                ("reason", "延期理由", "input", "", "必填，并告知申请人"),
-                ("leader", "审批领导", "select", None, cases.refusal_leaders()),
-                ("told", "已告知申请人延时办理的理由", "check", False, None),
-                ("leader_pin", "领导密码", "pin", "", "审批领导本人输入个人密码")],
-                lambda v: cases.postpone(self.case_id, v["new_due"], v["reason"], v["leader"], v["told"],
-                                         v["leader_pin"]),
-                "限时办结制：确需延时的，报领导审批（领导本人输入密码），并告知当事人延时办理的理由。")
+            self._form(
+                "延期（报领导审批）",
+                [
+                    (
+                        "new_due",
+                        "新的办结日期",
+                        "input",
+                        "",
+                        f"晚于 {due.date:%Y-%m-%d}，如 2026-12-20" if due else "如 2026-12-20",
+                    ),
+                    ("reason", "延期理由", "input", "", "必填，并告知申请人"),
+                    ("leader", "审批领导", "select", None, cases.refusal_leaders()),
+                    ("told", "已告知申请人延时办理的理由", "check", False, None),
+                    ("leader_pin", "领导密码", "pin", "", "审批领导本人输入个人密码"),
+                ],
+                lambda v: cases.postpone(
+                    self.case_id, v["new_due"], v["reason"], v["leader"], v["told"], v["leader_pin"]
+                ),
+                "限时办结制：确需延时的，报领导审批（领导本人输入密码），并告知当事人延时办理的理由。",
+            )
             return
-        self._form("信访：延长办理期限", [("days", "延长天数", "input", "30", "不超过30日"),
-                                          ("reason", "延期理由", "input", "", "必填，并告知信访人"),
-                                          ("leader", "审批领导", "select", None, cases.refusal_leaders()),
-                                          ("leader_pin", "领导密码", "pin", "", "审批领导本人输入个人密码")],
-                   lambda v: cases.extend_petition(self.case_id, v["days"], v["reason"], v["leader"], v["leader_pin"]),
-                   "延长办理期限须经领导批准（领导本人输入密码），并告知信访人延期理由。")
+        self._form(
+            "信访：延长办理期限",
+            [
+                ("days", "延长天数", "input", "30", "不超过30日"),
+                ("reason", "延期理由", "input", "", "必填，并告知信访人"),
+                ("leader", "审批领导", "select", None, cases.refusal_leaders()),
+                ("leader_pin", "领导密码", "pin", "", "审批领导本人输入个人密码"),
+            ],
+            lambda v: cases.extend_petition(self.case_id, v["days"], v["reason"], v["leader"], v["leader_pin"]),
+            "延长办理期限须经领导批准（领导本人输入密码），并告知信访人延期理由。",
+        )
 
     def action_review(self) -> None:
         if not self._allowed("V"):
             return
         cases = self.live.cases
         today = self.app.today()  # type: ignore[attr-defined]
-        self._form("信访：复查 / 复核", [("level", "类别", "select", "复查", ("复查", "复核")),
-                                         ("requested_on", "申请日期", "input", f"{today:%Y-%m-%d}", ""),
-                                         ("answered_on", "意见日期", "input", "", "登记申请时不填；收到意见后填写"),
-                                         ("text", "意见", "input", "", "可不填")],
-                   lambda v: cases.review(self.case_id, v["level"] or "", v["requested_on"], v["answered_on"], v["text"]),
-                   "信访人收到书面答复30日内可申请复查，复查意见30日内作出；复核同。")
+        self._form(
+            "信访：复查 / 复核",
+            [
+                ("level", "类别", "select", "复查", ("复查", "复核")),
+                ("requested_on", "申请日期", "input", f"{today:%Y-%m-%d}", ""),
+                ("answered_on", "意见日期", "input", "", "登记申请时不填；收到意见后填写"),
+                ("text", "意见", "input", "", "可不填"),
+            ],
+            lambda v: cases.review(self.case_id, v["level"] or "", v["requested_on"], v["answered_on"], v["text"]),
+            "信访人收到书面答复30日内可申请复查，复查意见30日内作出；复核同。",
+        )

@@ -102,9 +102,7 @@ class DashboardScreen(AppScreen):
         cal = workdays.default_calendar()
         info = cal.day_info(today)
         op = services.operator
-        self.query_one("#today", Static).update(
-            today_text(info) + (f"　操作员：{op.name}" if op else "")
-        )
+        self.query_one("#today", Static).update(today_text(info) + (f"　操作员：{op.name}" if op else ""))
         notes: list[str] = []
         profile = services.settings.profile()
         if not profile.complete:
@@ -112,7 +110,9 @@ class DashboardScreen(AppScreen):
         if info.provisional:
             notes.append(f"{today.year}年节假日安排尚未录入，今天是否上班按周末推算：请按 F9 设置，在节假日页录入。")
         if today.month >= 11 and not cal.covered(today.year + 1):
-            notes.append(f"{today.year + 1}年节假日安排尚未录入，跨年的期限将显示为预计：国务院公布后请在 F9 设置中录入。")
+            notes.append(
+                f"{today.year + 1}年节假日安排尚未录入，跨年的期限将显示为预计：国务院公布后请在 F9 设置中录入。"
+            )
         if services.info.backup:
             notes.append(f"数据库已升级，原文件备份在：{services.info.backup}")
         seal_check = getattr(app, "seal_check", None)

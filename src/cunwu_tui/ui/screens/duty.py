@@ -82,8 +82,9 @@ def duty_panel(services, now: datetime) -> Text:
     """The 工作台 panel."""
     t = now_lines(services, now)
     for line in reminder_lines(services, now):
-        t.append("\n" + screen_text(line).replace("按 H", "按 F6 后按 H").replace("（按 C）", "（F6 后按 C）"),
-                 style="bold")
+        t.append(
+            "\n" + screen_text(line).replace("按 H", "按 F6 后按 H").replace("（按 C）", "（F6 后按 C）"), style="bold"
+        )
     items = services.duty.open_items()
     if items:
         t.append(f"\n遗留事项 {len(items)} 条：" + fit("；".join(i.text for i in items), 60))
@@ -110,22 +111,25 @@ def _people_select(services, role: str | None, value=None) -> Select:
 # -- the forms -----------------------------------------------------------------
 class LogForm(_Modal):
     """值班记录: one entry; an emergency needs the leader told."""
-    LIMITS = {"content": inputs.TEXT, "action": inputs.TEXT}
 
+    LIMITS = {"content": inputs.TEXT, "action": inputs.TEXT}
 
     def compose(self) -> ComposeResult:
         now = self.services.core.now()
         n = self.services.duty.on_duty(now)
         with Form(classes="dialog", id="log-form"):
-            yield Static(f"值班记录　值班：{n.person_name or '（未排班）'}　带班领导：{person(n.leader_name, n.leader_phone)}",
-                         classes="title")
+            yield Static(
+                f"值班记录　值班：{n.person_name or '（未排班）'}　带班领导：{person(n.leader_name, n.leader_phone)}",
+                classes="title",
+            )
             with VerticalScroll(classes="duty-fields"):
                 yield from field_row("类别", "kind", _select([(k, k) for k in LOG_KINDS], "来电"))
                 yield from field_row("时间", "at", Input(f"{now:%H:%M}", placeholder="时:分，或 年-月-日 时:分"))
                 yield from field_row("情况", "content", Input(placeholder="必填：什么人、什么事"))
                 yield from field_row("处理情况", "action", Input(placeholder="怎么处理的，可不填"))
-                yield from field_row("报告带班领导", "leader_told",
-                                     _select([("未报告", "no"), ("已报告", "yes")], "no"))
+                yield from field_row(
+                    "报告带班领导", "leader_told", _select([("未报告", "no"), ("已报告", "yes")], "no")
+                )
                 yield from field_row("报告时间", "told_at", Input(placeholder="已报告时必填，如 21:45"))
             yield Static("突发事件必须立即报告带班领导，并记下报告时间。", classes="hint")
             yield FieldError("form")
@@ -139,14 +143,22 @@ class LogForm(_Modal):
         if not target.elsewhere:
             return None
         where = "不在本班的列表中，" if target.other_shift else ""
-        return (f"记到{target.day:%m-%d}的班？",
-                f"{target.text}\n这条记录将记在该班、{target.staff_name or '操作员'}名下，{where}"
-                "导出的值班记录台账按时间列出。\n按 Y 保存，按 N 返回修改时间。")
+        return (
+            f"记到{target.day:%m-%d}的班？",
+            f"{target.text}\n这条记录将记在该班、{target.staff_name or '操作员'}名下，{where}"
+            "导出的值班记录台账按时间列出。\n按 Y 保存，按 N 返回修改时间。",
+        )
 
     def save(self):
         told = self.picked("leader_told") == "yes"
-        return self.services.duty.add_log(self.picked("kind") or "", self.value("content"), self.value("action"),
-                                          self.value("at"), told, self.value("told_at"))
+        return self.services.duty.add_log(
+            self.picked("kind") or "",
+            self.value("content"),
+            self.value("action"),
+            self.value("at"),
+            told,
+            self.value("told_at"),
+        )
 
 
 class SubstitutionForm(_Modal):
@@ -170,14 +182,16 @@ class SubstitutionForm(_Modal):
         self.query_one("#f-start", Input).focus()
 
     def save(self):
-        return self.services.duty.add_substitution(self.value("start"), self.value("end"), self.picked("by"),
-                                                   self.picked("reason") or "", self.value("note"))
+        return self.services.duty.add_substitution(
+            self.value("start"), self.value("end"), self.picked("by"), self.picked("reason") or "", self.value("note")
+        )
 
 
 class HandoverForm(_Modal):
     """交接班: the shift being handed over (default: the oldest one that
     ended without a handover), who hands over to whom, the items left open.
     The defaults come from the service and pass its own rules."""
+
     LIMITS = {"items": inputs.TEXT, "note": inputs.LINE}
 
     def compose(self) -> ComposeResult:
@@ -200,11 +214,14 @@ class HandoverForm(_Modal):
                 yield TextArea("", id="f-items", classes="items")
                 yield FieldError("items")
                 yield from field_row("备注", "note", Input(placeholder="可不填，如：夜间平稳"))
-                yield from field_row("接班确认", "confirmed",
-                                     _select([("接班人当场确认", "yes"), ("稍后由接班人确认", "no")], "yes"))
-                yield from field_row("接班人密码", "incoming_pin",
-                                     Input(password=True, max_length=64,
-                                           placeholder="当场确认时接班人本人输入（接班人即操作员时不填）"))
+                yield from field_row(
+                    "接班确认", "confirmed", _select([("接班人当场确认", "yes"), ("稍后由接班人确认", "no")], "yes")
+                )
+                yield from field_row(
+                    "接班人密码",
+                    "incoming_pin",
+                    Input(password=True, max_length=64, placeholder="当场确认时接班人本人输入（接班人即操作员时不填）"),
+                )
             yield Static(self._hint(plan, len(still)), classes="hint", id="handover-hint")
             yield FieldError("form")
             yield from self.buttons()
@@ -220,8 +237,11 @@ class HandoverForm(_Modal):
         return f"交接班：{day:%Y-%m-%d}（星期{WEEKDAYS[day.weekday()]}）的班" + ("（补记）" if plan.ended else "")
 
     def _at_text(self, plan) -> str:
-        return f"{plan.at:%Y-%m-%d %H:%M}" if plan.ended or plan.at.date() != self.services.core.now().date() \
+        return (
+            f"{plan.at:%Y-%m-%d %H:%M}"
+            if plan.ended or plan.at.date() != self.services.core.now().date()
             else f"{plan.at:%H:%M}"
+        )
 
     def _hint(self, plan, still: int = 0) -> str:
         parts = []
@@ -253,8 +273,15 @@ class HandoverForm(_Modal):
         pin = self.value("incoming_pin")
         self.query_one("#f-incoming_pin", Input).value = ""  # a PIN never stays on screen after a try
         return self.services.duty.hand_over(
-            self.day, self.picked("outgoing"), self.picked("incoming"), self.query_one("#f-items", TextArea).text,
-            self.value("note"), self.value("at"), self.picked("confirmed") == "yes", pin)
+            self.day,
+            self.picked("outgoing"),
+            self.picked("incoming"),
+            self.query_one("#f-items", TextArea).text,
+            self.value("note"),
+            self.value("at"),
+            self.picked("confirmed") == "yes",
+            pin,
+        )
 
 
 class ConfirmHandoverForm(PinPrompt):
@@ -262,9 +289,13 @@ class ConfirmHandoverForm(PinPrompt):
 
     def __init__(self, services: Services, handover, items: str):
         h = handover
-        super().__init__(services, f"{h.incoming_name}确认接班",
-                         f"{h.shift_day:%m-%d}的班，{h.outgoing_name}于{h.handed_at:%m-%d %H:%M}交班。\n"
-                         f"遗留事项：{screen_text(items)}\n请{h.incoming_name}本人输入个人密码确认。", "接班人密码")
+        super().__init__(
+            services,
+            f"{h.incoming_name}确认接班",
+            f"{h.shift_day:%m-%d}的班，{h.outgoing_name}于{h.handed_at:%m-%d %H:%M}交班。\n"
+            f"遗留事项：{screen_text(items)}\n请{h.incoming_name}本人输入个人密码确认。",
+            "接班人密码",
+        )
         self.handover = handover
 
     def act(self, pin: str):
@@ -273,8 +304,8 @@ class ConfirmHandoverForm(PinPrompt):
 
 class ReasonForm(_Modal):
     """One line of text (a void reason, a closing note); ``act(text)`` saves."""
-    LIMITS = {"reason": inputs.TITLE}
 
+    LIMITS = {"reason": inputs.TITLE}
 
     def __init__(self, services: Services, title: str, label: str, act, placeholder: str = ""):
         super().__init__(services)
@@ -316,8 +347,9 @@ class SignForm(_Modal):
             yield Static(f"{self.rota.name}值班表：领导审签", classes="title")
             yield Static("审签后才能报上级机关备案。请审签的领导本人选择自己并输入个人密码。", classes="hint")
             yield from field_row("审签领导", "leader", Select(leaders, prompt="请选择", compact=True))
-            yield from field_row("领导密码", "leader_pin", Input(password=True, max_length=64,
-                                                              placeholder="审签领导本人输入个人密码"))
+            yield from field_row(
+                "领导密码", "leader_pin", Input(password=True, max_length=64, placeholder="审签领导本人输入个人密码")
+            )
             yield FieldError("form")
             yield from self.buttons()
 
@@ -400,8 +432,16 @@ class ItemsScreen(Guarded, ModalScreen):
         def done(result) -> None:
             self.reload()
 
-        self.app.push_screen(ReasonForm(self.services, "办结遗留事项", "办理结果",
-                                        lambda text: self.services.duty.close_item(item_id, text), "如：已清理"), done)
+        self.app.push_screen(
+            ReasonForm(
+                self.services,
+                "办结遗留事项",
+                "办理结果",
+                lambda text: self.services.duty.close_item(item_id, text),
+                "如：已清理",
+            ),
+            done,
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -472,8 +512,9 @@ class LogDetailScreen(ModalScreen):
             self.show()
             self.notify(f"已受理为 {linked.case_number}，在 F4 中办理。")
 
-        self.app.push_screen(IntakeForm(self.services, prefill={"channel": e.intake_channel, "note": e.origin_text}),
-                             saved)
+        self.app.push_screen(
+            IntakeForm(self.services, prefill={"channel": e.intake_channel, "note": e.origin_text}), saved
+        )
 
 
 # -- the main screen ------------------------------------------------------------
@@ -494,7 +535,10 @@ class DutyScreen(AppScreen):
         yield Static("", id="duty-now", classes="panel")
         yield Static("", id="duty-items", classes="panel")
         yield DataTable(id="duty-log", cursor_type="row")
-        yield Static("L 记录　T 替班　H 交接班　C 确认接班　X 遗留事项　V 作废　回车 详情\nW 查某个时间谁值班　R 月值班表　J 中长假值班表", classes="hint")
+        yield Static(
+            "L 记录　T 替班　H 交接班　C 确认接班　X 遗留事项　V 作废　回车 详情\nW 查某个时间谁值班　R 月值班表　J 中长假值班表",
+            classes="hint",
+        )
 
     def on_mount(self) -> None:
         self.query_one("#duty-now").border_title = "值班"
@@ -537,16 +581,25 @@ class DutyScreen(AppScreen):
         subs = self.services.duty.substitutions(*shift_bounds(day))
         table = self.query_one("#duty-log", DataTable)
         table.clear()
-        rows: list[tuple[datetime, str, Any]] = [(e.at, "log", e) for e in entries] + [(x.start_at, "sub", x) for x in subs]
+        rows: list[tuple[datetime, str, Any]] = [(e.at, "log", e) for e in entries] + [
+            (x.start_at, "sub", x) for x in subs
+        ]
         for _, kind, e in sorted(rows, key=lambda r: r[0]):
             if kind == "log":
                 mark = "（作废）" if e.voided else ""
-                table.add_row(f"{e.at:%H:%M}", e.kind, Text(fit(e.content + mark, 34 + wide)),
-                              "是" if e.leader_told else "", e.staff_name, key=f"log-{e.id}")
+                table.add_row(
+                    f"{e.at:%H:%M}",
+                    e.kind,
+                    Text(fit(e.content + mark, 34 + wide)),
+                    "是" if e.leader_told else "",
+                    e.staff_name,
+                    key=f"log-{e.id}",
+                )
             else:
                 mark = "（作废）" if e.voided else ""
-                table.add_row(f"{e.start_at:%H:%M}", "替班", Text(fit(e.text + mark, 34 + wide)), "", e.by_name,
-                              key=f"sub-{e.id}")
+                table.add_row(
+                    f"{e.start_at:%H:%M}", "替班", Text(fit(e.text + mark, 34 + wide)), "", e.by_name, key=f"sub-{e.id}"
+                )
         table.border_title = f"{day:%m-%d}的班：值班记录 {len(entries)} 条" + ("" if rows else "，按 L 记录")
 
     def _after(self, result=None) -> None:
@@ -581,11 +634,15 @@ class DutyScreen(AppScreen):
             return
         from cunwu_tui.domain.duty import shift_bounds, shift_day
 
-        sub = next((x for x in self.live.duty.substitutions(*shift_bounds(shift_day(self.now()))) if x.id == int(raw)), None)
+        sub = next(
+            (x for x in self.live.duty.substitutions(*shift_bounds(shift_day(self.now()))) if x.id == int(raw)), None
+        )
         if sub is not None:
             text = screen_text(sub.text) + (f"\n说明：{screen_text(sub.note)}" if sub.note else "")
             text += f"\n【作废】{screen_text(sub.void_reason)}" if sub.voided else ""
-            self.app.push_screen(MessageDialog("替班", text + f"\n记录：{sub.operator_name} {sub.recorded_at:%m-%d %H:%M}"))
+            self.app.push_screen(
+                MessageDialog("替班", text + f"\n记录：{sub.operator_name} {sub.recorded_at:%m-%d %H:%M}")
+            )
 
     def action_confirm(self) -> None:
         from cunwu_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
@@ -611,10 +668,13 @@ class DutyScreen(AppScreen):
                     self.app.push_screen(MessageDialog("未能确认接班", message))
             self.refresh_data()
 
-        self.app.push_screen(ConfirmDialog(
-            f"{h.incoming_name}确认接班？",
-            f"{h.shift_day:%m-%d}的班，{h.outgoing_name}于{h.handed_at:%m-%d %H:%M}交班。\n遗留事项：{screen_text(items)}"),
-            answer)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"{h.incoming_name}确认接班？",
+                f"{h.shift_day:%m-%d}的班，{h.outgoing_name}于{h.handed_at:%m-%d %H:%M}交班。\n遗留事项：{screen_text(items)}",
+            ),
+            answer,
+        )
 
     def action_void(self) -> None:
         table = self.query_one("#duty-log", DataTable)
@@ -624,9 +684,16 @@ class DutyScreen(AppScreen):
         kind, _, raw = key.partition("-")
         target = "log" if kind == "log" else "substitution"
         word = "值班记录" if kind == "log" else "替班"
-        self.app.push_screen(ReasonForm(self.live, f"作废这条{word}（原记录保留，标为作废）", "作废原因",
-                                        lambda text: self.live.duty.void(target, int(raw), text), "必填"),
-                             self._after)
+        self.app.push_screen(
+            ReasonForm(
+                self.live,
+                f"作废这条{word}（原记录保留，标为作废）",
+                "作废原因",
+                lambda text: self.live.duty.void(target, int(raw), text),
+                "必填",
+            ),
+            self._after,
+        )
 
     def action_who(self) -> None:
         self.app.push_screen(WhoForm(self.live))
@@ -668,7 +735,9 @@ class _ExportMixin:
             app.call_from_thread(self._exported, f"未能导出{title}", f"详细信息见日志：{log_path()}")
             return
         lines = "\n".join(str(p.resolve()) for p in paths)
-        app.call_from_thread(self._exported, f"{month} {title}已导出", f"{lines}\n\n打开后按 A4 打印，签字后报乡镇(街道)。")
+        app.call_from_thread(
+            self._exported, f"{month} {title}已导出", f"{lines}\n\n打开后按 A4 打印，签字后报乡镇(街道)。"
+        )
 
     def _exported(self, title: str, message: str) -> None:
         from cunwu_tui.ui.screens.dialogs import MessageDialog
@@ -692,7 +761,10 @@ class RotaScreen(_ExportMixin, AppScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="rota-head", classes="hint")
         yield DataTable(id="rota-table", cursor_type="row")
-        yield Static("G 生成（已发布的：从某日起重新安排）　P 发布　回车 调整这一天\n, . 换月　S 统计　E 导出　Esc 返回", classes="hint")
+        yield Static(
+            "G 生成（已发布的：从某日起重新安排）　P 发布　回车 调整这一天\n, . 换月　S 统计　E 导出　Esc 返回",
+            classes="hint",
+        )
 
     def on_mount(self) -> None:
         today = self.app.today()  # type: ignore[attr-defined]
@@ -712,8 +784,16 @@ class RotaScreen(_ExportMixin, AppScreen):
         today = self.app.today()  # type: ignore[attr-defined]
         for d in rota.days:
             style = "bold" if d.day == today else ""
-            table.add_row(Text(f"{d.day:%m-%d}", style=style), WEEKDAYS[d.day.weekday()], d.kind_text,
-                          d.staff_name or "（空）", d.night_name, d.leader_name, d.chief_name, key=d.day.isoformat())
+            table.add_row(
+                Text(f"{d.day:%m-%d}", style=style),
+                WEEKDAYS[d.day.weekday()],
+                d.kind_text,
+                d.staff_name or "（空）",
+                d.night_name,
+                d.leader_name,
+                d.chief_name,
+                key=d.day.isoformat(),
+            )
         if not rota.exists:
             head = f"{rota.label}值班表：还没有生成，按 G 按值班员公平生成。"
         elif rota.status == "已发布":
@@ -741,8 +821,9 @@ class RotaScreen(_ExportMixin, AppScreen):
             self.app.push_screen(ReplanForm(self.live, self.rota), self._replanned)
             return
         night = self.rota.night if self.rota.exists else self._previous_night()
-        self.app.push_screen(GenerateForm(self.live, self.year, self.month, self.rota.leave_lines, night),
-                             lambda _r: self.refresh_data())
+        self.app.push_screen(
+            GenerateForm(self.live, self.year, self.month, self.rota.leave_lines, night), lambda _r: self.refresh_data()
+        )
 
     def _replanned(self, rota) -> None:
         from cunwu_tui.ui.screens.dialogs import MessageDialog
@@ -750,8 +831,11 @@ class RotaScreen(_ExportMixin, AppScreen):
         before = len(self.rota.changes)
         self.refresh_data()
         if rota not in (None, True):
-            self.app.push_screen(MessageDialog(f"{rota.label}值班表已重新安排",
-                                               f"调整记录 {len(rota.changes) - before} 条，按 S 查看；记录在案。"))
+            self.app.push_screen(
+                MessageDialog(
+                    f"{rota.label}值班表已重新安排", f"调整记录 {len(rota.changes) - before} 条，按 S 查看；记录在案。"
+                )
+            )
 
     def _previous_night(self) -> bool:
         """A new month keeps the night duty choice of the month before."""
@@ -780,8 +864,10 @@ class RotaScreen(_ExportMixin, AppScreen):
     def action_summary(self) -> None:
         from cunwu_tui.ui.screens.dialogs import MessageDialog
 
-        lines = [f"{n}：共{t}天（工作日{w}，休息日{e}，节假日{h}）" + (f"，夜间{x}次" if self.rota.night else "")
-                 for n, t, w, e, h, x in self.rota.counts()]
+        lines = [
+            f"{n}：共{t}天（工作日{w}，休息日{e}，节假日{h}）" + (f"，夜间{x}次" if self.rota.night else "")
+            for n, t, w, e, h, x in self.rota.counts()
+        ]
         changes = [screen_text(c.text) for c in self.rota.changes[-6:]]
         text = "\n".join(lines) or "还没有值班表。"
         if changes:
@@ -795,8 +881,9 @@ class RotaScreen(_ExportMixin, AppScreen):
     def _edit(self, event: DataTable.RowSelected) -> None:
         day = date.fromisoformat(str(event.row_key.value))
         info = next(d for d in self.rota.days if d.day == day)
-        self.app.push_screen(DayForm(self.live, info, self.rota.status == "已发布", self.rota.night),
-                             lambda _r: self.refresh_data())
+        self.app.push_screen(
+            DayForm(self.live, info, self.rota.status == "已发布", self.rota.night), lambda _r: self.refresh_data()
+        )
 
 
 class GenerateForm(_Modal):
@@ -812,9 +899,14 @@ class GenerateForm(_Modal):
             yield Label("请假和不能值班的日子（每行一条：姓名 开始日期 至 结束日期 原因）")
             yield TextArea(self.leave, id="f-leave", classes="lines")
             yield FieldError("leave")
-            yield from field_row("夜间值班", "night", _select([("白天值班的人连夜间（8:30至次日8:30）", "no"),
-                                                            ("夜间另排一人（17:30至次日8:30）", "yes")],
-                                                           "yes" if self.night else "no"))
+            yield from field_row(
+                "夜间值班",
+                "night",
+                _select(
+                    [("白天值班的人连夜间（8:30至次日8:30）", "no"), ("夜间另排一人（17:30至次日8:30）", "yes")],
+                    "yes" if self.night else "no",
+                ),
+            )
             yield FieldError("month")
             yield FieldError("form")
             yield from self.buttons()
@@ -823,8 +915,9 @@ class GenerateForm(_Modal):
         self.query_one("#f-leave", TextArea).focus()
 
     def save(self):
-        return self.services.duty.generate(self.year, self.month, self.query_one("#f-leave", TextArea).text,
-                                           self.picked("night") == "yes")
+        return self.services.duty.generate(
+            self.year, self.month, self.query_one("#f-leave", TextArea).text, self.picked("night") == "yes"
+        )
 
 
 class ReplanForm(_Modal):
@@ -843,10 +936,16 @@ class ReplanForm(_Modal):
         start = max(first, self.services.core.now().date() + timedelta(days=1))
         with Form(classes="dialog"):
             yield Static(f"从某一天起重新安排{r.label}值班表（已发布）", classes="title")
-            yield Static("这一天起到月底按现在的节假日安排和值班员重新公平安排；之前的日子不变。"
-                         "每一天的每一处改动都写入调整记录。", classes="hint")
-            yield from field_row("从哪天起", "from_day", Input(f"{start:%Y-%m-%d}" if start.month == r.month else "",
-                                                           placeholder="年-月-日"))
+            yield Static(
+                "这一天起到月底按现在的节假日安排和值班员重新公平安排；之前的日子不变。"
+                "每一天的每一处改动都写入调整记录。",
+                classes="hint",
+            )
+            yield from field_row(
+                "从哪天起",
+                "from_day",
+                Input(f"{start:%Y-%m-%d}" if start.month == r.month else "", placeholder="年-月-日"),
+            )
             yield from field_row("原因", "reason", Input(placeholder="必填，如：已录入2027年节假日安排"))
             yield Label("请假和不能值班的日子（每行一条：姓名 开始日期 至 结束日期 原因）")
             yield TextArea(r.leave_lines, id="f-leave", classes="lines")
@@ -859,8 +958,13 @@ class ReplanForm(_Modal):
         self.query_one("#f-from_day", Input).focus()
 
     def save(self):
-        return self.services.duty.replan(self.rota.year, self.rota.month, self.value("from_day"), self.value("reason"),
-                                         self.query_one("#f-leave", TextArea).text)
+        return self.services.duty.replan(
+            self.rota.year,
+            self.rota.month,
+            self.value("from_day"),
+            self.value("reason"),
+            self.query_one("#f-leave", TextArea).text,
+        )
 
 
 class DayForm(_Modal):
@@ -877,7 +981,9 @@ class DayForm(_Modal):
                 yield from field_row("夜间值班", "night", _people_select(self.services, "值班员", d.night_id))
             yield from field_row("带班领导", "leader", _people_select(self.services, "带班领导", d.leader_id))
             yield from field_row("值班领导", "chief", _people_select(self.services, "值班领导", d.chief_id))
-            yield from field_row("调整原因", "reason", Input(placeholder="已发布的值班表必填" if self.published else "可不填"))
+            yield from field_row(
+                "调整原因", "reason", Input(placeholder="已发布的值班表必填" if self.published else "可不填")
+            )
             yield FieldError("form")
             yield from self.buttons()
 
@@ -886,10 +992,17 @@ class DayForm(_Modal):
 
     def save(self):
         if self.night:
-            return self.services.duty.set_day(self.info.day, self.picked("staff"), self.picked("leader"),
-                                              self.picked("chief"), self.value("reason"), night_id=self.picked("night"))
-        return self.services.duty.set_day(self.info.day, self.picked("staff"), self.picked("leader"),
-                                          self.picked("chief"), self.value("reason"))
+            return self.services.duty.set_day(
+                self.info.day,
+                self.picked("staff"),
+                self.picked("leader"),
+                self.picked("chief"),
+                self.value("reason"),
+                night_id=self.picked("night"),
+            )
+        return self.services.duty.set_day(
+            self.info.day, self.picked("staff"), self.picked("leader"), self.picked("chief"), self.value("reason")
+        )
 
 
 # -- long holidays ----------------------------------------------------------------------
@@ -941,9 +1054,12 @@ class HolidayScreen(_ExportMixin, AppScreen):
 
         nxt = self.app.today().year + 1  # type: ignore[attr-defined]
         note = self.query_one("#holiday-next", Static)
-        note.update("" if default_calendar().covered(nxt) else
-                    f"{nxt}年节假日安排尚未录入，所以还没有{nxt}年的中长假：国务院公布后在 F9 设置的节假日页中"
-                    f"录入（或导入文件），回到这里即可编制{nxt}年元旦、春节等假期的值班表。")
+        note.update(
+            ""
+            if default_calendar().covered(nxt)
+            else f"{nxt}年节假日安排尚未录入，所以还没有{nxt}年的中长假：国务院公布后在 F9 设置的节假日页中"
+            f"录入（或导入文件），回到这里即可编制{nxt}年元旦、春节等假期的值班表。"
+        )
         note.display = not default_calendar().covered(nxt)
         self.show_detail()
 
@@ -961,15 +1077,20 @@ class HolidayScreen(_ExportMixin, AppScreen):
         p, r = self.selected()
         detail = self.query_one("#holiday-detail", Static)
         if r is None:
-            detail.update("日历中没有即将到来的中长假。" if p is None else
-                          f"{p.text}：还没有值班表。按回车编制（没有月值班表的月份会先生成）。")
+            detail.update(
+                "日历中没有即将到来的中长假。"
+                if p is None
+                else f"{p.text}：还没有值班表。按回车编制（没有月值班表的月份会先生成）。"
+            )
             return
         t = Text()
         t.append(f"{r.name}值班表　{r.status_text}\n", style="bold")
         for d in r.days:
             night = f"　夜间 {d.night_name}" if d.night_name else ""
-            t.append(f"{d.day:%m-%d} {WEEKDAYS[d.day.weekday()]}　值班 {person(d.staff_name, d.staff_phone)}{night}"
-                     f"　带班 {d.leader_name}　值班领导 {d.chief_name or '（空）'}\n")
+            t.append(
+                f"{d.day:%m-%d} {WEEKDAYS[d.day.weekday()]}　值班 {person(d.staff_name, d.staff_phone)}{night}"
+                f"　带班 {d.leader_name}　值班领导 {d.chief_name or '（空）'}\n"
+            )
         if r.notified_note:
             t.append(f"通知：{screen_text(r.notified_note)}（{r.notified_by}）\n")
         t.append("电话号码见导出的值班表（E）。调整某一天：F6 后按 R，在月值班表中调整。", style="dim")
@@ -1016,20 +1137,36 @@ class HolidayScreen(_ExportMixin, AppScreen):
         if r.signed_at is None:
             from cunwu_tui.ui.screens.dialogs import MessageDialog
 
-            self.app.push_screen(MessageDialog("还没有审签", "请先由领导审签（按 G，领导本人输入密码），再报上级机关备案。"))
+            self.app.push_screen(
+                MessageDialog("还没有审签", "请先由领导审签（按 G，领导本人输入密码），再报上级机关备案。")
+            )
             return
         profile = self.live.settings.profile()
-        self.app.push_screen(ReasonForm(self.live, f"{r.name}值班表报上级机关备案", "报送机关",
-                                        lambda text: self.live.duty.file_holiday_rota(r.id, text),
-                                        f"如：{profile.township or '乡镇'}党政办"), lambda _x: self.refresh_data())
+        self.app.push_screen(
+            ReasonForm(
+                self.live,
+                f"{r.name}值班表报上级机关备案",
+                "报送机关",
+                lambda text: self.live.duty.file_holiday_rota(r.id, text),
+                f"如：{profile.township or '乡镇'}党政办",
+            ),
+            lambda _x: self.refresh_data(),
+        )
 
     def action_notify_all(self) -> None:
         r = self._need_rota()
         if r is None:
             return
-        self.app.push_screen(ReasonForm(self.live, f"{r.name}值班表已通知带班领导、值班领导、值班人员", "通知方式",
-                                        lambda text: self.live.duty.notify_holiday_rota(r.id, text),
-                                        "如：电话和微信群通知，可不填"), lambda _x: self.refresh_data())
+        self.app.push_screen(
+            ReasonForm(
+                self.live,
+                f"{r.name}值班表已通知带班领导、值班领导、值班人员",
+                "通知方式",
+                lambda text: self.live.duty.notify_holiday_rota(r.id, text),
+                "如：电话和微信群通知，可不填",
+            ),
+            lambda _x: self.refresh_data(),
+        )
 
     def action_export_rota(self) -> None:
         r = self._need_rota()

@@ -106,7 +106,12 @@ class ExportScreen(AppScreen):
 
         try:
             paths = self.live.exports.export(
-                month, names, out_dir or None, remember_dir=True, today=self.app.today(), on_ledger=on_ledger  # type: ignore[attr-defined]
+                month,
+                names,
+                out_dir or None,
+                remember_dir=True,
+                today=self.app.today(),  # type: ignore[attr-defined]
+                on_ledger=on_ledger,
             )
         except (ValidationError, SaveError) as exc:
             errors = getattr(exc, "errors", {"out_dir": str(exc)})

@@ -42,10 +42,14 @@ def admin_rows(services: Services) -> ComposeResult:
     admins = [(p.name, p.id) for p in services.identity.people() if p.admin and p.has_pin]
     op = services.operator
     default = op.id if op is not None and any(i == op.id for _, i in admins) else (admins[0][1] if admins else None)
-    yield from field_row("确认管理员", "admin_id", Select(admins, value=default if default is not None else Select.NULL,
-                                                      prompt="请选择", compact=True))
-    yield from field_row("管理员密码", "admin_pin", Input(password=True, max_length=64,
-                                                       placeholder="管理员本人输入个人密码"))
+    yield from field_row(
+        "确认管理员",
+        "admin_id",
+        Select(admins, value=default if default is not None else Select.NULL, prompt="请选择", compact=True),
+    )
+    yield from field_row(
+        "管理员密码", "admin_pin", Input(password=True, max_length=64, placeholder="管理员本人输入个人密码")
+    )
 
 
 def _picked(screen, field: str):
@@ -77,14 +81,21 @@ class StaffForm(DeferredSaveForm):
                 yield Label("职务（可多选，空格键勾选）")
                 yield CheckList([(r, r, bool(p and r in p.roles)) for r in ROLES], id="f-roles", classes="roles")
                 yield FieldError("roles")
-                yield CheckList([("在岗（离岗人员不删除，只是不再出现在选择名单中）", "active", p.active if p else True),
-                                 ("管理员（登记人员、改职务、重设密码）", "admin", bool(p and p.admin))],
-                                id="f-flags")
+                yield CheckList(
+                    [
+                        ("在岗（离岗人员不删除，只是不再出现在选择名单中）", "active", p.active if p else True),
+                        ("管理员（登记人员、改职务、重设密码）", "admin", bool(p and p.admin)),
+                    ],
+                    id="f-flags",
+                )
                 yield FieldError("active")
                 yield FieldError("admin")
                 if p is None:
-                    yield from field_row("初始密码", "pin", Input(password=True, max_length=64,
-                                                                placeholder="至少6位数字；本人以后可以修改"))
+                    yield from field_row(
+                        "初始密码",
+                        "pin",
+                        Input(password=True, max_length=64, placeholder="至少6位数字；本人以后可以修改"),
+                    )
                 yield from admin_rows(self.services)
             yield FieldError("form")
             yield from self.buttons()
@@ -102,12 +113,16 @@ class StaffForm(DeferredSaveForm):
         self.query_one("#f-admin_pin", Input).value = ""  # never kept on screen after a try
         if self.person is None:
             pin = self.query_one("#f-pin", Input).value
-            self.run_save(lambda: self.services.staff.add(name, phone, roles, admin, pin, admin_id=admin_id,
-                                                          admin_pin=admin_pin))
+            self.run_save(
+                lambda: self.services.staff.add(name, phone, roles, admin, pin, admin_id=admin_id, admin_pin=admin_pin)
+            )
         else:
             pid = self.person.id
-            self.run_save(lambda: self.services.staff.update(pid, name, phone, roles, active, admin,
-                                                             admin_id=admin_id, admin_pin=admin_pin))
+            self.run_save(
+                lambda: self.services.staff.update(
+                    pid, name, phone, roles, active, admin, admin_id=admin_id, admin_pin=admin_pin
+                )
+            )
 
 
 class PinForm(DeferredSaveForm):
@@ -128,8 +143,9 @@ class PinForm(DeferredSaveForm):
             else:
                 yield Static(f"为{p.name}{'重设' if p.has_pin else '设置'}个人密码", classes="title")
                 yield Static("重设后原密码作废，锁定同时解除；请把新密码当面告诉本人，并请其尽快修改。", classes="hint")
-            yield from field_row("新密码", "pin", Input(password=True, max_length=64,
-                                                      placeholder="至少6位数字，或至少8个字"))
+            yield from field_row(
+                "新密码", "pin", Input(password=True, max_length=64, placeholder="至少6位数字，或至少8个字")
+            )
             yield from field_row("再输一次", "pin2", Input(password=True, max_length=64))
             if p is not None:
                 yield from admin_rows(self.services)
@@ -148,8 +164,9 @@ class PinForm(DeferredSaveForm):
             self.run_save(lambda: identity.change_own(values["f-old_pin"], values["f-pin"], values["f-pin2"]))
         else:
             pid, admin_id = self.person.id, _picked(self, "admin_id")
-            self.run_save(lambda: identity.set_pin(pid, values["f-pin"], values["f-pin2"], admin_id,
-                                                   values["f-admin_pin"]))
+            self.run_save(
+                lambda: identity.set_pin(pid, values["f-pin"], values["f-pin2"], admin_id, values["f-admin_pin"])
+            )
 
     def has_unsaved(self) -> bool:
         return False  # nothing worth asking about: PINs are typed again
@@ -190,10 +207,14 @@ class IdleForm(DeferredSaveForm):
     def compose(self) -> ComposeResult:
         with Form(classes="dialog", id="idle-form"):
             yield Static("自动锁屏", classes="title")
-            yield Static("无人操作超过这个时间，屏幕自动锁定，需输入个人密码才能继续（正在填写的内容保留）。",
-                         classes="hint")
-            yield from field_row("闲置分钟", "idle", Input(str(self.services.identity.idle_minutes()), max_length=3,
-                                                         placeholder="1至120，默认10"))
+            yield Static(
+                "无人操作超过这个时间，屏幕自动锁定，需输入个人密码才能继续（正在填写的内容保留）。", classes="hint"
+            )
+            yield from field_row(
+                "闲置分钟",
+                "idle",
+                Input(str(self.services.identity.idle_minutes()), max_length=3, placeholder="1至120，默认10"),
+            )
             yield FieldError("form")
             yield from self.buttons()
 
@@ -225,18 +246,32 @@ class SealForm(DeferredSaveForm):
             yield Static("编辑印章" if s else "新增印章", classes="title")
             with VerticalScroll(id="seal-fields"):  # 80x24: the fields scroll, the buttons stay
                 yield from field_row("印章名称", "name", Input(s.name if s else "", placeholder="如：村(居)委会印章"))
-                yield from field_row("编号简称", "short_name", Input(s.short_name if s else "", placeholder="用印编号前缀，如：村委"))
                 yield from field_row(
-                    "审批职务", "approver_role",
-                    Select([(r, r) for r in ROLES], value=s.approver_role if s and s.approver_role in ROLES else Select.NULL,
-                           prompt="请选择", compact=True),
+                    "编号简称", "short_name", Input(s.short_name if s else "", placeholder="用印编号前缀，如：村委")
                 )
                 yield from field_row(
-                    "保管人", "keeper_id",
-                    Select(keeper_options, value=s.keeper_id if s and s.keeper_id in {p.id for p in staff} else Select.NULL,
-                           prompt="请选择", compact=True),
+                    "审批职务",
+                    "approver_role",
+                    Select(
+                        [(r, r) for r in ROLES],
+                        value=s.approver_role if s and s.approver_role in ROLES else Select.NULL,
+                        prompt="请选择",
+                        compact=True,
+                    ),
                 )
-                yield from field_row("重大事项决定", "major_body", Input(s.major_body if s else "", placeholder="如：村(居)委会"))
+                yield from field_row(
+                    "保管人",
+                    "keeper_id",
+                    Select(
+                        keeper_options,
+                        value=s.keeper_id if s and s.keeper_id in {p.id for p in staff} else Select.NULL,
+                        prompt="请选择",
+                        compact=True,
+                    ),
+                )
+                yield from field_row(
+                    "重大事项决定", "major_body", Input(s.major_body if s else "", placeholder="如：村(居)委会")
+                )
                 yield CheckList([("启用", "active", s.active if s else True)], id="f-active", classes="one")
                 yield from admin_rows(self.services)
             yield FieldError("form")
@@ -257,9 +292,15 @@ class SealForm(DeferredSaveForm):
         admin_id, admin_pin = _picked(self, "admin_id"), self.query_one("#f-admin_pin", Input).value
         self.query_one("#f-admin_pin", Input).value = ""  # never kept on screen after a try
         if self.seal is None:
-            self.run_save(lambda: self.services.seals.add(name, short, role_s, keeper_id, body, admin_id=admin_id,
-                                                          admin_pin=admin_pin))
+            self.run_save(
+                lambda: self.services.seals.add(
+                    name, short, role_s, keeper_id, body, admin_id=admin_id, admin_pin=admin_pin
+                )
+            )
         else:
             s = self.seal
-            self.run_save(lambda: self.services.seals.update(s.id, name, short, role_s, keeper_id, body, s.note, active,
-                                                             admin_id=admin_id, admin_pin=admin_pin))
+            self.run_save(
+                lambda: self.services.seals.update(
+                    s.id, name, short, role_s, keeper_id, body, s.note, active, admin_id=admin_id, admin_pin=admin_pin
+                )
+            )

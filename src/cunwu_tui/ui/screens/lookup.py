@@ -92,10 +92,12 @@ class LookupScreen(AppScreen):
         else:
             hits = catalog.search(query)
             self._codes = [h.code for h in hits]
-            results.add_options([Option(self._line(h.name, h.reason or f"〔{h.category}〕"), id=h.code)
-                                 for h in hits])
-            self._status(f"找到 {len(hits)} 个事项。下键进入结果，回车查看。" if hits else
-                         "没有找到。换个说法试试：事项名称、拼音首字母或所需材料。")
+            results.add_options([Option(self._line(h.name, h.reason or f"〔{h.category}〕"), id=h.code) for h in hits])
+            self._status(
+                f"找到 {len(hits)} 个事项。下键进入结果，回车查看。"
+                if hits
+                else "没有找到。换个说法试试：事项名称、拼音首字母或所需材料。"
+            )
         if self._codes:
             results.highlighted = 0
 
@@ -278,7 +280,7 @@ class MatterScreen(AppScreen):
         self.view = self.services.catalog.view(self.code, self.seed)
         self.seed = self.view.seed
         self.query_one("#detail", Static).update(render_view(self.view))
-        rule = self.view.category == "制度"   # the office's rules: to read, never to take in
+        rule = self.view.category == "制度"  # the office's rules: to read, never to take in
         keys = ["B 加说明", "D 撤销补充"] if rule else ["N 受理", "P 告知书", "A 加材料", "B 加说明", "D 撤销补充"]
         if len(self.view.variants) > 1:
             keys.append("V 换来源")
@@ -407,9 +409,15 @@ class AdditionForm(DeferredSaveForm):
             yield Static(f"{'添加所需材料' if doc else '添加说明'}：{self.view.name}", classes="title")
             if doc:
                 yield from field_row("材料名称", "text", Input(placeholder="必填，如：户口簿首页及本人页"))
-                yield from field_row("原件/复印件", "form", Select(
-                    [("原件", "原件"), ("复印件", "复印件"), ("原件及复印件", "原件及复印件")],
-                    prompt="不写", compact=True))
+                yield from field_row(
+                    "原件/复印件",
+                    "form",
+                    Select(
+                        [("原件", "原件"), ("复印件", "复印件"), ("原件及复印件", "原件及复印件")],
+                        prompt="不写",
+                        compact=True,
+                    ),
+                )
                 yield from field_row("份数", "count", Input(placeholder="可不填", max_length=2))
             else:
                 yield from field_row("说明", "text", Input(placeholder="必填，如：每周二、周四上午受理"))
@@ -485,12 +493,14 @@ class LocalMatterForm(ModalForm):
             yield Static("编辑本村事项" if i else "新增本村事项（目录中没有的事项）", classes="title")
             with VerticalScroll(id="local-fields"):
                 yield from field_row("事项名称", "name", Input(i.name if i else "", placeholder="必填"))
-                yield from field_row("别名", "aliases", Input("、".join(i.aliases) if i else "",
-                                                             placeholder="其他叫法，用顿号隔开"))
+                yield from field_row(
+                    "别名", "aliases", Input("、".join(i.aliases) if i else "", placeholder="其他叫法，用顿号隔开")
+                )
                 yield from field_row("类别", "category", Input(i.category if i else "", placeholder="默认：本村事项"))
                 yield from field_row("办理地点", "where", Input(i.where if i else ""))
-                yield from field_row("办理时限", "time_limit", Input(i.time_limit if i else "",
-                                                                  placeholder="如：5个工作日、7日、当日"))
+                yield from field_row(
+                    "办理时限", "time_limit", Input(i.time_limit if i else "", placeholder="如：5个工作日、7日、当日")
+                )
                 yield from field_row("收费", "fees", Input(i.fees if i else "", placeholder="如：免费"))
                 yield Label("办理条件（每行一条）")
                 yield TextArea("\n".join(i.conditions) if i else "", id="f-conditions", classes="lines")
@@ -499,8 +509,9 @@ class LocalMatterForm(ModalForm):
                 yield Label("说明（每行一条）")
                 yield TextArea("\n".join(i.notes) if i else "", id="f-notes", classes="lines")
                 if i:
-                    yield CheckList([("在用（停用后不再出现在查询中，记录保留）", "active", i.active)],
-                                    id="f-active", classes="one")
+                    yield CheckList(
+                        [("在用（停用后不再出现在查询中，记录保留）", "active", i.active)], id="f-active", classes="one"
+                    )
             yield FieldError("form")
             yield from self.buttons()
 
@@ -508,8 +519,10 @@ class LocalMatterForm(ModalForm):
         self.query_one("#f-name", Input).focus()
 
     def save(self) -> str:
-        v = {k: self.query_one(f"#f-{k}", Input).value
-             for k in ("name", "aliases", "category", "where", "time_limit", "fees")}
+        v = {
+            k: self.query_one(f"#f-{k}", Input).value
+            for k in ("name", "aliases", "category", "where", "time_limit", "fees")
+        }
         for k in ("conditions", "documents", "notes"):
             v[k] = self.query_one(f"#f-{k}", TextArea).text
         if self.info is None:

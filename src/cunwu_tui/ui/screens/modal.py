@@ -151,7 +151,9 @@ class ModalForm(GuardedModal):
             import logging
 
             logging.getLogger("cunwu.ui").error("unexpected error saving a form", exc_info=exc)
-            form.show_errors({"form": "保存失败，未作任何改动（程序出错，详细信息已写入日志）；已填写的内容仍在，可以修改后重试。"})
+            form.show_errors(
+                {"form": "保存失败，未作任何改动（程序出错，详细信息已写入日志）；已填写的内容仍在，可以修改后重试。"}
+            )
             return
         self.dismiss(result if result is not None else True)
 

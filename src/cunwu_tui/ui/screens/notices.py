@@ -73,18 +73,22 @@ class NoticesScreen(AppScreen):
                 title = title[:15] + "⋯"
             style = "bold" if i.status in ("已期满",) or (i.status == "公示中" and i.days_left <= 1) else ""
             table.add_row(
-                i.number[i.number.index("第"):] if "第" in i.number else i.number,
-                Text(title), Text(i.status, style=style),
+                i.number[i.number.index("第") :] if "第" in i.number else i.number,
+                Text(title),
+                Text(i.status, style=style),
                 f"{i.end:%m-%d}" + ("预计" if i.provisional else ""),
-                Text(remaining(i), style=style), str(i.objections) if i.objections else "",
+                Text(remaining(i), style=style),
+                str(i.objections) if i.objections else "",
                 key=str(i.id),
             )
 
         table = self.query_one("#notice-table", PagedTable)
         infos = table.show(fetch, add)
         self.query_one("#notice-filter", Static).update(
-            f"筛选：{self.filter}（S 切换）　共 {totals[0]} 条" + ("" if infos else "。按 N 新建公示。")
-            + ("（向下翻看更早的）" if table.more else ""))
+            f"筛选：{self.filter}（S 切换）　共 {totals[0]} 条"
+            + ("" if infos else "。按 N 新建公示。")
+            + ("（向下翻看更早的）" if table.more else "")
+        )
 
     def action_next_filter(self) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
@@ -135,8 +139,13 @@ def render_notice(i: NoticeInfo, persons, objections) -> Text:
     if persons:
         t.append(f"\n【名单】{len(persons)}人（身份证号已隐去中间部分）\n", style="bold")
         for p in persons:
-            parts = [p.name, p.group, mask_id_number(p.id_number) if p.id_number else "",
-                     f"{p.amount}元" if p.amount is not None else "", p.note]
+            parts = [
+                p.name,
+                p.group,
+                mask_id_number(p.id_number) if p.id_number else "",
+                f"{p.amount}元" if p.amount is not None else "",
+                p.note,
+            ]
             t.append(f"{p.seq}. " + "　".join(x for x in parts if x) + "\n")
     t.append(f"\n【异议登记】{len(objections)}条\n", style="bold")
     if not objections:
@@ -181,7 +190,8 @@ class NoticeDetailScreen(AppScreen):
         n = self.services.notices
         self.info = n.get(self.notice_id)
         self.query_one("#notice-detail", Static).update(
-            render_notice(self.info, n.persons(self.notice_id), n.objections(self.notice_id)))
+            render_notice(self.info, n.persons(self.notice_id), n.objections(self.notice_id))
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -208,9 +218,13 @@ class NoticeDetailScreen(AppScreen):
                         defaults = self.live.notices.second_round_defaults(self.notice_id)
                         self.app.push_screen(NoticeForm(self.live, defaults), self._after_second)
 
-                self.app.push_screen(ConfirmDialog(
-                    "异议成立，本次公示已按「有异议」结束",
-                    "请重新调查核实。核实后要发起第二次公示吗？（名单等内容已带入，可修改）"), answer)
+                self.app.push_screen(
+                    ConfirmDialog(
+                        "异议成立，本次公示已按「有异议」结束",
+                        "请重新调查核实。核实后要发起第二次公示吗？（名单等内容已带入，可修改）",
+                    ),
+                    answer,
+                )
 
         self.app.push_screen(HandleForm(self.live, open_[0]), done)
 
@@ -234,8 +248,11 @@ class NoticeDetailScreen(AppScreen):
         except ValidationError as exc:
             self.app.push_screen(MessageDialog("未能保存公示名单", next(iter(exc.errors.values()))))
             return
-        self.app.push_screen(MessageDialog(
-            "公示名单已保存", f"身份证号只显示前6位和后4位，不含电话。打开后按 A4 打印张贴：\n{path.resolve()}"))
+        self.app.push_screen(
+            MessageDialog(
+                "公示名单已保存", f"身份证号只显示前6位和后4位，不含电话。打开后按 A4 打印张贴：\n{path.resolve()}"
+            )
+        )
 
 
 # The shared modal form (kept under its old name for the F7 forms).
@@ -244,8 +261,8 @@ _Modal = ModalForm
 
 class NoticeForm(_Modal):
     """新建公示. ``defaults`` (e.g. a second round) prefill the form."""
-    LIMITS = {"title": inputs.TITLE, "summary": inputs.TEXT, "backdate_reason": inputs.LINE}
 
+    LIMITS = {"title": inputs.TITLE, "summary": inputs.TEXT, "backdate_reason": inputs.LINE}
 
     def __init__(self, services: Services, defaults: dict | None = None):
         super().__init__(services)
@@ -260,15 +277,16 @@ class NoticeForm(_Modal):
         with Form(classes="dialog", id="notice-form"):
             yield Static("第二次公示" if d.get("previous_id") else "新建公示", classes="title")
             with VerticalScroll(id="notice-fields"):
-                yield from field_row("标题", "title", Input(d.get("title", ""), placeholder="如：2026年11月低保对象公示"))
+                yield from field_row(
+                    "标题", "title", Input(d.get("title", ""), placeholder="如：2026年11月低保对象公示")
+                )
                 yield from field_row("类别", "kind", blank_select(rules.KINDS, d.get("kind", "")))
                 yield Label("公示地点（空格键勾选，可多选）")
                 places = d.get("places", ("公开栏",))
                 yield CheckList([(p, p, p in places) for p in rules.PLACES], id="f-places", classes="places")
                 yield FieldError("places")
                 yield from field_row("开始时间", "start", Input(f"{now:%Y-%m-%d %H:%M}", placeholder="年-月-日 时:分"))
-                yield from field_row("补录原因", "backdate_reason",
-                                     Input(placeholder="开始日期早于今天时必填"))
+                yield from field_row("补录原因", "backdate_reason", Input(placeholder="开始日期早于今天时必填"))
                 yield from field_row("期限", "length", Input(str(d.get("length", 7)), max_length=3))
                 yield from field_row("单位", "unit", blank_select(rules.UNITS, d.get("unit", "日"), "日"))
                 yield from field_row("轮次", "round", blank_select(rules.ROUNDS, d.get("round", "")))
@@ -306,12 +324,21 @@ class NoticeForm(_Modal):
         kind = self.choice("kind")
         places = list(self.query_one("#f-places", CheckList).selected)
         info = self.services.notices.add(
-            title=self.value("title"), kind=kind, places=places, start=self.value("start"),
-            length=self.value("length"), unit=self.choice("unit") or "日", round=self.choice("round"),
-            summary=self.value("summary"), persons=self.query_one("#f-persons", TextArea).text,
-            photo_path=self.value("photo_path"), backdate_reason=self.value("backdate_reason"),
-            matter_code=d.get("matter_code") or rules.KIND_MATTERS.get(kind, ""), case_ref=d.get("case_ref", ""),
-            case_step=d.get("case_step"), previous_id=d.get("previous_id"),
+            title=self.value("title"),
+            kind=kind,
+            places=places,
+            start=self.value("start"),
+            length=self.value("length"),
+            unit=self.choice("unit") or "日",
+            round=self.choice("round"),
+            summary=self.value("summary"),
+            persons=self.query_one("#f-persons", TextArea).text,
+            photo_path=self.value("photo_path"),
+            backdate_reason=self.value("backdate_reason"),
+            matter_code=d.get("matter_code") or rules.KIND_MATTERS.get(kind, ""),
+            case_ref=d.get("case_ref", ""),
+            case_step=d.get("case_step"),
+            previous_id=d.get("previous_id"),
         )
         return info.id
 
@@ -339,14 +366,19 @@ class ObjectionForm(_Modal):
         self.query_one("#f-from_name", Input).focus()
 
     def save(self):
-        return self.services.notices.add_objection(self.info.id, self.value("received_at"), self.value("from_name"),
-                                                   self.value("content"), self.value("received_by"))
+        return self.services.notices.add_objection(
+            self.info.id,
+            self.value("received_at"),
+            self.value("from_name"),
+            self.value("content"),
+            self.value("received_by"),
+        )
 
 
 class HandleForm(_Modal):
     """The handling of one objection; dismisses True when it was upheld."""
-    LIMITS = {"handling": inputs.TEXT}
 
+    LIMITS = {"handling": inputs.TEXT}
 
     def __init__(self, services: Services, objection):
         super().__init__(services)
@@ -368,7 +400,8 @@ class HandleForm(_Modal):
 
     def save(self) -> bool:
         info, _ = self.services.notices.handle_objection(
-            self.objection.id, self.value("handling"), self.choice("result"), self.value("answered_at") or None)
+            self.objection.id, self.value("handling"), self.choice("result"), self.value("answered_at") or None
+        )
         return info.result == "成立"
 
 

@@ -56,8 +56,11 @@ class OperatorScreen(Guarded, ModalScreen[bool]):
                 yield from field_row("个人密码", "pin", pin_input())
             elif self.people:
                 yield Static("设置管理员", classes="title")
-                yield Static("数据库已升级，需要个人密码。请选择您自己（一般是文书），设置个人密码："
-                             "您将成为管理员，再为其他人员设置密码（F9 人员）。", classes="hint")
+                yield Static(
+                    "数据库已升级，需要个人密码。请选择您自己（一般是文书），设置个人密码："
+                    "您将成为管理员，再为其他人员设置密码（F9 人员）。",
+                    classes="hint",
+                )
                 yield OptionList(*[Option(self._label(p), id=str(p.id)) for p in self.people], id="staff-list")
                 yield from field_row("个人密码", "pin", pin_input(PIN_HINT))
                 yield from field_row("再输一次", "pin2", pin_input("再输入一次密码"))
@@ -114,13 +117,22 @@ class OperatorScreen(Guarded, ModalScreen[bool]):
                 person = self._selected()
                 if person is None:
                     raise ValidationError({"operator": "请选择您自己。"})
-                self.services.identity.setup("", "", (), self.query_one("#f-pin", Input).value,
-                                             self.query_one("#f-pin2", Input).value, staff_id=person)
+                self.services.identity.setup(
+                    "",
+                    "",
+                    (),
+                    self.query_one("#f-pin", Input).value,
+                    self.query_one("#f-pin2", Input).value,
+                    staff_id=person,
+                )
             else:
-                self.services.identity.setup(self.query_one("#f-name", Input).value,
-                                             self.query_one("#f-phone", Input).value, (),
-                                             self.query_one("#f-pin", Input).value,
-                                             self.query_one("#f-pin2", Input).value)
+                self.services.identity.setup(
+                    self.query_one("#f-name", Input).value,
+                    self.query_one("#f-phone", Input).value,
+                    (),
+                    self.query_one("#f-pin", Input).value,
+                    self.query_one("#f-pin2", Input).value,
+                )
         except ValidationError as exc:
             form.show_errors(exc.errors)
             for field in ("pin", "pin2"):
@@ -154,8 +166,10 @@ class LockScreen(Guarded, ModalScreen[str]):
         with Form(classes="dialog", id="lock-form"):
             yield Static("屏幕已锁定", classes="title")
             why = f"闲置超过{self.minutes}分钟，已自动锁定" if self.minutes else "已锁定"
-            yield Static(f"{why}；正在填写的内容都还在。\n"
-                         f"请{self.person}输入个人密码后回车继续；换人请按 Ctrl+O。", classes="hint")
+            yield Static(
+                f"{why}；正在填写的内容都还在。\n请{self.person}输入个人密码后回车继续；换人请按 Ctrl+O。",
+                classes="hint",
+            )
             yield from field_row("个人密码", "pin", pin_input())
             yield FieldError("operator")
 

@@ -26,7 +26,15 @@ if TYPE_CHECKING:
     from cunwu_tui.services.residents import ResidentInfo
 
 PAGE = 12
-ID_TYPES = ("居民身份证", "户口簿", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证", "护照", "其他证件")
+ID_TYPES = (
+    "居民身份证",
+    "户口簿",
+    "港澳居民来往内地通行证",
+    "台湾居民来往大陆通行证",
+    "外国人永久居留身份证",
+    "护照",
+    "其他证件",
+)
 
 
 class ResidentsScreen(AppScreen):
@@ -68,11 +76,16 @@ class ResidentsScreen(AppScreen):
         table.clear()
         for r in page.items:
             mark = "已合并（重复登记）" if r.merged_into else ""
-            table.add_row(Text(cut(r.name, 10)), Text(cut(r.group, 6)), r.masked_id, r.masked_phone,
-                          Text(mark, style="dim"), key=str(r.id))
+            table.add_row(
+                Text(cut(r.name, 10)),
+                Text(cut(r.group, 6)),
+                r.masked_id,
+                r.masked_phone,
+                Text(mark, style="dim"),
+                key=str(r.id),
+            )
         scope = f"查找「{screen_text(q.strip())}」" if q.strip() else "全部居民"
-        self.query_one("#res-info", Static).update(
-            f"{scope}：共 {page.total} 人　第 {page.page}/{page.pages} 页")
+        self.query_one("#res-info", Static).update(f"{scope}：共 {page.total} 人　第 {page.page}/{page.pages} 页")
 
     @on(Input.Changed, "#res-q")
     def _typed(self) -> None:
@@ -165,8 +178,13 @@ class ResidentDetailScreen(AppScreen):
         table = self.query_one("#res-cases", DataTable)
         table.clear()
         for c in self.cases:
-            table.add_row(c.number[c.number.index("第"):] if "第" in c.number else c.number,
-                          Text(cut(c.matter_name, 30)), c.status, f"{c.received_at:%Y-%m-%d}", key=str(c.id))
+            table.add_row(
+                c.number[c.number.index("第") :] if "第" in c.number else c.number,
+                Text(cut(c.matter_name, 30)),
+                c.status,
+                f"{c.received_at:%Y-%m-%d}",
+                key=str(c.id),
+            )
         keys = ["回车 打开办件", "E 更正"] + ([] if r.merged_into else ["H 合并重复登记"]) + ["Esc 返回"]
         self.query_one("#res-keys", Static).update("　".join(keys))
 
@@ -214,8 +232,15 @@ class CorrectForm(ModalForm):
 
     def save(self):
         return self.services.residents.update(
-            self.info.id, self.value("name"), self.choice("id_type") or "居民身份证", self.value("id_number"),
-            self.value("phone"), self.value("group"), self.value("address"), self.info.note)
+            self.info.id,
+            self.value("name"),
+            self.choice("id_type") or "居民身份证",
+            self.value("id_number"),
+            self.value("phone"),
+            self.value("group"),
+            self.value("address"),
+            self.info.note,
+        )
 
 
 class MergeForm(ModalForm):
@@ -235,9 +260,16 @@ class MergeForm(ModalForm):
         with Form(classes="dialog", id="merge-form"):
             yield Static(f"合并重复登记：{screen_text(r.label)}", classes="title")
             yield Static("本登记并入要保留的登记；两者和办件都保留，办件在保留的登记下一并列出。", classes="hint")
-            yield from field_row("保留的登记", "kept", Select([(cut(x.label, 40), x.id) for x in same],
-                                                              prompt="请选择" if same else "没有同名或证件号、电话相近的居民",
-                                                              compact=True, allow_blank=True))
+            yield from field_row(
+                "保留的登记",
+                "kept",
+                Select(
+                    [(cut(x.label, 40), x.id) for x in same],
+                    prompt="请选择" if same else "没有同名或证件号、电话相近的居民",
+                    compact=True,
+                    allow_blank=True,
+                ),
+            )
             yield from field_row("合并原因", "reason", Input(placeholder="必填，如：同一人重复登记，证件号录错"))
             yield FieldError("form")
             yield from self.buttons()

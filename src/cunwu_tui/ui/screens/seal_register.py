@@ -51,9 +51,13 @@ def seal_lines(services, today, check: ChainCheck | None) -> Text:
         t.append(screen_text(check.message) + "请按 F5 后按 V 重新校验，并报告村务监督委员会。\n", style="bold")
     pending = services.seal_register.pending()
     if pending:
-        t.append(f"待审批 {len(pending)} 条（审批人输入密码前不得用印）：" +
-                 "、".join(f"{short_number(u.number)}（{u.approver_name}）" for u in pending[:3]) +
-                 ("等" if len(pending) > 3 else "") + "\n", style="bold")
+        t.append(
+            f"待审批 {len(pending)} 条（审批人输入密码前不得用印）："
+            + "、".join(f"{short_number(u.number)}（{u.approver_name}）" for u in pending[:3])
+            + ("等" if len(pending) > 3 else "")
+            + "\n",
+            style="bold",
+        )
     uses = services.seal_register.on_day(today)
     if not uses:
         t.append("今天还没有用印登记。")
@@ -150,8 +154,6 @@ class SealVerifyMixin:
         self.app.push_screen(MessageDialog(title, message))
 
 
-
-
 class SealRegisterScreen(SealVerifyMixin, AppScreen):
     DEFAULT_CSS = """
     #seal-filter { height: 1; padding: 0 1; }
@@ -174,8 +176,11 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
         yield Static("", id="seal-filter", classes="hint")
         yield Input(placeholder="搜索文件名称或经办人（/ 到这里，回车或下键回到列表）", id="seal-search")
         yield PagedTable(id="seal-table", cursor_type="row", zebra_stripes=False)
-        yield Static("N 登记　回车 详情　S 印章　M 月份　J 重大　X 作废　T 统计　E 导出台账　V 校验",
-                     classes="hint", id="seal-keys")
+        yield Static(
+            "N 登记　回车 详情　S 印章　M 月份　J 重大　X 作废　T 统计　E 导出台账　V 校验",
+            classes="hint",
+            id="seal-keys",
+        )
 
     def on_mount(self) -> None:
         self.seal_id: int | None = None
@@ -196,9 +201,13 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
         if self.services is None:
             return
         search = self.query_one("#seal-search", Input).value
-        filters: dict[str, Any] = dict(seal_id=self.seal_id, month=self.month or None,
-                       major=None if self.major == "全部" else self.major == "是",
-                       voided=None if self.voided == "全部" else self.voided == "仅作废", search=search)
+        filters: dict[str, Any] = dict(
+            seal_id=self.seal_id,
+            month=self.month or None,
+            major=None if self.major == "全部" else self.major == "是",
+            voided=None if self.voided == "全部" else self.voided == "仅作废",
+            search=search,
+        )
         # a page at a time, newest first (years of them would take seconds to lay out); totals of all
         services = self.services
 
@@ -210,19 +219,28 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
             style = "dim strike" if u.voided else ""
             mark = "作废" if u.voided else "待审批" if u.pending else ("重大" if u.major else "")
             table.add_row(
-                Text(short_number(u.number), style=style), f"{u.used_at:%m-%d %H:%M}",
-                Text(fit(u.title, 20), style=style), Text(fit(u.applicant_name, 8)),
-                fit(u.approver_name, 6), str(u.copies), Text(mark, style="bold" if u.voided or u.pending else ""),
+                Text(short_number(u.number), style=style),
+                f"{u.used_at:%m-%d %H:%M}",
+                Text(fit(u.title, 20), style=style),
+                Text(fit(u.applicant_name, 8)),
+                fit(u.approver_name, 6),
+                str(u.copies),
+                Text(mark, style="bold" if u.voided or u.pending else ""),
                 key=str(u.id),
             )
 
         table = self.query_one("#seal-table", PagedTable)
         infos = table.show(fetch, add, keep_cursor=True)
-        total, copies = (len(infos), sum(u.copies for u in infos if not u.voided)) if not table.more \
+        total, copies = (
+            (len(infos), sum(u.copies for u in infos if not u.voided))
+            if not table.more
             else self.services.seal_register.tally(**filters)
+        )
         seal = next((s.short_name or s.name for s in self._seals() if s.id == self.seal_id), "全部")
-        text = (f"印章：{seal}　月份：{self.month or '全部'}　重大：{self.major}　作废：{self.voided}"
-                f"　共 {total} 条，{copies} 份")
+        text = (
+            f"印章：{seal}　月份：{self.month or '全部'}　重大：{self.major}　作废：{self.voided}"
+            f"　共 {total} 条，{copies} 份"
+        )
         if table.more:
             text += "（向下翻看更早的）"
         if not infos:
@@ -313,14 +331,16 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
             self.app.call_from_thread(self._exported, "未能导出用印登记台账", f"详细信息见日志：{log_path()}")
             return
         lines = "\n".join(str(p.resolve()) for p in paths)
-        self.app.call_from_thread(self._exported, f"{month} 用印登记台账已导出",
-                                  f"{lines}\n\n打开后按 A4 横向打印，签字后报乡镇(街道)。")
+        self.app.call_from_thread(
+            self._exported, f"{month} 用印登记台账已导出", f"{lines}\n\n打开后按 A4 横向打印，签字后报乡镇(街道)。"
+        )
 
     def _exported(self, title: str, message: str) -> None:
         from cunwu_tui.ui.screens.dialogs import MessageDialog
 
         self._exporting = False
         self.app.push_screen(MessageDialog(title, message))
+
 
 class SealUseDetailScreen(AppScreen):
     BINDINGS = [
@@ -375,9 +395,13 @@ class SealUseDetailScreen(AppScreen):
                     if yes:
                         self.action_again()
 
-                self.app.push_screen(ConfirmDialog(
-                    f"{self.info.number} 已作废",
-                    "作废记录已保存，原登记保留并标为作废。\n要重新登记一条正确的用印记录吗？（原内容已带入，可修改）"), answer)
+                self.app.push_screen(
+                    ConfirmDialog(
+                        f"{self.info.number} 已作废",
+                        "作废记录已保存，原登记保留并标为作废。\n要重新登记一条正确的用印记录吗？（原内容已带入，可修改）",
+                    ),
+                    answer,
+                )
 
         self.app.push_screen(VoidForm(self.live, self.info), done)
 
@@ -390,13 +414,23 @@ class SealUseDetailScreen(AppScreen):
             self.notify(f"已重新登记为 {u.corrected_by_number}。")
             return
         defaults = {
-            "seal_id": u.seal_id, "used_at": f"{u.used_at:%Y-%m-%d %H:%M}", "title": u.title, "purpose": u.purpose,
-            "copies": str(u.copies), "destination": u.destination,
+            "seal_id": u.seal_id,
+            "used_at": f"{u.used_at:%Y-%m-%d %H:%M}",
+            "title": u.title,
+            "purpose": u.purpose,
+            "copies": str(u.copies),
+            "destination": u.destination,
             "applicant_id": OUTSIDER if u.applicant_outsider else u.applicant_id,
-            "applicant_name": u.applicant_name if u.applicant_outsider else "", "approver_id": u.approver_id,
-            "keeper_id": u.keeper_id, "major": u.major, "meeting_type": u.meeting_type,
-            "meeting_date": f"{u.meeting_date:%Y-%m-%d}" if u.meeting_date else "", "meeting_ref": u.meeting_ref,
-            "note": u.note, "refers_to_id": u.id, "refers_to_number": u.number,
+            "applicant_name": u.applicant_name if u.applicant_outsider else "",
+            "approver_id": u.approver_id,
+            "keeper_id": u.keeper_id,
+            "major": u.major,
+            "meeting_type": u.meeting_type,
+            "meeting_date": f"{u.meeting_date:%Y-%m-%d}" if u.meeting_date else "",
+            "meeting_ref": u.meeting_ref,
+            "note": u.note,
+            "refers_to_id": u.id,
+            "refers_to_number": u.number,
         }
 
         def saved(use_id: int | None) -> None:
@@ -418,8 +452,15 @@ class _Modal(ModalForm):
 
 class SealUseForm(_Modal):
     """用印登记. ``defaults`` prefill it (a correction of a voided entry)."""
-    LIMITS = {"title": inputs.TITLE, "purpose": inputs.LINE, "destination": inputs.TITLE, "note": inputs.LINE, "meeting_ref": inputs.SHORT, "applicant_name": inputs.NAME}
 
+    LIMITS = {
+        "title": inputs.TITLE,
+        "purpose": inputs.LINE,
+        "destination": inputs.TITLE,
+        "note": inputs.LINE,
+        "meeting_ref": inputs.SHORT,
+        "applicant_name": inputs.NAME,
+    }
 
     DEFAULT_CSS = """
     #seal-fields { height: auto; max-height: 17; }
@@ -450,38 +491,71 @@ class SealUseForm(_Modal):
             else:
                 yield Static("用印登记", classes="title")
             with VerticalScroll(id="seal-fields"):
-                yield from field_row("印章", "seal", Select([(s.name, s.id) for s in seals], value=seal_id,
-                                                            prompt="请选择", compact=True))
-                yield from field_row("用印时间", "used_at",
-                                     Input(d.get("used_at") or f"{now:%Y-%m-%d %H:%M}", placeholder="年-月-日 时:分"))
+                yield from field_row(
+                    "印章",
+                    "seal",
+                    Select([(s.name, s.id) for s in seals], value=seal_id, prompt="请选择", compact=True),
+                )
+                yield from field_row(
+                    "用印时间",
+                    "used_at",
+                    Input(d.get("used_at") or f"{now:%Y-%m-%d %H:%M}", placeholder="年-月-日 时:分"),
+                )
                 yield from field_row("文件名称", "title", Input(d.get("title", ""), placeholder="必填"))
                 yield from field_row("用印事由", "purpose", Input(d.get("purpose", ""), placeholder="必填"))
                 yield from field_row("份数", "copies", Input(d.get("copies", "1"), max_length=3))
-                yield from field_row("送往单位", "destination",
-                                     Input(d.get("destination", ""), placeholder="如：柳河镇人民政府、本村存档"))
-                yield from field_row("经办人", "applicant",
-                                     Select([*people, ("村外人员（填写姓名）", OUTSIDER)], value=applicant,
-                                            prompt="请选择", compact=True))
+                yield from field_row(
+                    "送往单位",
+                    "destination",
+                    Input(d.get("destination", ""), placeholder="如：柳河镇人民政府、本村存档"),
+                )
+                yield from field_row(
+                    "经办人",
+                    "applicant",
+                    Select(
+                        [*people, ("村外人员（填写姓名）", OUTSIDER)], value=applicant, prompt="请选择", compact=True
+                    ),
+                )
                 name = Input(d.get("applicant_name", ""), placeholder="村外经办人的姓名")
                 yield from field_row("村外经办人", "applicant_name", name)
-                yield from field_row("审批人", "approver",
-                                     Select([], prompt="请先选择印章", compact=True))
-                yield from field_row("审批人密码", "approver_pin",
-                                     Input(password=True, max_length=64,
-                                           placeholder="审批人本人输入；不在场则留空，存为待审批"))
+                yield from field_row("审批人", "approver", Select([], prompt="请先选择印章", compact=True))
+                yield from field_row(
+                    "审批人密码",
+                    "approver_pin",
+                    Input(password=True, max_length=64, placeholder="审批人本人输入；不在场则留空，存为待审批"),
+                )
                 yield from field_row("监印人", "keeper", Select(people, value=keeper, prompt="请选择", compact=True))
-                yield from field_row("重大事项", "major",
-                                     Select([("否", "否"), ("是（须经会议研究决定）", "是")],
-                                            value="是" if d.get("major") else "否", allow_blank=False, compact=True))
+                yield from field_row(
+                    "重大事项",
+                    "major",
+                    Select(
+                        [("否", "否"), ("是（须经会议研究决定）", "是")],
+                        value="是" if d.get("major") else "否",
+                        allow_blank=False,
+                        compact=True,
+                    ),
+                )
                 with Vertical(id="meeting"):
-                    yield from field_row("会议类型", "meeting_type",
-                                         Select([(m, m) for m in MEETING_TYPES],
-                                                value=d.get("meeting_type") if d.get("meeting_type") in MEETING_TYPES
-                                                else Select.NULL, prompt="请选择", compact=True))
-                    yield from field_row("会议日期", "meeting_date",
-                                         Input(d.get("meeting_date", ""), placeholder="年-月-日，不晚于用印日期"))
-                    yield from field_row("决议/记录编号", "meeting_ref",
-                                         Input(d.get("meeting_ref", ""), placeholder="会议决议文号或会议记录编号"))
+                    yield from field_row(
+                        "会议类型",
+                        "meeting_type",
+                        Select(
+                            [(m, m) for m in MEETING_TYPES],
+                            value=d.get("meeting_type") if d.get("meeting_type") in MEETING_TYPES else Select.NULL,
+                            prompt="请选择",
+                            compact=True,
+                        ),
+                    )
+                    yield from field_row(
+                        "会议日期",
+                        "meeting_date",
+                        Input(d.get("meeting_date", ""), placeholder="年-月-日，不晚于用印日期"),
+                    )
+                    yield from field_row(
+                        "决议/记录编号",
+                        "meeting_ref",
+                        Input(d.get("meeting_ref", ""), placeholder="会议决议文号或会议记录编号"),
+                    )
                 yield from field_row("备注", "note", Input(d.get("note", ""), placeholder="可不填"))
             yield FieldError("refers_to")
             yield FieldError("form")
@@ -550,19 +624,28 @@ class SealUseForm(_Modal):
         outsider = applicant == OUTSIDER
         major = self.choice("major") == "是"
         info = self.services.seal_register.add(
-            seal_id=self.choice("seal"), title=self.value("title"), purpose=self.value("purpose"),
-            copies=self.value("copies"), destination=self.value("destination"),
+            seal_id=self.choice("seal"),
+            title=self.value("title"),
+            purpose=self.value("purpose"),
+            copies=self.value("copies"),
+            destination=self.value("destination"),
             applicant_id=None if outsider else applicant,
             applicant_name=self.value("applicant_name") if outsider else "",
-            approver_id=self.choice("approver"), keeper_id=self.choice("keeper"), used_at=self.value("used_at"),
-            major=major, meeting_type=self.choice("meeting_type") or "" if major else "",
+            approver_id=self.choice("approver"),
+            keeper_id=self.choice("keeper"),
+            used_at=self.value("used_at"),
+            major=major,
+            meeting_type=self.choice("meeting_type") or "" if major else "",
             meeting_date=self.value("meeting_date") if major else None,
-            meeting_ref=self.value("meeting_ref") if major else "", note=self.value("note"),
-            refers_to_id=self.defaults.get("refers_to_id"), approver_pin=pin,
+            meeting_ref=self.value("meeting_ref") if major else "",
+            note=self.value("note"),
+            refers_to_id=self.defaults.get("refers_to_id"),
+            approver_pin=pin,
         )
         if info.pending:
-            self.notify(f"已登记：{info.number}，待{info.approver_name}审批：审批前不得用印（F5 详情按 A 审批）。",
-                        timeout=8)
+            self.notify(
+                f"已登记：{info.number}，待{info.approver_name}审批：审批前不得用印（F5 详情按 A 审批）。", timeout=8
+            )
         else:
             self.notify(f"已登记：{info.number}（{info.approved_by}已审批）")
         return info.id
@@ -579,8 +662,9 @@ class VoidForm(_Modal):
         i = self.info
         with Form(classes="dialog"):
             yield Static(f"作废 {i.number}：{fit(i.title, 40)}", classes="title")
-            yield Static("原登记不删除、不修改，在列表和台账中标为作废；作废本身也记入登记簿和操作日志。",
-                         classes="hint")
+            yield Static(
+                "原登记不删除、不修改，在列表和台账中标为作废；作废本身也记入登记簿和操作日志。", classes="hint"
+            )
             yield from field_row("作废原因", "reason", Input(placeholder="必填，如：文件名称填错，已重新登记"))
             yield FieldError("form")
             yield from self.buttons()
@@ -596,10 +680,14 @@ class ApproveForm(PinPrompt):
     """审批 of an entry saved 待审批: its approver types their own PIN."""
 
     def __init__(self, services: Services, info: SealUseInfo):
-        super().__init__(services, f"审批 {info.number}",
-                         f"{fit(info.title, 40)}　{info.copies}份　经办人：{info.applicant_text}\n"
-                         f"请审批人{info.approver_name}本人输入个人密码；审批时间记入登记簿。",
-                         "审批人密码", "approver_pin")
+        super().__init__(
+            services,
+            f"审批 {info.number}",
+            f"{fit(info.title, 40)}　{info.copies}份　经办人：{info.applicant_text}\n"
+            f"请审批人{info.approver_name}本人输入个人密码；审批时间记入登记簿。",
+            "审批人密码",
+            "approver_pin",
+        )
         self.info = info
 
     def act(self, pin: str):
@@ -620,7 +708,9 @@ class MonthDialog(_Modal):
     def compose(self) -> ComposeResult:
         with Form(classes="dialog"):
             yield Static("按月份筛选", classes="title")
-            yield from field_row("月份", "month", Input(self.month, placeholder="如 2026-10；清空则显示全部", max_length=8))
+            yield from field_row(
+                "月份", "month", Input(self.month, placeholder="如 2026-10；清空则显示全部", max_length=8)
+            )
             yield FieldError("form")
             yield from self.buttons()
 
@@ -691,8 +781,11 @@ class CountsDialog(Guarded, ModalScreen[None]):
             cells = [r.months[m] for r in counts.rows]
             table.add_row(f"{m + 1}月", *[str(c) if c else "" for c in cells], str(sum(cells)) if sum(cells) else "")
         totals = [r.total for r in counts.rows]
-        table.add_row(Text("合计", style="bold"), *[Text(str(t), style="bold") for t in totals],
-                      Text(str(sum(totals)), style="bold"))
+        table.add_row(
+            Text("合计", style="bold"),
+            *[Text(str(t), style="bold") for t in totals],
+            Text(str(sum(totals)), style="bold"),
+        )
         self.query_one("#counts-title", Static).update(f"{self.year}年用印次数（不含作废）　左右键换年份，Esc 关闭")
         copies = "　".join(f"{seals.get(r.seal, r.seal)} {r.copies}份" for r in counts.rows)
         voided = sum(r.voided for r in counts.rows)

@@ -15,7 +15,9 @@ from cunwu_tui.ui.screens.seal_register import SealVerifyMixin
 from cunwu_tui.ui.screens.forms import IdleForm, PinForm, SealForm, StaffForm
 from cunwu_tui.ui.widgets import FieldError, Form, field_row
 
-SCHEDULE_HINT = "按国务院通知，每行一项，格式如（2026年的实际安排）：\n国庆节 2026-10-01 至 2026-10-07\n调休上班 2026-10-10"
+SCHEDULE_HINT = (
+    "按国务院通知，每行一项，格式如（2026年的实际安排）：\n国庆节 2026-10-01 至 2026-10-07\n调休上班 2026-10-10"
+)
 
 
 class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
@@ -41,8 +43,11 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
                     with Horizontal(classes="buttons"):
                         yield Button("保存（Ctrl+S）", id="save-profile", compact=True)
             with TabPane("人员", id="tab-staff"):
-                yield Static("回车 编辑　N 新增　P 设置/重设密码　M 修改我的密码　T 自动锁屏　V 校验各登记簿\n"
-                             "（人员不删除，离岗的改为不在岗；人员和密码的改动须管理员输入密码）", classes="hint")
+                yield Static(
+                    "回车 编辑　N 新增　P 设置/重设密码　M 修改我的密码　T 自动锁屏　V 校验各登记簿\n"
+                    "（人员不删除，离岗的改为不在岗；人员和密码的改动须管理员输入密码）",
+                    classes="hint",
+                )
                 yield DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
             with TabPane("印章", id="tab-seals"):
                 yield Static("回车 编辑　N 新增　V 校验各登记簿　（印章不删除，停用的改为不启用）", classes="hint")
@@ -93,8 +98,14 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
         table.clear()
         for p in self.live.staff.list():
             roles = "、".join((*p.roles, "管理员")) if p.admin else p.roles_text
-            table.add_row(p.name, p.phone, roles, "在岗" if p.active else "离岗",
-                          "已设" if p.has_pin else ("未设" if p.active else ""), key=str(p.id))
+            table.add_row(
+                p.name,
+                p.phone,
+                roles,
+                "在岗" if p.active else "离岗",
+                "已设" if p.has_pin else ("未设" if p.active else ""),
+                key=str(p.id),
+            )
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
 
@@ -103,8 +114,14 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
         row = table.cursor_row
         table.clear()
         for s in self.live.seals.list():
-            table.add_row(s.name, s.short_name, s.approver_role, s.keeper_name or "未指定",
-                          "启用" if s.active else "停用", key=str(s.id))
+            table.add_row(
+                s.name,
+                s.short_name,
+                s.approver_role,
+                s.keeper_name or "未指定",
+                "启用" if s.active else "停用",
+                key=str(s.id),
+            )
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
 
@@ -170,8 +187,12 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
                 self._tab = left
                 self.query_one("#tabs", TabbedContent).active = left
 
-        self.app.push_screen(ConfirmDialog(f"放弃未保存的{what}？",
-                                           f"{what}改了还没有保存。按 Y 放弃改动，按 N 回到该页（Ctrl+S 保存）。"), answer)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"放弃未保存的{what}？", f"{what}改了还没有保存。按 Y 放弃改动，按 N 回到该页（Ctrl+S 保存）。"
+            ),
+            answer,
+        )
 
     @on(Input.Changed, "#f-year")
     def _year_typed(self, event: Input.Changed) -> None:

@@ -19,9 +19,29 @@ S = sqlmodel.sql.sqltypes.AutoString
 APPEND_ONLY = "办件记录只能追加，不能修改或删除"
 # What was taken in: never changed after the intake.
 INTAKE_COLUMNS = (
-    "year", "seq", "number", "matter_code", "matter_name", "seed", "resident_id", "applicant_name", "channel",
-    "first_officer_id", "first_officer_name", "kind", "petition", "documents", "note", "received_at",
-    "limit_value", "limit_unit", "due_date", "due_provisional", "operator_id", "operator_name", "recorded_at",
+    "year",
+    "seq",
+    "number",
+    "matter_code",
+    "matter_name",
+    "seed",
+    "resident_id",
+    "applicant_name",
+    "channel",
+    "first_officer_id",
+    "first_officer_name",
+    "kind",
+    "petition",
+    "documents",
+    "note",
+    "received_at",
+    "limit_value",
+    "limit_unit",
+    "due_date",
+    "due_provisional",
+    "operator_id",
+    "operator_name",
+    "recorded_at",
 )
 
 

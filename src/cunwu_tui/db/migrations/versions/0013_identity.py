@@ -23,8 +23,7 @@ APPEND_ONLY = "审批记录只能新增，不能修改或删除。"
 def upgrade() -> None:
     # plain ADD COLUMN (no table copy: seal_use keeps its triggers)
     op.add_column("staff", sa.Column("admin", sa.Boolean(), nullable=False, server_default=sa.false()))
-    op.add_column("seal_use", sa.Column("needs_approval", sa.Boolean(), nullable=False,
-                                        server_default=sa.false()))
+    op.add_column("seal_use", sa.Column("needs_approval", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_table(
         "staff_credential",
         sa.Column("id", sa.Integer(), nullable=False),

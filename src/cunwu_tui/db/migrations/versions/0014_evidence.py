@@ -27,16 +27,41 @@ S = sqlmodel.sql.sqltypes.AutoString
 NOTICE = "公示名单、异议及其处理记录只能新增，不能修改或删除。"
 AUDIT = "操作日志只能新增，不能修改或删除。"
 LINK = "校验记录只能新增，不能修改或删除。"
-APPEND_ONLY = (("notice_person", NOTICE), ("notice_objection", NOTICE), ("objection_outcome", NOTICE),
-               ("audit_log", AUDIT), ("evidence_link", LINK))
+APPEND_ONLY = (
+    ("notice_person", NOTICE),
+    ("notice_objection", NOTICE),
+    ("objection_outcome", NOTICE),
+    ("audit_log", AUDIT),
+    ("evidence_link", LINK),
+)
 
 # The tables chained at this upgrade, in this order (frozen here: tables
 # added to domain/evidence.py later chain their rows in their own migration).
 TABLES = (
-    "seal_use", "seal_void", "case_record", "case_event", "duty_change", "duty_log", "duty_substitution",
-    "duty_handover", "duty_item", "duty_item_close", "duty_confirm", "duty_void", "duty_case_link", "holiday_rota",
-    "notice", "notice_person", "notice_objection", "objection_outcome", "resident", "resident_merge", "staff",
-    "staff_credential", "approval", "audit_log",
+    "seal_use",
+    "seal_void",
+    "case_record",
+    "case_event",
+    "duty_change",
+    "duty_log",
+    "duty_substitution",
+    "duty_handover",
+    "duty_item",
+    "duty_item_close",
+    "duty_confirm",
+    "duty_void",
+    "duty_case_link",
+    "holiday_rota",
+    "notice",
+    "notice_person",
+    "notice_objection",
+    "objection_outcome",
+    "resident",
+    "resident_merge",
+    "staff",
+    "staff_credential",
+    "approval",
+    "audit_log",
 )
 
 

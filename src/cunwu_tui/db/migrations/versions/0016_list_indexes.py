@@ -37,8 +37,10 @@ def upgrade() -> None:
         sa.Column("copies", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("key"),
     )
-    op.execute("INSERT INTO seal_tally (key, entries, copies) SELECT 'all', COUNT(*), COALESCE(SUM(CASE WHEN "
-               "v.id IS NULL THEN u.copies ELSE 0 END), 0) FROM seal_use u LEFT JOIN seal_void v ON v.use_id = u.id")
+    op.execute(
+        "INSERT INTO seal_tally (key, entries, copies) SELECT 'all', COUNT(*), COALESCE(SUM(CASE WHEN "
+        "v.id IS NULL THEN u.copies ELSE 0 END), 0) FROM seal_use u LEFT JOIN seal_void v ON v.use_id = u.id"
+    )
     op.create_table(
         "case_search_char",
         sa.Column("ch", sqlmodel.sql.sqltypes.AutoString(length=4), nullable=False),
@@ -51,12 +53,19 @@ def upgrade() -> None:
     conn = op.get_bind()
     last = 0
     while True:  # a thousand cases at a time: ten years never in memory at once
-        rows = conn.execute(sa.text("SELECT id, applicant_name, matter_name, matter_code, number FROM case_record "
-                                    "WHERE id > :last ORDER BY id LIMIT 1000"), {"last": last}).all()
+        rows = conn.execute(
+            sa.text(
+                "SELECT id, applicant_name, matter_name, matter_code, number FROM case_record "
+                "WHERE id > :last ORDER BY id LIMIT 1000"
+            ),
+            {"last": last},
+        ).all()
         if not rows:
             break
-        conn.execute(sa.text("INSERT INTO case_search_char (ch, case_id) VALUES (:c, :i)"),
-                     [{"c": ch, "i": r[0]} for r in rows for ch in search_chars(*r[1:])])
+        conn.execute(
+            sa.text("INSERT INTO case_search_char (ch, case_id) VALUES (:c, :i)"),
+            [{"c": ch, "i": r[0]} for r in rows for ch in search_chars(*r[1:])],
+        )
         last = rows[-1][0]
     op.create_index(op.f("ix_seal_use_refers_to_id"), "seal_use", ["refers_to_id"], unique=False)
     op.create_index(op.f("ix_notice_start_at"), "notice", ["start_at"], unique=False)
