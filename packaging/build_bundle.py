@@ -36,8 +36,16 @@ PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 # (统信 UOS 20 and 麒麟 V10 ship glibc 2.28).
 TARGETS: dict[str, tuple[tuple[str, ...], bool]] = {
     "win_amd64": (("win_amd64",), True),
-    "linux_x86_64": (("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64",
-                      "manylinux_2_5_x86_64", "manylinux1_x86_64"), True),
+    "linux_x86_64": (
+        (
+            "manylinux_2_28_x86_64",
+            "manylinux_2_17_x86_64",
+            "manylinux2014_x86_64",
+            "manylinux_2_5_x86_64",
+            "manylinux1_x86_64",
+        ),
+        True,
+    ),
     "linux_aarch64": (("manylinux_2_28_aarch64", "manylinux_2_17_aarch64", "manylinux2014_aarch64"), False),
 }
 
@@ -54,8 +62,13 @@ def run(cmd: list[str]) -> None:
     subprocess.run(cmd, check=True)
 
 
-def build(out: Path, pythons: tuple[str, ...], installer: Path | None = None,
-          targets: tuple[str, ...] = tuple(TARGETS), root: Path = ROOT) -> Path:
+def build(
+    out: Path,
+    pythons: tuple[str, ...],
+    installer: Path | None = None,
+    targets: tuple[str, ...] = tuple(TARGETS),
+    root: Path = ROOT,
+) -> Path:
     name = f"cunwu-tui-{version(root)}-offline"
     folder = out / name
     if folder.exists():
@@ -69,8 +82,17 @@ def build(out: Path, pythons: tuple[str, ...], installer: Path | None = None,
     for target in targets:
         platforms, required = TARGETS[target]
         for py in pythons:
-            cmd = pip + ["download", "--only-binary=:all:", "--implementation", "cp", "--python-version", py,
-                         "--dest", str(wheels), "--quiet"]
+            cmd = pip + [
+                "download",
+                "--only-binary=:all:",
+                "--implementation",
+                "cp",
+                "--python-version",
+                py,
+                "--dest",
+                str(wheels),
+                "--quiet",
+            ]
             for p in platforms:
                 cmd += ["--platform", p]
             try:
@@ -111,10 +133,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build the offline bundle of cunwu-tui.")
     parser.add_argument("--out", default=str(ROOT / "dist"), help="output folder (default: dist/)")
     parser.add_argument("--python", nargs="+", default=list(PYTHONS), help="CPython versions (default: 3.10-3.13)")
-    parser.add_argument("--windows-python-installer", type=Path, default=None,
-                        help="a python.org Windows installer to ship alongside (optional)")
-    parser.add_argument("--target", nargs="+", choices=list(TARGETS), default=list(TARGETS),
-                        help="platforms (default: all)")
+    parser.add_argument(
+        "--windows-python-installer",
+        type=Path,
+        default=None,
+        help="a python.org Windows installer to ship alongside (optional)",
+    )
+    parser.add_argument(
+        "--target", nargs="+", choices=list(TARGETS), default=list(TARGETS), help="platforms (default: all)"
+    )
     parser.add_argument("--source", type=Path, default=ROOT, help="the project to bundle (default: this checkout)")
     args = parser.parse_args(argv)
     build(Path(args.out), tuple(args.python), args.windows_python_installer, tuple(args.target), args.source.resolve())
