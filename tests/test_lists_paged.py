@@ -249,3 +249,30 @@ def test_search_index_covers_every_case_after_start_up(demo_services):
         indexed = conn.execute(text("SELECT COUNT(DISTINCT case_id) FROM case_search_char")).scalar()
         cases = conn.execute(text("SELECT COUNT(*) FROM case_record")).scalar()
     assert indexed == cases
+
+
+async def test_a_refresh_keeps_the_cursor_deep_in_the_list():
+    from textual.app import App
+
+    from cunwu_tui.ui.widgets import PagedTable
+
+    def fetch(offset, limit):
+        return list(range(offset, min(offset + limit, 95))), offset + limit < 95
+
+    class Probe(App):
+        def compose(self):
+            yield PagedTable(cursor_type="row")
+
+    app = Probe()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(PagedTable)
+        table.add_column("n")
+        table.show(fetch, lambda n: table.add_row(str(n), key=str(n)))
+        table.focus()
+        for _ in range(5):
+            await pilot.press("pagedown")
+        deep = table.cursor_row
+        assert deep > table.PAGE
+        table.show(fetch, lambda n: table.add_row(str(n), key=str(n)), keep_cursor=True)  # after a change
+        await pilot.pause()
+        assert table.cursor_row == deep and table.row_count > deep

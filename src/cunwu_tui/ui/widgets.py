@@ -212,14 +212,19 @@ class PagedTable(DataTable):
         add: Callable[[Any], None],
         keep_cursor: bool = False,
     ) -> Sequence[Any]:
-        """Empty the table and show the first page; returns its rows."""
+        """Empty the table and show the first page; returns its rows.
+        ``keep_cursor``: pages are read until the row the cursor was on is
+        there again (a refresh deep in the list stays where it was)."""
         keep = self.cursor_row
         self._fetch, self._add = fetch, add
         self.clear()
         self.loaded = 0
         rows = self._read()
-        if keep_cursor and self.row_count:
-            self.move_cursor(row=min(keep, self.row_count - 1))
+        if keep_cursor:
+            while self.more and self.row_count <= keep:
+                self._read()
+            if self.row_count:
+                self.move_cursor(row=min(keep, self.row_count - 1))
         return rows
 
     def _read(self) -> Sequence[Any]:

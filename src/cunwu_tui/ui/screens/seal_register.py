@@ -233,7 +233,7 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
         infos = table.show(fetch, add, keep_cursor=True)
         total, copies = (
             (len(infos), sum(u.copies for u in infos if not u.voided))
-            if not table.more
+            if not table.more and table.loaded == len(infos)  # the whole list is this one page
             else self.services.seal_register.tally(**filters)
         )
         seal = next((s.short_name or s.name for s in self._seals() if s.id == self.seal_id), "全部")
