@@ -316,14 +316,6 @@ def promised_due(
 # -- the search index --------------------------------------------------------
 
 
-def search_key(text: str) -> str:
-    """A search as typed, or a searched column, the way both are compared:
-    NFKC (full-width letters and digits as ASCII), no spaces, upper case."""
-    import unicodedata
-
-    return "".join(unicodedata.normalize("NFKC", text or "").split()).upper()
-
-
 def search_chars(*texts: str) -> frozenset[str]:
     """The characters a case is found by (its applicant's name, matter,
     matter code and number): each one, except ASCII digits, which nearly
@@ -331,4 +323,6 @@ def search_chars(*texts: str) -> frozenset[str]:
     search whose characters are all among a case's can match it; one whose
     characters are not cannot, so the index narrows a search to the few
     cases holding every typed character before the text is compared."""
+    from cunwu_tui.domain.inputs import search_key
+
     return frozenset(ch for t in texts for ch in search_key(t) if not ch.isascii() or not ch.isdigit())

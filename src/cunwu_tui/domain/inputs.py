@@ -111,6 +111,12 @@ def clean(raw: object, multiline: bool = False) -> str:
     return _SPACES.sub(" ", s).strip()
 
 
+def search_key(text: str) -> str:
+    """A search as typed, or a searched value, the way lists compare them:
+    NFKC (full-width letters and digits as ASCII), no spaces, upper case."""
+    return "".join(unicodedata.normalize("NFKC", text or "").split()).upper()
+
+
 def strip_controls(s: str) -> str:
     """Only what can never be meant: escape sequences and control characters
     (newline and tab stay), nothing else changed. The last guard before a

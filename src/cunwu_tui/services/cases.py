@@ -962,7 +962,7 @@ class CaseService:
         the summary columns, in two index-ordered parts, so a page costs the
         same on ten years of cases as on a few."""
         today = today or self.core.now().date()
-        q = rules.search_key(query)
+        q = inputs.search_key(query)
         conds: list[Any] = []
         statuses = _FILTER_STATUSES.get(filter)
         if statuses:

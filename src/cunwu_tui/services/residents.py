@@ -242,9 +242,7 @@ class ResidentService:
     def _where(stmt: Any, query: str) -> Any:
         """By name (part of it), 村民小组, ID number (whole, or its last 4 or
         more characters) or phone (whole, or its last 4 or more digits)."""
-        import unicodedata
-
-        q = "".join(unicodedata.normalize("NFKC", query or "").split()).upper()
+        q = inputs.search_key(query)
         if not q:
             return stmt
         conds = [Resident.name.contains(q), Resident.group_name == q]  # type: ignore[attr-defined]
@@ -257,10 +255,8 @@ class ResidentService:
         Names that begin with what was typed come first (read through the
         index on name: a surname typed finds its people without reading the
         register), then the other matches, each in name order."""
-        import unicodedata
-
         merged = select(ResidentMerge.duplicate_id)
-        q = "".join(unicodedata.normalize("NFKC", query or "").split()).upper()
+        q = inputs.search_key(query)
         with self.core.read() as s:
             kept = select(Resident).where(col(Resident.id).not_in(merged))
             found: list[Resident] = []
