@@ -173,3 +173,75 @@ def test_the_picker_lists_names_beginning_with_what_was_typed_first(services):
     assert [r.name for r in s.residents.search("王", 3)] == ["王明", "王桂英", "小王"]
     assert [r.name for r in s.residents.search("王家组", 50)] == ["李秀英"]  # a 村民小组, as before
     assert [r.name for r in s.residents.search("秀英", 50)] == ["李秀英"]
+
+
+# -- the name index (resident_search_char, #18) ---------------------------------
+
+_NAMES = ("王秀英", "李秀兰", "张英", "秀", "王", "李王英", "赵丽", "英秀", "𠮷秀英", "Ｌｉ秀")
+
+
+def _plain(services, query: str) -> set[int]:
+    """What a search of names must find, by reading every resident."""
+    from cunwu_tui.domain.inputs import search_key
+
+    q = search_key(query)
+    with services.core.read() as s:
+        rows = s.connection().exec_driver_sql("SELECT id, name FROM resident").all()
+    return {rid for rid, name in rows if q in name}
+
+
+def test_a_part_of_a_given_name_is_found_through_the_index_as_by_reading_every_name(services):
+    """Registrations and corrections keep the index: every search of part of
+    a name finds exactly the residents a plain reading finds."""
+    s = services
+    ids = [s.residents.add(n, "户口簿", f"HK{i:04d}").id for i, n in enumerate(_NAMES)]
+    s.residents.update(ids[0], "王丽英", "户口簿", "HK0000")  # 秀 gone, 丽 new
+    s.residents.update(ids[6], "赵秀丽", "户口簿", "HK0006")
+    for q in ("秀英", "秀", "英", "丽", "王秀", "丽英", "𠮷", "LI", "ｌｉ秀", "秀 英", "无此人"):
+        found = {r.id for r in s.residents.search(q, 100)}
+        assert found == _plain(s, q), q
+        assert {r.id for r in s.residents.page(q, 0, 100).items} == found, q
+    assert [r.name for r in s.residents.search("秀英", 100)] == ["𠮷秀英"]  # 王秀英 became 王丽英
+    assert {r.name for r in s.residents.search("丽英", 100)} == {"王丽英"}
+
+
+def test_residents_copied_in_without_the_index_are_indexed_at_start(services):
+    """A row the index lacks (an older version's, or copied in) is indexed by
+    the start-up check (CaseService.resummarize_all), and then found."""
+    s = services
+    with s.core.write() as w:
+        w.connection().exec_driver_sql(
+            "INSERT INTO resident (name, id_type, id_number, phone, group_name, address, note, created_at) "
+            "VALUES ('周秀芝', '户口簿', 'HK9', '', '', '', '', '2026-01-05 09:00:00')"
+        )
+    assert s.residents.search("秀芝", 10) == []  # not indexed yet: the index is what is read
+    s.cases.resummarize_all()
+    assert [r.name for r in s.residents.search("秀芝", 10)] == ["周秀芝"]
+    assert s.residents.reindex() == 0  # nothing left to do
+
+
+def test_the_migration_indexes_the_residents_already_registered(tmp_path):
+    from sqlalchemy import text
+
+    from cunwu_tui.db.engine import make_engine, upgrade
+    from cunwu_tui.services import open_services
+
+    url = "sqlite:///" + str(tmp_path / "old.db")
+    engine = make_engine(url)
+    upgrade(engine, "0016")
+    with engine.begin() as conn:
+        for name in ("王秀英", "李秀兰"):
+            conn.execute(
+                text(
+                    "INSERT INTO resident (name, id_type, id_number, phone, group_name, address, note, created_at)"
+                    " VALUES (:n, '户口簿', :n, '', '', '', '', '2026-01-05 09:00:00')"
+                ),
+                {"n": name},
+            )
+    engine.dispose()
+    services = open_services(url)
+    try:
+        assert [r.name for r in services.residents.search("秀英", 10)] == ["王秀英"]
+        assert [r.name for r in services.residents.search("秀", 10)] == ["李秀兰", "王秀英"]
+    finally:
+        services.close()

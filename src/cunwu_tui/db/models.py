@@ -217,7 +217,9 @@ class Resident(SQLModel, table=True):
     id_type: str = Field(default="居民身份证", max_length=32)
     id_number: str = Field(default="", max_length=64, index=True)
     phone: str = Field(default="", max_length=32)
-    group_name: str = Field(default="", max_length=32, description="村民小组")
+    group_name: str = Field(
+        default="", max_length=32, description="村民小组", index=True
+    )  # searched by name or group: both through an index
     address: str = Field(default="")
     note: str = Field(default="")
     created_at: datetime = Field(sa_type=DateTime)
@@ -374,6 +376,21 @@ class CaseSearchChar(SQLModel, table=True):
 
     ch: str = Field(primary_key=True, max_length=4)
     case_id: int = Field(primary_key=True)
+
+
+class ResidentSearchChar(SQLModel, table=True):
+    """Which residents hold a character in their name (domain.inputs.
+    search_chars), written with each registration and correction: the
+    applicant picker and the residents' list find part of a name (a given
+    name such as 秀英) among the few residents holding every typed character
+    instead of reading every resident. Not evidence: rebuilt from the
+    residents when missing."""
+
+    __tablename__ = "resident_search_char"
+    __table_args__ = {"sqlite_with_rowid": False}  # clustered by (ch, resident_id), like case_search_char
+
+    ch: str = Field(primary_key=True, max_length=4)
+    resident_id: int = Field(primary_key=True)
 
 
 class CaseStatusCount(SQLModel, table=True):

@@ -318,11 +318,7 @@ def promised_due(
 
 def search_chars(*texts: str) -> frozenset[str]:
     """The characters a case is found by (its applicant's name, matter,
-    matter code and number): each one, except ASCII digits, which nearly
-    every number holds (a search of digits reads the cases instead). A
-    search whose characters are all among a case's can match it; one whose
-    characters are not cannot, so the index narrows a search to the few
-    cases holding every typed character before the text is compared."""
-    from cunwu_tui.domain.inputs import search_key
+    matter code and number): see ``inputs.search_chars``."""
+    from cunwu_tui.domain.inputs import search_chars as chars
 
-    return frozenset(ch for t in texts for ch in search_key(t) if not ch.isascii() or not ch.isdigit())
+    return chars(*texts)

@@ -117,6 +117,17 @@ def search_key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text or "").split()).upper()
 
 
+def search_chars(*texts: str) -> frozenset[str]:
+    """The characters a record is found by in a search index (a case's
+    applicant, matter and number; a resident's name): each one as
+    ``search_key`` gives it, except ASCII digits, which nearly every number
+    holds (a search of digits reads the records instead). A search whose
+    characters are all among a record's can match it; one whose characters
+    are not cannot, so the index narrows a search to the few records holding
+    every typed character before the text is compared."""
+    return frozenset(ch for t in texts for ch in search_key(t) if not ch.isascii() or not ch.isdigit())
+
+
 def strip_controls(s: str) -> str:
     """Only what can never be meant: escape sequences and control characters
     (newline and tab stay), nothing else changed. The last guard before a

@@ -861,7 +861,8 @@ class CaseService:
     def _recount(self) -> None:
         """case_status_count as the cases say (a copy of an older file, or
         rows added outside the app, would leave it behind); cases not in the
-        search index yet, indexed."""
+        search index yet, indexed (and residents, for the applicant picker)."""
+        self.residents.reindex()
         with self.core.read() as s:
             top = s.connection().execute(sql_text("SELECT MAX(case_id) FROM case_search_char")).scalar() or 0
             missing = (
