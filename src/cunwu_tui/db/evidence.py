@@ -117,12 +117,12 @@ LINK_COLUMNS = "register_name, seq, table_name, row_id, op, at, row_digest, tags
 
 def read_rows(
     conn: Connection, table: str, ids: Sequence[int] | None = None, after_id: int | None = None
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     """(id, covered values...) as stored; all rows, the rows ``ids``, or
     the rows after ``after_id``, by id."""
     cols = ", ".join(f'"{c}"' for c in ev.EVIDENCE[table].columns)
     sql = f'SELECT id, {cols} FROM "{table}"'
-    out: list[tuple] = []
+    out: list[tuple[Any, ...]] = []
     if ids is None:
         where = f" WHERE id > {int(after_id)}" if after_id is not None else ""
         return raw_rows(conn, sql + where + " ORDER BY id")
@@ -133,14 +133,15 @@ def read_rows(
     return sorted(out)
 
 
-def raw_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+def raw_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     """A whole table's worth of rows, straight from the driver (the full
     check reads every row: SQLAlchemy's row objects would double its time).
     Same connection, same transaction."""
     conn.execute(text("SELECT 1"))  # make sure the transaction has begun on this connection
     driver = conn.connection.driver_connection
     assert driver is not None  # an open connection
-    return driver.execute(sql, tuple(params)).fetchall()
+    rows: list[tuple[Any, ...]] = driver.execute(sql, tuple(params)).fetchall()
+    return rows
 
 
 def head(conn: Connection, register: str) -> tuple[int, str, Any]:
@@ -178,7 +179,7 @@ def append_links(conn: Connection, changes: Iterable[tuple[str, int, str]], at: 
             ops.setdefault(int(row_id), op)
     if not by_table:
         return 0
-    heads: dict[str, list] = {}
+    heads: dict[str, list[Any]] = {}
     pending: list[dict[str, Any]] = []
     for table, ops in by_table.items():
         spec = ev.EVIDENCE[table]
