@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.domain import inputs
-from cunwu_tui.ui.screens.modal import ModalForm as _Modal
+from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import (
     CheckList,
     FieldError,
@@ -185,7 +185,7 @@ class DocChecks(CheckList):
         return Text(f"[{'X' if on else ' '}]{label}")
 
 
-class IntakeForm(_Modal):
+class IntakeForm(ModalForm):
     """新建受理: matter (search as in F3), applicant (search or new), channel,
     首问人, kind, time limit, documents received, note."""
 
@@ -412,7 +412,7 @@ class IntakeForm(_Modal):
         return row.id
 
 
-class ResidentForm(_Modal):
+class ResidentForm(ModalForm):
     """登记新居民: validated ID number or another document."""
 
     LIMITS = {"name": inputs.NAME, "group": inputs.NAME, "address": inputs.TITLE, "note": inputs.LINE}
@@ -452,7 +452,7 @@ class ResidentForm(_Modal):
 # Small forms of the detail: declared once, built by one class
 
 
-class SimpleForm(_Modal):
+class SimpleForm(ModalForm):
     """A title, a few fields and a save function. ``fields``: (field, label,
     kind, default, options/placeholder) with kind input / select / check /
     pin (a leader's own PIN, typed by them, never shown)."""
@@ -527,7 +527,7 @@ class SimpleForm(_Modal):
         return self._save(values) or True
 
 
-class LateDocumentsForm(_Modal):
+class LateDocumentsForm(ModalForm):
     """补交材料: tick the documents brought now; who took them, when."""
 
     def __init__(self, services: Services, case_id: int, detail: CaseDetail, today):

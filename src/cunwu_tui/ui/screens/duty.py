@@ -91,9 +91,6 @@ def duty_panel(services, now: datetime) -> Text:
     return t
 
 
-_Modal = ModalForm
-
-
 def _select(options, value=None, prompt: str = "请选择") -> Select:
     """options: (label, value) pairs."""
     values = [v for _, v in options]
@@ -109,7 +106,7 @@ def _people_select(services, role: str | None, value=None) -> Select:
 
 
 # -- the forms -----------------------------------------------------------------
-class LogForm(_Modal):
+class LogForm(ModalForm):
     """值班记录: one entry; an emergency needs the leader told."""
 
     LIMITS = {"content": inputs.TEXT, "action": inputs.TEXT}
@@ -161,7 +158,7 @@ class LogForm(_Modal):
         )
 
 
-class SubstitutionForm(_Modal):
+class SubstitutionForm(ModalForm):
     LIMITS = {"note": inputs.TITLE}
 
     def compose(self) -> ComposeResult:
@@ -187,7 +184,7 @@ class SubstitutionForm(_Modal):
         )
 
 
-class HandoverForm(_Modal):
+class HandoverForm(ModalForm):
     """交接班: the shift being handed over (default: the oldest one that
     ended without a handover), who hands over to whom, the items left open.
     The defaults come from the service and pass its own rules."""
@@ -302,7 +299,7 @@ class ConfirmHandoverForm(PinPrompt):
         return self.services.duty.confirm(self.handover.id, pin)
 
 
-class ReasonForm(_Modal):
+class ReasonForm(ModalForm):
     """One line of text (a void reason, a closing note); ``act(text)`` saves."""
 
     LIMITS = {"reason": inputs.TITLE}
@@ -331,7 +328,7 @@ class ReasonForm(_Modal):
             raise ValidationError({"reason": "".join(exc.errors.values())}) from None
 
 
-class SignForm(_Modal):
+class SignForm(ModalForm):
     """领导审签 of a long holiday's rota: the leader picks themself and types
     their own PIN."""
 
@@ -360,7 +357,7 @@ class SignForm(_Modal):
         return self.services.duty.sign_holiday_rota(self.rota.id, self.picked("leader"), self.value("leader_pin"))
 
 
-class WhoForm(_Modal):
+class WhoForm(ModalForm):
     """Who was on duty at a moment: the rota and the substitutions."""
 
     GUARD = False
@@ -886,7 +883,7 @@ class RotaScreen(_ExportMixin, AppScreen):
         )
 
 
-class GenerateForm(_Modal):
+class GenerateForm(ModalForm):
     def __init__(self, services: Services, year: int, month: int, leave: str, night: bool = False):
         super().__init__(services)
         self.year, self.month, self.leave, self.night = year, month, leave, night
@@ -920,7 +917,7 @@ class GenerateForm(_Modal):
         )
 
 
-class ReplanForm(_Modal):
+class ReplanForm(ModalForm):
     """A published month re-planned from a day on, with a reason; every
     change goes into the change register."""
 
@@ -967,7 +964,7 @@ class ReplanForm(_Modal):
         )
 
 
-class DayForm(_Modal):
+class DayForm(ModalForm):
     def __init__(self, services: Services, info, published: bool, night: bool = False):
         super().__init__(services)
         self.info, self.published, self.night = info, published, night

@@ -1,7 +1,8 @@
-"""Modal forms for Settings: a staff member, a seal.
+"""Modal forms for Settings: a staff member, a seal, PINs, the idle lock.
 
-They call the service; a ValidationError is shown at the fields and the
-form keeps what was typed."""
+They are ``ModalForm``s (ui/screens/modal.py): ``save()`` reads the fields
+(clearing any PIN from the screen) and calls the service; a ValidationError
+is shown at the fields and the form keeps what was typed."""
 
 from __future__ import annotations
 
@@ -22,20 +23,6 @@ from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row
 
 
-class DeferredSaveForm(ModalForm):
-    """The settings forms (and the lookup's AdditionForm) on the one modal
-    form base (ui/screens/modal.py): Ctrl+S, Esc asking before discarding,
-    errors at their fields, an unexpected error kept in the form and the log.
-    They build their call in ``action_save`` and hand it to ``run_save``."""
-
-    def run_save(self, save) -> None:
-        self._pending_save = save
-        self._save_now()
-
-    def save(self):
-        return self._pending_save()
-
-
 def admin_rows(services: Services) -> ComposeResult:
     """Who confirms as administrator (the operator when they are one) and
     their PIN: the last rows of every form that changes staff or PINs."""
@@ -52,12 +39,7 @@ def admin_rows(services: Services) -> ComposeResult:
     )
 
 
-def _picked(screen, field: str):
-    v = screen.query_one(f"#f-{field}", Select).value
-    return None if v is Select.BLANK or v == Select.NULL else v
-
-
-class StaffForm(DeferredSaveForm):
+class StaffForm(ModalForm):
     """A person: adding one, changing roles, administrator, in post or not
     all need an administrator's PIN (services/staff.py)."""
 
@@ -103,31 +85,29 @@ class StaffForm(DeferredSaveForm):
     def on_mount(self) -> None:
         self.query_one("#f-name", Input).focus()
 
-    def action_save(self) -> None:
+    def save(self):
         name = self.query_one("#f-name", Input).value
         phone = self.query_one("#f-phone", Input).value
         roles = [r for r in ROLES if r in self.query_one("#f-roles", CheckList).selected]
         flags = self.query_one("#f-flags", CheckList).selected
         active, admin = "active" in flags, "admin" in flags
-        admin_id, admin_pin = _picked(self, "admin_id"), self.query_one("#f-admin_pin", Input).value
+        admin_id, admin_pin = self.picked("admin_id"), self.query_one("#f-admin_pin", Input).value
         self.query_one("#f-admin_pin", Input).value = ""  # never kept on screen after a try
         if self.person is None:
             pin = self.query_one("#f-pin", Input).value
-            self.run_save(
-                lambda: self.services.staff.add(name, phone, roles, admin, pin, admin_id=admin_id, admin_pin=admin_pin)
-            )
+            return self.services.staff.add(name, phone, roles, admin, pin, admin_id=admin_id, admin_pin=admin_pin)
         else:
             pid = self.person.id
-            self.run_save(
-                lambda: self.services.staff.update(
-                    pid, name, phone, roles, active, admin, admin_id=admin_id, admin_pin=admin_pin
-                )
+            return self.services.staff.update(
+                pid, name, phone, roles, active, admin, admin_id=admin_id, admin_pin=admin_pin
             )
 
 
-class PinForm(DeferredSaveForm):
+class PinForm(ModalForm):
     """A PIN: an administrator sets or resets someone's (``person``), or the
     operator changes their own (``person`` None)."""
+
+    GUARD = False  # nothing worth asking about: PINs are typed again
 
     def __init__(self, services: Services, person: StaffInfo | None = None):
         super().__init__(services)
@@ -155,27 +135,24 @@ class PinForm(DeferredSaveForm):
     def on_mount(self) -> None:
         self.query_one("#f-old_pin" if self.person is None else "#f-pin", Input).focus()
 
-    def action_save(self) -> None:
+    def save(self):
         values = {w.id: w.value for w in self.query(Input)}
         for w in self.query(Input):
             w.value = ""  # a PIN never stays on screen after a try
         identity = self.services.identity
         if self.person is None:
-            self.run_save(lambda: identity.change_own(values["f-old_pin"], values["f-pin"], values["f-pin2"]))
+            return identity.change_own(values["f-old_pin"], values["f-pin"], values["f-pin2"])
         else:
-            pid, admin_id = self.person.id, _picked(self, "admin_id")
-            self.run_save(
-                lambda: identity.set_pin(pid, values["f-pin"], values["f-pin2"], admin_id, values["f-admin_pin"])
-            )
-
-    def has_unsaved(self) -> bool:
-        return False  # nothing worth asking about: PINs are typed again
+            pid, admin_id = self.person.id, self.picked("admin_id")
+            return identity.set_pin(pid, values["f-pin"], values["f-pin2"], admin_id, values["f-admin_pin"])
 
 
-class AdminConfirmForm(DeferredSaveForm):
+class AdminConfirmForm(ModalForm):
     """An administrator confirms, with their own PIN, an action that is
     theirs to decide (replacing the database with a backup). Dismisses
     True once the PIN is checked (services/identity.py admin)."""
+
+    GUARD = False
 
     def __init__(self, services: Services, title: str, what: str):
         super().__init__(services)
@@ -192,16 +169,13 @@ class AdminConfirmForm(DeferredSaveForm):
     def on_mount(self) -> None:
         self.query_one("#f-admin_pin", Input).focus()
 
-    def action_save(self) -> None:
-        admin_id, pin = _picked(self, "admin_id"), self.query_one("#f-admin_pin", Input).value
+    def save(self):
+        admin_id, pin = self.picked("admin_id"), self.query_one("#f-admin_pin", Input).value
         self.query_one("#f-admin_pin", Input).value = ""
-        self.run_save(lambda: self.services.identity.admin(admin_id, pin))
-
-    def has_unsaved(self) -> bool:
-        return False
+        return self.services.identity.admin(admin_id, pin)
 
 
-class IdleForm(DeferredSaveForm):
+class IdleForm(ModalForm):
     """How many idle minutes before the screen locks."""
 
     def compose(self) -> ComposeResult:
@@ -221,12 +195,12 @@ class IdleForm(DeferredSaveForm):
     def on_mount(self) -> None:
         self.query_one("#f-idle", Input).focus()
 
-    def action_save(self) -> None:
+    def save(self):
         value = self.query_one("#f-idle", Input).value
-        self.run_save(lambda: self.services.identity.set_idle_minutes(value))
+        return self.services.identity.set_idle_minutes(value)
 
 
-class SealForm(DeferredSaveForm):
+class SealForm(ModalForm):
     """A seal, its keeper and the role that approves its use: an
     administrator's decision (their PIN at the bottom)."""
 
@@ -280,7 +254,7 @@ class SealForm(DeferredSaveForm):
     def on_mount(self) -> None:
         self.query_one("#f-name", Input).focus()
 
-    def action_save(self) -> None:
+    def save(self):
         name = self.query_one("#f-name", Input).value
         short = self.query_one("#f-short_name", Input).value
         role = self.query_one("#f-approver_role", Select).value
@@ -289,18 +263,12 @@ class SealForm(DeferredSaveForm):
         keeper_id = keeper if isinstance(keeper, int) else None
         body = self.query_one("#f-major_body", Input).value
         active = "active" in self.query_one("#f-active", CheckList).selected
-        admin_id, admin_pin = _picked(self, "admin_id"), self.query_one("#f-admin_pin", Input).value
+        admin_id, admin_pin = self.picked("admin_id"), self.query_one("#f-admin_pin", Input).value
         self.query_one("#f-admin_pin", Input).value = ""  # never kept on screen after a try
         if self.seal is None:
-            self.run_save(
-                lambda: self.services.seals.add(
-                    name, short, role_s, keeper_id, body, admin_id=admin_id, admin_pin=admin_pin
-                )
-            )
+            return self.services.seals.add(name, short, role_s, keeper_id, body, admin_id=admin_id, admin_pin=admin_pin)
         else:
             s = self.seal
-            self.run_save(
-                lambda: self.services.seals.update(
-                    s.id, name, short, role_s, keeper_id, body, s.note, active, admin_id=admin_id, admin_pin=admin_pin
-                )
+            return self.services.seals.update(
+                s.id, name, short, role_s, keeper_id, body, s.note, active, admin_id=admin_id, admin_pin=admin_pin
             )

@@ -17,7 +17,6 @@ from textual.widgets.option_list import Option
 from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen
-from cunwu_tui.ui.screens.forms import DeferredSaveForm
 from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row, screen_text
 
@@ -396,7 +395,7 @@ class LetterDialog(Guarded, ModalScreen[None]):
         self.dismiss(None)
 
 
-class AdditionForm(DeferredSaveForm):
+class AdditionForm(ModalForm):
     """A document or a note the village adds to a matter."""
 
     def __init__(self, services: Services, view: MatterView, kind: str):
@@ -428,16 +427,12 @@ class AdditionForm(DeferredSaveForm):
     def on_mount(self) -> None:
         self.query_one("#f-text", Input).focus()
 
-    def action_save(self) -> None:
-        text = self.query_one("#f-text", Input).value
-        code = self.view.code
+    def save(self):
         if self.kind == "document":
-            form = self.query_one("#f-form", Select).value
-            count = self.query_one("#f-count", Input).value
-            form_s = form if isinstance(form, str) else ""
-            self.run_save(lambda: self.services.catalog.add_document(code, text, form_s, count))
-        else:
-            self.run_save(lambda: self.services.catalog.add_note(code, text))
+            return self.services.catalog.add_document(
+                self.view.code, self.value("text"), self.choice("form"), self.value("count")
+            )
+        return self.services.catalog.add_note(self.view.code, self.value("text"))
 
 
 class WithdrawDialog(Guarded, ModalScreen[bool]):
@@ -480,8 +475,11 @@ class WithdrawDialog(Guarded, ModalScreen[bool]):
 
 
 class LocalMatterForm(ModalForm):
-    """新增/编辑本村事项. Dismisses with the matter's code when saved (the
-    one modal form base: Ctrl+S, Esc asking first, errors at the fields)."""
+    """新增/编辑本村事项. Dismisses with the matter's code when saved."""
+
+    # What services.catalog.add_local / update_local take, by field name:
+    # one-line fields, then one item a line.
+    FIELDS = ("name", "aliases", "category", "where", "time_limit", "fees", "conditions", "documents", "notes")
 
     def __init__(self, services: Services, info: LocalMatterInfo | None = None):
         super().__init__(services)
@@ -519,15 +517,10 @@ class LocalMatterForm(ModalForm):
         self.query_one("#f-name", Input).focus()
 
     def save(self) -> str:
-        v = {
-            k: self.query_one(f"#f-{k}", Input).value
-            for k in ("name", "aliases", "category", "where", "time_limit", "fees")
-        }
-        for k in ("conditions", "documents", "notes"):
-            v[k] = self.query_one(f"#f-{k}", TextArea).text
+        v = self.values(*self.FIELDS)
         if self.info is None:
             info = self.services.catalog.add_local(**v)
         else:
-            active = "active" in self.query_one("#f-active", CheckList).selected
+            active = "active" in self.values("active")["active"]
             info = self.services.catalog.update_local(self.info.id, active=active, **v)
         return info.code

@@ -42,14 +42,36 @@ DISCARD_TITLE = "放弃已填写的内容？"
 DISCARD_TEXT = "这张表里填写的内容还没有保存。按 Y 放弃并关闭，按 N 回去继续填写（Ctrl+S 保存）。"
 
 
-class GuardedModal(Guarded, ModalScreen):
-    """A modal form that remembers what its inputs held when it opened
-    (after its own on_mount filled them), so that closing it with something
-    typed asks first: Esc, the 取消 button and Ctrl+Q (see the app)."""
+class ModalForm(Guarded, ModalScreen):
+    """The one modal form base. A form declares its fields in ``compose``
+    (``field_row`` ids ``f-<name>``), their text limits in ``LIMITS`` and
+    implements ``save()``, which calls the service and returns what the form
+    dismisses with (True when it returns nothing; None when cancelled).
 
+    - Ctrl+S / 保存 run ``confirm_before_save()`` (an optional question,
+      e.g. "file this under another shift?") and then ``save()``.
+    - A ValidationError is shown at its fields (``Form.show_errors``), a
+      SaveError and an unexpected error (logged) under the form; the form
+      stays with what was typed. A PIN field is cleared by ``save()`` itself.
+    - Esc, 取消 and Ctrl+Q (see the app) ask before discarding what was
+      typed: the inputs' values are remembered after mount (after the
+      form's own on_mount filled them). ``GUARD = False`` for a search or
+      filter box or a PIN prompt: nothing to lose there.
+    - ``value`` / ``choice`` / ``picked`` / ``values`` read the fields.
+    """
+
+    BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
+    # The declared maximum length of a text field (domain/inputs), shown in
+    # its placeholder; the service enforces the same number with a message.
+    LIMITS: dict[str, int] = {}
+    GUARD = True
     _initial_values: tuple | None = None
-    GUARD = True  # False for a search or filter box: nothing to lose there
 
+    def __init__(self, services: Services):
+        super().__init__()
+        self.services = services
+
+    # -- discarding what was typed -------------------------------------------
     @on(events.Mount)
     def _remember_initial_values(self) -> None:
         self.call_after_refresh(self.remember_values)
@@ -72,20 +94,6 @@ class GuardedModal(Guarded, ModalScreen):
                 then()
 
         self.app.push_screen(ConfirmDialog(DISCARD_TITLE, DISCARD_TEXT), answer)
-
-
-class ModalForm(GuardedModal):
-    """Dismisses with what ``save()`` returned (True when it returned
-    nothing), or None when cancelled."""
-
-    BINDINGS = [Binding("ctrl+s", "save", "保存", key_display="^S"), Binding("escape", "cancel", "取消")]
-    # The declared maximum length of a text field (domain/inputs), shown in
-    # its placeholder; the service enforces the same number with a message.
-    LIMITS: dict[str, int] = {}
-
-    def __init__(self, services: Services):
-        super().__init__()
-        self.services = services
 
     def on_mount(self) -> None:
         from cunwu_tui.domain.inputs import limit_hint
@@ -172,6 +180,25 @@ class ModalForm(GuardedModal):
         """A Select of any values (ids ...): its value, None when nothing is chosen."""
         v = self.query_one(f"#f-{field}", Select).value
         return None if v is Select.BLANK or v == Select.NULL else v
+
+    def values(self, *fields: str) -> dict[str, Any]:
+        """The named fields' contents: an Input's or TextArea's text, a
+        Select's value (None when nothing is chosen, as ``picked``), a
+        CheckList's ticked values."""
+        from cunwu_tui.ui.widgets import CheckList
+
+        out: dict[str, Any] = {}
+        for field in fields:
+            widget = self.query_one(f"#f-{field}")
+            if isinstance(widget, TextArea):
+                out[field] = widget.text
+            elif isinstance(widget, Select):
+                out[field] = self.picked(field)
+            elif isinstance(widget, CheckList):
+                out[field] = list(widget.selected)
+            else:
+                out[field] = self.query_one(f"#f-{field}", Input).value
+        return out
 
 
 class PinPrompt(ModalForm):

@@ -255,11 +255,7 @@ class NoticeDetailScreen(AppScreen):
         )
 
 
-# The shared modal form (kept under its old name for the F7 forms).
-_Modal = ModalForm
-
-
-class NoticeForm(_Modal):
+class NoticeForm(ModalForm):
     """新建公示. ``defaults`` (e.g. a second round) prefill the form."""
 
     LIMITS = {"title": inputs.TITLE, "summary": inputs.TEXT, "backdate_reason": inputs.LINE}
@@ -343,7 +339,7 @@ class NoticeForm(_Modal):
         return info.id
 
 
-class ObjectionForm(_Modal):
+class ObjectionForm(ModalForm):
     LIMITS = {"content": inputs.TEXT, "from_name": inputs.NAME, "received_by": inputs.NAME}
 
     def __init__(self, services: Services, info: NoticeInfo):
@@ -375,7 +371,7 @@ class ObjectionForm(_Modal):
         )
 
 
-class HandleForm(_Modal):
+class HandleForm(ModalForm):
     """The handling of one objection; dismisses True when it was upheld."""
 
     LIMITS = {"handling": inputs.TEXT}
@@ -405,7 +401,7 @@ class HandleForm(_Modal):
         return info.result == "成立"
 
 
-class CloseForm(_Modal):
+class CloseForm(ModalForm):
     def __init__(self, services: Services, info: NoticeInfo):
         super().__init__(services)
         self.info = info
@@ -427,7 +423,7 @@ class CloseForm(_Modal):
         return self.services.notices.close(self.info.id, self.choice("result"), self.value("note"))
 
 
-class WithdrawForm(_Modal):
+class WithdrawForm(ModalForm):
     LIMITS = {"reason": inputs.LINE}
 
     def __init__(self, services: Services, info: NoticeInfo):

@@ -443,14 +443,7 @@ class SealUseDetailScreen(AppScreen):
         self.app.push_screen(SealUseForm(self.live, defaults), saved)
 
 
-class _Modal(ModalForm):
-    """The shared modal form; the seal forms' Selects hold ids as well as text."""
-
-    def choice(self, field: str) -> Any:
-        return self.picked(field)
-
-
-class SealUseForm(_Modal):
+class SealUseForm(ModalForm):
     """用印登记. ``defaults`` prefill it (a correction of a voided entry)."""
 
     LIMITS = {
@@ -566,13 +559,13 @@ class SealUseForm(_Modal):
         self._fill_approvers(d.get("approver_id"))
         self._show_outsider()
         self._show_meeting()
-        self._last_seal = self.choice("seal")
+        self._last_seal = self.picked("seal")
         first = "#f-title" if d.get("seal_id") in self._seals else "#f-seal"
         self.query_one(first).focus()
 
     def _fill_approvers(self, wanted: int | None = None) -> None:
         approver = self.query_one("#f-approver", Select)
-        seal_id = self.choice("seal")
+        seal_id = self.picked("seal")
         seal = self._seals.get(seal_id) if seal_id is not None else None
         if seal is None:
             approver.set_options([])
@@ -587,21 +580,21 @@ class SealUseForm(_Modal):
             approver.value = people[0][0]
 
     def _show_outsider(self) -> None:
-        outsider = self.choice("applicant") == OUTSIDER
+        outsider = self.picked("applicant") == OUTSIDER
         row = self.query_one("#f-applicant_name", Input).parent
         if row is not None:
             row.display = outsider
 
     def _show_meeting(self) -> None:
-        self.query_one("#meeting").display = self.choice("major") == "是"
+        self.query_one("#meeting").display = self.picked("major") == "是"
 
     @on(Select.Changed, "#f-seal")
     def _seal_changed(self) -> None:
-        if self.choice("seal") == getattr(self, "_last_seal", None):
+        if self.picked("seal") == getattr(self, "_last_seal", None):
             return  # the initial value, or chosen again
-        self._last_seal = self.choice("seal")
+        self._last_seal = self.picked("seal")
         self._fill_approvers()
-        seal = self._seals.get(self.choice("seal"))
+        seal = self._seals.get(self.picked("seal"))
         keeper = self.query_one("#f-keeper", Select)
         if seal is not None and seal.keeper_id is not None:
             try:
@@ -620,22 +613,22 @@ class SealUseForm(_Modal):
     def save(self) -> int:
         pin = self.value("approver_pin")
         self.query_one("#f-approver_pin", Input).value = ""  # a PIN never stays on screen after a try
-        applicant = self.choice("applicant")
+        applicant = self.picked("applicant")
         outsider = applicant == OUTSIDER
-        major = self.choice("major") == "是"
+        major = self.picked("major") == "是"
         info = self.services.seal_register.add(
-            seal_id=self.choice("seal"),
+            seal_id=self.picked("seal"),
             title=self.value("title"),
             purpose=self.value("purpose"),
             copies=self.value("copies"),
             destination=self.value("destination"),
             applicant_id=None if outsider else applicant,
             applicant_name=self.value("applicant_name") if outsider else "",
-            approver_id=self.choice("approver"),
-            keeper_id=self.choice("keeper"),
+            approver_id=self.picked("approver"),
+            keeper_id=self.picked("keeper"),
             used_at=self.value("used_at"),
             major=major,
-            meeting_type=self.choice("meeting_type") or "" if major else "",
+            meeting_type=self.picked("meeting_type") or "" if major else "",
             meeting_date=self.value("meeting_date") if major else None,
             meeting_ref=self.value("meeting_ref") if major else "",
             note=self.value("note"),
@@ -651,7 +644,7 @@ class SealUseForm(_Modal):
         return info.id
 
 
-class VoidForm(_Modal):
+class VoidForm(ModalForm):
     LIMITS = {"reason": inputs.TITLE}
 
     def __init__(self, services: Services, info: SealUseInfo):
@@ -696,7 +689,7 @@ class ApproveForm(PinPrompt):
         return info
 
 
-class MonthDialog(_Modal):
+class MonthDialog(ModalForm):
     """The month filter: 2026-10, or empty for every month."""
 
     GUARD = False
