@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -703,44 +703,19 @@ class DutyScreen(AppScreen):
 
 
 class _ExportMixin:
-    _exporting = False
+    """E on the rota screens: one ledger through the one export worker."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        from cunwu_tui.ui.screens.exporting import Exporter
+
+        super().__init__(*args, **kwargs)
+        self._exporter = Exporter(self, group="duty-export")  # type: ignore[arg-type]
 
     def export(self, month: str, ledger: str, title: str) -> None:
-        if self._exporting:
-            return
-        self._exporting = True
-        self.notify(f"正在导出 {month} {title}。")  # type: ignore[attr-defined]
-        self._run_export(month, ledger, title)
+        from cunwu_tui.ui.screens.exporting import export_ledger
 
-    @work(thread=True, group="duty-export", exit_on_error=False)
-    def _run_export(self, month: str, ledger: str, title: str) -> None:
-        from cunwu_tui.errors import SaveError, ValidationError
-
-        app = self.app  # type: ignore[attr-defined]
-        try:
-            paths = self.services.exports.export(month, [ledger], today=app.today())  # type: ignore[attr-defined]
-        except (ValidationError, SaveError) as exc:
-            text = "\n".join(getattr(exc, "errors", {"": str(exc)}).values())
-            app.call_from_thread(self._exported, f"未能导出{title}", text)
-            return
-        except Exception:
-            import logging
-
-            from cunwu_tui.logsetup import log_path
-
-            logging.getLogger("cunwu.ui").exception("duty ledger export failed")
-            app.call_from_thread(self._exported, f"未能导出{title}", f"详细信息见日志：{log_path()}")
-            return
-        lines = "\n".join(str(p.resolve()) for p in paths)
-        app.call_from_thread(
-            self._exported, f"{month} {title}已导出", f"{lines}\n\n打开后按 A4 打印，签字后报乡镇(街道)。"
-        )
-
-    def _exported(self, title: str, message: str) -> None:
-        from cunwu_tui.ui.screens.dialogs import MessageDialog
-
-        self._exporting = False
-        self.app.push_screen(MessageDialog(title, message))  # type: ignore[attr-defined]
+        hint = "打开后按 A4 打印，签字后报乡镇(街道)。"
+        export_ledger(self._exporter, self.live, month, ledger, title, hint)  # type: ignore[attr-defined]
 
 
 # -- the month's rota -----------------------------------------------------------------

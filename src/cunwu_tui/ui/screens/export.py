@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
-from cunwu_tui.errors import SaveError, ValidationError
 from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.screens.exporting import Exporter
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, StepProgress, field_row
 
 
@@ -38,7 +38,7 @@ class ExportScreen(AppScreen):
 
     def on_mount(self) -> None:
         self._loaded = False
-        self._exporting = False
+        self._exporter = Exporter(self, field="out_dir")
         self._written: list[Path] = []
         self.query_one("#open-buttons").display = False
         self.refresh_data()
@@ -77,7 +77,7 @@ class ExportScreen(AppScreen):
 
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:
-        if self._exporting:
+        if self._exporter.running:
             self.query_one("#result", Static).update("正在导出，请等这一次导出完成。")
             return
         form = self.query_one(Form)
@@ -92,43 +92,21 @@ class ExportScreen(AppScreen):
         titles = [self._titles[n] for n in names]
         bar = self.query_one("#progress", StepProgress)
         bar.update_progress(0, len(names), titles[0])
-        self._exporting = True
-        self.run_export(month, names, out_dir, titles)
+        services, today = self.live, self.app.today()  # type: ignore[attr-defined]
+        self._exporter.start(
+            lambda progress: services.exports.export(
+                month, names, out_dir or None, remember_dir=True, today=today, on_ledger=progress
+            ),
+            self._done,
+            self._failed,
+            lambda done: self._step(done, titles),
+        )
 
     def _step(self, done: int, titles: list[str]) -> None:
         label = titles[done] if done < len(titles) else "完成"
         self.query_one("#progress", StepProgress).update_progress(done, len(titles), label)
 
-    @work(thread=True, group="export", exit_on_error=False)
-    def run_export(self, month: str, names: list[str], out_dir: str, titles: list[str]) -> None:
-        def on_ledger(done: int, _path: Path) -> None:
-            self.app.call_from_thread(self._step, done, titles)
-
-        try:
-            paths = self.live.exports.export(
-                month,
-                names,
-                out_dir or None,
-                remember_dir=True,
-                today=self.app.today(),  # type: ignore[attr-defined]
-                on_ledger=on_ledger,
-            )
-        except (ValidationError, SaveError) as exc:
-            errors = getattr(exc, "errors", {"out_dir": str(exc)})
-            self.app.call_from_thread(self._failed, errors)
-            return
-        except Exception:
-            import logging
-
-            logging.getLogger("cunwu.ui").exception("export failed")
-            from cunwu_tui.logsetup import log_path
-
-            self.app.call_from_thread(self._failed, {"out_dir": f"导出失败，详细信息见日志：{log_path()}"})
-            return
-        self.app.call_from_thread(self._done, paths)
-
     def _failed(self, errors: dict[str, str]) -> None:
-        self._exporting = False
         self.query_one("#progress", StepProgress).display = False
         self.query_one("#result", Static).update("导出未完成，请看上面的提示。")
         self.query_one(Form).show_errors(errors)
@@ -136,7 +114,6 @@ class ExportScreen(AppScreen):
     def _done(self, paths: list[Path]) -> None:
         from cunwu_tui.ui.screens.dialogs import MessageDialog
 
-        self._exporting = False
         self._written = [p.resolve() for p in paths]
         self.query_one("#open-buttons").display = bool(paths)
         lines = [str(p.resolve()) for p in paths]

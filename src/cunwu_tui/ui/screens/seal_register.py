@@ -18,6 +18,7 @@ from cunwu_tui.domain import inputs
 from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.screens.exporting import Exporter
 from cunwu_tui.ui.screens.modal import ModalForm, PinPrompt
 from cunwu_tui.ui.widgets import FieldError, Form, PagedTable, field_row, fit, screen_text
 
@@ -187,7 +188,7 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
         self.month = ""
         self.major = "全部"
         self.voided = "全部"
-        self._exporting = False
+        self._exporter = Exporter(self, group="seal-export")
         table = self.query_one("#seal-table", DataTable)
         table.add_columns("编号", "用印时间", "文件名称", "经办人", "审批人", "份数", "标记")
         table.focus()
@@ -303,43 +304,12 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
 
     # -- the month's ledger ------------------------------------------------
     def action_export(self) -> None:
-        if self._exporting:
-            return
         from cunwu_tui.services.export import default_month
+        from cunwu_tui.ui.screens.exporting import export_ledger
 
         month = self.month or default_month(self.app.today())
-        self._exporting = True
-        self.notify(f"正在导出 {month} 用印登记台账。")
-        self.run_export(month)
-
-    @work(thread=True, group="seal-export", exit_on_error=False)
-    def run_export(self, month: str) -> None:
-        from cunwu_tui.errors import SaveError, ValidationError
-
-        try:
-            paths = self.live.exports.export(month, ["seals"], today=self.app.today())
-        except (ValidationError, SaveError) as exc:
-            text = "\n".join(getattr(exc, "errors", {"": str(exc)}).values())
-            self.app.call_from_thread(self._exported, "未能导出用印登记台账", text)
-            return
-        except Exception:
-            import logging
-
-            from cunwu_tui.logsetup import log_path
-
-            logging.getLogger("cunwu.ui").exception("seal ledger export failed")
-            self.app.call_from_thread(self._exported, "未能导出用印登记台账", f"详细信息见日志：{log_path()}")
-            return
-        lines = "\n".join(str(p.resolve()) for p in paths)
-        self.app.call_from_thread(
-            self._exported, f"{month} 用印登记台账已导出", f"{lines}\n\n打开后按 A4 横向打印，签字后报乡镇(街道)。"
-        )
-
-    def _exported(self, title: str, message: str) -> None:
-        from cunwu_tui.ui.screens.dialogs import MessageDialog
-
-        self._exporting = False
-        self.app.push_screen(MessageDialog(title, message))
+        hint = "打开后按 A4 横向打印，签字后报乡镇(街道)。"
+        export_ledger(self._exporter, self.live, month, "seals", "用印登记台账", hint)
 
 
 class SealUseDetailScreen(AppScreen):
