@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.screens.base import AppScreen, DetailScreen
 from cunwu_tui.domain import inputs
 from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import (
@@ -695,7 +695,7 @@ def render_case(d: CaseDetail, today) -> Text:
     return t
 
 
-class CaseDetailScreen(AppScreen):
+class CaseDetailScreen(DetailScreen):
     BINDINGS = [
         Binding("escape", "back", "返回", show=False),
         Binding("d", "step", "办理本步", show=False),
@@ -719,19 +719,14 @@ class CaseDetailScreen(AppScreen):
         Binding("y", "refusal_paper", "不予受理告知书", show=False),
     ]
 
+    BODY_ID, KEYS_ID = "case-detail", "case-keys"
+
     def __init__(self, case_id: int, offer_letter: bool = False):
         super().__init__()
         self.case_id = case_id
         self.offer_letter = offer_letter
 
-    def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="detail-scroll", can_focus=True):
-            yield Static(id="case-detail")
-        yield Static("", id="case-keys", classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#detail-scroll").focus()
-        self.refresh_data()
+    def shown(self) -> None:
         if self.offer_letter:
             self.action_receipt(then=self._offer_letter)
 
@@ -833,9 +828,6 @@ class CaseDetailScreen(AppScreen):
 
     def _form(self, title: str, fields: list[tuple], save: Callable[[dict], Any], hint: str = "") -> None:
         self.app.push_screen(SimpleForm(self.live, title, fields, save, hint), lambda _r: self.refresh_data())
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     # -- steps ----------------------------------------------------------------
     def action_step(self) -> None:

@@ -19,7 +19,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static, Tex
 from cunwu_tui.domain import inputs
 from cunwu_tui.ui.screens.guard import Guarded
 
-from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.screens.base import AppScreen, DetailView
 from cunwu_tui.ui.screens.modal import ModalForm, PinPrompt
 from cunwu_tui.ui.widgets import FieldError, Form, field_row, key_id, fit, screen_text
 
@@ -444,29 +444,28 @@ class ItemsScreen(Guarded, ModalScreen):
         self.dismiss(None)
 
 
-class LogDetailScreen(ModalScreen):
+class LogDetailScreen(DetailView, Guarded, ModalScreen):
     """One duty log entry in full; a 来访 or 来信 can be taken in as a case
     (F4's intake form, prefilled), linked both ways."""
 
-    BINDINGS = [Binding("escape", "close", "关闭"), Binding("n", "take_in", "受理为办件")]
+    BINDINGS = [Binding("escape", "back", "关闭"), Binding("n", "take_in", "受理为办件")]
+    SCROLL_ID, SCROLL_CLASSES, BODY_ID, KEYS_ID = "log-detail-scroll", "duty-fields", "log-detail", "log-keys"
 
     def __init__(self, services: Services, log_id: int):
         super().__init__()
-        self.services, self.log_id = services, log_id
+        self._services, self.log_id = services, log_id
+
+    @property
+    def services(self) -> Services:
+        return self._services
 
     def compose(self) -> ComposeResult:
         with Form(classes="dialog"):
             yield Static("值班记录", classes="title", id="log-title")
-            with VerticalScroll(id="log-detail-scroll", classes="duty-fields"):
-                yield Static("", id="log-detail")
-            yield Static("", classes="hint", id="log-keys")
+            yield from self.compose_detail()
 
-    def on_mount(self) -> None:
-        self.show()
-        self.query_one("#log-detail-scroll").focus()
-
-    def show(self) -> None:
-        e = self.entry = self.services.duty.log(self.log_id)
+    def load(self, services: Services):
+        e = self.entry = services.duty.log(self.log_id)
         t = Text()
         t.append(f"{e.at:%Y-%m-%d %H:%M}　{e.kind}　{e.shift_day:%m-%d}的班，值班 {e.staff_name}\n", style="bold")
         if e.voided:
@@ -481,11 +480,10 @@ class LogDetailScreen(ModalScreen):
             t.append("已受理为办件：", style="bold")
             t.append(f"{e.case_number}（F4 中查看）\n")
         t.append(f"记录：{e.operator_name} {e.recorded_at:%m-%d %H:%M}", style="dim")
-        self.query_one("#log-detail", Static).update(t)
         keys = "N 受理为办件（F4 新建受理，已填好渠道和来源）　" if e.can_take_in else ""
-        self.query_one("#log-keys", Static).update(keys + "上下键滚动　Esc 关闭")
+        return t, keys + "上下键滚动　Esc 关闭"
 
-    def action_close(self) -> None:
+    def action_back(self) -> None:
         self.dismiss(None)
 
     def action_take_in(self) -> None:
@@ -506,7 +504,7 @@ class LogDetailScreen(ModalScreen):
             except ValidationError as exc:
                 self.app.push_screen(MessageDialog("未能关联办件", "".join(exc.errors.values())))
                 return
-            self.show()
+            self.refresh_data()
             self.notify(f"已受理为 {linked.case_number}，在 F4 中办理。")
 
         self.app.push_screen(

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from cunwu_tui.ui.screens.guard import Guarded
 
-from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.screens.base import AppScreen, DetailScreen
 from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, field_row, screen_text
 
@@ -244,12 +244,11 @@ def _render(v: MatterView) -> Text:
     return t
 
 
-class MatterScreen(AppScreen):
+class MatterScreen(DetailScreen):
     """One matter: conditions, documents, steps, time limits, fees."""
 
     # Listed in the line above the footer, which keeps to the global keys.
     BINDINGS = [
-        Binding("escape", "back", "返回", show=False),
         Binding("p", "letter", "告知书", show=False),
         Binding("v", "variant", "换来源", show=False),
         Binding("a", "add_document", "加材料", show=False),
@@ -264,31 +263,16 @@ class MatterScreen(AppScreen):
         self.code = code
         self.seed: str | None = None
 
-    def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="detail-scroll", can_focus=True):
-            yield Static(id="detail")
-        yield Static("", id="keys", classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#detail-scroll").focus()
-        self.refresh_data()
-
-    def refresh_data(self) -> None:
-        if self.services is None:
-            return
-        self.view = self.services.catalog.view(self.code, self.seed)
+    def load(self, services: Services):
+        self.view = services.catalog.view(self.code, self.seed)
         self.seed = self.view.seed
-        self.query_one("#detail", Static).update(render_view(self.view))
         rule = self.view.category == "制度"  # the office's rules: to read, never to take in
         keys = ["B 加说明", "D 撤销补充"] if rule else ["N 受理", "P 告知书", "A 加材料", "B 加说明", "D 撤销补充"]
         if len(self.view.variants) > 1:
             keys.append("V 换来源")
         if self.view.local:
             keys.append("E 编辑")
-        self.query_one("#keys", Static).update("　".join(keys + ["Esc 返回"]))
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
+        return render_view(self.view), keys + ["Esc 返回"]
 
     def action_intake(self) -> None:
         """Take in a case of this matter: F4 with the intake form filled in."""

@@ -12,8 +12,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, Label, Select, Static, TextArea
 
-from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.screens.base import AppScreen, DetailScreen
 from cunwu_tui.domain import inputs
+from cunwu_tui.domain import notices as rules
 from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, PagedTable, blank_select, field_row, key_id, screen_text
 
@@ -161,40 +162,25 @@ def render_notice(i: NoticeInfo, persons, objections) -> Text:
     return t
 
 
-class NoticeDetailScreen(AppScreen):
+class NoticeDetailScreen(DetailScreen):
     BINDINGS = [
-        Binding("escape", "back", "返回", show=False),
         Binding("o", "objection", "登记异议", show=False),
         Binding("h", "handle", "处理异议", show=False),
         Binding("c", "close_notice", "结束", show=False),
         Binding("w", "withdraw", "撤回", show=False),
         Binding("l", "board_list", "公示名单", show=False),
     ]
+    BODY_ID, KEYS_ID = "notice-detail", "notice-keys"
+    KEYS = "O 登记异议　H 处理异议　C 结束公示　W 撤回　L 公示名单　Esc 返回"
 
     def __init__(self, notice_id: int):
         super().__init__()
         self.notice_id = notice_id
 
-    def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="detail-scroll", can_focus=True):
-            yield Static(id="notice-detail")
-        yield Static("O 登记异议　H 处理异议　C 结束公示　W 撤回　L 公示名单　Esc 返回", classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#detail-scroll").focus()
-        self.refresh_data()
-
-    def refresh_data(self) -> None:
-        if self.services is None:
-            return
-        n = self.services.notices
+    def load(self, services: Services):
+        n = services.notices
         self.info = n.get(self.notice_id)
-        self.query_one("#notice-detail", Static).update(
-            render_notice(self.info, n.persons(self.notice_id), n.objections(self.notice_id))
-        )
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
+        return render_notice(self.info, n.persons(self.notice_id), n.objections(self.notice_id)), None
 
     def _refresh(self, result=None) -> None:
         self.refresh_data()
@@ -266,8 +252,6 @@ class NoticeForm(ModalForm):
         self._length_touched = bool(defaults)
 
     def compose(self) -> ComposeResult:
-        from cunwu_tui.domain import notices as rules
-
         d = self.defaults
         now = self.services.core.now()
         with Form(classes="dialog", id="notice-form"):
@@ -302,8 +286,6 @@ class NoticeForm(ModalForm):
         """The length defaults to the matter's rule for this kind."""
         if self._length_touched or not isinstance(event.value, str):
             return
-        from cunwu_tui.domain import notices as rules
-
         n, unit = self.services.notices.default_length(rules.KIND_MATTERS.get(event.value, ""))
         self.query_one("#f-length", Input).value = str(n)
         self.query_one("#f-unit", Select).value = unit
@@ -314,8 +296,6 @@ class NoticeForm(ModalForm):
             self._length_touched = True
 
     def save(self) -> int:
-        from cunwu_tui.domain import notices as rules
-
         d = self.defaults
         kind = self.choice("kind")
         places = list(self.query_one("#f-places", CheckList).selected)

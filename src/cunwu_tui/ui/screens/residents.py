@@ -14,10 +14,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, Select, Static
 
-from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.screens.base import AppScreen, DetailScreen
 from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import FieldError, Form, blank_select, cut, field_row, key_id, screen_text
 
@@ -135,46 +134,40 @@ def render_resident(r: ResidentInfo, kept: ResidentInfo | None, cases, today) ->
     return t
 
 
-class ResidentDetailScreen(AppScreen):
+class ResidentDetailScreen(DetailScreen):
     DEFAULT_CSS = """
     ResidentDetailScreen #res-scroll { height: auto; max-height: 9; }
     ResidentDetailScreen #res-cases { height: 1fr; }
     """
     BINDINGS = [
-        Binding("escape", "back", "返回", show=False),
         Binding("e", "correct", "更正", show=False),
         Binding("h", "merge", "合并", show=False),
     ]
+    # The cases' table below the body takes the keys (Enter opens one).
+    SCROLL_ID, BODY_ID, KEYS_ID, SCROLL_FOCUS = "res-scroll", "res-detail", "res-keys", False
 
     def __init__(self, resident_id: int, open_case: Callable[[int], object]):
         super().__init__()
         self.resident_id = resident_id
         self.open_case = open_case
 
-    def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="res-scroll"):
-            yield Static(id="res-detail")
+    def compose_below(self) -> ComposeResult:
         yield DataTable(id="res-cases", cursor_type="row", zebra_stripes=False)
-        yield Static("", id="res-keys", classes="hint")
 
     def on_mount(self) -> None:
         table = self.query_one("#res-cases", DataTable)
         table.add_columns("编号", "事项", "状态", "受理")
         table.focus()
-        self.refresh_data()
 
-    def refresh_data(self) -> None:
-        if self.services is None:
-            return
+    def load(self, services: Services):
         today = self.app.today()  # type: ignore[attr-defined]
-        res = self.services.residents
+        res = services.residents
         self.info = r = res.get(self.resident_id)
         if r is None:
             self.app.pop_screen()
-            return
+            return None
         kept = res.get(r.merged_into) if r.merged_into else None
-        self.cases = self.services.cases.for_residents(res.registrations(self.resident_id), today)
-        self.query_one("#res-detail", Static).update(render_resident(r, kept, self.cases, today))
+        self.cases = services.cases.for_residents(res.registrations(self.resident_id), today)
         table = self.query_one("#res-cases", DataTable)
         table.clear()
         for c in self.cases:
@@ -186,10 +179,7 @@ class ResidentDetailScreen(AppScreen):
                 key=str(c.id),
             )
         keys = ["回车 打开办件", "E 更正"] + ([] if r.merged_into else ["H 合并重复登记"]) + ["Esc 返回"]
-        self.query_one("#res-keys", Static).update("　".join(keys))
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
+        return render_resident(r, kept, self.cases, today), keys
 
     @on(DataTable.RowSelected, "#res-cases")
     def _open(self, event: DataTable.RowSelected) -> None:

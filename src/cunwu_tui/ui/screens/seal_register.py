@@ -17,7 +17,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 from cunwu_tui.domain import inputs
 from cunwu_tui.ui.screens.guard import Guarded
 
-from cunwu_tui.ui.screens.base import AppScreen
+from cunwu_tui.ui.screens.base import AppScreen, DetailScreen
 from cunwu_tui.ui.screens.exporting import Exporter
 from cunwu_tui.ui.screens.modal import ModalForm, PinPrompt
 from cunwu_tui.ui.widgets import FieldError, Form, PagedTable, field_row, fit, screen_text
@@ -312,26 +312,18 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
         export_ledger(self._exporter, self.live, month, "seals", "用印登记台账", hint)
 
 
-class SealUseDetailScreen(AppScreen):
+class SealUseDetailScreen(DetailScreen):
     BINDINGS = [
-        Binding("escape", "back", "返回", show=False),
         Binding("w", "void", "作废", show=False),
         Binding("r", "again", "重新登记", show=False),
         Binding("a", "approve", "审批", show=False),
     ]
 
+    BODY_ID, KEYS_ID = "seal-detail", "seal-detail-keys"
+
     def __init__(self, use_id: int):
         super().__init__()
         self.use_id = use_id
-
-    def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="detail-scroll", can_focus=True):
-            yield Static(id="seal-detail")
-        yield Static("", id="seal-detail-keys", classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#detail-scroll").focus()
-        self.refresh_data()
 
     def refresh_data(self) -> None:
         if self.services is None:
@@ -347,9 +339,6 @@ class SealUseDetailScreen(AppScreen):
             self.notify(f"{self.info.number} 不在待审批状态（{self.info.status}）。")
             return
         self.app.push_screen(ApproveForm(self.live, self.info), lambda _: self.refresh_data())
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     def action_void(self) -> None:
         if self.info.voided:
