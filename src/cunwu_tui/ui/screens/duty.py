@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
 
 from cunwu_tui.domain import inputs
+from cunwu_tui.domain.duty import LOG_KINDS, SUB_REASONS
 from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen, DetailView
@@ -26,9 +27,6 @@ from cunwu_tui.ui.widgets import FieldError, Form, field_row, key_id, fit, scree
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
 
-# Mirrors cunwu_tui.domain.duty (kept here so the screen imports nothing heavy).
-LOG_KINDS = ("来电", "来访", "来信", "突发事件", "巡查", "其他")
-SUB_REASONS = ("外出办事", "就餐", "请假", "其他")
 WEEKDAYS = "一二三四五六日"
 
 

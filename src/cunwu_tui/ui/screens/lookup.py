@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from cunwu_tui.domain.catalog import FORMS, RULES_CATEGORY
 from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen, DetailScreen
@@ -167,7 +168,7 @@ def _render(v: MatterView) -> Text:
     t = Text()
     t.append(v.name, style="bold")
     t.append(f"　〔{v.category}〕\n", style="dim")
-    if v.category == "制度":
+    if v.category == RULES_CATEGORY:
         t.append("本单位的工作制度（来源原文照录），仅供查阅，不是可受理的事项。\n", style="bold")
     if v.aliases:
         t.append(f"又称：{'、'.join(v.aliases)}\n", style="dim")
@@ -266,7 +267,7 @@ class MatterScreen(DetailScreen):
     def load(self, services: Services):
         self.view = services.catalog.view(self.code, self.seed)
         self.seed = self.view.seed
-        rule = self.view.category == "制度"  # the office's rules: to read, never to take in
+        rule = self.view.category == RULES_CATEGORY  # the office's rules: to read, never to take in
         keys = ["B 加说明", "D 撤销补充"] if rule else ["N 受理", "P 告知书", "A 加材料", "B 加说明", "D 撤销补充"]
         if len(self.view.variants) > 1:
             keys.append("V 换来源")
@@ -276,7 +277,7 @@ class MatterScreen(DetailScreen):
 
     def action_intake(self) -> None:
         """Take in a case of this matter: F4 with the intake form filled in."""
-        if self.view.category == "制度":
+        if self.view.category == RULES_CATEGORY:
             self.notify("这是本单位的工作制度，仅供查阅，不能受理。", severity="warning")
             return
         app, code, seed = self.app, self.code, self.seed
@@ -297,7 +298,7 @@ class MatterScreen(DetailScreen):
             self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
 
     def action_letter(self) -> None:
-        if self.view.category == "制度":
+        if self.view.category == RULES_CATEGORY:
             self.notify("这是本单位的工作制度，没有一次性告知书。", severity="warning")
             return
         from cunwu_tui.errors import ValidationError
@@ -315,7 +316,7 @@ class MatterScreen(DetailScreen):
             self.refresh_data()
 
     def action_add_document(self) -> None:
-        if self.view.category == "制度":
+        if self.view.category == RULES_CATEGORY:
             self.notify("工作制度没有所需材料。", severity="warning")
             return
         self.app.push_screen(AdditionForm(self.live, self.view, "document"), self._after_save)
@@ -396,7 +397,7 @@ class AdditionForm(ModalForm):
                     "原件/复印件",
                     "form",
                     Select(
-                        [("原件", "原件"), ("复印件", "复印件"), ("原件及复印件", "原件及复印件")],
+                        [(f, f) for f in FORMS if f],
                         prompt="不写",
                         compact=True,
                     ),

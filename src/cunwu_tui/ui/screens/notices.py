@@ -22,18 +22,17 @@ if TYPE_CHECKING:
     from cunwu_tui.services import Services
     from cunwu_tui.services.notices import NoticeInfo
 
-# Mirrors cunwu_tui.domain.notices (kept here so the screen imports nothing heavy).
-FILTERS = ("全部", "公示中", "已期满", "待发布", "已结束", "已撤回")
+FILTERS = ("全部", rules.RUNNING, rules.EXPIRED, rules.PENDING, rules.CLOSED, rules.WITHDRAWN)
 
 
 def remaining(i: NoticeInfo) -> str:
-    if i.status == "公示中":
+    if i.status == rules.RUNNING:
         if i.ends_today:
             return "今天期满"
         return f"{i.days_left}日/{i.workdays_left}工作日"
-    if i.status == "已期满":
+    if i.status == rules.EXPIRED:
         return "待登记结果"
-    if i.status == "待发布":
+    if i.status == rules.PENDING:
         return f"{i.start_at:%m-%d %H:%M}开始"
     return i.result_text[:10]
 
@@ -72,7 +71,7 @@ class NoticesScreen(AppScreen):
             title = screen_text(i.title)
             if len(title) > 16:
                 title = title[:15] + "⋯"
-            style = "bold" if i.status in ("已期满",) or (i.status == "公示中" and i.days_left <= 1) else ""
+            style = "bold" if i.status == rules.EXPIRED or (i.status == rules.RUNNING and i.days_left <= 1) else ""
             table.add_row(
                 i.number[i.number.index("第") :] if "第" in i.number else i.number,
                 Text(title),
@@ -114,9 +113,9 @@ def render_notice(i: NoticeInfo, persons, objections) -> Text:
     t = Text()
     t.append(f"{i.number}　{screen_text(i.title)}\n", style="bold")
     t.append(f"状态：{i.status}")
-    if i.status == "公示中":
+    if i.status == rules.RUNNING:
         t.append(f"（还剩 {remaining(i)}）")
-    elif i.status == "已期满":
+    elif i.status == rules.EXPIRED:
         t.append("（请按 C 登记结果）", style="bold")
     if i.result_text:
         t.append(f"　结果：{screen_text(i.result_text)}")
@@ -267,8 +266,9 @@ class NoticeForm(ModalForm):
                 yield FieldError("places")
                 yield from field_row("开始时间", "start", Input(f"{now:%Y-%m-%d %H:%M}", placeholder="年-月-日 时:分"))
                 yield from field_row("补录原因", "backdate_reason", Input(placeholder="开始日期早于今天时必填"))
-                yield from field_row("期限", "length", Input(str(d.get("length", 7)), max_length=3))
-                yield from field_row("单位", "unit", blank_select(rules.UNITS, d.get("unit", "日"), "日"))
+                length, unit = rules.DEFAULT_LENGTH
+                yield from field_row("期限", "length", Input(str(d.get("length", length)), max_length=3))
+                yield from field_row("单位", "unit", blank_select(rules.UNITS, d.get("unit", unit), unit))
                 yield from field_row("轮次", "round", blank_select(rules.ROUNDS, d.get("round", "")))
                 yield from field_row("内容摘要", "summary", Input(d.get("summary", "")))
                 yield Label("名单（每行一人：姓名 组别 身份证号 金额 备注，可从 Excel 粘贴；无名单可不填）")
@@ -305,7 +305,7 @@ class NoticeForm(ModalForm):
             places=places,
             start=self.value("start"),
             length=self.value("length"),
-            unit=self.choice("unit") or "日",
+            unit=self.choice("unit") or rules.DEFAULT_LENGTH[1],
             round=self.choice("round"),
             summary=self.value("summary"),
             persons=self.query_one("#f-persons", TextArea).text,
@@ -365,7 +365,7 @@ class HandleForm(ModalForm):
         with Form(classes="dialog"):
             yield Static(f"处理异议（{o.received_at:%m-%d %H:%M} {o.who}）：{screen_text(o.content)}", classes="title")
             yield from field_row("核实处理", "handling", Input(placeholder="必填：如何核实、结论"))
-            yield from field_row("核实结果", "result", blank_select(("成立", "不成立")))
+            yield from field_row("核实结果", "result", blank_select(rules.OBJECTION_RESULTS))
             yield from field_row("答复时间", "answered_at", Input(placeholder="答复异议人的时间；匿名可不填"))
             yield Static("异议成立时，本次公示按「有异议」结束，需重新调查核实后另行公示。", classes="hint")
             yield FieldError("form")
@@ -388,10 +388,10 @@ class CloseForm(ModalForm):
 
     def compose(self) -> ComposeResult:
         i = self.info
-        suggested = "有异议已处理" if i.objections else "无异议"
+        suggested = rules.HANDLED if i.objections else rules.NO_OBJECTION
         with Form(classes="dialog"):
             yield Static(f"结束公示：{screen_text(i.title)}（期满日 {i.end:%Y-%m-%d}）", classes="title")
-            yield from field_row("结果", "result", blank_select(("无异议", "有异议已处理"), suggested))
+            yield from field_row("结果", "result", blank_select(rules.RESULTS, suggested))
             yield from field_row("说明", "note", Input(placeholder="可不填"))
             yield FieldError("form")
             yield from self.buttons()

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from cunwu_tui.domain import inputs
+from cunwu_tui.domain.seal_numbers import MEETING_TYPES
 from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen, DetailScreen
@@ -26,9 +27,6 @@ if TYPE_CHECKING:
     from cunwu_tui.services import Services
     from cunwu_tui.services.seal_register import ChainCheck, SealUseInfo
 
-# Mirrors cunwu_tui.domain.seal_numbers.MEETING_TYPES (kept here so the
-# screen imports nothing heavy; a test checks the two agree).
-MEETING_TYPES = ("支委会", "两委联席会议", "村民代表会议", "党员大会", "集体经济组织会议", "其他")
 OUTSIDER = 0  # the 经办人 choice "村外人员"
 YES_NO = ("全部", "是", "否")
 VOID_FILTERS = ("全部", "仅作废", "不含作废")
