@@ -10,6 +10,7 @@ from datetime import date, datetime
 import pytest
 
 from cunwu_tui.domain import cases as rules
+from cunwu_tui.domain.case_actions import CaseAction
 from cunwu_tui.services import ValidationError
 from identity_helpers import add_person, PIN
 
@@ -536,7 +537,10 @@ def test_second_round_waits_for_the_objection_and_the_case(s):
     obj = s.notices.add_objection(first.id, "2026-10-12 09:30", "李四", "家中有车辆")
     s.notices.handle_objection(obj.id, "入户核实，情况属实", "成立")
     d = s.cases.detail(row.id)
-    assert "按 R 退回" in d.notice_block and "G" not in d.notice_block
+    # the block asks for sending back (no key: the screen adds it), not for the next round
+    assert d.notice_action is CaseAction.GO_BACK and "请退回重新调查核实" in d.notice_block
+    assert CaseAction.POST_NOTICE not in d.actions and CaseAction.COMPLETE_STEP not in d.actions
+    assert d.why_not(CaseAction.COMPLETE_STEP).words() == d.notice_block
     # ... and the case sent back and worked again
     with pytest.raises(ValidationError, match="退回重新调查核实"):
         s.cases.publish_notice(row.id, "低保第二次公示", "公开栏", datetime(2026, 10, 12, 11, 0), 7, "日")
@@ -544,7 +548,8 @@ def test_second_round_waits_for_the_objection_and_the_case(s):
     s.cases.go_back(row.id, 8, "公示有异议，重新入户调查")
     s.cases.complete_step(row.id, 8, "重新调查")
     d = s.cases.detail(row.id)
-    assert d.current_step == 9 and "按 G 发布下一轮公示" in d.notice_block
+    assert d.current_step == 9 and "请发布下一轮公示" in d.notice_block
+    assert d.notice_action is CaseAction.POST_NOTICE and CaseAction.POST_NOTICE in d.actions
     defaults = s.cases.notice_defaults(row.id)
     assert defaults["previous_id"] == first.id and defaults["round"] == "第二次" and defaults["case_step"] == 9
     # back-dated before the objection was decided: refused
@@ -608,7 +613,7 @@ def test_temporary_assistance_case_offers_only_reachable_branches_and_waits_on_i
         s.cases.complete_step(row.id, n)
     # step 11 公示: the source gives no period, still the step waits for a notice
     d = s.cases.detail(row.id)
-    assert d.current_step == 11 and d.notice_key == "G" and not d.can_complete_step
+    assert d.current_step == 11 and d.notice_action is CaseAction.POST_NOTICE and not d.can_complete_step
     with pytest.raises(ValidationError, match="公示"):
         s.cases.complete_step(row.id, 11)
     info = s.cases.publish_notice(row.id, "临时救助对象公示", "公开栏", datetime(2026, 9, 28, 9, 0), 5, "日")

@@ -24,6 +24,18 @@ from sqlmodel import Session, col, select
 
 from cunwu_tui.db.models import CaseEvent, CaseRecord, CaseSearchChar, Resident
 from cunwu_tui.domain import case_flow as cf
+from cunwu_tui.domain.case_actions import (
+    NO_PROMPT,
+    NOTICES_SCREEN,
+    CaseAction,
+    CaseFacts,
+    Mention,
+    Prompt,
+    case_actions,
+    prompt,
+    refusal,
+    why_not,
+)
 from cunwu_tui.domain import cases as rules
 from cunwu_tui.domain import inputs
 from cunwu_tui.domain import deadlines as dl
@@ -123,27 +135,35 @@ class CaseDetail:
     result: str
     accepted_on: date | None
     extension_days: int
-    notice_block: str  # why the current step cannot be completed yet ("" if it can)
+    notice_block: str  # why the current step cannot be completed yet ("" if it can), in words
     linked_notice_id: int | None
+    facts: CaseFacts  # what the action rule was given
+    actions: tuple[CaseAction, ...]  # what the case allows now, in the order offered
+    notice_prompt: Prompt = NO_PROMPT  # notice_block with the action it asks for
     void_reason: str = ""
-    notice_key: str = ""  # the key that moves the blocked step on: G (post), R (send back), "" (wait / F7)
-    conclude_block: str = ""  # why J 办结 would be refused now ("" if it would not)
+    conclude_block: str = ""  # why 办结 would be refused now ("" if it would not)
     missing_reason: str = ""  # 办结 with documents still missing: why (on the record and the ledger)
+
+    @property
+    def notice_action(self) -> CaseAction | None:
+        """The action that moves a step blocked by its notice on (post, send
+        back), or None (wait, or enter the notice's result on the 公示 screen)."""
+        return self.notice_prompt.action
 
     @property
     def can_postpone(self) -> bool:
         """延期 (with a leader's approval) applies: an ordinary case still
         running against its promised date."""
-        return (
-            not self.row.petition
-            and self.row.status in (rules.OPEN, rules.ESCALATED)
-            and any(t.open and t.what.startswith("承诺办结") for t in self.deadlines)
-        )
+        return not self.row.petition and CaseAction.POSTPONE in self.actions
 
     @property
     def can_complete_step(self) -> bool:
-        """D would be accepted: a current step, no decision due, no notice in the way."""
-        return self.current_step is not None and not self.choices and not self.notice_block
+        """办理本步 would be accepted: a current step, no decision due, no notice in the way."""
+        return self.facts.can_complete_step
+
+    def why_not(self, action: CaseAction) -> Prompt:
+        """Why ``action`` is not possible now (empty when it is)."""
+        return why_not(self.facts, action)
 
     @property
     def status(self) -> str:
@@ -1142,12 +1162,10 @@ class CaseService:
                     ),
                 )
             )
-        block, linked, key = "", None, ""
-        if fstate.current is not None and flow.step(fstate.current).needs_notice:
-            block, linked = self._notice_block(row.number, fstate.current, notices, self._reached_at(row, events))
-            key = "G" if "按 G" in block else ("R" if "按 R" in block else "")
-        running = [n for n in notices if n.status in ("待发布", "公示中", "已期满")]
-        conclude_block = f"{running[0].number}尚未结束，不能办结。" if running else ""
+        block, linked = self._step_block(row, events, flow, fstate, notices)
+        conclude_block = self._conclude_block(notices)
+        docs = _docs_of(row.documents, events)
+        facts = self._facts(summary, fstate, block, conclude_block, docs, self._refusal_of(events), row.petition)
         refusal = escalation = None
         result = void_reason = missing_reason = ""
         timeline = []
@@ -1200,7 +1218,7 @@ class CaseService:
             seed_title=seed_title(row.seed),
             note=row.note,
             limit_text=limit_text,
-            documents=_docs_of(row.documents, events),
+            documents=docs,
             steps=tuple(items),
             current_step=fstate.current,
             choices=tuple((c.label, c.first_step, c.text) for c in fstate.choices),
@@ -1212,10 +1230,12 @@ class CaseService:
             result=result,
             accepted_on=summary.accepted_on,
             extension_days=summary.extension_days,
-            notice_block=block,
+            notice_block=block.words(),
             linked_notice_id=linked,
+            facts=facts,
+            actions=case_actions(facts),
+            notice_prompt=block,
             void_reason=void_reason,
-            notice_key=key,
             conclude_block=conclude_block,
             missing_reason=missing_reason,
         )
@@ -1290,28 +1310,102 @@ class CaseService:
     @staticmethod
     def _notice_block(
         number: str, step: int, notices: Sequence[NoticeInfo], reached_at: datetime | None = None
-    ) -> tuple[str, int | None]:
-        """Why the step cannot pass yet ("" when it can), judged on the
+    ) -> tuple[Prompt, int | None]:
+        """Why the step cannot pass yet (empty when it can), judged on the
         latest round of the step's notices; a round posted before the case
         last arrived at the step does not serve this arrival."""
         from cunwu_tui.domain import notices as nr
 
+        post, back = CaseAction.POST_NOTICE, CaseAction.GO_BACK
         mine = [n for n in notices if n.case_step == step and n.status != nr.WITHDRAWN]
         if not mine:
-            return "本步须公示：按 G 发布公示，公示期满无异议（或异议已处理）后才能完成。", None
+            return prompt(
+                "本步须公示：", Mention(post, "发布公示"), "，公示期满无异议（或异议已处理）后才能完成。"
+            ), None
         n = max(mine, key=lambda n: n.id)
         stale = reached_at is not None and n.created_at < reached_at
         if n.status == nr.CLOSED and n.result == nr.UPHELD:
             if reached_at is not None and n.closed_at is not None and reached_at >= n.closed_at:
-                return f"{n.number}有异议成立，已重新办到本步：请按 G 发布下一轮公示。", n.id
-            return f"{n.number}有异议成立：请按 R 退回重新调查核实，再发布下一轮公示。", n.id
+                return prompt(f"{n.number}有异议成立，已重新办到本步：请", Mention(post, "发布下一轮公示"), "。"), n.id
+            return (
+                prompt(f"{n.number}有异议成立：请", Mention(back, "退回重新调查核实"), "，再发布下一轮公示。"),
+                n.id,
+            )
         if stale:
-            return f"{n.number}是退回之前发布的：请按 G 重新发布本步的公示。", n.id
+            return prompt(f"{n.number}是退回之前发布的：请", Mention(post, "重新发布本步的公示"), "。"), n.id
         if n.status == nr.CLOSED and n.result in nr.RESULTS:
-            return "", n.id
+            return NO_PROMPT, n.id
         if n.status == nr.EXPIRED:
-            return f"{n.number}已期满，请在 F7 公示中登记结果后再完成本步。", n.id
-        return f"{n.number}{n.status}，{n.end:%m-%d}期满，期满并登记结果后才能完成本步。", n.id
+            return prompt(f"{n.number}已期满，请在", Mention(NOTICES_SCREEN, "公示"), "中登记结果后再完成本步。"), n.id
+        return prompt(f"{n.number}{n.status}，{n.end:%m-%d}期满，期满并登记结果后才能完成本步。"), n.id
+
+    def _step_block(
+        self,
+        row: CaseRecord,
+        events: builtins.list[CaseEvent],
+        flow: cf.Flow,
+        fstate: cf.FlowState,
+        notices: Sequence[NoticeInfo],
+    ) -> tuple[Prompt, int | None]:
+        """What keeps the current step from being completed (its notice), and the notice."""
+        if fstate.current is None or not flow.step(fstate.current).needs_notice:
+            return NO_PROMPT, None
+        return self._notice_block(row.number, fstate.current, notices, self._reached_at(row, events))
+
+    @staticmethod
+    def _conclude_block(notices: Sequence[NoticeInfo]) -> str:
+        running = [n for n in notices if n.status in ("待发布", "公示中", "已期满")]
+        return f"{running[0].number}尚未结束，不能办结。" if running else ""
+
+    @staticmethod
+    def _facts(
+        summary: rules.Summary,
+        fstate: cf.FlowState,
+        block: Prompt,
+        conclude_block: str,
+        docs: Sequence[DocState],
+        refused: dict[str, Any],
+        petition: bool,
+    ) -> CaseFacts:
+        """The plain facts ``domain.case_actions`` decides on."""
+        return CaseFacts(
+            status=summary.status_text(),
+            petition=petition,
+            accepted=summary.accepted_on is not None,
+            extension_days=summary.extension_days,
+            promise_running=any(t.what.startswith("承诺办结") for t in summary.open_deadlines),
+            choosing=bool(fstate.choices),
+            current_step=fstate.current,
+            all_steps_done=fstate.finished,
+            notice_block=block,
+            conclude_block=conclude_block,
+            missing_documents=any(not d.received for d in docs),
+            refusal_beyond_authority=bool(refused.get("beyond_authority")),
+            refusal_opinion=bool(refused.get("opinion")),
+            refusal_told=bool(refused.get("told")),
+        )
+
+    def _check(
+        self,
+        s: Session,
+        row: CaseRecord,
+        action: CaseAction,
+        field: str,
+        events: builtins.list[CaseEvent] | None = None,
+    ) -> None:
+        """Refuse ``action`` on the case, inside the write (or the read before
+        a PIN is asked), with the words ``domain.case_actions`` gives."""
+        events = self._events(s, row.id) if events is None else events
+        flow, fstate, summary = self._state(row, events)
+        notices = self._notices(row.number, s)
+        block, _ = self._step_block(row, events, flow, fstate, notices)
+        docs = _docs_of(row.documents, events)
+        facts = self._facts(
+            summary, fstate, block, self._conclude_block(notices), docs, self._refusal_of(events), row.petition
+        )
+        why = refusal(facts, action)
+        if why:
+            raise ValidationError({field: why})
 
     def notice_gate(
         self, s: Session, case_ref: str, step: int, start_at: datetime, previous_id: int | None = None
@@ -1343,7 +1437,7 @@ class CaseService:
         if latest.status == nr.CLOSED and latest.result == nr.UPHELD:
             if latest.closed_at is not None and reached < latest.closed_at:
                 raise ValidationError(
-                    {"title": f"{latest.number}异议成立：请先在办件中按 R 退回重新调查核实，再发布下一轮公示。"}
+                    {"title": f"{latest.number}异议成立：请先在办件中退回重新调查核实，再发布下一轮公示。"}
                 )
             if previous_id != latest.id:
                 raise ValidationError({"title": f"本步上一轮公示{latest.number}异议成立：请接续它发起下一轮公示。"})
@@ -1435,9 +1529,17 @@ class CaseService:
         allowed: Sequence[str] = (rules.OPEN, rules.ESCALATED),
         field: str = "case",
         audit: dict[str, Any] | None = None,
+        gate: CaseAction | None = None,
     ) -> CaseRow:
+        """One write of a case: ``gate``, the action being done, is checked
+        against ``domain.case_actions`` inside the transaction (without one,
+        only the status against ``allowed``)."""
         with self.core.write() as s:
-            row = self._open(s, case_id, allowed, field)
+            if gate is None:
+                row = self._open(s, case_id, allowed, field)
+            else:
+                row = self._get(s, case_id)
+                self._check(s, row, gate, field)
             fn(s, row)
             summary = self._resummarize(s, row)
             self.core.audit(s, "case", row.number, action, None, {**(audit or {}), "status": summary.status_text()})
@@ -1447,23 +1549,14 @@ class CaseService:
         note = _text(note, "note", "办理情况", inputs.LINE)
 
         def fn(s: Session, row: CaseRecord) -> None:
-            events = self._events(s, row.id)
-            flow, fstate, _ = self._state(row, events)
-            if fstate.choices:
-                raise ValidationError({"step": "请先选择办理情况（分支）。"})
+            _, fstate, _ = self._state(row, self._events(s, row.id))
             if fstate.current != step:
-                raise ValidationError(
-                    {"step": f"请按顺序办理：当前应办第{fstate.current}步。" if fstate.current else "步骤已全部完成。"}
-                )
-            if flow.step(step).needs_notice:
-                block, _ = self._notice_block(
-                    row.number, step, self._notices(row.number, s), self._reached_at(row, events)
-                )
-                if block:
-                    raise ValidationError({"step": block})
+                raise ValidationError({"step": f"请按顺序办理：当前应办第{fstate.current}步。"})
             self._event(s, row, rules.STEP_DONE, step=step, text=note)
 
-        return self._write(case_id, "完成步骤", fn, field="step", audit={"step": step, "note": note})
+        return self._write(
+            case_id, "完成步骤", fn, field="step", audit={"step": step, "note": note}, gate=CaseAction.COMPLETE_STEP
+        )
 
     def choose(self, case_id: int, label: str, first_step: int | None = None, note: str = "") -> CaseRow:
         note = _text(note, "note", "说明", inputs.LINE)
@@ -1476,7 +1569,14 @@ class CaseService:
                 raise ValidationError({"step": str(exc)}) from None
             self._event(s, row, rules.STEP_BRANCH, step=first_step, label=label, text=note)
 
-        return self._write(case_id, "选择办理情况", fn, field="step", audit={"step": label or cf.CONTINUE_TEXT})
+        return self._write(
+            case_id,
+            "选择办理情况",
+            fn,
+            field="step",
+            audit={"step": label or cf.CONTINUE_TEXT},
+            gate=CaseAction.CHOOSE_BRANCH,
+        )
 
     def go_back(self, case_id: int, step: int, reason: str) -> CaseRow:
         reason = _text(
@@ -1491,7 +1591,9 @@ class CaseService:
                 raise ValidationError({"back_step": str(exc)}) from None
             self._event(s, row, rules.STEP_BACK, step=step, text=reason)
 
-        return self._write(case_id, "退回步骤", fn, field="back_step", audit={"step": step, "reason": reason})
+        return self._write(
+            case_id, "退回步骤", fn, field="back_step", audit={"step": step, "reason": reason}, gate=CaseAction.GO_BACK
+        )
 
     def publish_notice(
         self,
@@ -1573,7 +1675,7 @@ class CaseService:
         def fn(s: Session, row: CaseRecord) -> None:
             self._event(s, row, rules.ESCALATE, label=mode, text=to_whom, on_date=chase, data={"note": note})
 
-        return self._write(case_id, mode, fn, allowed=(rules.OPEN,), audit={"to": to_whom, "chase": chase})
+        return self._write(case_id, mode, fn, audit={"to": to_whom, "chase": chase}, gate=CaseAction.ESCALATE)
 
     def feedback(self, case_id: int, text: str) -> CaseRow:
         text = _text(text, "feedback", "反馈内容", inputs.TEXT, required="请填写反馈的内容。", multiline=True)
@@ -1581,7 +1683,7 @@ class CaseService:
         def fn(s: Session, row: CaseRecord) -> None:
             self._event(s, row, rules.FEEDBACK, text=text)
 
-        return self._write(case_id, "收到反馈", fn, allowed=(rules.ESCALATED,), field="feedback", audit={"text": text})
+        return self._write(case_id, "收到反馈", fn, field="feedback", audit={"text": text}, gate=CaseAction.FEEDBACK)
 
     def conclude(self, case_id: int, result: str, missing_reason: str = "") -> CaseRow:
         """办结. With documents still missing it asks why: the reason goes on
@@ -1591,15 +1693,12 @@ class CaseService:
         audit: dict[str, Any] = {"result": result}
 
         def fn(s: Session, row: CaseRecord) -> None:
-            blocks = [n for n in self._notices(row.number, s) if n.status in ("待发布", "公示中", "已期满")]
-            if blocks:
-                raise ValidationError({"result": f"{blocks[0].number}尚未结束，不能办结。"})
             missing = [d.name for d in _docs_of(row.documents, self._events(s, row.id)) if not d.received]
             if missing and not missing_reason:
                 raise ValidationError(
                     {
                         "missing_reason": f"还缺 {len(missing)} 项材料：请写明缺材料仍办结的理由"
-                        "（如：经核实不需要），或先按 C 登记补交材料。"
+                        "（如：经核实不需要），或先登记补交材料。"
                     }
                 )
             data = {"missing": missing, "missing_reason": missing_reason} if missing else None
@@ -1607,7 +1706,7 @@ class CaseService:
                 audit.update({"missing": "、".join(missing), "reason": missing_reason})
             self._event(s, row, rules.CONCLUDE, text=result, data=data)
 
-        return self._write(case_id, "办结", fn, field="result", audit=audit)
+        return self._write(case_id, "办结", fn, field="result", audit=audit, gate=CaseAction.CONCLUDE)
 
     def receive_documents(
         self,
@@ -1679,6 +1778,7 @@ class CaseService:
             fn,
             field="documents",
             audit={"documents": "、".join(names) if names else idx, "received_by": person.name, "start": when},
+            gate=CaseAction.LATE_DOCUMENTS,
         )
 
     def check_leader(self, leader_id: int | None, field: str, purpose: str) -> Any:
@@ -1730,12 +1830,13 @@ class CaseService:
         if errors:
             raise ValidationError(errors)
         with self.core.read() as s:
-            self._open(s, case_id, (rules.OPEN, rules.ESCALATED), "new_due")
+            row = self._get(s, case_id)
+            if row.petition:  # taken in as such, never changes
+                raise ValidationError({"new_due": "信访件按信访工作条例延长办理期限。"})
+            self._check(s, row, CaseAction.POSTPONE, "new_due")
         approver = self._leader_in_person(leader.id, leader_pin)
 
         def fn(s: Session, row: CaseRecord) -> None:
-            if row.petition:
-                raise ValidationError({"new_due": "信访件按信访工作条例延期（E）。"})
             assert due is not None  # else errors["new_due"]
             _, _, summary = self._state(row, self._events(s, row.id))
             current = next((t for t in summary.open_deadlines if t.what.startswith("承诺办结")), None)
@@ -1764,7 +1865,12 @@ class CaseService:
             )
 
         return self._write(
-            case_id, "延期", fn, field="new_due", audit={"due": due, "reason": reason, "approver": leader.name}
+            case_id,
+            "延期",
+            fn,
+            field="new_due",
+            audit={"due": due, "reason": reason, "approver": leader.name},
+            gate=CaseAction.POSTPONE,
         )
 
     def refusal_leaders(self) -> builtins.list[tuple[str, int]]:
@@ -1821,17 +1927,16 @@ class CaseService:
             )
 
         return self._write(
-            case_id,
-            kind,
-            fn,
-            allowed=(rules.OPEN, rules.ESCALATED),
-            field="reason",
-            audit={"reason": reason, "basis": basis},
+            case_id, kind, fn, field="reason", audit={"reason": reason, "basis": basis}, gate=CaseAction.REFUSE
         )
 
     def _refusal(self, s: Session, row: CaseRecord) -> dict[str, Any]:
-        refusal = None
-        for e in self._events(s, row.id):
+        return self._refusal_of(self._events(s, row.id))
+
+    @staticmethod
+    def _refusal_of(events: Sequence[CaseEvent]) -> dict[str, Any]:
+        refusal: dict[str, Any] | None = None
+        for e in events:
             data = json.loads(e.data) if e.data else {}
             if e.kind == rules.REFUSE:
                 refusal = {**data, "opinion": False, "told": False}
@@ -1857,12 +1962,9 @@ class CaseService:
         leader in person (their own PIN)."""
         text = _text(text, "opinion", "领导意见", inputs.TEXT, multiline=True)
         with self.core.read() as s:
-            row = self._open(s, case_id, rules.REFUSAL_KINDS, "opinion")
+            row = self._get(s, case_id)
+            self._check(s, row, CaseAction.LEADER_OPINION, "opinion")
             refusal = self._refusal(s, row)
-        if not refusal.get("beyond_authority"):
-            raise ValidationError({"opinion": "该否定报备未报领导审核。"})
-        if refusal.get("opinion"):
-            raise ValidationError({"opinion": "领导意见已登记。"})
         if not agree and not text:
             raise ValidationError({"opinion": "领导不同意不予受理的，请写明意见。"})
         leader_id = refusal.get("leader_id")
@@ -1871,9 +1973,6 @@ class CaseService:
         approver = self._leader_in_person(int(leader_id), leader_pin)
 
         def fn(s: Session, row: CaseRecord) -> None:
-            refusal = self._refusal(s, row)
-            if refusal.get("opinion"):
-                raise ValidationError({"opinion": "领导意见已登记。"})
             approval = self.identity.record_approval(
                 s, REFUSAL_OPINION, "case_record", row.id, approver, agree=agree, text=text, audit=("case", row.number)
             )
@@ -1894,8 +1993,8 @@ class CaseService:
             case_id,
             "领导意见",
             fn,
-            allowed=rules.REFUSAL_KINDS,
             field="opinion",
+            gate=CaseAction.LEADER_OPINION,
             audit={"result": "同意" if agree else "不同意", "text": text},
         )
 
@@ -1904,14 +2003,11 @@ class CaseService:
         how = _text(how, "how", "告知方式", inputs.SHORT)
 
         def fn(s: Session, row: CaseRecord) -> None:
-            refusal = self._refusal(s, row)
-            if refusal.get("told"):
-                raise ValidationError({"told_on": "书面告知已登记。"})
             if told is not None and (told > self.core.now().date() or told < row.received_at.date()):
                 raise ValidationError({"told_on": "告知日期应在受理之后、今天之前。"})
             self._event(s, row, rules.REFUSAL_NOTICE, on_date=told, text=_one_line(how))
 
-        return self._write(case_id, "书面告知", fn, allowed=rules.REFUSAL_KINDS, field="told_on", audit={"end": told})
+        return self._write(case_id, "书面告知", fn, field="told_on", audit={"end": told}, gate=CaseAction.TOLD)
 
     def return_materials(self, case_id: int, materials: str, signed_by: str, on: str | date | None = None) -> CaseRow:
         today = self.core.now().date()
@@ -1930,9 +2026,9 @@ class CaseService:
             case_id,
             "退还材料",
             fn,
-            allowed=rules.REFUSAL_KINDS,
             field="materials",
             audit={"documents": materials, "applicant": signed_by},
+            gate=CaseAction.RETURN_MATERIALS,
         )
 
     def void(self, case_id: int, reason: str) -> CaseRow:
@@ -1953,9 +2049,9 @@ class CaseService:
             case_id,
             "作废",
             fn,
-            allowed=(rules.OPEN, rules.ESCALATED, rules.CONCLUDED, rules.REFUSED),
             field="void_reason",
             audit={"void_reason": reason},
+            gate=CaseAction.VOID,
         )
 
     # -- 信访 -------------------------------------------------------------------
@@ -1973,17 +2069,15 @@ class CaseService:
         told = _date(told_on, "told_on", "告知信访人日期", required=False, window=window)
 
         def fn(s: Session, row: CaseRecord) -> None:
-            self._petition(s, case_id, field="accepted_on")
-            _, _, summary = self._state(row, self._events(s, row.id))
-            if summary.accepted_on is not None:
-                raise ValidationError({"accepted_on": "已登记受理。"})
             if accepted is not None and (accepted < row.received_at.date() or accepted > self.core.now().date()):
                 raise ValidationError({"accepted_on": "受理日期应在收到信访事项之后、今天之前。"})
             if told is not None and (told < row.received_at.date() or told > self.core.now().date()):
                 raise ValidationError({"told_on": "告知日期应在收到信访事项之后、今天之前。"})
             self._event(s, row, rules.ACCEPT, on_date=accepted, data={"told_on": told.isoformat() if told else ""})
 
-        return self._write(case_id, "决定受理", fn, field="accepted_on", audit={"start": accepted})
+        return self._write(
+            case_id, "决定受理", fn, field="accepted_on", audit={"start": accepted}, gate=CaseAction.ACCEPT
+        )
 
     def extend_petition(
         self, case_id: int, days: int | str, reason: str, leader_id: int | None = None, leader_pin: object = ""
@@ -2000,15 +2094,13 @@ class CaseService:
         assert n is not None
         with self.core.read() as s:
             self._petition(s, case_id, field="days")
+            self._check(s, self._get(s, case_id), CaseAction.POSTPONE, "days")
         approver = self._leader_in_person(leader.id, leader_pin)
 
         def fn(s: Session, row: CaseRecord) -> None:
             self._petition(s, case_id, field="days")
             _, _, summary = self._state(row, self._events(s, row.id))
-            if summary.accepted_on is None:
-                raise ValidationError({"days": "请先登记受理，再延长办理期限。"})
-            if summary.extension_days:
-                raise ValidationError({"days": f"已延长{summary.extension_days}日，不能再次延长。"})
+            assert summary.accepted_on is not None  # else the gate refused
             try:
                 dl.petition_conclusion(summary.accepted_on, n, reason)
             except ValueError as exc:
@@ -2026,7 +2118,9 @@ class CaseService:
                 data={"days": n, "leader": approver.name, "leader_id": approver.id, "approval_id": approval.id},
             )
 
-        return self._write(case_id, "延期", fn, field="days", audit={"length": n, "reason": reason})
+        return self._write(
+            case_id, "延期", fn, field="days", audit={"length": n, "reason": reason}, gate=CaseAction.POSTPONE
+        )
 
     def review(
         self, case_id: int, level: str, requested_on: str | date, answered_on: str | date | None = None, text: str = ""
@@ -2042,7 +2136,6 @@ class CaseService:
             raise ValidationError({"answered_on": f"{level}意见日期不能早于申请日期。"})
 
         def fn(s: Session, row: CaseRecord) -> None:
-            self._petition(s, case_id, allowed=(rules.CONCLUDED,), field="requested_on")
             self._event(
                 s,
                 row,
@@ -2056,9 +2149,9 @@ class CaseService:
             case_id,
             f"{level}",
             fn,
-            allowed=(rules.CONCLUDED,),
             field="requested_on",
             audit={"kind": level, "start": requested, "end": answered},
+            gate=CaseAction.REVIEW,
         )
 
     # -- dashboard and ledgers -----------------------------------------------------

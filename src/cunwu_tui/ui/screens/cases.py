@@ -7,18 +7,20 @@ was typed when the service refuses it and shows why at the field."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from cunwu_tui.ui.screens.base import AppScreen, DetailScreen
 from cunwu_tui.domain import inputs
+from cunwu_tui.domain.case_actions import NOTICES_SCREEN, RUNNING, CaseAction, Mention, Prompt
 from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import (
     CheckList,
@@ -579,6 +581,72 @@ class LateDocumentsForm(ModalForm):
 MARKS = {"已办": "[X]", "当前": "[>]", "待办": "[ ]", "未走": "[-]"}
 
 
+@dataclass(frozen=True)
+class CaseKey:
+    """How the detail screen offers one case action: its key, its words on
+    the key line, and the ``action_`` method that does it."""
+
+    action: CaseAction
+    key: str  # as shown ("D"); bound in lower case
+    label: str
+    method: str
+
+    @property
+    def hint(self) -> str:
+        return f"{self.key} {self.label}"
+
+
+_A = CaseAction
+# The one table of the case detail's keys: BINDINGS, the key line, the
+# refusals and F1's help are built from it; which actions a case allows now
+# is decided by domain.case_actions.
+CASE_KEYS: tuple[CaseKey, ...] = (
+    CaseKey(_A.COMPLETE_STEP, "D", "办理本步", "step"),
+    CaseKey(_A.CHOOSE_BRANCH, "B", "选择办理情况", "branch"),
+    CaseKey(_A.GO_BACK, "R", "退回", "go_back"),
+    CaseKey(_A.POST_NOTICE, "G", "发布公示", "notice"),
+    CaseKey(_A.LETTER, "P", "告知书", "letter"),
+    CaseKey(_A.ESCALATE, "T", "上报转办", "escalate"),
+    CaseKey(_A.FEEDBACK, "F", "反馈", "feedback"),
+    CaseKey(_A.CONCLUDE, "J", "办结", "conclude"),
+    CaseKey(_A.REFUSE, "X", "不予受理", "refuse"),
+    CaseKey(_A.LEADER_OPINION, "L", "领导意见", "leader"),
+    CaseKey(_A.TOLD, "W", "书面告知", "told"),
+    CaseKey(_A.RETURN_MATERIALS, "M", "退还材料", "materials"),
+    CaseKey(_A.ACCEPT, "A", "受理", "accept"),
+    CaseKey(_A.POSTPONE, "E", "延期", "extend"),
+    CaseKey(_A.REVIEW, "V", "复查复核", "review"),
+    CaseKey(_A.VOID, "Z", "作废", "void"),
+    CaseKey(_A.LATE_DOCUMENTS, "C", "补交", "late_documents"),
+    CaseKey(_A.RECEIPT, "K", "回执", "receipt"),
+    CaseKey(_A.REFUSAL_PAPER, "Y", "不予受理告知书", "refusal_paper"),
+)
+CASE_KEY: dict[CaseAction, CaseKey] = {k.action: k for k in CASE_KEYS}
+NOTICES_KEY = "F7"  # the 公示 screen, named in a notice step's message
+BACK_HINT = "Esc 返回"
+
+
+def case_key(action: CaseAction) -> str:
+    """The key the case detail screen does ``action`` with."""
+    return CASE_KEY[action].key
+
+
+def case_keys_by_id() -> dict[str, str]:
+    """Action id -> key, for texts that name the keys (F1's help)."""
+    return {k.action.value: k.key for k in CASE_KEYS}
+
+
+def with_keys(p: Prompt) -> str:
+    """A service's message with each action it names preceded by its key."""
+
+    def mention(m: Mention) -> str:
+        if m.target == NOTICES_SCREEN:
+            return f" {NOTICES_KEY} {m.words}"
+        return f"按 {case_key(CaseAction(m.target))} {m.words}"
+
+    return p.render(mention)
+
+
 def render_case(d: CaseDetail, today) -> Text:
     r = d.row
     t = Text()
@@ -598,20 +666,23 @@ def render_case(d: CaseDetail, today) -> Text:
     if d.limit_text:
         t.append(f"　时限：{d.limit_text}")
     t.append("\n")
-    if r.status in ("在办", "待反馈"):
+    if r.status in RUNNING:
         if d.choices:
             t.append(
-                "下一步：请按 B 选择办理情况（" + "／".join(screen_text(c[2]) for c in d.choices) + "）\n", style="bold"
+                f"下一步：请按 {case_key(_A.CHOOSE_BRANCH)} 选择办理情况（"
+                + "／".join(screen_text(c[2]) for c in d.choices)
+                + "）\n",
+                style="bold",
             )
         elif d.current_step is not None:
             cur = next((x for x in d.steps if x.order == d.current_step), None)
             if cur is not None:
-                how = "（按 D 登记办理）" if d.can_complete_step else ""
+                how = f"（按 {case_key(_A.COMPLETE_STEP)} 登记办理）" if d.can_complete_step else ""
                 t.append(f"下一步：第{cur.order}步 {screen_text(cur.text)}{how}\n", style="bold")
         elif d.finished_steps and d.steps:
-            t.append("步骤已全部完成，请按 J 登记办结。\n", style="bold")
-        if d.notice_block:
-            t.append(screen_text(d.notice_block) + "\n", style="bold")
+            t.append(f"步骤已全部完成，请按 {case_key(_A.CONCLUDE)} 登记办结。\n", style="bold")
+        if d.notice_prompt:
+            t.append(screen_text(with_keys(d.notice_prompt)) + "\n", style="bold")
     if d.result:
         t.append(f"办理结果：{screen_text(d.result)}\n")
     if d.void_reason:
@@ -639,10 +710,14 @@ def render_case(d: CaseDetail, today) -> Text:
             op = f.get("leader_opinion")
             t.append(
                 f"报领导审核：{f.get('leader', '')}"
-                + (f"，意见：{screen_text(op)}" if op else "，尚未登记意见（L）")
+                + (f"，意见：{screen_text(op)}" if op else f"，尚未登记意见（{case_key(_A.LEADER_OPINION)}）")
                 + "\n"
             )
-        t.append(f"书面告知：{f['told_on']:%Y-%m-%d}\n" if f.get("told_on") else "书面告知：尚未登记（W）\n")
+        t.append(
+            f"书面告知：{f['told_on']:%Y-%m-%d}\n"
+            if f.get("told_on")
+            else f"书面告知：尚未登记（{case_key(_A.TOLD)}）\n"
+        )
         if f.get("materials"):
             t.append(f"退还材料：{screen_text(f['materials'])}，签收人：{f.get('signed_by', '')}\n")
     t.append(f"\n【办理步骤】{d.seed_title}\n", style="bold")
@@ -672,10 +747,15 @@ def render_case(d: CaseDetail, today) -> Text:
     if not d.documents:
         t.append("本事项目录未列所需材料。\n")
     else:
-        open_ = r.status in ("在办", "待反馈")
+        open_ = r.status in RUNNING
         t.append(
             f"已收 {len(d.documents) - len(missing)} 项，尚缺 {len(missing)} 项"
-            + (f"（{'C 登记补交，' if open_ else ''}P 打印一次性告知书）" if missing else "")
+            + (
+                f"（{case_key(_A.LATE_DOCUMENTS) + ' 登记补交，' if open_ else ''}"
+                f"{case_key(_A.LETTER)} 打印一次性告知书）"
+                if missing
+                else ""
+            )
             + "\n"
         )
         for doc in d.documents:
@@ -696,27 +776,9 @@ def render_case(d: CaseDetail, today) -> Text:
 
 
 class CaseDetailScreen(DetailScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "返回", show=False),
-        Binding("d", "step", "办理本步", show=False),
-        Binding("b", "branch", "办理情况", show=False),
-        Binding("r", "go_back", "退回", show=False),
-        Binding("g", "notice", "发布公示", show=False),
-        Binding("p", "letter", "告知书", show=False),
-        Binding("t", "escalate", "上报转办", show=False),
-        Binding("f", "feedback", "反馈", show=False),
-        Binding("j", "conclude", "办结", show=False),
-        Binding("x", "refuse", "不予受理", show=False),
-        Binding("l", "leader", "领导意见", show=False),
-        Binding("w", "told", "书面告知", show=False),
-        Binding("m", "materials", "退还材料", show=False),
-        Binding("a", "accept", "受理", show=False),
-        Binding("e", "extend", "延期", show=False),
-        Binding("v", "review", "复查复核", show=False),
-        Binding("z", "void", "作废", show=False),
-        Binding("c", "late_documents", "补交材料", show=False),
-        Binding("k", "receipt", "收件回执", show=False),
-        Binding("y", "refusal_paper", "不予受理告知书", show=False),
+        *(Binding(k.key.lower(), k.method, k.label, show=False) for k in CASE_KEYS),
     ]
 
     BODY_ID, KEYS_ID = "case-detail", "case-keys"
@@ -760,14 +822,14 @@ class CaseDetailScreen(DetailScreen):
 
     def action_receipt(self, then=None) -> None:
         """收件回执: printed at intake and on demand (K)."""
-        if self.detail.row.status == "已作废":
+        if _A.RECEIPT not in self.detail.actions:
             self.notify("该办件已作废。", severity="warning")
             return
         self._show_paper(self.live.cases.receipt(self.case_id, self.app.today()), then)  # type: ignore[attr-defined]
 
     def action_refusal_paper(self) -> None:
         """不予受理（确认）告知书 (Y); W then records when it was handed over."""
-        if not self._allowed("Y"):
+        if not self._allowed(_A.REFUSAL_PAPER):
             return
         self._show_paper(self.live.cases.refusal_paper(self.case_id, self.app.today()))  # type: ignore[attr-defined]
 
@@ -780,50 +842,13 @@ class CaseDetailScreen(DetailScreen):
         self.query_one("#case-keys", Static).update("　".join(self.keys()))
 
     def keys(self) -> list[str]:
-        d = self.detail
-        status = d.row.status
-        keys: list[str] = []
-        if status in ("在办", "待反馈"):
-            if d.choices:
-                keys.append("B 选择办理情况")
-            elif d.current_step is not None:
-                if d.can_complete_step:
-                    keys.append("D 办理本步")
-                if d.notice_key == "G":
-                    keys.append("G 发布公示")
-            keys.append("R 退回")
-            if d.row.petition and d.accepted_on is None:
-                keys.append("A 受理")
-            if (d.row.petition and d.accepted_on is not None and not d.extension_days) or d.can_postpone:
-                keys.append("E 延期")
-            keys += ["F 反馈"] if status == "待反馈" else ["T 上报转办"]
-            keys += (["J 办结"] if not d.conclude_block else []) + ["X 不予受理"]
-            if d.missing:
-                keys.append("C 补交")
-        elif status in ("不予受理", "不予确认"):
-            f = d.refusal or {}
-            if f.get("beyond_authority") and not f.get("leader_opinion"):
-                keys.append("L 领导意见")
-            keys.append("Y 不予受理告知书")
-            if not f.get("told_on"):
-                keys.append("W 书面告知")
-            keys.append("M 退还材料")
-        elif status == "办结" and d.row.petition:
-            keys.append("V 复查复核")
-        if d.missing and status != "已作废":
-            keys.append("P 告知书")
-        if status != "已作废":
-            keys.append("K 回执")
-        if status != "已作废":
-            keys.append("Z 作废")
-        return keys + ["Esc 返回"]
+        """The key line: the actions the case allows now (domain.case_actions), in its order."""
+        return [CASE_KEY[a].hint for a in self.detail.actions] + [BACK_HINT]
 
-    def _allowed(self, key: str) -> bool:
-        if any(k.startswith(key + " ") for k in self.keys()):
+    def _allowed(self, action: CaseAction) -> bool:
+        if action in self.detail.actions:
             return True
-        d = self.detail
-        why = {"D": d.notice_block, "G": d.notice_block, "J": d.conclude_block}.get(key, "")
-        self.notify(screen_text(why) if why else "该办件当前不能办理此项。", severity="warning")
+        self.notify(screen_text(with_keys(self.detail.why_not(action))), severity="warning")
         return False
 
     def _form(self, title: str, fields: list[tuple], save: Callable[[dict], Any], hint: str = "") -> None:
@@ -831,7 +856,7 @@ class CaseDetailScreen(DetailScreen):
 
     # -- steps ----------------------------------------------------------------
     def action_step(self) -> None:
-        if not self._allowed("D"):
+        if not self._allowed(_A.COMPLETE_STEP):
             return
         d = self.detail
         step = next(s for s in d.steps if s.order == d.current_step)
@@ -840,11 +865,11 @@ class CaseDetailScreen(DetailScreen):
             f"办理第{step.order}步：{step.text}",
             [("note", "办理情况", "input", "", "可不填，如：已入户调查")],
             lambda v: cases.complete_step(self.case_id, step.order, v["note"]),
-            d.notice_block or (f"本步时限：{step.limit_text}" if step.limit_text else ""),
+            with_keys(d.notice_prompt) or (f"本步时限：{step.limit_text}" if step.limit_text else ""),
         )
 
     def action_branch(self) -> None:
-        if not self._allowed("B"):
+        if not self._allowed(_A.CHOOSE_BRANCH):
             return
         d = self.detail
         options = [(c[2], f"{c[0]}|{c[1] if c[1] is not None else ''}") for c in d.choices]
@@ -866,7 +891,7 @@ class CaseDetailScreen(DetailScreen):
         )
 
     def action_go_back(self) -> None:
-        if not self._allowed("R"):
+        if not self._allowed(_A.GO_BACK):
             return
         d = self.detail
         options = [(cut(f"第{s.order}步 {s.text}", 50), s.order) for s in d.steps if s.state in ("已办", "当前")]
@@ -889,7 +914,7 @@ class CaseDetailScreen(DetailScreen):
         )
 
     def action_notice(self) -> None:
-        if not self._allowed("G"):
+        if not self._allowed(_A.POST_NOTICE):
             return
         from cunwu_tui.ui.screens.notices import NoticeForm
 
@@ -916,7 +941,7 @@ class CaseDetailScreen(DetailScreen):
 
     # -- outcomes ---------------------------------------------------------------
     def action_escalate(self) -> None:
-        if not self._allowed("T"):
+        if not self._allowed(_A.ESCALATE):
             return
         cases = self.live.cases
         self._form(
@@ -931,7 +956,7 @@ class CaseDetailScreen(DetailScreen):
         )
 
     def action_feedback(self) -> None:
-        if not self._allowed("F"):
+        if not self._allowed(_A.FEEDBACK):
             return
         cases = self.live.cases
         self._form(
@@ -941,7 +966,7 @@ class CaseDetailScreen(DetailScreen):
         )
 
     def action_conclude(self) -> None:
-        if not self._allowed("J"):
+        if not self._allowed(_A.CONCLUDE):
             return
         d = self.detail
         left = sum(1 for s in d.steps if s.state in ("当前", "待办"))
@@ -954,7 +979,7 @@ class CaseDetailScreen(DetailScreen):
             fields.append(("missing_reason", "缺材料理由", "input", "", "必填：为何缺材料仍办结"))
             hints.append(
                 f"还缺 {len(d.missing)} 项材料：{'、'.join(d.missing)}。理由记入办理记录和受理登记台账；"
-                "材料已交来的，请先按 C 登记补交。"
+                f"材料已交来的，请先按 {case_key(_A.LATE_DOCUMENTS)} 登记补交。"
             )
         self._form(
             "办结",
@@ -964,7 +989,7 @@ class CaseDetailScreen(DetailScreen):
         )
 
     def action_late_documents(self) -> None:
-        if not self._allowed("C"):
+        if not self._allowed(_A.LATE_DOCUMENTS):
             return
         today = self.app.today()  # type: ignore[attr-defined]
         self.app.push_screen(
@@ -972,7 +997,7 @@ class CaseDetailScreen(DetailScreen):
         )
 
     def action_refuse(self) -> None:
-        if not self._allowed("X"):
+        if not self._allowed(_A.REFUSE):
             return
         cases = self.live.cases
         leaders = cases.refusal_leaders()
@@ -992,7 +1017,7 @@ class CaseDetailScreen(DetailScreen):
         )
 
     def action_leader(self) -> None:
-        if not self._allowed("L"):
+        if not self._allowed(_A.LEADER_OPINION):
             return
         cases = self.live.cases
         who = cases.refusal_leader(self.case_id)
@@ -1009,7 +1034,7 @@ class CaseDetailScreen(DetailScreen):
         )
 
     def action_told(self) -> None:
-        if not self._allowed("W"):
+        if not self._allowed(_A.TOLD):
             return
         cases = self.live.cases
         today = self.app.today()  # type: ignore[attr-defined]
@@ -1023,7 +1048,7 @@ class CaseDetailScreen(DetailScreen):
         )
 
     def action_materials(self) -> None:
-        if not self._allowed("M"):
+        if not self._allowed(_A.RETURN_MATERIALS):
             return
         cases = self.live.cases
         today = self.app.today()  # type: ignore[attr-defined]
@@ -1038,7 +1063,7 @@ class CaseDetailScreen(DetailScreen):
         )
 
     def action_void(self) -> None:
-        if not self._allowed("Z"):
+        if not self._allowed(_A.VOID):
             return
         cases = self.live.cases
         self._form(
@@ -1050,7 +1075,7 @@ class CaseDetailScreen(DetailScreen):
 
     # -- 信访 -------------------------------------------------------------------
     def action_accept(self) -> None:
-        if not self._allowed("A"):
+        if not self._allowed(_A.ACCEPT):
             return
         cases = self.live.cases
         today = self.app.today()  # type: ignore[attr-defined]
@@ -1061,11 +1086,11 @@ class CaseDetailScreen(DetailScreen):
                 ("told_on", "告知信访人日期", "input", f"{today:%Y-%m-%d}", "书面告知的日期"),
             ],
             lambda v: cases.accept_petition(self.case_id, v["accepted_on"], v["told_on"]),
-            "受理之日起60日内办结。不予受理的，按 X 登记否定报备。",
+            f"受理之日起60日内办结。不予受理的，按 {case_key(_A.REFUSE)} 登记否定报备。",
         )
 
     def action_extend(self) -> None:
-        if not self._allowed("E"):
+        if not self._allowed(_A.POSTPONE):
             return
         cases = self.live.cases
         if not self.detail.row.petition:
@@ -1104,7 +1129,7 @@ class CaseDetailScreen(DetailScreen):
         )
 
     def action_review(self) -> None:
-        if not self._allowed("V"):
+        if not self._allowed(_A.REVIEW):
             return
         cases = self.live.cases
         today = self.app.today()  # type: ignore[attr-defined]

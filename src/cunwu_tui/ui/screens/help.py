@@ -10,7 +10,9 @@ from textual.widgets import Static
 
 from cunwu_tui.ui.screens.guard import Guarded
 
-KEYS = """\
+# The case detail's keys are placeholders ({action id}) filled from its one
+# table (ui/screens/cases.CASE_KEYS): see help_text().
+KEYS_TEMPLATE = """\
 全局按键（任何界面都可用）
   F1        帮助（本页）
   F2        工作台
@@ -46,15 +48,15 @@ KEYS = """\
   新建受理：事项和申请人都是边输入边查找，下键选择、回车选定；
   Ctrl+R 登记新居民；空格键勾选已收材料，未勾选的列入一次性告知书；
   材料页数按勾选顺序填写。保存后出具收件回执。
-  办件页：D 办理本步（按顺序），B 选择办理情况（只列走得到的分支），
-  R 退回到已办步骤，G 发布本步要求的公示（期满且无异议后才能完成本步；
-  异议成立的，先 R 退回重新调查核实，再 G 发布下一轮），
-  C 补交材料，K 收件回执，P 一次性告知书，T 上报/转办（写明催办日期），
-  F 登记反馈，E 延期（新日期、理由、审批领导本人输密码），J 办结（缺材料
-  须写明理由），X 不予受理/不予确认（否定报备：写明理由和依据）；之后
-  Y 不予受理告知书，L 领导意见，W 书面告知（送达日期），M 退还材料
-  （签收）。信访件：A 决定受理，E 延期（不超过30日，须写理由），
-  V 复查/复核。Z 作废登记有误的办件（写明原因，编号保留）。
+  办件页：{complete_step} 办理本步（按顺序），{choose_branch} 选择办理情况（只列走得到的分支），
+  {go_back} 退回到已办步骤，{post_notice} 发布本步要求的公示（期满且无异议后才能完成本步；
+  异议成立的，先 {go_back} 退回重新调查核实，再 {post_notice} 发布下一轮），
+  {late_documents} 补交材料，{receipt} 收件回执，{letter} 一次性告知书，{escalate} 上报/转办（写明催办日期），
+  {feedback} 登记反馈，{postpone} 延期（新日期、理由、审批领导本人输密码），{conclude} 办结（缺材料
+  须写明理由），{refuse} 不予受理/不予确认（否定报备：写明理由和依据）；之后
+  {refusal_paper} 不予受理告知书，{leader_opinion} 领导意见，{told} 书面告知（送达日期），{return_materials} 退还材料
+  （签收）。信访件：{accept} 决定受理，{postpone} 延期（不超过30日，须写理由），
+  {review} 复查/复核。{void} 作废登记有误的办件（写明原因，编号保留）。
   办件记录不能修改或删除。
   居民登记：/ 查找（姓名、身份证号后4位、电话后4位、村民小组），
   PgDn/PgUp 翻页，回车详情（全部办件）；详情页 E 更正，H 合并重复登记。
@@ -91,6 +93,13 @@ KEYS = """\
   延期、领导意见等由审批的领导本人输入密码。"""
 
 
+def help_text() -> str:
+    """Every key, the case detail's taken from the screen's own table."""
+    from cunwu_tui.ui.screens.cases import case_keys_by_id
+
+    return KEYS_TEMPLATE.format(**case_keys_by_id())
+
+
 class HelpScreen(Guarded, ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "close", "关闭")]
 
@@ -104,7 +113,7 @@ class HelpScreen(Guarded, ModalScreen[None]):
         where = f"数据库：{db_file.resolve() if db_file else url}\n日志：{log_path()}"
         with VerticalScroll(classes="dialog"):
             yield Static("帮助（按 Esc 关闭）", classes="title")
-            yield Static(KEYS, markup=False)
+            yield Static(help_text(), markup=False)
             yield Static(where, classes="hint", markup=False)
 
     def action_close(self) -> None:
