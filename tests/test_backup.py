@@ -20,7 +20,7 @@ from cunwu_tui.cli import main
 from cunwu_tui.errors import ValidationError
 from cunwu_tui.paths import backup_dir_for, sqlite_file
 from cunwu_tui.services import open_services
-from cunwu_tui.services.backup import BackupError, inspect_backup, prune, restore_backup, sha256_of
+from cunwu_tui.services.backup import BACKUP_NOW, BackupError, inspect_backup, prune, restore_backup, sha256_of
 from identity_helpers import add_person, PIN
 
 TODAY = date(2026, 11, 22)
@@ -207,6 +207,9 @@ def test_automatic_backup_once_a_day_and_generations(services):
     # automatic copies sit on the same disk: the 工作台 still asks for the stick
     status = services.backups.status(datetime(2026, 11, 23, 18, 0))
     assert "还没有把数据备份到U盘" in status.warning and "上次自动备份" in "\n".join(status.lines)
+    # in words (the CLI); the screens add F9 / Ctrl+B for the action it names
+    assert status.warning == "还没有把数据备份到U盘：请在设置的备份页立即备份。"
+    assert status.warning_action == BACKUP_NOW and status.warning_fact == "还没有把数据备份到U盘"
 
 
 def test_dashboard_warnings(services, tmp_path):

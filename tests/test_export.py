@@ -138,7 +138,7 @@ def test_incomplete_profile_is_refused(services, tmp_path):
     tmp_path = tmp_path / "out"
     with pytest.raises(ValidationError) as exc:
         services.exports.export("2026-10", None, tmp_path, today=TODAY)
-    assert "F9" in exc.value.errors["profile"]
+    assert "请先在设置中填写" in exc.value.errors["profile"] and "F9" not in exc.value.errors["profile"]
     assert files(tmp_path) == []
 
 

@@ -46,6 +46,8 @@ BACKUP_DIR = "backup.dir"
 KEEP_DAILY = "backup.keep_daily"
 KEEP_MONTHLY = "backup.keep_monthly"
 WARN_DAYS = "backup.warn_days"
+BACKUP_NOW = "backup_now"  # the action a warning asks for: a backup to the remembered place (a stick)
+BACKUP_NOW_WORDS = "请在设置的备份页立即备份。"
 DEFAULTS = {KEEP_DAILY: 7, KEEP_MONTHLY: 12, WARN_DAYS: 7}
 
 MANUAL, AUTO = "备份", "自动备份"
@@ -101,11 +103,15 @@ class BackupStatus:
     last_ok_path: str
     last_error_at: datetime | None
     last_error: str
-    warning: str  # "" when all is well: what the 工作台 says otherwise
+    warning: str  # "" when all is well: what the 工作台 says otherwise, in words
     last_manual_at: datetime | None = None  # the last 立即备份 / `cunwu backup` (to a stick)
     last_manual_path: str = ""
     last_auto_at: datetime | None = None
     last_auto_path: str = ""
+    # when the warning asks for a backup to a stick: what is wrong (without
+    # the remedy) and the action that helps, for a screen to name its keys
+    warning_fact: str = ""
+    warning_action: str = ""  # BACKUP_NOW or ""
 
     @property
     def line(self) -> str:
@@ -798,18 +804,17 @@ class BackupService:
         ok_at, err_at = _moment(ok.get("at")), _moment(err.get("at"))
         manual_at = _moment(manual.get("at"))
         warn_days = self._int(WARN_DAYS)
-        warning = ""
+        warning = fact = ""
         if err_at is not None:  # cleared by the next success of the same kind
             what = "自动备份" if err.get("kind") == AUTO else "备份"
             warning = f"{err_at:%m-%d %H:%M} {what}失败：{err.get('message', '')}"
         elif manual_at is None:
             # the automatic copies sit on the same disk: they do not count
-            warning = "还没有把数据备份到U盘：请按 F9 设置，在备份页按 Ctrl+B。"
+            fact = "还没有把数据备份到U盘"
         elif (now.date() - manual_at.date()).days >= warn_days:
-            warning = (
-                f"已经{(now.date() - manual_at.date()).days}天没有备份到U盘了（上次 {manual_at:%Y-%m-%d}）："
-                f"请按 F9 设置，在备份页按 Ctrl+B。"
-            )
+            fact = f"已经{(now.date() - manual_at.date()).days}天没有备份到U盘了（上次 {manual_at:%Y-%m-%d}）"
+        if fact:
+            warning = f"{fact}：{BACKUP_NOW_WORDS}"
         auto = data.get("last_auto") or {}
         return BackupStatus(
             ok_at,
@@ -821,6 +826,8 @@ class BackupService:
             str(manual.get("path", "")),
             _moment(auto.get("at")),
             str(auto.get("path", "")),
+            fact,
+            BACKUP_NOW if fact else "",
         )
 
 

@@ -414,7 +414,7 @@ class DutyService:
         if row is None or not row.active:
             raise ValidationError({field: "请选择在岗人员。"})
         if role and role not in split_roles(row.roles):
-            raise ValidationError({field: f"{row.name} 没有「{role}」职务：请在 F9 设置的人员中加上，或另选他人。"})
+            raise ValidationError({field: f"{row.name} 没有「{role}」职务：请在设置的人员页中加上，或另选他人。"})
         return row
 
     def candidates(self, role: str) -> list[tuple[int, str]]:
@@ -484,7 +484,7 @@ class DutyService:
         带班领导, 值班领导 on holidays, names by id)."""
         staff, leaders, chiefs = (self._people(s, r) for r in (DUTY_ROLE, LEADER_ROLE, CHIEF_ROLE))
         if not staff:
-            raise ValidationError({"month": "没有在岗的值班员：请在 F9 设置的人员中给值班人员加上「值班员」职务。"})
+            raise ValidationError({"month": "没有在岗的值班员：请在设置的人员页中给值班人员加上「值班员」职务。"})
         everyone = {r.name: _id(r) for r in (*staff, *leaders, *chiefs)}
         try:
             leaves = fair.parse_leave_lines(leave_text, everyone)
@@ -580,8 +580,8 @@ class DutyService:
         return (
             f"{year}年的节假日安排还没有录入：元旦、春节等法定节假日和调休上班日暂按普通工作日、周末排班，"
             f"节假日不排值班领导，节假日与工作日的天数不能分别均衡。"
-            f"建议先在 F9 设置的节假日页中录入{year}年安排，再重新生成草稿后发布；"
-            f"发布后也可以按 G 从某一天起重新安排（写明原因，每一处改动记录在案）。"
+            f"建议先在设置的节假日页中录入{year}年安排，再重新生成草稿后发布；"
+            f"发布后也可以从某一天起重新安排（写明原因，每一处改动记录在案）。"
         )
 
     def replan(
@@ -614,7 +614,7 @@ class DutyService:
             errors["reason"] = "请写明重新安排的原因（记录在案），如：已录入节假日安排。"
         rota = self.month(year, month)
         if rota.status != PUBLISHED:
-            errors["form"] = "值班表还没有发布：草稿请直接按 G 重新生成。"
+            errors["form"] = "值班表还没有发布：草稿请直接重新生成。"
         if errors:
             raise ValidationError(errors)
         assert isinstance(from_day, date)
@@ -692,7 +692,7 @@ class DutyService:
     def publish(self, year: int, month: int) -> MonthRota:
         rota = self.month(year, month)
         if not rota.exists:
-            raise ValidationError({"month": f"{year}年{month}月还没有值班表：请先按 G 生成。"})
+            raise ValidationError({"month": f"{year}年{month}月还没有值班表：请先生成值班表。"})
         if rota.status == PUBLISHED:
             raise ValidationError({"month": f"{year}年{month}月的值班表已于 {rota.published_at:%m-%d %H:%M} 发布。"})
         empty = [f"{d.day:%m-%d}" for d in rota.days if not d.staff_name or (rota.night and not d.night_name)]

@@ -89,7 +89,7 @@ class ExportService:
             errors["ledgers"] = "请至少选择一种台账。"
         profile = self.profile()
         if not profile.complete:
-            errors["profile"] = "请先在 F9 设置中填写村(社区)名称和所属乡镇(街道)，台账要署名。"
+            errors["profile"] = "请先在设置中填写村(社区)名称和所属乡镇(街道)，台账要署名。"
         folder = Path(out_dir).expanduser() if out_dir else self.default_dir()
         if errors:
             raise ValidationError(errors)

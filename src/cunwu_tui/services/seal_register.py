@@ -604,7 +604,7 @@ class SealRegisterService:
                 keeper_id = seal.keeper_id
             keeper = s.get(Staff, keeper_id) if keeper_id is not None else None
             if keeper_id is None:
-                where = f"{seal.name}尚未指定保管人（可在 F9 设置中指定）" if seal is not None else ""
+                where = f"{seal.name}尚未指定保管人（可在设置的印章页中指定）" if seal is not None else ""
                 errors["keeper"] = "请选择监印人。" + (f"{where}。" if where else "")
             elif keeper is None or not keeper.active:
                 errors["keeper"] = "监印人须为在岗人员。"

@@ -303,3 +303,13 @@ class KeysFooter(Footer):
                         for node, callback in bound
                         if not getattr(node, "_closing", False) and not getattr(node, "_closed", False)
                     ]
+
+
+def backup_warning(status: Any) -> str:
+    """A BackupStatus's warning as a screen shows it: when it asks for a
+    backup to a stick, with the keys that do it (the service says it in words)."""
+    from cunwu_tui.services.backup import BACKUP_NOW
+
+    if status.warning_action == BACKUP_NOW and status.warning_fact:
+        return f"{status.warning_fact}：请按 F9 设置，在备份页按 Ctrl+B。"
+    return str(status.warning)

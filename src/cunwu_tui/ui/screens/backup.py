@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static, TabbedContent
 
 from cunwu_tui.errors import SaveError, ValidationError
-from cunwu_tui.ui.widgets import FieldError, Form, field_row
+from cunwu_tui.ui.widgets import FieldError, Form, backup_warning, field_row
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -80,7 +80,7 @@ class BackupPageMixin(Screen):
             return
         status = services.backups.status()
         current = services.backups.current_settings()
-        first = extra or status.warning or status.lines[0]
+        first = extra or backup_warning(status) or status.lines[0]
         lines = [first, f"每天第一次打开时自动备份到：{current.managed_dir}"]
         self.query_one("#backup-status", Static).update("\n".join(lines))
 

@@ -9,7 +9,7 @@ from textual.widgets import Static
 from rich.text import Text
 
 from cunwu_tui.ui.screens.base import AppScreen
-from cunwu_tui.ui.widgets import screen_text
+from cunwu_tui.ui.widgets import backup_warning, screen_text
 
 
 def today_text(info) -> str:
@@ -63,7 +63,7 @@ def backup_lines(status) -> Text:
     """The last good backup; the warning (a failure, too long ago) in bold."""
     t = Text(screen_text("\n".join(status.lines)))
     if status.warning:
-        t.append("\n" + screen_text(status.warning), style="bold red")
+        t.append("\n" + screen_text(backup_warning(status)), style="bold red")
     return t
 
 
@@ -121,7 +121,7 @@ class DashboardScreen(AppScreen):
         notes += evidence_notes(app)
         backup = services.backups.status(services.core.now())
         if backup.warning:
-            notes.append(backup.warning)
+            notes.append(backup_warning(backup))
         self.query_one("#attention", Static).update("\n".join(notes) or "没有需要处理的提醒。")
         self.query_one("#cases", Static).update(case_lines(services, today))
         from cunwu_tui.ui.screens.duty import duty_panel
