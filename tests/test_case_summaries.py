@@ -94,7 +94,7 @@ def test_summary_equals_replay_after_any_events(services, ops, code, petition):
             if op == "step":
                 det = s.cases.detail(row.id, today)
                 if det.choices:
-                    label, first, _ = det.choices[0]
+                    label, first = det.choices[0].label, det.choices[0].first_step
                     s.cases.choose(row.id, label, first)
                 elif det.current_step is not None:
                     s.cases.complete_step(row.id, det.current_step)

@@ -139,7 +139,7 @@ def test_steps_in_order_with_branches(s):
     for n in (1, 2, 3):
         s.cases.complete_step(row.id, n, "已核对")
     d = s.cases.detail(row.id)
-    assert d.current_step is None and [c[0] for c in d.choices] == ["未通过", ""]
+    assert d.current_step is None and [c.label for c in d.choices] == ["未通过", ""]
     with pytest.raises(ValidationError, match="选择办理情况"):
         s.cases.complete_step(row.id, 4)
     s.cases.choose(row.id, "", None, "审核通过")
@@ -607,7 +607,7 @@ def test_temporary_assistance_case_offers_only_reachable_branches_and_waits_on_i
     for n in (1, 2, 3):
         s.cases.complete_step(row.id, n)
     d = s.cases.detail(row.id)
-    assert [c[0] for c in d.choices] == ["审核未通过", "急难型困难", "支出型困难"]
+    assert [c.label for c in d.choices] == ["审核未通过", "急难型困难", "支出型困难"]
     s.cases.choose(row.id, "支出型困难", 8)
     for n in (8, 9, 10):
         s.cases.complete_step(row.id, n)
@@ -621,13 +621,13 @@ def test_temporary_assistance_case_offers_only_reachable_branches_and_waits_on_i
     s.notices.close(info.id, "无异议")
     s.cases.complete_step(row.id, 11)
     d = s.cases.detail(row.id)
-    assert [c[0] for c in d.choices] == ["有异议", "无异议"]
+    assert [c.label for c in d.choices] == ["有异议", "无异议"]
     s.cases.choose(row.id, "无异议", 13)
     s.cases.complete_step(row.id, 13)
-    assert [c[0] for c in s.cases.detail(row.id).choices] == ["不超过4倍", "4倍以上"]
+    assert [c.label for c in s.cases.detail(row.id).choices] == ["不超过4倍", "4倍以上"]
     s.cases.choose(row.id, "不超过4倍", 14)
     s.cases.complete_step(row.id, 14)
-    assert [c[0] for c in s.cases.detail(row.id).choices] == ["审批未通过", "审批通过"]
+    assert [c.label for c in s.cases.detail(row.id).choices] == ["审批未通过", "审批通过"]
     with pytest.raises(ValidationError, match="不在可选范围"):
         s.cases.choose(row.id, "4倍以上", 15)
 
@@ -728,7 +728,7 @@ def test_refusal_letter_reason_basis_report_and_handover(s, tmp_path):
     # W: when it was handed over
     s.core.clock = Clock(datetime(2026, 9, 30, 9, 0))
     s.cases.refusal_told(row.id, "2026-09-30", "书面告知书当面送达")
-    assert s.cases.detail(row.id).refusal["told_on"] == date(2026, 9, 30)
+    assert s.cases.detail(row.id).refusal.told_on == date(2026, 9, 30)
 
 
 def test_postpone_an_ordinary_case_needs_a_leader_and_a_later_date(s):

@@ -306,7 +306,7 @@ def test_a_refusal_opinion_is_given_by_the_leader_it_went_to(office):
         s.cases.leader_opinion(case.id, True, "同意")
     s.cases.leader_opinion(case.id, True, "同意", leader_pin=PIN)
     detail = s.cases.detail(case.id)
-    assert detail.refusal["leader_opinion"] == "同意"
+    assert detail.refusal.leader_opinion == "同意" and detail.refusal.opinion_given
     with s.core.read() as db:
         [a] = db.exec(select(Approval)).all()
     assert (a.kind, a.approver_name, a.agree) == ("否定报备领导意见", "李秀英", True)

@@ -115,6 +115,95 @@ class TimelineItem:
 
 
 @dataclass(frozen=True)
+class BranchChoice:
+    """A way the case can go at a branch: its label, the step it starts at
+    (None: the branch ends the steps), and how it reads."""
+
+    label: str
+    first_step: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class RefusalInfo:
+    """The case's standing 不予受理 / 不予确认 (否定报备) and what followed it."""
+
+    kind: str
+    reason: str
+    basis: str
+    at: datetime
+    beyond_authority: bool = False  # put to a leader
+    leader: str = ""
+    leader_id: int | None = None
+    opinion_given: bool = False
+    leader_opinion: str = ""  # the opinion's text ("" when none was written)
+    agree: bool = True
+    told_on: date | None = None  # the written notice handed over
+    told_how: str = ""
+    materials: str = ""  # materials given back ...
+    signed_by: str = ""  # ... signed for by
+    returned_on: date | None = None
+
+
+@dataclass(frozen=True)
+class EscalationInfo:
+    """The case's latest 上报 / 转办 and its feedback."""
+
+    mode: str
+    to: str
+    chase_on: date | None
+    note: str = ""
+    feedback: str = ""
+
+
+def _data(e: CaseEvent) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(e.data) if e.data else {}
+    return data
+
+
+def refusal_of(events: Sequence[CaseEvent]) -> RefusalInfo | None:
+    """The refusal standing after ``events`` (a leader who disagrees reopens the case: None)."""
+    from dataclasses import replace
+
+    refusal: RefusalInfo | None = None
+    for e in events:
+        if e.kind == rules.REFUSE:
+            data = _data(e)
+            leader_id = data.get("leader_id")
+            refusal = RefusalInfo(
+                kind=e.label,
+                reason=e.text,
+                basis=str(data.get("basis", "")),
+                at=e.recorded_at,
+                beyond_authority=bool(data.get("beyond_authority")),
+                leader=str(data.get("leader", "")),
+                leader_id=int(leader_id) if leader_id is not None else None,
+            )
+        elif refusal is not None and e.kind == rules.LEADER_OPINION:
+            agree = bool(_data(e).get("agree", True))
+            refusal = replace(refusal, opinion_given=True, leader_opinion=e.text, agree=agree) if agree else None
+        elif refusal is not None and e.kind == rules.REFUSAL_NOTICE:
+            refusal = replace(refusal, told_on=e.on_date, told_how=e.text)
+        elif refusal is not None and e.kind == rules.MATERIALS:
+            signed_by = str(_data(e).get("signed_by", ""))
+            refusal = replace(refusal, materials=e.text, signed_by=signed_by, returned_on=e.on_date)
+    return refusal
+
+
+def escalation_of(events: Sequence[CaseEvent]) -> EscalationInfo | None:
+    """The latest 上报 / 转办 among ``events`` and its feedback."""
+    from dataclasses import replace
+
+    escalation: EscalationInfo | None = None
+    for e in events:
+        if e.kind == rules.ESCALATE:
+            escalation = EscalationInfo(e.label, e.text, e.on_date, str(_data(e).get("note", "")))
+        elif e.kind == rules.FEEDBACK and escalation is not None:
+            escalation = replace(escalation, feedback=e.text)
+    return escalation
+
+
+@dataclass(frozen=True)
 class CaseDetail:
     row: CaseRow
     resident_id: int
@@ -126,12 +215,12 @@ class CaseDetail:
     documents: tuple[DocState, ...]
     steps: tuple[StepItem, ...]
     current_step: int | None
-    choices: tuple[tuple[str, int | None, str], ...]  # (label, first step, text)
+    choices: tuple[BranchChoice, ...]
     finished_steps: bool
     deadlines: tuple[rules.Tracked, ...]
     timeline: tuple[TimelineItem, ...]
-    refusal: dict[str, Any] | None
-    escalation: dict[str, Any] | None
+    refusal: RefusalInfo | None
+    escalation: EscalationInfo | None
     result: str
     accepted_on: date | None
     extension_days: int
@@ -658,29 +747,27 @@ class CaseService:
         if not f:
             raise ValidationError({"refusal": "该办件没有登记不予受理（确认），不能出具告知书。"})
         village, township, office_phone = self._office()
-        kind = f.get("kind", rules.REFUSED)
+        kind = f.kind or rules.REFUSED
         rows: list[tuple[str, str]] = [
             ("申请人", f"{r.applicant}（{r.applicant_masked_id}）"),
             ("申请事项", r.matter_name),
             ("受理时间", f"{r.received_at:%Y-%m-%d %H:%M}"),
             ("决定", kind),
-            ("理由", f.get("reason", "")),
-            ("依据", f.get("basis", "")),
+            ("理由", f.reason),
+            ("依据", f.basis),
         ]
-        if f.get("beyond_authority"):
-            if "leader_opinion" in f:
-                opinion = f"{'同意' if f.get('agree', True) else '不同意'}" + (
-                    f"（{f['leader_opinion']}）" if f["leader_opinion"] else ""
-                )
+        if f.beyond_authority:
+            if f.opinion_given:
+                opinion = f"{'同意' if f.agree else '不同意'}" + (f"（{f.leader_opinion}）" if f.leader_opinion else "")
             else:
                 opinion = "尚未提出意见（3日内）"
-            rows.append(("领导审核", f"{f.get('leader', '')}：{opinion}"))
+            rows.append(("领导审核", f"{f.leader}：{opinion}"))
         rows.append(("报备", f"本件已按否定报备制登记备案，并书面报上级机关（{township or '乡镇（街道）'}）。"))
         rows.append(
             (
                 "材料",
                 "申请人要求退还被否定的申报材料的，予以退还，并签收备查。"
-                + (f"已退还：{f['materials']}（{f.get('signed_by', '')}签收）" if f.get("materials") else ""),
+                + (f"已退还：{f.materials}（{f.signed_by}签收）" if f.materials else ""),
             )
         )
         if r.petition:
@@ -1165,32 +1252,13 @@ class CaseService:
         block, linked = self._step_block(row, events, flow, fstate, notices)
         conclude_block = self._conclude_block(notices)
         docs = _docs_of(row.documents, events)
-        facts = self._facts(summary, fstate, block, conclude_block, docs, self._refusal_of(events), row.petition)
-        refusal = escalation = None
+        refusal = refusal_of(events)
+        facts = self._facts(summary, fstate, block, conclude_block, docs, refusal, row.petition)
         result = void_reason = missing_reason = ""
         timeline = []
         for e in events:
-            data = json.loads(e.data) if e.data else {}
-            if e.kind == rules.REFUSE:
-                refusal = {"kind": e.label, "reason": e.text, **data, "at": e.recorded_at}
-            elif refusal is not None and e.kind == rules.LEADER_OPINION:
-                refusal = {**refusal, "leader_opinion": e.text, "agree": data.get("agree", True)}
-                if not data.get("agree", True):
-                    refusal = None
-            elif refusal is not None and e.kind == rules.REFUSAL_NOTICE:
-                refusal = {**refusal, "told_on": e.on_date, "told_how": e.text}
-            elif refusal is not None and e.kind == rules.MATERIALS:
-                refusal = {
-                    **refusal,
-                    "materials": e.text,
-                    "signed_by": data.get("signed_by", ""),
-                    "returned_on": e.on_date,
-                }
-            elif e.kind == rules.ESCALATE:
-                escalation = {"mode": e.label, "to": e.text, "chase_on": e.on_date, **data}
-            elif e.kind == rules.FEEDBACK and escalation is not None:
-                escalation = {**escalation, "feedback": e.text}
-            elif e.kind == rules.CONCLUDE:
+            data = _data(e)
+            if e.kind == rules.CONCLUDE:
                 result = e.text
                 missing_reason = data.get("missing_reason", "")
             elif e.kind == rules.VOID:
@@ -1221,12 +1289,12 @@ class CaseService:
             documents=docs,
             steps=tuple(items),
             current_step=fstate.current,
-            choices=tuple((c.label, c.first_step, c.text) for c in fstate.choices),
+            choices=tuple(BranchChoice(c.label, c.first_step, c.text) for c in fstate.choices),
             finished_steps=fstate.finished,
             deadlines=summary.deadlines,
             timeline=tuple(timeline),
             refusal=refusal,
-            escalation=escalation,
+            escalation=escalation_of(events),
             result=result,
             accepted_on=summary.accepted_on,
             extension_days=summary.extension_days,
@@ -1364,7 +1432,7 @@ class CaseService:
         block: Prompt,
         conclude_block: str,
         docs: Sequence[DocState],
-        refused: dict[str, Any],
+        refused: RefusalInfo | None,
         petition: bool,
     ) -> CaseFacts:
         """The plain facts ``domain.case_actions`` decides on."""
@@ -1380,9 +1448,9 @@ class CaseService:
             notice_block=block,
             conclude_block=conclude_block,
             missing_documents=any(not d.received for d in docs),
-            refusal_beyond_authority=bool(refused.get("beyond_authority")),
-            refusal_opinion=bool(refused.get("opinion")),
-            refusal_told=bool(refused.get("told")),
+            refusal_beyond_authority=refused is not None and refused.beyond_authority,
+            refusal_opinion=refused is not None and refused.opinion_given,
+            refusal_told=refused is not None and refused.told_on is not None,
         )
 
     def _check(
@@ -1401,7 +1469,7 @@ class CaseService:
         block, _ = self._step_block(row, events, flow, fstate, notices)
         docs = _docs_of(row.documents, events)
         facts = self._facts(
-            summary, fstate, block, self._conclude_block(notices), docs, self._refusal_of(events), row.petition
+            summary, fstate, block, self._conclude_block(notices), docs, refusal_of(events), row.petition
         )
         why = refusal(facts, action)
         if why:
@@ -1930,32 +1998,14 @@ class CaseService:
             case_id, kind, fn, field="reason", audit={"reason": reason, "basis": basis}, gate=CaseAction.REFUSE
         )
 
-    def _refusal(self, s: Session, row: CaseRecord) -> dict[str, Any]:
-        return self._refusal_of(self._events(s, row.id))
-
-    @staticmethod
-    def _refusal_of(events: Sequence[CaseEvent]) -> dict[str, Any]:
-        refusal: dict[str, Any] | None = None
-        for e in events:
-            data = json.loads(e.data) if e.data else {}
-            if e.kind == rules.REFUSE:
-                refusal = {**data, "opinion": False, "told": False}
-            elif refusal is not None and e.kind == rules.LEADER_OPINION:
-                refusal["opinion"] = True
-            elif refusal is not None and e.kind == rules.REFUSAL_NOTICE:
-                refusal["told"] = True
-            elif refusal is not None and e.kind == rules.MATERIALS:
-                refusal["returned"] = True
-        return refusal or {}
-
     def refusal_leader(self, case_id: int) -> tuple[int, str] | None:
         """The leader a refusal was put to: (staff id, name), or None."""
         with self.core.read() as s:
             row = s.get(CaseRecord, case_id)
-            refusal = self._refusal(s, row) if row is not None else {}
-        if not refusal.get("beyond_authority") or refusal.get("leader_id") is None:
+            refusal = refusal_of(self._events(s, row.id)) if row is not None else None
+        if refusal is None or not refusal.beyond_authority or refusal.leader_id is None:
             return None
-        return int(refusal["leader_id"]), str(refusal.get("leader", ""))
+        return refusal.leader_id, refusal.leader
 
     def leader_opinion(self, case_id: int, agree: bool, text: str = "", leader_pin: object = "") -> CaseRow:
         """The opinion of the leader the refusal was put to, given by that
@@ -1964,13 +2014,13 @@ class CaseService:
         with self.core.read() as s:
             row = self._get(s, case_id)
             self._check(s, row, CaseAction.LEADER_OPINION, "opinion")
-            refusal = self._refusal(s, row)
+            refusal = refusal_of(self._events(s, row.id))
         if not agree and not text:
             raise ValidationError({"opinion": "领导不同意不予受理的，请写明意见。"})
-        leader_id = refusal.get("leader_id")
+        leader_id = refusal.leader_id if refusal is not None else None
         if leader_id is None:
             raise ValidationError({"leader_pin": "该否定报备没有记下报审的领导，无法确认领导本人。"})
-        approver = self._leader_in_person(int(leader_id), leader_pin)
+        approver = self._leader_in_person(leader_id, leader_pin)
 
         def fn(s: Session, row: CaseRecord) -> None:
             approval = self.identity.record_approval(

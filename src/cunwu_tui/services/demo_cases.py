@@ -85,7 +85,7 @@ def fill_demo_cases(ctx: DemoContext) -> str:
                 cases.complete_step(case_id, item, note)
             else:
                 d = cases.detail(case_id)
-                first = next(c[1] for c in d.choices if c[0] == item)
+                first = next(c.first_step for c in d.choices if c.label == item)
                 cases.choose(case_id, item, first)
 
     counts: dict[str, int] = {}

@@ -131,8 +131,8 @@ def case_lines(services: Services, period: Period) -> Iterator[CaseLine]:
             for doc in d.documents
             if doc.received_on is not None
         )
-        refusal = Refusal(d.refusal.get("kind", ""), d.refusal.get("reason", "")) if d.refusal else None
-        escalation = Escalation(d.escalation.get("mode", ""), d.escalation.get("to", "")) if d.escalation else None
+        refusal = Refusal(d.refusal.kind, d.refusal.reason) if d.refusal else None
+        escalation = Escalation(d.escalation.mode, d.escalation.to) if d.escalation else None
         cur = next((s for s in d.steps if s.order == d.current_step), None)
         yield CaseLine(
             r.number,

@@ -670,7 +670,7 @@ def render_case(d: CaseDetail, today) -> Text:
         if d.choices:
             t.append(
                 f"下一步：请按 {case_key(_A.CHOOSE_BRANCH)} 选择办理情况（"
-                + "／".join(screen_text(c[2]) for c in d.choices)
+                + "／".join(screen_text(c.text) for c in d.choices)
                 + "）\n",
                 style="bold",
             )
@@ -696,30 +696,26 @@ def render_case(d: CaseDetail, today) -> Text:
     if d.escalation:
         e = d.escalation
         t.append(
-            f"\n{e.get('mode', '')}至：{screen_text(e.get('to', ''))}"
-            + (f"　催办日期：{e['chase_on']:%Y-%m-%d}" if e.get("chase_on") else "")
-            + "\n"
+            f"\n{e.mode}至：{screen_text(e.to)}" + (f"　催办日期：{e.chase_on:%Y-%m-%d}" if e.chase_on else "") + "\n"
         )
-        if e.get("feedback"):
-            t.append(f"反馈：{screen_text(e['feedback'])}\n")
+        if e.feedback:
+            t.append(f"反馈：{screen_text(e.feedback)}\n")
     if d.refusal:
         f = d.refusal
-        t.append(f"\n【否定报备】{f.get('kind', '')}\n", style="bold")
-        t.append(f"理由：{screen_text(f.get('reason', ''))}\n依据：{screen_text(f.get('basis', ''))}\n")
-        if f.get("beyond_authority"):
-            op = f.get("leader_opinion")
-            t.append(
-                f"报领导审核：{f.get('leader', '')}"
-                + (f"，意见：{screen_text(op)}" if op else f"，尚未登记意见（{case_key(_A.LEADER_OPINION)}）")
-                + "\n"
-            )
-        t.append(
-            f"书面告知：{f['told_on']:%Y-%m-%d}\n"
-            if f.get("told_on")
-            else f"书面告知：尚未登记（{case_key(_A.TOLD)}）\n"
-        )
-        if f.get("materials"):
-            t.append(f"退还材料：{screen_text(f['materials'])}，签收人：{f.get('signed_by', '')}\n")
+        t.append(f"\n【否定报备】{f.kind}\n", style="bold")
+        t.append(f"理由：{screen_text(f.reason)}\n依据：{screen_text(f.basis)}\n")
+        if f.beyond_authority:
+            op = f.leader_opinion
+            if op:
+                said = f"，意见：{screen_text(op)}"
+            elif f.opinion_given:  # agreed without a word
+                said = f"，意见：{'同意' if f.agree else '不同意'}"
+            else:
+                said = f"，尚未登记意见（{case_key(_A.LEADER_OPINION)}）"
+            t.append(f"报领导审核：{f.leader}{said}\n")
+        t.append(f"书面告知：{f.told_on:%Y-%m-%d}\n" if f.told_on else f"书面告知：尚未登记（{case_key(_A.TOLD)}）\n")
+        if f.materials:
+            t.append(f"退还材料：{screen_text(f.materials)}，签收人：{f.signed_by}\n")
     t.append(f"\n【办理步骤】{d.seed_title}\n", style="bold")
     if not d.steps:
         t.append("本事项目录未列办理步骤。\n", style="dim")
@@ -872,16 +868,17 @@ class CaseDetailScreen(DetailScreen):
         if not self._allowed(_A.CHOOSE_BRANCH):
             return
         d = self.detail
-        options = [(c[2], f"{c[0]}|{c[1] if c[1] is not None else ''}") for c in d.choices]
+        choices = d.choices
+        options = [(c.text, i) for i, c in enumerate(choices)]
         cases = self.live.cases
 
         def save(v):
             from cunwu_tui.errors import ValidationError
 
-            if not v["choice"]:
+            if v["choice"] is None:
                 raise ValidationError({"choice": "请选择办理情况。"})
-            label, _, first = v["choice"].partition("|")
-            return cases.choose(self.case_id, label, int(first) if first else None, v["note"])
+            c = choices[v["choice"]]
+            return cases.choose(self.case_id, c.label, c.first_step, v["note"])
 
         self._form(
             "选择办理情况",
