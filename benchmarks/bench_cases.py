@@ -21,6 +21,7 @@ from pathlib import Path
 def build(url: str, n: int):
     from cunwu_tui.domain.idcard import check_character
     from cunwu_tui.services import open_services
+    from cunwu_tui.services.cases import CaseIntake
 
     s = open_services(url)
     from cunwu_tui.services.demo import DEMO_PIN
@@ -39,7 +40,9 @@ def build(url: str, n: int):
     for i in range(n):
         clock[0] += step
         code = codes[i % len(codes)]
-        row = s.cases.add(code, residents[i % len(residents)], "来访", clerk.id, "承诺件", [], "", 10, "工作日")
+        row = s.cases.add(
+            CaseIntake(code, residents[i % len(residents)], "来访", clerk.id, "承诺件", [], "", 10, "工作日")
+        )
         d = s.cases.detail(row.id)
         if d.current_step is not None:
             s.cases.complete_step(row.id, d.current_step)

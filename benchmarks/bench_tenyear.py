@@ -110,6 +110,7 @@ def med(fn, runs: int) -> float:
 
 def service_figures(path: Path, runs: int, out_dir: Path) -> dict[str, float]:
     from cunwu_tui.services import open_services
+    from cunwu_tui.services.cases import CaseIntake
     from cunwu_tui.services.demo import DEMO_PIN
     from cunwu_tui.ui.screens.dashboard import case_lines, notice_lines
     from cunwu_tui.ui.screens.duty import duty_panel
@@ -163,7 +164,9 @@ def service_figures(path: Path, runs: int, out_dir: Path) -> dict[str, float]:
         times = []
         for i in range(runs):
             t0 = time.perf_counter()
-            s.cases.add("MS-HUKOU-QIANYI", resident, "来访", clerk.id, "承诺件", [], f"基准{i}", 10, "工作日")
+            s.cases.add(
+                CaseIntake("MS-HUKOU-QIANYI", resident, "来访", clerk.id, "承诺件", [], f"基准{i}", 10, "工作日")
+            )
             times.append(time.perf_counter() - t0)
         out["write (case intake)"] = statistics.median(times)
         times = []

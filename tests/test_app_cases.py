@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Static
 
+from cunwu_tui.services.cases import CaseIntake
 from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.screens.cases import CaseDetailScreen, CasesScreen, IntakeForm, ResidentForm, SimpleForm
 from cunwu_tui.ui.screens.dialogs import ConfirmDialog
@@ -291,17 +292,19 @@ def _case_waiting_on_its_notice(db_url) -> str:
     rid = s.residents.search("李德全")[0].id
     d = s.cases.intake_defaults("MS-DIBAO", "000_df0ea5699719fa07.txt")
     row = s.cases.add(
-        "MS-DIBAO",
-        rid,
-        "来访",
-        clerk.id,
-        "承诺件",
-        [True] * len(d["documents"]),
-        "",
-        20,
-        "工作日",
-        False,
-        "000_df0ea5699719fa07.txt",
+        CaseIntake(
+            "MS-DIBAO",
+            rid,
+            "来访",
+            clerk.id,
+            "承诺件",
+            [True] * len(d.documents),
+            "",
+            20,
+            "工作日",
+            False,
+            "000_df0ea5699719fa07.txt",
+        )
     )
     for n in (1, 2, 3):
         s.cases.complete_step(row.id, n)
@@ -374,8 +377,8 @@ def _case_missing_documents(db_url) -> tuple[str, int]:
     clerk = next(p for p in s.staff.list() if p.active)
     s.set_operator(clerk.id, PIN)
     rid = s.residents.search("陈小军")[0].id
-    n = len(s.cases.intake_defaults("MS-HUKOU-QIANYI")["documents"])
-    row = s.cases.add("MS-HUKOU-QIANYI", rid, "来访", clerk.id, "承诺件", [False] * n, "", 5, "工作日")
+    n = len(s.cases.intake_defaults("MS-HUKOU-QIANYI").documents)
+    row = s.cases.add(CaseIntake("MS-HUKOU-QIANYI", rid, "来访", clerk.id, "承诺件", [False] * n, "", 5, "工作日"))
     s.close()
     return row.number, n
 

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from cunwu_tui.services.cases import CaseIntake
 from cunwu_tui.services import ValidationError
 from identity_helpers import PIN, add_person
 
@@ -86,7 +87,9 @@ def test_summary_equals_replay_after_any_events(services, ops, code, petition):
     leader_id = next(p.id for p in s.staff.list() if p.name == "李秀英")
     rid = s.residents.search("王桂英")[0].id
     d = s.cases.intake_defaults(code)
-    row = s.cases.add(code, rid, "来访", clerk_id, "承诺件", [False] * len(d["documents"]), "", 20, "工作日", petition)
+    row = s.cases.add(
+        CaseIntake(code, rid, "来访", clerk_id, "承诺件", [False] * len(d.documents), "", 20, "工作日", petition)
+    )
     check(s, row.id, clock.at.date())
     for op in ops:
         today = clock.at.date()
@@ -134,7 +137,9 @@ def test_upgraded_database_gets_summaries_once(services, db_url):
     s.set_operator(clerk.id, PIN)
     rid = s.residents.add("王桂英", "居民身份证", ID, "13903510001", "一组").id
     d = s.cases.intake_defaults("MS-DIBAO")
-    row = s.cases.add("MS-DIBAO", rid, "来访", clerk.id, "承诺件", [False] * len(d["documents"]), "", 20, "工作日")
+    row = s.cases.add(
+        CaseIntake("MS-DIBAO", rid, "来访", clerk.id, "承诺件", [False] * len(d.documents), "", 20, "工作日")
+    )
     s.cases.complete_step(row.id, s.cases.detail(row.id).current_step)
     want = s.cases.list("全部")
     with s.core.engine.begin() as conn:  # as an older version left it: only status/next_due kept
@@ -165,7 +170,9 @@ def test_holiday_calendar_change_moves_stored_deadlines(services):
     s.core.clock = Clock(datetime(2026, 12, 20, 9, 0))
     rid = s.residents.add("王桂英", "居民身份证", ID, "13903510001", "一组").id
     d = s.cases.intake_defaults("MS-DIBAO")
-    row = s.cases.add("MS-DIBAO", rid, "来访", clerk.id, "承诺件", [False] * len(d["documents"]), "", 20, "工作日")
+    row = s.cases.add(
+        CaseIntake("MS-DIBAO", rid, "来访", clerk.id, "承诺件", [False] * len(d.documents), "", 20, "工作日")
+    )
     before = s.cases.list("全部")[0]
     assert before.provisional  # 2027's holidays not entered yet
     from pathlib import Path

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 import pytest
 
+from cunwu_tui.services.cases import CaseIntake
 from cunwu_tui.domain import cases as rules
 from cunwu_tui.domain.case_actions import CaseAction
 from cunwu_tui.services import ValidationError
@@ -49,19 +50,21 @@ def resident(s):
 
 def take_in(s, code="MS-DIBAO", kind="承诺件", limit=20, unit="工作日", received=None, petition=False, seed=None):
     d = s.cases.intake_defaults(code, seed)
-    flags = received if received is not None else [False] * len(d["documents"])
+    flags = received if received is not None else [False] * len(d.documents)
     return s.cases.add(
-        code,
-        resident(s) if not s.residents.search("王桂英") else s.residents.search("王桂英")[0].id,
-        "来访",
-        staff_id(s, "赵丽"),
-        kind,
-        flags,
-        "",
-        limit,
-        unit,
-        petition,
-        seed,
+        CaseIntake(
+            code,
+            resident(s) if not s.residents.search("王桂英") else s.residents.search("王桂英")[0].id,
+            "来访",
+            staff_id(s, "赵丽"),
+            kind,
+            flags,
+            "",
+            limit,
+            unit,
+            petition,
+            seed,
+        )
     )
 
 
@@ -109,25 +112,25 @@ def test_bad_intake_saves_nothing(s, kwargs, field, words):
     )
     args.update(kwargs)
     with pytest.raises(ValidationError) as exc:
-        s.cases.add(**args)
+        s.cases.add(CaseIntake(**args))
     assert words in exc.value.errors[field]
     assert s.cases.list(rules.F_ALL) == []
 
 
 def test_missing_documents_make_the_letter(s):
     d = s.cases.intake_defaults("MS-DIBAO")
-    assert len(d["documents"]) >= 2
-    flags = [True] + [False] * (len(d["documents"]) - 1)
+    assert len(d.documents) >= 2
+    flags = [True] + [False] * (len(d.documents) - 1)
     row = take_in(s, received=flags)
     assert row.missing_documents == len(flags) - 1
     letter = s.cases.letter(row.id)
-    assert [x.line for x in letter.missing] == list(d["documents"][1:])
+    assert [x.line for x in letter.missing] == list(d.documents[1:])
     assert letter.applicant == "王桂英"
     path = s.catalog.write_letter(letter, s.core.now().date().isoformat() and None)
     from python_calamine import CalamineWorkbook
 
     text = str(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python())
-    assert "尚缺材料" in text and d["documents"][0].split("（")[0] not in text.split("已收材料")[0].split("尚缺材料")[1]
+    assert "尚缺材料" in text and d.documents[0].split("（")[0] not in text.split("已收材料")[0].split("尚缺材料")[1]
 
 
 def test_steps_in_order_with_branches(s):
@@ -347,7 +350,7 @@ def test_audit_names_the_case_without_the_id_number(s):
 def test_ledgers_read_back(s, tmp_path):
     from python_calamine import CalamineWorkbook
 
-    a = take_in(s, received=[True] + [False] * (len(s.cases.intake_defaults("MS-DIBAO")["documents"]) - 1))
+    a = take_in(s, received=[True] + [False] * (len(s.cases.intake_defaults("MS-DIBAO").documents) - 1))
     b = take_in(s, kind="即办件", limit=None)
     s.cases.conclude(b.id, "当场办结", "经核实不需要")
     c = take_in(s)
@@ -676,15 +679,21 @@ def _sheet(path):
 
 def test_receipt_names_documents_pages_due_date_and_handler(s, tmp_path):
     d = s.cases.intake_defaults("MS-DIBAO")
-    n = len(d["documents"])
+    n = len(d.documents)
     flags = [True, False, True] + [False] * (n - 3)
     rid = resident(s)
     with pytest.raises(ValidationError, match="页数填了 1 个") as exc:
-        s.cases.add("MS-DIBAO", rid, "来访", staff_id(s, "赵丽"), "承诺件", flags, "", 20, "工作日", pages="3")
+        s.cases.add(
+            CaseIntake("MS-DIBAO", rid, "来访", staff_id(s, "赵丽"), "承诺件", flags, "", 20, "工作日", pages="3")
+        )
     assert set(exc.value.errors) == {"pages"}
     with pytest.raises(ValidationError, match="整数"):
-        s.cases.add("MS-DIBAO", rid, "来访", staff_id(s, "赵丽"), "承诺件", flags, "", 20, "工作日", pages="3 两")
-    row = s.cases.add("MS-DIBAO", rid, "来访", staff_id(s, "赵丽"), "承诺件", flags, "", 20, "工作日", pages="３ 2")
+        s.cases.add(
+            CaseIntake("MS-DIBAO", rid, "来访", staff_id(s, "赵丽"), "承诺件", flags, "", 20, "工作日", pages="3 两")
+        )
+    row = s.cases.add(
+        CaseIntake("MS-DIBAO", rid, "来访", staff_id(s, "赵丽"), "承诺件", flags, "", 20, "工作日", pages="３ 2")
+    )
     paper = s.cases.receipt(row.id, date(2026, 9, 28))
     text = paper.text
     assert paper.kind == "收件回执" and row.number in text and "王桂英（110105********002X）" in text
@@ -768,7 +777,7 @@ def test_an_office_rule_is_never_taken_in(s):
     with pytest.raises(ValidationError, match="工作制度"):
         s.cases.intake_defaults("ZD-JIGUAN-XIAONENG")
     with pytest.raises(ValidationError, match="工作制度") as exc:
-        s.cases.add("ZD-JIGUAN-XIAONENG", resident(s), "来访", staff_id(s, "赵丽"), "即办件")
+        s.cases.add(CaseIntake("ZD-JIGUAN-XIAONENG", resident(s), "来访", staff_id(s, "赵丽"), "即办件"))
     assert "matter" in exc.value.errors
 
 
@@ -778,5 +787,7 @@ def test_intake_returns_the_row_a_list_then_shows(demo_services):
     s = demo_services
     clerk = next(p for p in s.staff.list() if p.name == "赵丽")
     resident = s.residents.search("王", 1)[0]
-    added = s.cases.add("MS-HUKOU-QIANYI", resident.id, "来访", clerk.id, "承诺件", [], "比对", 10, "工作日")
+    added = s.cases.add(
+        CaseIntake("MS-HUKOU-QIANYI", resident.id, "来访", clerk.id, "承诺件", [], "比对", 10, "工作日")
+    )
     assert added == s.cases.row(added.id)

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
 
+from cunwu_tui.services.cases import CaseIntake
 from cunwu_tui.db.models import Approval, AuditLog, StaffCredential
 from cunwu_tui.domain import pins
 from cunwu_tui.services import ValidationError
@@ -295,8 +296,10 @@ def test_a_refusal_opinion_is_given_by_the_leader_it_went_to(office):
     s, p = office, office.people
     r = s.residents.add("王桂英", id_number="11010519491231002X", phone="13903510011", group="一组")
     s.core.clock = lambda: datetime(2026, 11, 23, 9, 0)
-    docs = s.cases.intake_defaults("MS-DIBAO")["documents"]
-    case = s.cases.add("MS-DIBAO", r.id, "来访", p["赵丽"].id, "承诺件", [False] * len(docs), "", 20, "工作日")
+    docs = s.cases.intake_defaults("MS-DIBAO").documents
+    case = s.cases.add(
+        CaseIntake("MS-DIBAO", r.id, "来访", p["赵丽"].id, "承诺件", [False] * len(docs), "", 20, "工作日")
+    )
     s.cases.refuse(case.id, "不予受理", "收入超过标准", "《最低生活保障审核确认办法》第十条", True, p["李秀英"].id)
     assert s.cases.refusal_leader(case.id) == (p["李秀英"].id, "李秀英")
     with pytest.raises(ValidationError) as exc:  # the clerk, typing for the 主任

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cunwu_tui.services.cases import CaseIntake
 from cunwu_tui.domain import inputs
 from cunwu_tui.services import ValidationError
 from identity_helpers import add_person, PIN
@@ -159,7 +160,9 @@ class Env:
         s.set_operator(people["赵丽"], PIN)
         self.seal = next(x.id for x in s.seals.list() if x.name == "村(居)委会印章")
         self.resident = s.residents.search("王桂英")[0].id
-        self.case = s.cases.add("MS-DIBAO", self.resident, "来访", people["赵丽"], "承诺件", limit_value=20).id
+        self.case = s.cases.add(
+            CaseIntake("MS-DIBAO", self.resident, "来访", people["赵丽"], "承诺件", limit_value=20)
+        ).id
         self.notice = s.notices.add("测试公示", "其他", "公开栏", datetime.now(), 7, "日").id
         self.use = s.seal_register.list()[0].id
 
@@ -199,16 +202,18 @@ def _calls():
         }
     )
     intake = lambda e, **kw: e.s.cases.add(  # noqa: E731
-        **{
-            "matter_code": "MS-DIBAO",
-            "resident_id": e.resident,
-            "channel": "来访",
-            "first_officer_id": e.people["赵丽"],
-            "kind": "承诺件",
-            "limit_value": 20,
-            "limit_unit": "工作日",
-            **kw,
-        }
+        CaseIntake(
+            **{
+                "matter_code": "MS-DIBAO",
+                "resident_id": e.resident,
+                "channel": "来访",
+                "first_officer_id": e.people["赵丽"],
+                "kind": "承诺件",
+                "limit_value": 20,
+                "limit_unit": "工作日",
+                **kw,
+            }
+        )
     )
     log = lambda e, **kw: e.s.duty.add_log(**{"kind": "来访", "content": "群众来访", **kw})  # noqa: E731
     return [
@@ -353,13 +358,15 @@ def test_a_case_received_before_1949_is_refused(demo_services):
     with pytest.raises(ValidationError) as exc:
         dict(_calls())["case.note"]  # the intake helper is inside; call the service directly
         demo_services.cases.add(
-            "MS-DIBAO",
-            env.resident,
-            "来访",
-            env.people["赵丽"],
-            "承诺件",
-            limit_value=20,
-            received_at=datetime(1800, 1, 1, 9, 0),
+            CaseIntake(
+                "MS-DIBAO",
+                env.resident,
+                "来访",
+                env.people["赵丽"],
+                "承诺件",
+                limit_value=20,
+                received_at=datetime(1800, 1, 1, 9, 0),
+            )
         )
     assert "received_at" in exc.value.errors
 
@@ -392,10 +399,11 @@ def test_first_intake_in_a_fresh_process_is_saved_at_once(demo_db_path):
     script = f"""
 import sys
 from cunwu_tui.services import open_services
+from cunwu_tui.services.cases import CaseIntake
 s = open_services({demo_db_path!r})
 s.set_operator(next(p.id for p in s.staff.list() if p.name == "赵丽"), {PIN!r})
 r = s.residents.search("王桂英")[0].id
-row = s.cases.add("MS-LINSHI-JIUZHU", r, "来访", s.core.operator.id, "承诺件", limit_value=10)
+row = s.cases.add(CaseIntake("MS-LINSHI-JIUZHU", r, "来访", s.core.operator.id, "承诺件", limit_value=10))
 print(row.number)
 """
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from cunwu_tui.services.cases import CaseIntake
 from cunwu_tui.services import ValidationError
 from identity_helpers import add_person, PIN
 
@@ -151,9 +152,9 @@ def test_a_residents_cases_in_every_status_with_its_duplicates(s):
     kept = s.residents.add("王桂英", "居民身份证", ID, "13903510001", "一组")
     dup = s.residents.add("王桂英", "户口簿", "A1234567")
     clerk = next(p.id for p in s.staff.list())
-    n = len(s.cases.intake_defaults("MS-HUKOU-QIANYI")["documents"])
-    a = s.cases.add("MS-HUKOU-QIANYI", kept.id, "来访", clerk, "即办件", [True] * n)
-    b = s.cases.add("MS-HUKOU-QIANYI", dup.id, "来访", clerk, "即办件", [True] * n)
+    n = len(s.cases.intake_defaults("MS-HUKOU-QIANYI").documents)
+    a = s.cases.add(CaseIntake("MS-HUKOU-QIANYI", kept.id, "来访", clerk, "即办件", [True] * n))
+    b = s.cases.add(CaseIntake("MS-HUKOU-QIANYI", dup.id, "来访", clerk, "即办件", [True] * n))
     s.cases.conclude(a.id, "已办")
     s.residents.merge(dup.id, kept.id, "重复登记")
     rows = s.cases.for_residents(s.residents.registrations(kept.id))

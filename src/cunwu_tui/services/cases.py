@@ -115,6 +115,51 @@ class TimelineItem:
 
 
 @dataclass(frozen=True)
+class IntakeLimit:
+    """The time limit the catalog states for a whole matter."""
+
+    value: int
+    unit: str  # 日 / 工作日
+    text: str
+
+
+@dataclass(frozen=True)
+class IntakeDefaults:
+    """What the intake form offers for a matter."""
+
+    code: str
+    name: str
+    seed: str  # the source the documents and steps come from
+    variants: tuple[tuple[str, str], ...]  # (seed, title) of every source
+    documents: tuple[str, ...]  # the checklist
+    limit: IntakeLimit | None
+    petition: bool  # a 信访 matter
+    steps: int
+
+
+@dataclass(frozen=True)
+class CaseIntake:
+    """A case as taken in at the counter (``CaseService.add``). ``received``:
+    a flag per document of the matter's list; ``pages``: the page count of
+    each document received, in list order (a string of numbers separated by
+    spaces, as typed, or a sequence)."""
+
+    matter_code: str
+    resident_id: int | None
+    channel: str
+    first_officer_id: int | None
+    kind: str
+    received: Sequence[bool] = ()
+    note: str = ""
+    limit_value: int | str | None = None
+    limit_unit: str = "日"
+    petition: bool = False
+    seed: str | None = None
+    received_at: datetime | None = None
+    pages: Sequence[int | None] | str = ()
+
+
+@dataclass(frozen=True)
 class BranchChoice:
     """A way the case can go at a branch: its label, the step it starts at
     (None: the branch ends the steps), and how it reads."""
@@ -501,7 +546,7 @@ class CaseService:
             )
         return tuple(out)
 
-    def intake_defaults(self, code: str, seed: str | None = None) -> dict[str, Any]:
+    def intake_defaults(self, code: str, seed: str | None = None) -> IntakeDefaults:
         """What the intake form offers for a matter: its sources, its
         documents (the checklist), the time limit the catalog states (if one
         applies to the whole matter) and whether it is a 信访 matter."""
@@ -517,37 +562,24 @@ class CaseService:
             ),
             None,
         )
-        return {
-            "code": view.code,
-            "name": view.name,
-            "seed": view.seed,
-            "variants": view.variants,
-            "documents": tuple(d.line for d in view.documents),
-            "limit": (limit.value, limit.unit, limit.text) if limit else None,
-            "petition": "信访" in view.name or "来信来访" in view.name or any("信访" in a for a in view.aliases),
-            "steps": len(view.steps),
-        }
+        return IntakeDefaults(
+            code=view.code,
+            name=view.name,
+            seed=view.seed,
+            variants=view.variants,
+            documents=tuple(d.line for d in view.documents),
+            limit=IntakeLimit(limit.value, limit.unit, limit.text) if limit else None,
+            petition="信访" in view.name or "来信来访" in view.name or any("信访" in a for a in view.aliases),
+            steps=len(view.steps),
+        )
 
     # -- intake -----------------------------------------------------------------
-    def add(
-        self,
-        matter_code: str,
-        resident_id: int | None,
-        channel: str,
-        first_officer_id: int | None,
-        kind: str,
-        received: Sequence[bool] = (),
-        note: str = "",
-        limit_value: int | str | None = None,
-        limit_unit: str = "日",
-        petition: bool = False,
-        seed: str | None = None,
-        received_at: datetime | None = None,
-        pages: Sequence[int | None] | str = (),
-    ) -> CaseRow:
-        """Take a case in. ``pages``: the page count of each document
-        received, in list order (a string of numbers separated by spaces, as
-        typed, or a sequence); it goes on the 收件回执."""
+    def add(self, intake: CaseIntake) -> CaseRow:
+        """Take a case in (the page counts go on the 收件回执)."""
+        matter_code, resident_id, channel = intake.matter_code, intake.resident_id, intake.channel
+        first_officer_id, kind, received, note = intake.first_officer_id, intake.kind, intake.received, intake.note
+        limit_value, limit_unit, petition, seed = intake.limit_value, intake.limit_unit, intake.petition, intake.seed
+        received_at, pages = intake.received_at, intake.pages
         errors: dict[str, str] = {}
         view = None
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from cunwu_tui.services.cases import CaseIntake
 from cunwu_tui.services.demo_base import demo_id_number
 
 if TYPE_CHECKING:
@@ -59,20 +60,22 @@ def fill_demo_cases(ctx: DemoContext) -> str:
         seed: str | None = None,
     ) -> CaseRow:
         ctx.at(when)
-        docs = cases.intake_defaults(code, seed)["documents"]
+        docs = cases.intake_defaults(code, seed).documents
         n = len(docs) if got is None else got
         return cases.add(
-            code,
-            people[who],
-            channel,
-            clerk,
-            kind,
-            [i < n for i in range(len(docs))],
-            note,
-            limit,
-            unit,
-            petition,
-            seed,
+            CaseIntake(
+                matter_code=code,
+                resident_id=people[who],
+                channel=channel,
+                first_officer_id=clerk,
+                kind=kind,
+                received=[i < n for i in range(len(docs))],
+                note=note,
+                limit_value=limit,
+                limit_unit=unit,
+                petition=petition,
+                seed=seed,
+            )
         )
 
     def steps(case_id: int, day: date, *labels: int | str, note: str = "") -> None:

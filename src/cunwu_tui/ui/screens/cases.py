@@ -36,7 +36,7 @@ from cunwu_tui.ui.widgets import (
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
-    from cunwu_tui.services.cases import CaseDetail, CaseRow
+    from cunwu_tui.services.cases import CaseDetail, CaseRow, IntakeDefaults
 
 # Mirrors cunwu_tui.domain.cases (kept here so the screen imports nothing heavy).
 FILTERS = ("在办", "即将到期", "逾期", "办结", "不予受理", "全部")
@@ -204,7 +204,7 @@ class IntakeForm(ModalForm):
         self.prefill = prefill or {}
         self.code = code
         self.seed: str | None = seed
-        self.defaults: dict[str, Any] | None = None
+        self.defaults: IntakeDefaults | None = None
         self.resident_id: int | None = None
         self._matter_codes: list[str] = []
         self._resident_ids: list[int] = []
@@ -300,28 +300,28 @@ class IntakeForm(ModalForm):
     def choose_matter(self, code: str, seed: str | None = None) -> None:
         self.code = code
         self.defaults = d = self.services.cases.intake_defaults(code, seed)
-        self.seed = d["seed"]
+        self.seed = d.seed
         self.query_one("#matter-results").display = False
-        self._chosen_text = f"已选：{screen_text(d['name'])}（{len(d['documents'])}项材料，{d['steps']}个步骤）"
+        self._chosen_text = f"已选：{screen_text(d.name)}（{len(d.documents)}项材料，{d.steps}个步骤）"
         self.query_one("#matter-chosen", Static).update(self._chosen_text)
         sel = self.query_one("#f-seed", Select)
-        if len(d["variants"]) > 1:
-            sel.set_options([(cut(title, 40), s) for s, title in d["variants"]])
-            sel.value = d["seed"]
+        if len(d.variants) > 1:
+            sel.set_options([(cut(title, 40), s) for s, title in d.variants])
+            sel.value = d.seed
         else:
             sel.set_options([])
         docs = self.query_one("#f-documents", CheckList)
-        docs.set_choices([(f"{i + 1}.{screen_text(line)}", str(i), False) for i, line in enumerate(d["documents"])])
-        if d["limit"] and not self.query_one("#f-limit", Input).value:
-            self.query_one("#f-limit", Input).value = str(d["limit"][0])
-            self.query_one("#f-unit", Select).value = d["limit"][1]
-        if d["petition"]:
+        docs.set_choices([(f"{i + 1}.{screen_text(line)}", str(i), False) for i, line in enumerate(d.documents)])
+        if d.limit and not self.query_one("#f-limit", Input).value:
+            self.query_one("#f-limit", Input).value = str(d.limit.value)
+            self.query_one("#f-unit", Select).value = d.limit.unit
+        if d.petition:
             pet = self.query_one("#f-petition", CheckList)
             if "petition" not in pet.selected:
                 pet.highlighted = 0
                 pet.action_toggle()
         self.query_one("#docs-label", Label).update(
-            "已收材料（空格键勾选；未勾选的列入一次性告知书）" if d["documents"] else "本事项目录未列所需材料。"
+            "已收材料（空格键勾选；未勾选的列入一次性告知书）" if d.documents else "本事项目录未列所需材料。"
         )
         self.query_one("#f-resident", Input).focus()
 
@@ -394,22 +394,26 @@ class IntakeForm(ModalForm):
         if not self.code:
             raise ValidationError({"matter": "请先选择要办理的事项：输入名称或拼音首字母，按回车选定。"})
         docs = self.query_one("#f-documents", CheckList)
-        n = len(self.defaults["documents"]) if self.defaults else 0
+        n = len(self.defaults.documents) if self.defaults else 0
         received = [str(i) in docs.selected for i in range(n)]
         officer = self.query_one("#f-first_officer", Select).value
+        from cunwu_tui.services.cases import CaseIntake
+
         row = self.services.cases.add(
-            self.code,
-            self.resident_id,
-            self.choice("channel"),
-            officer if isinstance(officer, int) else None,
-            self.choice("kind"),
-            received,
-            self.value("note"),
-            self.value("limit"),
-            self.choice("unit") or "日",
-            "petition" in self.query_one("#f-petition", CheckList).selected,
-            self.seed,
-            pages=self.value("pages"),
+            CaseIntake(
+                matter_code=self.code,
+                resident_id=self.resident_id,
+                channel=self.choice("channel"),
+                first_officer_id=officer if isinstance(officer, int) else None,
+                kind=self.choice("kind"),
+                received=received,
+                note=self.value("note"),
+                limit_value=self.value("limit"),
+                limit_unit=self.choice("unit") or "日",
+                petition="petition" in self.query_one("#f-petition", CheckList).selected,
+                seed=self.seed,
+                pages=self.value("pages"),
+            )
         )
         return row.id
 
