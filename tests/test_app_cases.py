@@ -281,6 +281,56 @@ async def test_void_a_case_taken_in_by_mistake(demo_db):
         assert "Z 作废" not in str(detail.query_one("#case-keys", Static).render())
 
 
+async def test_a_branch_is_chosen_by_its_place_in_the_list(demo_db):
+    """B offers the branches the case can take; the choice saved is the one
+    picked (the Select holds its index, no packed "label|step" text), and a
+    key the case does not allow says why."""
+    from textual.widgets import Select
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        s = app.services
+        clerk = next(p for p in s.staff.list() if p.active)
+        rid = s.residents.search("李德全")[0].id
+        d = s.cases.intake_defaults("MS-DIBAO", "000_df0ea5699719fa07.txt")
+        row = s.cases.add(
+            CaseIntake(
+                matter_code="MS-DIBAO",
+                resident_id=rid,
+                channel="来访",
+                first_officer_id=clerk.id,
+                kind="承诺件",
+                received=[True] * len(d.documents),
+                limit_value=20,
+                limit_unit="工作日",
+                seed=d.seed,
+            )
+        )
+        for n in (1, 2, 3):
+            s.cases.complete_step(row.id, n)
+        choices = s.cases.detail(row.id).choices
+        assert len(choices) >= 2
+        app.push_screen(CaseDetailScreen(row.id))
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
+        detail = app.screen
+        keys = str(detail.query_one("#case-keys", Static).render())
+        assert keys.startswith("B 选择办理情况") and "D 办理本步" not in keys
+        assert "请按 B 选择办理情况" in detail_text(detail)
+        await pilot.press("d")  # no step to do before the choice: says so, stays
+        await pilot.pause()
+        assert app.screen is detail
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.screen, SimpleForm))
+        app.screen.query_one("#f-choice", Select).value = len(choices) - 1
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is detail)
+        after = s.cases.detail(row.id)
+        assert not after.choices and after.timeline[-1].what == "办理情况"
+        want = choices[-1]
+        assert want.first_step is None or after.current_step == want.first_step
+
+
 def _case_waiting_on_its_notice(db_url) -> str:
     """A 低保 case (seed 000) at its 第一次公示 step with the notice running."""
 
