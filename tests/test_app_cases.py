@@ -335,8 +335,9 @@ def _case_waiting_on_its_notice(db_url) -> str:
     """A 低保 case (seed 000) at its 第一次公示 step with the notice running."""
 
     from cunwu_tui.services import open_services
+    from cunwu_tui.services.core import day_clock
 
-    s = open_services(db_url)
+    s = open_services(db_url, clock=day_clock(TODAY))  # the app's day (CunwuApp(today=TODAY))
     clerk = next(p for p in s.staff.list() if p.active)
     s.set_operator(clerk.id, PIN)
     rid = s.residents.search("李德全")[0].id
@@ -422,8 +423,9 @@ async def test_f4_search_looks_in_every_status_and_shows_the_filter(demo_db):
 
 def _case_missing_documents(db_url) -> tuple[str, int]:
     from cunwu_tui.services import open_services
+    from cunwu_tui.services.core import day_clock
 
-    s = open_services(db_url)
+    s = open_services(db_url, clock=day_clock(TODAY))  # the app's day (CunwuApp(today=TODAY))
     clerk = next(p for p in s.staff.list() if p.active)
     s.set_operator(clerk.id, PIN)
     rid = s.residents.search("陈小军")[0].id
@@ -477,9 +479,10 @@ async def test_late_documents_and_concluding_with_some_still_missing(demo_db):
 
 async def test_residents_register_search_detail_correct_and_merge(demo_db):
     from cunwu_tui.services import open_services
+    from cunwu_tui.services.core import day_clock
     from cunwu_tui.ui.screens.residents import CorrectForm, MergeForm, ResidentDetailScreen, ResidentsScreen
 
-    s = open_services(demo_db)
+    s = open_services(demo_db, clock=day_clock(TODAY))  # the app's day (CunwuApp(today=TODAY))
     s.set_operator(next(p for p in s.staff.list() if p.active).id, PIN)
     dup = s.residents.add("李德全", "户口簿", "HK0001", "", "三组")
     kept = (

@@ -5,6 +5,7 @@ in one key; the 工作台 panel and its broken-chain warning."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -234,7 +235,9 @@ async def test_dashboard_today_and_a_broken_chain(demo_db):
     con.execute("UPDATE seal_use SET copies = 9 WHERE number = '经济组织〔2026〕第002号'")
     con.commit()
     con.close()
-    app = CunwuApp(demo_db, today=TODAY)
+    # The next day: the start's quick check reads on from its checkpoint (past
+    # this entry); the day's first start reads every row.
+    app = CunwuApp(demo_db, today=TODAY + timedelta(days=1))
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         await wait_for(pilot, lambda: app.seal_check is not None)

@@ -401,8 +401,6 @@ def test_step_time_limit_is_tracked(s):
 
 
 def test_refusal_at_the_year_end_is_provisional(s):
-    from cunwu_tui.domain import workdays
-
     s.core.clock = Clock(datetime(2026, 12, 24, 9, 0))
     row = take_in(s, limit=10)
     s.cases.refuse(row.id, "不予受理", "不符合条件", "有关规定")
@@ -410,12 +408,14 @@ def test_refusal_at_the_year_end_is_provisional(s):
     [told] = [t for t in d.deadlines if t.open]
     assert told.what == "书面告知申请人"
     # unless the clerk has entered 2027's schedule, the deadline is 预计
-    assert told.provisional == (not workdays.default_calendar().covered(2027))
+    assert told.provisional == (not s.calendar.covered(2027))
     assert told.text().endswith("（预计）") == told.provisional
 
 
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+
+from cunwu_tui.domain.workdays import WorkCalendar  # noqa: E402
 
 _kinds = st.sampled_from(
     [
@@ -463,7 +463,7 @@ def test_summary_invariants(petition, raw):
                 data=data,
             )
         )
-    summary = rules.summarize(intake, events)
+    summary = rules.summarize(intake, events, WorkCalendar())
     assert summary.status in rules.STATUSES
     opened = summary.open_deadlines
     assert summary.next_due == (min(t.date for t in opened) if opened else None)

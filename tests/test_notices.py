@@ -17,6 +17,7 @@ from cunwu_tui.services.notices import parse_moment, parse_persons
 from identity_helpers import add_person, PIN
 
 NOW = datetime(2026, 11, 23, 9, 30)  # a Monday
+CAL = WorkCalendar()  # the package's years (the services pass their own)
 PEOPLE = "张三\t三组\t11010519491231002X\t620.50\t单人户\n李四 二组 800元"
 
 
@@ -61,8 +62,8 @@ def post(s, **kw):
 
 def test_period_over_the_national_day_holiday():
     # 7 日 from 2026-09-28 ends on a holiday (10-05): runs to the next working day
-    assert rules.period(datetime(2026, 9, 28, 9), 7, "日").end == date(2026, 10, 8)
-    assert rules.period(datetime(2026, 9, 28, 9), 7, "工作日").end == date(2026, 10, 13)
+    assert rules.period(datetime(2026, 9, 28, 9), 7, "日", CAL).end == date(2026, 10, 8)
+    assert rules.period(datetime(2026, 9, 28, 9), 7, "工作日", CAL).end == date(2026, 10, 13)
 
 
 def test_period_into_a_year_without_holiday_data_is_provisional():
@@ -76,7 +77,7 @@ def test_period_into_a_year_without_holiday_data_is_provisional():
 @pytest.mark.parametrize(("n", "unit"), [(0, "日"), (-1, "日"), (7, "周"), (400, "日")])
 def test_bad_lengths(n, unit):
     with pytest.raises(ValueError):
-        rules.period(NOW, n, unit)
+        rules.period(NOW, n, unit, CAL)
 
 
 @settings(max_examples=60, deadline=None)
@@ -87,11 +88,11 @@ def test_bad_lengths(n, unit):
     st.integers(-3, 40),
 )
 def test_status_and_countdown_agree(start, n, unit, offset):
-    p = rules.period(datetime.combine(start, datetime.min.time()).replace(hour=9), n, unit)
+    p = rules.period(datetime.combine(start, datetime.min.time()).replace(hour=9), n, unit, CAL)
     today = start + timedelta(days=offset)
     now = datetime.combine(today, datetime.min.time()).replace(hour=12)
     s = rules.status(p, now)
-    cd = rules.countdown(p, today)
+    cd = rules.countdown(p, today, CAL)
     assert p.end > start
     assert (s == rules.EXPIRED) == (today > p.end)
     assert rules.can_close(p, today) == (today >= p.end)
@@ -110,13 +111,13 @@ def test_status_and_countdown_agree(start, n, unit, offset):
 
 def test_a_seven_day_notice_never_shows_eight_days():
     # Posted Monday 2026-11-23: ends Monday 11-30; 7 days to run, not 8.
-    p = rules.period(datetime(2026, 11, 23, 9), 7, "日")
+    p = rules.period(datetime(2026, 11, 23, 9), 7, "日", CAL)
     assert p.end == date(2026, 11, 30)
-    assert rules.countdown(p, date(2026, 11, 23)).days == 7
-    assert rules.countdown(p, date(2026, 11, 24)).days == 7
-    assert rules.countdown(p, date(2026, 11, 30)).days == 1
-    w = rules.period(datetime(2026, 11, 23, 9), 5, "工作日")
-    assert rules.countdown(w, date(2026, 11, 23)).workdays == 5
+    assert rules.countdown(p, date(2026, 11, 23), CAL).days == 7
+    assert rules.countdown(p, date(2026, 11, 24), CAL).days == 7
+    assert rules.countdown(p, date(2026, 11, 30), CAL).days == 1
+    w = rules.period(datetime(2026, 11, 23, 9), 5, "工作日", CAL)
+    assert rules.countdown(w, date(2026, 11, 23), CAL).workdays == 5
 
 
 def test_persons_parsing():

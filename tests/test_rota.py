@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cunwu_tui.domain import duty, rota
-from cunwu_tui.domain.workdays import default_calendar
+from cunwu_tui.domain.workdays import WorkCalendar
 
 
 def month_days(year: int, month: int) -> list[date]:
@@ -33,7 +33,7 @@ def spread(values) -> int:
 @given(months, st.integers(1, 8))
 def test_counts_and_kinds_differ_by_at_most_one_without_leave(ym, n):
     days = month_days(*ym)
-    kinds = rota.classify(days, default_calendar())
+    kinds = rota.classify(days, WorkCalendar())
     people = list(range(100, 100 + n))
     result = rota.generate(days, people, kinds)
     assert set(result) == set(days) and None not in result.values()
@@ -48,7 +48,7 @@ def test_counts_and_kinds_differ_by_at_most_one_without_leave(ym, n):
 @given(months, st.integers(3, 8))
 def test_nobody_twice_running_when_three_or_more(ym, n):
     days = month_days(*ym)
-    kinds = rota.classify(days, default_calendar())
+    kinds = rota.classify(days, WorkCalendar())
     result = rota.generate(days, list(range(n)), kinds, before=0)
     assert result[days[0]] != 0  # the month boundary counts too
     for a, b in zip(days, days[1:]):
@@ -59,7 +59,7 @@ def test_nobody_twice_running_when_three_or_more(ym, n):
 @given(months, st.integers(2, 7), st.data())
 def test_leave_is_respected_and_the_rest_stays_even(ym, n, data):
     days = month_days(*ym)
-    kinds = rota.classify(days, default_calendar())
+    kinds = rota.classify(days, WorkCalendar())
     people = list(range(n))
     on_leave = data.draw(st.sampled_from(people))
     off = set(data.draw(st.lists(st.sampled_from(days), max_size=10)))
@@ -77,19 +77,19 @@ def test_leave_is_respected_and_the_rest_stays_even(ym, n, data):
 @given(months, st.integers(1, 6))
 def test_deterministic(ym, n):
     days = month_days(*ym)
-    kinds = rota.classify(days, default_calendar())
+    kinds = rota.classify(days, WorkCalendar())
     assert rota.generate(days, list(range(n)), kinds) == rota.generate(days, list(range(n)), kinds)
 
 
 def test_a_day_nobody_can_take_stays_empty():
     days = month_days(2026, 12)
-    kinds = rota.classify(days, default_calendar())
+    kinds = rota.classify(days, WorkCalendar())
     result = rota.generate(days, [1, 2], kinds, {1: {days[3]}, 2: {days[3]}})
     assert result[days[3]] is None and all(result[d] for d in days if d != days[3])
 
 
 def test_national_day_is_holiday_and_makeup_day_a_workday():
-    cal = default_calendar()
+    cal = WorkCalendar()
     kinds = rota.classify(month_days(2026, 10), cal)
     assert all(kinds[date(2026, 10, d)] == rota.HOLIDAY for d in range(1, 8))
     assert kinds[date(2026, 10, 10)] == rota.WORKDAY  # 调休上班 (Saturday)
@@ -98,7 +98,7 @@ def test_national_day_is_holiday_and_makeup_day_a_workday():
 
 def test_holidays_shared_separately_from_weekends():
     days = month_days(2026, 10)
-    kinds = rota.classify(days, default_calendar())
+    kinds = rota.classify(days, WorkCalendar())
     result = rota.generate(days, [1, 2, 3], kinds)
     holidays = [result[d] for d in days if kinds[d] == rota.HOLIDAY]
     assert sorted(holidays.count(p) for p in (1, 2, 3)) == [2, 2, 3]

@@ -132,7 +132,7 @@ def test_holiday_year_entered_makes_due_dates_exact(services):
     with pytest.raises(ValidationError):
         services.holidays.save_year(2027, "元旦 2027-13-01")
     services.holidays.save_year(2027, "元旦 2027-01-01 至 2027-01-03\n")
-    due = workdays.due_date(date(2026, 12, 28), 7, "工作日")
+    due = workdays.due_date(date(2026, 12, 28), 7, "工作日", services.calendar)
     assert not due.provisional
     assert [s.year for s in services.holidays.entered()] == [2027]
 

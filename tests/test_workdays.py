@@ -19,13 +19,6 @@ ONE = timedelta(days=1)
 FAST = settings(max_examples=150, deadline=None)
 
 
-@pytest.fixture(autouse=True)
-def _restore_default_calendar():
-    before = w._default
-    yield
-    w._default = before
-
-
 @pytest.fixture(scope="module")
 def fixture_2027() -> YearSchedule:
     return w.load_schedule_file(FIXTURE)
@@ -54,12 +47,11 @@ def test_crossing_into_an_uncovered_year_is_provisional(fixture_2027):
     assert due == Due(date(2027, 1, 7), False, "", ())  # 元旦 2027-01-01..03 in the fixture
 
 
-def test_module_level_due_date_uses_the_default_calendar(fixture_2027):
-    w.set_default_calendar(WorkCalendar())
-    assert w.due_date(date(2026, 12, 28), 7, WORKDAY).provisional
-    w.set_default_calendar(WorkCalendar([fixture_2027]))
-    assert not w.due_date(date(2026, 12, 28), 7, WORKDAY).provisional
-    assert w.default_calendar().covered(2027)
+def test_module_level_due_date_uses_the_calendar_it_is_given(fixture_2027):
+    # no process-wide calendar: the services own theirs and pass it (#17)
+    assert w.due_date(date(2026, 12, 28), 7, WORKDAY, WorkCalendar()).provisional
+    assert not w.due_date(date(2026, 12, 28), 7, WORKDAY, WorkCalendar([fixture_2027])).provisional
+    assert not hasattr(w, "default_calendar") and not hasattr(w, "set_default_calendar")
 
 
 def test_day_rule_extends_over_weekend_and_holiday():

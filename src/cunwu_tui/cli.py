@@ -355,7 +355,6 @@ def _print_errors(exc) -> None:
 
 
 def _cmd_export(url: str, args) -> int:
-    from datetime import date
 
     from cunwu_tui.services import ValidationError
     from cunwu_tui.services.export import default_month
@@ -364,7 +363,7 @@ def _cmd_export(url: str, args) -> int:
     try:
         try:
             _sign_in(services, args.operator)
-            paths = services.exports.export(args.month or default_month(date.today()), args.ledger, args.out)
+            paths = services.exports.export(args.month or default_month(services.today()), args.ledger, args.out)
         except ValidationError as exc:
             _print_errors(exc)
             return 2
@@ -416,7 +415,6 @@ def _cmd_verify(url: str, args=None) -> int:
 
 
 def _cmd_duty(url: str, args) -> int:
-    from datetime import datetime
 
     from cunwu_tui.domain.seal_numbers import parse_moment
     from cunwu_tui.services.duty import on_duty_text
@@ -430,7 +428,7 @@ def _cmd_duty(url: str, args) -> int:
             return 2
     services = _open(url)
     try:
-        print(on_duty_text(services.duty.on_duty(at or datetime.now().replace(second=0, microsecond=0))))
+        print(on_duty_text(services.duty.on_duty(at or services.now().replace(second=0, microsecond=0))))
     finally:
         services.close()
     return 0

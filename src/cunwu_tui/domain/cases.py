@@ -159,7 +159,7 @@ class Summary:
     def overdue(self, today: date) -> bool:
         return any(d.date < today for d in self.open_deadlines)
 
-    def due_within(self, today: date, workdays_n: int = SOON_WORKDAYS, calendar: WorkCalendar | None = None) -> bool:
+    def due_within(self, today: date, calendar: WorkCalendar, workdays_n: int = SOON_WORKDAYS) -> bool:
         """Due today or within ``workdays_n`` working days, not yet overdue."""
         nd = self.next_due
         if nd is None or nd < today:
@@ -174,8 +174,8 @@ def _track(d: dl.Deadline, met_on: date | None = None, office: bool = True) -> T
     return Tracked(d.what, d.date, d.provisional, met_on, office)
 
 
-def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar: WorkCalendar | None = None) -> Summary:
-    cal = calendar or workdays.default_calendar()
+def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar: WorkCalendar) -> Summary:
+    cal = calendar
     status = OPEN
     refusal_kind = ""
     out: list[Tracked] = []
@@ -196,7 +196,7 @@ def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar:
 
     def petition_conclusion() -> Tracked:
         assert accepted_on is not None
-        return _track(dl.petition_conclusion(accepted_on, extension, extension_reason, cal))
+        return _track(dl.petition_conclusion(accepted_on, extension, extension_reason, calendar=cal))
 
     for e in events:
         when = e.date or e.on
@@ -221,7 +221,7 @@ def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar:
                 chase = None
             if intake.petition:
                 answered_on = when
-                reviews.append(_track(dl.review_request_window(answered_on, False, cal), office=False))
+                reviews.append(_track(dl.review_request_window(answered_on, False, calendar=cal), office=False))
         elif e.kind == REFUSE:
             status = REFUSED
             refusal_kind = e.label or REFUSAL_KINDS[0]
@@ -273,7 +273,7 @@ def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar:
                 Tracked(t.what, t.date, t.provisional, when, t.office) if not t.office and t.met_on is None else t
                 for t in reviews
             ]
-            reviews.append(_track(dl.review_decision(when, second, cal)))
+            reviews.append(_track(dl.review_decision(when, second, calendar=cal)))
         elif e.kind == REVIEW_ANSWER:
             second = e.label == REVIEW_LEVELS[1]
             name = "提出复核意见" if second else "提出复查意见"
@@ -282,7 +282,7 @@ def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar:
                 for t in reviews
             ]
             if not second:
-                reviews.append(_track(dl.review_request_window(when, True, cal), office=False))
+                reviews.append(_track(dl.review_request_window(when, True, calendar=cal), office=False))
     voided = any(e.kind == VOID for e in events)
     deadlines: list[Tracked] = []
     if acceptance is not None:
@@ -302,7 +302,7 @@ def summarize(intake: Intake, events: list[Event] | tuple[Event, ...], calendar:
 
 
 def promised_due(
-    received_on: date, kind: str, limit_value: int | None, limit_unit: str, calendar: WorkCalendar | None = None
+    received_on: date, kind: str, limit_value: int | None, limit_unit: str, calendar: WorkCalendar
 ) -> workdays.Due | None:
     """The intake's deadline: 即办件 the same day; otherwise the time limit
     (日 or 工作日) counted from the day of receipt."""

@@ -39,7 +39,7 @@ class Deadline:
         return f"{self.what}：{self.date:%Y-%m-%d}" + ("（预计）" if self.provisional else "")
 
 
-def _due(what: str, start: date, rule: tuple[int, str], calendar: WorkCalendar | None = None) -> Deadline:
+def _due(what: str, start: date, rule: tuple[int, str], calendar: WorkCalendar) -> Deadline:
     d = workdays.due_date(start, rule[0], rule[1], calendar)
     return Deadline(what, d.date, d.provisional, d.reason)
 
@@ -51,7 +51,7 @@ def case_number(year: int, seq: int) -> str:
     return f"〔{year}〕第{seq:04d}号"
 
 
-def refusal_deadlines(refused_on: date, beyond_authority: bool, calendar: WorkCalendar | None = None) -> list[Deadline]:
+def refusal_deadlines(refused_on: date, beyond_authority: bool, calendar: WorkCalendar) -> list[Deadline]:
     """What a refusal (不予受理/不予确认) sets running: the leader's opinion
     (only when the refusal is beyond the clerk's authority) and the written
     notice to the applicant."""
@@ -62,12 +62,12 @@ def refusal_deadlines(refused_on: date, beyond_authority: bool, calendar: WorkCa
     return out
 
 
-def petition_acceptance(received_on: date, calendar: WorkCalendar | None = None) -> Deadline:
+def petition_acceptance(received_on: date, calendar: WorkCalendar) -> Deadline:
     return _due("决定是否受理并告知信访人", received_on, PETITION_ACCEPTANCE, calendar)
 
 
 def petition_conclusion(
-    accepted_on: date, extension_days: int = 0, reason: str = "", calendar: WorkCalendar | None = None
+    accepted_on: date, extension_days: int = 0, reason: str = "", *, calendar: WorkCalendar
 ) -> Deadline:
     """The 60-day conclusion, plus an extension of at most 30 days, which
     needs its reason. ValueError (Chinese) otherwise."""
@@ -83,16 +83,16 @@ def petition_conclusion(
     return Deadline("办结（已延期）", ext.date, base.provisional or ext.provisional, base.reason or ext.reason)
 
 
-def review_request_window(answered_on: date, second: bool = False, calendar: WorkCalendar | None = None) -> Deadline:
+def review_request_window(answered_on: date, second: bool = False, *, calendar: WorkCalendar) -> Deadline:
     """Until when the petitioner may ask for 复查 (or, ``second``, 复核)."""
     return _due("可申请复核" if second else "可申请复查", answered_on, REVIEW_WINDOW, calendar)
 
 
-def review_decision(requested_on: date, second: bool = False, calendar: WorkCalendar | None = None) -> Deadline:
+def review_decision(requested_on: date, second: bool = False, *, calendar: WorkCalendar) -> Deadline:
     return _due("提出复核意见" if second else "提出复查意见", requested_on, REVIEW_DECISION, calendar)
 
 
-def last_day_within(today: date, workdays_n: int, calendar: WorkCalendar | None = None) -> date:
+def last_day_within(today: date, workdays_n: int, calendar: WorkCalendar) -> date:
     """The last calendar day whose deadline is at most ``workdays_n``
     working days away (``working_days_left(today, d) <= workdays_n`` holds
     exactly for the days d from today up to it): a list asks its database
@@ -103,10 +103,9 @@ def last_day_within(today: date, workdays_n: int, calendar: WorkCalendar | None 
     return day
 
 
-def working_days_left(today: date, due: date, calendar: WorkCalendar | None = None) -> int:
+def working_days_left(today: date, due: date, calendar: WorkCalendar) -> int:
     """Working days from today to the due day (negative once overdue, 0 on
     the due day itself)."""
-    cal = calendar or workdays.default_calendar()
     if due >= today:
-        return cal.workdays_between(today, due)
-    return -cal.workdays_between(due, today)
+        return calendar.workdays_between(today, due)
+    return -calendar.workdays_between(due, today)

@@ -86,7 +86,7 @@ class Period:
     reason: str = ""
 
 
-def period(start: datetime, n: int, unit: str, calendar: WorkCalendar | None = None) -> Period:
+def period(start: datetime, n: int, unit: str, calendar: WorkCalendar) -> Period:
     """The notice's period; ValueError (Chinese) for a bad length or unit."""
     from cunwu_tui.domain import workdays
 
@@ -129,15 +129,12 @@ class Countdown:
 # notice shows 7, never 8.
 
 
-def countdown(p: Period, today: date, calendar: WorkCalendar | None = None) -> Countdown:
+def countdown(p: Period, today: date, calendar: WorkCalendar) -> Countdown:
     from datetime import timedelta
-
-    from cunwu_tui.domain import workdays
 
     if today > p.end:
         return Countdown(0, 0, False)
     first = max(today, p.start.date() + timedelta(days=1))
-    cal = calendar or workdays.default_calendar()
     days = (p.end - first).days + 1
-    work = cal.workdays_between(first - timedelta(days=1), p.end)
+    work = calendar.workdays_between(first - timedelta(days=1), p.end)
     return Countdown(days, work, today == p.end)

@@ -41,8 +41,6 @@ __all__ = [
     "Due",
     "WorkCalendar",
     "due_date",
-    "default_calendar",
-    "set_default_calendar",
     "parse_schedule_toml",
     "load_schedule_file",
     "load_schedule_dir",
@@ -350,25 +348,10 @@ class WorkCalendar:
         return count
 
 
-_default: WorkCalendar | None = None
-
-
-def default_calendar() -> WorkCalendar:
-    """The process-wide calendar; until the services set one, the package only."""
-    global _default
-    if _default is None:
-        _default = WorkCalendar()
-    return _default
-
-
-def set_default_calendar(cal: WorkCalendar) -> None:
-    global _default
-    _default = cal
-
-
-def due_date(start: date, n: int, unit: str, calendar: WorkCalendar | None = None) -> Due:
-    cal = default_calendar() if calendar is None else calendar
-    return cal.due_date(start, n, unit)
+def due_date(start: date, n: int, unit: str, calendar: WorkCalendar) -> Due:
+    """``calendar.due_date``: there is no process-wide calendar; the
+    services own theirs (``Services.calendar``) and pass it."""
+    return calendar.due_date(start, n, unit)
 
 
 # ---------------------------------------------------------------------------

@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cunwu_tui.services.core import Core, Operator, SaveError, ValidationError
+from cunwu_tui.services.core import Clock, Core, Operator, SaveError, ValidationError
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     from cunwu_tui.db.lock import DatabaseLock
+    from cunwu_tui.domain.workdays import WorkCalendar
 
 __all__ = ["Services", "open_services", "Operator", "SaveError", "ValidationError"]
 
@@ -71,6 +74,25 @@ class Services:
 
         self.evidence = EvidenceService(core, self.settings)
 
+    # -- the clock and the calendar ----------------------------------------
+    def now(self) -> datetime:
+        """The one clock of the app, the CLI and every service."""
+        return self.core.now()
+
+    def today(self) -> date:
+        return self.core.today()
+
+    def set_clock(self, clock: Clock | None) -> Clock | None:
+        """Fix the clock (tests, the demo); None: the real time again.
+        Returns the clock it replaces."""
+        before, self.core.clock = self.core.clock, clock
+        return before
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar (holidays.load() keeps it current)."""
+        return self.core.calendar
+
     # -- operator ---------------------------------------------------------
     @property
     def operator(self) -> Operator | None:
@@ -98,13 +120,14 @@ class Services:
             lock.release()
 
 
-def open_services(url: str, *, lock: bool = True) -> Services:
+def open_services(url: str, *, lock: bool = True, clock: Clock | None = None) -> Services:
     """Open the database at ``url``: create or migrate it (copying an existing
     file aside first), set up defaults and the holiday calendar.
 
     While open, the database's shared instance lock is held (db/lock.py), so
     that a restore knows a window has it open; ``lock=False`` only for the
-    restore itself, which holds the exclusive lock."""
+    restore itself, which holds the exclusive lock. ``clock``: the services'
+    clock from the start (None: the real time; see Services.set_clock)."""
     from cunwu_tui.db.engine import DatabaseError, make_engine, secure_database_files, upgrade
     from cunwu_tui.db.lock import DatabaseInUse, hold_shared
     from cunwu_tui.paths import sqlite_file
@@ -116,10 +139,10 @@ def open_services(url: str, *, lock: bool = True) -> Services:
             held = hold_shared(sqlite_file(url))
         backup = upgrade(engine)
         secure_database_files(sqlite_file(url))
-        services = Services(Core(engine), OpenInfo(url, backup))
+        services = Services(Core(engine, clock), OpenInfo(url, backup))
         services._lock = held
         services.seals.ensure_defaults()
-        services.holidays.calendar()
+        services.holidays.load()
     except DatabaseInUse as exc:
         engine.dispose()
         raise DatabaseError(str(exc)) from exc

@@ -725,7 +725,7 @@ class BackupService:
         db = self.db_path
         if db is None or not db.exists():
             return None
-        today = today or date.today()
+        today = today or self.core.today()
         folder = self.managed_dir()
         stamp = f"{today:%Y%m%d}"
         if folder.is_dir() and any(
@@ -790,13 +790,13 @@ class BackupService:
 
     def _record_failure(self, kind: str, message: str) -> None:
         data = self._read_status()
-        data["last_error"] = {"at": datetime.now().isoformat(timespec="seconds"), "kind": kind, "message": message}
+        data["last_error"] = {"at": self.core.now().isoformat(timespec="seconds"), "kind": kind, "message": message}
         self._write_status(data)
 
     def status(self, now: datetime | None = None) -> BackupStatus:
         """The last good backup and the last failure; ``warning`` says what
         the 工作台 must show (a failure, or no backup for too long)."""
-        now = now or datetime.now()
+        now = now or self.core.now()
         data = self._read_status() if self.db_path else {}
         ok = data.get("last_ok") or {}
         manual = data.get("last_manual") or {}

@@ -638,7 +638,7 @@ class CaseService:
         for d_line, doc, flag in zip(docs, view.documents, flags):
             pg = next(got, None) if (flag and page_list) else None
             stored.append([d_line, bool(flag), doc.form, pg])
-        due = rules.promised_due(when.date(), kind, None if petition else value, unit)
+        due = rules.promised_due(when.date(), kind, None if petition else value, unit, self.core.calendar)
         with self.core.write() as s:
             resident = s.get(Resident, resident_id)
             if resident is None:
@@ -895,14 +895,14 @@ class CaseService:
         except cf.FlowError:  # the catalog's steps changed under an old case: show it as it stands
             fstate = flow.initial()
         intake = rules.Intake(row.received_at.date(), row.kind, row.petition, row.due_date, row.due_provisional)
-        summary = rules.summarize(intake, [self._domain_event(e) for e in events])
+        summary = rules.summarize(intake, [self._domain_event(e) for e in events], self.core.calendar)
         extra: list[rules.Tracked] = []
         if summary.status in (rules.OPEN, rules.ESCALATED) and fstate.current is not None:
             step = flow.step(fstate.current)
             if step.limit_value is not None and fstate.current_since is not None:
                 from cunwu_tui.domain import workdays
 
-                d = workdays.due_date(fstate.current_since, step.limit_value, step.limit_unit)
+                d = workdays.due_date(fstate.current_since, step.limit_value, step.limit_unit, self.core.calendar)
                 extra.append(rules.Tracked(f"第{step.order}步时限", d.date, d.provisional))
         if extra:
             summary = rules.Summary(
@@ -1071,7 +1071,7 @@ class CaseService:
             next_due_what=nd.what if nd else "",
             provisional=bool(nd and nd.provisional),
             overdue=summary.overdue(today),
-            soon=summary.due_within(today),
+            soon=summary.due_within(today, self.core.calendar),
             missing_documents=sum(1 for d in _docs_of(row.documents, events) if not d.received),
             closed_at=row.closed_at,
         )
@@ -1132,7 +1132,7 @@ class CaseService:
         elif filter == rules.F_SOON:
             running = [
                 CaseRecord.next_due >= today,  # type: ignore[operator]
-                CaseRecord.next_due <= dl.last_day_within(today, rules.SOON_WORKDAYS),  # type: ignore[operator]
+                CaseRecord.next_due <= dl.last_day_within(today, rules.SOON_WORKDAYS, self.core.calendar),  # type: ignore[operator]
             ]
         deadline_only = filter in (rules.F_SOON, rules.F_OVERDUE, _WITH_DEADLINE)
         joined = _light().join(Resident, CaseRecord.resident_id == Resident.id)
@@ -1188,8 +1188,7 @@ class CaseService:
                 out.append(self._stored_row(row, today))
         return out
 
-    @staticmethod
-    def _stored_row(row: Any, today: date) -> CaseRow:
+    def _stored_row(self, row: Any, today: date) -> CaseRow:
         from cunwu_tui.services.residents import masked_id
 
         nd = row.next_due
@@ -1210,7 +1209,9 @@ class CaseService:
             next_due_what=row.next_due_what if nd else "",
             provisional=bool(nd and row.next_due_provisional),
             overdue=nd is not None and nd < today,
-            soon=nd is not None and nd >= today and dl.working_days_left(today, nd) <= rules.SOON_WORKDAYS,
+            soon=nd is not None
+            and nd >= today
+            and dl.working_days_left(today, nd, self.core.calendar) <= rules.SOON_WORKDAYS,
             missing_documents=row.missing_documents,
             closed_at=row.closed_at,
         )
@@ -2184,7 +2185,7 @@ class CaseService:
             _, _, summary = self._state(row, self._events(s, row.id))
             assert summary.accepted_on is not None  # else the gate refused
             try:
-                dl.petition_conclusion(summary.accepted_on, n, reason)
+                dl.petition_conclusion(summary.accepted_on, n, reason, calendar=self.core.calendar)
             except ValueError as exc:
                 raise ValidationError({"days": str(exc)}) from None
             if n <= 0:
@@ -2285,7 +2286,9 @@ class CaseService:
                 opinion = next((e for e in later if e.kind == rules.LEADER_OPINION), None)
                 told = next((e for e in later if e.kind == rules.REFUSAL_NOTICE), None)
                 mats = [e for e in later if e.kind == rules.MATERIALS]
-                deadlines = dl.refusal_deadlines(ref.recorded_at.date(), bool(data.get("beyond_authority")))
+                deadlines = dl.refusal_deadlines(
+                    ref.recorded_at.date(), bool(data.get("beyond_authority")), self.core.calendar
+                )
                 leader_due = deadlines[0].date if data.get("beyond_authority") else None
                 opinion_text = ""
                 if opinion is not None:

@@ -783,7 +783,7 @@ class CatalogService:
             fees=view.fees,
             clerk=op.name if op else "",
             clerk_phone=(op.phone if op and op.phone else (profile.phone if profile else "")),
-            on=today or date.today(),
+            on=today or self.core.today(),
             notes=tuple(n.text for n in view.notes if n.local),
         )
 

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from cunwu_tui.db.engine import write_intent
 from cunwu_tui.db.models import AuditLog
+from cunwu_tui.domain.workdays import WorkCalendar
 from cunwu_tui.errors import SaveError as SaveError, ValidationError as ValidationError  # re-exported
 
 log = logging.getLogger("cunwu.services")
@@ -90,14 +91,29 @@ def _evidence_links(core: "Core") -> Callable[[Session, Any], None]:
     return listener
 
 
-class Core:
-    """Holds the engine and the current operator."""
+Clock = Callable[[], datetime]
 
-    def __init__(self, engine: Engine):
+
+def day_clock(day: date) -> Clock:
+    """A clock whose day is ``day`` and whose time of day is the real one:
+    the app started for a given day (tests; ``CunwuApp(today=...)``)."""
+    return lambda: datetime.combine(day, datetime.now().time())
+
+
+class Core:
+    """Holds the engine, the current operator, the clock and the working-day
+    calendar: the one source of "now" and of working days for every service
+    (and, through the facade, for the screens)."""
+
+    def __init__(self, engine: Engine, clock: Clock | None = None):
         self.engine = engine
         self.operator: Operator | None = None
-        # Only the demo sets a clock, to lay out a village's past month.
-        self.clock: Callable[[], datetime] | None = None
+        # None: the real time. Set through Services.set_clock: tests fix the
+        # day, the demo lays out a village's past month.
+        self.clock: Clock | None = clock
+        # The package's calendar until HolidayService.load() adds the years
+        # entered in Settings and the files shipped in data/holidays/.
+        self.calendar: WorkCalendar = WorkCalendar()
         # The session of the write running in this thread, if any: reads and
         # nested writes inside it use it, so a write never waits on a second
         # connection of its own (SQLite would block it for the busy timeout).
@@ -107,6 +123,9 @@ class Core:
 
     def now(self) -> datetime:
         return self.clock() if self.clock else datetime.now()
+
+    def today(self) -> date:
+        return self.now().date()
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -37,7 +37,9 @@ def _month_start(d: date, back: int = 0) -> date:
 
 
 def fill_demo(services: Services, today: date | None = None) -> list[str]:
-    today = today or date.today()
+    outside = services.core.clock  # the clock to give back (tests fix the day)
+    outside_now = outside or datetime.now  # read while the demo's own clock runs
+    today = today or services.today()
     if services.staff.list():
         raise ValidationError(
             {
@@ -52,7 +54,7 @@ def fill_demo(services: Services, today: date | None = None) -> list[str]:
         moment[0] += timedelta(minutes=minutes)
         return moment[0]
 
-    core.clock = lambda: moment[0]
+    services.set_clock(lambda: moment[0])
     try:
         services.settings.save_profile(VILLAGE)
         people = {}
@@ -94,7 +96,7 @@ def fill_demo(services: Services, today: date | None = None) -> list[str]:
         def at(when: datetime) -> None:
             moment[0] = when
 
-        ctx = DemoContext(services, people, start, today, at)
+        ctx = DemoContext(services, people, start, today, at, outside_now)
         # Each register lays its history of last month and this month here,
         # one call per feature, each returning a line for the report.
         parts: list[str] = []
@@ -112,7 +114,7 @@ def fill_demo(services: Services, today: date | None = None) -> list[str]:
 
         parts.append(fill_demo_duty(ctx))
     finally:
-        core.clock = None
+        services.set_clock(outside)
     services.set_operator(clerk.id, DEMO_PIN)
     return [
         f"已填入示例村庄：{VILLAGE.township}{VILLAGE.village}",

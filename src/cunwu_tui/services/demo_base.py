@@ -25,13 +25,16 @@ DEMO_PIN = "246810"
 class DemoContext:
     """What a register's demo part needs: the services (operator: the
     clerk), the staff by name, the first day of last month, today, and the
-    clock (``at(moment)`` sets the time the next write is recorded at)."""
+    clock (``at(moment)`` sets the time the next write is recorded at);
+    ``now()`` is the services' clock as it was before the demo took it over
+    (the real time, or the day a test fixed): no entry is laid later."""
 
     services: Services
     people: dict[str, StaffInfo]
     start: date
     today: date
     at: Callable[[datetime], None]
+    now: Callable[[], datetime] = datetime.now
 
 
 def demo_id_number(birth: str, seq: str) -> str:

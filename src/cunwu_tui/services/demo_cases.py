@@ -164,10 +164,8 @@ def fill_demo_cases(ctx: DemoContext) -> str:
     count("逾期")
 
     # 6. 两项补贴: due in two working days, documents partly missing.
-    from cunwu_tui.domain import workdays
-
     soon_day = today - timedelta(days=5)
-    in_two = workdays.default_calendar().workdays_between(soon_day, today) + 2
+    in_two = ctx.services.calendar.workdays_between(soon_day, today) + 2
     soon = take("MS-LIANGXIANG-BUTIE", "陈小军", at(soon_day, 10, 30), limit=in_two, got=6)
     steps(soon.id, soon_day, 1)
     count("在办")

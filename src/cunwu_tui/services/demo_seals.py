@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 if TYPE_CHECKING:
+    from cunwu_tui.domain.workdays import WorkCalendar
     from cunwu_tui.services.demo_base import DemoContext
     from cunwu_tui.services.seal_register import SealUseInfo
 
@@ -104,10 +105,7 @@ THIS_MONTH: tuple[Use, ...] = (
 TODAY = Use(COMMITTEE, "居住证明（何秀兰）", "办理养老保险待遇认证", 1, "清源县社保中心", "何秀兰")
 
 
-def _working_days(first: date, stop: date) -> list[date]:
-    from cunwu_tui.domain import workdays
-
-    cal = workdays.default_calendar()
+def _working_days(first: date, stop: date, cal: WorkCalendar) -> list[date]:
     days, d = [], first
     while d < stop:
         if cal.is_workday(d):
@@ -126,8 +124,8 @@ def fill_seal_uses(ctx: DemoContext) -> str:
     from cunwu_tui.services.demo_base import DEMO_PIN
 
     def add(use: Use, when: datetime, refers_to: int | None = None, pin: str = DEMO_PIN) -> SealUseInfo:
-        if when.date() == date.today():  # the real clock: never a use later than now
-            now = datetime.now().replace(second=0, microsecond=0)
+        if when.date() == ctx.now().date():  # the clock outside the demo: never a use later than now
+            now = ctx.now().replace(second=0, microsecond=0)
             when = max(datetime.combine(when.date(), time.min), min(when, now - timedelta(minutes=6)))
         ctx.at(when + timedelta(minutes=5))  # registered right after stamping
         applicant = people.get(use.applicant)
@@ -158,7 +156,7 @@ def fill_seal_uses(ctx: DemoContext) -> str:
             out.append((use, datetime.combine(day, time(first_hour + (n % 3) * 2, 10 + (n * 7) % 40))))
         return out
 
-    last = _working_days(ctx.start + timedelta(days=1), month_start)
+    last = _working_days(ctx.start + timedelta(days=1), month_start, s.calendar)
     count = major = 0
     for n, (use, when) in enumerate(spread(LAST_MONTH, last)):
         info = add(use, when)
@@ -169,7 +167,7 @@ def fill_seal_uses(ctx: DemoContext) -> str:
             register.void(info.id, VOID_REASON)
             add(CORRECTION, when + timedelta(minutes=45), refers_to=info.id)
             count += 1
-    this = _working_days(month_start, ctx.today)
+    this = _working_days(month_start, ctx.today, s.calendar)
     for use, when in spread(THIS_MONTH, this):
         info = add(use, when)
         count += 1
@@ -178,7 +176,7 @@ def fill_seal_uses(ctx: DemoContext) -> str:
     # approver is out, so it waits (待审批) for their PIN.
     morning = datetime.combine(ctx.today, time(8, 40))
     pending = ""
-    if ctx.today != date.today() or datetime.now() >= morning.replace(hour=7, minute=30):
+    if ctx.today != ctx.now().date() or ctx.now() >= morning.replace(hour=7, minute=30):
         add(TODAY, morning, pin="")
         count += 1
         pending = "，今天 1 条待审批"

@@ -382,12 +382,6 @@ def _also_off(off: dict[int, set[date]], *plans: Mapping[date, int | None]) -> d
     return out
 
 
-def _calendar() -> WorkCalendar:
-    from cunwu_tui.domain.workdays import default_calendar
-
-    return default_calendar()
-
-
 class DutyService:
     def __init__(self, core: Core, identity: Any = None, staff: Any = None):
         self.core = core
@@ -446,7 +440,7 @@ class DutyService:
 
     def days(self, start: date, end: date) -> list[DutyDayInfo]:
         """Rota days with start <= day <= end."""
-        cal = _calendar()
+        cal = self.core.calendar
         with self.core.read() as s:
             phones = self._phones(s)
             rows = s.exec(select(DutyDay).where(DutyDay.day >= start, DutyDay.day <= end).order_by(DutyDay.day)).all()
@@ -524,7 +518,7 @@ class DutyService:
         ``night``: the village keeps separate night duty; the nights are
         shared out fairly on their own, never to that day's day person."""
         days = month_days(year, month)
-        kinds = fair.classify(days, _calendar())
+        kinds = fair.classify(days, self.core.calendar)
         op = self.core.operator
         with self.core.write() as s:
             m = s.exec(select(DutyMonth).where(DutyMonth.year == year, DutyMonth.month == month)).first()
@@ -575,7 +569,7 @@ class DutyService:
     def publish_warning(self, year: int, month: int) -> str:
         """What publishing the month now means, when its year's holiday
         schedule is not entered yet ("" when it is)."""
-        if _calendar().covered(year):
+        if self.core.calendar.covered(year):
             return ""
         return (
             f"{year}年的节假日安排还没有录入：元旦、春节等法定节假日和调休上班日暂按普通工作日、周末排班，"
@@ -619,7 +613,7 @@ class DutyService:
             raise ValidationError(errors)
         assert isinstance(from_day, date)
         days = [d for d in month_days(year, month) if d >= from_day]
-        kinds = fair.classify(days, _calendar())
+        kinds = fair.classify(days, self.core.calendar)
         leave_text = rota.leave_lines if leave_text is None else leave_text
         op = self.core.operator
         now = self.core.now()
@@ -776,7 +770,7 @@ class DutyService:
                 {"day": day.isoformat(), **{ROLE_WORDS[k]: n for k, _, n in changed}, "reason": reason},
             )
             s.flush()
-            info = self._day_info(row, self._phones(s), _calendar())
+            info = self._day_info(row, self._phones(s), self.core.calendar)
         return info
 
     # -- who is on duty ---------------------------------------------------------------
@@ -1459,7 +1453,7 @@ class DutyService:
     # -- holiday rotas ------------------------------------------------------------------
     def holiday_periods(self, year: int) -> list[HolidayPeriod]:
         """The long holidays (3 days or more) of ``year`` from the calendar."""
-        cal = _calendar()
+        cal = self.core.calendar
         sch = cal.schedule(year)
         if sch is None:
             return []

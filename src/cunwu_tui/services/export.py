@@ -101,7 +101,7 @@ class ExportService:
             township=profile.township,
             operator=op.name if op else "",
             phone=(op.phone if op and op.phone else profile.phone),
-            filled_on=today or date.today(),
+            filled_on=today or self.core.today(),
             evidence=tuple(end),
             evidence_previous=tuple(previous),
             exported_at=self.core.now(),

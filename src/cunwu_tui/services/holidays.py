@@ -8,6 +8,7 @@ from typing import Callable
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlmodel import col, select
@@ -57,8 +58,10 @@ class HolidayService:
                 mine[sch.year] = ScheduleInfo(sch.year, sch.source, workdays.format_schedule_lines(sch), "随软件提供")
         return [mine[y] for y in sorted(mine)]
 
-    def calendar(self) -> workdays.WorkCalendar:
-        """The calendar with all known years; also made the process default."""
+    def load(self) -> workdays.WorkCalendar:
+        """Build the calendar with all known years (shipped files, then the
+        years entered in Settings) and make it the services' calendar
+        (``Services.calendar``), which every deadline is counted by."""
         by_year = {s.year: s for s in shipped_schedules()}
         for info in self.entered():
             try:
@@ -66,8 +69,25 @@ class HolidayService:
             except ValueError:
                 log.exception("stored holiday schedule %s does not parse", info.year)
         cal = workdays.WorkCalendar(by_year.values())
-        workdays.set_default_calendar(cal)
+        self.core.calendar = cal
         return cal
+
+    def calendar(self) -> workdays.WorkCalendar:
+        """The calendar in use (as last loaded)."""
+        return self.core.calendar
+
+    def covered(self, year: int) -> bool:
+        """Whether ``year``'s holiday arrangement is known (else working
+        days of that year are counted by weekends only, 预计)."""
+        return self.core.calendar.covered(year)
+
+    def covered_years(self) -> list[int]:
+        """Every year whose arrangement is known (the package's and ours)."""
+        return self.core.calendar.covered_years()
+
+    def day_info(self, day: date) -> workdays.DayInfo:
+        """Whether ``day`` is a working day, and its holiday if any."""
+        return self.core.calendar.day_info(day)
 
     def save_year(self, year: int | str, text: str, source: str = "") -> ScheduleInfo:
         try:
@@ -110,7 +130,7 @@ class HolidayService:
                 before,
                 {"year": sch.year, "source": sch.source, "content": content},
             )
-        self.calendar()
+        self.load()
         if self.on_change is not None:  # the cases' summaries count working days by this calendar
             self.on_change()
         return ScheduleInfo(sch.year, sch.source, content, "设置录入")

@@ -177,9 +177,13 @@ class NoticeService:
         self, s: Session, row: Notice, now: datetime, tallies: dict[int, tuple[int, int, int]] | None = None
     ) -> NoticeInfo:
         assert row.id is not None
-        p = rules.period(row.start_at, row.length, row.unit)
+        p = rules.period(row.start_at, row.length, row.unit, self.core.calendar)
         st = rules.status(p, now, closed=row.closed_at is not None, withdrawn=row.withdrawn_at is not None)
-        cd = rules.countdown(p, now.date()) if st in (rules.RUNNING, rules.PENDING) else rules.Countdown(0, 0, False)
+        cd = (
+            rules.countdown(p, now.date(), self.core.calendar)
+            if st in (rules.RUNNING, rules.PENDING)
+            else rules.Countdown(0, 0, False)
+        )
         if tallies is None:
             tallies = self._tallies(s, [row.id])
         objections, handled, persons = tallies.get(row.id, (0, 0, 0))
@@ -452,7 +456,7 @@ class NoticeService:
             errors["unit"] = "期限单位只能是 日 或 工作日。"
         if n is not None and "unit" not in errors:
             try:
-                rules.period(start_at or now, n, unit)
+                rules.period(start_at or now, n, unit, self.core.calendar)
             except ValueError as exc:
                 errors["length"] = str(exc)
         if round not in rules.ROUNDS:
@@ -586,7 +590,7 @@ class NoticeService:
         with self.core.write() as s:
             row = self._open_row(s, notice_id, "result")
             before = self._info(s, row, now)
-            if not rules.can_close(rules.period(row.start_at, row.length, row.unit), now.date()):
+            if not rules.can_close(rules.period(row.start_at, row.length, row.unit, self.core.calendar), now.date()):
                 raise ValidationError({"result": f"公示期到 {before.end:%Y-%m-%d} 才满，期满前不能结束。"})
             if before.open_objections:
                 raise ValidationError({"result": f"还有 {before.open_objections} 条异议未处理，请先登记处理结果。"})

@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -117,6 +117,8 @@ class CunwuApp(App[int]):
         # chosen before the first frame: changed in on_mount it restyled every widget (about 40 ms)
         self.theme = _pick_theme(self.console.color_system)
         self.db_url = db_url
+        # The day the app runs on (tests); the services take it over as their
+        # clock when they open, and from then on the app asks them.
         self._today = today
         self.services: Services | None = None
         self.open_error: str = ""
@@ -129,7 +131,21 @@ class CunwuApp(App[int]):
 
     # -- start-up -----------------------------------------------------------
     def today(self) -> date:
-        return self._today or date.today()
+        """The services' day (their clock is the one clock); before the
+        database is open, the day the app was started for, or the real one."""
+        services = self.services
+        if services is not None:
+            return services.today()
+        return self._today or datetime.now().date()
+
+    def _clock(self):
+        """The clock the services start with: None (the real time), or the
+        fixed day of ``CunwuApp(today=...)`` at the real time of day."""
+        if self._today is None:
+            return None
+        from cunwu_tui.services.core import day_clock
+
+        return day_clock(self._today)
 
     def on_mount(self) -> None:
         # the worker imports SQLAlchemy and opens the file: after the first frame has painted, not competing with it
@@ -186,7 +202,7 @@ class CunwuApp(App[int]):
         try:
             from cunwu_tui.services import open_services
 
-            services = open_services(self.db_url)
+            services = open_services(self.db_url, clock=self._clock())
         except Exception as exc:  # shown as a message, details in the log
             log.exception("cannot open database %s", self.db_url)
             from cunwu_tui.logsetup import log_path
@@ -216,11 +232,11 @@ class CunwuApp(App[int]):
         except Exception:  # the palette builds it when opened
             log.exception("palette index failed")
         try:  # the day's automatic backup: off the first frame, in this worker
-            services.backups.auto_backup(self.today())
+            services.backups.auto_backup(services.today())
         except Exception:  # recorded by the service; never stops the app
             log.exception("automatic backup failed")
         try:  # once a day, every row of every register
-            if services.evidence.full_check_due(self.today()):
+            if services.evidence.full_check_due(services.today()):
                 self._check_seal_chain(services, quick=False)
                 self._check_evidence(services, full=True)
         except Exception:
@@ -305,8 +321,9 @@ class CunwuApp(App[int]):
         except Exception as exc:
             log.exception("restore failed")
             error = f"恢复失败（{type(exc).__name__}），未作任何改动。"
-        try:
-            services = open_services(self.db_url)
+        before = self.services
+        try:  # on the clock the app was running on
+            services = open_services(self.db_url, clock=before.core.clock if before is not None else self._clock())
         except Exception as exc:
             log.exception("cannot open database %s after restore", self.db_url)
             from cunwu_tui.logsetup import log_path

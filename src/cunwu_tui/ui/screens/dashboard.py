@@ -96,11 +96,8 @@ class DashboardScreen(AppScreen):
             err = getattr(app, "open_error", "")
             self.query_one("#today", Static).update(err or "正在打开数据库，请稍候。")
             return
-        from cunwu_tui.domain import workdays
-
         today = app.today()  # type: ignore[attr-defined]
-        cal = workdays.default_calendar()
-        info = cal.day_info(today)
+        info = services.holidays.day_info(today)
         op = services.operator
         self.query_one("#today", Static).update(today_text(info) + (f"　操作员：{op.name}" if op else ""))
         notes: list[str] = []
@@ -109,7 +106,7 @@ class DashboardScreen(AppScreen):
             notes.append("尚未填写村(社区)名称和所属乡镇，台账无法署名：请按 F9 设置。")
         if info.provisional:
             notes.append(f"{today.year}年节假日安排尚未录入，今天是否上班按周末推算：请按 F9 设置，在节假日页录入。")
-        if today.month >= 11 and not cal.covered(today.year + 1):
+        if today.month >= 11 and not services.holidays.covered(today.year + 1):
             notes.append(
                 f"{today.year + 1}年节假日安排尚未录入，跨年的期限将显示为预计：国务院公布后请在 F9 设置中录入。"
             )
@@ -119,14 +116,14 @@ class DashboardScreen(AppScreen):
         if seal_check is not None and not seal_check.ok:
             notes.append("用印登记校验不一致，登记可能被改动过：详见下方用印栏。")
         notes += evidence_notes(app)
-        backup = services.backups.status(services.core.now())
+        backup = services.backups.status(services.now())
         if backup.warning:
             notes.append(backup_warning(backup))
         self.query_one("#attention", Static).update("\n".join(notes) or "没有需要处理的提醒。")
         self.query_one("#cases", Static).update(case_lines(services, today))
         from cunwu_tui.ui.screens.duty import duty_panel
 
-        self.query_one("#duty", Static).update(duty_panel(services, services.core.now()))
+        self.query_one("#duty", Static).update(duty_panel(services, services.now()))
         self.query_one("#notices", Static).update(notice_lines(services, today))
         from cunwu_tui.ui.screens.seal_register import seal_lines
 

@@ -769,9 +769,7 @@ class RotaScreen(_ExportMixin, AppScreen):
             head += f"，发布后调整 {len(rota.changes)} 次" if rota.changes else "，调整须写原因"
         else:
             head = f"{rota.label}值班表：草稿，可调整，按 P 发布。"
-        from cunwu_tui.domain.workdays import default_calendar
-
-        if not default_calendar().covered(self.year):
+        if not self.services.holidays.covered(self.year):
             again = "按 G 从某一天起重新安排" if rota.status == "已发布" else "按 G 重新生成草稿"
             head += f"\n{self.year}年节假日安排尚未录入，节假日暂按周末排：在 F9 设置的节假日页中录入后{again}。"
         self.query_one("#rota-head", Static).update(head)
@@ -1018,17 +1016,16 @@ class HolidayScreen(_ExportMixin, AppScreen):
             table.add_row(name, f"{start:%Y-%m-%d}至{end:%m-%d}", status, key=str(i))
         if self.entries:
             table.move_cursor(row=min(row, len(self.entries) - 1))
-        from cunwu_tui.domain.workdays import default_calendar
-
         nxt = self.app.today().year + 1  # type: ignore[attr-defined]
+        covered = self.services.holidays.covered(nxt)
         note = self.query_one("#holiday-next", Static)
         note.update(
             ""
-            if default_calendar().covered(nxt)
+            if covered
             else f"{nxt}年节假日安排尚未录入，所以还没有{nxt}年的中长假：国务院公布后在 F9 设置的节假日页中"
             f"录入（或导入文件），回到这里即可编制{nxt}年元旦、春节等假期的值班表。"
         )
-        note.display = not default_calendar().covered(nxt)
+        note.display = not covered
         self.show_detail()
 
     @on(DataTable.RowHighlighted, "#holiday-table")

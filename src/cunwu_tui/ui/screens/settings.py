@@ -126,12 +126,9 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
             table.move_cursor(row=min(row, table.row_count - 1))
 
     def _load_coverage(self) -> None:
-        from cunwu_tui.domain import workdays
-
         mine = self.live.holidays.schedules()
-        cal = workdays.default_calendar()
         own = "、".join(f"{s.year}年（{s.origin}）" for s in mine)
-        package = [y for y in cal.covered_years() if y not in {s.year for s in mine}]
+        package = [y for y in self.live.holidays.covered_years() if y not in {s.year for s in mine}]
         span = f"{min(package)}至{max(package)}年" if package else "无"
         extra = f"；另有 {own}" if own else "；其他年份尚未录入"
         self.query_one("#coverage", Static).update(f"已有节假日安排：内置 {span}{extra}。输入年份可查看或修改。")
