@@ -1706,9 +1706,9 @@ class CaseService:
         unit: str = "日",
         kind: str = "",
     ) -> Any:
-        """Post the notice the current step requires, linked to the case
-        (the screens use the F7 form with the case filled in, then
-        ``link_notice``)."""
+        """Post the notice the current step requires, linked to the case, in
+        one transaction (``post_notice``; the screens fill the F7 form with
+        the case's ``notice_defaults`` and hand it to ``post_notice``)."""
         from cunwu_tui.domain import notices as nr
 
         with self.core.read() as s:
@@ -1720,20 +1720,29 @@ class CaseService:
         d = self.notice_defaults(case_id)
         if length in (None, ""):
             length, unit = d["length"], d["unit"]
-        info = self.notices.add(
-            title,
-            kind or nr.kind_of_matter(row.matter_code),
-            places,
-            start or self.core.now(),
-            length,
-            unit,
+        return self.post_notice(
+            case_id,
+            title=title,
+            kind=kind or nr.kind_of_matter(row.matter_code),
+            places=places,
+            start=start or self.core.now(),
+            length=length,
+            unit=unit,
             round=d.get("round", ""),
             matter_code=row.matter_code,
             case_ref=row.number,
             case_step=step,
             previous_id=d.get("previous_id"),
         )
-        self.link_notice(case_id, info.id)
+
+    def post_notice(self, case_id: int, **notice: Any) -> NoticeInfo:
+        """Post a notice for the case's current step (``notice``: the
+        arguments of ``NoticeService.add``) and put it on the case's record:
+        one user action, one transaction, so a failure leaves neither the
+        notice nor its link (nor their audit records)."""
+        with self.core.write():
+            info: NoticeInfo = self.notices.add(**notice)
+            self.link_notice(case_id, info.id)
         return info
 
     def link_notice(self, case_id: int, notice_id: int) -> CaseRow:

@@ -919,14 +919,13 @@ class CaseDetailScreen(DetailScreen):
             return
         from cunwu_tui.ui.screens.notices import NoticeForm
 
-        defaults = self.live.cases.notice_defaults(self.case_id)
+        cases = self.live.cases
+        defaults = cases.notice_defaults(self.case_id)
 
-        def saved(notice_id: int | None) -> None:
-            if notice_id:
-                self.live.cases.link_notice(self.case_id, notice_id)
-            self.refresh_data()
+        def post(**notice):  # the notice and its link on the case: one transaction
+            return cases.post_notice(self.case_id, **notice)
 
-        self.app.push_screen(NoticeForm(self.live, defaults), saved)
+        self.app.push_screen(NoticeForm(self.live, defaults, post), lambda _: self.refresh_data())
 
     def action_letter(self) -> None:
         from cunwu_tui.errors import ValidationError

@@ -3,7 +3,7 @@ detail with its list and objection log, and the list for the notice board."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from rich.text import Text
 from textual import on
@@ -241,13 +241,16 @@ class NoticeDetailScreen(DetailScreen):
 
 
 class NoticeForm(ModalForm):
-    """新建公示. ``defaults`` (e.g. a second round) prefill the form."""
+    """新建公示. ``defaults`` (e.g. a second round) prefill the form.
+    ``post``: the service call that saves it (a case's notice: the case's
+    ``post_notice``, which links it in the same transaction)."""
 
     LIMITS = {"title": inputs.TITLE, "summary": inputs.TEXT, "backdate_reason": inputs.LINE}
 
-    def __init__(self, services: Services, defaults: dict | None = None):
+    def __init__(self, services: Services, defaults: dict | None = None, post: Callable[..., NoticeInfo] | None = None):
         super().__init__(services)
         self.defaults = defaults or {}
+        self.post = post or services.notices.add
         self._length_touched = bool(defaults)
 
     def compose(self) -> ComposeResult:
@@ -299,7 +302,7 @@ class NoticeForm(ModalForm):
         d = self.defaults
         kind = self.choice("kind")
         places = list(self.query_one("#f-places", CheckList).selected)
-        info = self.services.notices.add(
+        info = self.post(
             title=self.value("title"),
             kind=kind,
             places=places,

@@ -1,0 +1,87 @@
+"""One user action, one transaction (#17): posting a case's notice adds the
+notice and puts it on the case's record in one write, so a failure leaves
+neither (nor an audit record of either)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlmodel import func, select
+
+from cunwu_tui.db.models import AuditLog, Notice
+from cunwu_tui.services import SaveError, ValidationError
+from test_cases import Clock, s as s, take_in  # s: the fixture (a clerk at work)
+
+
+def _at_notice_step(s):
+    row = take_in(s, seed="000_df0ea5699719fa07.txt")
+    for n in (1, 2, 3):
+        s.cases.complete_step(row.id, n)
+    s.cases.choose(row.id, "")
+    for n in (6, 7, 8):
+        s.cases.complete_step(row.id, n)
+    assert s.cases.detail(row.id).current_step == 9
+    return row
+
+
+def _counts(s) -> tuple[int, int]:
+    with s.core.read() as session:
+        notices = session.exec(select(func.count()).select_from(Notice)).one()
+        audits = session.exec(select(func.count()).select_from(AuditLog)).one()
+    return notices, audits
+
+
+def _form(s, row) -> dict:
+    """What the F7 form hands over for the case (its defaults, filled in)."""
+    d = s.cases.notice_defaults(row.id)
+    return dict(
+        title="低保第一次公示：王桂英",
+        kind=d["kind"],
+        places=["公开栏"],
+        start=datetime(2026, 10, 9, 9, 0),
+        length=d["length"],
+        unit=d["unit"],
+        matter_code=d["matter_code"],
+        case_ref=d["case_ref"],
+        case_step=d["case_step"],
+    )
+
+
+def test_a_failing_link_leaves_no_notice_and_no_audit_row(s, monkeypatch):
+    row = _at_notice_step(s)
+    s.core.clock = Clock(datetime(2026, 10, 9, 9, 0))
+    before = _counts(s)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(s.cases, "_event", broken)  # the link fails after the notice was added
+    with pytest.raises(SaveError):
+        s.cases.post_notice(row.id, **_form(s, row))
+    with pytest.raises(SaveError):
+        s.cases.publish_notice(row.id, "低保第一次公示：王桂英", "公开栏", datetime(2026, 10, 9, 9, 0), 7, "日")
+    assert _counts(s) == before
+    assert s.notices.for_case(row.number) == []
+    monkeypatch.undo()
+    assert "发布公示" in s.cases.detail(row.id).notice_block  # still waiting for its notice
+
+
+def test_a_refused_link_leaves_no_notice(s):
+    row = _at_notice_step(s)
+    s.core.clock = Clock(datetime(2026, 10, 9, 9, 0))
+    other = take_in(s)  # a case whose current step needs no notice
+    before = _counts(s)
+    with pytest.raises(ValidationError):
+        s.cases.post_notice(other.id, **_form(s, row))
+    assert _counts(s) == before
+
+
+def test_posting_adds_and_links_in_one_action(s):
+    row = _at_notice_step(s)
+    s.core.clock = Clock(datetime(2026, 10, 9, 9, 0))
+    notices, audits = _counts(s)
+    info = s.cases.post_notice(row.id, **_form(s, row))
+    assert _counts(s) == (notices + 1, audits + 2)  # the notice's 发布 and the case's 发布公示
+    assert [n.id for n in s.notices.for_case(row.number)] == [info.id]
+    assert [a.action for a in s.audit.recent(2)] == ["发布公示", "发布"]
