@@ -11,7 +11,8 @@ from sqlmodel import func, select
 
 from cunwu_tui.db.models import AuditLog, Notice
 from cunwu_tui.services import SaveError, ValidationError
-from test_cases import Clock, s as s, take_in  # s: the fixture (a clerk at work)
+from cunwu_tui.services.cases import CaseIntake
+from test_cases import Clock, s as s, staff_id, take_in  # s: the fixture (a clerk at work)
 
 
 def _at_notice_step(s):
@@ -85,3 +86,24 @@ def test_posting_adds_and_links_in_one_action(s):
     assert _counts(s) == (notices + 1, audits + 2)  # the notice's 发布 and the case's 发布公示
     assert [n.id for n in s.notices.for_case(row.number)] == [info.id]
     assert [a.action for a in s.audit.recent(2)] == ["发布公示", "发布"]
+
+
+def _case_count(s) -> int:
+    from cunwu_tui.db.models import CaseRecord
+
+    with s.core.read() as session:
+        return session.exec(select(func.count()).select_from(CaseRecord)).one()
+
+
+def test_a_duty_entry_taken_in_twice_leaves_no_second_case(s):
+    """F6's 受理为办件: the case and the entry's link in one write (the intake
+    form hands its arguments to duty.take_in)."""
+    visit = s.duty.add_log("来访", "五组村民王某咨询低保", "已登记", at="2026-09-28 08:30")
+    rid = s.residents.add("王桂英", "居民身份证", "11010519491231002X").id
+    intake = CaseIntake("MS-DIBAO", rid, "来访", staff_id(s, "赵丽"), "承诺件", (), "来自值班记录", 20, "工作日")
+    row = s.duty.take_in(visit.id, intake)
+    assert s.duty.log(visit.id).case_number == row.number
+    cases, audits = _case_count(s), _counts(s)[1]
+    with pytest.raises(ValidationError, match="已受理为"):
+        s.duty.take_in(visit.id, intake)
+    assert (_case_count(s), _counts(s)[1]) == (cases, audits)

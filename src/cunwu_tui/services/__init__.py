@@ -69,6 +69,7 @@ class Services:
         self.notices.case_gate = self.cases.notice_gate
         self.holidays.on_change = lambda: self.cases.resummarize_all(live_only=True)  # deadlines in 工作日 move
         self.duty = DutyService(core, self.identity, self.staff)
+        self.duty.cases = self.cases  # a duty log entry taken in as a case (take_in)
         self.backups = BackupService(core, self.settings, info.url)
         from cunwu_tui.services.evidence import EvidenceService
 

@@ -387,6 +387,7 @@ class DutyService:
         self.core = core
         self.identity = identity  # services/identity.IdentityService: the leader's sign-off
         self.staff = staff  # services/staff.StaffService: who is a leader
+        self.cases: Any = None  # set by the facade: services/cases.CaseService (take_in)
 
     # -- staff ------------------------------------------------------------------
     def _people(self, s: Session, role: str) -> list[Staff]:
@@ -949,6 +950,16 @@ class DutyService:
             void = s.exec(select(DutyVoid).where(DutyVoid.kind == "log", DutyVoid.target_id == log_id)).first()
             link = s.exec(select(DutyCaseLink).where(DutyCaseLink.log_id == log_id)).first()
             return self._log_info(r, void, link)
+
+    def take_in(self, log_id: int, intake: Any) -> Any:
+        """Take entry ``log_id`` in as a case (``intake``: the CaseIntake
+        of ``CaseService.add``) and link the two: one user action, one
+        transaction, so a refused link leaves no case behind. Returns the
+        case's row."""
+        with self.core.write():
+            row = self.cases.add(intake)
+            self.link_case(log_id, row.id)
+        return row
 
     def link_case(self, log_id: int, case_id: int) -> LogInfo:
         """Record that entry ``log_id`` was taken in as case ``case_id``

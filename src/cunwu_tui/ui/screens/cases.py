@@ -36,7 +36,7 @@ from cunwu_tui.ui.widgets import (
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
-    from cunwu_tui.services.cases import CaseDetail, CaseRow, IntakeDefaults
+    from cunwu_tui.services.cases import CaseDetail, CaseIntake, CaseRow, IntakeDefaults
 
 # Mirrors cunwu_tui.domain.cases (kept here so the screen imports nothing heavy).
 FILTERS = ("在办", "即将到期", "逾期", "办结", "不予受理", "全部")
@@ -196,12 +196,20 @@ class IntakeForm(ModalForm):
     BINDINGS = [Binding("ctrl+r", "new_resident", "新居民", key_display="^R")]
 
     def __init__(
-        self, services: Services, code: str = "", seed: str | None = None, prefill: dict[str, str] | None = None
+        self,
+        services: Services,
+        code: str = "",
+        seed: str | None = None,
+        prefill: dict[str, str] | None = None,
+        post: Callable[[CaseIntake], CaseRow] | None = None,
     ):
         """``prefill``: 受理渠道 ``channel`` and 备注 ``note`` to start with
-        (an intake started from a duty log entry says where it came from)."""
+        (an intake started from a duty log entry says where it came from).
+        ``post``: the service call that saves it (from a duty log entry:
+        ``duty.take_in``, which links the entry in the same transaction)."""
         super().__init__(services)
         self.prefill = prefill or {}
+        self.post = post or services.cases.add
         self.code = code
         self.seed: str | None = seed
         self.defaults: IntakeDefaults | None = None
@@ -399,7 +407,7 @@ class IntakeForm(ModalForm):
         officer = self.query_one("#f-first_officer", Select).value
         from cunwu_tui.services.cases import CaseIntake
 
-        row = self.services.cases.add(
+        row = self.post(
             CaseIntake(
                 matter_code=self.code,
                 resident_id=self.resident_id,

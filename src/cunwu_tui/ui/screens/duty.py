@@ -492,22 +492,16 @@ class LogDetailScreen(DetailView, Guarded, ModalScreen):
             return
 
         def saved(case_id) -> None:
-            from cunwu_tui.errors import ValidationError
-            from cunwu_tui.ui.screens.dialogs import MessageDialog
-
             if not isinstance(case_id, int) or isinstance(case_id, bool):
                 return
-            try:
-                linked = self.services.duty.link_case(e.id, case_id)
-            except ValidationError as exc:
-                self.app.push_screen(MessageDialog("未能关联办件", "".join(exc.errors.values())))
-                return
-            self.refresh_data()
-            self.notify(f"已受理为 {linked.case_number}，在 F4 中办理。")
+            self.refresh_data()  # load() reads the entry again, its case number with it
+            self.notify(f"已受理为 {self.entry.case_number}，在 F4 中办理。")
 
-        self.app.push_screen(
-            IntakeForm(self.services, prefill={"channel": e.intake_channel, "note": e.origin_text}), saved
-        )
+        def post(intake):  # the case and its link to this entry: one transaction
+            return self.services.duty.take_in(e.id, intake)
+
+        prefill = {"channel": e.intake_channel, "note": e.origin_text}
+        self.app.push_screen(IntakeForm(self.services, prefill=prefill, post=post), saved)
 
 
 # -- the main screen ------------------------------------------------------------
