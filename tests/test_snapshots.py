@@ -309,6 +309,11 @@ def test_help(snap_compare, make_app):
     assert shot(snap_compare, make_app(), to("f1", "HelpScreen"))
 
 
+def test_places_menu(snap_compare, make_app):
+    """Ctrl+L: the 登记簿 menu, every place (ui/places.PLACES)."""
+    assert shot(snap_compare, make_app(), to("ctrl+l", "PlacesMenu"))
+
+
 def test_command_palette(snap_compare, make_app):
     """Ctrl+P, initials typed: 新建受理 and its neighbours."""
     from textual.command import CommandList

@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from cunwu_tui import __version__
+from cunwu_tui.ui.places import MENU_KEY, PLACES, function_keys, place
 
 if TYPE_CHECKING:
     from cunwu_tui.services import Services
@@ -29,18 +30,8 @@ log = logging.getLogger("cunwu.ui")
 
 WEEKDAYS = "一二三四五六日"
 
-# Screens reachable by function key: key, mode, Chinese name. A feature's
-# screen is listed here only once it has landed.
-SCREENS: tuple[tuple[str, str, str], ...] = (
-    ("f2", "dashboard", "工作台"),
-    ("f3", "lookup", "事项查询"),
-    ("f4", "cases", "受理登记"),
-    ("f5", "seals", "用印登记"),
-    ("f6", "duty", "值班"),
-    ("f7", "notices", "公示"),
-    ("f8", "export", "台账导出"),
-    ("f9", "settings", "设置"),
-)
+# Every screen, its key and how it opens: ui/places.PLACES (the bindings,
+# the modes, the 登记簿 menu, help and the palette are built from it).
 
 
 class _LazyScreen:
@@ -61,18 +52,29 @@ class _LazyScreen:
 
 
 def _modes():
+    """A mode per main screen of PLACES; the 工作台 (the first frame)
+    imported now, the others when first shown."""
     from cunwu_tui.ui.screens.dashboard import DashboardScreen
 
-    lazy = {
-        "export": ("export", "ExportScreen"),
-        "lookup": ("lookup", "LookupScreen"),
-        "notices": ("notices", "NoticesScreen"),
-        "settings": ("settings", "SettingsScreen"),
-        "seals": ("seal_register", "SealRegisterScreen"),
-        "cases": ("cases", "CasesScreen"),
-        "duty": ("duty", "DutyScreen"),
-    }
-    return {"dashboard": DashboardScreen, **{mode: _LazyScreen(*where) for mode, where in lazy.items()}}
+    lazy = {p.id: _LazyScreen(*p.screen.split(".")) for p in PLACES if p.screen and p.id != "dashboard"}
+    return {"dashboard": DashboardScreen, **lazy}
+
+
+def _bindings() -> list[Binding | tuple[str, str] | tuple[str, str, str]]:
+    return [
+        Binding("f1", "help", "帮助", id="help", key_display="F1"),
+        *(Binding(p.key, f"go('{p.id}')", p.label, id=p.id, key_display=p.key_text) for p in function_keys() if p.key),
+        # The 登记簿 menu: every place, those without a function key too
+        # (ui/places.MENU_KEY says why this key). Not in the footer, which
+        # the nine function keys fill at 80 columns; F1 and Ctrl+P name it.
+        Binding(MENU_KEY, "places", "登记簿", id="places", show=False, key_display="^L"),
+        Binding("ctrl+o", "choose_operator", "换操作员", id="operator", show=False, key_display="^O"),
+        Binding("ctrl+p", "command_palette", "命令", id="palette", show=False, key_display="^P"),
+        # Not in the footer: nine function keys fill 80 columns. F1 help and the
+        # Ctrl+C hint name it.
+        Binding("ctrl+q", "quit", "退出", id="quit", priority=True, show=False, key_display="^Q"),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+    ]
 
 
 def _commands():
@@ -88,25 +90,8 @@ class CunwuApp(App[int]):
     CSS_PATH = str(Path(__file__).with_name("app.tcss"))
     DEFAULT_MODE = "dashboard"
     COMMAND_PALETTE_DISPLAY = "^P"
-    COMMANDS = {_commands}  # screens, their keys and the system commands (get_system_commands)
-    FUNCTION_KEYS = SCREENS  # (key, mode, name) of the F2-F9 screens, read by the palette
-    BINDINGS = [
-        Binding("f1", "help", "帮助", id="help", key_display="F1"),
-        Binding("f2", "go('dashboard')", "工作台", id="dashboard", key_display="F2"),
-        Binding("f3", "go('lookup')", "查询", id="lookup", key_display="F3"),
-        Binding("f4", "go('cases')", "受理", id="cases", key_display="F4"),
-        Binding("f5", "go('seals')", "用印", id="seals", key_display="F5"),
-        Binding("f6", "go('duty')", "值班", id="duty", key_display="F6"),
-        Binding("f7", "go('notices')", "公示", id="notices", key_display="F7"),
-        Binding("f8", "go('export')", "导出", id="export", key_display="F8"),
-        Binding("f9", "go('settings')", "设置", id="settings", key_display="F9"),
-        Binding("ctrl+o", "choose_operator", "换操作员", id="operator", show=False, key_display="^O"),
-        Binding("ctrl+p", "command_palette", "命令", id="palette", show=False, key_display="^P"),
-        # Not in the footer: nine function keys fill 80 columns. F1 help and the
-        # Ctrl+C hint name it.
-        Binding("ctrl+q", "quit", "退出", id="quit", priority=True, show=False, key_display="^Q"),
-        Binding("ctrl+c", "help_quit", show=False, system=True),
-    ]
+    COMMANDS = {_commands}  # the places, their keys and the system commands (get_system_commands)
+    BINDINGS = _bindings()
 
     def __init__(self, db_url: str, today: date | None = None):
         from cunwu_tui.logsetup import setup_logging
@@ -396,6 +381,55 @@ class CunwuApp(App[int]):
         else:
             self.refresh_screen()
 
+    def action_open(self, place_id: str) -> None:
+        """Go to a place of ui/places.PLACES: a main screen by its mode;
+        one opened from a main screen by that screen's own action."""
+        p = place(place_id)
+        if not p.within:
+            self.action_go(p.id)
+            return
+        if self.locked or not self.ready():
+            self.action_go(p.mode)  # says why not
+            return
+        if self.current_mode != p.mode:
+            self.switch_mode(p.mode)
+        self.call_after_refresh(self.run_on_main_screen, p.mode, p.action)
+
+    def run_on_main_screen(self, mode: str, action: str):
+        """Run ``action`` on ``mode``'s main screen (the palette's screen
+        commands and the menu's places): from a list or detail opened on it,
+        back to it first; never over a form holding typed data."""
+        made: object = self.MODES[mode]
+        cls = made if isinstance(made, type) else getattr(made, "screen_class")  # _LazyScreen: imported now
+        if not isinstance(self.screen, cls):
+            stack = list(self.screen_stack)
+            if not any(isinstance(s, cls) for s in stack) or any(
+                getattr(s, "has_unsaved", lambda: False)() for s in stack
+            ):
+                self.notify("请先关闭正在填写的表单。", severity="warning")
+                return None
+            while not isinstance(self.screen, cls):
+                self.pop_screen()
+        return self.run_action(action, self.screen)
+
+    def action_places(self) -> None:
+        """Ctrl+L: the 登记簿 menu, every place (ui/screens/places.py)."""
+        if self.locked:
+            return
+        if not self.ready():
+            self.action_go("dashboard")  # says why not
+            return
+        from cunwu_tui.ui.screens.places import PlacesMenu
+
+        if isinstance(self.screen, PlacesMenu):
+            return
+
+        def chosen(place_id: str | None) -> None:
+            if place_id:
+                self.action_open(place_id)
+
+        self.push_screen(PlacesMenu(), chosen)
+
     def action_help(self) -> None:
         from cunwu_tui.ui.screens.help import HelpScreen
 
@@ -461,8 +495,9 @@ class CunwuApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("帮助（F1）", "按键说明与数据文件位置", self.action_help)
-        for key, mode, name in SCREENS:
-            yield SystemCommand(f"{name}（{key.upper()}）", f"打开{name}", lambda m=mode: self.action_go(m))
+        for p in function_keys():
+            yield SystemCommand(f"{p.title}（{p.key_text}）", f"打开{p.title}", lambda m=p.id: self.action_go(m))
+        yield SystemCommand("登记簿（Ctrl+L）", "全部登记簿和页面，按数字或字母打开", self.action_places)
         yield SystemCommand("换操作员（Ctrl+O）", "选择当前操作的人员，输入其个人密码", self.action_choose_operator)
         yield SystemCommand("锁屏", "暂时离开：锁定屏幕，回来时输入个人密码", self.lock_screen)
         yield SystemCommand("立即备份（F9 中 Ctrl+B）", "备份到设置中记住的位置（如U盘）", self.action_backup_now)

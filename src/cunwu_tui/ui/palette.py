@@ -13,6 +13,8 @@ from textual.binding import Binding
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets.option_list import Option
 
+from cunwu_tui.ui.places import MENU_KEY_TEXT, PLACES, menu_letter
+
 
 class ChinesePalette(CommandPalette):
     def __init__(self, **kwargs):
@@ -37,9 +39,10 @@ class ChinesePalette(CommandPalette):
 
 
 # -- the app's own commands (Ctrl+P) ------------------------------------------------
-# Built from the app's declarations, never a hand list: every function-key
-# screen (app.FUNCTION_KEYS, ui/app.SCREENS) and every key of its main screen that has a name
-# (the screen class's BINDINGS), plus the app's system commands. Found by
+# Built from the app's declarations, never a hand list: every place
+# (ui/places.PLACES: the function-key screens and those of the 登记簿 menu)
+# and every key of a main screen that has a name (the screen class's
+# BINDINGS), plus the app's system commands. Found by
 # Chinese, full pinyin or initials through domain.search (as F3 does), in
 # either order of screen and action ("新建受理", "受理新建", "shouli", "xjsl").
 
@@ -60,34 +63,24 @@ def _key_text(binding: Binding) -> str:
     return {"slash": "/", "comma": ",", "full_stop": "."}.get(key, key.upper() if len(key) == 1 else key)
 
 
-def _screen_action(app, mode: str, cls: type, action: str) -> Callable[[], None]:
+def _screen_action(app, mode: str, action: str) -> Callable[[], None]:
     def run() -> None:
         app.action_go(mode)
-
-        def then():
-            if not isinstance(app.screen, cls):  # a list or detail opened from it: back to it first
-                stack = list(app.screen_stack)
-                if not any(isinstance(s, cls) for s in stack) or any(
-                    getattr(s, "has_unsaved", lambda: False)() for s in stack
-                ):
-                    app.notify("请先关闭正在填写的表单。", severity="warning")
-                    return None
-                while not isinstance(app.screen, cls):
-                    app.pop_screen()
-            return app.run_action(action, app.screen)
-
-        app.call_after_refresh(then)
+        app.call_after_refresh(app.run_on_main_screen, mode, action)  # back to the main screen first
 
     return run
 
 
 def app_commands(app, screen) -> list[PaletteCommand]:
     """Every command the palette offers, from the app's declarations."""
-    screens = app.FUNCTION_KEYS  # ui/app.SCREENS, through the app: this module is imported by ui/app
     out: list[PaletteCommand] = []
-    for key, mode, name in screens:
-        out.append(PaletteCommand(f"打开{name}", key.upper(), partial(app.action_go, mode), (name, f"打开{name}")))
-        cls = app.MODES[mode]
+    for i, p in enumerate(PLACES):
+        name, key = p.title, p.key_text
+        where = key or f"{MENU_KEY_TEXT} {menu_letter(i).upper()}"
+        out.append(PaletteCommand(f"打开{name}", where, partial(app.action_open, p.id), (name, f"打开{name}")))
+        if not p.screen:
+            continue  # a screen opened from a main screen: its keys are that screen's own
+        cls = app.MODES[p.id]
         cls = getattr(cls, "screen_class", cls)  # a screen imported when first shown (ui/app._LazyScreen)
         for b in getattr(cls, "BINDINGS", ()):
             if not isinstance(b, Binding) or not b.description or b.key == "escape" or b.action in _NOT_COMMANDS:
@@ -97,12 +90,12 @@ def app_commands(app, screen) -> list[PaletteCommand]:
             out.append(
                 PaletteCommand(
                     desc if len(desc) > 2 or name in desc else f"{name}：{desc}",
-                    f"{name}（{key.upper()}）{_key_text(b)}",
-                    _screen_action(app, mode, cls, b.action),
+                    f"{name}（{where}）{_key_text(b)}",
+                    _screen_action(app, p.id, b.action),
                     words,
                 )
             )
-    names = {name for _, _, name in screens}
+    names = {p.title for p in PLACES}
     for sc in app.get_system_commands(screen):
         title = sc.title.split("（")[0]
         if title in names:

@@ -8,25 +8,46 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from cunwu_tui.ui.places import MENU_KEY_TEXT, PLACES, function_keys, menu_letter
 from cunwu_tui.ui.screens.guard import Guarded
 
-# The case detail's keys are placeholders ({action id}) filled from its one
-# table (ui/screens/cases.CASE_KEYS): see help_text().
-KEYS_TEMPLATE = """\
-全局按键（任何界面都可用）
-  F1        帮助（本页）
-  F2        工作台
-  F3        事项查询（一次性告知）
-  F4        受理登记（办件步骤、期限、否定报备、信访）
-  F5        用印登记（审批、编号、作废、校验）
-  F6        值班（现在谁值班、值班记录、替班、交接班、值班表）
-  F7        公示（倒计时、异议登记、公示名单）
-  F8        台账导出
-  F9        设置（村(社区)信息、人员、印章、节假日、备份）
-  Ctrl+O    换操作员（选择自己，输入本人密码）；锁屏时由另一人接替
-  Ctrl+P    命令面板（输入汉字、拼音或首字母找页面和操作，如 xjsl 新建受理）
-  Ctrl+Q    退出
 
+def _wrapped(items: list[str], indent: str = "  ", width: int = 70) -> str:
+    from rich.cells import cell_len
+
+    lines, line = [], indent
+    for item in items:
+        if line.strip() and cell_len(line + "　" + item) > width:
+            lines.append(line)
+            line = indent
+        line += ("　" if line.strip() else "") + item
+    return "\n".join([*lines, line])
+
+
+def navigation_text() -> str:
+    """The global keys and the 登记簿 menu, from ui/places.PLACES."""
+    keyed = [f"  {p.key_text:<10}{p.title}（{p.about}）" for p in function_keys()]
+    menu = [f"{menu_letter(i).upper()} {p.title}" for i, p in enumerate(PLACES)]
+    return "\n".join(
+        [
+            "全局按键（任何界面都可用）",
+            "  F1        帮助（本页）",
+            *keyed,
+            f"  {MENU_KEY_TEXT:<10}登记簿（全部登记簿和页面的目录，见下）",
+            "  Ctrl+O    换操作员（选择自己，输入本人密码）；锁屏时由另一人接替",
+            "  Ctrl+P    命令面板（输入汉字、拼音或首字母找页面和操作，如 xjsl 新建受理）",
+            "  Ctrl+Q    退出",
+            "",
+            f"登记簿（{MENU_KEY_TEXT}）：上下键选择、回车打开，或直接按前面的数字或字母",
+            _wrapped(menu),
+        ]
+    )
+
+
+# The case detail's keys are placeholders ({action id}) filled from its one
+# table (ui/screens/cases.CASE_KEYS): see help_text(). The global keys and
+# the 登记簿 menu come first, from ui/places.PLACES (navigation_text).
+KEYS_TEMPLATE = """\
 常用操作
   Tab / Shift+Tab   在输入框、列表、按钮之间移动
   上下键            在列表中选择
@@ -97,7 +118,7 @@ def help_text() -> str:
     """Every key, the case detail's taken from the screen's own table."""
     from cunwu_tui.ui.screens.cases import case_keys_by_id
 
-    return KEYS_TEMPLATE.format(**case_keys_by_id())
+    return navigation_text() + "\n\n" + KEYS_TEMPLATE.format(**case_keys_by_id())
 
 
 class HelpScreen(Guarded, ModalScreen[None]):

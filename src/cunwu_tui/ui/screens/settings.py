@@ -212,6 +212,11 @@ class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
         tabs.action_next_tab()
         self.call_after_refresh(self._focus_page)
 
+    def action_page(self, tab: str) -> None:
+        """Show one page (the 登记簿 menu's 人员名单, 节假日安排)."""
+        self.query_one("#tabs", TabbedContent).active = tab
+        self.call_after_refresh(self._focus_page)
+
     def _focus_page(self) -> None:
         """The page's first field (or its list), so typing goes somewhere."""
         pane = self.query_one(f"#{self._active_tab()}", TabPane)
