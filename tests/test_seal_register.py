@@ -215,12 +215,6 @@ def test_removed_reordered_and_rewritten_links_are_named():
     assert rules.verify_chain(dup).code == rules.DUPLICATE
 
 
-def test_meeting_types_on_screen_match_the_rules():
-    from cunwu_tui.ui.screens import seal_register as screen
-
-    assert screen.MEETING_TYPES == rules.MEETING_TYPES
-
-
 # --------------------------------------------------------------------------
 # an entry and its rules
 
