@@ -292,6 +292,47 @@ def test_a_seal_use_approved_by_the_book_is_only_approved_by_the_approvers_pin(o
     assert reg.verify().ok
 
 
+def test_the_entries_waiting_for_approval_are_kept_as_the_register_says(office):
+    """seal_pending (#18) follows every entry, approval and void: pending()
+    lists what reading the whole register finds; a start-up check heals it."""
+    from cunwu_tui.services.seal_register import AUDIT_ENTITY
+    from cunwu_tui.services.identity import SEAL_USE
+
+    s, p = office, office.people
+    reg = s.seal_register
+
+    def by_reading() -> list[int]:  # the definition: saved without the PIN, neither approved nor voided
+        with s.core.read() as db:
+            approved = {
+                a.subject_id for a in db.exec(select(Approval)) if (a.subject_table, a.kind) == (AUDIT_ENTITY, SEAL_USE)
+            }
+        return [u.id for u in reg.list() if u.needs_approval and not u.voided and u.id not in approved][::-1]
+
+    def use(pin=None):
+        return reg.add(
+            seal_id=s.party_seal.id,
+            title="介绍信",
+            purpose="转出组织关系",
+            copies=1,
+            destination="柳河镇党委",
+            applicant_id=p["赵丽"].id,
+            approver_id=p["王建国"].id,
+            approver_pin=pin,
+        )
+
+    a, b, c, d = use(), use(PIN), use(), use()
+    assert [u.id for u in reg.pending()] == [a.id, c.id, d.id] == sorted(by_reading())
+    reg.approve(c.id, PIN)
+    reg.void(a.id, "登记错了")
+    reg.void(b.id, "登记错了")  # approved at once: nothing was waiting
+    assert [u.id for u in reg.pending()] == [d.id] == by_reading()
+    with s.core.write() as db:  # kept rows off (a copy from elsewhere): the start-up check recounts them
+        db.connection().exec_driver_sql(f"INSERT INTO seal_pending (use_id) VALUES ({a.id})")
+        db.connection().exec_driver_sql(f"DELETE FROM seal_pending WHERE use_id = {d.id}")
+    assert reg.verify(quick=True).ok
+    assert [u.id for u in reg.pending()] == [d.id]
+
+
 def test_a_refusal_opinion_is_given_by_the_leader_it_went_to(office):
     s, p = office, office.people
     r = s.residents.add("王桂英", id_number="11010519491231002X", phone="13903510011", group="一组")

@@ -365,6 +365,18 @@ class SealTally(SQLModel, table=True):
     copies: int = Field(default=0)
 
 
+class SealPending(SQLModel, table=True):
+    """The seal register's entries waiting for their approver (待审批): one
+    row per entry saved without the approver's PIN, removed in the
+    transaction of its approval or its void, so the 工作台 and F5 find them
+    without reading the register. Not evidence: recounted at each start-up
+    (the seal register's checkpoint)."""
+
+    __tablename__ = "seal_pending"
+
+    use_id: int = Field(primary_key=True)
+
+
 class CaseSearchChar(SQLModel, table=True):
     """Which cases hold a character in their applicant's name, matter or
     number (domain.cases.search_chars), written with the case at intake:

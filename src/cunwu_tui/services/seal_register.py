@@ -28,7 +28,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, or_, select
 
-from cunwu_tui.db.models import Approval, AuditLog, Seal, SealTally, SealUse, SealVoid, Staff
+from cunwu_tui.db.models import Approval, AuditLog, Seal, SealPending, SealTally, SealUse, SealVoid, Staff
 from cunwu_tui.domain import inputs
 from cunwu_tui.domain import seal_numbers as rules
 from cunwu_tui.domain.roles import name_key, split_roles
@@ -50,6 +50,30 @@ _TALLY = (
 def _count(s: Session, q: Any) -> tuple[int, int]:
     n, copies = s.exec(q).one()
     return int(n), int(copies or 0)
+
+
+def _pending_ids(s: Session) -> set[int]:
+    """The entries waiting for their approver, read from the register and
+    the approvals themselves (what seal_pending keeps)."""
+    approved = (
+        select(Approval.id)
+        .where(
+            Approval.subject_table == AUDIT_ENTITY,
+            Approval.kind == SEAL_USE,
+            col(Approval.subject_id) == col(SealUse.id),
+        )
+        .exists()
+    )
+    voided = select(SealVoid.id).where(col(SealVoid.use_id) == col(SealUse.id)).exists()
+    q = select(SealUse.id).where(SealUse.needs_approval == True, ~approved, ~voided)  # noqa: E712
+    return {int(i) for i in s.exec(q) if i is not None}
+
+
+def _settle(s: Session, use_id: int) -> None:
+    """The entry no longer waits for its approver (approved or voided)."""
+    row = s.get(SealPending, use_id)
+    if row is not None:
+        s.delete(row)
 
 
 def _move_tally(s: Session, entries: int, copies: int) -> None:
@@ -305,8 +329,12 @@ class SealRegisterService:
                 numbers[i] = n
         corrected: dict[int, str] = {}
         if ids:
-            q = select(SealUse.refers_to_id, SealUse.number).where(col(SealUse.refers_to_id).in_(ids))
-            for ref, n in s.exec(q.order_by(SealUse.chain_seq)):
+            q = select(SealUse.refers_to_id, SealUse.number, SealUse.chain_seq).where(
+                col(SealUse.refers_to_id).in_(ids)
+            )
+            # the first correction of each, sorted here: ORDER BY chain_seq in SQL made SQLite walk the whole
+            # register in that order instead of looking the few corrections up by refers_to_id
+            for ref, n, _seq in sorted(s.exec(q), key=lambda r: r[2]):
                 corrected.setdefault(ref, n)
         approved: dict[int, Approval] = {}
         if ids:
@@ -675,6 +703,9 @@ class SealRegisterService:
                 approval = self.identity.record_approval(
                     s, SEAL_USE, AUDIT_ENTITY, row.id, confirmed, audit=(AUDIT_ENTITY, row.number)
                 )
+            else:  # 待审批 until its approver types their PIN
+                assert row.id is not None
+                s.add(SealPending(use_id=row.id))
             info = self._info(row, None, refers.number if refers else "", approval=approval)
         return info
 
@@ -737,26 +768,13 @@ class SealRegisterService:
             self.identity.record_approval(
                 s, SEAL_USE, AUDIT_ENTITY, use_id, confirmed, audit=(AUDIT_ENTITY, current.number)
             )
+            _settle(s, use_id)
         return self.get(use_id)
 
     def pending(self) -> builtins.list[SealUseInfo]:
-        """Entries waiting for their approver (待审批), oldest first."""
-        approved = (
-            select(Approval.id)
-            .where(
-                Approval.subject_table == AUDIT_ENTITY,
-                Approval.kind == SEAL_USE,
-                col(Approval.subject_id) == col(SealUse.id),
-            )
-            .exists()
-        )
-        q = (
-            self._query()
-            .where(SealUse.needs_approval == True)  # noqa: E712
-            .where(col(SealVoid.id).is_(None))
-            .where(~approved)
-            .order_by(SealUse.chain_seq)
-        )
+        """Entries waiting for their approver (待审批), oldest first: those
+        seal_pending keeps (the register is not read)."""
+        q = self._query().join(SealPending, col(SealPending.use_id) == col(SealUse.id)).order_by(SealUse.chain_seq)
         with self.core.read() as s:
             return [u for u in self._infos(s, list(s.exec(q))) if u.pending]
 
@@ -791,6 +809,7 @@ class SealRegisterService:
             s.add(v)
             s.flush()
             _move_tally(s, 0, -use.copies)
+            _settle(s, use_id)
             self.core.audit(
                 s, AUDIT_ENTITY, use.number, VOIDED, None, {**_void_snapshot(v), "chain": v.chain_seq, "hash": v.hash}
             )
@@ -869,6 +888,14 @@ class SealRegisterService:
                     kept = kept or SealTally(key=TALLY_KEY)
                     kept.entries, kept.copies = real
                     s.add(kept)
+                kept_ids = set(s.exec(select(SealPending.use_id)))  # and the entries waiting, likewise
+                real_ids = _pending_ids(s)
+                if kept_ids != real_ids:
+                    log.warning("seal_pending was off; recounted")
+                    for i in kept_ids - real_ids:
+                        _settle(s, i)
+                    for i in real_ids - kept_ids:
+                        s.add(SealPending(use_id=i))
         except Exception:  # a checkpoint only saves time
             log.exception("saving the seal register checkpoint failed")
 
