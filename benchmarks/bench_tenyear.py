@@ -193,6 +193,7 @@ try:
     s.cases.resummarize_all()
     s.seal_register.verify()
     s.evidence.verify(full=True)
+    s.refresh_statistics()  # as the app's daily start-up work leaves them
     mark = json.loads(s.settings.get(CHECKPOINT))
     mark["_full"] = "2000-01-01 00:00:00"
     with s.core.write() as session:

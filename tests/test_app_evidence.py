@@ -62,3 +62,21 @@ async def test_f9_v_checks_every_register(demo_db):
         shown = " ".join(str(w.render()) for w in app.screen.query(Static))
         for register in ("用印登记", "办件", "值班记录", "公示", "居民", "人员", "操作日志"):
             assert f"{register}：完整" in shown
+
+
+async def test_the_first_start_of_a_day_refreshes_the_planner_statistics(demo_db):
+    """The start-up worker's daily work ends with SQLite's statistics
+    (Services.refresh_statistics): the lists' query plans rely on them."""
+    con = sqlite3.connect(demo_db.removeprefix("sqlite:///"))
+    con.execute("DROP TABLE IF EXISTS sqlite_stat1")
+    con.commit()
+    con.close()
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await wait_for(pilot, lambda: app._startup_done.is_set())
+        con = sqlite3.connect(demo_db.removeprefix("sqlite:///"))
+        tables = {r[0] for r in con.execute("SELECT tbl FROM sqlite_stat1")}
+        con.close()
+        assert {"case_record", "seal_use", "notice"} <= tables
+        await pilot.press("ctrl+q")

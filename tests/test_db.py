@@ -159,3 +159,20 @@ def test_a_current_database_opens_without_importing_alembic(db_url, tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code, db_url], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_planner_statistics_are_refreshed_off_the_record(services):
+    """Services.refresh_statistics (the start-up worker, daily): SQLite's
+    sqlite_stat1 from a sample, without an audit row; a partial index holds
+    only the seal entries that correct another."""
+    with services.core.read() as s:
+        audit_before = s.connection().exec_driver_sql("SELECT COUNT(*) FROM audit_log").scalar()
+    services.refresh_statistics()
+    with services.core.read() as s:
+        conn = s.connection()
+        tables = {r[0] for r in conn.exec_driver_sql("SELECT tbl FROM sqlite_stat1")}
+        assert "seal" in tables  # the three default seals
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM audit_log").scalar() == audit_before
+        sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'ix_seal_use_refers_to_id'").scalar()
+        assert "WHERE refers_to_id IS NOT NULL" in sql
+    services.refresh_statistics()  # again: the same table, refreshed

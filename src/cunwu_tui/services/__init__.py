@@ -94,6 +94,21 @@ class Services:
         """The working-day calendar (holidays.load() keeps it current)."""
         return self.core.calendar
 
+    # -- the query planner's statistics -----------------------------------
+    def refresh_statistics(self) -> None:
+        """SQLite's statistics for its query planner (sqlite_stat1), from a
+        sample of each index (``analysis_limit``: about 30 ms on ten years
+        of a large village; a full ANALYZE reads every index). Without them
+        SQLite guesses, and some lists (F4's 办结) read every case. Run
+        daily by the start-up worker; not data, so not on the record.
+        PostgreSQL keeps its own (autovacuum)."""
+        if self.core.engine.dialect.name != "sqlite":
+            return
+        with self.core.write() as s:
+            conn = s.connection()
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            conn.exec_driver_sql("ANALYZE")
+
     # -- operator ---------------------------------------------------------
     @property
     def operator(self) -> Operator | None:

@@ -224,6 +224,7 @@ class CunwuApp(App[int]):
             if services.evidence.full_check_due(services.today()):
                 self._check_seal_chain(services, quick=False)
                 self._check_evidence(services, full=True)
+                services.refresh_statistics()  # and the query planner's, once a day
         except Exception:
             log.exception("evidence check failed")
         self.call_from_thread(self.refresh_screen)  # the 工作台 shows the last backup
