@@ -14,9 +14,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Callable
 
 from cunwu_tui.domain import cases as rules
+from cunwu_tui.domain.actions import NO_PROMPT, Mention, Prompt, prompt
+
+__all__ = [
+    "CANNOT",
+    "NOTICES_SCREEN",
+    "NO_PROMPT",
+    "STATUSES",
+    "CaseAction",
+    "CaseFacts",
+    "Mention",
+    "Prompt",
+    "case_actions",
+    "prompt",
+    "refusal",
+    "why_not",
+]
 
 
 class CaseAction(str, Enum):
@@ -72,44 +87,6 @@ STATUSES: dict[CaseAction, tuple[str, ...]] = {
 }
 
 CANNOT = "该办件当前不能办理此项。"
-
-
-@dataclass(frozen=True)
-class Mention:
-    """An action (or the 公示 screen) named inside a message, in words."""
-
-    target: CaseAction | str
-    words: str
-
-
-@dataclass(frozen=True)
-class Prompt:
-    """A message that may ask for an action: plain words and mentions.
-    ``words()`` is the text without keys (services, the CLI); a screen
-    renders each mention with its key (``render``)."""
-
-    parts: tuple[str | Mention, ...]
-
-    def words(self) -> str:
-        return "".join(p if isinstance(p, str) else p.words for p in self.parts)
-
-    def render(self, mention: Callable[[Mention], str]) -> str:
-        return "".join(p if isinstance(p, str) else mention(p) for p in self.parts)
-
-    @property
-    def action(self) -> CaseAction | None:
-        """The case action the message asks for first (None: wait, or elsewhere)."""
-        return next((p.target for p in self.parts if isinstance(p, Mention) and isinstance(p.target, CaseAction)), None)
-
-    def __bool__(self) -> bool:
-        return bool(self.parts)
-
-
-NO_PROMPT = Prompt(())
-
-
-def prompt(*parts: str | Mention) -> Prompt:
-    return Prompt(tuple(parts))
 
 
 @dataclass(frozen=True)

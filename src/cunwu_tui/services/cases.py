@@ -282,7 +282,8 @@ class CaseDetail:
     def notice_action(self) -> CaseAction | None:
         """The action that moves a step blocked by its notice on (post, send
         back), or None (wait, or enter the notice's result on the 公示 screen)."""
-        return self.notice_prompt.action
+        action = self.notice_prompt.action
+        return action if isinstance(action, CaseAction) else None
 
     @property
     def can_postpone(self) -> bool:

@@ -7,7 +7,6 @@ was typed when the service refuses it and shows why at the field."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from rich.text import Text
@@ -18,9 +17,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from cunwu_tui.ui.screens import actions
+from cunwu_tui.ui.screens.actions import ActionKey, keys_by_id
 from cunwu_tui.ui.screens.base import AppScreen, DetailScreen
 from cunwu_tui.domain import inputs
-from cunwu_tui.domain.case_actions import NOTICES_SCREEN, RUNNING, CaseAction, Mention, Prompt
+from cunwu_tui.domain.case_actions import NOTICES_SCREEN, RUNNING, CaseAction, Prompt
 from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import (
     CheckList,
@@ -593,19 +594,7 @@ class LateDocumentsForm(ModalForm):
 MARKS = {"已办": "[X]", "当前": "[>]", "待办": "[ ]", "未走": "[-]"}
 
 
-@dataclass(frozen=True)
-class CaseKey:
-    """How the detail screen offers one case action: its key, its words on
-    the key line, and the ``action_`` method that does it."""
-
-    action: CaseAction
-    key: str  # as shown ("D"); bound in lower case
-    label: str
-    method: str
-
-    @property
-    def hint(self) -> str:
-        return f"{self.key} {self.label}"
+CaseKey = ActionKey  # one row of CASE_KEYS
 
 
 _A = CaseAction
@@ -633,7 +622,7 @@ CASE_KEYS: tuple[CaseKey, ...] = (
     CaseKey(_A.RECEIPT, "K", "回执", "receipt"),
     CaseKey(_A.REFUSAL_PAPER, "Y", "不予受理告知书", "refusal_paper"),
 )
-CASE_KEY: dict[CaseAction, CaseKey] = {k.action: k for k in CASE_KEYS}
+CASE_KEY: dict[CaseAction, ActionKey] = {CaseAction(k.action): k for k in CASE_KEYS}
 NOTICES_KEY = "F7"  # the 公示 screen, named in a notice step's message
 BACK_HINT = "Esc 返回"
 
@@ -645,18 +634,12 @@ def case_key(action: CaseAction) -> str:
 
 def case_keys_by_id() -> dict[str, str]:
     """Action id -> key, for texts that name the keys (F1's help)."""
-    return {k.action.value: k.key for k in CASE_KEYS}
+    return keys_by_id(CASE_KEYS)
 
 
 def with_keys(p: Prompt) -> str:
     """A service's message with each action it names preceded by its key."""
-
-    def mention(m: Mention) -> str:
-        if m.target == NOTICES_SCREEN:
-            return f" {NOTICES_KEY} {m.words}"
-        return f"按 {case_key(CaseAction(m.target))} {m.words}"
-
-    return p.render(mention)
+    return actions.with_keys(p, CASE_KEYS, {NOTICES_SCREEN: NOTICES_KEY})
 
 
 def render_case(d: CaseDetail, today) -> Text:
@@ -786,7 +769,7 @@ def render_case(d: CaseDetail, today) -> Text:
 class CaseDetailScreen(DetailScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "返回", show=False),
-        *(Binding(k.key.lower(), k.method, k.label, show=False) for k in CASE_KEYS),
+        *actions.bindings(CASE_KEYS),
     ]
 
     BODY_ID, KEYS_ID = "case-detail", "case-keys"
@@ -851,7 +834,7 @@ class CaseDetailScreen(DetailScreen):
 
     def keys(self) -> list[str]:
         """The key line: the actions the case allows now (domain.case_actions), in its order."""
-        return [CASE_KEY[a].hint for a in self.detail.actions] + [BACK_HINT]
+        return actions.key_line(CASE_KEYS, self.detail.actions, BACK_HINT)
 
     def _allowed(self, action: CaseAction) -> bool:
         if action in self.detail.actions:
