@@ -271,3 +271,45 @@ async def test_settings_seal_page_verifies_the_register(demo_db):
         await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog))
         shown = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "用印登记完整" in shown
+
+
+async def test_f5_detail_keys_follow_the_entry_and_a_refused_key_says_why(demo_db):
+    """The key line lists what domain.seal_actions allows; a key it refuses
+    shows the domain's reason, with the key of the action that helps."""
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: isinstance(app.screen, SealRegisterScreen))
+        await pilot.pause()
+        await pilot.press("enter")  # the newest entry: 待审批 in the demo
+        await wait_for(pilot, lambda: isinstance(app.screen, SealUseDetailScreen))
+        detail = app.screen
+        notes: list[str] = []
+        detail.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        info = app.services.seal_register.get(detail.use_id)
+        assert info.pending
+        keys = detail.query_one("#seal-detail-keys", Static)
+        assert str(keys.render()) == "A 审批（审批人输入密码）　W 作废　Esc 返回　（登记不能修改或删除）"
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.screen is detail
+        assert notes == [f"只能更正已作废的登记：{info.number} 尚未作废，请先按 W 作废。"]
+
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, VoidForm))
+        await type_text(pilot, "文件名称填错")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("escape")  # not now
+        await wait_for(pilot, lambda: app.screen is detail)
+        assert str(keys.render()) == "R 重新登记　Esc 返回　（登记不能修改或删除）"
+        voided = app.services.seal_register.get(detail.use_id)
+        await pilot.press("a")
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.screen is detail
+        assert notes[1:] == [
+            f"{info.number} 已作废，不能审批。",
+            f"{info.number} 已于 {voided.voided_at:%Y-%m-%d %H:%M} 作废。",
+        ]

@@ -31,6 +31,9 @@ from sqlmodel import Session, col, or_, select
 from cunwu_tui.db.models import Approval, AuditLog, Seal, SealPending, SealTally, SealUse, SealVoid, Staff
 from cunwu_tui.domain import inputs
 from cunwu_tui.domain import seal_numbers as rules
+from cunwu_tui.domain.actions import Prompt
+from cunwu_tui.domain.seal_actions import SealAction, SealFacts, refusal, seal_actions
+from cunwu_tui.domain.seal_actions import why_not as seal_why_not
 from cunwu_tui.domain.roles import name_key, split_roles
 from cunwu_tui.services.core import Core, ValidationError
 from cunwu_tui.services.identity import SEAL_USE, Confirmed
@@ -173,9 +176,30 @@ class SealUseInfo:
     needs_approval: bool = False  # entered after PINs existed: approval in person required
 
     @property
+    def facts(self) -> SealFacts:
+        """What ``domain.seal_actions`` decides this entry's actions on."""
+        return SealFacts(
+            number=self.number,
+            needs_approval=self.needs_approval,
+            approved_at=self.approved_at,
+            approved_by=self.approved_by,
+            voided_at=(self.voided_at or self.recorded_at) if self.voided else None,
+            corrected_by=self.corrected_by_number,
+        )
+
+    @property
+    def actions(self) -> tuple[SealAction, ...]:
+        """What the entry allows now (approve, void, correct), in the order offered."""
+        return seal_actions(self.facts)
+
+    def why_not(self, action: SealAction) -> Prompt:
+        """Why ``action`` is refused now (empty when it is allowed)."""
+        return seal_why_not(self.facts, action)
+
+    @property
     def pending(self) -> bool:
         """待审批: entered without the approver's PIN and not approved since."""
-        return self.needs_approval and self.approved_at is None and not self.voided
+        return self.facts.pending
 
     @property
     def approval_text(self) -> str:
@@ -390,6 +414,12 @@ class SealRegisterService:
             approved_by=approval.approver_name if approval else "",
             needs_approval=bool(u.needs_approval),
         )
+
+    def _refused(self, s: Session, use: SealUse, action: SealAction) -> str:
+        """Why ``action`` is refused on ``use`` now, read inside the write
+        (the words of ``domain.seal_actions``; "" when it is allowed)."""
+        void = s.exec(select(SealVoid).where(SealVoid.use_id == use.id)).first()
+        return refusal(self._infos(s, [(use, void)])[0].facts, action)
 
     def _query(self) -> Any:
         return select(SealUse, SealVoid).join(SealVoid, col(SealVoid.use_id) == col(SealUse.id), isouter=True)
@@ -641,12 +671,10 @@ class SealRegisterService:
                 refers = s.get(SealUse, refers_to_id)
                 if refers is None:
                     errors["refers_to"] = "要更正的登记不存在。"
-                elif s.exec(select(SealVoid).where(SealVoid.use_id == refers_to_id)).first() is None:
-                    errors["refers_to"] = f"只能更正已作废的登记：请先将 {refers.number} 作废。"
                 else:
-                    again = s.exec(select(SealUse).where(SealUse.refers_to_id == refers_to_id)).first()
-                    if again is not None:
-                        errors["refers_to"] = f"{refers.number} 已由 {again.number} 更正。"
+                    why = self._refused(s, refers, SealAction.CORRECT)
+                    if why:
+                        errors["refers_to"] = why
             if errors:
                 raise ValidationError(errors)
             assert seal is not None and when is not None and approver is not None and keeper is not None
@@ -733,10 +761,9 @@ class SealRegisterService:
         own PIN (identity compared by staff id). Recorded as its own
         append-only approval; the entry stays as written."""
         current = self.get(use_id)
-        if current.voided:
-            raise ValidationError({"approver_pin": f"{current.number} 已作废，不能审批。"})
-        if not current.needs_approval or current.approved_at is not None:
-            raise ValidationError({"approver_pin": f"{current.number} 已审批（{current.approval_text}）。"})
+        why = refusal(current.facts, SealAction.APPROVE)  # before the PIN is asked: no wrong try counted
+        if why:
+            raise ValidationError({"approver_pin": why})
         who = current.approver_id if approver_id is None else approver_id
         if who != current.approver_id:
             raise ValidationError(
@@ -747,15 +774,11 @@ class SealRegisterService:
             )
         confirmed = self.identity.confirm(who, approver_pin, "approver_pin", "审批人")
         with self.core.write() as s:
-            if s.exec(select(SealVoid).where(SealVoid.use_id == use_id)).first() is not None:
-                raise ValidationError({"approver_pin": f"{current.number} 已作废，不能审批。"})
-            done = s.exec(
-                select(Approval).where(
-                    Approval.subject_table == AUDIT_ENTITY, Approval.subject_id == use_id, Approval.kind == SEAL_USE
-                )
-            ).first()
-            if done is not None:
-                raise ValidationError({"approver_pin": f"{current.number} 已于 {done.recorded_at:%m-%d %H:%M} 审批。"})
+            use = s.get(SealUse, use_id)
+            assert use is not None  # read above; entries are never deleted
+            why = self._refused(s, use, SealAction.APPROVE)
+            if why:
+                raise ValidationError({"approver_pin": why})
             seal = s.get(Seal, current.seal_id)
             person = s.get(Staff, confirmed.id)
             if seal is not None and person is not None and seal.approver_role not in split_roles(person.roles):
@@ -789,9 +812,9 @@ class SealRegisterService:
             use = s.get(SealUse, use_id)
             if use is None:
                 raise ValidationError({"reason": "该用印登记不存在。"})
-            done = s.exec(select(SealVoid).where(SealVoid.use_id == use_id)).first()
-            if done is not None:
-                raise ValidationError({"reason": f"{use.number} 已于 {done.recorded_at:%Y-%m-%d %H:%M} 作废。"})
+            why = self._refused(s, use, SealAction.VOID)
+            if why:
+                raise ValidationError({"reason": why})
             position, prev_hash = self._chain_head(s)
             v = SealVoid(
                 id=(s.exec(select(func.max(SealVoid.id))).one() or 0) + 1,

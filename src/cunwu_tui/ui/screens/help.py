@@ -44,9 +44,11 @@ def navigation_text() -> str:
     )
 
 
-# The case detail's keys are placeholders ({action id}) filled from its one
-# table (ui/screens/cases.CASE_KEYS): see help_text(). The global keys and
-# the 登记簿 menu come first, from ui/places.PLACES (navigation_text).
+# The detail screens' action keys are placeholders filled from each screen's
+# one table: the case detail's as {action id} (ui/screens/cases.CASE_KEYS),
+# the others as {screen[action id]} (seal: seal_register.SEAL_KEYS): see
+# help_text(). The global keys and the 登记簿 menu come first, from
+# ui/places.PLACES (navigation_text).
 KEYS_TEMPLATE = """\
 常用操作
   Tab / Shift+Tab   在输入框、列表、按钮之间移动
@@ -91,8 +93,8 @@ KEYS_TEMPLATE = """\
   E 导出用印登记台账（筛选的月份，未筛选时为上个月）；V 校验登记是否被改动。
   登记时审批人在场，由审批人本人在“审批人密码”一栏输入密码；不在场的
   留空，保存为“待审批”，审批前不得用印。
-  详情页：A 审批（审批人输入本人密码），W 作废（须写原因，原登记保留），
-  R 作废后重新登记。登记不能修改或删除。
+  详情页：{seal[approve]} 审批（审批人输入本人密码），{seal[void]} 作废（须写原因，原登记保留），
+  {seal[correct]} 作废后重新登记。登记不能修改或删除。
 
 值班（F6）中：L 记录（突发事件须写明何时报告带班领导），T 替班，
   H 交接班（先选班次，默认最早漏记的班；遗留事项每行一条，办结前一直显示），
@@ -115,10 +117,11 @@ KEYS_TEMPLATE = """\
 
 
 def help_text() -> str:
-    """Every key, the case detail's taken from the screen's own table."""
+    """Every key, the detail screens' action keys taken from their own tables."""
     from cunwu_tui.ui.screens.cases import case_keys_by_id
+    from cunwu_tui.ui.screens.seal_register import seal_keys_by_id
 
-    return navigation_text() + "\n\n" + KEYS_TEMPLATE.format(**case_keys_by_id())
+    return navigation_text() + "\n\n" + KEYS_TEMPLATE.format(**case_keys_by_id(), seal=seal_keys_by_id())
 
 
 class HelpScreen(Guarded, ModalScreen[None]):

@@ -15,7 +15,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from cunwu_tui.domain import inputs
+from cunwu_tui.domain.seal_actions import SealAction
 from cunwu_tui.domain.seal_numbers import MEETING_TYPES
+from cunwu_tui.ui.screens.actions import ActionKey, bindings, key_line, keys_by_id, with_keys
 from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen, DetailScreen
@@ -83,7 +85,7 @@ def render_entry(u: SealUseInfo) -> Text:
     t.append(f"份数：{u.copies}　送往单位：{screen_text(u.destination)}\n")
     t.append(f"经办人：{u.applicant_text}　审批人：{u.approval_text}　监印人：{u.keeper_name}\n")
     if u.pending:
-        t.append("待审批：审批人本人输入密码前不得用印（按 A 审批）。\n", style="bold")
+        t.append(f"待审批：审批人本人输入密码前不得用印（按 {seal_key(SealAction.APPROVE)} 审批）。\n", style="bold")
     if u.major:
         t.append(f"重大事项：是。会议决议：{screen_text(u.meeting_text)}\n")
     else:
@@ -105,7 +107,7 @@ def render_entry(u: SealUseInfo) -> Text:
         if u.corrected_by_number:
             t.append(f"已重新登记为 {u.corrected_by_number}\n")
         else:
-            t.append("尚未重新登记（如需要，按 R 重新登记）\n", style="dim")
+            t.append(f"尚未重新登记（如需要，按 {seal_key(SealAction.CORRECT)} 重新登记）\n", style="dim")
     return t
 
 
@@ -310,12 +312,30 @@ class SealRegisterScreen(SealVerifyMixin, AppScreen):
         export_ledger(self._exporter, self.live, month, "seals", "用印登记台账", hint)
 
 
+_S = SealAction
+# The one table of the seal use detail's keys: BINDINGS, the key line, the
+# refusals and F1's help are built from it; which actions an entry allows
+# now is decided by domain.seal_actions.
+SEAL_KEYS: tuple[ActionKey, ...] = (
+    ActionKey(_S.APPROVE, "A", "审批", "approve", "审批（审批人输入密码）"),
+    ActionKey(_S.VOID, "W", "作废", "void"),
+    ActionKey(_S.CORRECT, "R", "重新登记", "again"),
+)
+SEAL_BACK_HINT = "Esc 返回　（登记不能修改或删除）"
+
+
+def seal_key(action: SealAction) -> str:
+    """The key the seal use detail does ``action`` with."""
+    return next(k.key for k in SEAL_KEYS if k.action is action)
+
+
+def seal_keys_by_id() -> dict[str, str]:
+    """Action id -> key, for F1's help."""
+    return keys_by_id(SEAL_KEYS)
+
+
 class SealUseDetailScreen(DetailScreen):
-    BINDINGS = [
-        Binding("w", "void", "作废", show=False),
-        Binding("r", "again", "重新登记", show=False),
-        Binding("a", "approve", "审批", show=False),
-    ]
+    BINDINGS = bindings(SEAL_KEYS)
 
     BODY_ID, KEYS_ID = "seal-detail", "seal-detail-keys"
 
@@ -328,19 +348,22 @@ class SealUseDetailScreen(DetailScreen):
             return
         self.info = self.services.seal_register.get(self.use_id)
         self.query_one("#seal-detail", Static).update(render_entry(self.info))
-        keys = ["A 审批（审批人输入密码）"] if self.info.pending else []
-        keys += ["W 作废", "R 重新登记"] if not self.info.voided else ["R 重新登记"]
-        self.query_one("#seal-detail-keys", Static).update("　".join([*keys, "Esc 返回　（登记不能修改或删除）"]))
+        keys = key_line(SEAL_KEYS, self.info.actions, SEAL_BACK_HINT)
+        self.query_one("#seal-detail-keys", Static).update("　".join(keys))
+
+    def _allowed(self, action: SealAction) -> bool:
+        if action in self.info.actions:
+            return True
+        self.notify(screen_text(with_keys(self.info.why_not(action), SEAL_KEYS)), severity="warning")
+        return False
 
     def action_approve(self) -> None:
-        if not self.info.pending:
-            self.notify(f"{self.info.number} 不在待审批状态（{self.info.status}）。")
+        if not self._allowed(_S.APPROVE):
             return
         self.app.push_screen(ApproveForm(self.live, self.info), lambda _: self.refresh_data())
 
     def action_void(self) -> None:
-        if self.info.voided:
-            self.notify(f"{self.info.number} 已作废。")
+        if not self._allowed(_S.VOID):
             return
 
         def done(result: Any) -> None:
@@ -363,13 +386,9 @@ class SealUseDetailScreen(DetailScreen):
         self.app.push_screen(VoidForm(self.live, self.info), done)
 
     def action_again(self) -> None:
+        if not self._allowed(_S.CORRECT):
+            return
         u = self.info
-        if not u.voided:
-            self.notify("只能重新登记已作废的记录：请先按 W 作废。")
-            return
-        if u.corrected_by_number:
-            self.notify(f"已重新登记为 {u.corrected_by_number}。")
-            return
         defaults = {
             "seal_id": u.seal_id,
             "used_at": f"{u.used_at:%Y-%m-%d %H:%M}",
@@ -594,7 +613,9 @@ class SealUseForm(ModalForm):
         )
         if info.pending:
             self.notify(
-                f"已登记：{info.number}，待{info.approver_name}审批：审批前不得用印（F5 详情按 A 审批）。", timeout=8
+                f"已登记：{info.number}，待{info.approver_name}审批：审批前不得用印"
+                f"（F5 详情按 {seal_key(SealAction.APPROVE)} 审批）。",
+                timeout=8,
             )
         else:
             self.notify(f"已登记：{info.number}（{info.approved_by}已审批）")
