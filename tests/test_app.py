@@ -437,14 +437,12 @@ async def test_f7_new_notice_and_an_objection(demo_db):
         text = str(detail.query_one("#notice-detail", Static).render())
         assert "公示中" in text and "110105********002X" in text and "11010519491231002X" not in text
 
-        # Closing today is refused: the period has not ended.
+        # Closing today is refused at once (domain.notice_actions): the period has not ended.
+        notes: list[str] = []
+        detail.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
         await pilot.press("c")
         await pilot.pause()
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert "期满前不能结束" in str(app.screen.query_one("#err-result").render())
-        await pilot.press("escape")
-        await pilot.pause()
+        assert app.screen is detail and len(notes) == 1 and "期满前不能结束" in notes[0]
 
         # An anonymous objection.
         await pilot.press("o")
@@ -650,3 +648,47 @@ async def test_changing_screens_does_not_keep_old_footer_keys(demo_db):
                 await pilot.pause()
             rounds.append(dead_keys())
         assert rounds[-1] <= rounds[1], rounds  # no more kept after six rounds than after two
+
+
+async def test_f7_detail_keys_follow_the_notice_and_a_refused_key_says_why(demo_db):
+    """The key line lists what domain.notice_actions allows; a refused key
+    shows the domain's reason with the key of the action that helps."""
+    from datetime import datetime
+
+    from textual.widgets import DataTable, Static
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        notices = app.services.notices
+        n = notices.add(
+            title="测试公示",
+            kind="村务",
+            places=["公开栏"],
+            start=datetime(2026, 11, 1, 9, 0),
+            length=7,
+            unit="日",
+            backdate_reason="已张贴，补登记",
+        )
+        notices.add_objection(n.id, "2026-11-03 10:00", "王某", "名单有误")
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoticesScreen))
+        table = app.screen.query_one("#notice-table", DataTable)
+        await pilot.press(*["down"] * table.get_row_index(str(n.id)), "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoticeDetailScreen))
+        detail = app.screen
+        notes: list[str] = []
+        detail.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        keys = detail.query_one("#notice-keys", Static)
+        assert str(keys.render()) == "O 登记异议　H 处理异议　W 撤回　L 公示名单　Esc 返回"
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.screen is detail
+        assert notes == ["还有 1 条异议未处理，请先按 H 登记处理结果。"]
+        notices.withdraw(n.id, "内容有误")
+        detail.refresh_data()
+        await pilot.pause()
+        assert str(keys.render()) == "L 公示名单　Esc 返回"
+        await pilot.press("o", "w")
+        await pilot.pause()
+        assert app.screen is detail and notes[1:] == ["该公示已撤回。", "该公示已撤回。"]

@@ -18,6 +18,9 @@ from sqlmodel import Session, col, select
 from cunwu_tui.db.models import Notice, NoticeObjection, NoticePerson, ObjectionOutcome
 from cunwu_tui.domain import inputs
 from cunwu_tui.domain import notices as rules
+from cunwu_tui.domain.actions import Prompt
+from cunwu_tui.domain.notice_actions import NoticeAction, NoticeFacts, notice_actions, refusal
+from cunwu_tui.domain.notice_actions import why_not as notice_why_not
 from cunwu_tui.services.core import Core, ValidationError
 
 if TYPE_CHECKING:
@@ -96,6 +99,27 @@ class NoticeInfo:
     @property
     def length_text(self) -> str:
         return f"{self.length}{'个' if self.unit == '工作日' else ''}{self.unit}"
+
+    @property
+    def facts(self) -> NoticeFacts:
+        """What ``domain.notice_actions`` decides this notice's actions on."""
+        return NoticeFacts(
+            status=self.status,
+            start_at=self.start_at,
+            end=self.end,
+            ends_today=self.ends_today,
+            open_objections=self.open_objections,
+            result=self.result,
+        )
+
+    @property
+    def actions(self) -> tuple[NoticeAction, ...]:
+        """What the notice allows now, in the order offered."""
+        return notice_actions(self.facts)
+
+    def why_not(self, action: NoticeAction) -> Prompt:
+        """Why ``action`` is refused now (empty when it is allowed)."""
+        return notice_why_not(self.facts, action)
 
     @property
     def result_text(self) -> str:
@@ -574,26 +598,27 @@ class NoticeService:
             "result": i.result_text,
         }
 
-    def _open_row(self, s: Session, notice_id: int, field: str = "notice") -> Notice:
+    def _gate(
+        self, s: Session, notice_id: int, action: NoticeAction, field: str, now: datetime, early_field: str = ""
+    ) -> Notice:
+        """The notice's row, read inside the write, or ``action`` refused at
+        ``field`` (``early_field`` for a notice not started yet) with the
+        words of ``domain.notice_actions``."""
         row = s.get(Notice, notice_id)
         if row is None:
             raise ValidationError({field: "该公示不存在。"})
-        if row.withdrawn_at is not None:
-            raise ValidationError({field: "该公示已撤回。"})
-        if row.closed_at is not None:
-            raise ValidationError({field: f"该公示已结束（{row.result}）。"})
+        facts = self._info(s, row, now).facts
+        why = refusal(facts, action)
+        if why:
+            raise ValidationError({early_field if early_field and facts.status == rules.PENDING else field: why})
         return row
 
     def close(self, notice_id: int, result: str, note: str = "") -> NoticeInfo:
         """End a notice on or after its end day, with its result."""
         now = self.core.now()
         with self.core.write() as s:
-            row = self._open_row(s, notice_id, "result")
+            row = self._gate(s, notice_id, NoticeAction.CLOSE, "result", now)
             before = self._info(s, row, now)
-            if not rules.can_close(rules.period(row.start_at, row.length, row.unit, self.core.calendar), now.date()):
-                raise ValidationError({"result": f"公示期到 {before.end:%Y-%m-%d} 才满，期满前不能结束。"})
-            if before.open_objections:
-                raise ValidationError({"result": f"还有 {before.open_objections} 条异议未处理，请先登记处理结果。"})
             if result not in rules.RESULTS:
                 raise ValidationError({"result": "请选择结果：无异议 或 有异议已处理。"})
             if result == rules.NO_OBJECTION and before.objections:
@@ -613,7 +638,7 @@ class NoticeService:
         f.done()
         now = self.core.now()
         with self.core.write() as s:
-            row = self._open_row(s, notice_id, "reason")
+            row = self._gate(s, notice_id, NoticeAction.WITHDRAW, "reason", now)
             before = self._info(s, row, now)
             row.withdrawn_at, row.withdraw_reason = now, reason
             s.add(row)
@@ -643,7 +668,7 @@ class NoticeService:
             raise ValidationError(errors)
         assert at is not None
         with self.core.write() as s:
-            row = self._open_row(s, notice_id, "content")
+            row = self._gate(s, notice_id, NoticeAction.OBJECTION, "content", now, early_field="received_at")
             if at > now:
                 raise ValidationError({"received_at": "收到时间不能晚于现在。"})
             if at < row.start_at:
@@ -701,7 +726,7 @@ class NoticeService:
                 raise ValidationError({"handling": "该异议已登记处理结果。"})
             if answered is not None and answered < o.received_at:
                 raise ValidationError({"answered_at": "答复时间不能早于收到异议的时间。"})
-            notice = self._open_row(s, o.notice_id, "handling")
+            notice = self._gate(s, o.notice_id, NoticeAction.HANDLE, "handling", now)
             before = self._info(s, notice, now)
             s.add(
                 ObjectionOutcome(

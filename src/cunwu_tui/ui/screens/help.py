@@ -46,9 +46,9 @@ def navigation_text() -> str:
 
 # The detail screens' action keys are placeholders filled from each screen's
 # one table: the case detail's as {action id} (ui/screens/cases.CASE_KEYS),
-# the others as {screen[action id]} (seal: seal_register.SEAL_KEYS): see
-# help_text(). The global keys and the 登记簿 menu come first, from
-# ui/places.PLACES (navigation_text).
+# the others as {screen[action id]} (seal: seal_register.SEAL_KEYS,
+# notice: notices.NOTICE_KEYS): see help_text(). The global keys and the
+# 登记簿 menu come first, from ui/places.PLACES (navigation_text).
 KEYS_TEMPLATE = """\
 常用操作
   Tab / Shift+Tab   在输入框、列表、按钮之间移动
@@ -84,9 +84,9 @@ KEYS_TEMPLATE = """\
   居民登记：/ 查找（姓名、身份证号后4位、电话后4位、村民小组），
   PgDn/PgUp 翻页，回车详情（全部办件）；详情页 E 更正，H 合并重复登记。
 
-公示（F7）中：N 新建，S 按状态筛选，回车查看；详情页：O 登记异议，
-  H 处理异议，C 结束公示（期满当天起），W 撤回（须写原因），
-  L 保存公示名单（身份证号隐去中间部分、不含电话）以便打印张贴。
+公示（F7）中：N 新建，S 按状态筛选，回车查看；详情页：{notice[objection]} 登记异议，
+  {notice[handle]} 处理异议，{notice[close]} 结束公示（期满当天起），{notice[withdraw]} 撤回（须写原因），
+  {notice[board_list]} 保存公示名单（身份证号隐去中间部分、不含电话）以便打印张贴。
 
 用印登记（F5）中：N 登记，回车查看，/ 搜索文件名称或经办人；
   S 按印章、M 按月份、J 按重大事项、X 按作废筛选；T 每月用印次数；
@@ -119,9 +119,14 @@ KEYS_TEMPLATE = """\
 def help_text() -> str:
     """Every key, the detail screens' action keys taken from their own tables."""
     from cunwu_tui.ui.screens.cases import case_keys_by_id
+    from cunwu_tui.ui.screens.notices import notice_keys_by_id
     from cunwu_tui.ui.screens.seal_register import seal_keys_by_id
 
-    return navigation_text() + "\n\n" + KEYS_TEMPLATE.format(**case_keys_by_id(), seal=seal_keys_by_id())
+    return (
+        navigation_text()
+        + "\n\n"
+        + KEYS_TEMPLATE.format(**case_keys_by_id(), seal=seal_keys_by_id(), notice=notice_keys_by_id())
+    )
 
 
 class HelpScreen(Guarded, ModalScreen[None]):

@@ -15,6 +15,8 @@ from textual.widgets import DataTable, Input, Label, Select, Static, TextArea
 from cunwu_tui.ui.screens.base import AppScreen, DetailScreen
 from cunwu_tui.domain import inputs
 from cunwu_tui.domain import notices as rules
+from cunwu_tui.domain.notice_actions import NoticeAction
+from cunwu_tui.ui.screens.actions import ActionKey, bindings, key_line, keys_by_id, with_keys
 from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, PagedTable, blank_select, field_row, key_id, screen_text
 
@@ -116,7 +118,7 @@ def render_notice(i: NoticeInfo, persons, objections) -> Text:
     if i.status == rules.RUNNING:
         t.append(f"（还剩 {remaining(i)}）")
     elif i.status == rules.EXPIRED:
-        t.append("（请按 C 登记结果）", style="bold")
+        t.append(f"（请按 {notice_key(NoticeAction.CLOSE)} 登记结果）", style="bold")
     if i.result_text:
         t.append(f"　结果：{screen_text(i.result_text)}")
     t.append("\n")
@@ -157,20 +159,37 @@ def render_notice(i: NoticeInfo, persons, objections) -> Text:
             answered = f"　答复：{o.answered_at:%m-%d %H:%M}" if o.answered_at else "　未答复"
             t.append(f"   核实：{o.result}　{screen_text(o.handling)}{answered}\n")
         else:
-            t.append("   尚未处理（按 H 登记处理结果）\n", style="bold")
+            t.append(f"   尚未处理（按 {notice_key(NoticeAction.HANDLE)} 登记处理结果）\n", style="bold")
     return t
 
 
+_N = NoticeAction
+# The one table of the notice detail's keys: BINDINGS, the key line, the
+# refusals and F1's help are built from it; which actions a notice allows
+# now is decided by domain.notice_actions.
+NOTICE_KEYS: tuple[ActionKey, ...] = (
+    ActionKey(_N.OBJECTION, "O", "登记异议", "objection"),
+    ActionKey(_N.HANDLE, "H", "处理异议", "handle"),
+    ActionKey(_N.CLOSE, "C", "结束", "close_notice", "结束公示"),
+    ActionKey(_N.WITHDRAW, "W", "撤回", "withdraw"),
+    ActionKey(_N.BOARD_LIST, "L", "公示名单", "board_list"),
+)
+NOTICE_BACK_HINT = "Esc 返回"
+
+
+def notice_key(action: NoticeAction) -> str:
+    """The key the notice detail does ``action`` with."""
+    return next(k.key for k in NOTICE_KEYS if k.action is action)
+
+
+def notice_keys_by_id() -> dict[str, str]:
+    """Action id -> key, for F1's help."""
+    return keys_by_id(NOTICE_KEYS)
+
+
 class NoticeDetailScreen(DetailScreen):
-    BINDINGS = [
-        Binding("o", "objection", "登记异议", show=False),
-        Binding("h", "handle", "处理异议", show=False),
-        Binding("c", "close_notice", "结束", show=False),
-        Binding("w", "withdraw", "撤回", show=False),
-        Binding("l", "board_list", "公示名单", show=False),
-    ]
+    BINDINGS = bindings(NOTICE_KEYS)
     BODY_ID, KEYS_ID = "notice-detail", "notice-keys"
-    KEYS = "O 登记异议　H 处理异议　C 结束公示　W 撤回　L 公示名单　Esc 返回"
 
     def __init__(self, notice_id: int):
         super().__init__()
@@ -179,19 +198,27 @@ class NoticeDetailScreen(DetailScreen):
     def load(self, services: Services):
         n = services.notices
         self.info = n.get(self.notice_id)
-        return render_notice(self.info, n.persons(self.notice_id), n.objections(self.notice_id)), None
+        body = render_notice(self.info, n.persons(self.notice_id), n.objections(self.notice_id))
+        return body, key_line(NOTICE_KEYS, self.info.actions, NOTICE_BACK_HINT)
 
     def _refresh(self, result=None) -> None:
         self.refresh_data()
 
+    def _allowed(self, action: NoticeAction) -> bool:
+        if action in self.info.actions:
+            return True
+        self.notify(screen_text(with_keys(self.info.why_not(action), NOTICE_KEYS)), severity="warning")
+        return False
+
     def action_objection(self) -> None:
+        if not self._allowed(_N.OBJECTION):
+            return
         self.app.push_screen(ObjectionForm(self.live, self.info), self._refresh)
 
     def action_handle(self) -> None:
-        open_ = [o for o in self.live.notices.objections(self.notice_id) if not o.result]
-        if not open_:
-            self.notify("没有待处理的异议。")
+        if not self._allowed(_N.HANDLE):
             return
+        open_ = [o for o in self.live.notices.objections(self.notice_id) if not o.result]
 
         def done(upheld: bool | None) -> None:
             self.refresh_data()
@@ -219,9 +246,13 @@ class NoticeDetailScreen(DetailScreen):
             self.app.push_screen(NoticeDetailScreen(notice_id))
 
     def action_close_notice(self) -> None:
+        if not self._allowed(_N.CLOSE):
+            return
         self.app.push_screen(CloseForm(self.live, self.info), self._refresh)
 
     def action_withdraw(self) -> None:
+        if not self._allowed(_N.WITHDRAW):
+            return
         self.app.push_screen(WithdrawForm(self.live, self.info), self._refresh)
 
     def action_board_list(self) -> None:
