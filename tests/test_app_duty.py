@@ -461,3 +461,46 @@ async def test_f6_c_the_incoming_person_confirms_with_their_own_pin(demo_db):
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmHandoverForm))
         assert h.id not in [x.id for x in duty.unconfirmed()]
+
+
+async def test_f6_rota_and_log_keys_are_the_domains_and_a_refused_key_says_why(demo_db):
+    """P and G on the rota and N on a log entry do what domain.duty_actions
+    allows; a refused key shows its reason with the key that helps."""
+    from cunwu_tui.ui.screens.duty import LogDetailScreen
+
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        app.services.core.clock = lambda: NOW
+        call = app.services.duty.add_log("来电", "镇里通知明天开会", at="21:00")
+        await pilot.press("f6", "r")
+        await wait_for(pilot, lambda: isinstance(app.screen, RotaScreen))
+        rota = app.screen
+        notes: list[str] = []
+        rota.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        published = app.services.duty.month(2026, 11)
+        await pilot.press("p")  # November is published (the demo)
+        await pilot.pause()
+        assert app.screen is rota
+        assert notes == [f"2026年11月的值班表已于 {published.published_at:%m-%d %H:%M} 发布。"]
+        await pilot.press("full_stop", "full_stop")  # January: not generated yet
+        await pilot.pause()
+        assert "2027年1月值班表：还没有生成，按 G 按值班员公平生成。" in text_of(rota, "#rota-head")
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.screen is rota and notes[1] == "2027年1月还没有值班表：请先按 G 生成值班表。"
+
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, DutyScreen))
+        table = app.screen.query_one("#duty-log", DataTable)
+        row = next(i for i in range(table.row_count) if "镇里通知明天开会" in str(table.get_row_at(i)[2]))
+        table.move_cursor(row=row)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LogDetailScreen))
+        detail = app.screen
+        assert detail.log_id == call.id
+        assert text_of(detail, "#log-keys") == "上下键滚动　Esc 关闭"
+        detail.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is detail and notes[2] == "来电记录不能受理为办件（只有来访、来信）。"

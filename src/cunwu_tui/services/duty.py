@@ -37,6 +37,19 @@ from cunwu_tui.db.models import (
 from cunwu_tui.domain import duty as rules
 from cunwu_tui.domain import inputs
 from cunwu_tui.domain import rota as fair
+from cunwu_tui.domain.actions import Prompt
+from cunwu_tui.domain.duty_actions import (
+    LogAction,
+    LogFacts,
+    RotaAction,
+    RotaFacts,
+    log_actions,
+    log_refusal,
+    log_why_not,
+    rota_actions,
+    rota_refusal,
+    rota_why_not,
+)
 from cunwu_tui.domain.roles import split_roles
 from cunwu_tui.ledgers.registers import DutyLogLine
 from cunwu_tui.services.core import Core, ValidationError
@@ -114,6 +127,20 @@ class MonthRota:
     @property
     def label(self) -> str:
         return f"{self.year}年{self.month}月"
+
+    @property
+    def facts(self) -> RotaFacts:
+        """What ``domain.duty_actions`` decides the month's actions on."""
+        published = self.status == PUBLISHED
+        return RotaFacts(self.label, self.exists, (self.published_at or datetime.min) if published else None)
+
+    @property
+    def actions(self) -> tuple[RotaAction, ...]:
+        """generate / publish / replan, as the month allows now."""
+        return rota_actions(self.facts)
+
+    def why_not(self, action: RotaAction) -> Prompt:
+        return rota_why_not(self.facts, action)
 
     def counts(self) -> list[tuple[str, int, int, int, int, int]]:
         """(name, total, 工作日, 休息日, 节假日, 夜间) per person on duty."""
@@ -210,9 +237,21 @@ class LogInfo:
         return rules.leader_note(self.leader_told, self.told_at, self.leader_name)
 
     @property
+    def facts(self) -> LogFacts:
+        """What ``domain.duty_actions`` decides the entry's actions on."""
+        return LogFacts(self.kind, self.voided, self.case_number if self.case_id is not None else "")
+
+    @property
+    def actions(self) -> tuple[LogAction, ...]:
+        return log_actions(self.facts)
+
+    def why_not(self, action: LogAction) -> Prompt:
+        return log_why_not(self.facts, action)
+
+    @property
     def can_take_in(self) -> bool:
         """A 来访 or 来信 not voided nor taken in yet: it can become a case."""
-        return self.kind in rules.INTAKE_CHANNELS and not self.voided and self.case_id is None
+        return LogAction.TAKE_IN in self.actions
 
     @property
     def intake_channel(self) -> str:
@@ -523,12 +562,9 @@ class DutyService:
         op = self.core.operator
         with self.core.write() as s:
             m = s.exec(select(DutyMonth).where(DutyMonth.year == year, DutyMonth.month == month)).first()
-            if m is not None and m.status == PUBLISHED:
-                raise ValidationError(
-                    {
-                        "month": f"{year}年{month}月的值班表已发布，不能重新生成：请逐日调整，或从某一天起重新安排（写明原因，记录在案）。"
-                    }
-                )
+            why = rota_refusal(self._rota_facts(m, year, month), RotaAction.GENERATE)
+            if why:
+                raise ValidationError({"month": why})
             on, nights, lead, chief, names = self._plan(s, days, kinds, leave_text, night)
             existing = {
                 r.day: r for r in s.exec(select(DutyDay).where(DutyDay.day >= days[0], DutyDay.day <= days[-1]))
@@ -566,6 +602,13 @@ class DutyService:
                 },
             )
         return self.month(year, month)
+
+    @staticmethod
+    def _rota_facts(m: DutyMonth | None, year: int, month: int) -> RotaFacts:
+        """The month's rota facts from its row, read inside a write."""
+        published = m is not None and m.status == PUBLISHED
+        at = (m.published_at or datetime.min) if m is not None and published else None
+        return RotaFacts(f"{year}年{month}月", m is not None, at)
 
     def publish_warning(self, year: int, month: int) -> str:
         """What publishing the month now means, when its year's holiday
@@ -608,8 +651,9 @@ class DutyService:
         if not reason:
             errors["reason"] = "请写明重新安排的原因（记录在案），如：已录入节假日安排。"
         rota = self.month(year, month)
-        if rota.status != PUBLISHED:
-            errors["form"] = "值班表还没有发布：草稿请直接重新生成。"
+        why = rota_refusal(rota.facts, RotaAction.REPLAN)
+        if why:
+            errors["form"] = why
         if errors:
             raise ValidationError(errors)
         assert isinstance(from_day, date)
@@ -686,16 +730,18 @@ class DutyService:
 
     def publish(self, year: int, month: int) -> MonthRota:
         rota = self.month(year, month)
-        if not rota.exists:
-            raise ValidationError({"month": f"{year}年{month}月还没有值班表：请先生成值班表。"})
-        if rota.status == PUBLISHED:
-            raise ValidationError({"month": f"{year}年{month}月的值班表已于 {rota.published_at:%m-%d %H:%M} 发布。"})
+        why = rota_refusal(rota.facts, RotaAction.PUBLISH)
+        if why:
+            raise ValidationError({"month": why})
         empty = [f"{d.day:%m-%d}" for d in rota.days if not d.staff_name or (rota.night and not d.night_name)]
         if empty:
             raise ValidationError({"month": f"还有没人值班的日子：{'、'.join(empty)}。请先调整后再发布。"})
         op = self.core.operator
         with self.core.write() as s:
             m = s.exec(select(DutyMonth).where(DutyMonth.year == year, DutyMonth.month == month)).one()
+            why = rota_refusal(self._rota_facts(m, year, month), RotaAction.PUBLISH)  # published meanwhile
+            if why:
+                raise ValidationError({"month": why})
             m.status, m.published_at, m.published_by = PUBLISHED, self.core.now(), op.name if op else ""
             s.add(m)
             self.core.audit(
@@ -966,15 +1012,12 @@ class DutyService:
         (append-only; once per entry)."""
         from cunwu_tui.db.models import CaseRecord
 
-        entry = self.log(log_id)
-        if entry.kind not in rules.INTAKE_CHANNELS:
-            raise ValidationError({"form": f"{entry.kind}记录不能受理为办件（只有来访、来信）。"})
-        if entry.voided:
-            raise ValidationError({"form": "这条记录已作废。"})
-        if entry.case_id is not None:
-            raise ValidationError({"form": f"这条记录已受理为 {entry.case_number}。"})
         op = self.core.operator
         with self.core.write() as s:
+            entry = self.log(log_id)  # read inside the write: refused with domain.duty_actions' words
+            why = log_refusal(entry.facts, LogAction.TAKE_IN)
+            if why:
+                raise ValidationError({"form": why})
             case = s.get(CaseRecord, case_id)
             if case is None:
                 raise ValidationError({"form": "该办件不存在。"})

@@ -35,8 +35,13 @@ class ActionKey:
 
 
 def bindings(table: Iterable[ActionKey]) -> list[BindingType]:
-    """The screen's bindings of its action keys (hidden from the footer)."""
-    return [Binding(k.key.lower(), k.method, k.label, show=False) for k in table]
+    """The screen's bindings of its action keys (hidden from the footer).
+    Two actions that never apply together may share a key and its method
+    (F6's G: generate a draft, or re-plan a published month): bound once."""
+    out: dict[str, BindingType] = {}
+    for k in table:
+        out.setdefault(k.key.lower(), Binding(k.key.lower(), k.method, k.label, show=False))
+    return list(out.values())
 
 
 def by_action(table: Iterable[ActionKey]) -> dict[Enum, ActionKey]:

@@ -17,7 +17,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
 
 from cunwu_tui.domain import inputs
+from cunwu_tui.domain.actions import prompt
 from cunwu_tui.domain.duty import LOG_KINDS, SUB_REASONS
+from cunwu_tui.domain.duty_actions import LogAction, RotaAction, redo
+from cunwu_tui.ui.screens.actions import ActionKey, bindings, key_line, keys_by_id, with_keys
 from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen, DetailView
@@ -442,11 +445,34 @@ class ItemsScreen(Guarded, ModalScreen):
         self.dismiss(None)
 
 
+# The one table of each F6 detail's action keys (bindings, key line,
+# refusals, F1's help); which actions apply is decided by domain.duty_actions.
+LOG_KEYS: tuple[ActionKey, ...] = (
+    ActionKey(LogAction.TAKE_IN, "N", "受理为办件", "take_in", "受理为办件（F4 新建受理，已填好渠道和来源）"),
+)
+_R = RotaAction
+ROTA_KEYS: tuple[ActionKey, ...] = (
+    ActionKey(_R.GENERATE, "G", "生成", "generate"),
+    ActionKey(_R.REPLAN, "G", "重新安排", "generate"),  # G on a published month
+    ActionKey(_R.PUBLISH, "P", "发布", "publish"),
+)
+
+
+def rota_key(action: RotaAction) -> str:
+    """The key the rota screen does ``action`` with."""
+    return next(k.key for k in ROTA_KEYS if k.action is action)
+
+
+def duty_keys_by_id() -> dict[str, dict[str, str]]:
+    """Action id -> key of the rota screen and the log detail, for F1's help."""
+    return {"rota": keys_by_id(ROTA_KEYS), "log": keys_by_id(LOG_KEYS)}
+
+
 class LogDetailScreen(DetailView, Guarded, ModalScreen):
     """One duty log entry in full; a 来访 or 来信 can be taken in as a case
     (F4's intake form, prefilled), linked both ways."""
 
-    BINDINGS = [Binding("escape", "back", "关闭"), Binding("n", "take_in", "受理为办件")]
+    BINDINGS = [Binding("escape", "back", "关闭"), *bindings(LOG_KEYS)]
     SCROLL_ID, SCROLL_CLASSES, BODY_ID, KEYS_ID = "log-detail-scroll", "duty-fields", "log-detail", "log-keys"
 
     def __init__(self, services: Services, log_id: int):
@@ -478,8 +504,7 @@ class LogDetailScreen(DetailView, Guarded, ModalScreen):
             t.append("已受理为办件：", style="bold")
             t.append(f"{e.case_number}（F4 中查看）\n")
         t.append(f"记录：{e.operator_name} {e.recorded_at:%m-%d %H:%M}", style="dim")
-        keys = "N 受理为办件（F4 新建受理，已填好渠道和来源）　" if e.can_take_in else ""
-        return t, keys + "上下键滚动　Esc 关闭"
+        return t, key_line(LOG_KEYS, e.actions, "上下键滚动　Esc 关闭")
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -488,7 +513,8 @@ class LogDetailScreen(DetailView, Guarded, ModalScreen):
         from cunwu_tui.ui.screens.cases import IntakeForm
 
         e = self.entry
-        if not e.can_take_in:
+        if LogAction.TAKE_IN not in e.actions:
+            self.notify(screen_text(with_keys(e.why_not(LogAction.TAKE_IN), LOG_KEYS)), severity="warning")
             return
 
         def saved(case_id) -> None:
@@ -712,8 +738,7 @@ class _ExportMixin:
 class RotaScreen(_ExportMixin, AppScreen):
     BINDINGS = [
         Binding("escape", "back", "返回", show=False),
-        Binding("g", "generate", "生成", show=False),
-        Binding("p", "publish", "发布", show=False),
+        *bindings(ROTA_KEYS),
         Binding("left_square_bracket,comma", "month(-1)", "上月", show=False),
         Binding("right_square_bracket,full_stop", "month(1)", "下月", show=False),
         Binding("s", "summary", "统计", show=False),
@@ -723,8 +748,9 @@ class RotaScreen(_ExportMixin, AppScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="rota-head", classes="hint")
         yield DataTable(id="rota-table", cursor_type="row")
+        g, p = rota_key(_R.GENERATE), rota_key(_R.PUBLISH)
         yield Static(
-            "G 生成（已发布的：从某日起重新安排）　P 发布　回车 调整这一天\n, . 换月　S 统计　E 导出　Esc 返回",
+            f"{g} 生成（已发布的：从某日起重新安排）　{p} 发布　回车 调整这一天\n, . 换月　S 统计　E 导出　Esc 返回",
             classes="hint",
         )
 
@@ -757,14 +783,14 @@ class RotaScreen(_ExportMixin, AppScreen):
                 key=d.day.isoformat(),
             )
         if not rota.exists:
-            head = f"{rota.label}值班表：还没有生成，按 G 按值班员公平生成。"
+            head = f"{rota.label}值班表：还没有生成，按 {rota_key(_R.GENERATE)} 按值班员公平生成。"
         elif rota.status == "已发布":
             head = f"{rota.label}值班表：已于 {rota.published_at:%m-%d %H:%M} 发布（{rota.published_by}）"
             head += f"，发布后调整 {len(rota.changes)} 次" if rota.changes else "，调整须写原因"
         else:
-            head = f"{rota.label}值班表：草稿，可调整，按 P 发布。"
+            head = f"{rota.label}值班表：草稿，可调整，按 {rota_key(_R.PUBLISH)} 发布。"
         if not self.services.holidays.covered(self.year):
-            again = "按 G 从某一天起重新安排" if rota.status == "已发布" else "按 G 重新生成草稿"
+            again = with_keys(prompt(redo(rota.facts)), ROTA_KEYS)
             head += f"\n{self.year}年节假日安排尚未录入，节假日暂按周末排：在 F9 设置的节假日页中录入后{again}。"
         self.query_one("#rota-head", Static).update(head)
 
@@ -777,8 +803,12 @@ class RotaScreen(_ExportMixin, AppScreen):
         self.refresh_data()
 
     def action_generate(self) -> None:
-        if self.rota.status == "已发布":
+        """G: a new draft, or a published month re-planned from a day on (domain.duty_actions)."""
+        if _R.REPLAN in self.rota.actions:
             self.app.push_screen(ReplanForm(self.live, self.rota), self._replanned)
+            return
+        if _R.GENERATE not in self.rota.actions:
+            self.notify(screen_text(with_keys(self.rota.why_not(_R.GENERATE), ROTA_KEYS)), severity="warning")
             return
         night = self.rota.night if self.rota.exists else self._previous_night()
         self.app.push_screen(
@@ -805,6 +835,10 @@ class RotaScreen(_ExportMixin, AppScreen):
     def action_publish(self) -> None:
         from cunwu_tui.errors import ValidationError
         from cunwu_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
+
+        if _R.PUBLISH not in self.rota.actions:
+            self.notify(screen_text(with_keys(self.rota.why_not(_R.PUBLISH), ROTA_KEYS)), severity="warning")
+            return
 
         def answer(yes: bool | None) -> None:
             if not yes:

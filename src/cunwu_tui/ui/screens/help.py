@@ -47,8 +47,9 @@ def navigation_text() -> str:
 # The detail screens' action keys are placeholders filled from each screen's
 # one table: the case detail's as {action id} (ui/screens/cases.CASE_KEYS),
 # the others as {screen[action id]} (seal: seal_register.SEAL_KEYS,
-# notice: notices.NOTICE_KEYS): see help_text(). The global keys and the
-# 登记簿 menu come first, from ui/places.PLACES (navigation_text).
+# notice: notices.NOTICE_KEYS; rota and log: duty.ROTA_KEYS, LOG_KEYS): see
+# help_text(). The global keys and the 登记簿 menu come first, from
+# ui/places.PLACES (navigation_text).
 KEYS_TEMPLATE = """\
 常用操作
   Tab / Shift+Tab   在输入框、列表、按钮之间移动
@@ -100,8 +101,8 @@ KEYS_TEMPLATE = """\
   H 交接班（先选班次，默认最早漏记的班；遗留事项每行一条，办结前一直显示），
   C 接班人确认（接班人本人输入密码），X 办结遗留事项，
   V 作废选中的记录（原记录保留），
-  W 查某个时间谁值班；回车 看记录详情，来访、来信的详情中 N 受理为办件。
-  R 月值班表：G 生成（已发布的：从某一天起重新安排，须写原因），P 发布，
+  W 查某个时间谁值班；回车 看记录详情，来访、来信的详情中 {log[take_in]} 受理为办件。
+  R 月值班表：{rota[generate]} 生成（已发布的：从某一天起重新安排，须写原因），{rota[publish]} 发布，
   回车调整（发布后须写原因，记录在案），
   , . 换月，S 统计，E 导出。
   J 中长假值班表：回车编制，G 领导审签（领导本人输入密码），
@@ -119,13 +120,16 @@ KEYS_TEMPLATE = """\
 def help_text() -> str:
     """Every key, the detail screens' action keys taken from their own tables."""
     from cunwu_tui.ui.screens.cases import case_keys_by_id
+    from cunwu_tui.ui.screens.duty import duty_keys_by_id
     from cunwu_tui.ui.screens.notices import notice_keys_by_id
     from cunwu_tui.ui.screens.seal_register import seal_keys_by_id
 
     return (
         navigation_text()
         + "\n\n"
-        + KEYS_TEMPLATE.format(**case_keys_by_id(), seal=seal_keys_by_id(), notice=notice_keys_by_id())
+        + KEYS_TEMPLATE.format(
+            **case_keys_by_id(), seal=seal_keys_by_id(), notice=notice_keys_by_id(), **duty_keys_by_id()
+        )
     )
 
 
