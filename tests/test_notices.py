@@ -313,3 +313,34 @@ def test_ledger_of_the_month(clock, tmp_path):
     r = rows[3]
     assert r[1] == "公示〔2026〕第001号" and r[3] == "低保" and r[4] == "公开栏、微信群"
     assert r[5] == datetime(2026, 11, 23, 9, 30) and r[6] == "2026-11-30" and r[7] == "7日" and r[9] == 1
+
+
+def test_the_service_refuses_with_the_words_the_detail_shows(clock):
+    """close / objection / handling / withdrawal refuse with domain.notice_actions' words."""
+    from cunwu_tui.domain.notice_actions import NoticeAction, refusal
+
+    s, at = clock
+    n = post(s)
+    at(NOW + timedelta(hours=1))
+    o = s.notices.add_objection(n.id, "", "王某", "名单有误")
+    at(datetime(2026, 12, 2, 9, 0))  # past the end day
+    info = s.notices.get(n.id)
+    assert info.actions == (NoticeAction.OBJECTION, NoticeAction.HANDLE, NoticeAction.WITHDRAW, NoticeAction.BOARD_LIST)
+    with pytest.raises(ValidationError) as exc:
+        s.notices.close(n.id, rules.HANDLED)
+    assert (
+        exc.value.errors["result"]
+        == refusal(info.facts, NoticeAction.CLOSE)
+        == "还有 1 条异议未处理，请先登记处理结果。"
+    )
+    s.notices.handle_objection(o.id, "已核实，名单无误", "不成立")
+    s.notices.withdraw(n.id, "张贴有误")
+    gone = s.notices.get(n.id)
+    for call, field in (
+        (lambda: s.notices.add_objection(n.id, "", "李某", "又一条"), "content"),
+        (lambda: s.notices.close(n.id, rules.HANDLED), "result"),
+        (lambda: s.notices.withdraw(n.id, "再撤回"), "reason"),
+    ):
+        with pytest.raises(ValidationError) as exc:
+            call()
+        assert exc.value.errors[field] == "该公示已撤回。" == refusal(gone.facts, NoticeAction.WITHDRAW)

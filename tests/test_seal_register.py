@@ -824,3 +824,34 @@ def test_a_meeting_register_can_refuse_a_major_entry(v):
         v.use(meeting_ref="纪要〔2026〕9号", **major)
     assert "会议记录中没有" in exc.value.errors["meeting_ref"] and v.s.seal_register.list() == []
     assert v.use(meeting_ref="纪要〔2026〕4号", **major).meeting_ref == "纪要〔2026〕4号"
+
+
+def test_approve_void_and_correct_refuse_with_the_domains_words(v):
+    """The service refuses with domain.seal_actions' words, the same the F5
+    detail shows; a refused approval counts no wrong PIN."""
+    from cunwu_tui.domain.seal_actions import SealAction, refusal
+
+    reg = v.s.seal_register
+    waiting = v.use(approver_pin="")
+    assert waiting.pending and waiting.actions == (SealAction.APPROVE, SealAction.VOID)
+    approved = reg.approve(waiting.id, PIN)
+    with pytest.raises(ValidationError) as exc:
+        reg.approve(waiting.id, "000000")  # refused before the PIN is checked
+    assert exc.value.errors["approver_pin"] == refusal(approved.facts, SealAction.APPROVE)
+    assert "由李秀英审批" in exc.value.errors["approver_pin"]
+    voided = reg.void(waiting.id, "份数写错")
+    for call, field, action in (
+        (lambda: reg.approve(waiting.id, PIN), "approver_pin", SealAction.APPROVE),
+        (lambda: reg.void(waiting.id, "再作废"), "reason", SealAction.VOID),
+    ):
+        with pytest.raises(ValidationError) as exc:
+            call()
+        assert exc.value.errors[field] == refusal(voided.facts, action) != ""
+    fixed = v.use(refers_to_id=waiting.id)
+    with pytest.raises(ValidationError) as exc:
+        v.use(refers_to_id=waiting.id)
+    assert exc.value.errors["refers_to"] == refusal(reg.get(waiting.id).facts, SealAction.CORRECT)
+    assert exc.value.errors["refers_to"] == f"{waiting.number} 已由 {fixed.number} 更正（重新登记）。"
+    with pytest.raises(ValidationError) as exc:
+        v.use(refers_to_id=fixed.id)
+    assert exc.value.errors["refers_to"] == f"只能更正已作废的登记：{fixed.number} 尚未作废，请先作废。"
