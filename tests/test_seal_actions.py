@@ -29,7 +29,7 @@ def test_a_pending_entry_is_approved_or_voided():
 def test_an_approved_entry_is_only_voided():
     f = SealFacts(N, approved_at=AT, approved_by="李秀英")
     assert not f.pending and seal_actions(f) == (S.VOID,)
-    assert refusal(f, S.APPROVE) == f"{N} 已于 11-23 09:30 由李秀英审批。"
+    assert refusal(f, S.APPROVE) == f"{N} 已审批（李秀英，11-23 09:30）。"
 
 
 def test_an_entry_from_before_pins_needs_no_approval():

@@ -838,7 +838,7 @@ def test_approve_void_and_correct_refuse_with_the_domains_words(v):
     with pytest.raises(ValidationError) as exc:
         reg.approve(waiting.id, "000000")  # refused before the PIN is checked
     assert exc.value.errors["approver_pin"] == refusal(approved.facts, SealAction.APPROVE)
-    assert "由李秀英审批" in exc.value.errors["approver_pin"]
+    assert "已审批（李秀英，" in exc.value.errors["approver_pin"]
     voided = reg.void(waiting.id, "份数写错")
     for call, field, action in (
         (lambda: reg.approve(waiting.id, PIN), "approver_pin", SealAction.APPROVE),

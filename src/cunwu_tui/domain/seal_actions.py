@@ -70,7 +70,7 @@ def why_not(f: SealFacts, action: SealAction) -> Prompt:
         if f.voided:
             return prompt(f"{f.number} 已作废，不能审批。")
         if f.approved_at is not None:
-            return prompt(f"{f.number} 已于 {f.approved_at:%m-%d %H:%M} 由{f.approved_by}审批。")
+            return prompt(f"{f.number} 已审批（{f.approved_by}，{f.approved_at:%m-%d %H:%M}）。")
         return prompt(f"{f.number} 是本版以前的登记，无需审批。")
     if action is SealAction.VOID:
         assert f.voided_at is not None
