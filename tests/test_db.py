@@ -163,7 +163,7 @@ def test_a_current_database_opens_without_importing_alembic(db_url, tmp_path):
 
 def test_the_planner_statistics_are_refreshed_off_the_record(services):
     """Services.refresh_statistics (the start-up worker, daily): SQLite's
-    sqlite_stat1 from a sample, without an audit row; a partial index holds
+    sqlite_stat1 (a full ANALYZE), without an audit row; a partial index holds
     only the seal entries that correct another."""
     with services.core.read() as s:
         audit_before = s.connection().exec_driver_sql("SELECT COUNT(*) FROM audit_log").scalar()

@@ -96,17 +96,19 @@ class Services:
 
     # -- the query planner's statistics -----------------------------------
     def refresh_statistics(self) -> None:
-        """SQLite's statistics for its query planner (sqlite_stat1), from a
-        sample of each index (``analysis_limit``: about 30 ms on ten years
-        of a large village; a full ANALYZE reads every index). Without them
-        SQLite guesses, and some lists (F4's 办结) read every case. Run
-        daily by the start-up worker; not data, so not on the record.
-        PostgreSQL keeps its own (autovacuum)."""
+        """SQLite's statistics for its query planner (sqlite_stat1): a full
+        ANALYZE, about 0.35 s on ten years of a large village, run once a
+        day by the start-up worker. Without statistics SQLite guesses and
+        F4's 办结 reads every case (7 ms on ten years); from a sample
+        (``analysis_limit``) it chose worse still (办结 9 ms, the searches
+        3-5× the demo's); with them every list is within 2× of the demo's
+        (benchmarks/README.md). Not data, so not on the record. PostgreSQL
+        keeps its own (autovacuum)."""
         if self.core.engine.dialect.name != "sqlite":
             return
         with self.core.write() as s:
             conn = s.connection()
-            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            conn.exec_driver_sql("PRAGMA analysis_limit=0")  # every row of every index
             conn.exec_driver_sql("ANALYZE")
 
     # -- operator ---------------------------------------------------------
