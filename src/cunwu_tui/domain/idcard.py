@@ -83,7 +83,7 @@ def mask_id_number(text: object) -> str:
     most a third at the front and a quarter at the end), so at least 40% is
     always hidden; empty gives empty.
     """
-    s = "" if text is None else "".join(ch for ch in str(text) if not ch.isspace())
+    s = "" if text is None else "".join(str(text).split())  # whitespace dropped (split() is isspace's set)
     n = len(s)
     head = min(6, n // 3)
     tail = min(4, n // 4)
