@@ -54,6 +54,11 @@ def key_line(table: Sequence[ActionKey], allowed: Iterable[Enum], *tail: str) ->
     return [keys[a].hint for a in allowed] + list(tail)
 
 
+def key_of(table: Iterable[ActionKey], action: Enum) -> str:
+    """The key a screen does ``action`` with (its table names every action once)."""
+    return next(k.key for k in table if k.action is action)
+
+
 def keys_by_id(table: Iterable[ActionKey]) -> dict[str, str]:
     """Action id -> key, for texts that name the keys (F1's help)."""
     return {str(k.action.value): k.key for k in table}

@@ -20,7 +20,7 @@ from cunwu_tui.domain import inputs
 from cunwu_tui.domain.actions import prompt
 from cunwu_tui.domain.duty import LOG_KINDS, SUB_REASONS
 from cunwu_tui.domain.duty_actions import LogAction, RotaAction, redo
-from cunwu_tui.ui.screens.actions import ActionKey, bindings, key_line, keys_by_id, with_keys
+from cunwu_tui.ui.screens.actions import ActionKey, bindings, key_line, key_of, keys_by_id, with_keys
 from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen, DetailView
@@ -460,7 +460,7 @@ ROTA_KEYS: tuple[ActionKey, ...] = (
 
 def rota_key(action: RotaAction) -> str:
     """The key the rota screen does ``action`` with."""
-    return next(k.key for k in ROTA_KEYS if k.action is action)
+    return key_of(ROTA_KEYS, action)
 
 
 def duty_keys_by_id() -> dict[str, dict[str, str]]:

@@ -16,7 +16,7 @@ from cunwu_tui.ui.screens.base import AppScreen, DetailScreen
 from cunwu_tui.domain import inputs
 from cunwu_tui.domain import notices as rules
 from cunwu_tui.domain.notice_actions import NoticeAction
-from cunwu_tui.ui.screens.actions import ActionKey, bindings, key_line, keys_by_id, with_keys
+from cunwu_tui.ui.screens.actions import ActionKey, bindings, key_line, key_of, keys_by_id, with_keys
 from cunwu_tui.ui.screens.modal import ModalForm
 from cunwu_tui.ui.widgets import CheckList, FieldError, Form, PagedTable, blank_select, field_row, key_id, screen_text
 
@@ -179,7 +179,7 @@ NOTICE_BACK_HINT = "Esc 返回"
 
 def notice_key(action: NoticeAction) -> str:
     """The key the notice detail does ``action`` with."""
-    return next(k.key for k in NOTICE_KEYS if k.action is action)
+    return key_of(NOTICE_KEYS, action)
 
 
 def notice_keys_by_id() -> dict[str, str]:

@@ -17,7 +17,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 from cunwu_tui.domain import inputs
 from cunwu_tui.domain.seal_actions import SealAction
 from cunwu_tui.domain.seal_numbers import MEETING_TYPES
-from cunwu_tui.ui.screens.actions import ActionKey, bindings, key_line, keys_by_id, with_keys
+from cunwu_tui.ui.screens.actions import ActionKey, bindings, key_line, key_of, keys_by_id, with_keys
 from cunwu_tui.ui.screens.guard import Guarded
 
 from cunwu_tui.ui.screens.base import AppScreen, DetailScreen
@@ -326,7 +326,7 @@ SEAL_BACK_HINT = "Esc 返回　（登记不能修改或删除）"
 
 def seal_key(action: SealAction) -> str:
     """The key the seal use detail does ``action`` with."""
-    return next(k.key for k in SEAL_KEYS if k.action is action)
+    return key_of(SEAL_KEYS, action)
 
 
 def seal_keys_by_id() -> dict[str, str]:
