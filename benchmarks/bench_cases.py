@@ -21,7 +21,7 @@ from pathlib import Path
 def build(url: str, n: int):
     from cunwu_tui.domain.idcard import check_character
     from cunwu_tui.services import open_services
-    from cunwu_tui.services.cases import CaseIntake
+    from cunwu_tui.features.cases.service import CaseIntake
 
     s = open_services(url)
     from cunwu_tui.services.demo import DEMO_PIN

@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cunwu_tui.domain.catalog import load_catalog
+from cunwu_tui.features.lookup.catalog import load_catalog
 from cunwu_tui.domain.search import SearchIndex, SearchRecord, load_or_build
 
 QUERIES = ["dibao", "dbsq", "残疾证", "zdshbz", "shenqing"]

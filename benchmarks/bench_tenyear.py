@@ -110,11 +110,11 @@ def med(fn, runs: int) -> float:
 
 def service_figures(path: Path, runs: int, out_dir: Path) -> dict[str, float]:
     from cunwu_tui.services import open_services
-    from cunwu_tui.services.cases import CaseIntake
+    from cunwu_tui.features.cases.service import CaseIntake
     from cunwu_tui.services.demo import DEMO_PIN
     from cunwu_tui.ui.screens.dashboard import case_lines, notice_lines
-    from cunwu_tui.ui.screens.duty import duty_panel
-    from cunwu_tui.ui.screens.seal_register import seal_lines
+    from cunwu_tui.features.duty.screens import duty_panel
+    from cunwu_tui.features.seals.screens import seal_lines
 
     s = open_services(f"sqlite:///{path}")
     out: dict[str, float] = {}
@@ -155,7 +155,7 @@ def service_figures(path: Path, runs: int, out_dir: Path) -> dict[str, float]:
         out["F7 notice detail"] = med(
             lambda: (s.notices.get(nid), s.notices.persons(nid), s.notices.objections(nid)), runs
         )
-        # what F4's applicant picker asks for as 王 is typed (ui/screens/cases.py: the first 20)
+        # what F4's applicant picker asks for as 王 is typed (features/cases/screens.py: the first 20)
         out["F4 applicant search 王"] = med(lambda: s.residents.search("王", 20), runs)
         out["F4 applicant search 秀英 (part of a given name)"] = med(lambda: s.residents.search("秀英", 20), runs)
         out["seal check at start"] = med(lambda: s.seal_register.verify(quick=True), runs)

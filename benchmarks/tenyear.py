@@ -73,9 +73,9 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
     from cunwu_tui.db import models as m
     from cunwu_tui.db.engine import make_engine
     from cunwu_tui.domain import evidence as ev
-    from cunwu_tui.domain import seal_numbers as seal_rules
+    from cunwu_tui.features.seals import numbers as seal_rules
     from cunwu_tui.domain.idcard import check_character
-    from cunwu_tui.services import seal_register as sr
+    from cunwu_tui.features.seals import service as sr
 
     rnd = random.Random(seed)
     if path.exists():

@@ -8,15 +8,15 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from cunwu_tui.ui.app import CunwuApp
-from cunwu_tui.ui.screens.cases import CasesScreen
+from cunwu_tui.features.cases.screens import CasesScreen
 from cunwu_tui.ui.screens.dashboard import DashboardScreen
-from cunwu_tui.ui.screens.duty import DutyScreen
+from cunwu_tui.features.duty.screens import DutyScreen
 from cunwu_tui.ui.screens.export import ExportScreen
 from cunwu_tui.ui.screens.help import HelpScreen
-from cunwu_tui.ui.screens.lookup import LetterDialog, LookupScreen, MatterScreen
-from cunwu_tui.ui.screens.notices import NoticeDetailScreen, NoticesScreen
+from cunwu_tui.features.lookup.screens import LetterDialog, LookupScreen, MatterScreen
+from cunwu_tui.features.notices.screens import NoticeDetailScreen, NoticesScreen
 from cunwu_tui.ui.screens.operator import OperatorScreen
-from cunwu_tui.ui.screens.seal_register import SealRegisterScreen
+from cunwu_tui.features.seals.screens import SealRegisterScreen
 from cunwu_tui.ui.screens.settings import SettingsScreen
 from identity_helpers import PIN
 
@@ -437,7 +437,7 @@ async def test_f7_new_notice_and_an_objection(demo_db):
         text = str(detail.query_one("#notice-detail", Static).render())
         assert "公示中" in text and "110105********002X" in text and "11010519491231002X" not in text
 
-        # Closing today is refused at once (domain.notice_actions): the period has not ended.
+        # Closing today is refused at once (features.notices.actions): the period has not ended.
         notes: list[str] = []
         detail.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
         await pilot.press("c")
@@ -466,7 +466,7 @@ async def test_idle_lock_keeps_the_form_and_asks_the_same_persons_pin(demo_db):
     import time
 
     from cunwu_tui.ui.screens.operator import LockScreen
-    from cunwu_tui.ui.screens.seal_register import SealUseForm
+    from cunwu_tui.features.seals.screens import SealUseForm
 
     app = CunwuApp(demo_db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -651,7 +651,7 @@ async def test_changing_screens_does_not_keep_old_footer_keys(demo_db):
 
 
 async def test_f7_detail_keys_follow_the_notice_and_a_refused_key_says_why(demo_db):
-    """The key line lists what domain.notice_actions allows; a refused key
+    """The key line lists what features.notices.actions allows; a refused key
     shows the domain's reason with the key of the action that helps."""
     from datetime import datetime
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from cunwu_tui.services.cases import CaseIntake
+from cunwu_tui.features.cases.service import CaseIntake
 from cunwu_tui.ui.app import CunwuApp
-from cunwu_tui.ui.screens.cases import CaseDetailScreen, CasesScreen, IntakeForm, ResidentForm, SimpleForm
+from cunwu_tui.features.cases.screens import CaseDetailScreen, CasesScreen, IntakeForm, ResidentForm, SimpleForm
 from cunwu_tui.ui.screens.dialogs import ConfirmDialog
-from cunwu_tui.ui.screens.lookup import LetterDialog
+from cunwu_tui.features.lookup.screens import LetterDialog
 
 from test_app import SIZE, TODAY, start, type_text, wait_for
 from identity_helpers import PIN
@@ -238,7 +238,7 @@ async def test_dashboard_counts_due_and_overdue_cases(demo_db):
 
 
 async def test_intake_started_from_the_matter_lookup(demo_db):
-    from cunwu_tui.ui.screens.lookup import LookupScreen, MatterScreen
+    from cunwu_tui.features.lookup.screens import LookupScreen, MatterScreen
 
     app = CunwuApp(demo_db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -436,7 +436,7 @@ def _case_missing_documents(db_url) -> tuple[str, int]:
 
 
 async def test_late_documents_and_concluding_with_some_still_missing(demo_db):
-    from cunwu_tui.ui.screens.cases import LateDocumentsForm
+    from cunwu_tui.features.cases.screens import LateDocumentsForm
 
     number, n = _case_missing_documents(demo_db)
     app = CunwuApp(demo_db, today=TODAY)
@@ -480,7 +480,7 @@ async def test_late_documents_and_concluding_with_some_still_missing(demo_db):
 async def test_residents_register_search_detail_correct_and_merge(demo_db):
     from cunwu_tui.services import open_services
     from cunwu_tui.services.core import day_clock
-    from cunwu_tui.ui.screens.residents import CorrectForm, MergeForm, ResidentDetailScreen, ResidentsScreen
+    from cunwu_tui.features.residents.screens import CorrectForm, MergeForm, ResidentDetailScreen, ResidentsScreen
 
     s = open_services(demo_db, clock=day_clock(TODAY))  # the app's day (CunwuApp(today=TODAY))
     s.set_operator(next(p for p in s.staff.list() if p.active).id, PIN)
@@ -609,7 +609,7 @@ async def test_postpone_an_ordinary_case_with_a_leaders_approval(demo_db):
 async def test_office_rules_are_read_in_f3_and_never_taken_in(demo_db):
     from textual.widgets import OptionList
 
-    from cunwu_tui.ui.screens.lookup import LookupScreen, MatterScreen
+    from cunwu_tui.features.lookup.screens import LookupScreen, MatterScreen
 
     app = CunwuApp(demo_db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:

@@ -92,6 +92,6 @@ def test_the_month_rota_prints_on_one_page(demo_services, tmp_path):
 
 
 def test_the_letter_does_not_send_the_resident_to_the_clerk():
-    from cunwu_tui.services.catalog import NOT_STATED
+    from cunwu_tui.features.lookup.service import NOT_STATED
 
     assert "经办人" not in NOT_STATED and "未载明" in NOT_STATED

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.screens.dashboard import DashboardScreen
-from cunwu_tui.ui.screens.duty import DutyScreen, HandoverForm, HolidayScreen, LogForm, RotaScreen
+from cunwu_tui.features.duty.screens import DutyScreen, HandoverForm, HolidayScreen, LogForm, RotaScreen
 
 from identity_helpers import PIN
 from test_app import SIZE, TODAY, start, type_text, wait_for
@@ -259,7 +259,7 @@ async def test_f6_an_entry_in_another_shift_asks_first(demo_db):
 
 async def test_f6_publish_without_next_years_holidays_asks_then_replan_and_j_offers_them(demo_db):
     from cunwu_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
-    from cunwu_tui.ui.screens.duty import GenerateForm, ReplanForm
+    from cunwu_tui.features.duty.screens import GenerateForm, ReplanForm
 
     from test_duty import SCHEDULE_2027
 
@@ -324,8 +324,8 @@ async def test_f6_publish_without_next_years_holidays_asks_then_replan_and_j_off
 async def test_f6_a_visit_opens_in_full_and_is_taken_in_as_a_case(demo_db):
     """Enter opens a row with its whole 处理情况; N on a 来访 starts F4's
     intake, prefilled; the link is kept both ways."""
-    from cunwu_tui.ui.screens.cases import IntakeForm
-    from cunwu_tui.ui.screens.duty import LogDetailScreen
+    from cunwu_tui.features.cases.screens import IntakeForm
+    from cunwu_tui.features.duty.screens import LogDetailScreen
 
     from test_app import wait_for
 
@@ -388,7 +388,7 @@ async def test_f6_a_holiday_rota_is_signed_off_by_a_leader_in_person_before_fili
     from textual.widgets import Select
 
     from cunwu_tui.ui.screens.dialogs import MessageDialog
-    from cunwu_tui.ui.screens.duty import ReasonForm, SignForm
+    from cunwu_tui.features.duty.screens import ReasonForm, SignForm
     from identity_helpers import PIN
     from test_duty import SCHEDULE_2027
 
@@ -434,7 +434,7 @@ async def test_f6_a_holiday_rota_is_signed_off_by_a_leader_in_person_before_fili
 
 
 async def test_f6_c_the_incoming_person_confirms_with_their_own_pin(demo_db):
-    from cunwu_tui.ui.screens.duty import ConfirmHandoverForm
+    from cunwu_tui.features.duty.screens import ConfirmHandoverForm
 
     app = CunwuApp(demo_db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -464,9 +464,9 @@ async def test_f6_c_the_incoming_person_confirms_with_their_own_pin(demo_db):
 
 
 async def test_f6_rota_and_log_keys_are_the_domains_and_a_refused_key_says_why(demo_db):
-    """P and G on the rota and N on a log entry do what domain.duty_actions
+    """P and G on the rota and N on a log entry do what features.duty.actions
     allows; a refused key shows its reason with the key that helps."""
-    from cunwu_tui.ui.screens.duty import LogDetailScreen
+    from cunwu_tui.features.duty.screens import LogDetailScreen
 
     app = CunwuApp(demo_db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:

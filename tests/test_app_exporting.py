@@ -77,7 +77,7 @@ async def test_f6_rota_e_exports_once_and_says_where(demo_db, tmp_path, monkeypa
 
     from cunwu_tui.ui.app import CunwuApp
     from cunwu_tui.ui.screens.dialogs import MessageDialog
-    from cunwu_tui.ui.screens.duty import RotaScreen
+    from cunwu_tui.features.duty.screens import RotaScreen
 
     from test_app import SIZE, TODAY, start
 

@@ -10,7 +10,7 @@ from textual.widgets import Input
 
 from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.screens.dialogs import ConfirmDialog
-from cunwu_tui.ui.screens.duty import DutyScreen, HandoverForm, LogForm, SubstitutionForm
+from cunwu_tui.features.duty.screens import DutyScreen, HandoverForm, LogForm, SubstitutionForm
 from cunwu_tui.ui.screens.forms import StaffForm
 from cunwu_tui.ui.screens.settings import SettingsScreen
 from cunwu_tui.ui.widgets import FieldError, Form, field_row

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.screens.dashboard import DashboardScreen
 from cunwu_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
-from cunwu_tui.ui.screens.seal_register import (
+from cunwu_tui.features.seals.screens import (
     ApproveForm,
     SealRegisterScreen,
     SealUseDetailScreen,
@@ -156,7 +156,7 @@ async def test_f5_new_entry_refused_then_saved_voided_and_registered_again(demo_
         listed = rows(table)
         assert len(listed) == before + 2
         marks = {r[0]: r[6] for r in listed}
-        from cunwu_tui.ui.screens.seal_register import short_number
+        from cunwu_tui.features.seals.screens import short_number
 
         assert marks[short_number(saved.number)] == "作废"
         assert reg.verify().ok
@@ -274,7 +274,7 @@ async def test_settings_seal_page_verifies_the_register(demo_db):
 
 
 async def test_f5_detail_keys_follow_the_entry_and_a_refused_key_says_why(demo_db):
-    """The key line lists what domain.seal_actions allows; a key it refuses
+    """The key line lists what features.seals.actions allows; a key it refuses
     shows the domain's reason, with the key of the action that helps."""
     app = CunwuApp(demo_db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:

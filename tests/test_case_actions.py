@@ -1,10 +1,10 @@
-"""domain.case_actions: which actions a case allows, in the order offered,
+"""features.cases.actions: which actions a case allows, in the order offered,
 and why one is refused (issue #17: decided once, for the screen and the
 service alike)."""
 
 from __future__ import annotations
 
-from cunwu_tui.domain.case_actions import (
+from cunwu_tui.features.cases.actions import (
     NOTICES_SCREEN,
     CaseAction,
     CaseFacts,
@@ -87,7 +87,7 @@ def test_the_detail_screen_adds_its_keys_to_the_service_words():
     """The case screen shows what the services say with its own keys, as before
     the services stopped naming keys; the key line and the bindings come from
     its one table."""
-    from cunwu_tui.ui.screens.cases import CASE_KEYS, CaseDetailScreen, with_keys
+    from cunwu_tui.features.cases.screens import CASE_KEYS, CaseDetailScreen, with_keys
 
     assert (
         with_keys(prompt("本步须公示：", Mention(A.POST_NOTICE, "发布公示"), "，…")) == "本步须公示：按 G 发布公示，…"

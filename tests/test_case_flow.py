@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cunwu_tui.domain.case_flow import BACK, BRANCH, CONTINUE, DONE, Flow, FlowError, FlowEvent, FlowStep
-from cunwu_tui.domain.catalog import load_catalog
+from cunwu_tui.features.cases.flow import BACK, BRANCH, CONTINUE, DONE, Flow, FlowError, FlowEvent, FlowStep
+from cunwu_tui.features.lookup.catalog import load_catalog
 
 
 def done(n):

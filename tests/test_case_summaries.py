@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from cunwu_tui.services.cases import CaseIntake
+from cunwu_tui.features.cases.service import CaseIntake
 from cunwu_tui.services import ValidationError
 from identity_helpers import PIN, add_person
 

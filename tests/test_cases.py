@@ -9,9 +9,9 @@ from datetime import date, datetime
 
 import pytest
 
-from cunwu_tui.services.cases import CaseIntake
-from cunwu_tui.domain import cases as rules
-from cunwu_tui.domain.case_actions import CaseAction
+from cunwu_tui.features.cases.service import CaseIntake
+from cunwu_tui.features.cases import rules
+from cunwu_tui.features.cases.actions import CaseAction
 from cunwu_tui.services import ValidationError
 from identity_helpers import add_person, PIN
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from cunwu_tui.domain import catalog as cat
-from cunwu_tui.domain.catalog import (
+from cunwu_tui.features.lookup import catalog as cat
+from cunwu_tui.features.lookup.catalog import (
     CATEGORIES,
     ORDER_NOTE,
     Catalog,
@@ -726,7 +726,7 @@ def test_seed_order_must_list_every_step_once():
 
 
 def test_temporary_assistance_flow_offers_only_reachable_branches(shipped):
-    from cunwu_tui.domain import case_flow as cf
+    from cunwu_tui.features.cases import flow as cf
 
     m = _one(shipped, "MS-LINSHI-JIUZHU")
     flow = cf.Flow(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cunwu_tui.domain import deadlines as dl
+from cunwu_tui.features.cases import deadlines as dl
 from cunwu_tui.domain.workdays import WorkCalendar
 
 CAL = WorkCalendar()  # the package's years (the services pass their own)
@@ -93,7 +93,7 @@ def test_working_days_left_sign(today, offset):
 
 @given(st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31)), st.integers(min_value=0, max_value=10))
 def test_last_day_within_bounds_exactly_the_days_within(today, n):
-    from cunwu_tui.domain.deadlines import last_day_within, working_days_left
+    from cunwu_tui.features.cases.deadlines import last_day_within, working_days_left
 
     last = last_day_within(today, n, CAL)
     assert last >= today

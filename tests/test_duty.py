@@ -392,7 +392,7 @@ def test_handover_defaults_with_a_substitution_running_pass_the_forms_rules(duty
 def test_handover_pair_never_one_person_twice():
     from hypothesis import given, strategies as st
 
-    from cunwu_tui.domain.duty import handover_pair
+    from cunwu_tui.features.duty.rules import handover_pair
 
     ids = st.one_of(st.none(), st.integers(1, 4))
 

@@ -1,4 +1,4 @@
-"""domain.duty_actions: what a month's rota and a duty log entry allow, in
+"""features.duty.actions: what a month's rota and a duty log entry allow, in
 the order offered, and why an action is refused (issue #17)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from datetime import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cunwu_tui.domain.duty import INTAKE_CHANNELS, LOG_KINDS
-from cunwu_tui.domain.duty_actions import (
+from cunwu_tui.features.duty.rules import INTAKE_CHANNELS, LOG_KINDS
+from cunwu_tui.features.duty.actions import (
     LogAction,
     LogFacts,
     RotaAction,

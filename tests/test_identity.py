@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from cunwu_tui.services.cases import CaseIntake
+from cunwu_tui.features.cases.service import CaseIntake
 from cunwu_tui.db.models import Approval, AuditLog, StaffCredential
 from cunwu_tui.domain import pins
 from cunwu_tui.services import ValidationError
@@ -295,7 +295,7 @@ def test_a_seal_use_approved_by_the_book_is_only_approved_by_the_approvers_pin(o
 def test_the_entries_waiting_for_approval_are_kept_as_the_register_says(office):
     """seal_pending (#18) follows every entry, approval and void: pending()
     lists what reading the whole register finds; a start-up check heals it."""
-    from cunwu_tui.services.seal_register import AUDIT_ENTITY
+    from cunwu_tui.features.seals.service import AUDIT_ENTITY
     from cunwu_tui.services.identity import SEAL_USE
 
     s, p = office, office.people

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cunwu_tui.services.cases import CaseIntake
+from cunwu_tui.features.cases.service import CaseIntake
 from cunwu_tui.domain import inputs
 from cunwu_tui.services import ValidationError
 from identity_helpers import add_person, PIN
@@ -399,7 +399,7 @@ def test_first_intake_in_a_fresh_process_is_saved_at_once(demo_db_path):
     script = f"""
 import sys
 from cunwu_tui.services import open_services
-from cunwu_tui.services.cases import CaseIntake
+from cunwu_tui.features.cases.service import CaseIntake
 s = open_services({demo_db_path!r})
 s.set_operator(next(p.id for p in s.staff.list() if p.name == "赵丽"), {PIN!r})
 r = s.residents.search("王桂英")[0].id

@@ -90,7 +90,9 @@ def make_ledger(**kw) -> Ledger:
 @pytest.fixture(autouse=True)
 def registry(monkeypatch):
     try:  # the app's own ledgers go to the real registry before it is swapped out
-        import cunwu_tui.ledgers.registers  # noqa: F401
+        from cunwu_tui.ledgers.registers import declare_ledgers
+
+        declare_ledgers()
     except ImportError:
         pass
     """A private registry per test (the app's ledgers are not touched)."""

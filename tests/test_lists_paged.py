@@ -3,7 +3,7 @@ the whole list in the same order, the totals are the whole list's."""
 
 from __future__ import annotations
 
-from cunwu_tui.domain import notices as rules
+from cunwu_tui.features.notices import rules
 
 
 def test_notice_page_is_the_head_of_the_list(demo_services):
@@ -42,7 +42,7 @@ def test_case_pages_put_together_are_the_whole_list(demo_services):
     """Any page size: the pages in turn give the whole list once, in its
     order (a deadline running first, nearest first; then newest first), and
     the total is the list's length."""
-    from cunwu_tui.domain import cases as case_rules
+    from cunwu_tui.features.cases import rules as case_rules
 
     s = demo_services
     today = s.core.now().date()
@@ -69,7 +69,7 @@ def test_case_pages_put_together_are_the_whole_list(demo_services):
 
 
 def test_overdue_and_soon_pages_hold_exactly_those_cases(demo_services):
-    from cunwu_tui.domain import cases as case_rules
+    from cunwu_tui.features.cases import rules as case_rules
 
     s = demo_services
     today = s.core.now().date()
@@ -104,9 +104,9 @@ async def test_lists_read_the_next_page_as_the_cursor_goes_down(demo_db, monkeyp
     two, Down reads the next before the cursor reaches the end, and every
     entry is reached in the list's order."""
     from cunwu_tui.ui.app import CunwuApp
-    from cunwu_tui.ui.screens.cases import CasesScreen
-    from cunwu_tui.ui.screens.notices import NoticesScreen
-    from cunwu_tui.ui.screens.seal_register import SealRegisterScreen
+    from cunwu_tui.features.cases.screens import CasesScreen
+    from cunwu_tui.features.notices.screens import NoticesScreen
+    from cunwu_tui.features.seals.screens import SealRegisterScreen
     from cunwu_tui.ui.widgets import PagedTable
     from textual.widgets import Static
 
@@ -202,7 +202,7 @@ def test_a_search_through_the_character_index_finds_what_reading_every_case_find
     """F4's search reads only the cases holding every typed character
     (case_search_char, written at intake); it finds exactly what comparing
     the text of every case finds, in the same order."""
-    from cunwu_tui.domain import cases as case_rules
+    from cunwu_tui.features.cases import rules as case_rules
 
     s = demo_services
     today = s.core.now().date()

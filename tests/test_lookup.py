@@ -12,9 +12,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from cunwu_tui.cli import main
-from cunwu_tui.domain.catalog import default_catalog_dir
+from cunwu_tui.features.lookup.catalog import default_catalog_dir
 from cunwu_tui.services import ValidationError
-from cunwu_tui.services.catalog import CatalogService, parse_time_limit
+from cunwu_tui.features.lookup.service import CatalogService, parse_time_limit
 from identity_helpers import PIN
 
 TODAY = date(2026, 11, 23)

@@ -1,4 +1,4 @@
-"""domain.notice_actions: which actions a notice allows, in the order
+"""features.notices.actions: which actions a notice allows, in the order
 offered, and why one is refused (issue #17)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from datetime import date, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cunwu_tui.domain import notices as rules
-from cunwu_tui.domain.notice_actions import NoticeAction, NoticeFacts, notice_actions, refusal, why_not
+from cunwu_tui.features.notices import rules
+from cunwu_tui.features.notices.actions import NoticeAction, NoticeFacts, notice_actions, refusal, why_not
 
 A = NoticeAction
 START = datetime(2026, 11, 23, 10, 0)

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from cunwu_tui.domain import notices as rules
+from cunwu_tui.features.notices import rules
 from cunwu_tui.domain.workdays import WorkCalendar, parse_schedule_lines
 from cunwu_tui.services import ValidationError
-from cunwu_tui.services.notices import parse_moment, parse_persons
+from cunwu_tui.features.notices.service import parse_moment, parse_persons
 from identity_helpers import add_person, PIN
 
 NOW = datetime(2026, 11, 23, 9, 30)  # a Monday
@@ -316,8 +316,8 @@ def test_ledger_of_the_month(clock, tmp_path):
 
 
 def test_the_service_refuses_with_the_words_the_detail_shows(clock):
-    """close / objection / handling / withdrawal refuse with domain.notice_actions' words."""
-    from cunwu_tui.domain.notice_actions import NoticeAction, refusal
+    """close / objection / handling / withdrawal refuse with features.notices.actions' words."""
+    from cunwu_tui.features.notices.actions import NoticeAction, refusal
 
     s, at = clock
     n = post(s)

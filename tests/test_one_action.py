@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from cunwu_tui.db.models import AuditLog, Notice
 from cunwu_tui.services import SaveError, ValidationError
-from cunwu_tui.services.cases import CaseIntake
+from cunwu_tui.features.cases.service import CaseIntake
 from test_cases import Clock, s as s, staff_id, take_in  # s: the fixture (a clerk at work)
 
 

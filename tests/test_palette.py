@@ -9,9 +9,9 @@ from textual.command import CommandList
 
 from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.palette import ChinesePalette, app_commands, build_index, find
-from cunwu_tui.ui.screens.cases import CasesScreen, IntakeForm
-from cunwu_tui.ui.screens.duty import LogForm
-from cunwu_tui.ui.screens.seal_register import SealUseForm
+from cunwu_tui.features.cases.screens import CasesScreen, IntakeForm
+from cunwu_tui.features.duty.screens import LogForm
+from cunwu_tui.features.seals.screens import SealUseForm
 
 from test_app import SIZE, TODAY, start, type_text, wait_for
 
@@ -28,7 +28,7 @@ async def test_the_commands_come_from_the_apps_bindings_and_match_pinyin(demo_db
         commands = app_commands(app, app.screen)
         titles = {c.title for c in commands}
         # Every named key of every main screen is there, and every screen.
-        from cunwu_tui.ui.screens.duty import DutyScreen
+        from cunwu_tui.features.duty.screens import DutyScreen
 
         assert {f"值班：{b.description}" for b in DutyScreen.BINDINGS if len(b.description) <= 2} <= titles
         assert {"打开受理登记", "打开值班", "新建受理", "帮助", "退出"} <= titles

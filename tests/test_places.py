@@ -8,11 +8,11 @@ from textual.widgets import OptionList, TabbedContent
 
 from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.places import MENU_KEY, PLACES, menu_letter
-from cunwu_tui.ui.screens.cases import CasesScreen
+from cunwu_tui.features.cases.screens import CasesScreen
 from cunwu_tui.ui.screens.dashboard import DashboardScreen
-from cunwu_tui.ui.screens.duty import DutyScreen, HolidayScreen, RotaScreen
+from cunwu_tui.features.duty.screens import DutyScreen, HolidayScreen, RotaScreen
 from cunwu_tui.ui.screens.places import PlacesMenu
-from cunwu_tui.ui.screens.residents import ResidentsScreen
+from cunwu_tui.features.residents.screens import ResidentsScreen
 from cunwu_tui.ui.screens.settings import SettingsScreen
 
 from test_app import SIZE, TODAY, start, wait_for

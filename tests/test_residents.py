@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cunwu_tui.services.cases import CaseIntake
+from cunwu_tui.features.cases.service import CaseIntake
 from cunwu_tui.services import ValidationError
 from identity_helpers import add_person, PIN
 

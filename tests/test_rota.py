@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cunwu_tui.domain import duty, rota
+from cunwu_tui.features.duty import rota
+from cunwu_tui.features.duty import rules as duty
 from cunwu_tui.domain.workdays import WorkCalendar
 
 

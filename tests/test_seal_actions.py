@@ -1,4 +1,4 @@
-"""domain.seal_actions: which actions an entry of the seal register allows,
+"""features.seals.actions: which actions an entry of the seal register allows,
 in the order offered, and why one is refused (issue #17)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cunwu_tui.domain.actions import Mention
-from cunwu_tui.domain.seal_actions import SealAction, SealFacts, refusal, seal_actions, why_not
+from cunwu_tui.features.seals.actions import SealAction, SealFacts, refusal, seal_actions, why_not
 
 S = SealAction
 N = "村委〔2026〕第015号"

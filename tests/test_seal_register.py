@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from cunwu_tui.domain import seal_numbers as rules
+from cunwu_tui.features.seals import numbers as rules
 from cunwu_tui.services import ValidationError
 from identity_helpers import PIN, add_person, update_person
 
@@ -581,7 +581,7 @@ def test_a_rewritten_chain_is_caught_by_the_operation_log(v):
     """Someone who recomputes every hash after a change still leaves the
     operation log's record of the entry as it was saved."""
     from cunwu_tui.db.models import SealUse, SealVoid
-    from cunwu_tui.services.seal_register import USE_FIELDS, VOID_FIELDS
+    from cunwu_tui.features.seals.service import USE_FIELDS, VOID_FIELDS
     from sqlmodel import Session, select
 
     uses = _several(v)
@@ -634,7 +634,7 @@ def test_the_quick_check_continues_from_the_checkpoint(v):
     """#18: the start-up check reads only the entries since the last clean
     check; what it cannot vouch for sends it to the full check, which names
     the record."""
-    from cunwu_tui.services.seal_register import CHECKPOINT
+    from cunwu_tui.features.seals.service import CHECKPOINT
 
     _several(v)  # five entries, one voided
     assert v.s.settings.get(CHECKPOINT) == ""
@@ -671,7 +671,7 @@ def test_the_quick_check_sees_the_checkpointed_entry_rewritten(v):
 
 @pytest.mark.parametrize("stored", ["", "not json", "[1, 2]", '{"position": "1"}'])
 def test_a_damaged_checkpoint_means_a_full_check(v, stored):
-    from cunwu_tui.services.seal_register import CHECKPOINT
+    from cunwu_tui.features.seals.service import CHECKPOINT
 
     uses = _several(v)
     assert v.s.seal_register.verify().ok
@@ -863,9 +863,9 @@ def test_a_meeting_register_can_refuse_a_major_entry(v):
 
 
 def test_approve_void_and_correct_refuse_with_the_domains_words(v):
-    """The service refuses with domain.seal_actions' words, the same the F5
+    """The service refuses with features.seals.actions' words, the same the F5
     detail shows; a refused approval counts no wrong PIN."""
-    from cunwu_tui.domain.seal_actions import SealAction, refusal
+    from cunwu_tui.features.seals.actions import SealAction, refusal
 
     reg = v.s.seal_register
     waiting = v.use(approver_pin="")

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cunwu_tui.domain import search as search_mod
-from cunwu_tui.domain.catalog import load_catalog, normalize_text
+from cunwu_tui.features.lookup.catalog import load_catalog, normalize_text
 from cunwu_tui.domain.search import (
     INDEX_FORMAT,
     Hit,

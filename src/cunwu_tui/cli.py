@@ -52,10 +52,9 @@ def _add_operator(p: argparse.ArgumentParser, admin: bool = False) -> None:
 def _ledger_names() -> str:
     """The registered ledgers, e.g. staff（人员名册）、audit（操作日志） (cheap:
     the declarations import no openpyxl and no database code)."""
-    from cunwu_tui.ledgers import registers  # noqa: F401  (declares the ledgers)
-    from cunwu_tui.ledgers.engine import all_ledgers
+    from cunwu_tui.ledgers.registers import app_ledgers
 
-    return "、".join(f"{led.name}（{led.title}）" for led in all_ledgers())
+    return "、".join(f"{led.name}（{led.title}）" for led in app_ledgers())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -416,8 +415,8 @@ def _cmd_verify(url: str, args=None) -> int:
 
 def _cmd_duty(url: str, args) -> int:
 
-    from cunwu_tui.domain.seal_numbers import parse_moment
-    from cunwu_tui.services.duty import on_duty_text
+    from cunwu_tui.features.seals.numbers import parse_moment
+    from cunwu_tui.features.duty.service import on_duty_text
 
     at = None
     if args.at:

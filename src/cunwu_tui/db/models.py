@@ -246,7 +246,7 @@ class SealUse(SQLModel, table=True):
     """An entry of the seal register (用印登记). Append-only: a row is never
     updated or deleted (triggers refuse it); a mistake is voided by a
     SealVoid row. Names (seal, people) are kept as they were at the time.
-    Each row is a link of the register's hash chain (domain.seal_numbers)."""
+    Each row is a link of the register's hash chain (features.seals.numbers)."""
 
     __tablename__ = "seal_use"
     __table_args__ = (
@@ -321,7 +321,7 @@ class CaseRecord(SQLModel, table=True):
     after them are a summary of the events (the same replay as the detail),
     rewritten in the transaction of every event, so the lists and the
     工作台 read them without replaying; ``summary_version`` below
-    SUMMARY_VERSION (services/cases.py) means not yet summarised this way
+    SUMMARY_VERSION (features/cases/service.py) means not yet summarised this way
     (an upgraded database: the app's start-up worker does it once; the
     lists replay such a case meanwhile). Not under the evidence chain: the
     app rewrites them."""
@@ -389,7 +389,7 @@ class SealPending(SQLModel, table=True):
 
 class CaseSearchChar(SQLModel, table=True):
     """Which cases hold a character in their applicant's name, matter or
-    number (domain.cases.search_chars), written with the case at intake:
+    number (features.cases.rules.search_chars), written with the case at intake:
     F4's search reads the cases holding every typed character instead of
     every case. Not evidence: rebuilt from the cases when missing."""
 

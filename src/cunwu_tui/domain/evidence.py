@@ -9,8 +9,9 @@ and all of it. A row the app changes (a notice closed, a resident
 corrected) gets a new link (修改); the check compares the latest link of
 each row with the row as it is now.
 
-To put a table under the chain, add one line to ``EVIDENCE`` (and, when
-it is append-only, its triggers in ``db/evidence.py``). A table that
+To put a table under the chain, add one line to its feature's
+``evidence.py`` (the kernel's: ``KERNEL`` here; when it is append-only, its
+triggers in ``db/evidence.py``). A table that
 already has rows in users' databases needs its migration to chain them
 (``db.evidence.chain_existing``), or the check reports them as not
 registered by the app; a new, empty table needs nothing. Columns are listed
@@ -29,23 +30,16 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Sequence
+from functools import cache
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 CHAIN_VERSION = "cunwu-evidence-v1"
 GENESIS = "0" * 64
 ADDED, CHANGED = "新增", "修改"
 
-# Registers (one chain each), in the order they are reported.
-SEALS, CASES, DUTY, NOTICES, RESIDENTS, STAFF, APPROVALS, AUDIT = (
-    "用印登记",
-    "办件",
-    "值班记录",
-    "公示",
-    "居民",
-    "人员",
-    "审批",
-    "操作日志",
-)
+# The kernel's registers (one chain each); each feature names its own
+# (features/<name>/evidence.py).
+STAFF, APPROVALS, AUDIT = "人员", "审批", "操作日志"
 
 
 @dataclass(frozen=True)
@@ -61,119 +55,58 @@ class Evidence:
     mutable: bool = False
 
 
-def _e(table: str, register: str, noun: str, columns: str, mutable: bool = False) -> Evidence:
+def evidence_table(table: str, register: str, noun: str, columns: str, mutable: bool = False) -> Evidence:
+    """One table under ``register``'s chain; ``columns`` space-separated."""
     return Evidence(table, register, tuple(columns.split()), noun, mutable)
 
 
-EVIDENCE: dict[str, Evidence] = {
-    e.table: e
-    for e in (
-        _e(
-            "seal_use",
-            SEALS,
-            "用印登记",
-            "chain_seq seal_id seal_name year seq number used_at title purpose copies destination applicant_id "
-            "applicant_name applicant_outsider approver_id approver_name major meeting_type meeting_date meeting_ref "
-            "keeper_id keeper_name note refers_to_id operator_id operator_name recorded_at prev_hash hash needs_approval",
-        ),
-        _e(
-            "seal_void",
-            SEALS,
-            "作废记录",
-            "chain_seq use_id number reason operator_id operator_name recorded_at prev_hash hash",
-        ),
-        # the intake only: status, next_due and closed_at are a summary the app rewrites
-        _e(
-            "case_record",
-            CASES,
-            "受理登记",
-            "year seq number matter_code matter_name seed resident_id applicant_name channel first_officer_id "
-            "first_officer_name kind petition documents note received_at limit_value limit_unit due_date "
-            "due_provisional operator_id operator_name recorded_at",
-        ),
-        _e(
-            "case_event",
-            CASES,
-            "办理记录",
-            "case_id kind step label on_date text data operator_id operator_name recorded_at",
-        ),
-        _e(
-            "duty_change",
-            DUTY,
-            "值班表变更记录",
-            "day role old_name new_name reason operator_id operator_name recorded_at",
-        ),
-        _e(
-            "duty_log",
-            DUTY,
-            "值班记录",
-            "shift_day at kind content action staff_id staff_name leader_told told_at leader_name refers_to_id "
-            "operator_name recorded_at",
-        ),
-        _e(
-            "duty_substitution",
-            DUTY,
-            "替班记录",
-            "start_at end_at away_id away_name by_id by_name reason note operator_name recorded_at",
-        ),
-        _e(
-            "duty_handover",
-            DUTY,
-            "交接班记录",
-            "shift_day handed_at outgoing_id outgoing_name incoming_id incoming_name note operator_name recorded_at",
-        ),
-        _e("duty_item", DUTY, "遗留事项", "handover_id text recorded_at"),
-        _e("duty_item_close", DUTY, "遗留事项办结记录", "item_id closed_at note operator_name recorded_at"),
-        _e("duty_confirm", DUTY, "接班确认", "handover_id confirmed_at by_id by_name operator_name recorded_at"),
-        _e("duty_void", DUTY, "作废记录", "kind target_id reason operator_name recorded_at"),
-        _e("duty_case_link", DUTY, "转办件记录", "log_id case_id case_number operator_name recorded_at"),
-        _e(
-            "holiday_rota",
-            DUTY,
-            "中长假值班表",
-            "name start end filed_at filed_to filed_by notified_at notified_note notified_by created_at",
-            mutable=True,
-        ),
-        _e(
-            "notice",
-            NOTICES,
-            "公示",
-            "year seq title kind round places start_at length unit summary photo_path backdate_reason matter_code "
-            "case_ref case_step previous_id operator_id operator_name created_at closed_at result result_note "
-            "withdrawn_at withdraw_reason",
-            mutable=True,
-        ),
-        _e("notice_person", NOTICES, "公示名单", "notice_id seq name group_name id_number amount note"),
-        _e("notice_objection", NOTICES, "异议", "notice_id received_at from_name content received_by recorded_at"),
-        _e(
-            "objection_outcome",
-            NOTICES,
-            "异议处理记录",
-            "objection_id handling result answered_at operator_name recorded_at",
-        ),
-        _e(
-            "resident",
-            RESIDENTS,
-            "居民登记",
-            "name id_type id_number phone group_name address note created_at",
-            mutable=True,
-        ),
-        _e(
-            "resident_merge", RESIDENTS, "合并记录", "duplicate_id kept_id reason operator_id operator_name recorded_at"
-        ),
-        _e("staff", STAFF, "人员", "name phone roles active created_at admin", mutable=True),
-        # a PIN's hash: replaced by a reset or a change, never by hand
-        _e("staff_credential", STAFF, "个人密码", "staff_id pin_hash set_at set_by_id set_by_name", mutable=True),
-        # approvals given in person (seal uses, leaders' opinions, 延期, holiday rota sign-offs)
-        _e(
-            "approval",
-            APPROVALS,
-            "审批记录",
-            "kind subject_table subject_id approver_id approver_name agree text operator_id operator_name recorded_at",
-        ),
-        _e("audit_log", AUDIT, "操作日志", "at operator_id operator_name entity entity_id action before after"),
-    )
-}
+KERNEL: tuple[Evidence, ...] = (
+    evidence_table("staff", STAFF, "人员", "name phone roles active created_at admin", mutable=True),
+    # a PIN's hash: replaced by a reset or a change, never by hand
+    evidence_table(
+        "staff_credential", STAFF, "个人密码", "staff_id pin_hash set_at set_by_id set_by_name", mutable=True
+    ),
+    # approvals given in person (seal uses, leaders' opinions, 延期, holiday rota sign-offs)
+    evidence_table(
+        "approval",
+        APPROVALS,
+        "审批记录",
+        "kind subject_table subject_id approver_id approver_name agree text operator_id operator_name recorded_at",
+    ),
+    evidence_table("audit_log", AUDIT, "操作日志", "at operator_id operator_name entity entity_id action before after"),
+)
+
+
+class _Tables(Mapping[str, Evidence]):
+    """Every evidence table by name: the features' (in the order of the
+    features, cunwu_tui/feature.py) and then the kernel's. Read when first
+    used: the list of features is plain data, their tables are too."""
+
+    def _all(self) -> dict[str, Evidence]:
+        return _tables()
+
+    def __getitem__(self, table: str) -> Evidence:
+        return self._all()[table]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __contains__(self, table: object) -> bool:  # on every flush (services/core.py)
+        return table in self._all()
+
+
+@cache
+def _tables() -> dict[str, Evidence]:
+    from cunwu_tui.feature import evidence_specs
+
+    specs: tuple[Evidence, ...] = (*evidence_specs(), *KERNEL)
+    return {e.table: e for e in specs}
+
+
+EVIDENCE: Mapping[str, Evidence] = _Tables()
 
 
 def registers() -> list[str]:
@@ -291,7 +224,7 @@ def parse_head(text: str) -> tuple[str, int, str]:
     parts = [p.strip() for p in (text or "").replace("：", ":").split(":")]
     if len(parts) != 3 or parts[0] not in registers() or not parts[1].isdigit():
         raise ValueError(
-            f"校验码格式不对：{text}，应如 {SEALS}:57:3F2A-91BC-0D4E-7781（登记簿：{'、'.join(registers())}）。"
+            f"校验码格式不对：{text}，应如 {registers()[0]}:57:3F2A-91BC-0D4E-7781（登记簿：{'、'.join(registers())}）。"
         )
     digest = parts[2].upper().replace(" ", "")
     bare = digest.replace("-", "")

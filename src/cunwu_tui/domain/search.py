@@ -64,7 +64,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from cunwu_tui.domain.catalog import normalize_text
 
 __all__ = [
     "INDEX_FORMAT",
@@ -111,6 +110,18 @@ class Hit:
     """The text that matched, as given in the record."""
     rank: tuple[Any, ...]
     """Sort key, smaller is better (opaque to callers)."""
+
+
+_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〔": "[", "〕": "]"})
+
+
+def normalize_text(text: str) -> str:
+    """Text for comparison: NFKC (fullwidth ，；：（） → ASCII), curly quotes
+    straightened, all whitespace removed."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
+    return "".join(ch for ch in text if not ch.isspace())
 
 
 def _norm(text: str) -> str:

@@ -162,7 +162,9 @@ def _from_layout(path, shown, keywords, title_text, headers, header_row) -> _Sou
     """No custom properties (e.g. lost by a re-save): recognise a registered
     ledger by its header row; the month from the keywords or the title."""
     try:
-        from cunwu_tui.ledgers import registers  # noqa: F401  (declares the app's ledgers)
+        from cunwu_tui.ledgers.registers import declare_ledgers
+
+        declare_ledgers()
     except ImportError:  # pragma: no cover
         pass
     m = _KEYWORDS.fullmatch(keywords.strip())

@@ -29,51 +29,52 @@ class OpenInfo:
 
 
 class Services:
-    """The facade: one object per open database."""
+    """The facade: one object per open database. The kernel's services are
+    made here; each feature (cunwu_tui/feature.py) then puts its own on it
+    (``Feature.install``), in the order of cunwu_tui.features.INSTALLED."""
+
+    if TYPE_CHECKING:  # made by the features; declared for the type checker
+        from cunwu_tui.features.cases.service import CaseService
+        from cunwu_tui.features.duty.service import DutyService
+        from cunwu_tui.features.lookup.service import CatalogService
+        from cunwu_tui.features.notices.service import NoticeService
+        from cunwu_tui.features.residents.service import ResidentService
+        from cunwu_tui.features.seals.service import SealRegisterService
+
+        catalog: CatalogService
+        residents: ResidentService
+        notices: NoticeService
+        seal_register: SealRegisterService
+        cases: CaseService
+        duty: DutyService
 
     def __init__(self, core: Core, info: OpenInfo):
+        from cunwu_tui.feature import features, load
         from cunwu_tui.services.audit import AuditService
-        from cunwu_tui.services.cases import CaseService
-        from cunwu_tui.services.catalog import CatalogService
-        from cunwu_tui.services.duty import DutyService
+        from cunwu_tui.services.backup import BackupService
+        from cunwu_tui.services.evidence import EvidenceService
         from cunwu_tui.services.export import ExportService
         from cunwu_tui.services.holidays import HolidayService
-        from cunwu_tui.services.notices import NoticeService
-        from cunwu_tui.services.residents import ResidentService
+        from cunwu_tui.services.identity import IdentityService
         from cunwu_tui.services.seals import SealService
-        from cunwu_tui.services.seal_register import SealRegisterService
         from cunwu_tui.services.settings import SettingsService
         from cunwu_tui.services.staff import StaffService
-
-        from cunwu_tui.services.backup import BackupService
 
         self.core = core
         self.info = info
         self._lock: DatabaseLock | None = None  # the shared instance lock, see open_services
-        from cunwu_tui.services.identity import IdentityService
-
         self.settings = SettingsService(core)
         self.identity = IdentityService(core)
         self.staff = StaffService(core, self.identity)
         self.seals = SealService(core, self.identity)
-        self.seal_register = SealRegisterService(core, self.identity)
         self.holidays = HolidayService(core)
         self.audit = AuditService(core)
         self.exports = ExportService(core, self.settings, self.settings.profile, self)
-        self.catalog = CatalogService(core, self.settings)
-        self.notices = NoticeService(core, self.settings, self.catalog)
-        self.residents = ResidentService(core)
-        self.cases = CaseService(
-            core, self.settings, self.catalog, self.residents, self.notices, self.staff, self.identity
-        )
-        self.notices.case_gate = self.cases.notice_gate
-        self.holidays.on_change = lambda: self.cases.resummarize_all(live_only=True)  # deadlines in 工作日 move
-        self.duty = DutyService(core, self.identity, self.staff)
-        self.duty.cases = self.cases  # a duty log entry taken in as a case (take_in)
         self.backups = BackupService(core, self.settings, info.url)
-        from cunwu_tui.services.evidence import EvidenceService
-
         self.evidence = EvidenceService(core, self.settings)
+        for feature in features():
+            if feature.install:
+                load(feature.install)(self)
 
     # -- the clock and the calendar ----------------------------------------
     def now(self) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any, Iterator
 
 from sqlmodel import select
@@ -12,6 +13,8 @@ from sqlmodel import select
 from cunwu_tui.db.models import AuditLog
 from cunwu_tui.services.core import Core
 
+# What the 操作日志 calls the kernel's entities; each feature names its own
+# (cunwu_tui/feature.py Feature.audit_names): entity_names() has them all.
 ENTITY_NAMES = {
     "setting": "设置",
     "village_profile": "村(社区)信息",
@@ -19,24 +22,17 @@ ENTITY_NAMES = {
     "seal": "印章",
     "holiday_schedule": "节假日安排",
     "operator": "",
-    "local_matter": "本村事项",
-    "matter_addition": "事项补充",
-    "inform_letter": "一次性告知书",
-    "notice": "公示",
-    "notice_objection": "公示异议",
-    "resident": "居民",
-    "seal_use": "用印登记",
-    "case": "办件",
     "backup": "数据库备份",
-    "duty_month": "值班表",
-    "duty_day": "值班安排",
-    "duty_log": "值班记录",
-    "duty_substitution": "替班",
-    "duty_handover": "交接班",
-    "duty_item": "遗留事项",
-    "holiday_rota": "中长假值班表",
     "approval": "审批",
 }
+
+
+@cache
+def entity_names() -> dict[str, str]:
+    """Every entity's name in the 操作日志: the kernel's and the features'."""
+    from cunwu_tui.feature import audit_names
+
+    return {**ENTITY_NAMES, **audit_names()}
 
 
 # Chinese labels of the fields recorded in audit entries, in display order.
@@ -246,7 +242,7 @@ def _entry(r: AuditLog) -> AuditEntry:
         r.id or 0,
         r.at,
         r.operator_name,
-        ENTITY_NAMES.get(r.entity, r.entity),
+        entity_names().get(r.entity, r.entity),
         r.entity_id,
         r.action,
         r.before,

@@ -97,22 +97,12 @@ def fill_demo(services: Services, today: date | None = None) -> list[str]:
             moment[0] = when
 
         ctx = DemoContext(services, people, start, today, at, outside_now)
-        # Each register lays its history of last month and this month here,
-        # one call per feature, each returning a line for the report.
-        parts: list[str] = []
-        # e.g. parts.append(fill_seal_uses(ctx))
-        from cunwu_tui.services.demo_notices import fill_demo_notices
+        # Each feature lays its history of last month and this month
+        # (cunwu_tui/feature.py Feature.demo), in the order of the features,
+        # each returning a line for the report.
+        from cunwu_tui.feature import features, load
 
-        parts.append(fill_demo_notices(ctx))
-        from cunwu_tui.services.demo_seals import fill_seal_uses
-
-        parts.append(fill_seal_uses(ctx))
-        from cunwu_tui.services.demo_cases import fill_demo_cases
-
-        parts.append(fill_demo_cases(ctx))
-        from cunwu_tui.services.demo_duty import fill_demo_duty
-
-        parts.append(fill_demo_duty(ctx))
+        parts = [load(f.demo)(ctx) for f in features() if f.demo]
     finally:
         services.set_clock(outside)
     services.set_operator(clerk.id, DEMO_PIN)

@@ -26,10 +26,9 @@ class LedgerChoice:
 
 
 def ledger_choices() -> list[LedgerChoice]:
-    from cunwu_tui.ledgers import registers  # noqa: F401  (declares the ledgers)
-    from cunwu_tui.ledgers.engine import all_ledgers
+    from cunwu_tui.ledgers.registers import app_ledgers
 
-    return [LedgerChoice(led.name, led.title) for led in all_ledgers()]
+    return [LedgerChoice(led.name, led.title) for led in app_ledgers()]
 
 
 def default_month(today: date) -> str:
@@ -65,12 +64,13 @@ class ExportService:
         Raises ValidationError (Chinese, per field) for a bad month, an unknown
         ledger, an incomplete village profile or a folder that cannot be
         written; a failed ledger leaves no file behind."""
-        from cunwu_tui.ledgers import registers  # noqa: F401
-        from cunwu_tui.ledgers.engine import LedgerContext, Period, all_ledgers, get_ledger
+        from cunwu_tui.ledgers.engine import LedgerContext, Period, get_ledger
+        from cunwu_tui.domain import inputs
         from cunwu_tui.ledgers.naming import LedgerError, export_ledgers
+        from cunwu_tui.ledgers.registers import app_ledgers, declare_ledgers
         from cunwu_tui.services.ledger_rows import ledger_lines
 
-        from cunwu_tui.domain import inputs
+        declare_ledgers()  # get_ledger finds every ledger by name
 
         errors: dict[str, str] = {}
         period = None
@@ -80,7 +80,7 @@ class ExportService:
         except ValueError as exc:
             errors["month"] = str(exc)
         chosen = []
-        for name in names or [led.name for led in all_ledgers()]:
+        for name in names or [led.name for led in app_ledgers()]:
             try:
                 chosen.append(get_ledger(name))
             except (KeyError, ValueError) as exc:

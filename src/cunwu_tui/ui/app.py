@@ -38,14 +38,15 @@ class _LazyScreen:
     """A mode's screen, imported when first shown (Textual calls it to make
     the screen): the first frame imports only the 工作台's module."""
 
-    def __init__(self, module: str, name: str):
-        self.module, self.name = module, name
+    def __init__(self, ref: str):
+        self.ref = ref  # "module:Class" (cunwu_tui/feature.py Place.screen)
 
     @property
     def screen_class(self) -> type:
-        import importlib
+        from cunwu_tui.feature import load
 
-        return getattr(importlib.import_module(f"cunwu_tui.ui.screens.{self.module}"), self.name)
+        cls: type = load(self.ref)
+        return cls
 
     def __call__(self):
         return self.screen_class()
@@ -56,7 +57,7 @@ def _modes():
     imported now, the others when first shown."""
     from cunwu_tui.ui.screens.dashboard import DashboardScreen
 
-    lazy = {p.id: _LazyScreen(*p.screen.split(".")) for p in PLACES if p.screen and p.id != "dashboard"}
+    lazy = {p.id: _LazyScreen(p.screen) for p in PLACES if p.screen and p.id != "dashboard"}
     return {"dashboard": DashboardScreen, **lazy}
 
 

@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from rich.text import Text
 
+from cunwu_tui.feature import Panel, features
 from cunwu_tui.ui.screens.base import AppScreen
 from cunwu_tui.ui.widgets import backup_warning, screen_text
 
@@ -25,40 +26,6 @@ def today_text(info) -> str:
     return f"今天是 {d.year}年{d.month}月{d.day}日，{kind}"
 
 
-def notice_lines(services, today) -> Text:
-    """Notices ending today or within 2 days; notices over without a result."""
-    lines = []
-    for i in services.notices.ending_soon(today):
-        when = "今天期满" if i.end == today else f"{i.end:%m-%d}期满"
-        extra = f"，异议{i.objections}条" if i.objections else ""
-        lines.append(f"{when}　{i.title}{extra}")
-    for i in services.notices.without_result(today):
-        lines.append(f"{i.end:%m-%d}已期满，未登记结果　{i.title}")
-    return Text(screen_text("\n".join(lines) or "近两天没有期满的公示。"))
-
-
-def case_lines(services, today) -> Text:
-    """今日到期 / 逾期 / 即将到期 counts (refusals and petitions included) and
-    the oldest overdue case."""
-    c = services.cases.counts(today)
-    t = Text()
-    t.append(f"今日到期 {c.due_today} 件　", style="bold" if c.due_today else "")
-    t.append(f"逾期 {c.overdue} 件", style="bold red" if c.overdue else "")
-    t.append(f"　即将到期 {c.soon} 件（3个工作日内）")
-    if c.refusals_open:
-        t.append(f"\n否定报备待办结 {c.refusals_open} 件")
-    o = c.oldest_overdue
-    if o is not None:
-        late = (today - o.next_due).days
-        from rich.cells import cell_len
-
-        line = screen_text(f"最早逾期：{o.number} {o.applicant}，{o.next_due_what}逾期{late}天　{o.matter_name}")
-        while cell_len(line) > 74:
-            line = line[:-2] + "⋯"
-        t.append("\n" + line, style="bold")
-    return t
-
-
 def backup_lines(status) -> Text:
     """The last good backup; the warning (a failure, too long ago) in bold."""
     t = Text(screen_text("\n".join(status.lines)))
@@ -67,25 +34,27 @@ def backup_lines(status) -> Text:
     return t
 
 
+def panels() -> list[Panel]:
+    """The features' panels (cunwu_tui/feature.py Feature.panel), in the
+    order they declare (``Panel.rank``): 办件, 值班, 公示, 用印."""
+    return sorted((f.panel for f in features() if f.panel is not None), key=lambda p: p.rank)
+
+
 class DashboardScreen(AppScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="dashboard"):
             yield Static("正在打开数据库，请稍候。", id="today", classes="title")
             yield Static("", id="attention", classes="panel")
-            yield Static("", id="cases", classes="panel")
-            yield Static("", id="duty", classes="panel")
-            yield Static("", id="notices", classes="panel")
-            yield Static("", id="seals", classes="panel")
+            for panel in panels():
+                yield Static("", id=panel.id, classes="panel")
             yield Static("", id="backup", classes="panel")
             yield Static("", id="recent", classes="panel")
 
     def on_mount(self) -> None:
         self.query_one("#recent").border_title = "最近的修改"
         self.query_one("#attention").border_title = "提醒"
-        self.query_one("#cases").border_title = "办件（F4）"
-        self.query_one("#duty").border_title = "值班（F6）"
-        self.query_one("#notices").border_title = "公示（F7）"
-        self.query_one("#seals").border_title = "今天的用印（F5）"
+        for panel in panels():
+            self.query_one(f"#{panel.id}").border_title = panel.title
         self.query_one("#backup").border_title = "备份（F9）"
         self.refresh_data()
 
@@ -120,14 +89,10 @@ class DashboardScreen(AppScreen):
         if backup.warning:
             notes.append(backup_warning(backup))
         self.query_one("#attention", Static).update("\n".join(notes) or "没有需要处理的提醒。")
-        self.query_one("#cases", Static).update(case_lines(services, today))
-        from cunwu_tui.ui.screens.duty import duty_panel
+        from cunwu_tui.feature import load
 
-        self.query_one("#duty", Static).update(duty_panel(services, services.now()))
-        self.query_one("#notices", Static).update(notice_lines(services, today))
-        from cunwu_tui.ui.screens.seal_register import seal_lines
-
-        self.query_one("#seals", Static).update(seal_lines(services, today, seal_check))
+        for panel in panels():
+            self.query_one(f"#{panel.id}", Static).update(load(panel.render)(services, app))
         self.query_one("#backup", Static).update(backup_lines(backup))
         lines = [
             f"{e.at:%m-%d %H:%M}　{e.operator}　{e.action}{e.entity}" + (f"：{e.subject}" if e.subject else "")

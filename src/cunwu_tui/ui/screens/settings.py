@@ -11,7 +11,7 @@ from textual.widgets import Button, DataTable, Input, Static, TabbedContent, Tab
 from cunwu_tui.errors import SaveError, ValidationError
 from cunwu_tui.ui.screens.backup import BackupPageMixin, compose_backup_page
 from cunwu_tui.ui.screens.base import AppScreen
-from cunwu_tui.ui.screens.seal_register import SealVerifyMixin
+from cunwu_tui.ui.screens.verify import VerifyMixin
 from cunwu_tui.ui.screens.forms import IdleForm, PinForm, SealForm, StaffForm
 from cunwu_tui.ui.widgets import FieldError, Form, field_row
 
@@ -20,7 +20,7 @@ SCHEDULE_HINT = (
 )
 
 
-class SettingsScreen(BackupPageMixin, SealVerifyMixin, AppScreen):
+class SettingsScreen(BackupPageMixin, VerifyMixin, AppScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "保存", key_display="^S", show=False),  # the buttons say Ctrl+S; the footer is full
         Binding("n", "new", "新增", show=False),

@@ -8,7 +8,7 @@ register, so the last link before a time is found by seeking).
 
 The new columns start at ``summary_version`` 0: the app fills them in by
 its own replay of each case's events when it opens the upgraded database
-(services/cases.py ``resummarize_all``). They are not under the evidence
+(features/cases/service.py ``resummarize_all``). They are not under the evidence
 chain (domain/evidence.py lists case_record's covered columns).
 
 Added with plain ADD COLUMN (no table copy: case_record's triggers stay).

@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("ch", "case_id"),
         sqlite_with_rowid=False,
     )
-    from cunwu_tui.domain.cases import search_chars
+    from cunwu_tui.domain.inputs import search_chars
 
     conn = op.get_bind()
     last = 0
