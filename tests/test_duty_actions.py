@@ -1,5 +1,6 @@
-"""features.duty.actions: what a month's rota and a duty log entry allow, in
-the order offered, and why an action is refused (issue #17)."""
+"""features.duty.actions: what a month's rota, a duty log entry and a long
+holiday's rota allow, in the order offered, and why an action is refused
+(issue #17)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ from hypothesis import strategies as st
 
 from cunwu_tui.features.duty.rules import INTAKE_CHANNELS, LOG_KINDS
 from cunwu_tui.features.duty.actions import (
+    HolidayAction,
+    HolidayFacts,
     LogAction,
     LogFacts,
     RotaAction,
     RotaFacts,
+    holiday_actions,
+    holiday_refusal,
+    holiday_why_not,
     log_actions,
     log_refusal,
     redo,
@@ -82,3 +88,37 @@ def test_log_allowed_exactly_when_there_is_no_reason(kind, voided, taken):
     assert (LogAction.TAKE_IN in allowed) == (kind in INTAKE_CHANNELS and not voided and not taken)
     if kind not in INTAKE_CHANNELS:
         assert log_refusal(f, LogAction.TAKE_IN) == f"{kind}记录不能受理为办件（只有来访、来信）。"
+
+
+H = HolidayAction
+
+
+def test_a_holiday_rota_is_signed_then_filed_and_told_any_time():
+    f = HolidayFacts("2027年春节")
+    assert holiday_actions(f) == (H.SIGN, H.NOTIFY)
+    p = holiday_why_not(f, H.FILE)
+    assert p.words() == "请先由领导审签（领导本人输入密码），再报上级机关备案。" and p.action is H.SIGN
+    signed = HolidayFacts("2027年春节", signed_at=AT, signed_by="王建国")
+    assert holiday_actions(signed) == (H.FILE, H.NOTIFY)
+    assert holiday_refusal(signed, H.SIGN) == "已由王建国于 11-20 09:05 审签。"
+    done = HolidayFacts("2027年春节", AT, "王建国", AT, "柳河镇党政办", AT)
+    assert holiday_actions(done) == ()
+    assert holiday_refusal(done, H.FILE) == "已于 11-20 09:05 报柳河镇党政办备案。"
+    assert holiday_refusal(done, H.NOTIFY) == "已于 11-20 09:05 通知。"
+    # where no PINs are kept (a rota service alone), filing needs no signature
+    assert H.FILE in holiday_actions(HolidayFacts("2027年春节", signature_required=False))
+
+
+@given(st.booleans(), st.booleans(), st.booleans(), st.booleans())
+def test_holiday_allowed_exactly_when_there_is_no_reason(signed, filed, told, required):
+    f = HolidayFacts(
+        "2027年春节",
+        AT if signed else None,
+        "王建国" if signed else "",
+        AT if filed else None,
+        "柳河镇党政办" if filed else "",
+        AT if told else None,
+        required,
+    )
+    for action in H:
+        assert (action in holiday_actions(f)) == (not holiday_refusal(f, action)), action

@@ -1,13 +1,15 @@
 """Which actions F6's records allow now, decided once (issue #17): a
 month's rota (generate a draft, publish it, re-plan a published month from
-a day on) and a duty log entry (take a 来访 or 来信 in as a case).
+a day on), a duty log entry (take a 来访 or 来信 in as a case) and a long
+holiday's rota (a leader signs it, it is filed with the township, the
+people on it are told).
 
-``rota_actions`` / ``log_actions`` say what is allowed in the order the
-screen offers it; ``rota_why_not`` / ``log_why_not`` say why an action is
-refused (empty when it is not), naming the action that would help with a
+``rota_actions`` / ``log_actions`` / ``holiday_actions`` say what is
+allowed in the order the screen offers it; ``*_why_not`` say why an action
+is refused (empty when it is not), naming the action that would help with a
 ``Mention``. The screens build their keys and help from these values;
-``DutyService`` refuses generate / publish / replan / link_case with the
-same words."""
+``DutyService`` refuses generate / publish / replan / link_case / sign /
+file / notify with the same words."""
 
 from __future__ import annotations
 
@@ -108,3 +110,55 @@ def log_why_not(f: LogFacts, action: LogAction) -> Prompt:
 
 def log_refusal(f: LogFacts, action: LogAction) -> str:
     return log_why_not(f, action).words()
+
+
+class HolidayAction(str, Enum):
+    """What can be done with a long holiday's rota; the value is its stable id."""
+
+    SIGN = "sign"  # 领导审签: a leader, present, types their own PIN
+    FILE = "file"  # 报上级机关备案, after the signature
+    NOTIFY = "notify"  # 带班领导、值班领导和值班人员都已通知
+
+
+@dataclass(frozen=True)
+class HolidayFacts:
+    name: str  # 2027年春节
+    signed_at: datetime | None = None
+    signed_by: str = ""
+    filed_at: datetime | None = None
+    filed_to: str = ""
+    notified_at: datetime | None = None
+    signature_required: bool = True  # before filing (always, where PINs are kept)
+
+
+def holiday_actions(f: HolidayFacts) -> tuple[HolidayAction, ...]:
+    """The actions the holiday's rota allows now, in the order they are offered."""
+    a = HolidayAction
+    out: list[HolidayAction] = []
+    if f.signed_at is None:
+        out.append(a.SIGN)
+    if f.filed_at is None and (f.signed_at is not None or not f.signature_required):
+        out.append(a.FILE)
+    if f.notified_at is None:
+        out.append(a.NOTIFY)
+    return tuple(out)
+
+
+def holiday_why_not(f: HolidayFacts, action: HolidayAction) -> Prompt:
+    """Why ``action`` is refused now (empty when it is allowed)."""
+    if action in holiday_actions(f):
+        return NO_PROMPT
+    a = HolidayAction
+    if action is a.SIGN and f.signed_at is not None:
+        return prompt(f"已由{f.signed_by}于 {f.signed_at:%m-%d %H:%M} 审签。")
+    if action is a.FILE:
+        if f.filed_at is not None:
+            return prompt(f"已于 {f.filed_at:%m-%d %H:%M} 报{f.filed_to}备案。")
+        return prompt("请先由领导", Mention(a.SIGN, "审签"), "（领导本人输入密码），再报上级机关备案。")
+    if f.notified_at is not None:
+        return prompt(f"已于 {f.notified_at:%m-%d %H:%M} 通知。")
+    return NO_PROMPT
+
+
+def holiday_refusal(f: HolidayFacts, action: HolidayAction) -> str:
+    return holiday_why_not(f, action).words()

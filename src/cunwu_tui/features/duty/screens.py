@@ -19,7 +19,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static, Tex
 from cunwu_tui.domain import inputs
 from cunwu_tui.domain.actions import prompt
 from cunwu_tui.features.duty.rules import LOG_KINDS, SUB_REASONS
-from cunwu_tui.features.duty.actions import LogAction, RotaAction, redo
+from cunwu_tui.features.duty.actions import HolidayAction, LogAction, RotaAction, redo
 from cunwu_tui.ui.screens.actions import ActionKey, bindings, key_line, key_of, keys_by_id, with_keys
 from cunwu_tui.ui.screens.guard import Guarded
 
@@ -458,14 +458,22 @@ ROTA_KEYS: tuple[ActionKey, ...] = (
 )
 
 
+_H = HolidayAction
+HOLIDAY_KEYS: tuple[ActionKey, ...] = (
+    ActionKey(_H.SIGN, "G", "审签", "sign", "领导审签"),
+    ActionKey(_H.FILE, "F", "报备", "file", "报上级机关备案"),
+    ActionKey(_H.NOTIFY, "I", "已通知", "notify_all", "已通知到人"),
+)
+
+
 def rota_key(action: RotaAction) -> str:
     """The key the rota screen does ``action`` with."""
     return key_of(ROTA_KEYS, action)
 
 
 def duty_keys_by_id() -> dict[str, dict[str, str]]:
-    """Action id -> key of the rota screen and the log detail, for F1's help."""
-    return {"rota": keys_by_id(ROTA_KEYS), "log": keys_by_id(LOG_KEYS)}
+    """Action id -> key of the rota screens and the log detail, for F1's help."""
+    return {"rota": keys_by_id(ROTA_KEYS), "log": keys_by_id(LOG_KEYS), "holiday": keys_by_id(HOLIDAY_KEYS)}
 
 
 class LogDetailScreen(DetailView, Guarded, ModalScreen):
@@ -1003,9 +1011,7 @@ class DayForm(ModalForm):
 class HolidayScreen(_ExportMixin, AppScreen):
     BINDINGS = [
         Binding("escape", "back", "返回", show=False),
-        Binding("g", "sign", "审签", show=False),
-        Binding("f", "file", "报备", show=False),
-        Binding("i", "notify_all", "已通知", show=False),
+        *bindings(HOLIDAY_KEYS),
         Binding("e", "export_rota", "导出", show=False),
     ]
 
@@ -1014,7 +1020,7 @@ class HolidayScreen(_ExportMixin, AppScreen):
         with VerticalScroll(id="holiday-scroll"):
             yield Static("", id="holiday-detail")
         yield Static("", id="holiday-next", classes="hint")
-        yield Static("回车 编制　G 领导审签　F 报备　I 已通知到人　E 导出　Esc 返回", classes="hint")
+        yield Static("", id="holiday-keys", classes="hint")
 
     def on_mount(self) -> None:
         table = self.query_one("#holiday-table", DataTable)
@@ -1069,6 +1075,10 @@ class HolidayScreen(_ExportMixin, AppScreen):
     def show_detail(self) -> None:
         p, r = self.selected()
         detail = self.query_one("#holiday-detail", Static)
+        allowed = r.actions if r is not None else ()
+        head = () if r is not None or p is None else ("回车 编制",)
+        keys = [*head, *key_line(HOLIDAY_KEYS, allowed), *(("E 导出",) if r is not None else ()), "Esc 返回"]
+        self.query_one("#holiday-keys", Static).update("　".join(keys))
         if r is None:
             detail.update(
                 "日历中没有即将到来的中长假。"
@@ -1106,6 +1116,16 @@ class HolidayScreen(_ExportMixin, AppScreen):
             self.app.push_screen(MessageDialog("未能编制", next(iter(exc.errors.values()))))
         self.refresh_data()
 
+    def _refused(self, r, action: HolidayAction) -> bool:
+        """Say why ``action`` is refused now (features.duty.actions' words, with keys)."""
+        from cunwu_tui.ui.screens.dialogs import MessageDialog
+
+        why = r.why_not(action)
+        if why:
+            label = next(k.label for k in HOLIDAY_KEYS if k.action is action)
+            self.app.push_screen(MessageDialog(f"现在不能{label}", with_keys(why, HOLIDAY_KEYS)))
+        return bool(why)
+
     def _need_rota(self):
         from cunwu_tui.ui.screens.dialogs import MessageDialog
 
@@ -1118,8 +1138,7 @@ class HolidayScreen(_ExportMixin, AppScreen):
         r = self._need_rota()
         if r is None:
             return
-        if r.signed_at is not None:
-            self.notify(f"已由{r.signed_by}审签。")
+        if self._refused(r, _H.SIGN):
             return
         self.app.push_screen(SignForm(self.live, r), lambda _x: self.refresh_data())
 
@@ -1127,12 +1146,7 @@ class HolidayScreen(_ExportMixin, AppScreen):
         r = self._need_rota()
         if r is None:
             return
-        if r.signed_at is None:
-            from cunwu_tui.ui.screens.dialogs import MessageDialog
-
-            self.app.push_screen(
-                MessageDialog("还没有审签", "请先由领导审签（按 G，领导本人输入密码），再报上级机关备案。")
-            )
+        if self._refused(r, _H.FILE):
             return
         profile = self.live.settings.profile()
         self.app.push_screen(
@@ -1148,7 +1162,7 @@ class HolidayScreen(_ExportMixin, AppScreen):
 
     def action_notify_all(self) -> None:
         r = self._need_rota()
-        if r is None:
+        if r is None or self._refused(r, _H.NOTIFY):
             return
         self.app.push_screen(
             ReasonForm(
@@ -1177,8 +1191,8 @@ HELP = """\
   R 月值班表：{rota[generate]} 生成（已发布的：从某一天起重新安排，须写原因），{rota[publish]} 发布，
   回车调整（发布后须写原因，记录在案），
   , . 换月，S 统计，E 导出。
-  J 中长假值班表：回车编制，G 领导审签（领导本人输入密码），
-  F 报上级机关备案（审签后），I 已通知到人，E 导出。"""
+  J 中长假值班表：回车编制，{holiday[sign]} 领导审签（领导本人输入密码），
+  {holiday[file]} 报上级机关备案（审签后），{holiday[notify]} 已通知到人，E 导出。"""
 
 
 def help_text() -> str:
