@@ -32,6 +32,8 @@ async def test_the_commands_come_from_the_apps_bindings_and_match_pinyin(demo_db
 
         assert {f"值班：{b.description}" for b in DutyScreen.BINDINGS if len(b.description) <= 2} <= titles
         assert {"打开受理登记", "打开值班", "新建受理", "帮助", "退出"} <= titles
+        # all in Chinese: Textual's own Tab / Ctrl+C bindings are not commands
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in t) for t in titles), sorted(titles)
         for query, first in (
             ("新建受理", "新建受理"),
             ("shouli", None),

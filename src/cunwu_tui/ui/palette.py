@@ -63,6 +63,16 @@ def _key_text(binding: Binding) -> str:
     return {"slash": "/", "comma": ",", "full_stop": "."}.get(key, key.upper() if len(key) == 1 else key)
 
 
+def _own_bindings(cls: type) -> list[Binding | tuple]:
+    """The bindings the app's own screen classes declare (Textual's Screen
+    brings Tab, Shift+Tab and Ctrl+C in English: moving about, not commands)."""
+    out: list[Binding | tuple] = []
+    for klass in reversed(cls.__mro__):
+        if klass.__module__.startswith("cunwu_tui.") and "BINDINGS" in vars(klass):
+            out += vars(klass)["BINDINGS"]
+    return out
+
+
 def _screen_action(app, mode: str, action: str) -> Callable[[], None]:
     def run() -> None:
         app.action_go(mode)
@@ -82,7 +92,7 @@ def app_commands(app, screen) -> list[PaletteCommand]:
             continue  # a screen opened from a main screen: its keys are that screen's own
         cls = app.MODES[p.id]
         cls = getattr(cls, "screen_class", cls)  # a screen imported when first shown (ui/app._LazyScreen)
-        for b in getattr(cls, "BINDINGS", ()):
+        for b in _own_bindings(cls):
             if not isinstance(b, Binding) or not b.description or b.key == "escape" or b.action in _NOT_COMMANDS:
                 continue
             desc = b.description
