@@ -34,6 +34,18 @@ def test_one_list_feeds_the_bindings_the_help_and_the_palette():
     assert {"residents", "rota", "holiday_rota", "staff"} <= {p.id for p in PLACES if not p.key}
 
 
+def test_every_help_line_fits_the_help_dialog_at_80_columns():
+    """F1's text is wrapped by hand (a Chinese line wrapped by the terminal
+    breaks mid-phrase): each line within the dialog's 70 cells, the
+    features' sections too."""
+    from rich.cells import cell_len
+
+    from cunwu_tui.ui.screens.help import help_text
+
+    too_long = [line for line in help_text().splitlines() if cell_len(line) > 70]
+    assert not too_long, too_long
+
+
 async def test_ctrl_l_opens_every_place_by_letter_and_by_arrows(demo_db):
     app = CunwuApp(demo_db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:

@@ -1147,15 +1147,17 @@ HELP = """\
   办件页：{complete_step} 办理本步（按顺序），{choose_branch} 选择办理情况（只列走得到的分支），
   {go_back} 退回到已办步骤，{post_notice} 发布本步要求的公示（期满且无异议后才能完成本步；
   异议成立的，先 {go_back} 退回重新调查核实，再 {post_notice} 发布下一轮），
-  {late_documents} 补交材料，{receipt} 收件回执，{letter} 一次性告知书，{escalate} 上报/转办（写明催办日期），
-  {feedback} 登记反馈，{postpone} 延期（新日期、理由、审批领导本人输密码），{conclude} 办结（缺材料
+  {late_documents} 补交材料，{receipt} 收件回执，{letter} 一次性告知书，
+  {escalate} 上报/转办（写明催办日期），{feedback} 登记反馈，
+  {postpone} 延期（新日期、理由、审批领导本人输密码），{conclude} 办结（缺材料
   须写明理由），{refuse} 不予受理/不予确认（否定报备：写明理由和依据）；之后
   {refusal_paper} 不予受理告知书，{leader_opinion} 领导意见，{told} 书面告知（送达日期），{return_materials} 退还材料
   （签收）。信访件：{accept} 决定受理，{postpone} 延期（不超过30日，须写理由），
   {review} 复查/复核。{void} 作废登记有误的办件（写明原因，编号保留）。
   办件记录不能修改或删除。
   居民登记：/ 查找（姓名、身份证号后4位、电话后4位、村民小组），
-  PgDn/PgUp 翻页，回车详情（全部办件）；详情页 E 更正，H 合并重复登记。"""
+  PgDn/PgUp 翻页，回车详情（全部办件）；
+  详情页 E 更正，H 合并重复登记。"""
 
 
 def help_text() -> str:
