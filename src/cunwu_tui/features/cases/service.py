@@ -39,6 +39,7 @@ from cunwu_tui.features.cases.actions import (
 from cunwu_tui.features.cases import rules
 from cunwu_tui.domain import inputs
 from cunwu_tui.features.cases import deadlines as dl
+from cunwu_tui.features.residents.service import masked_id as _masked_id
 from cunwu_tui.services.core import Core, ValidationError
 from cunwu_tui.services.identity import CASE_POSTPONE, PETITION_EXTEND, REFUSAL_OPINION
 
@@ -419,7 +420,8 @@ def _index_cases(s: Session, cases: Sequence[tuple[Any, ...]]) -> None:
 def _light() -> Any:
     """What a list row needs, as plain rows (a page of ORM objects costs
     more than its query): the case's summary columns and the applicant's
-    ID (masked in the row)."""
+    ID (masked in the row). ``CaseService._stored_row`` unpacks them in
+    this order."""
     c = CaseRecord.__table__.c  # type: ignore[attr-defined]
     # More columns than sqlmodel's select() has overloads for:
     return select(
@@ -1191,31 +1193,51 @@ class CaseService:
         return out
 
     def _stored_row(self, row: Any, today: date) -> CaseRow:
-        from cunwu_tui.features.residents.service import masked_id
-
-        nd = row.next_due
+        """A list row from a row of ``_light`` (its columns in that order,
+        unpacked: a page builds 30 of these, so no name lookups per field)."""
+        (
+            case_id,
+            number,
+            matter_code,
+            matter_name,
+            applicant,
+            channel,
+            kind,
+            petition,
+            first_officer,
+            received_at,
+            status,
+            nd,
+            next_due_what,
+            provisional,
+            missing_documents,
+            closed_at,
+            _version,
+            id_type,
+            id_number,
+        ) = row
         return CaseRow(
-            id=row.id or 0,
-            number=row.number,
-            matter_code=row.matter_code,
-            matter_name=row.matter_name,
-            applicant=row.applicant_name,
-            applicant_masked_id=masked_id(row.resident_id_type, row.resident_id_number),
-            channel=row.channel,
-            kind=row.kind,
-            petition=row.petition,
-            first_officer=row.first_officer_name,
-            received_at=row.received_at,
-            status=row.status,
-            next_due=nd,
-            next_due_what=row.next_due_what if nd else "",
-            provisional=bool(nd and row.next_due_provisional),
-            overdue=nd is not None and nd < today,
-            soon=nd is not None
+            case_id or 0,
+            number,
+            matter_code,
+            matter_name,
+            applicant,
+            _masked_id(id_type, id_number),
+            channel,
+            kind,
+            petition,
+            first_officer,
+            received_at,
+            status,
+            nd,
+            next_due_what if nd else "",
+            bool(nd and provisional),
+            nd is not None and nd < today,
+            nd is not None
             and nd >= today
             and dl.working_days_left(today, nd, self.core.calendar) <= rules.SOON_WORKDAYS,
-            missing_documents=row.missing_documents,
-            closed_at=row.closed_at,
+            missing_documents,
+            closed_at,
         )
 
     def for_residents(self, resident_ids: Sequence[int], today: date | None = None) -> builtins.list[CaseRow]:
