@@ -113,7 +113,7 @@ class LogForm(ModalForm):
     LIMITS = {"content": inputs.TEXT, "action": inputs.TEXT}
 
     def compose(self) -> ComposeResult:
-        now = self.services.core.now()
+        now = self.services.now()
         n = self.services.duty.on_duty(now)
         with Form(classes="dialog", id="log-form"):
             yield Static(
@@ -163,7 +163,7 @@ class SubstitutionForm(ModalForm):
     LIMITS = {"note": inputs.TITLE}
 
     def compose(self) -> ComposeResult:
-        now = self.services.core.now()
+        now = self.services.now()
         n = self.services.duty.on_duty(now)
         with Form(classes="dialog", id="sub-form"):
             yield Static(f"替班（外出办事、就餐找人替班）　现在值班：{n.person_name or '（未排班）'}", classes="title")
@@ -193,7 +193,7 @@ class HandoverForm(ModalForm):
     LIMITS = {"items": inputs.TEXT, "note": inputs.LINE}
 
     def compose(self) -> ComposeResult:
-        now = self.services.core.now()
+        now = self.services.now()
         choices = self.services.duty.handover_choices(now)
         plan = self.services.duty.handover_plan(choices[0].day if choices else None, now)
         self.day = plan.day
@@ -237,7 +237,7 @@ class HandoverForm(ModalForm):
     def _at_text(self, plan) -> str:
         return (
             f"{plan.at:%Y-%m-%d %H:%M}"
-            if plan.ended or plan.at.date() != self.services.core.now().date()
+            if plan.ended or plan.at.date() != self.services.now().date()
             else f"{plan.at:%H:%M}"
         )
 
@@ -366,7 +366,7 @@ class WhoForm(ModalForm):
     BINDINGS = [Binding("escape", "cancel", "关闭"), Binding("enter,ctrl+s", "save", "查询", show=False)]
 
     def compose(self) -> ComposeResult:
-        now = self.services.core.now()
+        now = self.services.now()
         with Form(classes="dialog"):
             yield Static("查某个时间谁在值班（按值班表和替班记录）", classes="title")
             yield from field_row("时间", "at", Input(f"{now:%Y-%m-%d %H:%M}", placeholder="年-月-日 时:分"))
@@ -570,7 +570,7 @@ class DutyScreen(AppScreen):
         self.refresh_data()
 
     def now(self) -> datetime:
-        return self.live.core.now()
+        return self.live.now()
 
     def on_resize(self) -> None:
         """Texts are cut to the width: redo the table (its columns only grow by themselves)."""
@@ -935,7 +935,7 @@ class ReplanForm(ModalForm):
 
         r = self.rota
         first = date(r.year, r.month, 1)
-        start = max(first, self.services.core.now().date() + timedelta(days=1))
+        start = max(first, self.services.now().date() + timedelta(days=1))
         with Form(classes="dialog"):
             yield Static(f"从某一天起重新安排{r.label}值班表（已发布）", classes="title")
             yield Static(

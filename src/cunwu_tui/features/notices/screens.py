@@ -286,7 +286,7 @@ class NoticeForm(ModalForm):
 
     def compose(self) -> ComposeResult:
         d = self.defaults
-        now = self.services.core.now()
+        now = self.services.now()
         with Form(classes="dialog", id="notice-form"):
             yield Static("第二次公示" if d.get("previous_id") else "新建公示", classes="title")
             with VerticalScroll(id="notice-fields"):
@@ -361,7 +361,7 @@ class ObjectionForm(ModalForm):
         self.info = info
 
     def compose(self) -> ComposeResult:
-        now = self.services.core.now()
+        now = self.services.now()
         op = self.services.operator
         with Form(classes="dialog"):
             yield Static(f"登记异议：{screen_text(self.info.title)}", classes="title")

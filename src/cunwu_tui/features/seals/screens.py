@@ -399,7 +399,7 @@ class SealUseForm(ModalForm):
 
     def compose(self) -> ComposeResult:
         d = self.defaults
-        now = self.services.core.now()
+        now = self.services.now()
         seals = self.services.seals.list(active_only=True)
         self._seals = {s.id: s for s in seals}
         staff = self.services.staff.list(active_only=True)
