@@ -421,3 +421,16 @@ def test_demo_staff_share_the_documented_pin(demo_services):
 
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     assert f"`{DEMO_PIN}`" in readme  # documented where a newcomer looks
+
+
+def test_lock_is_on_the_record_under_the_person_who_leaves_and_signs_out(services):
+    from identity_helpers import PIN, setup_admin
+
+    admin = setup_admin(services)
+    services.set_operator(admin.id, PIN)
+    services.identity.lock()
+    assert services.operator is None
+    entry = services.audit.recent(1)[0]
+    assert (entry.action, entry.operator) == ("锁屏", admin.name)
+    services.identity.lock()  # nobody working: nothing more on the record
+    assert services.audit.recent(1)[0].id == entry.id

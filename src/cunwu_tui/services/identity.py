@@ -226,6 +226,16 @@ class IdentityService:
         return person
 
     # -- starting work --------------------------------------------------------
+    def lock(self) -> None:
+        """The screen locks (idle, or the person steps away): on the record
+        under the person who leaves, then nobody works until a PIN is typed."""
+        op = self.core.operator
+        if op is None or op.id is None:
+            return
+        with self.core.write() as s:
+            self.core.audit(s, "operator", op.id, "锁屏")
+        self.core.operator = None
+
     def start(self, staff_id: int | None, pin: object) -> Operator:
         """Work from now on as ``staff_id``: their PIN, then on the record."""
         from cunwu_tui.services.settings import LAST_OPERATOR, put_setting

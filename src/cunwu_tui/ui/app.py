@@ -163,9 +163,7 @@ class CunwuApp(App[int]):
         from cunwu_tui.ui.screens.operator import LockScreen
 
         self.locked = True
-        with services.core.write() as s:  # on the record under the person who leaves
-            services.core.audit(s, "operator", op.id, "锁屏")
-        services.sign_out()
+        services.identity.lock()  # on the record under the person who leaves
 
         def unlocked(how: str | None) -> None:
             self.locked = False
