@@ -112,9 +112,9 @@ def service_figures(path: Path, runs: int, out_dir: Path) -> dict[str, float]:
     from cunwu_tui.services import open_services
     from cunwu_tui.features.cases.service import CaseIntake
     from cunwu_tui.services.demo import DEMO_PIN
-    from cunwu_tui.ui.screens.dashboard import case_lines, notice_lines
+    from cunwu_tui.feature import load
     from cunwu_tui.features.duty.screens import duty_panel
-    from cunwu_tui.features.seals.screens import seal_lines
+    from cunwu_tui.ui.screens.dashboard import panels
 
     s = open_services(f"sqlite:///{path}")
     out: dict[str, float] = {}
@@ -136,10 +136,8 @@ def service_figures(path: Path, runs: int, out_dir: Path) -> dict[str, float]:
             now = s.core.now()
             s.settings.profile()
             s.backups.status(now)
-            case_lines(s, today)
-            duty_panel(s, now)
-            notice_lines(s, today)
-            seal_lines(s, today, None)
+            for panel in panels():  # the features' panels (办件, 值班, 公示, 用印), as the 工作台 draws them
+                load(panel.render)(s, None)
             s.audit.recent(8, changes_only=True)
 
         out["工作台 refresh"] = med(dashboard, runs)
