@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# A throw-away PostgreSQL server for the tests (issue #20): a new data
+# directory, listening only on a Unix socket inside that directory (no TCP
+# port, nothing reachable from outside), trust authentication for the
+# database user "cunwu", fsync off (test data only).
+#
+#   .ci/postgres.sh start DIR   # initdb + start + create database; prints the URL
+#   .ci/postgres.sh stop DIR    # stop the server and delete DIR
+#
+# DIR must be new or empty and short (a socket path is limited to ~100 bytes),
+# e.g. "$(mktemp -d /tmp/cunwu-pg.XXXXXX)". The binaries are looked up in
+# $PG_BIN, then /usr/lib/postgresql/<newest>/bin, then $PATH; when none is
+# found and we are root, Debian's postgresql package is installed.
+# initdb refuses to run as root: as root, the server runs as the "postgres"
+# user (created by the package) or "nobody", which owns DIR.
+set -euo pipefail
+
+cmd="${1:-}"
+dir="${2:-}"
+if [[ -z "$cmd" || -z "$dir" ]]; then
+    echo "usage: $0 start|stop DIR" >&2
+    exit 2
+fi
+
+find_bin() {
+    if [[ -n "${PG_BIN:-}" && -x "$PG_BIN/initdb" ]]; then
+        echo "$PG_BIN"
+        return
+    fi
+    local newest
+    newest="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+    if [[ -n "$newest" && -x "$newest/initdb" ]]; then
+        echo "$newest"
+        return
+    fi
+    if command -v initdb >/dev/null 2>&1; then
+        dirname "$(command -v initdb)"
+    fi
+}
+
+bin="$(find_bin)"
+if [[ -z "$bin" && "$cmd" == start ]]; then
+    if [[ "$(id -u)" != 0 ]]; then
+        echo "PostgreSQL not found: install Debian's postgresql package or set PG_BIN" >&2
+        exit 1
+    fi
+    echo "installing Debian's postgresql package" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends postgresql >&2
+    bin="$(find_bin)"
+fi
+
+as_owner=()
+if [[ "$(id -u)" == 0 ]]; then
+    if id postgres >/dev/null 2>&1; then owner=postgres; else owner=nobody; fi
+    as_owner=(runuser -u "$owner" --)
+fi
+
+case "$cmd" in
+start)
+    mkdir -p "$dir"
+    chmod 0700 "$dir"
+    [[ ${#as_owner[@]} -gt 0 ]] && chown "$owner" "$dir"
+    "${as_owner[@]}" "$bin/initdb" -D "$dir/data" -U cunwu --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
+        >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+    "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    "${as_owner[@]}" "$bin/createdb" -h "$dir" -U cunwu cunwu_test
+    echo "postgresql+psycopg://cunwu@/cunwu_test?host=$dir"
+    ;;
+stop)
+    if [[ -d "$dir/data" && -n "$bin" ]]; then
+        "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$dir"
+    ;;
+*)
+    echo "usage: $0 start|stop DIR" >&2
+    exit 2
+    ;;
+esac
