@@ -1,6 +1,8 @@
 """The engine: SQLite in WAL mode with synchronous=FULL, foreign keys on and a
-busy timeout, so that two instances on one PC can both work; migrations
-applied at open, with a copy of the old file set aside first."""
+busy timeout, so that two instances on one PC can both work; or a PostgreSQL
+server (``postgresql+psycopg://...``, issue #20) for several PCs on one
+database. Migrations applied at open, with a copy of an old SQLite file set
+aside first."""
 
 from __future__ import annotations
 
@@ -28,8 +30,17 @@ BUSY_TIMEOUT_MS = 15000
 
 # Set while a write unit of work begins: its transaction starts with
 # BEGIN IMMEDIATE, so a second instance waits (busy timeout) instead of failing
-# halfway through on a lock upgrade.
+# halfway through on a lock upgrade. On PostgreSQL the same guarantee (one
+# writer at a time: numbers allocated and chain heads read inside the write
+# never collide, a gate checked inside the write still holds at its commit)
+# comes from a transaction-level advisory lock taken first thing
+# (WRITE_LOCK_KEY), waited for at most as long as SQLite's busy timeout.
+# Readers never wait for it.
 write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+
+# pg_advisory_xact_lock's key for "the write" (any constant; this one is
+# "cunwu" in ASCII). Released by the commit or rollback.
+WRITE_LOCK_KEY = 0x63756E7775
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -39,6 +50,8 @@ class DatabaseError(Exception):
 
 
 def make_engine(url: str) -> Engine:
+    if is_postgres_url(url):
+        return _postgres_engine(url)
     path = sqlite_file(url)
     if path is not None:
         try:
@@ -74,6 +87,40 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def is_postgres_url(url: str) -> bool:
+    return url.split(":", 1)[0].split("+", 1)[0].lower() in ("postgresql", "postgres")
+
+
+def _postgres_engine(url: str) -> Engine:
+    if url.split(":", 1)[0].lower() in ("postgresql", "postgres"):
+        url = "postgresql+psycopg:" + url.split(":", 1)[1]  # psycopg 3, the driver of the [postgres] extra
+    try:
+        import psycopg  # noqa: F401
+    except ImportError as exc:
+        raise DatabaseError(
+            '使用 PostgreSQL 数据库需要先安装 psycopg：pip install "cunwu-tui[postgres]"（或 pip install "psycopg[binary]"）。'
+        ) from exc
+    try:
+        engine = create_engine(
+            url,
+            hide_parameters=True,
+            pool_pre_ping=True,  # a server restarted overnight: the next write reconnects
+            connect_args={"connect_timeout": 10, "application_name": "cunwu"},
+        )
+    except Exception as exc:  # a malformed URL: never echo it (it may carry a password)
+        raise DatabaseError("数据库地址格式不对，应为 postgresql+psycopg://用户名@服务器/数据库名。") from exc
+    _configure_postgres(engine)
+    return engine
+
+
+def _configure_postgres(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if write_intent.get():
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
 
 def _alembic_config(engine: Engine) -> Config:
@@ -246,7 +293,9 @@ def engine_file(engine: Engine) -> Path | None:
 def upgrade(engine: Engine, revision: str = "heads") -> Path | None:
     """Bring the schema to ``revision`` (default: every head). An existing
     file that needs a migration is first copied aside; returns that copy's
-    path, if any."""
+    path, if any. A PostgreSQL server is checked first (check_server)."""
+    if engine.dialect.name == "postgresql":
+        check_server(engine)
     if revision in ("head", "heads") and stored_revisions(engine) == HEADS:
         return None  # the usual start: nothing to migrate, Alembic not imported
     from alembic import command
@@ -262,8 +311,59 @@ def upgrade(engine: Engine, revision: str = "heads") -> Path | None:
         log.info("database %s copied to %s before migrating %s -> %s", path, backup, sorted(current), sorted(target))
     elif path is not None and not current and _has_tables(engine):
         raise DatabaseError(f"{path} 不是村务通的数据库（没有版本信息），为防止破坏数据，未作任何改动。")
+    elif engine.dialect.name == "postgresql" and not current and _has_tables(engine):
+        raise DatabaseError("这个 PostgreSQL 数据库里已有别的表，不是村务通的数据库；为防止破坏数据，未作任何改动。")
+    elif engine.dialect.name == "postgresql" and current:
+        # No file to copy aside: the server's backups are pg_dump's (README).
+        # The upgrade is one transaction there (DDL included): it applies
+        # whole or not at all.
+        log.info(
+            "PostgreSQL database migrating %s -> %s (no copy: back it up with pg_dump)", sorted(current), sorted(target)
+        )
     command.upgrade(_alembic_config(engine), "heads" if revision in ("head", "heads") else revision)
     return backup
+
+
+# EXECUTE FUNCTION in CREATE TRIGGER (11), the oldest release still in
+# Debian/信创 distributions we know of that is supported upstream (13).
+POSTGRES_MIN_VERSION = 130000
+
+
+def check_server(engine: Engine) -> None:
+    """The start-up check of a PostgreSQL server: reachable, recent enough,
+    storing text as UTF-8. Raises DatabaseError in Chinese; the URL (and any
+    password in it) never appears in the message or the log."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.connect() as conn:
+            version = int(conn.exec_driver_sql("SHOW server_version_num").scalar_one())
+            encoding = str(conn.exec_driver_sql("SHOW server_encoding").scalar_one())
+    except DBAPIError as exc:
+        log.warning("PostgreSQL server not usable: %s", type(exc.orig).__name__)
+        reason = _connect_reason(exc)
+        raise DatabaseError(f"无法连接数据库服务器{engine.url.host or ''}：{reason}") from exc
+    if version < POSTGRES_MIN_VERSION:
+        raise DatabaseError(
+            f"数据库服务器的 PostgreSQL 版本太旧（{version // 10000}），村务通需要 {POSTGRES_MIN_VERSION // 10000} 或更新的版本。"
+        )
+    if encoding.upper() not in ("UTF8", "UTF-8"):
+        raise DatabaseError(
+            f"数据库的字符编码是 {encoding}，存不下全部汉字；请用 UTF8 编码新建数据库（createdb -E UTF8 -T template0 …）。"
+        )
+
+
+def _connect_reason(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "password" in text or "authentication" in text:
+        return "用户名或密码不对，或服务器不允许这台电脑连接（pg_hba.conf）。"
+    if "does not exist" in text and "database" in text:
+        return "服务器上没有这个数据库，请先建立（见说明书“服务大厅”一节）。"
+    if "does not exist" in text and "role" in text:
+        return "服务器上没有这个用户，请先建立（见说明书“服务大厅”一节）。"
+    if "timeout" in text or "timed out" in text:
+        return "连接超时，请检查网络和服务器地址。"
+    return "服务器没有响应，请检查网络、服务器地址和端口，以及数据库服务是否已启动。"
 
 
 def _has_tables(engine: Engine) -> bool:

@@ -5,17 +5,21 @@ the migrations create).
 
 Everything here is SQLAlchemy Core over one connection and reads values
 as SQLite stores them (``text()`` selects, no type conversion), so the
-digest is of what is on disk.
+digest is of what is on disk; on PostgreSQL the values are brought to the
+same form (``stored``), so a row has one digest on both engines.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Iterable, Sequence
+import itertools
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Iterable, Iterator, Sequence
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from cunwu_tui.db import triggers
 from cunwu_tui.domain import evidence as ev
 
 # -- triggers ---------------------------------------------------------------
@@ -92,8 +96,19 @@ def _squash(sql: str | None) -> str:
     return " ".join((sql or "").split())
 
 
+# The same triggers on PostgreSQL (db/triggers.py): name -> (table, CREATE
+# TRIGGER statement); the TRUNCATE triggers are added there.
+EXPECTED_POSTGRES: dict[str, tuple[str, str]] = {
+    name: (triggers.parse(sql).table, pg)
+    for sql in EXPECTED_TRIGGERS.values()
+    for name, pg in triggers.postgres_triggers(sql).items()
+}
+
+
 def trigger_problems(conn: Connection) -> list[tuple[str, str]]:
     """(name, 缺失 / 被改动) for every expected trigger not as created."""
+    if conn.dialect.name == "postgresql":
+        return _postgres_trigger_problems(conn)
     have = {n: s for n, s in conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))}
     out = []
     for name, sql in EXPECTED_TRIGGERS.items():
@@ -104,7 +119,44 @@ def trigger_problems(conn: Connection) -> list[tuple[str, str]]:
     return out
 
 
+def _postgres_trigger_problems(conn: Connection) -> list[tuple[str, str]]:
+    """PostgreSQL: the triggers (a disabled one counts as altered) and the
+    function they call."""
+    have = {
+        str(name): triggers.squash_definition(str(sql)) if enabled != "D" else ""
+        for name, sql, enabled in conn.execute(
+            text(
+                "SELECT t.tgname, pg_get_triggerdef(t.oid), t.tgenabled FROM pg_trigger t "
+                "WHERE NOT t.tgisinternal AND pg_table_is_visible(t.tgrelid)"
+            )
+        )
+    }
+    out = []
+    body = conn.execute(
+        text("SELECT prosrc FROM pg_proc WHERE proname = :f AND pg_function_is_visible(oid)"),
+        {"f": triggers.REFUSE_FUNCTION},
+    ).scalar()
+    if body is None:
+        out.append((triggers.REFUSE_FUNCTION, "缺失"))
+    elif _squash(str(body)) != _squash(triggers.REFUSE_BODY):
+        out.append((triggers.REFUSE_FUNCTION, "被改动"))
+    for name, (_table, sql) in EXPECTED_POSTGRES.items():
+        if name not in have:
+            out.append((name, "缺失"))
+        elif have[name] != triggers.squash_definition(sql):
+            out.append((name, "被改动"))
+    return out
+
+
 def restore_triggers(conn: Connection, names: Iterable[str]) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(triggers.REFUSE_FUNCTION_SQL))
+        for name in names:
+            if name in EXPECTED_POSTGRES:
+                table, sql = EXPECTED_POSTGRES[name]
+                conn.execute(text(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"'))
+                conn.execute(text(sql))
+        return
     for name in names:
         conn.execute(text(f'DROP TRIGGER IF EXISTS "{name}"'))
         conn.execute(text(EXPECTED_TRIGGERS[name]))
@@ -129,19 +181,72 @@ def read_rows(
     ids = sorted(set(int(i) for i in ids))
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
-        out += [tuple(r) for r in conn.execute(text(f"{sql} WHERE id IN ({', '.join(map(str, chunk))})"))]
+        out += [stored_row(r) for r in conn.execute(text(f"{sql} WHERE id IN ({', '.join(map(str, chunk))})"))]
     return sorted(out)
 
 
 def raw_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     """A whole table's worth of rows, straight from the driver (the full
     check reads every row: SQLAlchemy's row objects would double its time).
-    Same connection, same transaction."""
+    Same connection, same transaction. ``sql`` uses ``?`` placeholders."""
+    if conn.dialect.name == "postgresql":
+        return list(stream_rows(conn, sql, params))
     conn.execute(text("SELECT 1"))  # make sure the transaction has begun on this connection
     driver = conn.connection.driver_connection
     assert driver is not None  # an open connection
     rows: list[tuple[Any, ...]] = driver.execute(sql, tuple(params)).fetchall()
     return rows
+
+
+_cursor_names = itertools.count(1)
+
+
+def stream_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+    """Rows straight from the driver, a thousand at a time (same connection
+    and transaction): ten years of a register are never all in memory at
+    once. ``sql`` uses ``?`` placeholders; on PostgreSQL a server-side
+    cursor, and values in the form SQLite stores them (``stored``)."""
+    conn.execute(text("SELECT 1"))  # the transaction has begun on this connection
+    driver: Any = conn.connection.driver_connection
+    assert driver is not None  # an open connection
+    postgres = conn.dialect.name == "postgresql"
+    if postgres:
+        cur = driver.cursor(name=f"cunwu_stream_{next(_cursor_names)}")
+        cur.execute(sql.replace("?", "%s"), tuple(params))
+    else:
+        cur = driver.execute(sql, tuple(params))
+    try:
+        while True:
+            chunk = cur.fetchmany(1000)
+            if not chunk:
+                return
+            if postgres:
+                yield from (stored_row(r) for r in chunk)
+            else:
+                yield from chunk
+    finally:
+        cur.close()
+
+
+def stored(value: Any) -> Any:
+    """A value read from PostgreSQL in the form SQLite stores it, so that a
+    row's digest is the same on both engines (a database copied from one to
+    the other keeps its chains): booleans as 0/1, times as SQLAlchemy writes
+    them to SQLite (microseconds always), dates ISO, NUMERIC as SQLite's
+    NUMERIC affinity keeps a float (an integer when it is whole)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M:%S}.{value.microsecond:06d}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def stored_row(row: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(stored(v) for v in row)
 
 
 def head(conn: Connection, register: str) -> tuple[int, str, Any]:

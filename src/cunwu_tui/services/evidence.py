@@ -379,21 +379,8 @@ class EvidenceService:
 
     @staticmethod
     def _stream(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
-        """Rows straight from the driver, a thousand at a time (same
-        connection and transaction as ``db.raw_rows``): ten years of a
-        register are never all in memory at once."""
-        conn.execute(text("SELECT 1"))  # the transaction has begun on this connection
-        driver = conn.connection.driver_connection
-        assert driver is not None  # an open connection
-        cur = driver.execute(sql, tuple(params))
-        try:
-            while True:
-                chunk = cur.fetchmany(1000)
-                if not chunk:
-                    return
-                yield from chunk
-        finally:
-            cur.close()
+        """Rows straight from the driver, a thousand at a time (db.stream_rows)."""
+        return db.stream_rows(conn, sql, params)
 
     def _full(self, conn: Connection, register: str, mark: Any) -> RegisterCheck:
         # Everything streamed, nothing of ten years held at once: one pass over
@@ -443,7 +430,10 @@ class EvidenceService:
             latest = self._stream(  # each row's latest link: SQLite takes row_digest from the MAX(seq) row
                 conn,
                 "SELECT row_id, MAX(seq), row_digest FROM evidence_link WHERE register_name = ? "
-                "AND table_name = ? GROUP BY row_id ORDER BY row_id",
+                "AND table_name = ? GROUP BY row_id ORDER BY row_id"
+                if conn.dialect.name == "sqlite"
+                else "SELECT DISTINCT ON (row_id) row_id, seq, row_digest FROM evidence_link "
+                "WHERE register_name = ? AND table_name = ? ORDER BY row_id, seq DESC",
                 (register, spec.table),
             )
             link = next(latest, None)

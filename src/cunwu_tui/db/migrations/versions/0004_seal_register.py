@@ -13,6 +13,8 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 
+from cunwu_tui.db import triggers
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -89,16 +91,17 @@ def upgrade() -> None:
     )
     for table in ("seal_use", "seal_void"):
         for event in ("UPDATE", "DELETE"):
-            op.execute(
+            triggers.create(
+                op,
                 f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+                f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END",
             )
 
 
 def downgrade() -> None:
     for table in ("seal_void", "seal_use"):
         for event in ("update", "delete"):
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{event}")
+            triggers.drop(op, f"{table}_no_{event}", table)
     op.drop_table("seal_void")
     op.drop_index("ix_seal_use_used_at", table_name="seal_use")
     op.drop_table("seal_use")

@@ -15,6 +15,8 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 
+from cunwu_tui.db import triggers
+
 revision = "0005"
 down_revision = "0003"
 branch_labels = None
@@ -253,16 +255,17 @@ def upgrade() -> None:
 
     for table in REGISTERS:
         for event in ("UPDATE", "DELETE"):
-            op.execute(
+            triggers.create(
+                op,
                 f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+                f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END",
             )
 
 
 def downgrade() -> None:
     for table in REGISTERS:
         for event in ("update", "delete"):
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{event}")
+            triggers.drop(op, f"{table}_no_{event}", table)
     op.drop_table("duty_item_close")
     op.drop_index(op.f("ix_duty_item_handover_id"), table_name="duty_item")
     op.drop_table("duty_item")

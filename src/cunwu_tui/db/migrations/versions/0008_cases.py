@@ -9,6 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 
+from cunwu_tui.db import triggers
+
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
@@ -104,23 +106,26 @@ def upgrade() -> None:
     op.create_index("ix_case_event_case_id", "case_event", ["case_id"])
     op.create_index("ix_case_event_recorded_at", "case_event", ["recorded_at"])
     for event in ("UPDATE", "DELETE"):
-        op.execute(
+        triggers.create(
+            op,
             f"CREATE TRIGGER case_event_no_{event.lower()} BEFORE {event} ON case_event "
-            f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+            f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END",
         )
-    op.execute(
+    triggers.create(
+        op,
         f"CREATE TRIGGER case_record_keep_intake BEFORE UPDATE OF {', '.join(INTAKE_COLUMNS)} ON case_record "
-        f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+        f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END",
     )
-    op.execute(
+    triggers.create(
+        op,
         f"CREATE TRIGGER case_record_no_delete BEFORE DELETE ON case_record "
-        f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+        f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END",
     )
 
 
 def downgrade() -> None:
     for trigger in ("case_event_no_update", "case_event_no_delete", "case_record_keep_intake", "case_record_no_delete"):
-        op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        triggers.drop(op, trigger, trigger.split("_no_")[0].removesuffix("_keep_intake"))
     op.drop_index("ix_case_event_recorded_at", table_name="case_event")
     op.drop_index("ix_case_event_case_id", table_name="case_event")
     op.drop_table("case_event")

@@ -11,6 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 
+from cunwu_tui.db import triggers
+
 revision = "0011"
 down_revision = "0008"
 branch_labels = None
@@ -39,14 +41,15 @@ def upgrade() -> None:
     )
     op.create_index("ix_resident_merge_kept_id", "resident_merge", ["kept_id"])
     for event in ("UPDATE", "DELETE"):
-        op.execute(
+        triggers.create(
+            op,
             f"CREATE TRIGGER resident_merge_no_{event.lower()} BEFORE {event} ON resident_merge "
-            f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+            f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END",
         )
 
 
 def downgrade() -> None:
     for event in ("update", "delete"):
-        op.execute(f"DROP TRIGGER IF EXISTS resident_merge_no_{event}")
+        triggers.drop(op, f"resident_merge_no_{event}", "resident_merge")
     op.drop_index("ix_resident_merge_kept_id", table_name="resident_merge")
     op.drop_table("resident_merge")

@@ -9,6 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 
+from cunwu_tui.db import triggers
+
 revision = "0012"
 down_revision = "0005"
 branch_labels = None
@@ -39,14 +41,15 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_duty_case_link_case_id"), "duty_case_link", ["case_id"], unique=False)
     for event in ("UPDATE", "DELETE"):
-        op.execute(
+        triggers.create(
+            op,
             f"CREATE TRIGGER duty_case_link_no_{event.lower()} BEFORE {event} ON duty_case_link "
-            f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+            f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END",
         )
 
 
 def downgrade() -> None:
     for event in ("update", "delete"):
-        op.execute(f"DROP TRIGGER IF EXISTS duty_case_link_no_{event}")
+        triggers.drop(op, f"duty_case_link_no_{event}", "duty_case_link")
     op.drop_index(op.f("ix_duty_case_link_case_id"), table_name="duty_case_link")
     op.drop_table("duty_case_link")

@@ -10,6 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 
+from cunwu_tui.db import triggers
+
 revision = "0013"
 down_revision = ("0004", "0006", "0011", "0012")
 branch_labels = None
@@ -64,15 +66,16 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_approval_subject_id"), "approval", ["subject_id"], unique=False)
     for event in ("UPDATE", "DELETE"):
-        op.execute(
+        triggers.create(
+            op,
             f"CREATE TRIGGER approval_no_{event.lower()} BEFORE {event} ON approval "
-            f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+            f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END",
         )
 
 
 def downgrade() -> None:
     for event in ("update", "delete"):
-        op.execute(f"DROP TRIGGER IF EXISTS approval_no_{event}")
+        triggers.drop(op, f"approval_no_{event}", "approval")
     op.drop_index(op.f("ix_approval_subject_id"), table_name="approval")
     op.drop_table("approval")
     op.drop_table("pin_state")

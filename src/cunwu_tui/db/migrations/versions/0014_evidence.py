@@ -17,6 +17,8 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 
+from cunwu_tui.db import triggers
+
 revision = "0014"
 down_revision = "0013"
 branch_labels = None
@@ -88,15 +90,16 @@ def upgrade() -> None:
     chain_existing(op.get_bind(), TABLES, datetime.now())
     for table, message in APPEND_ONLY:
         for event in ("UPDATE", "DELETE"):
-            op.execute(
+            triggers.create(
+                op,
                 f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END",
             )
 
 
 def downgrade() -> None:
     for table, _ in APPEND_ONLY:
         for event in ("update", "delete"):
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{event}")
+            triggers.drop(op, f"{table}_no_{event}", table)
     op.drop_index("ix_evidence_link_row", table_name="evidence_link")
     op.drop_table("evidence_link")
