@@ -459,10 +459,13 @@ def _cmd_merge(args) -> int:
 
 def _cmd_backup(url: str, args) -> int:
     from cunwu_tui.services import ValidationError
-    from cunwu_tui.paths import sqlite_file
-    from cunwu_tui.services.backup import BackupError
+    from cunwu_tui.paths import is_postgres_url, sqlite_file
+    from cunwu_tui.services.backup import SERVER_BACKUP, BackupError
 
     db = sqlite_file(url)
+    if is_postgres_url(url):
+        print(f"错误：{SERVER_BACKUP}", file=sys.stderr)
+        return 2
     if db is None or not db.exists():  # never create an empty database just to back it up
         print(f"错误：找不到数据库文件：{db or url}（用 --db 指定要备份的数据库）。", file=sys.stderr)
         return 2
@@ -486,10 +489,13 @@ def _cmd_backup(url: str, args) -> int:
 
 
 def _cmd_restore(url: str, args) -> int:
-    from cunwu_tui.paths import backup_dir_for, sqlite_file
-    from cunwu_tui.services.backup import BackupError, inspect_backup, restore_backup
+    from cunwu_tui.paths import backup_dir_for, is_postgres_url, sqlite_file
+    from cunwu_tui.services.backup import SERVER_BACKUP, BackupError, inspect_backup, restore_backup
 
     db = sqlite_file(url)
+    if is_postgres_url(url):
+        print(f"错误：{SERVER_BACKUP}", file=sys.stderr)
+        return 2
     if db is None:
         print("错误：只能恢复到数据库文件。", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ Cheap to import (platformdirs only); used before anything heavy is loaded.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 APP_NAME = "cunwu-tui"
@@ -42,6 +43,16 @@ def resolve_db_url(db: str | None = None) -> str:
     if "://" in raw:
         return raw
     return "sqlite:///" + str(Path(raw).expanduser().resolve())
+
+
+def is_postgres_url(url: str) -> bool:
+    """A PostgreSQL server's URL (postgresql://, postgresql+psycopg://, postgres://)."""
+    return url.split(":", 1)[0].split("+", 1)[0].strip().lower() in ("postgresql", "postgres")
+
+
+def shown_url(url: str) -> str:
+    """The URL as it may be shown or logged: a password in it replaced by ***."""
+    return re.sub(r"^([A-Za-z0-9+.-]+://[^:/@?#]*:)[^@/?#]*@", r"\1***@", url)
 
 
 def sqlite_file(url: str) -> Path | None:

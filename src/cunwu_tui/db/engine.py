@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 if TYPE_CHECKING:
     from alembic.config import Config  # imported when a migration runs, not at every start
 
-from cunwu_tui.paths import PRIVATE_FILE, backup_dir_for, make_private, private_mkdir, sqlite_file
+from cunwu_tui.paths import PRIVATE_FILE, backup_dir_for, is_postgres_url, make_private, private_mkdir, sqlite_file
 
 log = logging.getLogger("cunwu.db")
 
@@ -87,10 +87,6 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
-
-
-def is_postgres_url(url: str) -> bool:
-    return url.split(":", 1)[0].split("+", 1)[0].lower() in ("postgresql", "postgres")
 
 
 def _postgres_engine(url: str) -> Engine:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from cunwu_tui import __version__
 from cunwu_tui.errors import ValidationError
-from cunwu_tui.paths import backup_dir_for, make_private, private_mkdir, sqlite_file
+from cunwu_tui.paths import backup_dir_for, is_postgres_url, make_private, private_mkdir, sqlite_file
 
 if TYPE_CHECKING:
     from cunwu_tui.services.core import Core
@@ -530,6 +530,15 @@ def _sidecars(db: Path) -> list[Path]:
     return [db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal")]
 
 
+# A database on a PostgreSQL server (issue #20) is not a file on this PC:
+# the copy to a USB stick, the automatic copies and a restore are the
+# server's business (pg_dump / pg_restore, README "服务大厅").
+SERVER_BACKUP = (
+    "数据库在 PostgreSQL 服务器上，不在这台电脑上：备份和恢复请由管理服务器的人"
+    "用 pg_dump / pg_restore 在服务器上做（见说明书“服务大厅”一节）。"
+)
+
+
 def restore_backup(
     url: str, file: str | Path, expected_sha256: str | None = None, now: datetime | None = None
 ) -> RestoreResult:
@@ -546,6 +555,8 @@ def restore_backup(
     from cunwu_tui.db.lock import DatabaseInUse, hold_exclusive
 
     db = sqlite_file(url)
+    if is_postgres_url(url):
+        raise BackupError(SERVER_BACKUP)
     if db is None:
         raise BackupError("只能恢复到数据库文件（不是文件的数据库无法恢复）。")
     info = inspect_backup(file)
@@ -661,10 +672,15 @@ class BackupService:
     def db_path(self) -> Path | None:
         return sqlite_file(self.url)
 
+    @property
+    def on_server(self) -> bool:
+        """The database is on a PostgreSQL server: backed up there (SERVER_BACKUP)."""
+        return is_postgres_url(self.url)
+
     def managed_dir(self) -> Path:
         db = self.db_path
         if db is None:
-            raise BackupError("内存中的数据库不能备份。")
+            raise BackupError(SERVER_BACKUP if self.on_server else "内存中的数据库不能备份。")
         return backup_dir_for(db)
 
     # settings
@@ -707,7 +723,7 @@ class BackupService:
         missing, read-only or full; BackupError otherwise."""
         db = self.db_path
         if db is None:
-            raise BackupError("内存中的数据库不能备份。")
+            raise BackupError(SERVER_BACKUP if self.on_server else "内存中的数据库不能备份。")
         raw = (to if to is not None else self.settings.get(BACKUP_DIR, "")).strip()
         try:
             folder = _destination(raw) if raw else private_mkdir(self.managed_dir())
@@ -813,6 +829,8 @@ class BackupService:
             fact = "还没有把数据备份到U盘"
         elif (now.date() - manual_at.date()).days >= warn_days:
             fact = f"已经{(now.date() - manual_at.date()).days}天没有备份到U盘了（上次 {manual_at:%Y-%m-%d}）"
+        if self.on_server:  # no copy on this PC to remind of: the server is backed up with pg_dump
+            fact = ""
         if fact:
             warning = f"{fact}：{BACKUP_NOW_WORDS}"
         auto = data.get("last_auto") or {}
