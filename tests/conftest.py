@@ -183,6 +183,20 @@ def demo_db(db_url):
 
 
 @pytest.fixture
+def sqlite_demo_url(tmp_path):
+    """The demo village in an SQLite file, whatever CUNWU_TEST_BACKEND says
+    (tests/test_postgres.py copies it onto the server and back)."""
+    from cunwu_tui.services import open_services
+    from cunwu_tui.services.demo import fill_demo
+
+    url = "sqlite:///" + str(tmp_path / "village.db")
+    s = open_services(url)
+    fill_demo(s, today=date(2026, 11, 22))
+    s.close()
+    return url
+
+
+@pytest.fixture
 def pin_stdin(monkeypatch):
     """The CLI reads the operator's PIN from stdin when it is not a terminal:
     the demo PIN, for as many commands as a test runs."""

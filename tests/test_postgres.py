@@ -224,6 +224,33 @@ def test_backups_are_left_to_pg_dump(demo_services, db_url, capsys):
     assert SERVER_BACKUP in capsys.readouterr().err
 
 
+def test_copy_onto_the_server_and_back_keeps_every_record_and_chain(sqlite_demo_url, pg_url, tmp_path):
+    from cunwu_tui.services import open_services
+    from cunwu_tui.services.core import Operator
+    from cunwu_tui.services.transfer import TransferError, copy_between
+
+    there = copy_between(sqlite_demo_url, pg_url)
+    assert there.ok, there.check_lines
+    assert there.transfer.counts["seal_use"] == 20 and there.transfer.counts["audit_log"] > 100
+    with pytest.raises(TransferError, match="已经有数据"):
+        copy_between(sqlite_demo_url, pg_url)  # never mixed into a database in use
+    # the server carries on: ids continue after the copied ones
+    s = open_services(pg_url)
+    try:
+        clerk = next(p for p in s.staff.list() if p.name == "赵丽")
+        s.core.operator = Operator(clerk.id, clerk.name)
+        s.residents.add("新居民", "居民身份证", "11010519491231002X", "", "一组")
+        assert s.evidence.verify(full=True).ok
+    finally:
+        s.close()
+    back_url = "sqlite:///" + str(tmp_path / "back.db")
+    back = copy_between(pg_url, back_url)
+    assert back.ok, back.check_lines
+    assert back.transfer.counts["resident"] == there.transfer.counts["resident"] + 1
+    assert back.transfer.heads["用印登记"] == there.transfer.heads["用印登记"]
+    assert back.transfer.seal_head == there.transfer.seal_head
+
+
 WORKER = textwrap.dedent(
     """
     import os, sys, time

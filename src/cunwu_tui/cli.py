@@ -200,6 +200,24 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--yes", action="store_true", help="不询问，直接恢复（用于脚本）")
     _add_operator(restore, admin=True)
     _add_db(restore, top=False)
+
+    copy = sub.add_parser(
+        "copy",
+        help="把数据库复制到 PostgreSQL 服务器（或从服务器复制回文件）",
+        add_help=False,
+        description="服务大厅多台电脑共用一个数据库时，把本村的数据库文件整个复制到服务器上的空数据库"
+        "（或反过来复制回一个新文件）。复制在一个事务中完成：各表条数和各登记簿校验链的末端"
+        "两边一致才提交，然后对目标数据库做一次完整校验。源数据库的管理员须输入本人密码。",
+        epilog="示例：\n"
+        "  cunwu copy --from cunwu.db --to postgresql+psycopg://cunwu@服务器/qingshan\n"
+        "  cunwu copy --from postgresql+psycopg://cunwu@服务器/qingshan --to 青山村.db\n"
+        "退出状态：0 已复制并校验一致；2 被拒绝（未作任何改动）；1 复制后的校验不一致。",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    copy.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    copy.add_argument("--from", dest="source", metavar="源", required=True, help="要复制的数据库：文件路径或 URL")
+    copy.add_argument("--to", dest="target", metavar="目标", required=True, help="空的目标数据库：URL 或新文件的路径")
+    _add_operator(copy, admin=True)
     return parser
 
 
@@ -243,6 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_backup(url, args)
         if args.command == "restore":
             return _cmd_restore(url, args)
+        if args.command == "copy":
+            return _cmd_copy(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `cunwu lookup 低保 | head`: the reader has gone
@@ -485,6 +505,47 @@ def _cmd_backup(url: str, args) -> int:
     print(f"已备份到：{result.path.resolve()}")
     print(f"说明文件：{result.manifest.resolve()}")
     print(f"校验值（sha256）：{result.sha256}")
+    return 0
+
+
+def _cmd_copy(args) -> int:
+    from cunwu_tui.db.transfer import describe
+    from cunwu_tui.paths import resolve_db_url, sqlite_file
+    from cunwu_tui.services import ValidationError
+    from cunwu_tui.services.transfer import TransferError, check_source, copy_between
+
+    source, target = resolve_db_url(args.source), resolve_db_url(args.target)
+    src_file = sqlite_file(source)
+    if src_file is not None and not src_file.exists():  # never create an empty database just to copy it
+        print(f"错误：找不到数据库文件：{src_file}", file=sys.stderr)
+        return 2
+    try:
+        check_source(source)
+    except TransferError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    services = _open(source)
+    try:
+        _sign_in(services, args.operator, admin=True)
+    except ValidationError as exc:
+        _print_errors(exc)
+        return 2
+    finally:
+        services.close()
+    try:
+        result = copy_between(source, target)
+    except TransferError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    for line in describe(result.transfer):
+        print(line)
+    print("目标数据库的完整校验：")
+    for line in result.check_lines:
+        print(line)
+    if not result.ok:
+        print("错误：复制后的数据库校验不一致，请不要使用它，并把日志交给技术人员。", file=sys.stderr)
+        return 1
+    print("复制完成，两边一致。从现在起请各窗口都使用目标数据库，原来的不要再登记，以免两边不一样。")
     return 0
 
 
