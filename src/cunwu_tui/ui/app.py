@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from cunwu_tui import __version__
+from cunwu_tui.paths import shown_url
 from cunwu_tui.ui.places import MENU_KEY, PLACES, function_keys, place
 
 if TYPE_CHECKING:
@@ -188,12 +189,12 @@ class CunwuApp(App[int]):
 
             services = open_services(self.db_url, clock=self._clock())
         except Exception as exc:  # shown as a message, details in the log
-            log.exception("cannot open database %s", self.db_url)
+            log.exception("cannot open database %s", shown_url(self.db_url))
             from cunwu_tui.logsetup import log_path
 
             self.call_from_thread(
                 self._database_failed,
-                f"{exc}" if _is_chinese(exc) else f"无法打开数据库：{self.db_url}（{type(exc).__name__}）",
+                f"{exc}" if _is_chinese(exc) else f"无法打开数据库：{shown_url(self.db_url)}（{type(exc).__name__}）",
                 str(log_path()),
             )
             return
@@ -310,13 +311,13 @@ class CunwuApp(App[int]):
         try:  # on the clock the app was running on
             services = open_services(self.db_url, clock=before.core.clock if before is not None else self._clock())
         except Exception as exc:
-            log.exception("cannot open database %s after restore", self.db_url)
+            log.exception("cannot open database %s after restore", shown_url(self.db_url))
             from cunwu_tui.logsetup import log_path
 
             self.call_from_thread(self.pop_screen)
             self.call_from_thread(
                 self._database_failed,
-                f"{exc}" if _is_chinese(exc) else f"无法打开数据库：{self.db_url}（{type(exc).__name__}）",
+                f"{exc}" if _is_chinese(exc) else f"无法打开数据库：{shown_url(self.db_url)}（{type(exc).__name__}）",
                 str(log_path()),
             )
             return

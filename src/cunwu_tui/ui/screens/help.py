@@ -90,12 +90,12 @@ class HelpScreen(Guarded, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         from cunwu_tui.logsetup import log_path
-        from cunwu_tui.paths import sqlite_file
+        from cunwu_tui.paths import shown_url, sqlite_file
 
         app = self.app
         url = getattr(app, "db_url", "")
         db_file = sqlite_file(url)
-        where = f"数据库：{db_file.resolve() if db_file else url}\n日志：{log_path()}"
+        where = f"数据库：{db_file.resolve() if db_file else shown_url(url)}\n日志：{log_path()}"
         with VerticalScroll(classes="dialog"):
             yield Static("帮助（按 Esc 关闭）", classes="title")
             yield Static(help_text(), markup=False)
