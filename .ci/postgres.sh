@@ -2,7 +2,8 @@
 # A throw-away PostgreSQL server for the tests (issue #20): a new data
 # directory, listening only on a Unix socket inside that directory (no TCP
 # port, nothing reachable from outside), trust authentication for the
-# database user "cunwu", fsync off (test data only).
+# database user "cunwu", fsync off (test data only; CUNWU_PG_DURABLE=1 keeps
+# PostgreSQL's durable defaults, for benchmarks).
 #
 #   .ci/postgres.sh start DIR   # initdb + start + create database; prints the URL
 #   .ci/postgres.sh stop DIR    # stop the server and delete DIR
@@ -64,8 +65,11 @@ start)
     [[ ${#as_owner[@]} -gt 0 ]] && chown "$owner" "$dir"
     "${as_owner[@]}" "$bin/initdb" -D "$dir/data" -U cunwu --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
         >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
-    "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    opts="-c listen_addresses='' -c unix_socket_directories='$dir' -c max_connections=200"
+    if [[ "${CUNWU_PG_DURABLE:-}" != 1 ]]; then  # benchmarks set it: durable like SQLite's synchronous=FULL
+        opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    fi
+    "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$opts" \
         start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     "${as_owner[@]}" "$bin/createdb" -h "$dir" -U cunwu cunwu_test
     echo "postgresql+psycopg://cunwu@/cunwu_test?host=$dir"
