@@ -79,6 +79,18 @@ def test_a_database_of_another_program_is_left_alone(empty_pg):
         engine.dispose()
 
 
+def test_a_password_in_a_url_is_never_shown():
+    from cunwu_tui.paths import is_postgres_url, shown_url
+
+    assert (
+        shown_url("postgresql+psycopg://cunwu:pw@10.0.0.2/qingshan")
+        == "postgresql+psycopg://cunwu:***@10.0.0.2/qingshan"
+    )
+    assert shown_url("postgresql+psycopg://cunwu@/q?host=/tmp/x") == "postgresql+psycopg://cunwu@/q?host=/tmp/x"
+    assert is_postgres_url("postgres://a@b/c") and is_postgres_url("postgresql+psycopg://a@b/c")
+    assert not is_postgres_url("sqlite:///cunwu.db")
+
+
 def test_an_unreachable_server_is_said_in_chinese_without_the_password(tmp_path):
     pytest.importorskip("psycopg")
     from cunwu_tui.db.engine import DatabaseError
@@ -214,12 +226,14 @@ def test_a_row_has_the_same_digest_on_both_engines(pg_url, tmp_path):
 
 def test_backups_are_left_to_pg_dump(demo_services, db_url, capsys):
     from cunwu_tui.cli import main
-    from cunwu_tui.services.backup import SERVER_BACKUP, BackupError
+    from cunwu_tui.services.backup import SERVER_BACKUP, SERVER_BACKUP_LINE, BackupError
 
     with pytest.raises(BackupError, match="pg_dump"):
         demo_services.backups.backup_now(None)
     assert demo_services.backups.auto_backup(TODAY) is None
-    assert demo_services.backups.status().warning == ""
+    status = demo_services.backups.status()
+    assert status.warning == "" and status.lines == [SERVER_BACKUP_LINE]
+    assert "pg_dump" in demo_services.backups.current_settings().managed_dir
     assert main(["--db", db_url, "backup"]) == 2
     assert SERVER_BACKUP in capsys.readouterr().err
 

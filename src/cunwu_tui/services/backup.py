@@ -112,9 +112,12 @@ class BackupStatus:
     # the remedy) and the action that helps, for a screen to name its keys
     warning_fact: str = ""
     warning_action: str = ""  # BACKUP_NOW or ""
+    on_server: bool = False  # a PostgreSQL server's database: backed up there (SERVER_BACKUP_LINE)
 
     @property
     def line(self) -> str:
+        if self.on_server:
+            return SERVER_BACKUP_LINE
         if self.last_ok_at is None:
             return "还没有备份。"
         return f"上次备份：{self.last_ok_at:%Y-%m-%d %H:%M}　{self.last_ok_path}"
@@ -123,6 +126,8 @@ class BackupStatus:
     def lines(self) -> list[str]:
         """For the 工作台: the last backup to a stick and the last automatic one."""
         out = []
+        if self.on_server:
+            return [SERVER_BACKUP_LINE]
         if self.last_manual_at is not None:
             out.append(f"上次备份到U盘等：{self.last_manual_at:%Y-%m-%d %H:%M}　{self.last_manual_path}")
         if self.last_auto_at is not None:
@@ -530,6 +535,9 @@ def _sidecars(db: Path) -> list[Path]:
     return [db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal")]
 
 
+# The 工作台's and F9's line for a server's database.
+SERVER_BACKUP_LINE = "数据库在服务器上：由管理服务器的人用 pg_dump 备份。"
+
 # A database on a PostgreSQL server (issue #20) is not a file on this PC:
 # the copy to a USB stick, the automatic copies and a restore are the
 # server's business (pg_dump / pg_restore, README "服务大厅").
@@ -689,7 +697,11 @@ class BackupService:
         return int(raw) if raw.isdigit() else DEFAULTS[key]
 
     def current_settings(self) -> BackupSettings:
-        managed = str(self.managed_dir()) if self.db_path else ""
+        managed = (
+            str(self.managed_dir())
+            if self.db_path
+            else ("（不适用：" + SERVER_BACKUP_LINE + "）" if self.on_server else "")
+        )
         return BackupSettings(
             self.settings.get(BACKUP_DIR, ""),
             managed,
@@ -846,6 +858,7 @@ class BackupService:
             str(auto.get("path", "")),
             fact,
             BACKUP_NOW if fact else "",
+            self.on_server,
         )
 
 
