@@ -170,6 +170,11 @@ class BackupPageMixin(Screen):
     def _check_restore(self) -> None:
         form = self.query_one("#backup-form", Form)
         path = self.query_one("#f-restore_file", Input).value.strip().strip('"')
+        if self.live.backups.on_server:  # a server's database is restored there (pg_restore)
+            from cunwu_tui.services.backup import SERVER_BACKUP
+
+            form.show_errors({"restore_file": SERVER_BACKUP})
+            return
         if not path:
             form.show_errors({"restore_file": "请填写要恢复的备份文件的完整路径。"})
             return
