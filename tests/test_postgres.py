@@ -102,6 +102,27 @@ def test_an_unreachable_server_is_said_in_chinese_without_the_password(tmp_path)
     assert "无法连接数据库服务器" in str(exc.value) and "secret-pw" not in str(exc.value)
 
 
+def test_one_writer_at_a_time_readers_never_wait(services, monkeypatch):
+    """The write lock (pg_advisory_xact_lock, SQLite's BEGIN IMMEDIATE): a
+    second write waits for it, at most the busy timeout, then says so in
+    Chinese; a read does not wait."""
+    from cunwu_tui.db import engine as db_engine
+    from cunwu_tui.services import SaveError
+
+    monkeypatch.setattr(db_engine, "BUSY_TIMEOUT_MS", 300)
+    with services.core.engine.connect() as other:
+        other.execute(text(f"SELECT pg_advisory_xact_lock({db_engine.WRITE_LOCK_KEY})"))  # another window saving
+        assert services.staff.list() == []  # reading: no wait
+        t0 = time.perf_counter()
+        with pytest.raises(SaveError, match="另一个窗口正在保存"):
+            with services.core.write() as s:
+                s.execute(text("SELECT 1"))
+        assert time.perf_counter() - t0 < 5
+        other.rollback()  # its write ends
+    with services.core.write() as s:
+        s.execute(text("SELECT 1"))
+
+
 def test_append_only_tables_refuse_update_delete_and_truncate(demo_services):
     from sqlalchemy.exc import IntegrityError
 

@@ -91,6 +91,23 @@ def _evidence_links(core: "Core") -> Callable[[Session, Any], None]:
     return listener
 
 
+def _why(exc: Exception) -> str:
+    """What went wrong with a write, in words where the database says so
+    (the other window's write outlasting the wait, a server gone); else the
+    error's name, as before."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return "与数据库服务器的连接断了，请检查网络后再保存一次"
+        code = getattr(exc.orig, "sqlstate", None)
+        if code == "55P03" or "database is locked" in str(exc.orig):  # lock_timeout / SQLite's busy timeout
+            return "另一个窗口正在保存，等了一会儿仍未完成，请稍后再保存一次"
+        if code is not None and code.startswith("08"):  # connection exceptions
+            return "与数据库服务器的连接断了，请检查网络后再保存一次"
+    return type(exc).__name__
+
+
 Clock = Callable[[], datetime]
 
 
@@ -151,7 +168,7 @@ class Core:
                 except Exception as exc:
                     session.rollback()
                     log.exception("write failed")
-                    raise SaveError(f"保存失败，未作任何改动：{type(exc).__name__}") from exc
+                    raise SaveError(f"保存失败，未作任何改动：{_why(exc)}") from exc
                 finally:
                     self._session.reset(session_token)
         finally:
