@@ -91,6 +91,14 @@ def test_a_password_in_a_url_is_never_shown():
     assert not is_postgres_url("sqlite:///cunwu.db")
 
 
+def test_without_psycopg_the_extra_is_named(monkeypatch):
+    from cunwu_tui.db.engine import DatabaseError, make_engine
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg raises ImportError
+    with pytest.raises(DatabaseError, match=r"cunwu-tui\[postgres\]"):
+        make_engine("postgresql+psycopg://cunwu@server/qingshan")
+
+
 def test_an_unreachable_server_is_said_in_chinese_without_the_password(tmp_path):
     pytest.importorskip("psycopg")
     from cunwu_tui.db.engine import DatabaseError
