@@ -66,6 +66,39 @@ def test_every_migration_runs_on_an_empty_server(empty_pg):
         engine.dispose()
 
 
+def test_two_pcs_upgrading_at_once_both_open(empty_pg, tmp_path):
+    """The migrations take an advisory lock: the second PC waits, then
+    finds the schema current. (Processes: Alembic's context is one per
+    process.)"""
+    from cunwu_tui.db import evidence as db_evidence
+    from cunwu_tui.db.engine import HEADS, make_engine, stored_revisions
+
+    go = tmp_path / "go"
+    code = (
+        "import os, sys, time\n"
+        "from cunwu_tui.db.engine import make_engine, upgrade\n"
+        "e = make_engine(sys.argv[1])\n"
+        "while not os.path.exists(sys.argv[2]): time.sleep(0.01)\n"
+        "upgrade(e)\n"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, empty_pg, str(go)], stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    time.sleep(1.0)
+    go.write_text("go")
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err[-2000:]
+    engine = make_engine(empty_pg)
+    try:
+        assert stored_revisions(engine) == HEADS
+        with engine.connect() as conn:
+            assert db_evidence.trigger_problems(conn) == []
+    finally:
+        engine.dispose()
+
+
 def test_a_database_of_another_program_is_left_alone(empty_pg):
     from cunwu_tui.db.engine import DatabaseError, make_engine, upgrade
 
