@@ -327,6 +327,20 @@ def test_copy_onto_the_server_and_back_keeps_every_record_and_chain(sqlite_demo_
     assert back.transfer.seal_head == there.transfer.seal_head
 
 
+def test_cli_copy_needs_the_admin_and_an_empty_destination(sqlite_demo_url, pg_url, pin_stdin, capsys):
+    from cunwu_tui.cli import main
+
+    source = sqlite_demo_url.removeprefix("sqlite:///")
+    assert main(["copy", "--from", source, "--to", pg_url, "--operator", "李秀英"]) == 2  # not an administrator
+    assert "不是管理员" in capsys.readouterr().err
+    assert main(["copy", "--from", source, "--to", pg_url, "--operator", "赵丽"]) == 0
+    out = capsys.readouterr().out
+    assert "复制完成，两边一致" in out and "用印登记：完整" in out
+    assert main(["copy", "--from", source, "--to", pg_url, "--operator", "赵丽"]) == 2
+    err = capsys.readouterr().err
+    assert "已经有数据" in err and "Traceback" not in err
+
+
 WORKER = textwrap.dedent(
     """
     import os, sys, time
