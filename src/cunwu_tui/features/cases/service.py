@@ -1113,10 +1113,10 @@ class CaseService:
             conds.append(CaseRecord.status.in_(statuses))  # type: ignore[attr-defined]
         if q:
             found = [
-                CaseRecord.number.contains(q),  # type: ignore[attr-defined]
-                CaseRecord.applicant_name.contains(q),  # type: ignore[attr-defined]
-                CaseRecord.matter_name.contains(q),  # type: ignore[attr-defined]
-                CaseRecord.matter_code.contains(q),  # type: ignore[attr-defined]
+                CaseRecord.number.icontains(q),  # type: ignore[attr-defined]
+                CaseRecord.applicant_name.icontains(q),  # type: ignore[attr-defined]
+                CaseRecord.matter_name.icontains(q),  # type: ignore[attr-defined]
+                CaseRecord.matter_code.icontains(q),  # type: ignore[attr-defined]
             ]
             digits = q.lstrip("〔[(（").replace("第", "").replace("号", "")
             if digits.isdigit() and len(digits) <= 4:

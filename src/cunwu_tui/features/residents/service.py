@@ -119,7 +119,7 @@ def _index(s: Session, residents: list[tuple[int, str]]) -> None:
 def _named(q: str) -> Any:
     """Residents whose name holds ``q`` (a search key): read from the few
     holding every typed character (resident_search_char), not from all."""
-    named = col(Resident.name).contains(q)
+    named = col(Resident.name).icontains(q)
     chars = sorted(inputs.search_chars(q))
     if not chars:  # digits only: no name holds them in practice, compared as before
         return named

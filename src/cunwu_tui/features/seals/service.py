@@ -503,8 +503,8 @@ class SealRegisterService:
         if text:
             q = q.where(
                 or_(
-                    col(SealUse.title).contains(text, autoescape=True),
-                    col(SealUse.applicant_name).contains(text, autoescape=True),
+                    col(SealUse.title).icontains(text, autoescape=True),
+                    col(SealUse.applicant_name).icontains(text, autoescape=True),
                 )
             )
         return q
