@@ -33,6 +33,23 @@ def test_every_feature_resolves():
             assert callable(load(f.panel.render))
 
 
+def test_a_feature_declared_under_another_name_is_refused(monkeypatch):
+    import dataclasses
+
+    import cunwu_tui.features.seals as seals
+    from cunwu_tui import feature
+
+    monkeypatch.setattr(seals, "FEATURE", dataclasses.replace(seals.FEATURE, id="stamps"))
+    feature.features.cache_clear()
+    try:
+        with pytest.raises(TypeError, match="cunwu_tui.features.seals.FEATURE"):
+            feature.features()
+    finally:
+        monkeypatch.undo()
+        feature.features.cache_clear()
+    assert [f.id for f in feature.features()][3] == "seals"
+
+
 def test_places_ids_and_keys_are_unique_and_ordered():
     from cunwu_tui.ui.places import PLACES
 

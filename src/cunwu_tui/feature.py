@@ -107,7 +107,8 @@ def features() -> tuple[Feature, ...]:
     names: tuple[str, ...] = load("cunwu_tui.features:INSTALLED")
     out = tuple(load(f"cunwu_tui.features.{name}:FEATURE") for name in names)
     for name, f in zip(names, out):
-        assert isinstance(f, Feature) and f.id == name, name
+        if not isinstance(f, Feature) or f.id != name:  # a developer's slip, said at start
+            raise TypeError(f"cunwu_tui.features.{name}.FEATURE must be a Feature with id={name!r}")
     return out
 
 

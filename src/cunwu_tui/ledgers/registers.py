@@ -100,4 +100,9 @@ def app_ledgers() -> list[Ledger]:
 
     declare_ledgers()
     modules = [sys.modules[__name__], *(load(f.ledgers) for f in features() if f.ledgers)]
-    return [v for m in modules for v in vars(m).values() if isinstance(v, Ledger)]
+    found: dict[str, Ledger] = {}
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, Ledger):
+                found.setdefault(value.name, value)  # once, where first met (a module may import another's)
+    return list(found.values())
