@@ -50,6 +50,19 @@ def test_a_feature_declared_under_another_name_is_refused(monkeypatch):
     assert [f.id for f in feature.features()][3] == "seals"
 
 
+def test_a_backups_summary_counts_what_the_features_name(services):
+    """The restore question's 内容 line: the kernel's 人员 and 操作日志 around
+    each feature's main tables (Feature.counted), counted from the manifest."""
+    from cunwu_tui.services.backup import shown_registers
+
+    shown = dict(shown_registers())
+    assert list(shown)[0] == "staff" and list(shown)[-1] == "audit_log"
+    assert {"resident", "notice", "seal_use", "case_record", "duty_log", "duty_handover"} <= set(shown)
+    for f in features():
+        for table, label in f.counted.items():
+            assert shown[table] == label
+
+
 def test_places_ids_and_keys_are_unique_and_ordered():
     from cunwu_tui.ui.places import PLACES
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Mapping
 
-__all__ = ["Feature", "Panel", "Place", "features", "load", "audit_names", "evidence_specs"]
+__all__ = ["Feature", "Panel", "Place", "features", "load", "audit_names", "counted_tables", "evidence_specs"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,9 @@ class Feature:
     # "module:attribute": the feature's tables under an evidence chain
     # (domain.evidence.Evidence, frozen once released)
     evidence: str = ""
+    # its main tables -> what a clerk calls their rows: a backup's summary
+    # (the restore question: 内容：办件 1,204条 ...)
+    counted: Mapping[str, str] = field(default_factory=dict)
 
 
 def load(ref: str) -> Any:
@@ -115,6 +118,12 @@ def features() -> tuple[Feature, ...]:
 def audit_names() -> dict[str, str]:
     """The features' audit entity names (services/audit.py adds the kernel's)."""
     return {k: v for f in features() for k, v in f.audit_names.items()}
+
+
+def counted_tables() -> dict[str, str]:
+    """The features' tables a backup's summary counts (services/backup.py
+    adds the kernel's)."""
+    return {k: v for f in features() for k, v in f.counted.items()}
 
 
 def evidence_specs() -> tuple[Any, ...]:

@@ -55,17 +55,14 @@ STATUS_FILE = "status.json"
 MANIFEST_FORMAT = "cunwu-backup/1"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
-# What the restore question shows: the registers a clerk recognises.
-REGISTERS: tuple[tuple[str, str], ...] = (
-    ("staff", "人员"),
-    ("resident", "居民"),
-    ("case_record", "办件"),
-    ("seal_use", "用印登记"),
-    ("notice", "公示"),
-    ("duty_log", "值班记录"),
-    ("duty_handover", "交接班"),
-    ("audit_log", "操作日志"),
-)
+
+# What the restore question shows: the registers a clerk recognises, the
+# kernel's around the features' (cunwu_tui/feature.py Feature.counted).
+def shown_registers() -> tuple[tuple[str, str], ...]:
+    from cunwu_tui.feature import counted_tables
+
+    return (("staff", "人员"), *counted_tables().items(), ("audit_log", "操作日志"))
+
 
 _AUTO_NAME = re.compile(r"_自动备份_(\d{8})-(\d{6})(?:-\d+)?\.db$")
 
@@ -167,7 +164,7 @@ class BackupInfo:
         ]
         if made:
             lines.append(f"备份时间：{made.replace('T', ' ')[:16]}")
-        lines.append("内容：" + "，".join(f"{label}{self.counts.get(t, 0)}条" for t, label in REGISTERS))
+        lines.append("内容：" + "，".join(f"{label}{self.counts.get(t, 0)}条" for t, label in shown_registers()))
         if self.needs_upgrade:
             lines.append("这是旧版本的备份，恢复后自动升级。")
         return "\n".join(lines)

@@ -24,4 +24,5 @@ FEATURE = Feature(
     panel=Panel("cases", "办件（F4）", "cunwu_tui.features.cases.screens:dashboard_panel", rank=10),
     help="cunwu_tui.features.cases.screens:help_text",
     evidence="cunwu_tui.features.cases.evidence:TABLES",
+    counted={"case_record": "办件"},
 )

@@ -34,4 +34,5 @@ FEATURE = Feature(
     panel=Panel("duty", "值班（F6）", "cunwu_tui.features.duty.screens:dashboard_panel", rank=20),
     help="cunwu_tui.features.duty.screens:help_text",
     evidence="cunwu_tui.features.duty.evidence:TABLES",
+    counted={"duty_log": "值班记录", "duty_handover": "交接班"},
 )

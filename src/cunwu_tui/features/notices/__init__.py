@@ -24,4 +24,5 @@ FEATURE = Feature(
     panel=Panel("notices", "公示（F7）", "cunwu_tui.features.notices.screens:dashboard_panel", rank=30),
     help="cunwu_tui.features.notices.screens:help_text",
     evidence="cunwu_tui.features.notices.evidence:TABLES",
+    counted={"notice": "公示"},
 )

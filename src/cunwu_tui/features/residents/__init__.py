@@ -9,4 +9,5 @@ FEATURE = Feature(
     install="cunwu_tui.features.residents.service:install",
     audit_names={"resident": "居民"},
     evidence="cunwu_tui.features.residents.evidence:TABLES",
+    counted={"resident": "居民"},
 )

@@ -24,4 +24,5 @@ FEATURE = Feature(
     panel=Panel("seals", "今天的用印（F5）", "cunwu_tui.features.seals.screens:dashboard_panel", rank=40),
     help="cunwu_tui.features.seals.screens:help_text",
     evidence="cunwu_tui.features.seals.evidence:TABLES",
+    counted={"seal_use": "用印登记"},
 )
