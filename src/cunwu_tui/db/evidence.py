@@ -180,8 +180,11 @@ def read_rows(
         return raw_rows(conn, sql + where + " ORDER BY id")
     ids = sorted(set(int(i) for i in ids))
     for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        out += [stored_row(r) for r in conn.execute(text(f"{sql} WHERE id IN ({', '.join(map(str, chunk))})"))]
+        chunk = f"{sql} WHERE id IN ({', '.join(map(str, ids[i : i + 500]))})"
+        if conn.dialect.name == "postgresql":
+            out += [stored_row(r) for r in conn.execute(text(chunk))]
+        else:  # straight from the driver: every write reads its rows back
+            out += raw_rows(conn, chunk)
     return sorted(out)
 
 
@@ -273,10 +276,21 @@ def latest_digests(conn: Connection, table: str, ids: Sequence[int]) -> dict[int
     return {k: v[1] for k, v in out.items()}
 
 
-def append_links(conn: Connection, changes: Iterable[tuple[str, int, str]], at: datetime) -> int:
+def append_links(
+    conn: Connection,
+    changes: Iterable[tuple[str, int, str]],
+    at: datetime,
+    heads: dict[str, list[Any]] | None = None,
+) -> int:
     """Append a link for each (table, row id, op) in the order given, after
     reading the row back; a 修改 whose covered columns did not change (or
-    a row already linked as it is) adds nothing. Returns links added."""
+    a row already linked as it is) adds nothing. Returns links added.
+
+    ``heads``: register -> [seq, hash, at] of its last link, kept by the
+    caller for one write transaction (which holds the write lock, so no
+    other writer moves a head): the write's later flushes then need not
+    read the heads again. Updated in place; a write that fails is rolled
+    back whole and its session, with these heads, thrown away."""
     by_table: dict[str, dict[int, str]] = {}
     for table, row_id, op in changes:
         if table in ev.EVIDENCE and row_id is not None:
@@ -284,7 +298,8 @@ def append_links(conn: Connection, changes: Iterable[tuple[str, int, str]], at: 
             ops.setdefault(int(row_id), op)
     if not by_table:
         return 0
-    heads: dict[str, list[Any]] = {}
+    if heads is None:
+        heads = {}
     pending: list[dict[str, Any]] = []
     for table, ops in by_table.items():
         spec = ev.EVIDENCE[table]
@@ -301,6 +316,8 @@ def append_links(conn: Connection, changes: Iterable[tuple[str, int, str]], at: 
             if register not in heads:
                 seq, hash_, last_at = head(conn, register)
                 heads[register] = [seq, hash_, _later(at, last_at)]
+            else:  # a later flush of the same write: its time, never before the last link's
+                heads[register][2] = _later(at, heads[register][2])
             h = heads[register]
             h[0] += 1
             link = ev.link_hash(h[1], register, h[0], table, row_id, op, h[2], digest, tags)

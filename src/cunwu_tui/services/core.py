@@ -86,7 +86,9 @@ def _evidence_links(core: "Core") -> Callable[[Session, Any], None]:
             ],
         )
         if changes:
-            append_links(session.connection(), changes, core.now())
+            # the registers' heads, read once per write (its later flushes reuse them)
+            heads = session.info.setdefault("cunwu_evidence_heads", {})
+            append_links(session.connection(), changes, core.now(), heads)
 
     return listener
 

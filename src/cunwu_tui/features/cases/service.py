@@ -18,8 +18,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from sqlalchemy import bindparam, func, intersect, or_, update
+from sqlalchemy import bindparam, exists, func, or_, update
 from sqlalchemy import text as sql_text
+from sqlalchemy import Table
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from cunwu_tui.db.models import CaseEvent, CaseRecord, CaseSearchChar, Resident
@@ -384,6 +386,10 @@ def _next_deadline(summary: rules.Summary) -> rules.Tracked | None:
 
 
 SUMMARY_VERSION = 1  # case_record's summary columns as _summary_values writes them (raise to redo them all)
+_CASE_TABLE: Table = CaseRecord.__table__  # type: ignore[attr-defined]  # summaries are written through Core
+# A character held by fewer cases than this is searched from its own list of
+# cases (benchmarks/README.md, #18's fifth round: where the two ways cross).
+_RARE = 1000
 _WITH_DEADLINE = "_with_deadline"  # internal filter: every case with a deadline running
 _FILTER_STATUSES: dict[str, tuple[str, ...]] = {  # the statuses each list shows (None: every status)
     rules.F_OPEN: (rules.OPEN, rules.ESCALATED),
@@ -580,6 +586,12 @@ class CaseService:
     # -- intake -----------------------------------------------------------------
     def add(self, intake: CaseIntake) -> CaseRow:
         """Take a case in (the page counts go on the 收件回执)."""
+        # One transaction from the checks to the audit record: the matter,
+        # the first officer and the applicant are read where they are written.
+        with self.core.write():
+            return self._add(intake)
+
+    def _add(self, intake: CaseIntake) -> CaseRow:
         matter_code, resident_id, channel = intake.matter_code, intake.resident_id, intake.channel
         first_officer_id, kind, received, note = intake.first_officer_id, intake.kind, intake.received, intake.note
         limit_value, limit_unit, petition, seed = intake.limit_value, intake.limit_unit, intake.petition, intake.seed
@@ -679,8 +691,9 @@ class CaseService:
             s.flush()
             _count_statuses(s, {row.status: 1})
             _index_cases(s, [(row.id, row.applicant_name, row.matter_name, row.matter_code, row.number)])
-            self._event(s, row, rules.INTAKE, text=note)
-            events = self._events(s, row.id)
+            # a new case's only event, its intake: replayed as it is, written
+            # (and chained) with the audit record by the commit's flush
+            events = [self._event(s, row, rules.INTAKE, text=note, flush=False)]
             summary = self._resummarize(s, row, events)
             self.core.audit(
                 s,
@@ -927,8 +940,12 @@ class CaseService:
         _, fstate, summary = self._state(row, events)
         values = self._summary_values(row, events, fstate, summary)
         before = row.status
-        # (the ORM's UPDATE also sets the values on ``row``, as stored: nothing to flush again)
-        s.exec(update(CaseRecord).where(col(CaseRecord.id) == row.id).values(**values))
+        # A Core UPDATE (the ORM's would first look for the row among the
+        # session's objects: a third of the write's time), then the same values
+        # set on ``row`` as stored, so that nothing is flushed again.
+        s.connection().execute(update(_CASE_TABLE).where(_CASE_TABLE.c.id == row.id).values(**values))
+        for key, value in values.items():
+            set_committed_value(row, key, value)
         if before != values["status"]:
             _count_statuses(s, {before: -1, values["status"]: 1})
         return summary
@@ -1106,42 +1123,41 @@ class CaseService:
         the summary columns, in two index-ordered parts, so a page costs the
         same on ten years of cases as on a few."""
         today = today or self.core.now().date()
-        q = inputs.search_key(query)
-        conds: list[Any] = []
-        statuses = _FILTER_STATUSES.get(filter)
-        if statuses:
-            conds.append(CaseRecord.status.in_(statuses))  # type: ignore[attr-defined]
-        if q:
-            found = [
-                CaseRecord.number.icontains(q),  # type: ignore[attr-defined]
-                CaseRecord.applicant_name.icontains(q),  # type: ignore[attr-defined]
-                CaseRecord.matter_name.icontains(q),  # type: ignore[attr-defined]
-                CaseRecord.matter_code.icontains(q),  # type: ignore[attr-defined]
-            ]
-            digits = q.lstrip("〔[(（").replace("第", "").replace("号", "")
-            if digits.isdigit() and len(digits) <= 4:
-                found.append(CaseRecord.seq == int(digits))
-            if len(q) >= 4 and any(ch.isdigit() for ch in q):
-                found += [Resident.id_number.endswith(q), Resident.id_number == q]
-            conds.append(or_(*found))
-            chars = sorted(rules.search_chars(q))
-            if chars and not any(ch.isascii() and ch.isdigit() for ch in q) and self._indexed:
-                # only the cases holding every typed character (the index kept at intake), not every case
-                holding = [select(CaseSearchChar.case_id).where(CaseSearchChar.ch == ch) for ch in chars]
-                conds.append(col(CaseRecord.id).in_(holding[0] if len(holding) == 1 else intersect(*holding)))
-        # a range, not IS NOT NULL: SQLite then reads the few cases through the index on next_due
-        running = [CaseRecord.next_due >= date.min]  # type: ignore[operator]
-        if filter == rules.F_OVERDUE:
-            running = [CaseRecord.next_due >= date.min, CaseRecord.next_due < today]  # type: ignore[operator]
-        elif filter == rules.F_SOON:
-            running = [
-                CaseRecord.next_due >= today,  # type: ignore[operator]
-                CaseRecord.next_due <= dl.last_day_within(today, rules.SOON_WORKDAYS, self.core.calendar),  # type: ignore[operator]
-            ]
-        deadline_only = filter in (rules.F_SOON, rules.F_OVERDUE, _WITH_DEADLINE)
-        joined = _light().join(Resident, CaseRecord.resident_id == Resident.id)
         with self.core.read() as s:
             run = s.connection().execute  # plain rows through Core: the ORM's per-statement work is not needed
+            q = inputs.search_key(query)
+            conds: list[Any] = []
+            statuses = _FILTER_STATUSES.get(filter)
+            if statuses:
+                conds.append(CaseRecord.status.in_(statuses))  # type: ignore[attr-defined]
+            if q:
+                found = [
+                    CaseRecord.number.icontains(q),  # type: ignore[attr-defined]
+                    CaseRecord.applicant_name.icontains(q),  # type: ignore[attr-defined]
+                    CaseRecord.matter_name.icontains(q),  # type: ignore[attr-defined]
+                    CaseRecord.matter_code.icontains(q),  # type: ignore[attr-defined]
+                ]
+                digits = q.lstrip("〔[(（").replace("第", "").replace("号", "")
+                if digits.isdigit() and len(digits) <= 4:
+                    found.append(CaseRecord.seq == int(digits))
+                if len(q) >= 4 and any(ch.isdigit() for ch in q):
+                    found += [Resident.id_number.endswith(q), Resident.id_number == q]
+                conds.append(or_(*found))
+                chars = sorted(rules.search_chars(q))
+                if chars and not any(ch.isascii() and ch.isdigit() for ch in q) and self._indexed:
+                    # only the cases holding every typed character (the index kept at intake), not every case
+                    conds += self._holding(run, chars)
+            # a range, not IS NOT NULL: SQLite then reads the few cases through the index on next_due
+            running = [CaseRecord.next_due >= date.min]  # type: ignore[operator]
+            if filter == rules.F_OVERDUE:
+                running = [CaseRecord.next_due >= date.min, CaseRecord.next_due < today]  # type: ignore[operator]
+            elif filter == rules.F_SOON:
+                running = [
+                    CaseRecord.next_due >= today,  # type: ignore[operator]
+                    CaseRecord.next_due <= dl.last_day_within(today, rules.SOON_WORKDAYS, self.core.calendar),  # type: ignore[operator]
+                ]
+            deadline_only = filter in (rules.F_SOON, rules.F_OVERDUE, _WITH_DEADLINE)
+            joined = _light().join(Resident, CaseRecord.resident_id == Resident.id)
             first = joined.where(*conds, *running).order_by(CaseRecord.next_due, CaseRecord.received_at, CaseRecord.id)
             found_rows = list(run(first.offset(offset).limit(limit + 1)))
             if len(found_rows) <= limit and not deadline_only:
@@ -1174,6 +1190,37 @@ class CaseService:
         elif filter == rules.F_SOON:
             rows = [r for r in rows if r.soon and not r.overdue]
         return CasePage(tuple(rows), more, total)
+
+    @staticmethod
+    def _holding(run: Callable[..., Any], chars: Sequence[str]) -> builtins.list[Any]:
+        """Conditions: the case holds every one of ``chars`` (case_search_char).
+
+        Two ways, chosen by how many cases hold the rarest character (counted
+        up to ``_RARE`` through the index). Few: the cases holding them all
+        are found first (SQLite collects them once per query), from the
+        rarest character's cases checked for the others through the index,
+        and the list reads just those. Many (户口: thousands of cases on ten
+        years): the list reads cases in its own order and checks each
+        through the index until a page is full, instead of first collecting
+        thousands of ids."""
+        counts = ", ".join(
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM case_search_char WHERE ch = :c{i} LIMIT {_RARE}) AS h{i})"
+            for i in range(len(chars))
+        )
+        got = run(sql_text(f"SELECT {counts}"), {f"c{i}": ch for i, ch in enumerate(chars)}).one()
+        held = dict(zip(chars, (int(n) for n in got)))
+        rarest = min(chars, key=lambda ch: (held[ch], ch))
+        if held[rarest] < _RARE:
+            outer = CaseSearchChar.__table__.alias("held")  # type: ignore[attr-defined]
+            probes = [
+                exists().where(col(CaseSearchChar.ch) == ch, col(CaseSearchChar.case_id) == outer.c.case_id)
+                for ch in chars
+                if ch != rarest
+            ]
+            return [col(CaseRecord.id).in_(select(outer.c.case_id).where(outer.c.ch == rarest, *probes))]
+        return [
+            exists().where(col(CaseSearchChar.ch) == ch, col(CaseSearchChar.case_id) == CaseRecord.id) for ch in chars
+        ]
 
     def _summary_rows(self, s: Session, found: Sequence[Any], today: date) -> builtins.list[CaseRow]:
         """List rows from the summary columns (``found``: rows of ``_light``);
@@ -1619,7 +1666,10 @@ class CaseService:
         on_date: date | None = None,
         text: str = "",
         data: dict[str, Any] | None = None,
+        flush: bool = True,
     ) -> CaseEvent:
+        """Record an event of ``row`` (flushed, unless the caller knows that
+        nothing reads it back before the commit's own flush)."""
         op = self.core.operator
         e = CaseEvent(
             case_id=row.id,
@@ -1634,7 +1684,8 @@ class CaseService:
             recorded_at=self.core.now(),
         )
         s.add(e)
-        s.flush()
+        if flush:
+            s.flush()
         return e
 
     def _open(
