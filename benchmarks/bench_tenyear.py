@@ -128,6 +128,10 @@ def service_figures(path: Path, runs: int, out_dir: Path) -> dict[str, float]:
         out["F4 search 王 in 全部"] = med(lambda: s.cases.page("全部", "王", today, 0, page), runs)
         # a name few cases have: the search reads every case to find them (no index for a part of a name)
         out["F4 search 李秀 in 全部"] = med(lambda: s.cases.page("全部", "李秀", today, 0, page), runs)
+        # words of a matter: both characters in thousands of cases on ten years
+        out["F4 search 户口 in 全部"] = med(lambda: s.cases.page("全部", "户口", today, 0, page), runs)
+        # a case number's digits (one case a year): digits are not in the character index
+        out["F4 search 0123 in 全部"] = med(lambda: s.cases.page("全部", "0123", today, 0, page), runs)
         out["F4 全部, the next page"] = med(lambda: s.cases.page("全部", "", today, page, page), runs)
         open_id = s.cases.list("在办", today=today)[0].id
         out["F4 case detail"] = med(lambda: s.cases.detail(open_id, today=today), runs)

@@ -75,6 +75,7 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
     from cunwu_tui.domain import evidence as ev
     from cunwu_tui.features.seals import numbers as seal_rules
     from cunwu_tui.domain.idcard import check_character
+    from cunwu_tui.features.cases.deadlines import case_number
     from cunwu_tui.features.seals import service as sr
 
     rnd = random.Random(seed)
@@ -148,7 +149,7 @@ def build(path: Path, scale: float = 1.0, seed: int = 18) -> dict[str, int]:
                 id=cid,
                 year=year,
                 seq=seqs[year],
-                number=f"〔{year}〕第{seqs[year]:05d}号",
+                number=case_number(year, seqs[year]),  # as the app numbers them (4 digits up to 9999)
                 summary_version=0,
                 resident_id=r["id"],
                 applicant_name=r["name"],
