@@ -4,6 +4,8 @@ the whole list in the same order, the totals are the whole list's."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cunwu_tui.features.notices import rules
 
@@ -236,6 +238,12 @@ def test_a_search_through_the_character_index_finds_what_reading_every_case_find
         *(n[1:] for n in names[:5]),
         *(r.matter_name[:3] for r in rows[:5]),
     ]
+    with s.core.read() as r:  # ID numbers' ends, and the cases' years and sequences in digits
+        ids = [str(x) for (x,) in r.connection().exec_driver_sql("SELECT id_number FROM resident LIMIT 6")]
+    queries += [n[-4:] for n in ids] + [n[-6:] for n in ids] + [ids[0]]
+    queries += ["0001", "001", "0012", "012", "2026", "026", "202", "12345", "9999", "000", "1号", "①②③"]
+    queries += [rows[0].number, rows[-1].number, "〔2026〕第0001号", "第0001号", "第001号", "〔2026〕", "2026〕第00"]
+    queries += ["6〕第0001", "〔2026〕第1号", "2026第0001", "〔2025〕第0001号", "0001号", "第1234号"]
     for q in queries:
         for f in case_rules.FILTERS:
             s.cases._indexed = True
@@ -284,3 +292,89 @@ async def test_a_refresh_keeps_the_cursor_deep_in_the_list():
         table.show(fetch, lambda n: table.add_row(str(n), key=str(n)), keep_cursor=True)  # after a change
         await pilot.pause()
         assert table.cursor_row == deep and table.row_count > deep
+
+
+def test_a_search_of_digits_finds_them_in_a_name_a_number_and_an_id_number(demo_services):
+    """A search made of digits goes through the indexes (the number's year
+    and sequence, the digits of a name or matter, the residents' ID
+    numbers) and finds what comparing every case finds; a migrated database
+    (0019) has the digits of the names already indexed."""
+    from cunwu_tui.features.cases.service import CaseIntake
+
+    s = demo_services
+    today = s.core.now().date()
+    clerk = next(p for p in s.staff.list() if p.active)
+    odd = s.residents.add("王①2三", "户口簿", "HK2026")  # digits in a name (as typed: NFKC makes ① a 1)
+    case = s.cases.add(CaseIntake("MS-HUKOU-QIANYI", odd.id, "来访", clerk.id, "即办件", [], "", None, "日"))
+    for q in ("2026", "202", "026", "12", "123"):
+        s.cases._indexed = True
+        fast = s.cases.page("全部", q, today, 0, 10_000)
+        s.cases._indexed = False
+        slow = s.cases.page("全部", q, today, 0, 10_000)
+        s.cases._indexed = True
+        assert fast == slow, q
+    numbers = [r.number for r in s.cases.page("全部", case.number[-5:-1], today, 0, 10_000).rows]
+    assert case.number in numbers  # its sequence, 4 digits
+    assert [r.number for r in s.cases.page("全部", "2026", today, 0, 10_000).rows if r.number == case.number]
+    assert not s.cases.page("全部", "9876", today, 0, 10_000).rows
+
+
+def test_the_migration_indexes_the_digits_of_names_already_indexed(tmp_path):
+    """0019: the cases indexed before it get the digits of their applicant,
+    matter and code; a case not indexed at all is left to the start-up
+    check, which indexes it whole (as before)."""
+    from datetime import date
+
+    from sqlalchemy import text
+
+    from cunwu_tui.features.cases.service import CaseIntake
+    from cunwu_tui.services import open_services
+    from cunwu_tui.services.demo import fill_demo
+
+    url = "sqlite:///" + str(tmp_path / "old.db")
+    s = open_services(url)
+    fill_demo(s, today=date(2026, 11, 22))
+    clerk = next(p for p in s.staff.list() if p.active)
+    ids = []
+    for name in ("张3丰", "李四5"):
+        who = s.residents.add(name, "户口簿", "HK" + name)
+        ids.append(
+            s.cases.add(CaseIntake("MS-HUKOU-QIANYI", who.id, "来访", clerk.id, "即办件", [], "", None, "日")).id
+        )
+    s.close()
+    with s.core.engine.begin() as conn:  # as 0018 left it: no digits; the last case not indexed at all
+        conn.execute(text("DELETE FROM case_search_char WHERE ch IN ('3', '5') OR case_id = :i"), {"i": ids[1]})
+        conn.execute(text("UPDATE alembic_version SET version_num = '0018'"))
+    s.core.engine.dispose()
+
+    def digits(case_id):
+        with s.core.engine.connect() as conn:
+            return {
+                r[0]
+                for r in conn.execute(text("SELECT ch FROM case_search_char WHERE case_id = :i"), {"i": case_id})
+                if r[0].isdigit()
+            }
+
+    s = open_services(url)  # migrates to 0019
+    try:
+        assert digits(ids[0]) == {"3"} and digits(ids[1]) == set()
+        s.cases.resummarize_all()  # the start-up check
+        assert digits(ids[1]) == {"5"}
+        assert [r.applicant for r in s.cases.page("全部", "3", None, 0, 50).rows if r.applicant == "张3丰"]
+    finally:
+        s.close()
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=6))
+def test_the_sequences_holding_some_digits_are_those_whose_number_shows_them(digits):
+    from cunwu_tui.features.cases import rules as case_rules
+
+    assert case_rules.seqs_holding(digits) == [n for n in range(1, 10_000) if digits in f"{n:04d}"]
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=5), st.integers(1949, 2100), st.integers(0, 30))
+def test_the_years_holding_some_digits(digits, first, span):
+    from cunwu_tui.features.cases import rules as case_rules
+
+    got = case_rules.years_holding(digits, first, first + span)
+    assert got == [y for y in range(first, first + span + 1) if digits in str(y)]

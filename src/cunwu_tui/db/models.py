@@ -389,7 +389,8 @@ class SealPending(SQLModel, table=True):
 
 class CaseSearchChar(SQLModel, table=True):
     """Which cases hold a character in their applicant's name, matter or
-    number (features.cases.rules.search_chars), written with the case at intake:
+    number, and an ASCII digit in the first two (features.cases.rules.index_chars;
+    a number's digits are in every case), written with the case at intake:
     F4's search reads the cases holding every typed character instead of
     every case. Not evidence: rebuilt from the cases when missing."""
 

@@ -322,3 +322,52 @@ def search_chars(*texts: str) -> frozenset[str]:
     from cunwu_tui.domain.inputs import search_chars as chars
 
     return chars(*texts)
+
+
+def index_chars(applicant: str, matter_name: str, matter_code: str, number: str) -> frozenset[str]:
+    """What case_search_char holds for a case: ``search_chars`` of all four,
+    and the ASCII digits of the applicant, matter and code (a number's
+    digits are in every case and stay out; a name's are in almost none, so a
+    search made of digits finds them through the index)."""
+    from cunwu_tui.domain.inputs import search_key
+
+    named = search_key(applicant + matter_name + matter_code)
+    return search_chars(applicant, matter_name, matter_code, number) | {
+        ch for ch in named if ch.isascii() and ch.isdigit()
+    }
+
+
+# A case number as deadlines.case_number writes it: 〔year〕第seq号, the
+# sequence in 4 digits (more past 9999). A search made of digits finds a
+# number through its year and sequence, which are indexed, instead of
+# comparing the text of every number.
+SEQ_DIGITS = 4
+
+
+def seqs_holding(digits: str) -> list[int]:
+    """The sequence numbers up to 9999 whose written form (4 digits) holds
+    ``digits``: built from where the digits can stand, not by writing out
+    every number (20 of them for 3 digits, 1 for 4)."""
+    free = SEQ_DIGITS - len(digits)
+    if free < 0 or not digits.isdigit():
+        return []
+    out = set()
+    for at in range(free + 1):
+        for rest in range(10**free):
+            written = f"{rest:0{free}d}" if free else ""
+            n = int(written[:at] + digits + written[at:])
+            if n >= 1:
+                out.add(n)
+    return sorted(out)
+
+
+def digit_runs(text: str, at_least: int = 1) -> list[str]:
+    """The runs of ASCII digits in ``text`` at least ``at_least`` long."""
+    import re
+
+    return [r for r in re.findall(r"[0-9]+", text) if len(r) >= at_least]
+
+
+def years_holding(digits: str, first: int, last: int) -> list[int]:
+    """The years ``first``..``last`` whose written form holds ``digits``."""
+    return [y for y in range(first, last + 1) if digits in str(y)]

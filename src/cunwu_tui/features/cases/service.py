@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from sqlalchemy import bindparam, exists, func, or_, update
+from sqlalchemy import bindparam, exists, false, func, or_, union, update
 from sqlalchemy import text as sql_text
 from sqlalchemy import Table
 from sqlalchemy.orm.attributes import set_committed_value
@@ -413,7 +413,7 @@ def _count_statuses(s: Session, delta: dict[str, int]) -> None:
 
 def _index_cases(s: Session, cases: Sequence[tuple[Any, ...]]) -> None:
     """The search index's rows for (id, applicant, matter, code, number)."""
-    pairs = [{"c": ch, "i": c[0]} for c in cases for ch in rules.search_chars(*c[1:])]
+    pairs = [{"c": ch, "i": c[0]} for c in cases for ch in rules.index_chars(*c[1:])]
     if pairs:
         s.connection().execute(
             sql_text("INSERT OR IGNORE INTO case_search_char (ch, case_id) VALUES (:c, :i)")
@@ -1130,7 +1130,10 @@ class CaseService:
             statuses = _FILTER_STATUSES.get(filter)
             if statuses:
                 conds.append(CaseRecord.status.in_(statuses))  # type: ignore[attr-defined]
-            if q:
+            if q and rules.digit_runs(q, 3) and self._indexed:
+                # a number, its digits, an ID number's end: found through indexes, not by reading every case
+                conds.append(self._with_digits(run, q))
+            elif q:
                 found = [
                     CaseRecord.number.icontains(q),  # type: ignore[attr-defined]
                     CaseRecord.applicant_name.icontains(q),  # type: ignore[attr-defined]
@@ -1221,6 +1224,59 @@ class CaseService:
         return [
             exists().where(col(CaseSearchChar.ch) == ch, col(CaseSearchChar.case_id) == CaseRecord.id) for ch in chars
         ]
+
+    @classmethod
+    def _with_digits(cls, run: Callable[..., Any], q: str) -> Any:
+        """The condition of a search holding a run of 3 or more ASCII digits
+        (0123, 〔2025〕第0123号, an ID number's end): the same cases as
+        comparing the text of each (the number, the applicant, the matter
+        and its code, the sequence, the ID number's end), found through
+        indexes. A number (deadlines.case_number: 〔year〕第seq号, the
+        sequence in rules.SEQ_DIGITS digits) holds each run of digits of the
+        search in its year or in its sequence: the cases of those years and
+        of those sequences in every year (for the run that fewest numbers
+        hold), through the index on (year, seq), and only those compared as
+        text. An applicant, matter or code
+        holding the search holds its digits: through the character index
+        (few cases hold a digit there). An ID number: through the residents."""
+        # (two subqueries: SQLite reads a MIN or a MAX alone from the index, both at once by reading every case)
+        first, last = run(
+            select(
+                select(func.min(CaseRecord.year)).scalar_subquery(), select(func.max(CaseRecord.year)).scalar_subquery()
+            )
+        ).one()
+        if first is None:
+            return false()
+        years = list(range(int(first), int(last) + 1))
+        case_id, year, seq = col(CaseRecord.id), col(CaseRecord.year), col(CaseRecord.seq)
+        number = col(CaseRecord.number).icontains(q)
+        # the run of digits held by the fewest numbers (a year's thousands of cases
+        # against a sequence's one a year); the others are in the text compared
+        runs = [(rules.years_holding(r, int(first), int(last)), rules.seqs_holding(r)) for r in rules.digit_runs(q, 3)]
+        in_years, seqs = min(runs, key=lambda w: (len(w[0]), len(w[1])))
+        ways = [select(case_id).where(year.in_(years), seq > 10**rules.SEQ_DIGITS - 1)]  # longer sequences
+        if in_years:
+            ways.append(select(case_id).where(year.in_(in_years)))
+        if seqs:
+            ways.append(select(case_id).where(year.in_(years), seq.in_(seqs)))
+        parts = [
+            select(case_id).where(case_id.in_(union(*ways)), number),
+            select(case_id).where(
+                *cls._holding(run, sorted({ch for ch in q if ch.isascii() and ch.isdigit()})),
+                or_(
+                    col(CaseRecord.applicant_name).icontains(q),
+                    col(CaseRecord.matter_name).icontains(q),
+                    col(CaseRecord.matter_code).icontains(q),
+                ),
+            ),
+        ]
+        plain = q.lstrip("〔[(（").replace("第", "").replace("号", "")
+        if plain.isdigit() and len(plain) <= 4:  # 第123号 (as the old lists wrote it)
+            parts.append(select(case_id).where(year.in_(years), seq == int(plain)))
+        if len(q) >= 4:
+            whose = select(Resident.id).where(or_(col(Resident.id_number).endswith(q), col(Resident.id_number) == q))
+            parts.append(select(case_id).where(col(CaseRecord.resident_id).in_(whose)))
+        return case_id.in_(union(*parts))
 
     def _summary_rows(self, s: Session, found: Sequence[Any], today: date) -> builtins.list[CaseRow]:
         """List rows from the summary columns (``found``: rows of ``_light``);
