@@ -7,7 +7,8 @@ writes ``dist/cunwu-tui-<version>-offline/`` and a zip of it:
 
     wheels/            the project's wheel and every dependency as wheels for
                        win_amd64, manylinux x86_64 and (where wheels exist)
-                       manylinux aarch64, CPython 3.10 to 3.13
+                       manylinux aarch64, CPython 3.10 to 3.13, the
+                       [postgres] extra's (psycopg, issue #20) included
     install.bat        Windows: makes a virtual environment with the Python
                        already on the PC and installs with --no-index
     install.sh         Linux (统信 UOS, 麒麟): the same
@@ -16,7 +17,14 @@ writes ``dist/cunwu-tui-<version>-offline/`` and a zip of it:
 
 Only pip is used (``pip wheel`` and ``pip download --only-binary=:all:``):
 a missing wheel for Windows or x86_64 Linux fails the build, which is how CI
-proves the wheelhouse complete. aarch64 is best effort and says so.
+proves the wheelhouse complete. aarch64 is best effort and says so (with the
+PostgreSQL driver, else without it, else not at all).
+
+The installers install the [postgres] extra too, without asking: psycopg is
+imported only when the database is a PostgreSQL server (db/engine.py), so a
+single PC never loads it; it costs about 4 MB of wheels per platform and
+Python in the bundle and 13 MB on the PC, and spares a service hall a second
+step. Where the bundle has no psycopg wheel for the PC, they install without it.
 """
 
 from __future__ import annotations
@@ -48,6 +56,13 @@ TARGETS: dict[str, tuple[tuple[str, ...], bool]] = {
     ),
     "linux_aarch64": (("manylinux_2_28_aarch64", "manylinux_2_17_aarch64", "manylinux2014_aarch64"), False),
 }
+# The extra the installers install with the project (see above).
+EXTRA = "postgres"
+# Requirements the project's wheels need on a target but that pip download
+# leaves out: it evaluates environment markers against the machine building
+# the bundle, not the --platform asked for. psycopg needs tzdata on Windows
+# (``tzdata; sys_platform == "win32"``: Windows has no time zone database).
+MARKER_ONLY: dict[str, tuple[str, ...]] = {"win_amd64": ("tzdata",)}
 
 
 def version(root: Path = ROOT) -> str:
@@ -78,7 +93,12 @@ def build(
     pip = [sys.executable, "-m", "pip"]
     run(pip + ["wheel", "--no-deps", "--wheel-dir", str(wheels), str(root)])
     project = next(wheels.glob("cunwu_tui-*.whl"))
-    report = [f"村务通 {version(root)} 离线安装包", f"项目：{project.name}", ""]
+    report = [
+        f"村务通 {version(root)} 离线安装包",
+        f"项目：{project.name}",
+        "安装时一并装上 PostgreSQL 驱动 psycopg（服务大厅几台电脑共用一个数据库时用；单机用不到，也不影响）。",
+        "",
+    ]
     for target in targets:
         platforms, required = TARGETS[target]
         for py in pythons:
@@ -95,14 +115,21 @@ def build(
             ]
             for p in platforms:
                 cmd += ["--platform", p]
+            extras = list(MARKER_ONLY.get(target, ()))
             try:
-                run(cmd + [str(project)])
+                run(cmd + [f"{project}[{EXTRA}]", *extras])
             except subprocess.CalledProcessError:
                 if required:
                     raise SystemExit(f"no complete set of wheels for {target} CPython {py}: see pip's message above")
+            else:
+                report.append(f"{target} CPython {py}: 完整（含 PostgreSQL 驱动 psycopg）")
+                continue
+            try:  # best effort: the project alone
+                run(cmd + [str(project)])
+            except subprocess.CalledProcessError:
                 report.append(f"{target} CPython {py}: 缺少部分依赖的二进制包，此平台不能离线安装")
                 continue
-            report.append(f"{target} CPython {py}: 完整")
+            report.append(f"{target} CPython {py}: 完整，但没有 PostgreSQL 驱动（只能使用本机数据库文件）")
     shutil.copy2(TEMPLATES / "install.sh", folder / "install.sh")
     (folder / "install.sh").chmod(0o755)
     for template in ("install.bat", "cunwu.bat", "安装说明.txt"):

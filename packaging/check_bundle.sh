@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# CI's proof of the offline bundle: build it (which fails if any dependency
-# lacks a wheel for Windows or x86_64 Linux on CPython 3.10-3.13), install
-# the Linux half into a fresh prefix without the network index, use it, then
-# install it again as an upgrade and check the data is still there.
+# CI's proof of the offline bundle: build it (which fails if any dependency,
+# the [postgres] extra's included, lacks a wheel for Windows or x86_64 Linux
+# on CPython 3.10-3.13), install the Linux half into a fresh prefix without
+# the network index (with the PostgreSQL driver), use it, then install it
+# again as an upgrade and check the data is still there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -26,6 +27,20 @@ assert b"\r\n" in bat and "村务通".encode("gbk") in bat, "install.bat must be
 assert (b / "安装说明.txt").read_bytes().startswith(b"\xef\xbb\xbf"), "the note needs its BOM for Notepad"
 PY
 has install.sh python -m zipfile -l "$work"/dist/cunwu-tui-*-offline.zip
+# the PostgreSQL driver (issue #20) for every required platform and Python,
+# with tzdata for Windows (psycopg's win32-only requirement, which pip
+# download would leave out)
+python - "$bundle" <<'PY'
+import sys, pathlib
+b = pathlib.Path(sys.argv[1])
+names = [p.name for p in (b / "wheels").glob("*.whl")]
+text = (b / "BUNDLE.txt").read_text(encoding="utf-8")
+assert "psycopg" in text and any(n.startswith("psycopg-") for n in names), "no psycopg in the bundle"
+for py in ("310", "311", "312", "313"):
+    for plat in ("win_amd64", "x86_64"):
+        assert any(n.startswith(f"psycopg_binary-") and f"-cp{py}-" in n and plat in n for n in names), (py, plat)
+assert any(n.startswith("tzdata-") for n in names), "no tzdata for psycopg on Windows"
+PY
 
 export HOME="$work/home" XDG_DATA_HOME="$work/home/data" XDG_STATE_HOME="$work/home/state" \
        XDG_CACHE_HOME="$work/home/cache" XDG_CONFIG_HOME="$work/home/config"
@@ -34,6 +49,8 @@ unset CUNWU_DB
 # pip must not reach any index: only the bundle's wheels
 PIP_NO_INDEX=1 PIP_CONFIG_FILE=/dev/null sh "$bundle/install.sh" --prefix "$work/app"
 test -x "$HOME/.local/bin/cunwu" && test -f "$HOME/Desktop/村务通.desktop"
+# installed with the [postgres] extra: the driver imports (its libpq included)
+"$work/app/venv/bin/python" -c "import psycopg; assert psycopg.pq.__impl__ == 'binary', psycopg.pq.__impl__; psycopg.pq.version()"
 has "用法：cunwu" "$HOME/.local/bin/cunwu" --help
 has "青山村" "$HOME/.local/bin/cunwu" demo --db "$work/村务 数据/示例.db"
 

@@ -36,13 +36,21 @@ if not exist "%PREFIX%\venv\Scripts\python.exe" (
         exit /b 1
     )
 )
+rem With the PostgreSQL driver (psycopg, for a service hall's shared database;
+rem loaded only when the database is a server); without it if the bundle has
+rem no psycopg wheel for this Python (pip's complaint kept back: the plain
+rem install shows its own if it fails too).
+"%PREFIX%\venv\Scripts\python.exe" -m pip install --no-index --find-links "%HERE%wheels" --upgrade --quiet "cunwu-tui[postgres]" 2>nul
+if not errorlevel 1 goto installed
 "%PREFIX%\venv\Scripts\python.exe" -m pip install --no-index --find-links "%HERE%wheels" --upgrade --quiet cunwu-tui
 if errorlevel 1 (
     echo 安装失败：本安装包里没有适合这台电脑的 Python 版本的文件，请看 BUNDLE.txt。
     pause
     exit /b 1
 )
+echo （本安装包中没有适合这台电脑的 PostgreSQL 驱动，只能使用本机的数据库文件。）
 
+:installed
 rem The launcher: Windows Terminal when there is one, else the console.
 copy /y "%HERE%cunwu.bat" "%PREFIX%\cunwu.bat" >nul
 

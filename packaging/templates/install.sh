@@ -43,7 +43,17 @@ mkdir -p "$PREFIX"
 if [ ! -x "$PREFIX/venv/bin/python" ]; then
     "$PY" -m venv "$PREFIX/venv"
 fi
-"$PREFIX/venv/bin/python" -m pip install --no-index --find-links "$HERE/wheels" --upgrade --quiet cunwu-tui
+pip_install() {
+    "$PREFIX/venv/bin/python" -m pip install --no-index --find-links "$HERE/wheels" --upgrade --quiet "$@"
+}
+# With the PostgreSQL driver (psycopg, for a service hall's shared database;
+# loaded only when the database is a server). Where the bundle has no psycopg
+# wheel for this PC (ARM, see BUNDLE.txt), without it: pip's complaint is
+# kept back, and the plain install shows its own if it fails too.
+if ! pip_install "cunwu-tui[postgres]" 2>/dev/null; then
+    pip_install cunwu-tui
+    echo "（本安装包中没有适合这台电脑的 PostgreSQL 驱动，只能使用本机的数据库文件。）"
+fi
 
 # Launcher: ~/.local/bin/cunwu, and a desktop entry that opens a terminal.
 mkdir -p "$HOME/.local/bin"
