@@ -437,3 +437,132 @@ def test_four_processes_at_once_no_duplicate_number_nothing_lost(demo_db, tmp_pa
         assert s.seal_register.verify().ok
     finally:
         s.close()
+
+
+# -- the database's collation (README: createdb --lc-collate=C) -------------------------
+# Linguistic orderings to test the warning with: ICU's zh-CN (pinyin) where the
+# server has ICU (PostgreSQL 15+), else a libc locale of the machine (locale -a).
+LINGUISTIC = (
+    ("zh-CN", "LOCALE_PROVIDER icu ICU_LOCALE 'zh-CN'"),
+    ("zh_CN.UTF-8", "LC_COLLATE 'zh_CN.UTF-8' LC_CTYPE 'zh_CN.UTF-8'"),
+    ("en_US.UTF-8", "LC_COLLATE 'en_US.UTF-8' LC_CTYPE 'en_US.UTF-8'"),
+)
+
+
+def _collated_db(pg_template, choices):
+    """A new empty database with the first of ``choices`` (name, CREATE
+    DATABASE options) the server accepts: (url, name, database); None when
+    it accepts none."""
+    import secrets
+
+    import psycopg
+
+    from conftest import _pg_admin, _pg_url_for
+
+    url, _template = pg_template
+    database = f"cunwu_l_{secrets.token_hex(6)}"
+    for name, options in choices:
+        with _pg_admin(url) as con:
+            try:
+                con.execute(f"CREATE DATABASE \"{database}\" TEMPLATE template0 ENCODING 'UTF8' {options}")
+            except psycopg.Error:
+                continue
+        return _pg_url_for(url, database), name, database
+    return None
+
+
+def _drop(pg_template, database):
+    from conftest import _pg_admin
+
+    with _pg_admin(pg_template[0]) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.fixture
+def linguistic_pg(pg_template):
+    """A new, empty database that does not order text like C: (url, collation)."""
+    made = _collated_db(pg_template, LINGUISTIC)
+    if made is None:
+        pytest.skip(
+            "the test server has no ICU and the machine no zh_CN or en_US locale (locale -a): no other ordering"
+        )
+    url, name, database = made
+    yield url, name
+    _drop(pg_template, database)
+
+
+def test_a_database_ordered_like_c_is_not_warned(pg_template, caplog):
+    """C says nothing; libc's C.UTF-8 orders like C (code points) and is only
+    noted in the log (it sorts more slowly)."""
+    import logging
+
+    from cunwu_tui.db.engine import collation_warning, make_engine
+
+    for choices, noted in (
+        ((("C", "LC_COLLATE 'C'"),), False),
+        ((("C.UTF-8", "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"), ("C.utf8", "LC_COLLATE 'C.utf8'")), True),
+    ):
+        made = _collated_db(pg_template, choices)
+        if made is None:
+            continue  # no C.UTF-8 on this machine: C alone is tested
+        url, name, database = made
+        engine = make_engine(url)
+        caplog.clear()
+        try:
+            with caplog.at_level(logging.INFO, logger="cunwu.db"):
+                assert collation_warning(engine) is None
+        finally:
+            engine.dispose()
+            _drop(pg_template, database)
+        notes = [r for r in caplog.records if "collation" in r.getMessage()]
+        assert [r.levelno for r in notes] == ([logging.INFO] if noted else []), name
+        assert all(name in r.getMessage() and "orders text like C" in r.getMessage() for r in notes)
+
+
+async def test_another_collation_is_warned_once_on_screen_on_stderr_and_in_the_log(linguistic_pg, caplog, capsys):
+    """Not refused (an office may already work on it): the app opens, says
+    it in a notice, ``cunwu``'s commands on stderr, the log without the
+    address. And what it is about: the residents' list sorts by the
+    database's rules (pinyin with zh-CN), not by code point as on SQLite."""
+    import logging
+
+    from identity_helpers import PIN, add_person
+
+    from cunwu_tui.cli import main
+    from cunwu_tui.services import open_services
+    from cunwu_tui.ui.app import CunwuApp
+    from cunwu_tui.ui.screens.operator import OperatorScreen
+
+    url, name = linguistic_pg
+    host = url.split("host=")[-1]
+    with caplog.at_level(logging.INFO, logger="cunwu.db"):
+        s = open_services(url)
+    try:
+        (warning,) = s.info.warnings
+        assert f"排序规则是 {name}，不是 C" in warning and "--lc-collate=C" in warning
+        logged = [r for r in caplog.records if r.levelno == logging.WARNING and "collation" in r.getMessage()]
+        assert len(logged) == 1 and name in logged[0].getMessage()
+        assert all(host not in r.getMessage() and "postgresql" not in r.getMessage() for r in caplog.records)
+        clerk = add_person(s, "赵丽", "", ["文书"])
+        s.set_operator(clerk.id, PIN)
+        for person, number in (("张伟", "11010519491231002X"), ("李明", "110105194912310038")):
+            s.residents.add(person, "居民身份证", number, "", "一组")
+        order = [r.name for r in s.residents.page().items]
+        if "zh" in name:  # pinyin: li before zhang; code points (C, SQLite) say 张 (U+5F20) before 李 (U+674E)
+            assert order == ["李明", "张伟"]
+    finally:
+        s.close()
+
+    capsys.readouterr()
+    assert main(["--db", url, "verify"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("警告：") == 1 and f"警告：{warning}" in err
+
+    app = CunwuApp(url, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(400):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, OperatorScreen):
+                break
+        assert isinstance(app.screen, OperatorScreen)  # opened: the warning does not stop the start
+        assert [n.message for n in app._notifications].count(warning) == 1

@@ -312,6 +312,8 @@ def _open(url: str):
     services = open_services(url)
     if services.info.backup:
         print(f"数据库已升级，原文件已备份到：{services.info.backup}")
+    for warning in services.info.warnings:
+        print(f"警告：{warning}", file=sys.stderr)
     return services
 
 

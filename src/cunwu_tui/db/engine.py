@@ -349,6 +349,70 @@ def check_server(engine: Engine) -> None:
         )
 
 
+# What the database's default collation changes for this app (README asks
+# for ``createdb --lc-collate=C``), found by reading every ORDER BY and text
+# comparison of the services:
+# - ORDER BY of text: only the residents' register and the applicant picker
+#   (features/residents/service.py: ORDER BY resident.name). With C, names
+#   come in code point order, as on SQLite (BINARY) on a single PC; with a
+#   linguistic collation (zh_CN.UTF-8, ICU zh-CN, en_US.UTF-8) in pinyin or
+#   dictionary order, Latin capitals among the small letters. Every other
+#   ORDER BY is on numbers, dates or times.
+# - The picker's "names beginning with what was typed" is the range
+#   name >= q AND name < q || U+10FFFF: with C exactly the names that begin
+#   with q; with a linguistic collation the range's ends are compared by its
+#   rules (en_US ignores punctuation, ICU may weigh U+10FFFF otherwise), so it
+#   may take in names that do not begin with q (they come first) or leave
+#   out some that do (they still come, with the other matches, later).
+# - Index use: none lost. No query uses LIKE 'x%' (which a plain btree index
+#   serves only under C): searches are ILIKE '%x%' (never index-assisted;
+#   names go through resident_search_char), and the range above uses
+#   ix_resident_name under any collation.
+# - Equality, UNIQUE, GROUP BY: the same (a database's default collation is
+#   deterministic). Hash chains: computed in Python, the same.
+# - Speed: another libc collation compares with strcoll(), slower to sort.
+# So a database that orders text like C (libc "C.UTF-8" on glibc: code point
+# order) only gets a line in the log; another collation gets a warning, not a
+# refusal: an office may already work on it, and nothing is stored wrongly.
+# The probe asks the server how it orders, whatever the provider (libc, ICU,
+# PostgreSQL 17's builtin) or the name: capitals before small letters, no
+# ignored punctuation, 张 before 李 (code points; pinyin says li < zhang),
+# and U+10FFFF after any character.
+_ORDER_PROBE = "SELECT 'B' < 'a' AND 'a-c' < 'ab' AND '张' < '李' AND 'abz' < 'ab' || chr(1114111)"
+
+
+def collation_warning(engine: Engine) -> str | None:
+    """A Chinese warning when the PostgreSQL database does not order text
+    like C (see above), else None; logged either way (the collation's name
+    only: no URL). Never raises: a failed check is logged and passed."""
+    from sqlalchemy import text
+
+    if engine.dialect.name != "postgresql":
+        return None
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT * FROM pg_database WHERE datname = current_database()")).mappings().one()
+            like_c = bool(conn.exec_driver_sql(_ORDER_PROBE).scalar_one())
+    except Exception as exc:  # the check only advises: never stops the start
+        log.warning("PostgreSQL collation check failed: %s", type(exc).__name__)
+        return None
+    provider = str(row.get("datlocprovider") or "c")  # 15+: c libc, i ICU, b builtin (17)
+    name = str((row.get("datlocale") or row.get("daticulocale")) if provider != "c" else row["datcollate"])
+    if like_c:
+        if provider == "b" or name in ("C", "POSIX"):
+            return None
+        log.info("PostgreSQL database collation %s orders text like C here (sorting is slower than with C)", name)
+        return None
+    log.warning(
+        "PostgreSQL database collation is %s (provider %s), not C: names sort differently from SQLite", name, provider
+    )
+    return (
+        f"这个数据库的排序规则是 {name}，不是 C：居民登记和选申请人时的名单会按它排序（如按拼音），和单机版不同，"
+        "按姓名开头查找的结果先后也可能不同。数据照常保存，可以继续使用；"
+        "方便时请按说明书“服务大厅”一节，用 --lc-collate=C 新建数据库并把数据搬过去。"
+    )
+
+
 def _connect_reason(exc: Exception) -> str:
     text = str(getattr(exc, "orig", exc)).lower()
     if "password" in text or "authentication" in text:

@@ -26,6 +26,9 @@ log = logging.getLogger("cunwu.services")
 class OpenInfo:
     url: str
     backup: Path | None
+    # Said once when the database opens (the app's notice, the CLI's stderr):
+    # a PostgreSQL database that does not order text like C (db/engine.py).
+    warnings: tuple[str, ...] = ()
 
 
 class Services:
@@ -147,7 +150,7 @@ def open_services(url: str, *, lock: bool = True, clock: Clock | None = None) ->
     that a restore knows a window has it open; ``lock=False`` only for the
     restore itself, which holds the exclusive lock. ``clock``: the services'
     clock from the start (None: the real time; see Services.set_clock)."""
-    from cunwu_tui.db.engine import DatabaseError, make_engine, secure_database_files, upgrade
+    from cunwu_tui.db.engine import DatabaseError, collation_warning, make_engine, secure_database_files, upgrade
     from cunwu_tui.db.lock import DatabaseInUse, hold_shared
     from cunwu_tui.paths import sqlite_file
 
@@ -158,7 +161,8 @@ def open_services(url: str, *, lock: bool = True, clock: Clock | None = None) ->
             held = hold_shared(sqlite_file(url))
         backup = upgrade(engine)
         secure_database_files(sqlite_file(url))
-        services = Services(Core(engine, clock), OpenInfo(url, backup))
+        warning = collation_warning(engine)
+        services = Services(Core(engine, clock), OpenInfo(url, backup, (warning,) if warning else ()))
         services._lock = held
         services.seals.ensure_defaults()
         services.holidays.load()
