@@ -407,9 +407,8 @@ def collation_warning(engine: Engine) -> str | None:
         "PostgreSQL database collation is %s (provider %s), not C: names sort differently from SQLite", name, provider
     )
     return (
-        f"这个数据库的排序规则是 {name}，不是 C：居民登记和选申请人时的名单会按它排序（如按拼音），和单机版不同，"
-        "按姓名开头查找的结果先后也可能不同。数据照常保存，可以继续使用；"
-        "方便时请按说明书“服务大厅”一节，用 --lc-collate=C 新建数据库并把数据搬过去。"
+        f"这个数据库的排序规则是 {name}，不是 C：居民名单会按它排序（如按拼音），和单机版不同。"
+        "数据照常保存，可以继续使用；方便时请按说明书“服务大厅”一节，改用 --lc-collate=C 建的数据库。"
     )
 
 

@@ -234,7 +234,7 @@ class CunwuApp(App[int]):
         if services.info.backup:
             self.notify(f"数据库已升级，原文件已备份到：{services.info.backup}", timeout=10)
         for warning in services.info.warnings:
-            self.notify(warning, title="数据库排序规则", severity="warning", timeout=30)
+            self.notify(warning, title="数据库排序规则", severity="warning", timeout=20)
         self.refresh_screen()
         self.action_choose_operator(required=True)
 
