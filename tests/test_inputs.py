@@ -125,6 +125,12 @@ def test_text_escape_sequences_go_whole():
         inputs.text(" \u3000\t", "原因", required=True)
 
 
+def test_a_search_key_holds_nothing_that_is_never_stored():
+    assert inputs.search_key(" 王\x1b[31m 小\x00明\x1b[0m ") == "王小明"
+    assert inputs.search_key("ａｂ　１２") == "AB12"
+    assert inputs.search_key("\x00") == ""
+
+
 def test_dates_in_their_window():
     past = inputs.past(TODAY)
     assert inputs.day("２０２６－１１－２０", "日期", past) == date(2026, 11, 20)

@@ -378,3 +378,23 @@ def test_the_years_holding_some_digits(digits, first, span):
 
     got = case_rules.years_holding(digits, first, first + span)
     assert got == [y for y in range(first, first + span + 1) if digits in str(y)]
+
+
+def test_a_search_pasted_with_control_characters_searches_what_it_shows(demo_services):
+    """A search pasted with an escape sequence or a NUL (never stored) is
+    the search it shows, on either database: PostgreSQL refuses a NUL in
+    any text, so passing it on was an error screen there (#20)."""
+    from cunwu_tui.features.cases import rules as case_rules
+
+    s = demo_services
+    today = s.core.now().date()
+    junk = "\x1b[31m{}\x1b[0m\x00"
+    for query in ("王", "证明", ""):
+        dirty = junk.format(query)
+        assert s.residents.search(dirty) == s.residents.search(query)
+        assert s.residents.page(dirty) == s.residents.page(query)
+        assert s.cases.page(case_rules.F_ALL, dirty, today) == s.cases.page(case_rules.F_ALL, query, today)
+        assert s.seal_register.list(search=dirty) == s.seal_register.list(search=query)
+        assert s.seal_register.tally(search=dirty) == s.seal_register.tally(search=query)
+    assert s.residents.search("王") and s.cases.page(case_rules.F_ALL, "王", today).rows
+    assert s.seal_register.list(search="证明")

@@ -113,8 +113,11 @@ def clean(raw: object, multiline: bool = False) -> str:
 
 def search_key(text: str) -> str:
     """A search as typed, or a searched value, the way lists compare them:
-    NFKC (full-width letters and digits as ASCII), no spaces, upper case."""
-    return "".join(unicodedata.normalize("NFKC", text or "").split()).upper()
+    NFKC (full-width letters and digits as ASCII), no spaces, upper case,
+    and none of what is never stored (escape sequences, control
+    characters): a search pasted with them finds what it shows, and a
+    PostgreSQL server, which refuses a NUL in any text, never sees one."""
+    return "".join(unicodedata.normalize("NFKC", strip_controls(text or "")).split()).upper()
 
 
 def search_chars(*texts: str) -> frozenset[str]:

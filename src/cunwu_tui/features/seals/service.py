@@ -499,7 +499,7 @@ class SealRegisterService:
             q = q.where(col(SealVoid.id).is_not(None))
         elif voided is False:
             q = q.where(col(SealVoid.id).is_(None))
-        text = " ".join((search or "").split())
+        text = " ".join(inputs.strip_controls(search or "").split())  # as inputs.search_key: never a NUL
         if text:
             q = q.where(
                 or_(
