@@ -560,18 +560,19 @@ async def test_f9_an_administrator_resets_a_pin_and_the_person_starts_with_it(de
 async def test_an_upgraded_database_asks_one_of_its_staff_to_become_the_administrator(db_url):
     """A database from before PINs: staff, nobody with a PIN. The first
     person to start picks themself and sets a PIN; the others wait for it."""
-    import sqlite3
+    from db_helpers import execute
 
     from cunwu_tui.services import open_services
 
     open_services(db_url).close()
-    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
-    con.execute(
-        "INSERT INTO staff (name, phone, roles, active, created_at, admin) VALUES "
-        "('王建国', '', '书记', 1, '2026-01-05 09:00:00', 0), ('赵丽', '', '文书', 1, '2026-01-05 09:00:00', 0)"
+    execute(
+        db_url,
+        "INSERT INTO staff (name, phone, roles, active, created_at, admin) VALUES (:name, '', :roles, :yes, :at, :no)",
+        [
+            {"name": name, "roles": roles, "yes": True, "no": False, "at": "2026-01-05 09:00:00"}
+            for name, roles in (("王建国", "书记"), ("赵丽", "文书"))
+        ],
     )
-    con.commit()
-    con.close()
     app = CunwuApp(db_url, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen) and bool(app.screen.query("#staff-list")))

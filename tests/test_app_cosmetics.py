@@ -19,6 +19,9 @@ from test_app import SIZE, TODAY, start, type_text, wait_for
 
 
 async def test_first_run_village_in_the_top_bar_and_f1_names_the_file(db_url, tmp_path):
+    from sqlalchemy.engine import make_url
+
+    from cunwu_tui.paths import sqlite_file
     from cunwu_tui.ui.screens.help import HelpScreen
     from cunwu_tui.ui.screens.operator import OperatorScreen
 
@@ -49,7 +52,10 @@ async def test_first_run_village_in_the_top_bar_and_f1_names_the_file(db_url, tm
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = "".join(str(w.render()) for w in app.screen.query(Static))
-        assert "sqlite:" not in text and str(tmp_path / "cunwu.db") in text
+        if sqlite_file(db_url):  # the file, not its URL
+            assert "sqlite:" not in text and str(tmp_path / "cunwu.db") in text
+        else:  # the database on the server, by its name (CUNWU_TEST_BACKEND=postgresql)
+            assert "数据库：postgresql" in text and make_url(db_url).database in text
 
 
 async def _duty_content_width(db, size) -> int:

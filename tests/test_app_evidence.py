@@ -10,6 +10,7 @@ from textual.widgets import Static
 from cunwu_tui.ui.app import CunwuApp
 from cunwu_tui.ui.screens.dashboard import DashboardScreen
 
+from db_helpers import drop_trigger, execute, has_trigger
 from test_app import SIZE, TODAY, start, wait_for
 
 
@@ -18,11 +19,8 @@ def _attention(app) -> str:
 
 
 async def test_dashboard_warns_per_register_after_a_tamper(demo_db):
-    con = sqlite3.connect(demo_db.removeprefix("sqlite:///"))
-    con.execute("DROP TRIGGER duty_log_no_update")
-    con.execute("UPDATE duty_log SET content = '被人改过' WHERE id = 2")
-    con.commit()
-    con.close()
+    drop_trigger(demo_db, "duty_log_no_update", "duty_log")
+    execute(demo_db, "UPDATE duty_log SET content = '被人改过' WHERE id = 2")
     app = CunwuApp(demo_db, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
@@ -33,10 +31,8 @@ async def test_dashboard_warns_per_register_after_a_tamper(demo_db):
         text = _attention(app)
         assert "保护触发器" in text and "duty_log_no_update" in text
         # the trigger is back, and the restore is on the record
-        con = sqlite3.connect(demo_db.removeprefix("sqlite:///"))
-        assert con.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'duty_log_no_update'").fetchone() == (1,)
-        assert con.execute("SELECT COUNT(*) FROM audit_log WHERE action = '恢复触发器'").fetchone() == (1,)
-        con.close()
+        assert has_trigger(demo_db, "duty_log_no_update")
+        assert execute(demo_db, "SELECT COUNT(*) FROM audit_log WHERE action = '恢复触发器'") == [(1,)]
         await pilot.press("ctrl+q")
 
 

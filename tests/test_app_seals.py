@@ -4,7 +4,6 @@ in one key; the 工作台 panel and its broken-chain warning."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 from textual.widgets import DataTable, Input, Select, Static
@@ -20,6 +19,7 @@ from cunwu_tui.features.seals.screens import (
     VoidForm,
 )
 
+from db_helpers import drop_trigger, execute
 from identity_helpers import PIN
 from test_app import SIZE, TODAY, start, type_text, wait_for
 
@@ -230,11 +230,8 @@ async def test_dashboard_today_and_a_broken_chain(demo_db):
         await pilot.press("ctrl+q")
 
     # Someone edits the file behind the app's back.
-    con = sqlite3.connect(demo_db.removeprefix("sqlite:///"))
-    con.execute("DROP TRIGGER seal_use_no_update")
-    con.execute("UPDATE seal_use SET copies = 9 WHERE number = '经济组织〔2026〕第002号'")
-    con.commit()
-    con.close()
+    drop_trigger(demo_db, "seal_use_no_update", "seal_use")
+    execute(demo_db, "UPDATE seal_use SET copies = 9 WHERE number = '经济组织〔2026〕第002号'")
     # The next day: the start's quick check reads on from its checkpoint (past
     # this entry); the day's first start reads every row.
     app = CunwuApp(demo_db, today=TODAY + timedelta(days=1))

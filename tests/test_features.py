@@ -269,14 +269,14 @@ asyncio.run(main())
 """
 
 
-def test_a_new_register_is_one_folder_and_one_line(tmp_path):
+def test_a_new_register_is_one_folder_and_one_line(tmp_path, db_url):
     root = tmp_path / "extra"
     folder = root / "meetings"
     folder.mkdir(parents=True)
     for name, text in MEETINGS.items():
         (folder / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
     probe = tmp_path / "probe.py"
-    db = f"sqlite:///{tmp_path / 'meetings.db'}"
+    db = db_url
     probe.write_text(PROBE.format(tests=str(TESTS), root=str(root), db=db, out=str(tmp_path / "out")), encoding="utf-8")
     done = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
