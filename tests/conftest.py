@@ -81,6 +81,19 @@ SQLITE_ONLY = {
         "test_pragmas_on_every_connection",
         "test_the_planner_statistics_are_refreshed_off_the_record",
     ),
+    # The app backs up and restores the SQLite file (F9 备份, Ctrl+B, the
+    # automatic backup beside the file, the palette's 立即备份); a server's
+    # database is left to pg_dump, which test_postgres.py's
+    # test_the_backup_page_on_a_server_says_pg_dump shows at 80x24.
+    "test_app_backup.py": (
+        "test_automatic_backup_at_start_and_the_dashboard",
+        "test_ctrl_b_backs_up_to_the_stick_and_restore_asks",
+        "test_restore_refused_while_another_window_is_open",
+        "test_bad_file_is_refused_at_the_field",
+        "test_backup_from_the_command_palette",
+    ),
+    # SQLite's planner statistics (sqlite_stat1), refreshed by the day's first start.
+    "test_app_evidence.py": ("test_the_first_start_of_a_day_refreshes_the_planner_statistics",),
 }
 
 

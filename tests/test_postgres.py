@@ -300,6 +300,58 @@ def test_backups_are_left_to_pg_dump(demo_services, db_url, capsys):
     assert SERVER_BACKUP in capsys.readouterr().err
 
 
+async def test_the_backup_page_on_a_server_says_pg_dump(demo_db, tmp_path):
+    """The app's backup and restore (tests/test_app_backup.py, SQLite only)
+    at 80x24 on a server: the 工作台 says who backs it up, and Ctrl+B, a
+    restore and the palette's 立即备份 say pg_dump, write nothing here."""
+    from textual.command import CommandList
+    from textual.widgets import Static
+
+    from cunwu_tui.services.backup import SERVER_BACKUP, SERVER_BACKUP_LINE
+    from cunwu_tui.ui.app import CunwuApp
+    from cunwu_tui.ui.screens.dashboard import DashboardScreen
+    from cunwu_tui.ui.screens.dialogs import MessageDialog
+    from cunwu_tui.ui.screens.settings import SettingsScreen
+    from test_app import SIZE, start, type_text, wait_for
+    from test_app_backup import dialog_text, open_backup_page
+
+    stick = tmp_path / "U"
+    stick.mkdir()
+    app = CunwuApp(demo_db, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await wait_for(pilot, lambda: app._startup_done.is_set())
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        await wait_for(pilot, lambda: SERVER_BACKUP_LINE in str(screen.query_one("#backup", Static).render()))
+        assert "U盘" not in str(screen.query_one("#attention", Static).render())  # no stick to remind of
+
+        await open_backup_page(pilot)
+        await type_text(pilot, str(stick))
+        await pilot.press("ctrl+b")
+        await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog))
+        assert "没有备份" in dialog_text(app) and SERVER_BACKUP in dialog_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        for _ in range(4):  # 保留（日、月）、提醒、从备份恢复
+            await pilot.press("tab")
+        await type_text(pilot, str(stick / "青山村_备份.db"))
+        await pilot.press("enter")
+        err = app.screen.query_one("#err-restore_file", Static)
+        await wait_for(pilot, lambda: SERVER_BACKUP in str(err.render()))
+        assert isinstance(app.screen, SettingsScreen)
+
+        await pilot.press("f2", "ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "立即备份")
+        await wait_for(pilot, lambda: any(c.option_count for c in app.screen.query(CommandList)))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog) and SERVER_BACKUP in dialog_text(app))
+        await pilot.press("enter")
+    assert list(stick.iterdir()) == []
+    assert not any(tmp_path.glob("*_备份"))
+
+
 def test_copy_onto_the_server_and_back_keeps_every_record_and_chain(sqlite_demo_url, pg_url, tmp_path):
     from cunwu_tui.services import open_services
     from cunwu_tui.services.core import Operator
