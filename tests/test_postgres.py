@@ -1,8 +1,9 @@
 """The app on a PostgreSQL server (issue #20): the migrations on an empty
 database, the append-only triggers as PL/pgSQL, tampering caught and the
 triggers restored, the start-up checks' Chinese words, backups left to
-pg_dump, and four processes writing at once without a duplicate number or a
-lost record.
+pg_dump (the backup page too), four processes writing at once without a
+duplicate number or a lost record, and two windows of the real app (F5 and
+F4 with real keys) at once, each seeing the other's entries.
 
 Needs a server: CUNWU_TEST_PG (see tests/conftest.py; .ci/run starts one).
 Without it every test here is skipped, saying so. The service tests run on
@@ -11,6 +12,7 @@ the server as a whole with CUNWU_TEST_BACKEND=postgresql (.ci/run).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -618,3 +620,121 @@ async def test_another_collation_is_warned_once_on_screen_on_stderr_and_in_the_l
                 break
         assert isinstance(app.screen, OperatorScreen)  # opened: the warning does not stop the start
         assert [n.message for n in app._notifications].count(warning) == 1
+
+
+def test_two_windows_at_once_in_the_real_app(demo_db, tmp_path):
+    """Two PCs of the service hall on one server, each the real app at
+    80x24 driven with real keys (tests/window_worker.py): both register
+    seal uses on F5 and take cases in on F4 at the same time. Afterwards
+    each window's searches show the other's entries, every number is there
+    once and the year's numbers run on without a gap, nothing is lost, and
+    the chains verify."""
+    from cunwu_tui.features.seals.numbers import parse_number
+    from cunwu_tui.services import open_services
+    from cunwu_tui.services.core import day_clock
+    from cunwu_tui.services.demo_base import demo_id_number
+    from identity_helpers import PIN
+
+    rounds = 3
+    windows = {"甲": "甲窗口申请人", "乙": "乙窗口申请人"}  # a window, the applicant of its cases
+    s = open_services(demo_db, clock=day_clock(TODAY))
+    try:
+        s.set_operator(next(p.id for p in s.staff.list() if p.name == "赵丽"), PIN)
+        for i, name in enumerate(windows.values()):
+            s.residents.add(name, id_number=demo_id_number("19800101", f"9{i}1"))
+        with s.core.engine.connect() as conn:
+            before = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in ("seal_use", "case_record")}
+    finally:
+        s.close()
+
+    sync = tmp_path / "sync"
+    sync.mkdir()
+    worker = Path(__file__).with_name("window_worker.py")
+    procs = {}
+    for me, other in (("甲", "乙"), ("乙", "甲")):
+        home = tmp_path / f"pc-{me}"  # two PCs: their own settings, logs and papers
+        home.mkdir()
+        env = dict(
+            os.environ,
+            HOME=str(home),
+            PYTHONPATH=os.pathsep.join(filter(None, (str(worker.parent), os.environ.get("PYTHONPATH")))),
+        )
+        for var in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+            env[var] = str(home / var.lower())
+        args = [demo_db, str(sync), me, other, str(rounds), windows[me], windows[other]]
+        with open(home / "stderr.txt", "w", encoding="utf-8") as err:  # a file: no pipe to fill while we wait
+            procs[me] = subprocess.Popen(
+                [sys.executable, str(worker), *args], cwd=home, stdout=err, stderr=err, env=env
+            )
+
+    def stderr(me: str) -> str:
+        return (tmp_path / f"pc-{me}" / "stderr.txt").read_text(encoding="utf-8", errors="replace")[-4000:]
+
+    def wait_until(what, predicate, timeout: float = 600.0):
+        """Until ``predicate()``, or a window ends early (its error shown)."""
+        end = time.monotonic() + timeout
+        while not predicate():
+            for me, p in procs.items():
+                if p.poll() is not None and not predicate():
+                    pytest.fail(f"window {me} ended before {what}: {p.returncode}\n{stderr(me)}")
+            assert time.monotonic() < end, f"not reached in {timeout:.0f} s: {what}"
+            time.sleep(0.05)  # polling a condition, not a stand-in for one
+
+    try:
+        wait_until("both ready", lambda: all((sync / f"ready-{me}").exists() for me in windows))
+        (sync / "go").write_text("go")
+        for p in procs.values():
+            p.wait(timeout=900)
+    finally:
+        for p in procs.values():
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    for me, p in procs.items():
+        assert p.returncode == 0, f"window {me}: {stderr(me)}"
+        assert "Traceback" not in stderr(me)
+    done = {me: json.loads((sync / f"done-{me}.json").read_text(encoding="utf-8")) for me in windows}
+    seen = {me: json.loads((sync / f"seen-{me}.json").read_text(encoding="utf-8")) for me in windows}
+    # at the same time: each window began before the other had finished
+    assert done["甲"]["began"] < done["乙"]["ended"] and done["乙"]["began"] < done["甲"]["ended"]
+
+    # each window's screens show the other's entries
+    for me, other in (("甲", "乙"), ("乙", "甲")):
+        assert sorted(seen[me]["seal_titles"]) == [f"{other}窗口用印{i}" for i in range(rounds)]
+        shown = set(seen[me]["seal_numbers"])
+        for number in done[other]["seals"]:
+            short, _year, seq = parse_number(number)
+            assert f"{short}{seq:03d}" in shown
+        assert sorted(seen[me]["case_numbers"]) == sorted(n[n.index("第") :] for n in done[other]["cases"])
+
+    seal_numbers = [n for me in windows for n in done[me]["seals"]]
+    case_numbers = [n for me in windows for n in done[me]["cases"]]
+    assert len(set(seal_numbers)) == len(seal_numbers) == 2 * rounds
+    assert len(set(case_numbers)) == len(case_numbers) == 2 * rounds
+    s = open_services(demo_db)
+    try:
+        with s.core.engine.connect() as conn:
+
+            def one_column(sql: str) -> list:
+                return [r[0] for r in conn.execute(text(sql))]
+
+            after = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in ("seal_use", "case_record")}
+            assert after == {t: before[t] + 2 * rounds for t in before}  # nothing lost, nothing extra
+            titles = one_column("SELECT title FROM seal_use WHERE title LIKE '%窗口用印%' ORDER BY title")
+            assert titles == sorted(f"{me}窗口用印{i}" for me in windows for i in range(rounds))
+            # the seal's numbers of the year run 1, 2, 3 ... and the two windows' are the last ones
+            seal_id = one_column("SELECT seal_id FROM seal_use WHERE title = '甲窗口用印0'")[0]
+            seqs = one_column(f"SELECT seq FROM seal_use WHERE seal_id = {seal_id} AND year = 2026 ORDER BY seq")
+            assert seqs == list(range(1, len(seqs) + 1))
+            assert sorted(parse_number(n)[2] for n in seal_numbers) == seqs[-2 * rounds :]
+            stored = one_column(f"SELECT number FROM seal_use WHERE seal_id = {seal_id} ORDER BY seq")
+            assert set(seal_numbers) <= set(stored)
+            seqs = one_column("SELECT seq FROM case_record WHERE year = 2026 ORDER BY seq")
+            assert seqs == list(range(1, len(seqs) + 1))
+            stored = one_column("SELECT number FROM case_record WHERE year = 2026 ORDER BY seq")
+            assert sorted(case_numbers, key=stored.index) == stored[-2 * rounds :]
+        report = s.evidence.verify(full=True)
+        assert report.ok, report.lines()
+        assert s.seal_register.verify().ok
+    finally:
+        s.close()
