@@ -29,11 +29,15 @@ def _isolate(tmp_path_factory, monkeypatch):
 # CUNWU_TEST_PG: the URL of a database on a PostgreSQL server the tests may
 # create databases on (.ci/postgres.sh start prints one). With it, the tests
 # that ask for ``pg_url`` run there (else they are skipped, saying why), and
-# CUNWU_TEST_BACKEND=postgresql makes ``db_url`` (so ``services``, and every
-# service test) a new PostgreSQL database too; .ci/run runs the service,
-# migration and concurrency tests that way. Tests marked ``sqlite_only``
-# (they open the file with sqlite3, copy it, or test SQLite itself) are
-# skipped on that run.
+# CUNWU_TEST_BACKEND=postgresql makes ``db_url`` (so ``services``,
+# ``demo_services`` and ``demo_db``: every service test and every Pilot
+# screen test) a new PostgreSQL database too; .ci/run runs the service,
+# migration and concurrency tests and the app's screens (tests/test_app*.py,
+# test_palette.py, test_places.py, test_features.py) that way. Tests about
+# the SQLite file itself (sqlite3 on the file, its backup and restore, its
+# PRAGMAs and statistics) are marked ``sqlite_only`` or listed in
+# SQLITE_ONLY below and skipped on that run; a test that changes a database
+# behind the app's back does it on either (tests/db_helpers.py).
 PG_ENV = "CUNWU_TEST_PG"
 BACKEND_ENV = "CUNWU_TEST_BACKEND"
 NO_PG = f"no PostgreSQL server for the tests: set {PG_ENV} (.ci/postgres.sh start DIR prints its URL)"
@@ -144,18 +148,59 @@ def pg_template():
         con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture
-def pg_url(pg_template):
-    """A new, migrated PostgreSQL database for this test (dropped after)."""
-    import secrets
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_template, tmp_path_factory):
+    """The demo village as of 2026-11-22 on the test server, filled once per
+    xdist worker (seconds on a server): each ``demo_db`` there is a copy of it.
+    Filled as ``_isolate`` sets a test up: its own HOME, the cheap PIN hash."""
+    from cunwu_tui.domain import pins
+    from cunwu_tui.services import open_services
+    from cunwu_tui.services.demo import fill_demo
 
     url, template = pg_template
+    name = f"cunwu_demo_{os.getpid()}"
+    with _pg_admin(url) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        con.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    with pytest.MonkeyPatch.context() as mp:
+        home = tmp_path_factory.mktemp("demo-home")
+        mp.setenv("HOME", str(home))
+        for var in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+            mp.setenv(var, str(home / var.lower()))
+        mp.delenv("CUNWU_DB", raising=False)
+        mp.setattr(pins, "SCRYPT_N", 2**10)
+        s = open_services(_pg_url_for(url, name))
+        try:
+            fill_demo(s, today=date(2026, 11, 22))
+        finally:
+            s.close()
+    yield url, name
+    with _pg_admin(url) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _pg_copy(request, template_fixture: str) -> str:
+    """A new database on the test server copied from a template database
+    (CREATE DATABASE ... TEMPLATE: milliseconds), dropped after the test."""
+    import secrets
+
+    url, template = request.getfixturevalue(template_fixture)
     name = f"cunwu_t_{secrets.token_hex(6)}"
     with _pg_admin(url) as con:
         con.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    yield _pg_url_for(url, name)
-    with _pg_admin(url) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def drop() -> None:
+        with _pg_admin(url) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    request.addfinalizer(drop)
+    return _pg_url_for(url, name)
+
+
+@pytest.fixture
+def pg_url(request, pg_template):
+    """A new, migrated PostgreSQL database for this test (dropped after)."""
+    return _pg_copy(request, "pg_template")
 
 
 @pytest.fixture
@@ -183,10 +228,15 @@ def demo_services(services):
 
 
 @pytest.fixture
-def demo_db(db_url):
+def demo_db(db_url, request):
     """The demo village as of 2026-11-22 (test_app.TODAY) in a database the
-    app tests open (test_backup and test_export lay their own)."""
+    app tests open (test_backup and test_export lay their own); on the
+    PostgreSQL server a copy of the one filled for this worker."""
+    from cunwu_tui.paths import is_postgres_url
     from cunwu_tui.services import open_services
+
+    if is_postgres_url(db_url):
+        return _pg_copy(request, "pg_demo_template")
     from cunwu_tui.services.demo import fill_demo
 
     s = open_services(db_url)
