@@ -154,7 +154,8 @@ async def test_an_error_below_the_visible_part_is_scrolled_into_view():
         scroll = app.query_one("#scroll")
         # The field is just visible at the bottom edge: focusing it does not scroll.
         app.query_one("#f-x10").focus()
-        await pilot.pause(0.5)
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()  # a scroll still moving would undo scroll_to below
         scroll.scroll_to(y=21, animate=False)
         await pilot.pause()
         assert scroll.scroll_y == 21
