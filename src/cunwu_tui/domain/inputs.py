@@ -131,6 +131,19 @@ def search_chars(*texts: str) -> frozenset[str]:
     return frozenset(ch for t in texts for ch in search_key(t) if not ch.isascii() or not ch.isdigit())
 
 
+# How many of a search's characters the index is asked about: enough to
+# narrow any real search to a few records; the text is compared anyway, so
+# the rest need not be (a pasted page of text would otherwise ask the
+# database one question per character, past what SQLite allows in a query).
+PROBED_CHARS = 8
+
+
+def probe_chars(q: str) -> list[str]:
+    """The characters of the search ``q`` (a search key) that the index is
+    asked about: ``search_chars``, at most PROBED_CHARS of them, in order."""
+    return sorted(search_chars(q))[:PROBED_CHARS]
+
+
 def strip_controls(s: str) -> str:
     """Only what can never be meant: escape sequences and control characters
     (newline and tab stay), nothing else changed. The last guard before a

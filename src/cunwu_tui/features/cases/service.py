@@ -1146,7 +1146,7 @@ class CaseService:
                 if len(q) >= 4 and any(ch.isdigit() for ch in q):
                     found += [Resident.id_number.endswith(q), Resident.id_number == q]
                 conds.append(or_(*found))
-                chars = sorted(rules.search_chars(q))
+                chars = inputs.probe_chars(q)  # the text is compared too: a few characters narrow enough
                 if chars and not any(ch.isascii() and ch.isdigit() for ch in q) and self._indexed:
                     # only the cases holding every typed character (the index kept at intake), not every case
                     conds += self._holding(run, chars)

@@ -120,7 +120,7 @@ def _named(q: str) -> Any:
     """Residents whose name holds ``q`` (a search key): read from the few
     holding every typed character (resident_search_char), not from all."""
     named = col(Resident.name).icontains(q)
-    chars = sorted(inputs.search_chars(q))
+    chars = inputs.probe_chars(q)  # the name is compared too: a few characters narrow enough
     if not chars:  # digits only: no name holds them in practice, compared as before
         return named
     holding = [select(ResidentSearchChar.resident_id).where(ResidentSearchChar.ch == ch) for ch in chars]
