@@ -368,6 +368,14 @@ def digit_runs(text: str, at_least: int = 1) -> list[str]:
     return [r for r in re.findall(r"[0-9]+", text) if len(r) >= at_least]
 
 
+def typed_seq(q: str) -> int | None:
+    """The sequence a search names, as a list shows it (第123号, 123, 〔0123):
+    the digits left once the number's marks are taken away, up to
+    SEQ_DIGITS of them; else None."""
+    plain = q.lstrip("〔[(（").replace("第", "").replace("号", "")
+    return int(plain) if plain.isdigit() and len(plain) <= SEQ_DIGITS else None
+
+
 def years_holding(digits: str, first: int, last: int) -> list[int]:
     """The years ``first``..``last`` whose written form holds ``digits``."""
     return [y for y in range(first, last + 1) if digits in str(y)]

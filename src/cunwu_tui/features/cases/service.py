@@ -1140,9 +1140,9 @@ class CaseService:
                     CaseRecord.matter_name.icontains(q),  # type: ignore[attr-defined]
                     CaseRecord.matter_code.icontains(q),  # type: ignore[attr-defined]
                 ]
-                digits = q.lstrip("〔[(（").replace("第", "").replace("号", "")
-                if digits.isdigit() and len(digits) <= 4:
-                    found.append(CaseRecord.seq == int(digits))
+                seq = rules.typed_seq(q)
+                if seq is not None:
+                    found.append(CaseRecord.seq == seq)
                 if len(q) >= 4 and any(ch.isdigit() for ch in q):
                     found += [Resident.id_number.endswith(q), Resident.id_number == q]
                 conds.append(or_(*found))
@@ -1270,9 +1270,9 @@ class CaseService:
                 ),
             ),
         ]
-        plain = q.lstrip("〔[(（").replace("第", "").replace("号", "")
-        if plain.isdigit() and len(plain) <= 4:  # 第123号 (as the old lists wrote it)
-            parts.append(select(case_id).where(year.in_(years), seq == int(plain)))
+        typed = rules.typed_seq(q)
+        if typed is not None:  # 第123号 (as the old lists wrote it)
+            parts.append(select(case_id).where(year.in_(years), seq == typed))
         if len(q) >= 4:
             whose = select(Resident.id).where(or_(col(Resident.id_number).endswith(q), col(Resident.id_number) == q))
             parts.append(select(case_id).where(col(CaseRecord.resident_id).in_(whose)))
