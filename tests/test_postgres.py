@@ -581,6 +581,7 @@ async def test_another_collation_is_warned_once_on_screen_on_stderr_and_in_the_l
     import logging
 
     from identity_helpers import PIN, add_person
+    from textual.widgets import OptionList
 
     from cunwu_tui.cli import main
     from cunwu_tui.services import open_services
@@ -612,14 +613,23 @@ async def test_another_collation_is_warned_once_on_screen_on_stderr_and_in_the_l
     err = capsys.readouterr().err
     assert err.count("警告：") == 1 and f"警告：{warning}" in err
 
+    def shown() -> list[str]:
+        return [n.message for n in app._notifications]
+
     app = CunwuApp(url, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(400):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, OperatorScreen):
+        # The notice is a message the app handles after the operator screen
+        # was pushed, and that screen composes later still: wait for both
+        # (by the clock, not a count of pauses: CI's machine is slow).
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            await pilot.pause(0.05)
+            if isinstance(app.screen, OperatorScreen) and isinstance(app.focused, OptionList) and warning in shown():
                 break
         assert isinstance(app.screen, OperatorScreen)  # opened: the warning does not stop the start
-        assert [n.message for n in app._notifications].count(warning) == 1
+        assert isinstance(app.focused, OptionList)  # the operator picker is up, ready for the keys
+        await pilot.pause(0.2)
+        assert shown().count(warning) == 1
 
 
 def test_two_windows_at_once_in_the_real_app(demo_db, tmp_path):
