@@ -413,3 +413,22 @@ def test_a_pasted_page_of_text_is_searched_without_an_error(demo_services):
     assert s.residents.page(pasted, 0, 30).items == ()
     name = s.residents.search("王", 1)[0].name  # a real name, found whatever the cap
     assert name in {r.name for r in s.residents.search(name, 20)}
+
+
+def test_a_percent_sign_or_underscore_typed_is_searched_as_typed(demo_services):
+    """% and _ are LIKE's wildcards: typed into F4's or the residents'
+    search they are the characters themselves (no case or resident of the
+    demo holds them), not "anything"; the escape character too."""
+    from cunwu_tui.features.cases import rules as case_rules
+
+    s = demo_services
+    today = s.core.now().date()
+    for q in ("%", "_", "王%", "%王", "__", "%%%%", "1%", "0_01", "/", "//%"):
+        for indexed in (True, False):
+            s.cases._indexed = indexed
+            assert s.cases.page(case_rules.F_ALL, q, today, 0, 30).rows == (), (q, indexed)
+        assert s.residents.search(q, 20) == [], q
+        assert s.residents.page(q, 0, 30).items == (), q
+    s.cases._indexed = True
+    assert s.cases.page(case_rules.F_ALL, "王", today, 0, 30).rows  # the searches themselves still find
+    assert s.residents.search("王", 20)
