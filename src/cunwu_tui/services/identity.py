@@ -162,7 +162,7 @@ class IdentityService:
         """The person ``staff_id``, if ``pin`` is theirs. Otherwise
         ValidationError at ``field``; a wrong try is counted and logged.
         ``who`` names the person's part in the message (审批人, 领导 …)."""
-        if self.core._session.get() is not None:  # noqa: SLF001  (see the module doc)
+        if self.core._session.get() is not None:  # Core internals on purpose (see the module doc)
             raise RuntimeError("a PIN check must not run inside another write")
         part = who or "本人"
         if staff_id is None:

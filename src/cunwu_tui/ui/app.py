@@ -523,7 +523,7 @@ class CunwuApp(App[int]):
         """Every key action: an unexpected error is reported, not fatal."""
         try:
             return await super()._dispatch_action(namespace, action_name, params)
-        except Exception as exc:  # noqa: BLE001 - reported in unexpected()
+        except Exception as exc:  # any error: reported in unexpected()
             self.unexpected(exc)
             return True
 

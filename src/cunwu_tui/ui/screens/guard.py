@@ -20,7 +20,7 @@ class Guarded:
     async def _on_message(self, message: Message) -> None:
         try:
             await super()._on_message(message)  # type: ignore[misc]
-        except Exception as exc:  # noqa: BLE001 - reported, never swallowed silently
+        except Exception as exc:  # any error: reported, never swallowed silently
             report_unexpected(self, exc)
 
 

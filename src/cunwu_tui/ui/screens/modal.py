@@ -155,7 +155,7 @@ class ModalForm(Guarded, ModalScreen):
         except SaveError as exc:
             form.show_errors({"form": str(exc)})
             return
-        except Exception as exc:  # noqa: BLE001 - the form stays, the log has it
+        except Exception as exc:  # any error: the form stays, the log has it
             import logging
 
             logging.getLogger("cunwu.ui").error("unexpected error saving a form", exc_info=exc)
