@@ -388,8 +388,9 @@ def test_cli_copy_needs_the_admin_and_an_empty_destination(sqlite_demo_url, pg_u
     assert main(["copy", "--from", source, "--to", pg_url, "--operator", "李秀英"]) == 2  # not an administrator
     assert "不是管理员" in capsys.readouterr().err
     assert main(["copy", "--from", source, "--to", pg_url, "--operator", "赵丽"]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert "复制完成，两边一致" in out and "用印登记：完整" in out
+    assert "警告" not in err  # the test server's databases order text like C
     assert main(["copy", "--from", source, "--to", pg_url, "--operator", "赵丽"]) == 2
     err = capsys.readouterr().err
     assert "已经有数据" in err and "Traceback" not in err
@@ -543,6 +544,21 @@ def linguistic_pg(pg_template):
     url, name, database = made
     yield url, name
     _drop(pg_template, database)
+
+
+def test_cli_copy_onto_another_collation_warns_before_the_windows_move(
+    sqlite_demo_url, linguistic_pg, pin_stdin, capsys
+):
+    """`cunwu copy` into a database ordering text by other rules copies
+    (nothing is refused) and says so at once, as every start of it will."""
+    from cunwu_tui.cli import main
+
+    url, name = linguistic_pg
+    source = sqlite_demo_url.removeprefix("sqlite:///")
+    assert main(["copy", "--from", source, "--to", url, "--operator", "赵丽"]) == 0
+    out, err = capsys.readouterr()
+    assert "复制完成，两边一致" in out
+    assert err.count("警告：") == 1 and f"排序规则是 {name}，不是 C" in err
 
 
 def test_a_database_ordered_like_c_is_not_warned(pg_template, caplog):

@@ -548,6 +548,8 @@ def _cmd_copy(args) -> int:
         print("错误：复制后的数据库校验不一致，请不要使用它，并把日志交给技术人员。", file=sys.stderr)
         return 1
     print("复制完成，两边一致。从现在起请各窗口都使用目标数据库，原来的不要再登记，以免两边不一样。")
+    for warning in result.warnings:  # said now, before the windows move to it
+        print(f"警告：{warning}", file=sys.stderr)
     return 0
 
 

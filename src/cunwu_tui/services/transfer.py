@@ -21,6 +21,7 @@ class CopyResult:
     transfer: TransferResult
     check_lines: tuple[str, ...]  # the destination's full check, as `cunwu verify` words it
     ok: bool
+    warnings: tuple[str, ...] = ()  # the destination's, as at its every start (a server not ordering like C)
 
 
 def check_source(url: str) -> None:
@@ -88,7 +89,8 @@ def copy_between(source_url: str, target_url: str) -> CopyResult:
     try:
         report = services.evidence.verify(full=True, restore=False)
         seal = services.seal_register.verify()
+        warnings = tuple(services.info.warnings)
     finally:
         services.close()
     lines = (seal.message, *report.lines())
-    return CopyResult(result, tuple(lines), report.ok and seal.ok)
+    return CopyResult(result, tuple(lines), report.ok and seal.ok, warnings)
