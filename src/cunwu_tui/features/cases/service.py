@@ -1144,7 +1144,7 @@ class CaseService:
                 if seq is not None:
                     found.append(CaseRecord.seq == seq)
                 if len(q) >= 4 and any(ch.isdigit() for ch in q):
-                    found += [Resident.id_number.endswith(q, autoescape=True), Resident.id_number == q]
+                    found += [col(Resident.id_number).endswith(q, autoescape=True), Resident.id_number == q]
                 conds.append(or_(*found))
                 chars = inputs.probe_chars(q)  # the text is compared too: a few characters narrow enough
                 if chars and not any(ch.isascii() and ch.isdigit() for ch in q) and self._indexed:

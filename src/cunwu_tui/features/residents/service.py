@@ -278,9 +278,9 @@ class ResidentService:
         conds = [_named(q), col(Resident.group_name) == q]
         if len(q) >= 4 and any(ch.isdigit() for ch in q):
             conds += [
-                Resident.id_number.endswith(q, autoescape=True),
+                col(Resident.id_number).endswith(q, autoescape=True),
                 Resident.id_number == q,
-                Resident.phone.endswith(q, autoescape=True),
+                col(Resident.phone).endswith(q, autoescape=True),
             ]
         return stmt.where(or_(*conds))
 
