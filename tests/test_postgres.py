@@ -68,6 +68,22 @@ def test_every_migration_runs_on_an_empty_server(empty_pg):
         engine.dispose()
 
 
+def _release_together(procs: list[subprocess.Popen], go: Path) -> None:
+    """Start processes' work at one moment: each writes ``go`` plus
+    ``.ready-<its pid>`` when set up and then waits for ``go``; written once
+    all are ready (a process that ends early fails the test with its
+    error)."""
+    deadline = time.monotonic() + 180
+    while not all(go.with_name(f"{go.name}.ready-{p.pid}").exists() for p in procs):
+        for p in procs:
+            if p.poll() is not None:
+                _out, err = p.communicate()
+                raise AssertionError(f"a process ended before the start: {err[-2000:]}")
+        assert time.monotonic() < deadline, "the processes did not get ready"
+        time.sleep(0.05)  # polling a condition
+    go.write_text("go")
+
+
 def test_two_pcs_upgrading_at_once_both_open(empty_pg, tmp_path):
     """The migrations take an advisory lock: the second PC waits, then
     finds the schema current. (Processes: Alembic's context is one per
@@ -80,6 +96,7 @@ def test_two_pcs_upgrading_at_once_both_open(empty_pg, tmp_path):
         "import os, sys, time\n"
         "from cunwu_tui.db.engine import make_engine, upgrade\n"
         "e = make_engine(sys.argv[1])\n"
+        "open(f'{sys.argv[2]}.ready-{os.getpid()}', 'w').close()\n"
         "while not os.path.exists(sys.argv[2]): time.sleep(0.01)\n"
         "upgrade(e)\n"
     )
@@ -87,8 +104,7 @@ def test_two_pcs_upgrading_at_once_both_open(empty_pg, tmp_path):
         subprocess.Popen([sys.executable, "-c", code, empty_pg, str(go)], stderr=subprocess.PIPE, text=True)
         for _ in range(2)
     ]
-    time.sleep(1.0)
-    go.write_text("go")
+    _release_together(procs, go)
     for p in procs:
         _, err = p.communicate(timeout=120)
         assert p.returncode == 0, err[-2000:]
@@ -412,6 +428,7 @@ WORKER = textwrap.dedent(
     resident = s.residents.search("王")[0].id
     CaseIntake = sys.modules[type(s.cases).__module__].CaseIntake
     flags = [True] * len(s.cases.intake_defaults("MS-DIBAO").documents)
+    open(f"{go}.ready-{os.getpid()}", "w").close()
     while not os.path.exists(go):
         time.sleep(0.01)
     for i in range(n):
@@ -455,8 +472,7 @@ def test_four_processes_at_once_no_duplicate_number_nothing_lost(demo_db, tmp_pa
         )
         for me in range(4)
     ]
-    time.sleep(1.0)  # all four started and waiting
-    go.write_text("go")
+    _release_together(procs, go)
     outs = [p.communicate(timeout=300) for p in procs]
     for p, (out, err) in zip(procs, outs):
         assert p.returncode == 0, err[-3000:]
