@@ -20,6 +20,7 @@ def test_pragmas_on_every_connection(db_url):
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert conn.execute(text("PRAGMA cache_size")).scalar() == -1024  # 1 MiB a connection (memory of old PCs)
     engine.dispose()
 
 
