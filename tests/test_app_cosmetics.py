@@ -102,3 +102,36 @@ def test_the_letter_does_not_send_the_resident_to_the_clerk():
     from cunwu_tui.features.lookup.service import NOT_STATED
 
     assert "经办人" not in NOT_STATED and "未载明" in NOT_STATED
+
+
+def test_the_theme_is_the_terminals_from_the_start(monkeypatch, db_url):
+    """The app starts on the theme the terminal can show (16 colours: ansi;
+    more: the colour one; CUNWU_THEME overrides), guessed before Textual's
+    console exists the way that console detects it: the guess agrees with
+    it, so no theme change restyles everything before the first frame."""
+    from cunwu_tui.ui import app as app_module
+
+    cases = [
+        ({"TERM": "xterm", "COLORTERM": ""}, None),
+        ({"TERM": "xterm-256color", "COLORTERM": ""}, None),
+        ({"TERM": "xterm-256color", "COLORTERM": "truecolor"}, None),
+        ({"TERM": "dumb", "COLORTERM": ""}, None),
+        ({"TERM": "xterm-256color", "COLORTERM": "truecolor"}, "ansi"),
+        ({"TERM": "xterm", "COLORTERM": ""}, "colour"),
+    ]
+    seen = set()
+    for env, wanted in cases:
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        if wanted:
+            monkeypatch.setenv("CUNWU_THEME", wanted)
+        else:
+            monkeypatch.delenv("CUNWU_THEME", raising=False)
+        app = CunwuApp(db_url)
+        assert app_module._color_system() == app.console.color_system, env
+        expected = app_module._pick_theme(app.console.color_system)
+        assert app.theme == expected and app.current_theme.name == expected
+        assert ("ansi" in app.theme) == app.native_ansi_color  # the colours drawn follow the theme
+        assert app.has_class("-dark-mode")
+        seen.add(app.theme)
+    assert seen == {"ansi-dark", "textual-dark"}

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Iterable
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import Initialize, Reactive
 from textual.screen import Screen
 
 from cunwu_tui import __version__
@@ -94,6 +95,10 @@ class CunwuApp(App[int]):
     COMMAND_PALETTE_DISPLAY = "^P"
     COMMANDS = {_commands}  # the places, their keys and the system commands (get_system_commands)
     BINDINGS = _bindings()
+    # The theme the terminal can show, as the app's first value: set in
+    # __init__, Textual's watcher restyled every rule twice before the first
+    # frame (≈10 ms); an initial value is no change and is not watched.
+    theme: Reactive[str] = Reactive(Initialize(lambda app: _pick_theme(_color_system())))
 
     def __init__(self, db_url: str, today: date | None = None):
         from cunwu_tui.logsetup import setup_logging
@@ -101,8 +106,9 @@ class CunwuApp(App[int]):
         setup_logging()
         self.MODES = _modes()  # type: ignore[misc]  # built per app: the screens are imported late
         super().__init__()
-        # chosen before the first frame: changed in on_mount it restyled every widget (about 40 ms)
-        self.theme = _pick_theme(self.console.color_system)
+        wanted = _pick_theme(self.console.color_system)  # the console Textual made: what it will draw on
+        if self.theme != wanted:  # (the class's first value guessed the same; never seen to differ)
+            self.theme = wanted
         self.db_url = db_url
         # The day the app runs on (tests); the services take it over as their
         # clock when they open, and from then on the app asks them.
@@ -567,6 +573,24 @@ class CunwuApp(App[int]):
 
 def _is_chinese(exc: BaseException) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in str(exc))
+
+
+def _color_system() -> str | None:
+    """The colours the terminal shows, detected as Textual's console does
+    (rich, TEXTUAL_COLOR_SYSTEM), before the app has made that console."""
+    import io
+
+    from rich.console import Console
+    from textual import constants
+
+    console = Console(
+        color_system=constants.COLOR_SYSTEM,  # type: ignore[arg-type]
+        file=io.StringIO(),
+        force_terminal=True,
+        legacy_windows=False,
+        _environ={k: v for k, v in os.environ.items() if k != "NO_COLOR"},
+    )
+    return console.color_system
 
 
 def _pick_theme(color_system: str | None) -> str:
