@@ -423,6 +423,10 @@ def _index_cases(s: Session, cases: Sequence[tuple[Any, ...]]) -> None:
         )
 
 
+def _no_conditions(case_id: Any) -> list[Any]:
+    return []
+
+
 def _light() -> Any:
     """What a list row needs, as plain rows (a page of ORM objects costs
     more than its query): the case's summary columns and the applicant's
@@ -1127,6 +1131,7 @@ class CaseService:
             run = s.connection().execute  # plain rows through Core: the ORM's per-statement work is not needed
             q = inputs.search_key(query)
             conds: list[Any] = []
+            held: Callable[[Any], builtins.list[Any]] = _no_conditions  # no characters to look up
             statuses = _FILTER_STATUSES.get(filter)
             if statuses:
                 conds.append(CaseRecord.status.in_(statuses))  # type: ignore[attr-defined]
@@ -1149,7 +1154,7 @@ class CaseService:
                 chars = inputs.probe_chars(q)  # the text is compared too: a few characters narrow enough
                 if chars and not any(ch.isascii() and ch.isdigit() for ch in q) and self._indexed:
                     # only the cases holding every typed character (the index kept at intake), not every case
-                    conds += self._holding(run, chars)
+                    held = self._holding(run, chars)
             # a range, not IS NOT NULL: SQLite then reads the few cases through the index on next_due
             running = [CaseRecord.next_due >= date.min]  # type: ignore[operator]
             if filter == rules.F_OVERDUE:
@@ -1161,16 +1166,21 @@ class CaseService:
                 ]
             deadline_only = filter in (rules.F_SOON, rules.F_OVERDUE, _WITH_DEADLINE)
             joined = _light().join(Resident, CaseRecord.resident_id == Resident.id)
-            first = joined.where(*conds, *running).order_by(CaseRecord.next_due, CaseRecord.received_at, CaseRecord.id)
+            # The cases with a deadline running are few (a village's open cases): read through
+            # the index on next_due, each checked for the characters ("id + 0": SQLite would
+            # otherwise read every case holding them, hundreds for a surname, and sort them).
+            with_deadline = [*conds, *held(col(CaseRecord.id) + 0), *running]
+            first = joined.where(*with_deadline).order_by(CaseRecord.next_due, CaseRecord.received_at, CaseRecord.id)
             found_rows = list(run(first.offset(offset).limit(limit + 1)))
             if len(found_rows) <= limit and not deadline_only:
                 skip = 0
                 if offset and not found_rows:  # the page starts among the others: how many came before it
                     skip = (
                         offset
-                        - run(select(func.count()).select_from(joined.where(*conds, *running).subquery())).scalar_one()
+                        - run(select(func.count()).select_from(joined.where(*with_deadline).subquery())).scalar_one()
                     )
-                rest = joined.where(*conds, CaseRecord.next_due.is_(None)).order_by(  # type: ignore[union-attr]
+                # the others newest first: the cases holding the characters, by id, until a page is full
+                rest = joined.where(*conds, *held(col(CaseRecord.id)), CaseRecord.next_due.is_(None)).order_by(  # type: ignore[union-attr]
                     CaseRecord.id.desc()  # type: ignore[union-attr]
                 )
                 found_rows += list(run(rest.offset(max(skip, 0)).limit(limit + 1 - len(found_rows))))
@@ -1195,8 +1205,9 @@ class CaseService:
         return CasePage(tuple(rows), more, total)
 
     @staticmethod
-    def _holding(run: Callable[..., Any], chars: Sequence[str]) -> builtins.list[Any]:
-        """Conditions: the case holds every one of ``chars`` (case_search_char).
+    def _holding(run: Callable[..., Any], chars: Sequence[str]) -> Callable[[Any], builtins.list[Any]]:
+        """Conditions on a case's id: the case holds every one of ``chars``
+        (case_search_char); given the expression of the id to compare.
 
         Two ways, chosen by how many cases hold the rarest character (counted
         up to ``_RARE`` through the index). Few: the cases holding them all
@@ -1220,9 +1231,10 @@ class CaseService:
                 for ch in chars
                 if ch != rarest
             ]
-            return [col(CaseRecord.id).in_(select(outer.c.case_id).where(outer.c.ch == rarest, *probes))]
-        return [
-            exists().where(col(CaseSearchChar.ch) == ch, col(CaseSearchChar.case_id) == CaseRecord.id) for ch in chars
+            found = select(outer.c.case_id).where(outer.c.ch == rarest, *probes)
+            return lambda case_id: [case_id.in_(found)]
+        return lambda case_id: [
+            exists().where(col(CaseSearchChar.ch) == ch, col(CaseSearchChar.case_id) == case_id) for ch in chars
         ]
 
     @classmethod
@@ -1262,7 +1274,7 @@ class CaseService:
         parts = [
             select(case_id).where(case_id.in_(union(*ways)), number),
             select(case_id).where(
-                *cls._holding(run, sorted({ch for ch in q if ch.isascii() and ch.isdigit()})),
+                *cls._holding(run, sorted({ch for ch in q if ch.isascii() and ch.isdigit()}))(case_id),
                 or_(
                     col(CaseRecord.applicant_name).icontains(q, autoescape=True),
                     col(CaseRecord.matter_name).icontains(q, autoescape=True),
