@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL server for the tests (issue #20): a new data
-# directory, listening only on a Unix socket inside that directory (no TCP
-# port, nothing reachable from outside), trust authentication for the
-# database user "cunwu", fsync off (test data only; CUNWU_PG_DURABLE=1 keeps
-# PostgreSQL's durable defaults, for benchmarks).
+# directory, listening on a Unix socket inside that directory with trust
+# authentication for the database user "cunwu", and on 127.0.0.1:5432 (TCP,
+# as the service hall's windows reach their server; nothing reachable from
+# another machine) with a password only (scram-sha-256) for the user
+# "cunwu_lan", whose URL, password included, is written to DIR/tcp_url. When
+# that port cannot be had (another server on this machine), the server
+# listens on its socket only and DIR/tcp_url is not written (the TCP tests
+# are skipped, saying why). fsync off (test data only; CUNWU_PG_DURABLE=1
+# keeps PostgreSQL's durable defaults, for benchmarks).
 #
 #   .ci/postgres.sh start DIR   # initdb + start + create database; prints the URL
 #   .ci/postgres.sh stop DIR    # stop the server and delete DIR
@@ -65,13 +70,28 @@ start)
     [[ ${#as_owner[@]} -gt 0 ]] && chown "$owner" "$dir"
     "${as_owner[@]}" "$bin/initdb" -D "$dir/data" -U cunwu --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
         >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
-    opts="-c listen_addresses='' -c unix_socket_directories='$dir' -c max_connections=200"
+    # the socket: trust; TCP from this machine: a password, never trust
+    printf '%s\n' "local all all trust" "host all all 127.0.0.1/32 scram-sha-256" >"$dir/data/pg_hba.conf"
+    opts="-c unix_socket_directories='$dir' -c max_connections=200 -c password_encryption=scram-sha-256"
     if [[ "${CUNWU_PG_DURABLE:-}" != 1 ]]; then  # benchmarks set it: durable like SQLite's synchronous=FULL
         opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     fi
-    "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$opts" \
-        start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    tcp=1
+    if ! "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "$opts -c listen_addresses='127.0.0.1'" start >/dev/null; then
+        echo "PostgreSQL: 127.0.0.1:5432 not available, socket only (the TCP tests are skipped)" >&2
+        tcp=0
+        "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+            -o "$opts -c listen_addresses=''" start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    fi
     "${as_owner[@]}" "$bin/createdb" -h "$dir" -U cunwu cunwu_test
+    if [[ "$tcp" == 1 ]]; then
+        pw="$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+        "${as_owner[@]}" "$bin/psql" -h "$dir" -U cunwu -d cunwu_test -q -v ON_ERROR_STOP=1 \
+            -c "CREATE ROLE cunwu_lan LOGIN CREATEDB PASSWORD '$pw'" >/dev/null
+        "${as_owner[@]}" "$bin/createdb" -h "$dir" -U cunwu -O cunwu_lan cunwu_lan
+        echo "postgresql+psycopg://cunwu_lan:$pw@127.0.0.1:5432/cunwu_lan" >"$dir/tcp_url"
+    fi
     echo "postgresql+psycopg://cunwu@/cunwu_test?host=$dir"
     ;;
 stop)

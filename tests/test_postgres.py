@@ -780,3 +780,102 @@ def test_two_windows_at_once_in_the_real_app(demo_db, tmp_path):
         assert s.seal_register.verify().ok
     finally:
         s.close()
+
+
+# -- over TCP with a password, as a service hall's windows reach the server --
+
+TCP_ENV = "CUNWU_TEST_PG_TCP"
+
+
+@pytest.fixture
+def lan_url():
+    """A new database on the test server reached over TCP (127.0.0.1) as a
+    user who must give a password (.ci/postgres.sh writes that URL)."""
+    url = os.environ.get(TCP_ENV, "").strip()
+    if not url:
+        pytest.skip(f"no PostgreSQL server over TCP for the tests: set {TCP_ENV} (.ci/postgres.sh writes DIR/tcp_url)")
+    pytest.importorskip("psycopg")
+    import uuid
+
+    from conftest import _pg_admin, _pg_url_for
+
+    database = f"cunwu_lan_{uuid.uuid4().hex[:12]}"
+    with _pg_admin(url) as con:
+        con.execute(f"CREATE DATABASE \"{database}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
+    yield _pg_url_for(url, database)
+    with _pg_admin(url) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def _with_password(url: str, password: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
+
+
+def test_a_window_reaches_its_server_over_tcp_with_a_password(lan_url, caplog, capsys):
+    """Over the network (TCP to 127.0.0.1, password checked by the server):
+    the database is set up, written and checked like any other, and the
+    password is in no message, output or log line."""
+    import logging
+
+    from identity_helpers import PIN, add_person
+    from sqlalchemy.engine import make_url
+
+    from cunwu_tui.cli import main
+    from cunwu_tui.services import open_services
+
+    password = make_url(lan_url).password
+    assert password
+    with caplog.at_level(logging.DEBUG):
+        s = open_services(lan_url)
+        try:
+            with s.core.engine.connect() as conn:  # TCP, not the socket the other tests use
+                assert conn.execute(text("SELECT host(inet_client_addr())")).scalar() == "127.0.0.1"
+            clerk = add_person(s, "赵丽", "", ["文书"])
+            s.set_operator(clerk.id, PIN)
+            s.residents.add("张伟", "居民身份证", "11010519491231002X", "", "一组")
+            assert [r.name for r in s.residents.search("张")] == ["张伟"]
+            assert s.evidence.verify(full=True).ok
+        finally:
+            s.close()
+        assert main(["--db", lan_url, "verify"]) == 0
+    out, err = capsys.readouterr()
+    assert "完整" in out and password not in out + err
+    assert caplog.records and all(password not in r.getMessage() for r in caplog.records)
+
+
+async def test_a_wrong_password_over_tcp_is_said_in_chinese_and_never_shown(lan_url, caplog, capsys):
+    """The server refuses the password: services, `cunwu` and the app each
+    say so in Chinese (user name or password, or pg_hba.conf), and neither
+    the wrong password nor the right one appears anywhere."""
+    from sqlalchemy.engine import make_url
+
+    from cunwu_tui.cli import main
+    from cunwu_tui.db.engine import DatabaseError
+    from cunwu_tui.services import open_services
+    from cunwu_tui.ui.app import CunwuApp
+    from cunwu_tui.ui.screens.dialogs import MessageDialog
+    from test_app import SIZE, wait_for
+    from test_app_backup import dialog_text
+
+    right = str(make_url(lan_url).password)
+    wrong = "wrong-" + right[::-1]
+    bad = _with_password(lan_url, wrong)
+    said = "用户名或密码不对"
+
+    with pytest.raises(DatabaseError) as exc:
+        open_services(bad)
+    assert said in str(exc.value) and "127.0.0.1" in str(exc.value)
+    assert main(["--db", bad, "verify"]) != 0
+    out, err = capsys.readouterr()
+    assert said in err and "Traceback" not in err
+
+    app = CunwuApp(bad, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, MessageDialog) and said in dialog_text(app))
+        shown = dialog_text(app)
+        assert "无法打开数据库" in shown
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for secret in (right, wrong):
+        assert all(secret not in text for text in (str(exc.value), out, err, shown, logged))
