@@ -40,6 +40,21 @@ def test_pending_seal_uses_are_the_unapproved_ones(demo_services):
     s = demo_services
     want = [u for u in s.seal_register.list() if u.pending]
     assert sorted(u.id for u in s.seal_register.pending()) == sorted(u.id for u in want)
+    assert s.seal_register.pending_count() == len(want)  # what the 工作台 says, without reading them all
+    staff = {p.name: p.id for p in s.staff.list()}
+    seal = next(x for x in s.seals.list() if x.name == "村(居)委会印章")
+    for i in range(4):  # entered without the approver's PIN: waiting
+        s.seal_register.add(
+            seal.id, f"待批{i}", "事由", 1, "本村存档", applicant_id=staff["赵丽"], approver_id=staff["李秀英"]
+        )
+    every = s.seal_register.pending()
+    assert len(every) == len(want) + 4 == s.seal_register.pending_count()
+    assert s.seal_register.pending(limit=3) == every[:3]
+
+    from cunwu_tui.features.seals.screens import seal_lines
+
+    panel = seal_lines(s, s.today(), None).plain
+    assert f"待审批 {len(every)} 条" in panel and panel.count("（李秀英）") == 3 and "等" in panel
 
 
 def test_case_pages_put_together_are_the_whole_list(demo_services):

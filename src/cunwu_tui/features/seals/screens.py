@@ -51,12 +51,13 @@ def seal_lines(services, today, check: ChainCheck | None) -> Text:
     t = Text()
     if check is not None and not check.ok:
         t.append(screen_text(check.message) + "请按 F5 后按 V 重新校验，并报告村务监督委员会。\n", style="bold")
-    pending = services.seal_register.pending()
-    if pending:
+    waiting = services.seal_register.pending_count()  # ten years may hold many: counted, the first 3 read
+    if waiting:
+        first = services.seal_register.pending(limit=3)
         t.append(
-            f"待审批 {len(pending)} 条（审批人输入密码前不得用印）："
-            + "、".join(f"{short_number(u.number)}（{u.approver_name}）" for u in pending[:3])
-            + ("等" if len(pending) > 3 else "")
+            f"待审批 {waiting} 条（审批人输入密码前不得用印）："
+            + "、".join(f"{short_number(u.number)}（{u.approver_name}）" for u in first)
+            + ("等" if waiting > len(first) else "")
             + "\n",
             style="bold",
         )

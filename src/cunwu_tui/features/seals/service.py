@@ -799,10 +799,18 @@ class SealRegisterService:
             _settle(s, use_id)
         return self.get(use_id)
 
-    def pending(self) -> builtins.list[SealUseInfo]:
-        """Entries waiting for their approver (待审批), oldest first: those
-        seal_pending keeps (the register is not read)."""
+    def pending_count(self) -> int:
+        """How many entries wait for their approver (seal_pending: kept on
+        each write, recounted at each checkpoint)."""
+        with self.core.read() as s:
+            return int(s.exec(select(func.count()).select_from(SealPending)).one())
+
+    def pending(self, limit: int | None = None) -> builtins.list[SealUseInfo]:
+        """Entries waiting for their approver (待审批), oldest first (the
+        first ``limit``): those seal_pending keeps (the register is not read)."""
         q = self._query().join(SealPending, col(SealPending.use_id) == col(SealUse.id)).order_by(SealUse.chain_seq)
+        if limit is not None:
+            q = q.limit(limit)
         with self.core.read() as s:
             return [u for u in self._infos(s, list(s.exec(q))) if u.pending]
 
