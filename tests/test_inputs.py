@@ -501,3 +501,10 @@ def test_a_closed_pipe_ends_quietly(demo_db_path):
     assert out.returncode == 0, out.stderr
     assert out.stderr == ""
     assert out.stdout.startswith("与「低保」相关的事项")
+
+
+@given(st.text())
+def test_a_search_is_escaped_for_like_exactly_when_it_holds_a_wildcard_or_the_escape(text):
+    """LIKE ... ESCAPE costs SQLite more: asked for only when the search
+    holds % or _ (LIKE's wildcards) or / (SQLAlchemy's escape character)."""
+    assert inputs.like_escaped(text) == bool({"%", "_", "/"} & set(text))

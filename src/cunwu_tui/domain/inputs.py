@@ -120,6 +120,14 @@ def search_key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", strip_controls(text or "")).split()).upper()
 
 
+def like_escaped(q: str) -> bool:
+    """Whether a search must be escaped to be compared with LIKE as typed:
+    it holds LIKE's wildcards (% _) or the escape character SQLAlchemy
+    uses (/). Only then: SQLite compares LIKE ... ESCAPE more slowly (an ID
+    number's end over 5,000 residents 0.45 -> 0.75 ms)."""
+    return any(ch in q for ch in "%_/")
+
+
 def search_chars(*texts: str) -> frozenset[str]:
     """The characters a record is found by in a search index (a case's
     applicant, matter and number; a resident's name): each one as

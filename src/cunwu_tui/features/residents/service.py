@@ -119,7 +119,7 @@ def _index(s: Session, residents: list[tuple[int, str]]) -> None:
 def _named(q: str) -> Any:
     """Residents whose name holds ``q`` (a search key): read from the few
     holding every typed character (resident_search_char), not from all."""
-    named = col(Resident.name).icontains(q, autoescape=True)
+    named = col(Resident.name).icontains(q, autoescape=inputs.like_escaped(q))
     chars = inputs.probe_chars(q)  # the name is compared too: a few characters narrow enough
     if not chars:  # digits only: no name holds them in practice, compared as before
         return named
@@ -278,9 +278,9 @@ class ResidentService:
         conds = [_named(q), col(Resident.group_name) == q]
         if len(q) >= 4 and any(ch.isdigit() for ch in q):
             conds += [
-                col(Resident.id_number).endswith(q, autoescape=True),
+                col(Resident.id_number).endswith(q, autoescape=inputs.like_escaped(q)),
                 Resident.id_number == q,
-                col(Resident.phone).endswith(q, autoescape=True),
+                col(Resident.phone).endswith(q, autoescape=inputs.like_escaped(q)),
             ]
         return stmt.where(or_(*conds))
 
