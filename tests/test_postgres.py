@@ -18,6 +18,8 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -33,20 +35,29 @@ def db_url(pg_url):
     return pg_url
 
 
-@pytest.fixture
-def empty_pg(pg_template):
-    """A new database with nothing in it (not even the migrations)."""
+@contextmanager
+def _new_database(url: str, prefix: str, options: str = "") -> Iterator[str]:
+    """A new, empty database on the server of ``url`` (as its user), dropped
+    afterwards: its URL."""
     import secrets
 
     from conftest import _pg_admin, _pg_url_for
 
-    url, _template = pg_template
-    name = f"cunwu_e_{secrets.token_hex(6)}"
+    name = f"{prefix}_{secrets.token_hex(6)}"
     with _pg_admin(url) as con:
-        con.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
-    yield _pg_url_for(url, name)
-    with _pg_admin(url) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        con.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' {options}")
+    try:
+        yield _pg_url_for(url, name)
+    finally:
+        with _pg_admin(url) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def empty_pg(pg_template):
+    """A new database with nothing in it (not even the migrations)."""
+    with _new_database(pg_template[0], "cunwu_e") as url:
+        yield url
 
 
 def test_every_migration_runs_on_an_empty_server(empty_pg):
@@ -795,16 +806,8 @@ def lan_url():
     if not url:
         pytest.skip(f"no PostgreSQL server over TCP for the tests: set {TCP_ENV} (.ci/postgres.sh writes DIR/tcp_url)")
     pytest.importorskip("psycopg")
-    import uuid
-
-    from conftest import _pg_admin, _pg_url_for
-
-    database = f"cunwu_lan_{uuid.uuid4().hex[:12]}"
-    with _pg_admin(url) as con:
-        con.execute(f"CREATE DATABASE \"{database}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
-    yield _pg_url_for(url, database)
-    with _pg_admin(url) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    with _new_database(url, "cunwu_lan", "LC_COLLATE 'C' LC_CTYPE 'C'") as made:
+        yield made
 
 
 def _with_password(url: str, password: str) -> str:
