@@ -1139,20 +1139,18 @@ class CaseService:
                 # a number, its digits, an ID number's end: found through indexes, not by reading every case
                 conds.append(self._with_digits(run, q))
             elif q:
+                esc = inputs.like_escaped(q)  # % and _ as typed
                 found = [
-                    CaseRecord.number.icontains(q, autoescape=inputs.like_escaped(q)),  # type: ignore[attr-defined]
-                    CaseRecord.applicant_name.icontains(q, autoescape=inputs.like_escaped(q)),  # type: ignore[attr-defined]
-                    CaseRecord.matter_name.icontains(q, autoescape=inputs.like_escaped(q)),  # type: ignore[attr-defined]
-                    CaseRecord.matter_code.icontains(q, autoescape=inputs.like_escaped(q)),  # type: ignore[attr-defined]
+                    CaseRecord.number.icontains(q, autoescape=esc),  # type: ignore[attr-defined]
+                    CaseRecord.applicant_name.icontains(q, autoescape=esc),  # type: ignore[attr-defined]
+                    CaseRecord.matter_name.icontains(q, autoescape=esc),  # type: ignore[attr-defined]
+                    CaseRecord.matter_code.icontains(q, autoescape=esc),  # type: ignore[attr-defined]
                 ]
                 seq = rules.typed_seq(q)
                 if seq is not None:
                     found.append(CaseRecord.seq == seq)
                 if len(q) >= 4 and any(ch.isdigit() for ch in q):
-                    found += [
-                        col(Resident.id_number).endswith(q, autoescape=inputs.like_escaped(q)),
-                        Resident.id_number == q,
-                    ]
+                    found += [col(Resident.id_number).endswith(q, autoescape=esc), Resident.id_number == q]
                 conds.append(or_(*found))
                 chars = inputs.probe_chars(q)  # the text is compared too: a few characters narrow enough
                 if chars and not any(ch.isascii() and ch.isdigit() for ch in q) and self._indexed:
@@ -1264,7 +1262,8 @@ class CaseService:
             return false()
         years = list(range(int(first), int(last) + 1))
         case_id, year, seq = col(CaseRecord.id), col(CaseRecord.year), col(CaseRecord.seq)
-        number = col(CaseRecord.number).icontains(q, autoescape=inputs.like_escaped(q))
+        esc = inputs.like_escaped(q)  # % and _ as typed
+        number = col(CaseRecord.number).icontains(q, autoescape=esc)
         # the run of digits held by the fewest numbers (a year's thousands of cases
         # against a sequence's one a year); the others are in the text compared
         runs = [(rules.years_holding(r, int(first), int(last)), rules.seqs_holding(r)) for r in rules.digit_runs(q, 3)]
@@ -1279,9 +1278,9 @@ class CaseService:
             select(case_id).where(
                 *cls._holding(run, sorted({ch for ch in q if ch.isascii() and ch.isdigit()}))(case_id),
                 or_(
-                    col(CaseRecord.applicant_name).icontains(q, autoescape=inputs.like_escaped(q)),
-                    col(CaseRecord.matter_name).icontains(q, autoescape=inputs.like_escaped(q)),
-                    col(CaseRecord.matter_code).icontains(q, autoescape=inputs.like_escaped(q)),
+                    col(CaseRecord.applicant_name).icontains(q, autoescape=esc),
+                    col(CaseRecord.matter_name).icontains(q, autoescape=esc),
+                    col(CaseRecord.matter_code).icontains(q, autoescape=esc),
                 ),
             ),
         ]
@@ -1290,9 +1289,7 @@ class CaseService:
             parts.append(select(case_id).where(year.in_(years), seq == typed))
         if len(q) >= 4:
             whose = select(Resident.id).where(
-                or_(
-                    col(Resident.id_number).endswith(q, autoescape=inputs.like_escaped(q)), col(Resident.id_number) == q
-                )
+                or_(col(Resident.id_number).endswith(q, autoescape=esc), col(Resident.id_number) == q)
             )
             parts.append(select(case_id).where(col(CaseRecord.resident_id).in_(whose)))
         return case_id.in_(union(*parts))

@@ -277,10 +277,11 @@ class ResidentService:
             return stmt
         conds = [_named(q), col(Resident.group_name) == q]
         if len(q) >= 4 and any(ch.isdigit() for ch in q):
+            esc = inputs.like_escaped(q)  # % and _ as typed
             conds += [
-                col(Resident.id_number).endswith(q, autoescape=inputs.like_escaped(q)),
+                col(Resident.id_number).endswith(q, autoescape=esc),
                 Resident.id_number == q,
-                col(Resident.phone).endswith(q, autoescape=inputs.like_escaped(q)),
+                col(Resident.phone).endswith(q, autoescape=esc),
             ]
         return stmt.where(or_(*conds))
 
