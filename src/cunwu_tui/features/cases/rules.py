@@ -16,6 +16,7 @@ Paths and their deadlines:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from datetime import date as _date  # inside Tracked, ``date`` is its field
@@ -363,8 +364,6 @@ def seqs_holding(digits: str) -> list[int]:
 
 def digit_runs(text: str, at_least: int = 1) -> list[str]:
     """The runs of ASCII digits in ``text`` at least ``at_least`` long."""
-    import re
-
     return [r for r in re.findall(r"[0-9]+", text) if len(r) >= at_least]
 
 
